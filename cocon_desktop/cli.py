@@ -1,0 +1,194 @@
+"""The `cocon` command: the same services as the program, never Qt. Errors: one French sentence, exit ≠ 0."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from cocon_desktop import __version__, messages
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.errors import CoconError, VaultError
+from cocon_desktop.paths import default_data_dir
+from cocon_desktop.security import vault
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import practice_file
+from cocon_desktop.services.demo import create_demo
+from cocon_desktop.services.info import practice_info
+from cocon_desktop.services.practice_file import PracticeFile
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class Input:
+    """Secrets read from standard input (one per line) or asked at the terminal."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+        self._lines: Iterator[str] | None = None
+
+    def line(self, prompt: str) -> str:
+        if self.from_stdin:
+            if self._lines is None:
+                self._lines = iter(sys.stdin.read().splitlines())
+            value = next(self._lines, None)
+            if value is None:
+                raise CoconError("stdin_empty")
+            return value
+        return getpass.getpass(prompt)
+
+    def new_passphrase(self) -> str:
+        first = self.line("Nouvelle phrase de passe : ")
+        if not self.from_stdin and first != getpass.getpass("Confirmez la phrase de passe : "):
+            raise VaultError("passphrase_mismatch")
+        return first
+
+
+def _open(args: argparse.Namespace, secrets: Input) -> PracticeFile:
+    data_dir: Path = args.data_dir
+    if not vault.vault_exists(data_dir):
+        raise VaultError("vault_missing", path=str(data_dir))
+    if not args.passphrase_stdin:
+        opened = practice_file.open_from_keychain(data_dir)
+        if opened:
+            return opened
+    return practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
+
+
+def _print_recovery_key(key: RecoveryKey) -> None:
+    print("Clé de secours (notez-la sur papier et rangez-la à part ; elle ne sera plus affichée) :")
+    groups = key.groups
+    for row in range(0, len(groups), 3):
+        print("    " + "   ".join(groups[row:row + 3]))
+
+
+def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
+    path: Path = args.practice_file
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise CoconError("file_missing", path=str(path)) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CoconError("practice_file_invalid", path=str(path), detail=str(exc)) from exc
+    section = data.get("practice", data)
+    known = set(PracticeProfile.field_names())
+    profile = PracticeProfile(**{k: str(v) for k, v in section.items() if k in known})
+    passphrase = secrets.new_passphrase()
+    recovery = RecoveryKey.generate()
+    practice = practice_file.create_practice(args.data_dir, passphrase, profile, recovery)
+    practice.close()
+    print(f"Cabinet créé dans {args.data_dir}.")
+    _print_recovery_key(recovery)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
+    create_demo(args.data_dir).close()
+    print(f"Cabinet de démonstration créé dans {args.data_dir}.")
+    print("Phrase de passe : demo (la seule dispensée de la règle de robustesse, réservée à la démonstration).")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, secrets: Input) -> int:
+    practice = _open(args, secrets)
+    try:
+        info = practice_info(practice)
+    finally:
+        practice.close()
+    if args.json:
+        print(json.dumps(asdict(info), indent=2, ensure_ascii=False))
+        return 0
+    print(f"Dossier             : {info.data_dir}")
+    print(f"Coffre              : {info.vault_id}")
+    print(f"Schéma              : {info.schema_revision} (dernier : {info.schema_head})")
+    print(f"Taille de la base   : {info.database_bytes} octets")
+    print("Chiffrement         : SQLCipher {cipher_version}, pages de {cipher_page_size} octets, "
+          "HMAC {cipher_hmac_algorithm}, journal {journal_mode}".format(**info.cipher))
+    kdf = info.kdf
+    print(f"Dérivation de clé   : Argon2id, {kdf.get('time_cost')} passes, {kdf.get('memory_kib')} Kio, "
+          f"parallélisme {kdf.get('parallelism')}")
+    print(f"Trousseau du système: {'oui' if info.remembered_in_keychain else 'non'}")
+    for table, count in info.counts.items():
+        print(f"  {table:<18}: {count}")
+    return 0
+
+
+def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
+    current = secrets.line("Phrase de passe actuelle : ")
+    new = secrets.new_passphrase()
+    vault.change_passphrase(args.data_dir, current, new)
+    print("Phrase de passe changée. La clé de secours reste valable.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, secrets: Input) -> int:
+    reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
+    key = vault.unlock_with_recovery(args.data_dir, reader.line("Clé de secours : "))
+    new = reader.new_passphrase()
+    vault.set_passphrase(args.data_dir, key, new)
+    PracticeFile.open(args.data_dir, key).close()  # the data opens with the recovered key
+    print("Cabinet récupéré : la nouvelle phrase de passe est en place.")
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="dossier des données du cabinet (par défaut : le dossier de l'utilisateur)")
+    parser.add_argument("--passphrase-stdin", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="lire la phrase de passe sur l'entrée standard (une par ligne)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocon", description="COCON Desktop en ligne de commande.")
+    parser.add_argument("--version", action="version", version=f"cocon {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    commands: dict[str, tuple[str, Callable[[argparse.Namespace, Input], int]]] = {
+        "init": ("créer un cabinet à partir d'un fichier TOML", cmd_init),
+        "demo": ("créer un cabinet de démonstration (phrase de passe « demo »)", cmd_demo),
+        "info": ("version du schéma, effectifs, paramètres de chiffrement", cmd_info),
+        "change-passphrase": ("changer la phrase de passe", cmd_change_passphrase),
+        "recover": ("ouvrir avec la clé de secours et choisir une nouvelle phrase de passe", cmd_recover),
+    }
+    for name, (help_text, func) in commands.items():
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        _common(child, suppress=True)
+        child.set_defaults(func=func)
+        if name == "init":
+            child.add_argument("--practice-file", type=Path, required=True, help="profil du cabinet (TOML)")
+        if name == "info":
+            child.add_argument("--json", action="store_true", help="sortie JSON")
+        if name == "recover":
+            child.add_argument("--recovery-key-stdin", action="store_true",
+                               help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    args.data_dir = (args.data_dir or default_data_dir()).expanduser()
+    try:
+        return int(args.func(args, Input(args.passphrase_stdin)))
+    except CoconError as exc:
+        print(messages.describe(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"Erreur d'accès au fichier {exc.filename or ''} : {exc.strerror}.", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

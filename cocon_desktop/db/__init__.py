@@ -1,0 +1,1 @@
+"""The encrypted database: engine (SQLCipher), migrations (Alembic). SQLite-only SQL stays here."""

@@ -1,0 +1,66 @@
+"""SQLCipher engine: a raw 256-bit key on each connection, WAL, synchronous=FULL, temp files in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+
+from cocon_desktop.errors import DatabaseError
+from cocon_desktop.fsutil import touch_private
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("the data key is 256 bits")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect(path: Path, key: bytes) -> Any:
+    """A keyed sqlcipher3 connection; raises DatabaseError('wrong_key') when the key does not open it."""
+    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temporary file
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError("database_unreadable", path=str(path)) from exc
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def create_database_engine(path: Path, key: bytes) -> Engine:
+    """The SQLAlchemy engine over the encrypted file (created 0600 if new)."""
+    if not path.exists():
+        touch_private(path)
+    connect(path, key).close()  # fail now, with a clear code, rather than at the first query
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: connect(path, key),
+        module=sqlcipher3,
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:  # pysqlite's own transaction handling is off: begin explicitly
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def cipher_facts(engine: Engine) -> dict[str, str]:
+    """SQLCipher's version and settings, for `cocon info` (never the key)."""
+    facts: dict[str, str] = {}
+    with engine.connect() as conn:
+        for pragma in ("cipher_version", "cipher_page_size", "cipher_kdf_algorithm", "cipher_hmac_algorithm",
+                       "journal_mode", "synchronous"):
+            row = conn.exec_driver_sql(f"PRAGMA {pragma}").fetchone()
+            facts[pragma] = str(row[0]) if row else ""
+    return facts

@@ -1,0 +1,1 @@
+"""Pure rules of the COCON pathway: no I/O, no Qt."""

@@ -1,0 +1,1 @@
+"""The practice vault: key derivation, key wrapping, recovery key, OS keychain."""

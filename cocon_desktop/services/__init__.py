@@ -1,0 +1,1 @@
+"""Use cases. Each write is one transaction; results are frozen dataclasses, never ORM rows."""

@@ -1,0 +1,38 @@
+"""The demo practice: fictitious data, spread over the three networks, passphrase "demo".
+
+It grows with every capability (children, séances, invoices… as they are built)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cocon_desktop.domain.passphrase import DEMO_PASSPHRASE
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.security.kdf import Argon2Params
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services.practice_file import PracticeFile, create_practice
+
+# A fictitious therapist. The SIRET and IBAN pass their check digits but belong to no one we know of.
+DEMO_PROFILE = PracticeProfile(
+    name="Camille Martin",
+    trade_name="Cabinet de psychomotricité du Vieux-Port (démonstration)",
+    profession="psychomotricien",
+    rpps="10001234565",
+    siret="91234567500017",
+    address="12 rue de la République",
+    postcode="13002",
+    city="Marseille",
+    phone="04 91 00 00 00",
+    email="cabinet.demo@example.org",
+    iban="FR8930001000640000000000000",
+    bic="BDFEFRPP",
+    network="RPM",
+)
+# The demo is opened often (tests, newcomers): the vault's KDF is lighter than a real one.
+DEMO_KDF = Argon2Params(time_cost=2, memory_kib=32 * 1024, parallelism=2)
+
+
+def create_demo(data_dir: Path) -> PracticeFile:
+    practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
+                               params=DEMO_KDF, demo=True)
+    return practice

@@ -1,0 +1,45 @@
+"""Typed preferences of the practice, each declared once with its type, default and French label.
+
+Stored in the encrypted database (services/settings_store.py); never a secret here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SettingVar:
+    key: str
+    type: type
+    default: Any
+    label: str  # French, shown on the settings page
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def coerce(self, value: Any) -> Any:
+        """The value in its declared type, clamped to its range; the default when unusable."""
+        try:
+            if self.type is bool:
+                coerced: Any = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "oui")
+            else:
+                coerced = self.type(value)
+        except (TypeError, ValueError):
+            return self.default
+        if isinstance(coerced, int) and not isinstance(coerced, bool):
+            if self.minimum is not None:
+                coerced = max(self.minimum, coerced)
+            if self.maximum is not None:
+                coerced = min(self.maximum, coerced)
+        return coerced
+
+
+LOCK_IDLE_MINUTES = SettingVar("lock_idle_minutes", int, 10, "Verrouillage automatique après (minutes)",
+                               minimum=1, maximum=240)
+
+ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES,)}
+
+# version → function upgrading the stored dict from the previous version
+UPGRADES: dict[int, Any] = {}
