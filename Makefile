@@ -29,7 +29,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 screenshots: $(STAMP)
-	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m docs.screenshots docs
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) docs/screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -84,6 +84,7 @@ class KeyFile:
     created: str
     slots: dict[str, Slot] = field(default_factory=dict)
     remembered: bool = False  # the data key is also in the OS keychain
+    demo: bool = False  # the demo practice (passphrase "demo"): the unlock window says so
 
     def with_slot(self, slot: Slot) -> KeyFile:
         return replace(self, slots={**self.slots, slot.name: slot})
@@ -97,6 +98,7 @@ class KeyFile:
             "database": {"cipher": "SQLCipher 4 (AES-256-CBC, HMAC-SHA512)", "key": "raw 256-bit"},
             "wrap": "AES-256-GCM",
             "remembered_in_keychain": self.remembered,
+            "demo": self.demo,
             "slots": {name: slot.to_json() for name, slot in sorted(self.slots.items())},
         }
 
@@ -118,7 +120,7 @@ class KeyFile:
                 raise VaultError("vault_too_new", version=data["version"])
             slots = {name: Slot.from_json(name, s) for name, s in data["slots"].items()}
             return cls(str(data["vault_id"]), str(data["created"]), slots,
-                       bool(data.get("remembered_in_keychain", False)))
+                       bool(data.get("remembered_in_keychain", False)), bool(data.get("demo", False)))
         except VaultError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def create(data_dir: Path, passphrase: str, recovery: RecoveryKey, *, params: Ar
     vault_id = str(uuid.uuid4())
     data_key = os.urandom(DATA_KEY_BYTES)
     rsalt = os.urandom(SALT_BYTES)
-    keyfile = KeyFile(vault_id, datetime.now(UTC).isoformat(timespec="seconds"))
+    keyfile = KeyFile(vault_id, datetime.now(UTC).isoformat(timespec="seconds"), demo=demo)
     keyfile = keyfile.with_slot(_passphrase_slot(vault_id, data_key, passphrase, params))
     keyfile = keyfile.with_slot(seal(vault_id, "recovery", recovery.wrapping_key(rsalt), data_key, rsalt, None))
     keyfile.save(paths.key_file)
@@ -153,14 +153,14 @@ def remember_in_keychain(data_dir: Path, key: UnlockedKey) -> None:
     keychain.store(key.vault_id, key.data_key)
     keyfile = KeyFile.load(VaultPaths(data_dir).key_file)
     if not keyfile.remembered:
-        KeyFile(keyfile.vault_id, keyfile.created, keyfile.slots, True).save(VaultPaths(data_dir).key_file)
+        replace(keyfile, remembered=True).save(VaultPaths(data_dir).key_file)
 
 
 def forget_in_keychain(data_dir: Path) -> None:
     keyfile = KeyFile.load(VaultPaths(data_dir).key_file)
     keychain.delete(keyfile.vault_id)
     if keyfile.remembered:
-        KeyFile(keyfile.vault_id, keyfile.created, keyfile.slots, False).save(VaultPaths(data_dir).key_file)
+        replace(keyfile, remembered=False).save(VaultPaths(data_dir).key_file)
 
 
 def unlock_from_keychain(data_dir: Path) -> UnlockedKey | None:

@@ -1,0 +1,53 @@
+"""`python -m cocon_desktop` / `cocon-desktop`: arguments, logging, crash dialog, then the program."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger("cocon_desktop")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cocon-desktop", description="COCON Desktop")
+    parser.add_argument("--data-dir", type=Path, help="dossier des données du cabinet")
+    parser.add_argument("--demo", action="store_true",
+                        help="cabinet de démonstration temporaire, ouvert sans phrase de passe")
+    parser.add_argument("--verbose", action="store_true", help="journal détaillé (sans aucune donnée patient)")
+    return parser.parse_args(argv)
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """Log the error's type and place (never its message: it could hold data), then tell the user."""
+    frames = traceback.extract_tb(tb)
+    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    log.error("unexpected error %s at %s", kind.__name__, place)
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            box = QMessageBox(QMessageBox.Icon.Critical, "COCON Desktop",
+                              "Une erreur inattendue s'est produite. Ce que vous aviez enregistré est en "
+                              "sécurité ; l'action en cours n'a peut-être pas abouti.")
+            box.setDetailedText(f"{kind.__name__} ({place})")
+            box.exec()
+    except Exception:  # the crash dialog must never crash
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.excepthook = _excepthook
+    from cocon_desktop.app import run
+
+    return run(sys.argv[:1], args.data_dir, args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

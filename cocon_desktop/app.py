@@ -1,0 +1,91 @@
+"""Composition root: paths → vault/key → engine → services → QApplication and the first window."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from cocon_desktop import __version__
+from cocon_desktop.paths import default_data_dir
+from cocon_desktop.security import keychain, vault
+from cocon_desktop.security.kdf import Argon2Params
+from cocon_desktop.services import practice_file
+from cocon_desktop.services.demo import create_demo
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
+from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
+from cocon_desktop.ui.i18n import install_fonts, install_french
+from cocon_desktop.ui.main_window import MainWindow
+from cocon_desktop.ui.tasks import TaskRunner, ThreadPoolRunner
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv)
+    app.setApplicationName("COCON Desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("COCON")
+    app.setWindowIcon(QIcon.fromTheme("applications-office"))
+    install_fonts(app)
+    install_french(app)
+    return app
+
+
+class AppController(QObject):
+    """Decides which window comes first and hands the opened practice to the main window."""
+
+    def __init__(self, data_dir: Path, runner: TaskRunner, *, demo: bool = False,
+                 kdf: Argon2Params | None = None) -> None:
+        super().__init__()
+        self.data_dir, self.runner, self.demo, self.kdf = data_dir, runner, demo, kdf
+        self.main_window: MainWindow | None = None
+        self.first_window: QWidget | None = None
+
+    def start(self) -> QWidget:
+        """Show the first window: main window (demo, or key in the keychain), unlock window or wizard."""
+        if self.demo:
+            return self.open_main(create_demo(self.data_dir))
+        if not vault.vault_exists(self.data_dir):
+            wizard = FirstRunWizard(self.data_dir, self.runner, keychain.status(), self.kdf)
+            wizard.practice_created.connect(self.open_main)
+            self.first_window = wizard
+        else:
+            opened = practice_file.open_from_keychain(self.data_dir)
+            if opened is not None:
+                return self.open_main(opened)
+            unlock = UnlockWindow(self.data_dir, self.runner)
+            unlock.practice_opened.connect(self.open_main)
+            self.first_window = unlock
+        self.first_window.show()
+        return self.first_window
+
+    def open_main(self, practice: PracticeFile) -> MainWindow:
+        demo = self.demo or vault.load_keyfile(practice.data_dir).demo
+        self.main_window = MainWindow(practice, self.runner, demo=demo)
+        self.main_window.show()
+        return self.main_window
+
+
+def run(argv: list[str], data_dir: Path | None, demo: bool) -> int:
+    app = make_application(argv)
+    temp: Path | None = None
+    if demo:
+        temp = Path(tempfile.mkdtemp(prefix="cocon-demo-"))
+        data_dir = temp / "cabinet"
+    controller = AppController((data_dir or default_data_dir()).expanduser(), ThreadPoolRunner(), demo=demo)
+    try:
+        first = controller.start()
+        if isinstance(first, QDialog):
+            first.finished.connect(lambda _: controller.main_window or app.quit())
+        return app.exec()
+    finally:
+        if controller.main_window is not None and controller.main_window.practice is not None:
+            controller.main_window.practice.close()
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)

@@ -1,0 +1,233 @@
+"""First run: the practice profile, the passphrase, the recovery key — then the encrypted practice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.errors import FieldError
+from cocon_desktop.security.kdf import Argon2Params
+from cocon_desktop.security.keychain import KeychainStatus
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
+from cocon_desktop.ui.widgets.profile_form import CONTACT, IDENTITY, NETWORK, ProfileForm
+from cocon_desktop.ui.widgets.recovery_key_view import RecoveryKeyView
+from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+from cocon_desktop.domain.passphrase import assess
+
+
+def _wrapped_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.setTitle(tr("Bienvenue dans COCON Desktop"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(_wrapped_label(tr(
+            "Ce programme tient votre activité dans le parcours COCON : les enfants suivis, leurs "
+            "prescriptions et forfaits, les séances, la facturation au réseau de périnatalité et les "
+            "attestations pour les familles.\n\n"
+            "Vos données restent sur cet ordinateur, dans une base chiffrée (SQLCipher, AES-256). "
+            "Elles ne s'ouvrent qu'avec votre phrase de passe ou votre clé de secours.\n\n"
+            "Quelques minutes suffisent : votre identité professionnelle, vos coordonnées, votre réseau, "
+            "puis la phrase de passe."), self))
+        folder = _wrapped_label(tr("Dossier des données : {0}").format(data_dir), self)
+        folder.setStyleSheet("color: #555;")
+        layout.addStretch(1)
+        layout.addWidget(folder)
+
+
+class ProfilePage(QWizardPage):
+    def __init__(self, title: str, subtitle: str, fields: tuple[str, ...]) -> None:
+        super().__init__()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        layout = QVBoxLayout(self)
+        self.form = ProfileForm(fields, self)
+        layout.addWidget(self.form)
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        return not self.form.check(wizard.profile())
+
+
+class PassphrasePage(QWizardPage):
+    def __init__(self, keychain: KeychainStatus) -> None:
+        super().__init__()
+        self.setTitle(tr("Phrase de passe"))
+        self.setSubTitle(tr("Elle chiffre vos données. Personne d'autre ne la connaît : ni le réseau, "
+                            "ni les auteurs du programme."))
+        layout = QFormLayout(self)
+        self.first = QLineEdit(self)
+        self.first.setObjectName("passphrase")
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second = QLineEdit(self)
+        self.second.setObjectName("passphrase_confirm")
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first_box = FieldBox(self.first, parent=self)
+        self.second_box = FieldBox(self.second, parent=self)
+        self.meter = StrengthMeter(self)
+        self.show_chars = QCheckBox(tr("Afficher les caractères"), self)
+        self.show_chars.toggled.connect(self._toggle_echo)
+        self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur (trousseau du système)"), self)
+        self.remember.setObjectName("remember")
+        self.remember.setEnabled(keychain.available)
+        reason = _wrapped_label(message(keychain.reason), self)
+        reason.setStyleSheet("color: #555;")
+        layout.addRow(tr("Phrase de passe"), self.first_box)
+        layout.addRow("", self.meter)
+        layout.addRow(tr("Confirmation"), self.second_box)
+        layout.addRow("", self.show_chars)
+        layout.addRow("", self.remember)
+        layout.addRow("", reason)
+        self.first.textChanged.connect(self.meter.update_for)
+
+    def _toggle_echo(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.first.setEchoMode(mode)
+        self.second.setEchoMode(mode)
+
+    def validatePage(self) -> bool:
+        self.first_box.clear()
+        self.second_box.clear()
+        passphrase = self.first.text()
+        result = assess(passphrase)
+        if not result.acceptable:
+            self.first_box.show_error(FieldError("passphrase", "passphrase_too_weak",
+                                                 {"bits": round(result.bits)}))
+            return False
+        if passphrase != self.second.text():
+            self.second_box.show_error(FieldError("passphrase_confirm", "passphrase_mismatch"))
+            return False
+        return True
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("Clé de secours"))
+        self.setSubTitle(tr("Si vous oubliez la phrase de passe, seule cette clé ouvre vos données. "
+                            "Elle n'est affichée qu'une fois."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(_wrapped_label(tr(
+            "Recopiez-la à la main sur papier, groupe par groupe, et rangez la feuille à part de "
+            "l'ordinateur (dans un coffre, avec vos papiers importants). Ne la photographiez pas et "
+            "ne l'enregistrez pas sur cet ordinateur."), self))
+        self.view = RecoveryKeyView(self)
+        layout.addWidget(self.view, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.confirm = QCheckBox(tr("J'ai recopié la clé de secours sur papier et je la range en lieu sûr"),
+                                 self)
+        self.confirm.setObjectName("recovery_written")
+        self.confirm.toggled.connect(self.completeChanged)
+        layout.addWidget(self.confirm)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.status = _wrapped_label("", self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self._async = False
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        self.view.set_key(wizard.recovery)
+
+    def isComplete(self) -> bool:
+        return self.confirm.isChecked()
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        if wizard.practice is not None:
+            return True
+        self._busy(True)
+        self._async = False
+        wizard.runner.run(wizard.creation_task(), self._created, self._failed)
+        self._async = True
+        return wizard.practice is not None
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.status.setStyleSheet("")
+        self.status.setText(tr("Création du cabinet chiffré…") if busy else "")
+        wizard = self.wizard()
+        for button in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
+                       QWizard.WizardButton.CancelButton):
+            wizard.button(button).setEnabled(not busy)
+
+    def _created(self, practice: PracticeFile) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        wizard.practice = practice
+        self._busy(False)
+        if self._async:
+            wizard.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy(False)
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(error_text(error))
+
+
+class FirstRunWizard(QWizard):
+    practice_created = Signal(object)
+
+    def __init__(self, data_dir: Path, runner: TaskRunner, keychain: KeychainStatus,
+                 kdf: Argon2Params | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("COCON Desktop — création du cabinet"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setMinimumSize(720, 600)
+        self.data_dir, self.runner, self.kdf = data_dir, runner, kdf
+        self.recovery = RecoveryKey.generate()
+        self.practice: PracticeFile | None = None
+        self.identity_page = ProfilePage(tr("Votre identité professionnelle"),
+                                         tr("Elle figure sur vos factures et vos attestations."), IDENTITY)
+        self.contact_page = ProfilePage(tr("Coordonnées et réseau"),
+                                        tr("L'adresse et l'IBAN figurent sur les factures adressées au "
+                                           "réseau, qui vous paie."), CONTACT + NETWORK)
+        self.passphrase_page = PassphrasePage(keychain)
+        self.recovery_page = RecoveryPage()
+        for page in (WelcomePage(data_dir), self.identity_page, self.contact_page, self.passphrase_page,
+                     self.recovery_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Créer le cabinet"))
+        self.accepted.connect(self._announce)
+
+    def profile(self) -> PracticeProfile:
+        values = {**self.identity_page.form.values(), **self.contact_page.form.values()}
+        return PracticeProfile(**values)
+
+    def creation_task(self) -> Callable[[], PracticeFile]:
+        """What the worker runs (Argon2id, key file, encrypted database, profile), values read here."""
+        data_dir, passphrase, profile = self.data_dir, self.passphrase_page.first.text(), self.profile()
+        recovery, remember, kdf = self.recovery, self.passphrase_page.remember.isChecked(), self.kdf
+        return lambda: create_practice(data_dir, passphrase, profile, recovery, remember=remember, params=kdf)
+
+    def _announce(self) -> None:
+        # QWizard.accept() validates the last page first (which creates the practice), then accepts.
+        if self.practice is not None:
+            self.practice_created.emit(self.practice)

@@ -1,0 +1,56 @@
+"""The window shown at start when the practice's key is not in the keychain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+from cocon_desktop.security import vault
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
+
+
+class UnlockWindow(QDialog):
+    practice_opened = Signal(object)
+
+    def __init__(self, data_dir: Path, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("COCON Desktop — déverrouiller le cabinet"))
+        self.setMinimumWidth(520)
+        self.practice: PracticeFile | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Cabinet verrouillé"), self)
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(title)
+        intro = QLabel(tr("Vos données sont chiffrées sur cet ordinateur. Saisissez votre phrase de passe "
+                          "pour les ouvrir."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        try:
+            demo = vault.load_keyfile(data_dir).demo
+        except Exception:  # a damaged key file is reported when unlocking, at the field
+            demo = False
+        if demo:
+            note = QLabel(tr("Cabinet de démonstration : la phrase de passe est « demo ». C'est la seule "
+                             "phrase dispensée de la règle de robustesse, réservée à la démonstration."), self)
+            note.setWordWrap(True)
+            note.setObjectName("demo_note")
+            note.setStyleSheet("background: #fff4d6; padding: 6px; border-radius: 4px;")
+            layout.addWidget(note)
+        self.panel = UnlockPanel(data_dir, runner, offer_remember=True, parent=self)
+        self.panel.unlocked.connect(self._opened)
+        layout.addWidget(self.panel)
+        folder = QLabel(tr("Dossier : {0}").format(data_dir), self)
+        folder.setStyleSheet("color: #666;")
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(folder)
+        self.panel.focus()
+
+    def _opened(self, practice: PracticeFile) -> None:
+        self.practice = practice
+        self.practice_opened.emit(practice)
+        self.accept()

@@ -1,0 +1,66 @@
+"""French everywhere: Qt's own translations, the French locale, the shipped DejaVu fonts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from cocon_desktop import messages
+from cocon_desktop.errors import CoconError, FieldError
+from cocon_desktop.paths import fonts_dir
+
+log = logging.getLogger(__name__)
+_translators: list[QTranslator] = []
+
+
+def install_french(app: QApplication) -> bool:
+    """Load Qt's French translations (standard dialogs, buttons) and the French locale."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = False
+    for name in ("qtbase_fr", "qt_fr"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+            loaded = True
+    if not loaded:
+        log.warning("Qt's French translations were not found in %s", folder)
+    return loaded
+
+
+def install_fonts(app: QApplication) -> None:
+    for path in sorted(fonts_dir().glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(path))
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(10)
+    app.setFont(font)
+
+
+def tr(text: str, context: str = "cocon") -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def message(code: str, data: dict[str, Any] | None = None) -> str:
+    """The French sentence for a core code, through Qt's translation layer."""
+    template = tr(messages.MESSAGES.get(code, code), "messages")
+    try:
+        return template.format(**(data or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def error_text(error: BaseException) -> str:
+    if isinstance(error, CoconError):
+        return tr(messages.describe(error), "messages")
+    if isinstance(error, OSError):
+        return tr("Erreur d'accès au disque : {0}").format(error.strerror or error)
+    return tr("Erreur inattendue : {0}").format(type(error).__name__)
+
+
+def field_text(error: FieldError) -> str:
+    return message(error.code, error.data)

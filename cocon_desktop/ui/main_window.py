@@ -1,0 +1,189 @@
+"""The main window: navigation on the left, the pages, a status bar; locks itself when idle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop import settings
+from cocon_desktop.security import vault
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.idle import IdleWatcher
+from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
+from cocon_desktop.ui.pages.settings_page import SettingsPage
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
+
+NAVIGATION = (
+    ("dashboard", "Tableau de bord", "Le tableau de bord montrera ce qui demande votre attention : forfaits "
+     "presque épuisés, séances à facturer, factures impayées, lots à envoyer."),
+    ("children", "Enfants", "Cette page recevra la liste des enfants suivis dans le parcours COCON, leurs "
+     "prescriptions et leurs forfaits (prochaine étape)."),
+    ("seances", "Séances", "Cette page recevra la journée, l'agenda et la saisie rapide des séances."),
+    ("invoicing", "Facturation", "Cette page recevra les factures au réseau de périnatalité (Factur-X "
+     "signées), les avoirs et les paiements."),
+    ("attestations", "Attestations", "Cette page recevra les attestations pour les familles : prise en "
+     "charge, séances, attestation annuelle."),
+    ("sync", "Synchronisation", "Cette page recevra les lots de factures et leur envoi au réseau."),
+    ("settings", "Paramètres", ""),
+)
+
+
+class MainWindow(QMainWindow):
+    locked_changed = Signal(bool)
+
+    def __init__(self, practice: PracticeFile, runner: TaskRunner, *, demo: bool = False) -> None:
+        super().__init__()
+        self.practice: PracticeFile | None = practice
+        self.runner = runner
+        self.vault_id = practice.key.vault_id
+        self.data_dir = practice.data_dir
+        self._hidden_windows: list[QWidget] = []
+        self.setWindowTitle(tr("COCON Desktop"))
+        self.resize(1180, 760)
+
+        self.root = QStackedWidget(self)
+        self.setCentralWidget(self.root)
+        self.shell = QWidget(self.root)
+        outer = QVBoxLayout(self.shell)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if demo:
+            banner = QLabel(tr("Cabinet de démonstration — données fictives. Phrase de passe : « demo » "
+                               "(seule phrase dispensée de la règle de robustesse)."), self.shell)
+            banner.setObjectName("demo_banner")
+            banner.setStyleSheet("background: #fff4d6; padding: 6px 12px; color: #5a4300;")
+            outer.addWidget(banner)
+        body = QHBoxLayout()
+        outer.addLayout(body, 1)
+        self.nav = QListWidget(self.shell)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(210)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; border: none; background: #f3f5f8; }"
+                               "QListWidget::item { padding: 10px 14px; }"
+                               "QListWidget::item:selected { background: #d7e3f4; color: #102a43; }")
+        self.pages = QStackedWidget(self.shell)
+        self.page_keys: list[str] = []
+        self.settings_page = SettingsPage(runner, self.pages)
+        for index, (key, title, coming) in enumerate(NAVIGATION):
+            page = self.settings_page if key == "settings" else PlaceholderPage(tr(title), tr(coming), self.pages)
+            page.setObjectName(f"page_{key}")
+            self.pages.addWidget(page)
+            self.nav.addItem(tr(title))
+            self.page_keys.append(key)
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
+            self.addAction(action)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        self.root.addWidget(self.shell)
+
+        self.lock_screen = self._build_lock_screen()
+        self.root.addWidget(self.lock_screen)
+
+        self.vault_label = QLabel(self)
+        self.vault_label.setObjectName("vault_state")
+        self.statusBar().addWidget(self.vault_label, 1)
+        self.lock_button = QPushButton(tr("Verrouiller (Ctrl+L)"), self)
+        self.lock_button.setObjectName("lock_button")
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        lock_action = QAction(tr("Verrouiller"), self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(self.lock)
+        self.addAction(lock_action)
+
+        self.idle = IdleWatcher(settings.LOCK_IDLE_MINUTES.default, self)
+        self.idle.idle.connect(self.lock)
+        self.settings_page.lock_minutes_changed.connect(self.idle.set_minutes)
+        self.settings_page.set_practice(practice)
+        self.nav.setCurrentRow(0)
+        self._show_state()
+        self.idle.start()
+
+    def _build_lock_screen(self) -> QWidget:
+        screen = QWidget(self.root)
+        screen.setObjectName("lock_screen")
+        layout = QVBoxLayout(screen)
+        layout.addStretch(1)
+        box = QWidget(screen)
+        box.setMaximumWidth(560)
+        inner = QVBoxLayout(box)
+        title = QLabel(tr("Cabinet verrouillé"), box)
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        inner.addWidget(title)
+        text = QLabel(tr("Les données sont masquées. Ce que vous étiez en train de saisir est conservé : "
+                         "saisissez votre phrase de passe pour reprendre."), box)
+        text.setWordWrap(True)
+        inner.addWidget(text)
+        self.unlock_panel = UnlockPanel(self.data_dir, self.runner, expected_vault_id=self.vault_id, parent=box)
+        self.unlock_panel.unlocked.connect(self._unlocked)
+        inner.addWidget(self.unlock_panel)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return screen
+
+    @property
+    def is_locked(self) -> bool:
+        return self.root.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide every piece of data, forget the key, keep the widgets (and what they hold) as they are."""
+        if self.is_locked:
+            return
+        self.idle.stop()
+        self._hidden_windows = [w for w in QApplication.topLevelWidgets()
+                                if w is not self and w.isVisible() and w.isWindow()]
+        for window in self._hidden_windows:
+            window.hide()
+        self.root.setCurrentWidget(self.lock_screen)
+        if self.practice is not None:
+            self.practice.close()
+        self.practice = None
+        self.settings_page.practice = None
+        self._show_state()
+        self.unlock_panel.focus()
+        self.locked_changed.emit(True)
+
+    def _unlocked(self, practice: PracticeFile) -> None:
+        self.practice = practice
+        self.settings_page.set_practice(practice, reload=False)
+        self.root.setCurrentWidget(self.shell)
+        for window in self._hidden_windows:
+            window.show()
+        self._hidden_windows = []
+        self._show_state()
+        self.idle.start()
+        self.locked_changed.emit(False)
+
+    def _show_state(self) -> None:
+        if self.is_locked:
+            self.vault_label.setText(tr("Cabinet verrouillé"))
+            self.lock_button.setEnabled(False)
+            return
+        remembered = vault.load_keyfile(self.data_dir).remembered
+        self.vault_label.setText(
+            tr("Coffre ouvert — base chiffrée (SQLCipher, AES-256)") + " · " +
+            (tr("clé gardée dans le trousseau") if remembered else tr("clé en mémoire seulement")) +
+            " · " + str(self.data_dir))
+        self.lock_button.setEnabled(True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.practice is not None:
+            self.practice.close()
+            self.practice = None
+        super().closeEvent(event)

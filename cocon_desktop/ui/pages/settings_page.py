@@ -1,0 +1,253 @@
+"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop import settings
+from cocon_desktop.domain.passphrase import assess
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.security import keychain, vault
+from cocon_desktop.services import practice_profile, settings_store
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
+from cocon_desktop.ui.widgets.profile_form import ProfileForm
+from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+
+OK_STYLE = "color: #2e7d32;"
+
+
+def _status_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+class SettingsPage(QWidget):
+    lock_minutes_changed = Signal(int)
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.practice: PracticeFile | None = None
+        layout = QVBoxLayout(self)
+        heading = QLabel(tr("Paramètres"), self)
+        heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(heading)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._profile_tab(), tr("Cabinet"))
+        self.tabs.addTab(self._security_tab(), tr("Sécurité"))
+
+    # -- the practice profile
+    def _profile_tab(self) -> QWidget:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget(scroll)
+        layout = QVBoxLayout(inner)
+        self.form = ProfileForm(parent=inner)
+        layout.addWidget(self.form)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(tr("Enregistrer le profil"), inner)
+        self.save_button.setObjectName("save_profile")
+        self.save_button.clicked.connect(self.save_profile)
+        self.profile_status = _status_label(inner, "profile_status")
+        row.addWidget(self.save_button)
+        row.addWidget(self.profile_status, 1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        scroll.setWidget(inner)
+        return scroll
+
+    def save_profile(self) -> None:
+        if self.practice is None:
+            return
+        profile = PracticeProfile(**self.form.values())
+        if self.form.check(profile):
+            self._say(self.profile_status, tr("Corrigez les champs signalés : rien n'a été enregistré."), False)
+            return
+        sessions = self.practice.sessions
+        self.save_button.setEnabled(False)
+        self.runner.run(lambda: practice_profile.save_profile(sessions, profile), self._profile_saved,
+                        self._profile_failed)
+
+    def _profile_saved(self, profile: PracticeProfile) -> None:
+        self.save_button.setEnabled(True)
+        self.form.set_values(profile)
+        self.form.check(profile)  # keeps warnings (RPPS) visible
+        self._say(self.profile_status, tr("Profil enregistré."), True)
+
+    def _profile_failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.errors)
+        self._say(self.profile_status, error_text(error), False)
+
+    # -- security
+    def _security_tab(self) -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        change = QGroupBox(tr("Changer la phrase de passe"), tab)
+        form = QFormLayout(change)
+        self.current = self._password(change, "current_passphrase")
+        self.new = self._password(change, "settings_new_passphrase")
+        self.confirm = self._password(change, "settings_confirm_passphrase")
+        self.current_box = FieldBox(self.current, parent=change)
+        self.new_box = FieldBox(self.new, parent=change)
+        self.confirm_box = FieldBox(self.confirm, parent=change)
+        meter = StrengthMeter(change)
+        self.new.textChanged.connect(meter.update_for)
+        form.addRow(tr("Phrase de passe actuelle"), self.current_box)
+        form.addRow(tr("Nouvelle phrase de passe"), self.new_box)
+        form.addRow("", meter)
+        form.addRow(tr("Confirmation"), self.confirm_box)
+        self.change_button = QPushButton(tr("Changer la phrase de passe"), change)
+        self.change_button.setObjectName("change_passphrase")
+        self.change_button.clicked.connect(self.change_passphrase)
+        self.change_status = _status_label(change, "change_status")
+        form.addRow("", self.change_button)
+        form.addRow("", self.change_status)
+        note = QLabel(tr("La clé de secours reste valable ; les données ne sont pas rechiffrées."), change)
+        note.setStyleSheet("color: #555;")
+        form.addRow("", note)
+        layout.addWidget(change)
+
+        locking = QGroupBox(tr("Verrouillage et trousseau"), tab)
+        lform = QFormLayout(locking)
+        self.lock_minutes = QSpinBox(locking)
+        self.lock_minutes.setObjectName("lock_minutes")
+        var = settings.LOCK_IDLE_MINUTES
+        self.lock_minutes.setRange(var.minimum or 1, var.maximum or 240)
+        self.lock_minutes.setValue(var.default)
+        self.lock_minutes.setSuffix(tr(" min"))
+        self.lock_minutes.editingFinished.connect(self._save_lock_minutes)
+        lform.addRow(tr(var.label), self.lock_minutes)
+        status = keychain.status()
+        self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur (trousseau du système)"), locking)
+        self.remember.setObjectName("settings_remember")
+        self.remember.setEnabled(status.available)
+        self.remember.toggled.connect(self._remember_toggled)
+        lform.addRow("", self.remember)
+        reason = QLabel(message(status.reason), locking)
+        reason.setWordWrap(True)
+        reason.setStyleSheet("color: #555;")
+        lform.addRow("", reason)
+        self.lock_status = _status_label(locking, "lock_status")
+        lform.addRow("", self.lock_status)
+        layout.addWidget(locking)
+        layout.addStretch(1)
+        return tab
+
+    def _password(self, parent: QWidget, name: str) -> QLineEdit:
+        edit = QLineEdit(parent)
+        edit.setObjectName(name)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def change_passphrase(self) -> None:
+        if self.practice is None:
+            return
+        for box in (self.current_box, self.new_box, self.confirm_box):
+            box.clear()
+        current, new = self.current.text(), self.new.text()
+        if not current:
+            self.current_box.show_error(FieldError("current", "passphrase_empty"))
+            return
+        result = assess(new)
+        if not result.acceptable:
+            self.new_box.show_error(FieldError("new", "passphrase_too_weak", {"bits": round(result.bits)}))
+            return
+        if new != self.confirm.text():
+            self.confirm_box.show_error(FieldError("confirm", "passphrase_mismatch"))
+            return
+        data_dir = self.practice.data_dir
+        self.change_button.setEnabled(False)
+        self._say(self.change_status, tr("Changement en cours…"), True)
+        self.runner.run(lambda: vault.change_passphrase(data_dir, current, new), self._changed,
+                        self._change_failed)
+
+    def _changed(self, _: object) -> None:
+        self.change_button.setEnabled(True)
+        for edit in (self.current, self.new, self.confirm):
+            edit.clear()
+        self._say(self.change_status, tr("Phrase de passe changée."), True)
+
+    def _change_failed(self, error: BaseException) -> None:
+        self.change_button.setEnabled(True)
+        self.change_status.clear()
+        self.current_box.show_text(error_text(error))
+
+    def _save_lock_minutes(self) -> None:
+        if self.practice is None:
+            return
+        sessions, value = self.practice.sessions, self.lock_minutes.value()
+        self.runner.run(lambda: settings_store.put(sessions, settings.LOCK_IDLE_MINUTES, value),
+                        lambda saved: self.lock_minutes_changed.emit(int(saved)),
+                        lambda error: self._say(self.lock_status, error_text(error), False))
+
+    def _remember_toggled(self, checked: bool) -> None:
+        if self.practice is None or self._loading:
+            return
+        data_dir, key = self.practice.data_dir, self.practice.key
+
+        def work() -> bool:
+            if checked:
+                vault.remember_in_keychain(data_dir, key)
+            else:
+                vault.forget_in_keychain(data_dir)
+            return checked
+
+        self.runner.run(work, lambda on: self._say(self.lock_status, tr(
+            "La clé est gardée dans le trousseau de cet ordinateur." if on else
+            "La clé a été retirée du trousseau de cet ordinateur."), True),
+            lambda error: self._say(self.lock_status, error_text(error), False))
+
+    # -- loading
+    _loading = False
+
+    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+        """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
+        self.practice = practice
+        if practice is None or not reload:
+            return
+        sessions, data_dir = practice.sessions, practice.data_dir
+
+        def load() -> tuple[PracticeProfile, int, bool]:
+            return (practice_profile.load_profile(sessions),
+                    int(settings_store.get(sessions, settings.LOCK_IDLE_MINUTES)),
+                    vault.load_keyfile(data_dir).remembered)
+
+        self.runner.run(load, self._loaded, lambda error: self._say(self.profile_status, error_text(error),
+                                                                    False))
+
+    def _loaded(self, values: tuple[PracticeProfile, int, bool]) -> None:
+        profile, minutes, remembered = values
+        self._loading = True
+        self.form.set_values(profile)
+        self.lock_minutes.setValue(minutes)
+        self.remember.setChecked(remembered)
+        self._loading = False
+        self.lock_minutes_changed.emit(minutes)
+
+    @staticmethod
+    def _say(label: QLabel, text: str, ok: bool) -> None:
+        label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        label.setText(text)

@@ -1,0 +1,42 @@
+"""A passphrase strength meter against the CNIL's 80-bit rule."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from cocon_desktop.domain.passphrase import assess
+from cocon_desktop.ui.i18n import tr
+
+RULES = ("Au moins 12 caractères avec minuscules, majuscules, chiffres et symboles, ou 14 caractères "
+         "de trois de ces sortes, ou une phrase d'au moins 7 mots (recommandation CNIL : 80 bits).")
+
+
+class StrengthMeter(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 100)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label)
+        self.update_for("")
+
+    def update_for(self, passphrase: str) -> bool:
+        result = assess(passphrase)
+        self.bar.setValue(result.meter)
+        color = "#2e7d32" if result.acceptable else ("#c77700" if result.meter >= 50 else "#b00020")
+        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {color}; }}")
+        if not passphrase:
+            self.label.setText(tr(RULES))
+        elif result.acceptable:
+            self.label.setText(tr("Robuste : environ {0} bits. Conforme à la recommandation de la CNIL.")
+                               .format(round(result.bits)))
+        else:
+            self.label.setText(tr("Trop faible : environ {0} bits sur les 80 demandés. ").format(
+                round(result.bits)) + tr(RULES))
+        return result.acceptable

@@ -1,0 +1,210 @@
+"""Unlocking a practice: the passphrase, or the recovery key and a new passphrase.
+
+Used by the unlock window at start and by the lock screen inside the main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.errors import CoconError, FieldError, VaultError
+from cocon_desktop.domain.passphrase import assess
+from cocon_desktop.security import keychain, vault
+from cocon_desktop.services import practice_file
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import FieldBox
+from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+
+
+def _password_edit(parent: QWidget, name: str) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class UnlockPanel(QWidget):
+    unlocked = Signal(object)  # PracticeFile
+
+    def __init__(self, data_dir: Path, runner: TaskRunner, *, expected_vault_id: str | None = None,
+                 offer_remember: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir, self.runner, self.expected_vault_id = data_dir, runner, expected_vault_id
+        layout = QVBoxLayout(self)
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.stack)
+
+        # passphrase mode
+        normal = QWidget(self)
+        form = QFormLayout(normal)
+        self.passphrase = _password_edit(normal, "unlock_passphrase")
+        self.passphrase_box = FieldBox(self.passphrase, parent=normal)
+        form.addRow(tr("Phrase de passe"), self.passphrase_box)
+        self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur"), normal)
+        self.remember.setObjectName("unlock_remember")
+        status = keychain.status()
+        self.remember.setEnabled(status.available)
+        self.remember.setToolTip(message(status.reason))
+        self.remember.setVisible(offer_remember)
+        if offer_remember:
+            form.addRow("", self.remember)
+            if not status.available:
+                reason = QLabel(message(status.reason), normal)
+                reason.setWordWrap(True)
+                reason.setStyleSheet("color: #555;")
+                form.addRow("", reason)
+        self.unlock_button = QPushButton(tr("Déverrouiller"), normal)
+        self.unlock_button.setObjectName("unlock_button")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.try_passphrase)
+        self.passphrase.returnPressed.connect(self.try_passphrase)
+        form.addRow("", self.unlock_button)
+        forgot = QPushButton(tr("Phrase de passe oubliée ? Utiliser la clé de secours"), normal)
+        forgot.setFlat(True)
+        forgot.setObjectName("forgot_button")
+        forgot.clicked.connect(lambda: self.stack.setCurrentIndex(1))
+        form.addRow("", forgot)
+        self.stack.addWidget(normal)
+
+        # recovery mode
+        recovery = QWidget(self)
+        rform = QFormLayout(recovery)
+        self.recovery_key = QLineEdit(recovery)
+        self.recovery_key.setObjectName("recovery_key")
+        self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.recovery_box = FieldBox(self.recovery_key, parent=recovery)
+        self.new_passphrase = _password_edit(recovery, "new_passphrase")
+        self.new_box = FieldBox(self.new_passphrase, parent=recovery)
+        self.new_confirm = _password_edit(recovery, "new_passphrase_confirm")
+        self.confirm_box = FieldBox(self.new_confirm, parent=recovery)
+        meter = StrengthMeter(recovery)
+        self.new_passphrase.textChanged.connect(meter.update_for)
+        rform.addRow(tr("Clé de secours"), self.recovery_box)
+        rform.addRow(tr("Nouvelle phrase de passe"), self.new_box)
+        rform.addRow("", meter)
+        rform.addRow(tr("Confirmation"), self.confirm_box)
+        self.recover_button = QPushButton(tr("Ouvrir avec la clé de secours"), recovery)
+        self.recover_button.setObjectName("recover_button")
+        self.recover_button.clicked.connect(self.try_recovery)
+        back = QPushButton(tr("Revenir à la phrase de passe"), recovery)
+        back.setFlat(True)
+        back.clicked.connect(lambda: self.stack.setCurrentIndex(0))
+        rform.addRow("", self.recover_button)
+        rform.addRow("", back)
+        self.stack.addWidget(recovery)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self._seconds_left = 0
+
+    # -- actions
+    def try_passphrase(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self.passphrase_box.show_error(FieldError("passphrase", "passphrase_empty"))
+            return
+        data_dir, remember = self.data_dir, self.remember.isVisible() and self.remember.isChecked()
+
+        def work() -> PracticeFile:
+            opened = practice_file.open_with_passphrase(data_dir, passphrase)
+            if remember:
+                vault.remember_in_keychain(data_dir, opened.key)
+            return opened
+
+        self._start(work, self.passphrase_box)
+
+    def try_recovery(self) -> None:
+        for box in (self.recovery_box, self.new_box, self.confirm_box):
+            box.clear()
+        new = self.new_passphrase.text()
+        if not assess(new).acceptable:
+            self.new_box.show_error(FieldError("new", "passphrase_too_weak",
+                                               {"bits": round(assess(new).bits)}))
+            return
+        if new != self.new_confirm.text():
+            self.confirm_box.show_error(FieldError("confirm", "passphrase_mismatch"))
+            return
+        data_dir, text = self.data_dir, self.recovery_key.text()
+
+        def work() -> PracticeFile:
+            key = vault.unlock_with_recovery(data_dir, text)
+            vault.set_passphrase(data_dir, key, new)
+            return PracticeFile.open(data_dir, key)
+
+        self._start(work, self.recovery_box)
+
+    def _start(self, work: Callable[[], PracticeFile], box: FieldBox) -> None:
+        box.clear()
+        self._set_busy(True)
+        self.runner.run(work, self._done, lambda error: self._failed(error, box))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        for widget in (self.unlock_button, self.recover_button, self.passphrase, self.recovery_key):
+            widget.setEnabled(not busy)
+
+    def _done(self, practice: PracticeFile) -> None:
+        self._set_busy(False)
+        if self.expected_vault_id and practice.key.vault_id != self.expected_vault_id:
+            practice.close()
+            self._failed(VaultError("vault_mismatch"), self.passphrase_box)
+            return
+        self.passphrase.clear()
+        for edit in (self.recovery_key, self.new_passphrase, self.new_confirm):
+            edit.clear()
+        self.stack.setCurrentIndex(0)
+        self.unlocked.emit(practice)
+
+    def _failed(self, error: BaseException, box: FieldBox) -> None:
+        self._set_busy(False)
+        box.show_text(error_text(error))
+        box.editor.setFocus()
+        if box is self.passphrase_box:
+            self.passphrase.selectAll()
+        if isinstance(error, CoconError):
+            wait = int(error.data.get("seconds", error.data.get("delay", 0)) or 0)
+            if wait > 0:
+                self._seconds_left = wait
+                self.unlock_button.setEnabled(False)
+                self.recover_button.setEnabled(False)
+                self._tick_text()
+                self._countdown.start()
+
+    def _tick(self) -> None:
+        self._seconds_left -= 1
+        if self._seconds_left <= 0:
+            self._countdown.stop()
+            self.unlock_button.setEnabled(True)
+            self.recover_button.setEnabled(True)
+            self.unlock_button.setText(tr("Déverrouiller"))
+        else:
+            self._tick_text()
+
+    def _tick_text(self) -> None:
+        self.unlock_button.setText(tr("Déverrouiller (attendez {0} s)").format(self._seconds_left))
+
+    def focus(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.passphrase.setFocus()

@@ -1,0 +1,79 @@
+"""The unlock window: a clear message at the field, a growing delay, the recovery key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from cocon_desktop.security import vault
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services.demo import create_demo
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
+from cocon_desktop.ui.tasks import SyncRunner
+from tests.conftest import OTHER_PASSPHRASE, STRONG_PASSPHRASE
+
+
+def _unlock_window(qtbot: QtBot, data_dir: Path) -> UnlockWindow:
+    window = UnlockWindow(data_dir, SyncRunner())
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_wrong_then_right_passphrase(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+    practice.close()
+    window = _unlock_window(qtbot, data_dir)
+    qtbot.keyClicks(window.panel.passphrase, "mauvaise phrase")
+    qtbot.keyClick(window.panel.passphrase, Qt.Key.Key_Return)
+    assert window.panel.passphrase_box.text == "Phrase de passe incorrecte."
+    assert window.practice is None and window.isVisible()
+    window.panel.passphrase.clear()
+    qtbot.keyClicks(window.panel.passphrase, STRONG_PASSPHRASE)
+    qtbot.keyClick(window.panel.passphrase, Qt.Key.Key_Return)
+    assert window.practice is not None
+    assert window.result() == UnlockWindow.DialogCode.Accepted
+    window.practice.close()
+
+
+def test_repeated_failures_impose_a_delay(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+    practice.close()
+    window = _unlock_window(qtbot, data_dir)
+    for _ in range(3):
+        window.panel.passphrase.setText("mauvaise phrase")
+        window.panel.try_passphrase()
+    assert not window.panel.unlock_button.isEnabled()
+    assert "attendez" in window.panel.unlock_button.text()
+    window.panel.passphrase.setText(STRONG_PASSPHRASE)
+    window.panel.try_passphrase()  # ignored while the delay runs
+    assert window.practice is None
+
+
+def test_recovery_key_sets_a_new_passphrase(qtbot: QtBot, practice: PracticeFile, data_dir: Path,
+                                            recovery: RecoveryKey) -> None:
+    practice.close()
+    window = _unlock_window(qtbot, data_dir)
+    qtbot.mouseClick(window.findChild(QPushButton, "forgot_button"),
+                     Qt.MouseButton.LeftButton)
+    assert window.panel.stack.currentIndex() == 1
+    window.panel.recovery_key.setText(recovery.formatted().lower().replace("-", " "))
+    window.panel.new_passphrase.setText(OTHER_PASSPHRASE)
+    window.panel.new_confirm.setText(OTHER_PASSPHRASE)
+    qtbot.mouseClick(window.panel.recover_button, Qt.MouseButton.LeftButton)
+    assert window.practice is not None
+    window.practice.close()
+    vault.unlock_with_passphrase(data_dir, OTHER_PASSPHRASE)
+
+
+def test_demo_practice_says_its_passphrase(qtbot: QtBot, data_dir: Path) -> None:
+    create_demo(data_dir).close()
+    window = _unlock_window(qtbot, data_dir)
+    note = window.findChild(QLabel, "demo_note")
+    assert note is not None and "« demo »" in note.text()
+    window.panel.passphrase.setText("demo")
+    window.panel.try_passphrase()
+    assert window.practice is not None
+    window.practice.close()
