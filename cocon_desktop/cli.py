@@ -41,8 +41,8 @@ class Input:
             value = next(self._lines, None)
             if value is None:
                 raise CoconError("stdin_empty")
-            return value
-        return getpass.getpass(prompt)
+            return str(value)
+        return str(getpass.getpass(prompt))
 
     def new_passphrase(self) -> str:
         first = self.line("Nouvelle phrase de passe : ")

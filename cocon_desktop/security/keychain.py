@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import keyring
@@ -71,7 +72,5 @@ def fetch(vault_id: str) -> bytes | None:
 def delete(vault_id: str) -> None:
     if not status().available:
         return
-    try:
+    with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(SERVICE, vault_id)
-    except keyring.errors.KeyringError:
-        pass

@@ -60,10 +60,10 @@ def show_field_errors(boxes: dict[str, FieldBox], errors: list[FieldError]) -> l
     orphans: list[FieldError] = []
     seen: set[str] = set()
     for error in errors:
-        box = boxes.get(error.field)
-        if box is None:
+        target = boxes.get(error.field)
+        if target is None:
             orphans.append(error)
         elif error.field not in seen:
-            box.show_error(error)
+            target.show_error(error)
             seen.add(error.field)
     return orphans
