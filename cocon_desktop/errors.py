@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -32,7 +33,7 @@ class FieldError:
 
     field: str
     code: str
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = dataclass_field(default_factory=dict)
     severity: str = "error"
 
     @property

@@ -12,8 +12,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from cocon_desktop.domain.practice import PracticeProfile  # noqa: E402
-from cocon_desktop.security.kdf import Argon2Params  # noqa: E402
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.security.kdf import Argon2Params
 
 # Real Argon2id, lighter than production so that the suite stays fast.
 FAST_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024, parallelism=1)

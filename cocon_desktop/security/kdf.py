@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -50,14 +49,22 @@ def derive_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
     )
 
 
+def _seconds(params: Argon2Params) -> float:
+    start = time.perf_counter()
+    derive_key("calibration", b"\0" * SALT_BYTES, params)
+    return max(time.perf_counter() - start, 1e-4)
+
+
 def tune(target_seconds: float = TARGET_SECONDS, memory_kib: int = DEFAULT_MEMORY_KIB,
          parallelism: int = DEFAULT_PARALLELISM) -> Argon2Params:
-    """Choose the time cost so that one derivation takes about `target_seconds` here."""
+    """Choose the time cost so that one derivation takes about `target_seconds` here.
+
+    A first guess from a short probe, then one correction from a measurement at the guessed cost
+    (the fixed cost of filling the memory makes the probe overestimate one pass)."""
     probe = Argon2Params(time_cost=2, memory_kib=memory_kib, parallelism=parallelism)
-    salt = b"\0" * SALT_BYTES
-    derive_key("calibration", salt, probe)  # warm the allocator
-    start = time.perf_counter()
-    derive_key("calibration", salt, probe)
-    per_pass = max((time.perf_counter() - start) / probe.time_cost, 1e-4)
-    time_cost = min(MAX_TIME_COST, max(2, math.floor(target_seconds / per_pass)))
+    _seconds(probe)  # warm the allocator
+    guess = max(2, round(target_seconds / (_seconds(probe) / probe.time_cost)))
+    guess = min(MAX_TIME_COST, guess)
+    measured = _seconds(Argon2Params(guess, memory_kib, parallelism))
+    time_cost = min(MAX_TIME_COST, max(2, round(guess * target_seconds / measured)))
     return Argon2Params(time_cost=time_cost, memory_kib=memory_kib, parallelism=parallelism)

@@ -16,6 +16,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import UnlockedKey, VaultPaths
+from cocon_desktop.services import settings_store
 
 
 @dataclass
@@ -31,15 +32,20 @@ class PracticeFile:
         return VaultPaths(self.data_dir)
 
     @classmethod
-    def open(cls, data_dir: Path, key: UnlockedKey) -> PracticeFile:
-        """Open the database with an unlocked key and bring its schema to the current version."""
+    def open(cls, data_dir: Path, key: UnlockedKey, *, create: bool = False) -> PracticeFile:
+        """Open the database with an unlocked key and bring its schema to the current version.
+        A missing database is an error (never silently replaced by an empty one) unless `create`."""
         paths = VaultPaths(data_dir)
+        if not create and not paths.database.exists():
+            raise DatabaseError("database_missing", path=str(paths.database))
         try:
             engine = create_database_engine(paths.database, key.data_key)
         except DatabaseError as exc:
             raise DatabaseError("database_key_mismatch", path=str(paths.database)) from exc
         backup = migrate.upgrade(engine, paths.database, paths.backups)
-        return cls(data_dir, key, engine, sessionmaker(engine, expire_on_commit=False), backup)
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        settings_store.upgrade(sessions)
+        return cls(data_dir, key, engine, sessions, backup)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -69,12 +75,15 @@ def create_practice(data_dir: Path, passphrase: str, profile: PracticeProfile, r
     if paths.key_file.exists() or paths.database.exists():
         raise VaultError("vault_exists", path=str(data_dir))
     key = vault.create(data_dir, passphrase, recovery, params=params, demo=demo)
+    practice: PracticeFile | None = None
     try:
-        practice = PracticeFile.open(data_dir, key)
+        practice = PracticeFile.open(data_dir, key, create=True)
         save_profile(practice.sessions, profile, demo=demo)
         if remember:
             vault.remember_in_keychain(data_dir, key)
     except BaseException:
+        if practice is not None:
+            practice.close()  # an open database cannot be deleted on Windows
         for leftover in (paths.key_file, paths.database, paths.database.with_name(paths.database.name + "-wal"),
                          paths.database.with_name(paths.database.name + "-shm")):
             leftover.unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWizard
 
@@ -134,3 +135,26 @@ def test_remember_in_keychain_then_start_opens_directly(qtbot: QtBot, data_dir: 
     qtbot.addWidget(first)
     assert isinstance(first, MainWindow), "the key in the keychain opens the practice without a passphrase"
     first.close()
+
+
+def test_creation_in_the_background_then_main_window(qtbot: QtBot, data_dir: Path) -> None:
+    from cocon_desktop.ui.tasks import ThreadPoolRunner
+
+    controller = AppController(data_dir, ThreadPoolRunner(), kdf=FAST_KDF)
+    wizard = controller.start()
+    assert isinstance(wizard, FirstRunWizard)
+    qtbot.addWidget(wizard)
+    _next(qtbot, wizard)
+    _fill_profile(qtbot, wizard)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    _type(qtbot, wizard.passphrase_page.first, STRONG_PASSPHRASE)
+    _type(qtbot, wizard.passphrase_page.second, STRONG_PASSPHRASE)
+    _next(qtbot, wizard)
+    wizard.recovery_page.confirm.setChecked(True)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.isVisible(), "the wizard waits for the worker"
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10000)
+    assert not wizard.isVisible()
+    controller.main_window.close()  # type: ignore[union-attr]

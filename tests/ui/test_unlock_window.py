@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
@@ -77,3 +78,20 @@ def test_demo_practice_says_its_passphrase(qtbot: QtBot, data_dir: Path) -> None
     window.panel.try_passphrase()
     assert window.practice is not None
     window.practice.close()
+
+
+def test_unlock_runs_in_the_background(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+    """With the real thread pool: the window stays responsive and the result comes back on the GUI thread."""
+    from cocon_desktop.ui.tasks import ThreadPoolRunner
+
+    practice.close()
+    runner = ThreadPoolRunner()
+    window = UnlockWindow(data_dir, runner)
+    qtbot.addWidget(window)
+    window.show()
+    window.panel.passphrase.setText(STRONG_PASSPHRASE)
+    window.panel.try_passphrase()
+    assert window.panel.progress.isVisible() and not window.panel.unlock_button.isEnabled()
+    qtbot.waitUntil(lambda: window.practice is not None, timeout=10000)
+    assert window.result() == UnlockWindow.DialogCode.Accepted
+    window.practice.close()  # type: ignore[union-attr]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError
 from cocon_desktop.security.kdf import Argon2Params
@@ -30,7 +31,6 @@ from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.profile_form import CONTACT, IDENTITY, NETWORK, ProfileForm
 from cocon_desktop.ui.widgets.recovery_key_view import RecoveryKeyView
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
-from cocon_desktop.domain.passphrase import assess
 
 
 def _wrapped_label(text: str, parent: QWidget) -> QLabel:

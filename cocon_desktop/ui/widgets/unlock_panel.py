@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.errors import CoconError, FieldError, VaultError
 from cocon_desktop.domain.passphrase import assess
+from cocon_desktop.errors import CoconError, FieldError, VaultError
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_file
 from cocon_desktop.services.practice_file import PracticeFile

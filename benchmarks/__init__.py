@@ -1,0 +1,1 @@
+"""Ratio benchmarks (`make bench`): each figure is compared with a baseline measured in the same run."""

@@ -1,0 +1,35 @@
+"""Qt's own dialogs speak French; dates and numbers follow the French locale; DejaVu is loaded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pytestqt.qtbot import QtBot
+from PySide6.QtCore import QCoreApplication, QDate, QLocale
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from cocon_desktop.ui.i18n import install_fonts, install_french
+
+
+def test_standard_buttons_dates_and_numbers_are_french(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert install_french(app)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save)
+    qtbot.addWidget(buttons)
+    texts = {b.text().replace("&", "") for b in buttons.buttons()}
+    assert texts == {"Annuler", "Enregistrer"}
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
+    locale = QLocale()
+    assert locale.language() == QLocale.Language.French
+    assert locale.toString(QDate(date(2026, 3, 1)), "d MMMM yyyy") == "1 mars 2026"
+    assert locale.toString(1234.5, "f", 2).replace("\u202f", " ").replace("\xa0", " ") == "1 234,50"
+
+
+def test_shipped_fonts_are_loaded(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_fonts(app)
+    assert "DejaVu Sans" in QFontDatabase.families()
+    assert app.font().family() == "DejaVu Sans"
