@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from cocon_desktop import __version__, messages
+import sqlcipher3
+from sqlalchemy.exc import SQLAlchemyError
+
+from cocon_desktop import __version__, cli_children, messages
+from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
 from cocon_desktop.domain.practice import PracticeProfile
-from cocon_desktop.errors import CoconError, VaultError
+from cocon_desktop.errors import CoconError
 from cocon_desktop.paths import default_data_dir
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
@@ -25,41 +27,6 @@ from cocon_desktop.services.practice_file import PracticeFile
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-
-
-class Input:
-    """Secrets read from standard input (one per line) or asked at the terminal."""
-
-    def __init__(self, from_stdin: bool) -> None:
-        self.from_stdin = from_stdin
-        self._lines: Iterator[str] | None = None
-
-    def line(self, prompt: str) -> str:
-        if self.from_stdin:
-            if self._lines is None:
-                self._lines = iter(sys.stdin.read().splitlines())
-            value = next(self._lines, None)
-            if value is None:
-                raise CoconError("stdin_empty")
-            return str(value)
-        return str(getpass.getpass(prompt))
-
-    def new_passphrase(self) -> str:
-        first = self.line("Nouvelle phrase de passe : ")
-        if not self.from_stdin and first != getpass.getpass("Confirmez la phrase de passe : "):
-            raise VaultError("passphrase_mismatch")
-        return first
-
-
-def _open(args: argparse.Namespace, secrets: Input) -> PracticeFile:
-    data_dir: Path = args.data_dir
-    if not vault.vault_exists(data_dir):
-        raise VaultError("vault_missing", path=str(data_dir))
-    if not args.passphrase_stdin:
-        opened = practice_file.open_from_keychain(data_dir)
-        if opened:
-            return opened
-    return practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
 
 
 def _print_recovery_key(key: RecoveryKey) -> None:
@@ -97,7 +64,7 @@ def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_info(args: argparse.Namespace, secrets: Input) -> int:
-    practice = _open(args, secrets)
+    practice = open_practice(args, secrets)
     try:
         info = practice_info(practice)
     finally:
@@ -138,21 +105,12 @@ def cmd_recover(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", type=Path, default=default,
-                        help="dossier des données du cabinet (par défaut : le dossier de l'utilisateur)")
-    parser.add_argument("--passphrase-stdin", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="lire la phrase de passe sur l'entrée standard (une par ligne)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocon", description="COCON Desktop en ligne de commande.")
     parser.add_argument("--version", action="version", version=f"cocon {__version__}")
-    _common(parser, suppress=False)
+    add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    commands: dict[str, tuple[str, Callable[[argparse.Namespace, Input], int]]] = {
+    commands: dict[str, tuple[str, Command]] = {
         "init": ("créer un cabinet à partir d'un fichier TOML", cmd_init),
         "demo": ("créer un cabinet de démonstration (phrase de passe « demo »)", cmd_demo),
         "info": ("version du schéma, effectifs, paramètres de chiffrement", cmd_info),
@@ -160,9 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recover": ("ouvrir avec la clé de secours et choisir une nouvelle phrase de passe", cmd_recover),
     }
     for name, (help_text, func) in commands.items():
-        child = sub.add_parser(name, help=help_text, description=help_text)
-        _common(child, suppress=True)
-        child.set_defaults(func=func)
+        child = add_command(sub, name, help_text, func)
         if name == "init":
             child.add_argument("--practice-file", type=Path, required=True, help="profil du cabinet (TOML)")
         if name == "info":
@@ -170,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "recover":
             child.add_argument("--recovery-key-stdin", action="store_true",
                                help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")
+    cli_children.register(sub)
     return parser
 
 
@@ -182,8 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     except CoconError as exc:
         print(messages.describe(exc), file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `cocon children list | head`: the reader has gone, nothing to report
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
+        return EXIT_ERROR
+    except (SQLAlchemyError, sqlcipher3.Error) as exc:  # disk full, file locked by another program…
+        print(messages.text("database_error", {"kind": type(exc).__name__}), file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
         print(f"Erreur d'accès au fichier {exc.filename or ''} : {exc.strerror}.", file=sys.stderr)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_currency
+
+from cocon_desktop.domain.forfait import Warning
 from cocon_desktop.errors import CoconError, FieldError
 
 MESSAGES: dict[str, str] = {
@@ -33,10 +38,14 @@ MESSAGES: dict[str, str] = {
     # database
     "database_unreadable": "La base de données {path} ne peut pas être lue : clé incorrecte ou fichier "
                            "endommagé.",
+    "database_missing": "La base de données {path} est introuvable : aucune base vide n'a été créée à sa "
+                        "place. Restaurez une sauvegarde de ce dossier.",
     "database_key_mismatch": "La base de données ne s'ouvre pas avec la clé de ce cabinet : fichier "
                              "endommagé ou remplacé. Rien n'a été modifié.",
     "foreign_key_check_failed": "La mise à jour de la base a laissé {count} référence(s) cassée(s) "
                                 "(table {table}) : elle a été annulée.",
+    "database_error": "La base de données a refusé l'opération ({kind}) : disque plein, fichier verrouillé par "
+                      "un autre programme ou endommagé. Rien n'a été écrit à moitié.",
     "practice_missing": "Le profil du cabinet est absent de la base de données.",
     "validation_failed": "{count} champ(s) à corriger.",
     "practice_file_invalid": "Le fichier {path} n'est pas un fichier TOML lisible : {detail}.",
@@ -59,12 +68,62 @@ MESSAGES: dict[str, str] = {
     "email_invalid": "Adresse électronique invalide.",
     "phone_invalid": "Numéro de téléphone invalide (10 chiffres, ou +33…).",
     "postcode_invalid": "Le code postal compte 5 chiffres.",
+    "date_invalid": "Date invalide : {value}.",
+    "date_in_future": "Cette date est dans le futur.",
+    "date_before_birth": "Cette date précède la naissance de l'enfant.",
+    "born_before_pathway_warning": "Enfant né avant le 1er septembre 2022, date d'ouverture du parcours COCON : "
+                                   "vérifiez la date.",
+    "gestational_age_range": "Le terme de naissance doit être compris entre {min} et {max} semaines "
+                             "d'aménorrhée.",
+    "gestational_days_range": "Les jours du terme vont de 0 à 6.",
+    "birth_weight_range": "Le poids de naissance s'exprime en grammes (entre 300 et 6 000).",
+    "exit_reason_required": "Indiquez le motif de sortie du parcours.",
+    "identity_qualified_needs_source": "Une identité n'est « qualifiée » qu'après vérification par le "
+                                       "téléservice INSi : indiquez la source et la date de la vérification.",
+    "inclusion_number_taken": "Ce numéro d'inclusion est déjà attribué à un autre enfant.",
+    "duplicate_child": "Un enfant de mêmes nom, prénom et date de naissance existe déjà.",
+    "child_missing": "Cet enfant n'existe plus dans la base.",
+    "child_not_found": "Aucun enfant n'a le numéro d'inclusion {inclusion}.",
+    "prescriber_not_found": "Aucun médecin de l'annuaire n'a le RPPS {rpps}.",
+    "forfait_none": "Aucun forfait du réseau {network} ne couvre cet âge et cette discipline à cette date.",
+    "prescriber_missing": "Ce médecin n'existe plus dans l'annuaire.",
+    "prescription_missing": "Cette prescription n'existe plus.",
+    "document_missing": "Ce document n'existe plus.",
+    "sessions_positive": "Le nombre de séances accordées doit être d'au moins 1.",
+    "end_before_start": "La fin de validité précède son début.",
+    "forfait_unknown": "Ce forfait n'existe pas dans les tarifs du réseau {network} à cette date.",
+    "discipline_not_in_forfait": "Cette discipline n'est pas couverte par le {forfait}.",
+    "discipline_unknown": "Discipline inconnue : {value}.",
+    "scan_too_large": "Le document dépasse {mb} Mo : numérisez-le en résolution plus faible.",
+    "scan_type_invalid": "Seuls les fichiers PDF, PNG, JPEG, TIFF et WebP sont acceptés.",
+    "amount_invalid": "Montant invalide : {value} (en euros, deux décimales au plus).",
+    "tariff_field_missing": "Il manque l'âge minimal, l'âge maximal ou le nombre de séances de ce forfait.",
+    "tariff_range_invalid": "Tranche d'âge ou nombre de séances incohérent.",
+    "tariff_no_forfait": "Cette version des tarifs ne contient aucun forfait.",
+    "tariff_no_version": "Ce fichier de tarifs ne contient aucune version.",
+    # forfait warnings
+    "few_sessions_left": "Plus que {count} séance(s) sur ce forfait.",
+    "exhausted": "Forfait épuisé : toutes les séances accordées ont été réalisées.",
+    "ends_soon": "Fin de validité le {on} (dans {count} jours).",
+    "expired": "Forfait terminé le {on}.",
+    "leaves_age_band": "L'enfant sort de la tranche d'âge de ce forfait le {on}.",
+    "leaves_pathway": "L'enfant atteint la limite d'âge du parcours le {on}.",
+    "left_age_band": "L'enfant est sorti de la tranche d'âge de ce forfait le {on}.",
+    "left_pathway": "L'enfant a atteint la limite d'âge du parcours le {on}.",
+    "no_tariff": "Aucun tarif du réseau ne correspond à ce forfait à cette date.",
 }
 
 FIELD_LABELS: dict[str, str] = {
     "name": "Nom et prénom", "trade_name": "Nom du cabinet", "profession": "Profession", "rpps": "RPPS",
     "adeli": "ADELI", "siret": "SIRET", "address": "Adresse", "postcode": "Code postal", "city": "Ville",
     "phone": "Téléphone", "email": "Courriel", "iban": "IBAN", "bic": "BIC", "network": "Réseau",
+    "last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance", "sex": "Sexe",
+    "gestational_weeks": "Terme (SA)", "birth_weight_g": "Poids de naissance", "inclusion_number": "N° d'inclusion",
+    "inclusion_date": "Date d'inclusion", "risk_group": "Groupe de risque", "inclusion_criteria": "Critères",
+    "nir": "NIR", "identity_status": "Statut de l'identité", "consent_date": "Date du consentement",
+    "exit_date": "Date de sortie", "exit_reason": "Motif de sortie", "discipline": "Discipline",
+    "forfait_kind": "Forfait", "sessions_authorised": "Séances accordées", "valid_from": "Début de validité",
+    "valid_until": "Fin de validité", "prescribed_on": "Date de prescription", "document": "Document",
 }
 
 
@@ -87,3 +146,17 @@ def describe(error: CoconError) -> str:
 
 def describe_field(error: FieldError) -> str:
     return f"{FIELD_LABELS.get(error.field, error.field)} : {text(error.code, error.data)}"
+
+
+def french_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def euros(amount: Decimal) -> str:
+    """"1 365,00 €" (French grouping with a narrow no-break space)."""
+    return str(format_currency(amount, "EUR", locale="fr_FR"))
+
+
+def warning_text(warning: Warning) -> str:
+    """A forfait warning as a French sentence."""
+    return text(warning.code, {"on": french_date(warning.on), "count": warning.count})

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.fsutil import touch_private
@@ -19,7 +20,7 @@ def _key_pragma(key: bytes) -> str:
 
 
 def connect(path: Path, key: bytes) -> Any:
-    """A keyed sqlcipher3 connection; raises DatabaseError('wrong_key') when the key does not open it."""
+    """A keyed sqlcipher3 connection; DatabaseError('database_unreadable') when the key does not open it."""
     conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -45,7 +46,8 @@ def create_database_engine(path: Path, key: bytes) -> Engine:
         "sqlite://",
         creator=lambda: connect(path, key),
         module=sqlcipher3,
-        pool_pre_ping=False,
+        poolclass=QueuePool,  # "sqlite://" would pick SingletonThreadPool, which closes connections
+        pool_pre_ping=False,  # in use by other threads once more than 5 threads have connected
     )
 
     @event.listens_for(engine, "begin")

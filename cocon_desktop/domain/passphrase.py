@@ -76,4 +76,6 @@ def assess(passphrase: str) -> Assessment:
         rule = "words"
     if rule:
         bits = max(bits, TARGET_BITS)
+    else:  # a refused passphrase never shows a full meter nor "80 bits" in the refusal
+        bits = min(bits, TARGET_BITS - 1)
     return Assessment(length, classes, len(words), bits, rule)

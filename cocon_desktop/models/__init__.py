@@ -1,7 +1,12 @@
 """SQLAlchemy 2 ORM models. No Qt, no services. Importing this package registers every table."""
 
 from cocon_desktop.models.base import Base
+from cocon_desktop.models.child import Child, Guardian
 from cocon_desktop.models.practice import Practice
+from cocon_desktop.models.prescriber import Prescriber
+from cocon_desktop.models.prescription import Document, Prescription
 from cocon_desktop.models.setting import Setting
+from cocon_desktop.models.tariff_override import TariffOverride
 
-__all__ = ["Base", "Practice", "Setting"]
+__all__ = ["Base", "Child", "Document", "Guardian", "Practice", "Prescriber", "Prescription", "Setting",
+           "TariffOverride"]

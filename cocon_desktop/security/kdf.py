@@ -30,7 +30,7 @@ class Argon2Params:
         if data.get("kdf") != "argon2id":
             raise ValueError("unknown kdf")
         params = cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
-        if not (1 <= params.time_cost <= 1000 and 8 <= params.memory_kib <= 4 * 1024 * 1024
+        if not (1 <= params.time_cost <= 100 and 8 <= params.memory_kib <= 1024 * 1024
                 and 1 <= params.parallelism <= 64):
             raise ValueError("kdf parameters out of range")
         return params

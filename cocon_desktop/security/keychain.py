@@ -30,7 +30,9 @@ def _acceptable(backend: keyring.backend.KeyringBackend) -> tuple[bool, str]:
     if module.startswith(_REJECTED_MODULES):
         return False, "keychain_none"
     if module == "keyring.backends.chainer":
-        inner = getattr(backend, "backends", [])
+        inner = list(getattr(backend, "backends", []))
+        if any(type(b).__module__.startswith("keyrings.alt") for b in inner):
+            return False, "keychain_plaintext"  # the chain could fall through to a plaintext file
         if not any(_acceptable(b)[0] for b in inner):
             return False, "keychain_none"
     return True, "keychain_ok"

@@ -4,12 +4,14 @@ It grows with every capability (children, séances, invoices… as they are buil
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from cocon_desktop.domain.passphrase import DEMO_PASSPHRASE
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services.demo_children import add_demo_children
 from cocon_desktop.services.practice_file import PracticeFile, create_practice
 
 # A fictitious therapist. The SIRET and IBAN pass their check digits but belong to no one we know of.
@@ -32,7 +34,8 @@ DEMO_PROFILE = PracticeProfile(
 DEMO_KDF = Argon2Params(time_cost=2, memory_kib=32 * 1024, parallelism=2)
 
 
-def create_demo(data_dir: Path) -> PracticeFile:
+def create_demo(data_dir: Path, today: date | None = None) -> PracticeFile:
     practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
                                params=DEMO_KDF, demo=True)
+    add_demo_children(practice.sessions, today or date.today())
     return practice

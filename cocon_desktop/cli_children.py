@@ -1,0 +1,148 @@
+"""`cocon children list`, `cocon prescription add`, `cocon forfait status`: the COCON file from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import date
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.domain.ages import age_between, corrected_age, shows_corrected_age
+from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.services import children, forfaits, prescribers, prescriptions
+from cocon_desktop.services.tariff_store import load_tariffs
+
+PAGE = 500
+
+
+def _date(value: str, field: str) -> date:
+    day = parse_date_fr(value)
+    if day is None:
+        raise ValidationError([FieldError(field, "date_invalid", {"value": value})])
+    return day
+
+
+def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    today = date.today()
+    try:
+        query = children.ChildQuery(active_only=args.active)
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n") if args.csv else None
+        if writer:
+            writer.writerow(["inclusion", "nom", "prenom", "naissance", "terme_sa", "reseau", "sortie"])
+        offset = 0
+        while rows := children.list_children(practice.sessions, query, today, offset, PAGE):
+            for row in rows:
+                if writer:
+                    writer.writerow([row.inclusion_number, row.last_name, row.first_name, row.birth_date.isoformat(),
+                                     row.gestational_weeks, row.network,
+                                     row.exit_date.isoformat() if row.exit_date else ""])
+                    continue
+                age = age_between(row.birth_date, today).french()
+                if shows_corrected_age(row.birth_date, row.gestational_weeks, today):
+                    age += f" (corrigé {corrected_age(row.birth_date, row.gestational_weeks, today).french()})"
+                left = f"  sorti le {messages.french_date(row.exit_date)}" if row.exit_date else ""
+                print(f"{row.inclusion_number}  {row.display_name}  né(e) le {messages.french_date(row.birth_date)}"
+                      f"  {age}  {row.network}{left}")
+            offset += len(rows)
+    finally:
+        practice.close()
+    return 0
+
+
+def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    today = date.today()
+    try:
+        child = children.find_by_inclusion(practice.sessions, args.child)
+        prescriber_id = None
+        if args.prescriber_rpps:
+            found = prescribers.find_by_rpps(practice.sessions, args.prescriber_rpps)
+            if found is None:
+                raise CoconError("prescriber_not_found", rpps=args.prescriber_rpps)
+            prescriber_id = found.id
+        valid_from = _date(args.start, "valid_from")
+        kind = args.forfait or _forfait_for(practice, child.data.network, child.data.birth_date, args.discipline,
+                                            valid_from)
+        data = PrescriptionData(
+            child_id=child.id, discipline=args.discipline, forfait_kind=kind, sessions_authorised=args.sessions,
+            valid_from=valid_from, valid_until=_date(args.end, "valid_until"),
+            prescribed_on=_date(args.prescribed_on, "prescribed_on") if args.prescribed_on else valid_from,
+            bilan_included=args.bilan, prescriber_id=prescriber_id)
+        new_id = prescriptions.save_prescription(practice.sessions, data, today)
+    finally:
+        practice.close()
+    print(f"Prescription n° {new_id} enregistrée pour {child.data.inclusion_number} "
+          f"({DISCIPLINES.get(args.discipline, args.discipline)}, {args.sessions} séances).")
+    return 0
+
+
+def _forfait_for(practice: object, network: str, birth: date | None, discipline: str, start: date) -> str:
+    """The forfait whose age band covers the child on the first day of validity."""
+    from cocon_desktop.domain.ages import months_between
+
+    tariff = load_tariffs(practice.sessions).get(network)  # type: ignore[attr-defined]
+    version = tariff.version_on(start) if tariff else None
+    if version is None or birth is None:
+        raise CoconError("forfait_none", network=network)
+    months = months_between(birth, start)
+    for rule in version.forfaits:
+        if rule.covers_age(months) and discipline in rule.disciplines:
+            return rule.kind
+    raise CoconError("forfait_none", network=network)
+
+
+def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    today = date.today()
+    try:
+        child = children.find_by_inclusion(practice.sessions, args.child)
+        lines = forfaits.child_forfaits(practice.sessions, child.id, today)
+    finally:
+        practice.close()
+    print(f"{child.data.inclusion_number}  {child.data.display_name}")
+    if not lines:
+        print("  Aucune prescription.")
+    for line in lines:
+        s = line.status
+        p = line.prescription.data
+        print(f"  {line.label} — {DISCIPLINES.get(p.discipline, p.discipline)}, du "
+              f"{messages.french_date(p.valid_from)} au {messages.french_date(p.valid_until)}")
+        print(f"    séances : {s.sessions_used} utilisées, {s.sessions_left} restantes sur {s.sessions_authorised}"
+              f"{' + bilan' if s.bilan_included else ''}")
+        print(f"    montant : {messages.euros(s.amount_used)} utilisés, {messages.euros(s.amount_left)} restants "
+              f"sur {messages.euros(s.amount_authorised)}")
+        for warning in s.warnings:
+            print(f"    ! {messages.warning_text(warning)}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = sub.add_parser("children", help="les enfants suivis", description="Les enfants suivis.")
+    inner = group.add_subparsers(dest="children_command", required=True, metavar="ACTION")
+    listing = add_command(inner, "list", "un enfant par ligne, le numéro d'inclusion d'abord", cmd_children_list)
+    listing.add_argument("--csv", action="store_true", help="au format CSV (séparateur point-virgule)")
+    listing.add_argument("--active", action="store_true", help="seulement les enfants encore dans le parcours")
+
+    group = sub.add_parser("prescription", help="les prescriptions", description="Les prescriptions.")
+    inner = group.add_subparsers(dest="prescription_command", required=True, metavar="ACTION")
+    add = add_command(inner, "add", "enregistrer une prescription", cmd_prescription_add)
+    add.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
+    add.add_argument("--discipline", required=True, choices=sorted(DISCIPLINES))
+    add.add_argument("--sessions", required=True, type=int, help="séances accordées")
+    add.add_argument("--start", required=True, metavar="AAAA-MM-JJ", help="début de validité")
+    add.add_argument("--end", required=True, metavar="AAAA-MM-JJ", help="fin de validité")
+    add.add_argument("--prescribed-on", metavar="AAAA-MM-JJ", help="date de la prescription (défaut : début)")
+    add.add_argument("--prescriber-rpps", metavar="RPPS", help="RPPS du médecin prescripteur (annuaire)")
+    add.add_argument("--forfait", help="forfait (défaut : celui de la tranche d'âge de l'enfant)")
+    add.add_argument("--bilan", action="store_true", help="bilan inclus")
+
+    group = sub.add_parser("forfait", help="l'état des forfaits", description="L'état des forfaits.")
+    inner = group.add_subparsers(dest="forfait_command", required=True, metavar="ACTION")
+    status = add_command(inner, "status", "séances et montants utilisés et restants", cmd_forfait_status)
+    status.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")

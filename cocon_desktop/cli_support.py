@@ -1,0 +1,70 @@
+"""What every `cocon` command shares: the common options, secrets from stdin or the terminal, opening."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from cocon_desktop.errors import CoconError, VaultError
+from cocon_desktop.security import vault
+from cocon_desktop.services import practice_file
+from cocon_desktop.services.practice_file import PracticeFile
+
+
+class Input:
+    """Secrets read from standard input (one per line) or asked at the terminal."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+        self._lines: Iterator[str] | None = None
+
+    def line(self, prompt: str) -> str:
+        if self.from_stdin:
+            if self._lines is None:
+                self._lines = iter(sys.stdin.read().splitlines())
+            value = next(self._lines, None)
+            if value is None:
+                raise CoconError("stdin_empty")
+            return str(value)
+        return str(getpass.getpass(prompt))
+
+    def new_passphrase(self) -> str:
+        first = self.line("Nouvelle phrase de passe : ")
+        if not self.from_stdin and first != getpass.getpass("Confirmez la phrase de passe : "):
+            raise VaultError("passphrase_mismatch")
+        return first
+
+
+def open_practice(args: argparse.Namespace, secrets: Input) -> PracticeFile:
+    data_dir: Path = args.data_dir
+    if not vault.vault_exists(data_dir):
+        raise VaultError("vault_missing", path=str(data_dir))
+    if not args.passphrase_stdin:
+        opened = practice_file.open_from_keychain(data_dir)
+        if opened:
+            return opened
+    return practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
+
+
+def add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="dossier des données du cabinet (par défaut : le dossier de l'utilisateur)")
+    parser.add_argument("--passphrase-stdin", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="lire la phrase de passe sur l'entrée standard (une par ligne)")
+
+
+
+Command = Callable[[argparse.Namespace, Input], int]
+
+
+def add_command(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+                name: str, help_text: str, func: Command) -> argparse.ArgumentParser:
+    child: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    add_common(child, suppress=True)
+    child.set_defaults(func=func)
+    return child

@@ -1,0 +1,171 @@
+"""Tariffs are data: per network, versioned by effective date (resources/tariffs/*.toml).
+
+No amount is published for COCON: the shipped values are examples to confirm with the network, and the
+program says so. An invoice keeps the amounts it was issued with, so a tariff change never alters it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.errors import FieldError, ValidationError
+
+GROUPINGS = ("per_child", "per_network")
+
+
+@dataclass(frozen=True)
+class ForfaitRule:
+    kind: str  # e.g. "precoce_0_24", "soins_2_5"
+    label: str
+    age_min_months: int
+    age_max_months: int
+    disciplines: tuple[str, ...]
+    sessions: int  # sessions per forfait, proposed when a prescription is entered
+    session_price: Decimal
+    bilan_price: Decimal
+    discipline_prices: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    def price(self, discipline: str, what: str) -> Decimal:
+        """`what` is "session" or "bilan"; a discipline may have its own price."""
+        override = self.discipline_prices.get(discipline, {}).get(what)
+        if override is not None:
+            return override
+        return self.session_price if what == "session" else self.bilan_price
+
+    def covers_age(self, months: int) -> bool:
+        return self.age_min_months <= months < self.age_max_months
+
+
+@dataclass(frozen=True)
+class TariffVersion:
+    effective_from: date
+    absence_excused_billable: bool
+    absence_unexcused_billable: bool
+    forfaits: tuple[ForfaitRule, ...]
+    source: str = "shipped"  # "shipped" or "local" (edited on the settings page)
+
+    def forfait(self, kind: str) -> ForfaitRule | None:
+        return next((f for f in self.forfaits if f.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class NetworkTariff:
+    network: str
+    example_values: bool
+    pathway_max_age_years: int
+    billing_grouping: str
+    versions: tuple[TariffVersion, ...]  # sorted by effective date
+
+    def version_on(self, day: date) -> TariffVersion | None:
+        """The version in force on `day`: the latest whose effective date is not after it."""
+        current = None
+        for version in self.versions:
+            if version.effective_from <= day:
+                current = version
+        return current
+
+    def with_version(self, version: TariffVersion) -> NetworkTariff:
+        kept = [v for v in self.versions if v.effective_from != version.effective_from]
+        versions = tuple(sorted([*kept, version], key=lambda v: v.effective_from))
+        return NetworkTariff(self.network, self.example_values, self.pathway_max_age_years,
+                             self.billing_grouping, versions)
+
+
+def _decimal(value: Any, where: str, errors: list[FieldError]) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors.append(FieldError(where, "amount_invalid", {"value": str(value)}))
+        return Decimal(0)
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        errors.append(FieldError(where, "amount_invalid", {"value": str(value)}))
+    return amount
+
+
+def _date(value: Any, where: str, errors: list[FieldError]) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors.append(FieldError(where, "date_invalid", {"value": str(value)}))
+        return date.min
+
+
+def parse_forfait(data: dict[str, Any], where: str, errors: list[FieldError]) -> ForfaitRule:
+    disciplines = tuple(str(d) for d in data.get("disciplines", []))
+    for discipline in disciplines:
+        if discipline not in DISCIPLINES:
+            errors.append(FieldError(f"{where}.disciplines", "discipline_unknown", {"value": discipline}))
+    prices: dict[str, dict[str, Decimal]] = {}
+    for discipline, values in dict(data.get("discipline_prices", {})).items():
+        prices[str(discipline)] = {str(k): _decimal(v, f"{where}.discipline_prices", errors)
+                                   for k, v in dict(values).items()}
+    try:
+        age_min, age_max, sessions = (int(data["age_min_months"]), int(data["age_max_months"]),
+                                      int(data["sessions"]))
+    except (KeyError, TypeError, ValueError):
+        errors.append(FieldError(where, "tariff_field_missing"))
+        age_min, age_max, sessions = 0, 0, 0
+    if sessions <= 0 or age_max <= age_min:
+        errors.append(FieldError(where, "tariff_range_invalid"))
+    return ForfaitRule(
+        kind=str(data.get("kind", "")), label=str(data.get("label", data.get("kind", ""))),
+        age_min_months=age_min, age_max_months=age_max, disciplines=disciplines, sessions=sessions,
+        session_price=_decimal(data.get("session_price", "x"), f"{where}.session_price", errors),
+        bilan_price=_decimal(data.get("bilan_price", "x"), f"{where}.bilan_price", errors),
+        discipline_prices=prices,
+    )
+
+
+def parse_version(data: dict[str, Any], where: str, errors: list[FieldError], source: str = "shipped"
+                  ) -> TariffVersion:
+    forfaits = tuple(parse_forfait(f, f"{where}.forfaits[{i}]", errors)
+                     for i, f in enumerate(data.get("forfaits", [])))
+    if not forfaits:
+        errors.append(FieldError(where, "tariff_no_forfait"))
+    return TariffVersion(
+        effective_from=_date(data.get("effective_from", ""), f"{where}.effective_from", errors),
+        absence_excused_billable=bool(data.get("absence_excused_billable", False)),
+        absence_unexcused_billable=bool(data.get("absence_unexcused_billable", False)),
+        forfaits=forfaits, source=source,
+    )
+
+
+def parse_tariff(data: dict[str, Any]) -> NetworkTariff:
+    """A network's tariff from its decoded TOML; ValidationError names every problem."""
+    errors: list[FieldError] = []
+    grouping = str(data.get("billing_grouping", "per_child"))
+    if grouping not in GROUPINGS:
+        errors.append(FieldError("billing_grouping", "choice_invalid"))
+    versions = tuple(sorted((parse_version(v, f"versions[{i}]", errors)
+                             for i, v in enumerate(data.get("versions", []))),
+                            key=lambda v: v.effective_from))
+    if not versions:
+        errors.append(FieldError("versions", "tariff_no_version"))
+    tariff = NetworkTariff(
+        network=str(data.get("network", "")), example_values=bool(data.get("example_values", True)),
+        pathway_max_age_years=int(data.get("pathway_max_age_years", 5)), billing_grouping=grouping,
+        versions=versions,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return tariff
+
+
+def version_to_json(version: TariffVersion) -> dict[str, Any]:
+    return {
+        "effective_from": version.effective_from.isoformat(),
+        "absence_excused_billable": version.absence_excused_billable,
+        "absence_unexcused_billable": version.absence_unexcused_billable,
+        "forfaits": [
+            {"kind": f.kind, "label": f.label, "age_min_months": f.age_min_months,
+             "age_max_months": f.age_max_months, "disciplines": list(f.disciplines), "sessions": f.sessions,
+             "session_price": str(f.session_price), "bilan_price": str(f.bilan_price),
+             "discipline_prices": {d: {k: str(v) for k, v in p.items()} for d, p in f.discipline_prices.items()}}
+            for f in version.forfaits
+        ],
+    }

@@ -1,0 +1,195 @@
+"""Children: create, update, read, and the paged, searchable list (sorting and filtering in SQL)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.child import ChildData, GuardianData, validate_child
+from cocon_desktop.domain.text import fold, parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.models import Child, Guardian, Prescription
+
+CHILD_FIELDS = [name for name in ChildData.__dataclass_fields__ if name != "guardians"]
+GUARDIAN_FIELDS = [name for name in GuardianData.__dataclass_fields__ if name != "id"]
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    id: int
+    data: ChildData
+
+
+@dataclass(frozen=True)
+class ChildQuery:
+    text: str = ""
+    active_only: bool = False
+    network: str = ""
+    discipline: str = ""
+    only_ids: tuple[int, ...] | None = None  # e.g. the children with warnings, computed by forfaits.py
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One line of the children list."""
+
+    id: int
+    inclusion_number: str
+    last_name: str
+    first_name: str
+    birth_date: date
+    gestational_weeks: int
+    network: str
+    exit_date: date | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+
+def search_key(data: ChildData) -> str:
+    return fold(f"{data.last_name} {data.first_name} {data.inclusion_number}")
+
+
+def to_data(row: Child) -> ChildData:
+    values = {name: getattr(row, name) for name in CHILD_FIELDS}
+    values["inclusion_criteria"] = tuple(row.inclusion_criteria or ())
+    guardians = tuple(GuardianData(id=g.id, **{n: getattr(g, n) for n in GUARDIAN_FIELDS}) for g in row.guardians)
+    return ChildData(guardians=guardians, **values)
+
+
+def normalized(data: ChildData) -> ChildData:
+    return replace(
+        data, last_name=" ".join(data.last_name.split()), first_name=" ".join(data.first_name.split()),
+        inclusion_number=data.inclusion_number.strip().upper(), nir=data.nir.replace(" ", "").upper(),
+        identity_source=data.identity_source.strip(),
+        guardians=tuple(replace(g, last_name=g.last_name.strip(), first_name=g.first_name.strip(),
+                                email=g.email.strip(), phone=g.phone.strip()) for g in data.guardians),
+    )
+
+
+def _check_unique(session: Session, data: ChildData, child_id: int | None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    others = select(Child.id).where(Child.id != child_id) if child_id else select(Child.id)
+    taken = session.scalar(others.where(Child.inclusion_number == data.inclusion_number))
+    if taken:
+        errors.append(FieldError("inclusion_number", "inclusion_number_taken"))
+    same_day = session.execute(
+        (select(Child.last_name, Child.first_name).where(Child.id != child_id) if child_id
+         else select(Child.last_name, Child.first_name)).where(Child.birth_date == data.birth_date)).all()
+    wanted = (fold(data.last_name), fold(data.first_name))
+    same = any((fold(last), fold(first)) == wanted for last, first in same_day)
+    if same:
+        errors.append(FieldError("last_name", "duplicate_child"))
+    return errors
+
+
+def _write(row: Child, data: ChildData) -> None:
+    for name in CHILD_FIELDS:
+        value = getattr(data, name)
+        setattr(row, name, list(value) if name == "inclusion_criteria" else value)
+    row.search_key = search_key(data)
+    row.updated_at = datetime.now(UTC)
+    kept = {g.id: g for g in row.guardians}
+    new_list: list[Guardian] = []
+    for guardian in data.guardians:
+        target = kept.get(guardian.id) if guardian.id is not None else None
+        if target is None:
+            target = Guardian()
+        for name in GUARDIAN_FIELDS:
+            setattr(target, name, getattr(guardian, name))
+        new_list.append(target)
+    row.guardians = new_list
+
+
+def validated(session: Session, data: ChildData, child_id: int | None, today: date) -> ChildData:
+    data = normalized(data)
+    errors = [e for e in validate_child(data, today) if e.blocking]
+    if not errors:
+        errors = _check_unique(session, data, child_id)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def warnings_for(data: ChildData, today: date) -> list[FieldError]:
+    """Non-blocking remarks to show beside the fields (e.g. born before the pathway started)."""
+    return [e for e in validate_child(normalized(data), today) if not e.blocking]
+
+
+def create_child(sessions: sessionmaker[Session], data: ChildData, today: date) -> int:
+    with sessions.begin() as session:
+        data = validated(session, data, None, today)
+        row = Child(created_at=datetime.now(UTC))
+        _write(row, data)
+        session.add(row)
+        session.flush()
+        return int(row.id)
+
+
+def update_child(sessions: sessionmaker[Session], child_id: int, data: ChildData, today: date) -> None:
+    with sessions.begin() as session:
+        row = session.get(Child, child_id)
+        if row is None:
+            raise CoconError("child_missing", id=child_id)
+        data = validated(session, data, child_id, today)
+        _write(row, data)
+
+
+def get_child(sessions: sessionmaker[Session], child_id: int) -> ChildRecord:
+    with sessions() as session:
+        row = session.get(Child, child_id)
+        if row is None:
+            raise CoconError("child_missing", id=child_id)
+        return ChildRecord(row.id, to_data(row))
+
+
+def find_by_inclusion(sessions: sessionmaker[Session], inclusion_number: str) -> ChildRecord:
+    with sessions() as session:
+        row = session.scalar(select(Child).where(Child.inclusion_number == inclusion_number.strip().upper()))
+        if row is None:
+            raise CoconError("child_not_found", inclusion=inclusion_number)
+        return ChildRecord(row.id, to_data(row))
+
+
+def _filtered(statement: Select[tuple[int]] | Select[tuple[Child]], query: ChildQuery, today: date
+              ) -> Select[tuple[int]] | Select[tuple[Child]]:
+    for token in query.text.split():
+        day = parse_date_fr(token)
+        if day is not None:
+            statement = statement.where(Child.birth_date == day)
+        else:
+            statement = statement.where(Child.search_key.like(f"%{fold(token)}%", escape="\\"))
+    if query.active_only:
+        statement = statement.where(or_(Child.exit_date.is_(None), Child.exit_date > today))
+    if query.network:
+        statement = statement.where(Child.network == query.network)
+    if query.discipline:
+        statement = statement.where(exists().where(and_(Prescription.child_id == Child.id,
+                                                        Prescription.discipline == query.discipline)))
+    if query.only_ids is not None:
+        statement = statement.where(Child.id.in_(query.only_ids))
+    return statement
+
+
+def count_children(sessions: sessionmaker[Session], query: ChildQuery, today: date) -> int:
+    with sessions() as session:
+        statement = _filtered(select(func.count(Child.id)), query, today)
+        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
+
+
+def list_children(sessions: sessionmaker[Session], query: ChildQuery, today: date, offset: int = 0,
+                  limit: int = 200) -> list[ChildRow]:
+    columns = (Child.id, Child.inclusion_number, Child.last_name, Child.first_name, Child.birth_date,
+               Child.gestational_weeks, Child.network, Child.exit_date)
+    with sessions() as session:
+        statement = _filtered(select(*columns), query, today)  # type: ignore[arg-type]
+        statement = statement.order_by(Child.last_name, Child.first_name, Child.id).offset(offset).limit(limit)
+        return [ChildRow(*row) for row in session.execute(statement)]
+
+
+def child_as_dict(data: ChildData) -> dict[str, object]:
+    return asdict(data)

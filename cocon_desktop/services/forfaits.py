@@ -1,0 +1,75 @@
+"""Forfait status for each prescription: derived from prescriptions, tariffs and the acts recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.forfait import ForfaitStatus, PrescriptionTerms, UsedAct, forfait_status
+from cocon_desktop.domain.tariffs import NetworkTariff
+from cocon_desktop.models import Child, Prescription
+from cocon_desktop.services.prescriptions import PrescriptionRecord, list_prescriptions
+from cocon_desktop.services.tariff_store import load_tariffs
+
+
+@dataclass(frozen=True)
+class ForfaitLine:
+    prescription: PrescriptionRecord
+    label: str
+    status: ForfaitStatus
+
+
+def acts_by_prescription(session: Session, prescription_ids: list[int]) -> dict[int, list[UsedAct]]:
+    """The billable acts recorded against each prescription.
+
+    Séances are recorded from the next capability on; until then no act exists and every forfait is whole."""
+    return {pid: [] for pid in prescription_ids}
+
+
+def _terms(p: Prescription) -> PrescriptionTerms:
+    return PrescriptionTerms(p.discipline, p.forfait_kind, p.sessions_authorised, p.bilan_included,
+                             p.valid_from, p.valid_until)
+
+
+def _status(p: Prescription, birth: date, tariff: NetworkTariff | None, acts: list[UsedAct],
+            today: date) -> tuple[str, ForfaitStatus]:
+    version = tariff.version_on(p.valid_from) if tariff else None
+    rule = version.forfait(p.forfait_kind) if version else None
+    max_years = tariff.pathway_max_age_years if tariff else 5
+    return (rule.label if rule else p.forfait_kind), forfait_status(_terms(p), rule, acts, birth, max_years, today)
+
+
+def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date) -> list[ForfaitLine]:
+    tariffs = load_tariffs(sessions)
+    records = list_prescriptions(sessions, child_id)
+    with sessions() as session:
+        child = session.get(Child, child_id)
+        if child is None:
+            return []
+        rows = {p.id: p for p in session.scalars(select(Prescription).where(Prescription.child_id == child_id))}
+        acts = acts_by_prescription(session, list(rows))
+        lines = []
+        for record in records:
+            row = rows[record.data.id or 0]
+            label, status = _status(row, child.birth_date, tariffs.get(child.network), acts[row.id], today)
+            lines.append(ForfaitLine(record, label, status))
+        return lines
+
+
+def children_with_warnings(sessions: sessionmaker[Session], today: date) -> set[int]:
+    """Children with at least one warning on a forfait still running (or just ended)."""
+    tariffs = load_tariffs(sessions)
+    with sessions() as session:
+        rows = session.execute(
+            select(Prescription, Child.birth_date, Child.network).join(Child, Child.id == Prescription.child_id)
+            .where(or_(Child.exit_date.is_(None), Child.exit_date > today))).all()
+        acts = acts_by_prescription(session, [p.id for p, _, _ in rows])
+        flagged: set[int] = set()
+        for prescription, birth, network in rows:
+            _, status = _status(prescription, birth, tariffs.get(network), acts[prescription.id], today)
+            if status.state != "expired" and status.warnings:
+                flagged.add(prescription.child_id)
+        return flagged

@@ -1,0 +1,117 @@
+"""Prescriptions and their scanned copy (kept encrypted inside the database)."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.prescription import PrescriptionData, validate_prescription
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.models import Child, Document, Prescription
+from cocon_desktop.services.tariff_store import load_tariffs
+
+FIELDS = [name for name in PrescriptionData.__dataclass_fields__ if name != "id"]
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+SCAN_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}
+_MAGIC = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg",
+          b"II*\x00": "image/tiff", b"MM\x00*": "image/tiff", b"RIFF": "image/webp"}
+
+
+@dataclass(frozen=True)
+class PrescriptionRecord:
+    data: PrescriptionData
+    document_id: int | None
+    document_name: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    filename: str
+    content: bytes
+
+    @property
+    def media_type(self) -> str:
+        for magic, media in _MAGIC.items():
+            if self.content.startswith(magic):
+                return media
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def _data(row: Prescription) -> PrescriptionData:
+    return PrescriptionData(id=row.id, **{name: getattr(row, name) for name in FIELDS})
+
+
+def _check_scan(scan: Scan) -> None:
+    if len(scan.content) > MAX_SCAN_BYTES:
+        raise ValidationError([FieldError("document", "scan_too_large", {"mb": MAX_SCAN_BYTES // (1024 * 1024)})])
+    if scan.media_type not in SCAN_TYPES:
+        raise ValidationError([FieldError("document", "scan_type_invalid")])
+
+
+def _store_scan(session: Session, child_id: int, scan: Scan) -> Document:
+    document = Document(child_id=child_id, kind="prescription_scan", filename=scan.filename[-255:],
+                        media_type=scan.media_type, size=len(scan.content),
+                        sha256=hashlib.sha256(scan.content).hexdigest(), content=scan.content,
+                        added_at=datetime.now(UTC))
+    session.add(document)
+    session.flush()
+    return document
+
+
+def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, today: date,
+                      scan: Scan | None = None) -> int:
+    """Create (id None) or update a prescription, with its scan if given, in one transaction."""
+    tariffs = load_tariffs(sessions)
+    if scan is not None:
+        _check_scan(scan)
+    with sessions.begin() as session:
+        child = session.get(Child, data.child_id)
+        if child is None:
+            raise CoconError("child_missing", id=data.child_id)
+        blocking = [e for e in validate_prescription(data, tariffs.get(child.network), child.birth_date, today)
+                    if e.blocking]
+        if blocking:
+            raise ValidationError(blocking)
+        row = session.get(Prescription, data.id) if data.id is not None else None
+        if data.id is not None and (row is None or row.child_id != data.child_id):
+            raise CoconError("prescription_missing", id=data.id)
+        if row is None:
+            row = Prescription(created_at=datetime.now(UTC))
+            session.add(row)
+        for name in FIELDS:
+            setattr(row, name, getattr(data, name))
+        if scan is not None:
+            row.document_id = _store_scan(session, data.child_id, scan).id
+        session.flush()
+        return int(row.id)
+
+
+def list_prescriptions(sessions: sessionmaker[Session], child_id: int) -> list[PrescriptionRecord]:
+    with sessions() as session:
+        rows = session.execute(
+            select(Prescription, Document.filename)
+            .outerjoin(Document, Document.id == Prescription.document_id)
+            .where(Prescription.child_id == child_id)
+            .order_by(Prescription.valid_from.desc(), Prescription.id.desc())).all()
+        return [PrescriptionRecord(_data(row), row.document_id, name or "") for row, name in rows]
+
+
+def get_document(sessions: sessionmaker[Session], document_id: int) -> StoredDocument:
+    with sessions() as session:
+        row = session.get(Document, document_id)
+        if row is None:
+            raise CoconError("document_missing", id=document_id)
+        return StoredDocument(row.id, row.filename, row.media_type, bytes(row.content))

@@ -1,0 +1,58 @@
+"""Tariffs: the shipped files (resources/tariffs), plus versions edited locally (in the database)."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.tariffs import NetworkTariff, TariffVersion, parse_tariff, parse_version, version_to_json
+from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.models import TariffOverride
+from cocon_desktop.paths import resources_dir
+
+
+@functools.cache
+def shipped_tariffs() -> dict[str, NetworkTariff]:
+    tariffs: dict[str, NetworkTariff] = {}
+    for path in sorted((resources_dir() / "tariffs").glob("*.toml")):
+        tariff = parse_tariff(tomllib.loads(path.read_text("utf-8")))
+        tariffs[tariff.network] = tariff
+    return tariffs
+
+
+def load_tariffs(sessions: sessionmaker[Session]) -> dict[str, NetworkTariff]:
+    """Every network's tariff: shipped versions, with local versions added or replacing the same date."""
+    tariffs = dict(shipped_tariffs())
+    with sessions() as session:
+        rows = session.scalars(select(TariffOverride).order_by(TariffOverride.effective_from)).all()
+        for row in rows:
+            if row.network not in tariffs:
+                continue
+            errors: list[FieldError] = []
+            version = parse_version(dict(row.version_json), "local", errors, source="local")
+            if not errors:
+                tariffs[row.network] = tariffs[row.network].with_version(version)
+    return tariffs
+
+
+def save_version(sessions: sessionmaker[Session], network: str, version: TariffVersion) -> None:
+    """Record a locally edited version (validated); a version of the same date is replaced."""
+    errors: list[FieldError] = []
+    data = version_to_json(version)
+    parse_version(data, "version", errors)
+    if network not in shipped_tariffs():
+        errors.append(FieldError("network", "choice_invalid"))
+    if errors:
+        raise ValidationError(errors)
+    with sessions.begin() as session:
+        row = session.scalar(select(TariffOverride).where(TariffOverride.network == network,
+                                                          TariffOverride.effective_from == version.effective_from))
+        if row is None:
+            row = TariffOverride(network=network, effective_from=version.effective_from)
+            session.add(row)
+        row.version_json = data
+        row.saved_at = datetime.now(UTC)
