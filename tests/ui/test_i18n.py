@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pytestqt.qtbot import QtBot
+
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialogButtonBox

@@ -26,6 +26,7 @@ from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile, settings_store
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.profile_form import ProfileForm
@@ -56,6 +57,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._profile_tab(), tr("Cabinet"))
         self.tabs.addTab(self._security_tab(), tr("Sécurité"))
+        self.tariffs_tab = TariffsTab(runner, self)
+        self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
 
     # -- the practice profile
     def _profile_tab(self) -> QWidget:
@@ -226,6 +229,7 @@ class SettingsPage(QWidget):
     def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
+        self.tariffs_tab.practice = practice
         if practice is None or not reload:
             return
         sessions, data_dir = practice.sessions, practice.data_dir
@@ -240,6 +244,7 @@ class SettingsPage(QWidget):
 
     def _loaded(self, values: tuple[PracticeProfile, int, bool]) -> None:
         profile, minutes, remembered = values
+        self.tariffs_tab.set_practice(self.practice, profile.network)
         self._loading = True
         self.form.set_values(profile)
         self.lock_minutes.setValue(minutes)
