@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.domain.ages import date_at_age, months_between
 from cocon_desktop.domain.child import ChildData, GuardianData
 from cocon_desktop.domain.prescription import PrescriberData, PrescriptionData
+from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.services import children, prescribers, prescriptions
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -79,8 +80,8 @@ def add_demo_children(sessions: sessionmaker[Session], today: date, discipline: 
     return count
 
 
-def _add_prescriptions(sessions: sessionmaker[Session], tariffs: dict[str, object], child_id: int, data: ChildData,
-                       today: date, discipline: str, prescriber_id: int, rng: random.Random) -> None:
+def _add_prescriptions(sessions: sessionmaker[Session], tariffs: dict[str, NetworkTariff], child_id: int,
+                       data: ChildData, today: date, discipline: str, prescriber_id: int, rng: random.Random) -> None:
     assert data.birth_date is not None
     tariff = tariffs[data.network]
     start = max(data.birth_date + timedelta(days=60), today - timedelta(days=rng.randint(30, 300)))
@@ -91,7 +92,9 @@ def _add_prescriptions(sessions: sessionmaker[Session], tariffs: dict[str, objec
     for valid_from, valid_until in periods:
         if valid_from < data.birth_date:
             continue
-        version = tariff.version_on(valid_from)  # type: ignore[attr-defined]
+        version = tariff.version_on(valid_from)
+        if version is None:
+            continue
         months = months_between(data.birth_date, valid_from)
         rule = next((r for r in version.forfaits if r.covers_age(months) and discipline in r.disciplines), None)
         if rule is None or date_at_age(data.birth_date, 0) > valid_from:

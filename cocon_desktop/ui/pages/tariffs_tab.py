@@ -168,6 +168,10 @@ class TariffsTab(QWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, column, item)
 
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
     def edited_version(self) -> tuple[TariffVersion | None, list[FieldError]]:
         """The version as edited in the table, or the problems found (row by row)."""
         base = self._selected()
@@ -179,7 +183,7 @@ class TariffsTab(QWidget):
             errors.append(FieldError("effective_from", "date_invalid", {"value": self.effective.text()}))
         forfaits = []
         for row, rule in enumerate(base.forfaits):
-            values = [self.table.item(row, c).text() for c in (SESSIONS, SESSION_PRICE, BILAN_PRICE)]
+            values = [self._cell(row, c) for c in (SESSIONS, SESSION_PRICE, BILAN_PRICE)]
             session_price, bilan_price = _money(values[1]), _money(values[2])
             sessions = int(values[0]) if values[0].strip().isdigit() else 0
             if sessions <= 0:
