@@ -101,6 +101,22 @@ MESSAGES: dict[str, str] = {
     "tariff_range_invalid": "Tranche d'âge ou nombre de séances incohérent.",
     "tariff_no_forfait": "Cette version des tarifs ne contient aucun forfait.",
     "tariff_no_version": "Ce fichier de tarifs ne contient aucune version.",
+    "time_invalid": "Heure invalide : {value} (par exemple 09:30).",
+    "out_of_forfait_cli": "{reason} Pour l'enregistrer sans la facturer au réseau, ajoutez --hors-forfait.",
+    "recurrence_range": "Une série compte de 1 à 104 rendez-vous.",
+    "appointment_missing": "Ce rendez-vous n'existe plus.",
+    "appointment_done": "Ce rendez-vous est déjà pointé : annulez le pointage avant de le déplacer.",
+    "duration_range": "La durée d'une séance va de 5 minutes à 8 heures.",
+    "seance_after_exit": "L'enfant est sorti du parcours le {exit} : pas de séance après cette date.",
+    "note_too_long": "La note est limitée à 2 000 caractères.",
+    "seance_overlap": "Cet enfant a déjà une séance qui se chevauche avec celle-ci (à {at}).",
+    "seance_missing": "Cette séance n'existe plus.",
+    "no_tariff_on_day": "Aucun tarif du réseau n'est en vigueur à cette date : la séance ne peut pas être facturée.",
+    "kind_not_billable": "Ce type de séance n'est pas facturable au réseau (RCP, ou absence non prise en charge "
+                         "par les tarifs du réseau).",
+    "no_valid_prescription": "Aucune prescription valide à cette date pour cet enfant dans votre discipline.",
+    "bilan_already_used": "Le bilan de la prescription en cours a déjà été réalisé, ou n'est pas inclus.",
+    "forfait_exhausted": "Toutes les séances accordées par la prescription en cours ont été réalisées.",
     # forfait warnings
     "few_sessions_left": "Plus que {count} séance(s) sur ce forfait.",
     "exhausted": "Forfait épuisé : toutes les séances accordées ont été réalisées.",
@@ -111,6 +127,39 @@ MESSAGES: dict[str, str] = {
     "left_age_band": "L'enfant est sorti de la tranche d'âge de ce forfait le {on}.",
     "left_pathway": "L'enfant a atteint la limite d'âge du parcours le {on}.",
     "no_tariff": "Aucun tarif du réseau ne correspond à ce forfait à cette date.",
+    # import of children from a CSV file
+    "csv_empty": "Le fichier est vide : aucune ligne à importer.",
+    "csv_not_text": "Ce fichier n'est pas un fichier texte CSV : dans le tableur, enregistrez la liste au format "
+                    "« CSV (séparateur : point-virgule) ».",
+    "csv_encoding_unknown": "Le codage des caractères de ce fichier n'est pas reconnu (ni UTF-8 ni Windows-1252) : "
+                            "enregistrez-le au format « CSV UTF-8 ».",
+    "csv_malformed": "Le fichier CSV est mal formé vers la ligne {line} (guillemet non refermé ou cellule "
+                     "démesurée).",
+    "csv_row_too_long": "Cette ligne compte {count} cellules et l'en-tête {expected} seulement : un séparateur "
+                        "en trop (dans une cellule sans guillemets) décale les colonnes.",
+    "sex_unknown": "Sexe non reconnu : {value} (F ou M, Fille ou Garçon, 2 ou 1).",
+    "gestational_age_invalid": "Terme illisible : {value} (en semaines d'aménorrhée, et jours après un + : "
+                               "28 ou 28+3).",
+    "gestational_age_ambiguous": "Terme ambigu : {value} (28,5 semaines, ou 28 semaines et 5 jours ?) : écrivez "
+                                 "les jours après un +, par exemple 28+3.",
+    "birth_weight_invalid": "Poids de naissance illisible : {value} (en grammes, 1200, ou en kilogrammes, "
+                            "1,2 kg).",
+    "network_unknown": "Réseau inconnu : {value} (RPM, RPO ou RPNA, ou la région : PACA, Occitanie, "
+                       "Nouvelle-Aquitaine).",
+    "risk_group_unknown": "Groupe de risque inconnu : {value} (haut ou modéré).",
+    "criterion_unknown": "Critère d'inclusion inconnu : {value}.",
+    "exit_reason_unknown": "Motif de sortie inconnu : {value} (refus, déménagement, fin de parcours, relais "
+                           "CAMSP, PCO ou MDPH).",
+    "duplicate_in_file_inclusion": "Ce numéro d'inclusion figure déjà ligne {row} du fichier.",
+    "duplicate_in_file_child": "Cet enfant (mêmes nom, prénom et date de naissance) figure déjà ligne {row} "
+                               "du fichier.",
+    "guardian_name_from_child_warning": "Absent du fichier : le nom de l'enfant a été repris, à corriger au "
+                                        "besoin.",
+    "import_field_unknown": "Champ d'import inconnu : {field}.",
+    "import_field_twice": "Deux colonnes sont associées au champ « {field} » : n'en gardez qu'une.",
+    "import_columns_missing": "Colonnes introuvables dans l'en-tête : {fields}. Aucune ligne ne peut être "
+                              "importée sans elles.",
+    "import_failed": "L'écriture dans la base a échoué : aucun enfant n'a été importé.",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -123,7 +172,8 @@ FIELD_LABELS: dict[str, str] = {
     "nir": "NIR", "identity_status": "Statut de l'identité", "consent_date": "Date du consentement",
     "exit_date": "Date de sortie", "exit_reason": "Motif de sortie", "discipline": "Discipline",
     "forfait_kind": "Forfait", "sessions_authorised": "Séances accordées", "valid_from": "Début de validité",
-    "valid_until": "Fin de validité", "prescribed_on": "Date de prescription", "document": "Document",
+    "valid_until": "Fin de validité", "day": "Date", "start": "Heure", "kind": "Type", "place": "Lieu",
+    "duration_min": "Durée", "note": "Note", "month": "Mois", "prescribed_on": "Date de prescription", "document": "Document",
 }
 
 

@@ -5,8 +5,9 @@ from cocon_desktop.models.child import Child, Guardian
 from cocon_desktop.models.practice import Practice
 from cocon_desktop.models.prescriber import Prescriber
 from cocon_desktop.models.prescription import Document, Prescription
+from cocon_desktop.models.seance import Appointment, Seance
 from cocon_desktop.models.setting import Setting
 from cocon_desktop.models.tariff_override import TariffOverride
 
-__all__ = ["Base", "Child", "Document", "Guardian", "Practice", "Prescriber", "Prescription", "Setting",
-           "TariffOverride"]
+__all__ = ["Appointment", "Base", "Child", "Document", "Guardian", "Practice", "Prescriber", "Prescription",
+           "Seance", "Setting", "TariffOverride"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.forfait import ForfaitStatus, PrescriptionTerms, UsedAct, forfait_status
+from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
-from cocon_desktop.models import Child, Prescription
+from cocon_desktop.models import Child, Prescription, Seance
 from cocon_desktop.services.prescriptions import PrescriptionRecord, list_prescriptions
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -22,11 +24,31 @@ class ForfaitLine:
     status: ForfaitStatus
 
 
-def acts_by_prescription(session: Session, prescription_ids: list[int]) -> dict[int, list[UsedAct]]:
-    """The billable acts recorded against each prescription.
+def acts_by_prescription(session: Session, prescription_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
+    """The (day, kind) of the séances billed on each prescription (hors-forfait ones are not)."""
+    acts: dict[int, list[tuple[date, str]]] = {pid: [] for pid in prescription_ids}
+    if not prescription_ids:
+        return acts
+    for chunk_start in range(0, len(prescription_ids), 500):
+        chunk = prescription_ids[chunk_start:chunk_start + 500]
+        rows = session.execute(select(Seance.prescription_id, Seance.day, Seance.kind).where(
+            Seance.prescription_id.in_(chunk), Seance.out_of_forfait.is_(False)))
+        for prescription_id, day, kind in rows:
+            if prescription_id is not None:
+                acts[prescription_id].append((day, kind))
+    return acts
 
-    Séances are recorded from the next capability on; until then no act exists and every forfait is whole."""
-    return {pid: [] for pid in prescription_ids}
+
+def _priced(p: Prescription, tariff: NetworkTariff | None, acts: list[tuple[date, str]]) -> list[UsedAct]:
+    """Each act at the price in force on its day (an invoice, later, keeps the price it was issued with)."""
+    priced = []
+    for day, kind in acts:
+        version = tariff.version_on(day) if tariff else None
+        rule = version.forfait(p.forfait_kind) if version else None
+        is_bilan = kind in BILANS
+        amount = rule.price(p.discipline, "bilan" if is_bilan else "session") if rule else Decimal("0.00")
+        priced.append(UsedAct(day, is_bilan, amount))
+    return priced
 
 
 def _terms(p: Prescription) -> PrescriptionTerms:
@@ -34,12 +56,13 @@ def _terms(p: Prescription) -> PrescriptionTerms:
                              p.valid_from, p.valid_until)
 
 
-def _status(p: Prescription, birth: date, tariff: NetworkTariff | None, acts: list[UsedAct],
+def _status(p: Prescription, birth: date, tariff: NetworkTariff | None, acts: list[tuple[date, str]],
             today: date) -> tuple[str, ForfaitStatus]:
     version = tariff.version_on(p.valid_from) if tariff else None
     rule = version.forfait(p.forfait_kind) if version else None
     max_years = tariff.pathway_max_age_years if tariff else 5
-    return (rule.label if rule else p.forfait_kind), forfait_status(_terms(p), rule, acts, birth, max_years, today)
+    status = forfait_status(_terms(p), rule, _priced(p, tariff, acts), birth, max_years, today)
+    return (rule.label if rule else p.forfait_kind), status
 
 
 def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date) -> list[ForfaitLine]:

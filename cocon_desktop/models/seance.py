@@ -1,0 +1,44 @@
+"""Séances (acts of care) and appointments (planned slots that become séances)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cocon_desktop.models.base import Base
+
+
+class Seance(Base):
+    __tablename__ = "seance"
+    __table_args__ = (Index("ix_seance_child_day", "child_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="RESTRICT"))
+    prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescription.id", ondelete="RESTRICT"),
+                                                        nullable=True, index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start: Mapped[time] = mapped_column(Time)
+    duration_min: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    place: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    out_of_forfait: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Appointment(Base):
+    __tablename__ = "appointment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start: Mapped[time] = mapped_column(Time)
+    duration_min: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(20), default="cabinet")
+    # planned, present (a séance was recorded), absence_excusee, absence_non_excusee, cancelled
+    status: Mapped[str] = mapped_column(String(24), default="planned")
+    seance_id: Mapped[int | None] = mapped_column(ForeignKey("seance.id", ondelete="SET NULL"), nullable=True)
+    series_id: Mapped[str] = mapped_column(String(36), default="", index=True)  # recurring slots share it

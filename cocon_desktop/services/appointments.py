@@ -1,0 +1,156 @@
+"""Appointments: planned slots (single or recurring), moved, marked present (→ a séance) or absent."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.ics import CalendarEvent, to_ics
+from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES, SeanceData, overlaps
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.models import Appointment, Child
+from cocon_desktop.services import seances
+
+STATUSES = {"planned": "Prévu", "present": "Présent", "absence_excusee": "Absent (excusé)",
+            "absence_non_excusee": "Absent (non excusé)", "cancelled": "Annulé"}
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    id: int
+    child_id: int
+    inclusion_number: str
+    child_name: str
+    initials: str
+    day: date
+    start: time
+    duration_min: int
+    place: str
+    status: str
+    seance_id: int | None
+    series_id: str
+    conflict: bool = False  # overlaps another appointment of the practice
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.day, self.start)
+
+
+def plan(sessions: sessionmaker[Session], child_id: int, first_day: date, start: time,
+         duration_min: int = DEFAULT_DURATION, place: str = "cabinet", weeks: int = 1,
+         every_days: int = 7) -> list[int]:
+    """One slot, or a recurring series (e.g. every Tuesday 10:00 for 12 weeks)."""
+    errors = []
+    if not 1 <= weeks <= 104:
+        errors.append(FieldError("weeks", "recurrence_range"))
+    if place not in PLACES:
+        errors.append(FieldError("place", "choice_invalid"))
+    if errors:
+        raise ValidationError(errors)
+    series = str(uuid.uuid4()) if weeks > 1 else ""
+    with sessions.begin() as session:
+        child = session.get(Child, child_id)
+        if child is None:
+            raise CoconError("child_missing", id=child_id)
+        if first_day < child.birth_date:
+            raise ValidationError([FieldError("day", "date_before_birth")])
+        rows = [Appointment(child_id=child_id, day=first_day + timedelta(days=every_days * i), start=start,
+                            duration_min=duration_min, place=place, status="planned", series_id=series)
+                for i in range(weeks) if child.exit_date is None
+                or first_day + timedelta(days=every_days * i) <= child.exit_date]
+        session.add_all(rows)
+        session.flush()
+        return [int(r.id) for r in rows]
+
+
+def move(sessions: sessionmaker[Session], appointment_id: int, day: date, start: time) -> None:
+    with sessions.begin() as session:
+        row = session.get(Appointment, appointment_id)
+        if row is None:
+            raise CoconError("appointment_missing", id=appointment_id)
+        if row.status != "planned":
+            raise CoconError("appointment_done")
+        row.day, row.start = day, start
+
+
+def cancel(sessions: sessionmaker[Session], appointment_id: int) -> None:
+    with sessions.begin() as session:
+        row = session.get(Appointment, appointment_id)
+        if row is None:
+            raise CoconError("appointment_missing", id=appointment_id)
+        row.status = "cancelled"
+
+
+def mark(sessions: sessionmaker[Session], appointment_id: int, status: str, *, out_of_forfait: bool = False
+         ) -> int | None:
+    """Present → records the séance (OutOfForfait propagates, nothing changed); absent → records the absence
+    (billed only if the network's tariff says so, otherwise kept hors forfait); "planned" undoes the mark."""
+    if status not in STATUSES:
+        raise ValidationError([FieldError("status", "choice_invalid")])
+    with sessions() as session:
+        row = session.get(Appointment, appointment_id)
+        if row is None:
+            raise CoconError("appointment_missing", id=appointment_id)
+        child_id, day, start, minutes, place = row.child_id, row.day, row.start, row.duration_min, row.place
+        previous = row.seance_id
+    if previous is not None:
+        seances.delete_seance(sessions, previous)
+    seance_id = None
+    if status in ("present", "absence_excusee", "absence_non_excusee"):
+        kind = "seance" if status == "present" else status
+        data = SeanceData(child_id=child_id, day=day, start=start, duration_min=minutes, kind=kind, place=place,
+                          out_of_forfait=out_of_forfait)
+        try:
+            seance_id = seances.record_seance(sessions, data)
+        except seances.OutOfForfait:
+            if status == "present" and not out_of_forfait:
+                raise
+            seance_id = seances.record_seance(sessions, SeanceData(**{**data.__dict__, "out_of_forfait": True}))
+    with sessions.begin() as session:
+        row = session.get(Appointment, appointment_id)
+        assert row is not None
+        row.status, row.seance_id = status, seance_id
+    return seance_id
+
+
+def between(sessions: sessionmaker[Session], first: date, last: date, include_cancelled: bool = False
+            ) -> list[AppointmentRow]:
+    with sessions() as session:
+        statement = (select(Appointment, Child.inclusion_number, Child.last_name, Child.first_name)
+                     .join(Child, Child.id == Appointment.child_id)
+                     .where(Appointment.day >= first, Appointment.day <= last)
+                     .order_by(Appointment.day, Appointment.start, Appointment.id))
+        if not include_cancelled:
+            statement = statement.where(Appointment.status != "cancelled")
+        rows = []
+        for a, inclusion, last_name, first_name in session.execute(statement):
+            initials = f"{first_name[:1].upper()}. {last_name[:1].upper()}."
+            rows.append(AppointmentRow(a.id, a.child_id, inclusion, f"{last_name.upper()} {first_name}", initials,
+                                       a.day, a.start, a.duration_min, a.place, a.status, a.seance_id, a.series_id))
+    return _with_conflicts(rows)
+
+
+def _with_conflicts(rows: list[AppointmentRow]) -> list[AppointmentRow]:
+    """Flag slots that overlap another one the same day (the therapist cannot be in two places)."""
+    flagged: set[int] = set()
+    by_day: dict[date, list[AppointmentRow]] = {}
+    for row in rows:
+        by_day.setdefault(row.day, []).append(row)
+    for day_rows in by_day.values():
+        for i, a in enumerate(day_rows):
+            for b in day_rows[i + 1:]:
+                if overlaps(a.starts_at, a.duration_min, b.starts_at, b.duration_min):
+                    flagged.update((a.id, b.id))
+    return [AppointmentRow(**{**r.__dict__, "conflict": r.id in flagged}) for r in rows]
+
+
+def export_ics(sessions: sessionmaker[Session], first: date, last: date) -> bytes:
+    """The planned slots as an ICS file: initials and inclusion number only, never the child's name."""
+    events = [CalendarEvent(uid=f"cocon-rdv-{r.id}@cocon-desktop", starts_at=r.starts_at, minutes=r.duration_min,
+                            summary=f"Séance {r.initials} ({r.inclusion_number})", location=PLACES[r.place])
+              for r in between(sessions, first, last)]
+    return to_ics(events)

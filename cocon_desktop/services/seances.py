@@ -1,0 +1,188 @@
+"""Recording séances against the forfait: the prescription is picked, the rules are checked, one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop.domain.disciplines import PROFESSION_DISCIPLINE
+from cocon_desktop.domain.seance import SeanceData, counts_on_forfait, overlaps, validate_seance
+from cocon_desktop.domain.tariffs import NetworkTariff
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.models import Child, Practice, Prescription, Seance
+from cocon_desktop.services.tariff_store import load_tariffs
+
+FIELDS = [f.name for f in fields(SeanceData) if f.name != "id"]
+
+
+@dataclass(frozen=True)
+class SeanceRow:
+    """A séance as lists show it, with its derived billing state."""
+
+    data: SeanceData
+    inclusion_number: str
+    child_name: str
+    prescription_id: int | None
+    billing_state: str  # a_facturer, facturee, non_facturable
+
+
+class OutOfForfait(CoconError):
+    """The séance cannot be billed to COCON; `reason` says why. It may be recorded "hors forfait"."""
+
+    def __init__(self, reason: str, **data: object) -> None:
+        super().__init__(reason, **data)
+        self.reason = reason
+
+
+def _data(row: Seance) -> SeanceData:
+    return SeanceData(id=row.id, **{name: getattr(row, name) for name in FIELDS})
+
+
+def practice_discipline(session: Session) -> str:
+    profession = session.scalar(select(Practice.profession).where(Practice.id == 1)) or ""
+    return PROFESSION_DISCIPLINE.get(profession, "psychomotricite")
+
+
+def _used(session: Session, prescription_id: int, kinds: tuple[str, ...], exclude: int | None) -> int:
+    statement = select(func.count(Seance.id)).where(
+        Seance.prescription_id == prescription_id, Seance.kind.in_(kinds), Seance.out_of_forfait.is_(False))
+    if exclude is not None:
+        statement = statement.where(Seance.id != exclude)
+    return int(session.scalar(statement) or 0)
+
+
+def _session_kinds(tariff: NetworkTariff | None, day: date) -> tuple[str, ...]:
+    version = tariff.version_on(day) if tariff else None
+    kinds = ["seance"]
+    if version and version.absence_excused_billable:
+        kinds.append("absence_excusee")
+    if version and version.absence_unexcused_billable:
+        kinds.append("absence_non_excusee")
+    return tuple(kinds)
+
+
+def pick_prescription(session: Session, child: Child, data: SeanceData, tariff: NetworkTariff | None) -> int:
+    """The prescription this séance is billed on, or OutOfForfait with the reason."""
+    version = tariff.version_on(data.day) if tariff else None
+    if version is None:
+        raise OutOfForfait("no_tariff_on_day")
+    if not counts_on_forfait(data.kind, version.absence_excused_billable, version.absence_unexcused_billable):
+        raise OutOfForfait("kind_not_billable")
+    candidates = session.scalars(
+        select(Prescription).where(Prescription.child_id == child.id,
+                                   Prescription.discipline == practice_discipline(session),
+                                   Prescription.valid_from <= data.day, Prescription.valid_until >= data.day)
+        .order_by(Prescription.valid_until, Prescription.id)).all()
+    if not candidates:
+        raise OutOfForfait("no_valid_prescription")
+    for prescription in candidates:
+        if data.is_bilan:
+            if prescription.bilan_included and _used(session, prescription.id, ("bilan_initial",
+                                                                                "bilan_renouvellement"), data.id) == 0:
+                return prescription.id
+        elif _used(session, prescription.id, _session_kinds(tariff, data.day), data.id) < \
+                prescription.sessions_authorised:
+            return prescription.id
+    raise OutOfForfait("bilan_already_used" if data.is_bilan else "forfait_exhausted")
+
+
+def _check(session: Session, data: SeanceData) -> Child:
+    child = session.get(Child, data.child_id)
+    if child is None:
+        raise CoconError("child_missing", id=data.child_id)
+    errors = validate_seance(data, child.birth_date, child.exit_date)
+    same_day = session.execute(select(Seance.id, Seance.start, Seance.duration_min).where(
+        Seance.child_id == data.child_id, Seance.day == data.day)).all()
+    for other_id, start, minutes in same_day:
+        if other_id != data.id and overlaps(data.starts_at, data.duration_min,
+                                            datetime.combine(data.day, start), minutes):
+            errors.append(FieldError("start", "seance_overlap", {"at": start.strftime("%H:%M")}))
+            break
+    if errors:
+        raise ValidationError(errors)
+    return child
+
+
+def record_seance(sessions: sessionmaker[Session], data: SeanceData,
+                  tariffs: dict[str, NetworkTariff] | None = None) -> int:
+    """Record (id None) or change a séance. A billable one needs a valid prescription with sessions left;
+    otherwise OutOfForfait says why, and the caller may retry with out_of_forfait=True."""
+    tariffs = tariffs if tariffs is not None else load_tariffs(sessions)
+    with sessions.begin() as session:
+        child = _check(session, data)
+        prescription_id = None
+        if not data.out_of_forfait:
+            prescription_id = pick_prescription(session, child, data, tariffs.get(child.network))
+        now = datetime.now(UTC)
+        row = session.get(Seance, data.id) if data.id is not None else Seance(created_at=now)
+        if row is None:
+            raise CoconError("seance_missing", id=data.id)
+        for name in FIELDS:
+            setattr(row, name, getattr(data, name))
+        row.prescription_id = prescription_id
+        row.updated_at = now
+        session.add(row)
+        session.flush()
+        return int(row.id)
+
+
+def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData:
+    """Remove a séance (not yet invoiced); returns what it was, so that the UI can undo."""
+    with sessions.begin() as session:
+        row = session.get(Seance, seance_id)
+        if row is None:
+            raise CoconError("seance_missing", id=seance_id)
+        data = _data(row)
+        session.delete(row)
+        return replace(data, id=None)
+
+
+def _rows(session: Session, statement: object) -> list[SeanceRow]:
+    result = session.execute(statement)  # type: ignore[call-overload]
+    out = []
+    for seance, inclusion, last, first in result:
+        state = "non_facturable" if seance.prescription_id is None else "a_facturer"
+        out.append(SeanceRow(_data(seance), inclusion, f"{last.upper()} {first}", seance.prescription_id, state))
+    return out
+
+
+def _listing() -> object:
+    return select(Seance, Child.inclusion_number, Child.last_name, Child.first_name).join(
+        Child, Child.id == Seance.child_id)
+
+
+def seances_between(sessions: sessionmaker[Session], first: date, last: date) -> list[SeanceRow]:
+    with sessions() as session:
+        statement = _listing().where(Seance.day >= first, Seance.day <= last).order_by(  # type: ignore[attr-defined]
+            Seance.day, Seance.start, Seance.id)
+        return _rows(session, statement)
+
+
+def child_seances(sessions: sessionmaker[Session], child_id: int) -> list[SeanceRow]:
+    with sessions() as session:
+        statement = _listing().where(Seance.child_id == child_id).order_by(  # type: ignore[attr-defined]
+            Seance.day.desc(), Seance.start.desc())
+        return _rows(session, statement)
+
+
+def get_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData:
+    with sessions() as session:
+        row = session.get(Seance, seance_id)
+        if row is None:
+            raise CoconError("seance_missing", id=seance_id)
+        return _data(row)
+
+
+def parse_time(text: str) -> time | None:
+    """"9h", "9:30", "09h30", "14.15" → a time; None when it is not one."""
+    cleaned = text.strip().lower().replace("h", ":").replace(".", ":")
+    if cleaned.endswith(":"):
+        cleaned += "00"
+    try:
+        hours, _, minutes = cleaned.partition(":")
+        return time(int(hours), int(minutes or 0))
+    except ValueError:
+        return None

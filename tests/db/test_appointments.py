@@ -1,0 +1,77 @@
+"""Appointments: a recurring series, conflicts, moving, present → séance, absences, ICS export."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from cocon_desktop.domain.child import ChildData
+from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.errors import CoconError
+from cocon_desktop.services import appointments, children, forfaits, prescriptions
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.seances import OutOfForfait
+
+TODAY = date(2026, 11, 23)
+TUESDAY = date(2026, 9, 1)
+
+
+@pytest.fixture
+def child_id(practice: PracticeFile) -> int:
+    cid = children.create_child(practice.sessions, ChildData(
+        last_name="Perrin", first_name="Ilyès", birth_date=date(2025, 2, 5), sex="M", gestational_weeks=31,
+        inclusion_number="RPO-2025-0101", network="RPO"), TODAY)
+    prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=cid, discipline="orthophonie", forfait_kind="precoce_0_24", sessions_authorised=10,
+        valid_from=TUESDAY, valid_until=date(2027, 2, 4), prescribed_on=TUESDAY), TODAY)
+    return cid
+
+
+def test_every_tuesday_for_twelve_weeks(practice: PracticeFile, child_id: int) -> None:
+    ids = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0), weeks=12)
+    rows = appointments.between(practice.sessions, TUESDAY, TUESDAY + timedelta(days=90))
+    assert len(ids) == 12 and [r.id for r in rows] == ids
+    assert {r.day.weekday() for r in rows} == {1} and len({r.series_id for r in rows}) == 1
+    assert rows[-1].day == TUESDAY + timedelta(weeks=11)
+
+
+def test_conflicts_are_flagged_and_moving_resolves_them(practice: PracticeFile, child_id: int) -> None:
+    [a] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0))
+    [b] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 30))
+    rows = appointments.between(practice.sessions, TUESDAY, TUESDAY)
+    assert [r.conflict for r in rows] == [True, True]
+    appointments.move(practice.sessions, b, TUESDAY, time(11, 0))
+    assert [r.conflict for r in appointments.between(practice.sessions, TUESDAY, TUESDAY)] == [False, False]
+    assert a != b
+
+
+def test_present_makes_a_seance_and_undo_gives_it_back(practice: PracticeFile, child_id: int) -> None:
+    [a] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0))
+    seance_id = appointments.mark(practice.sessions, a, "present")
+    assert seance_id is not None
+    assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 1
+    with pytest.raises(CoconError):
+        appointments.move(practice.sessions, a, TUESDAY, time(14, 0))  # already marked
+    appointments.mark(practice.sessions, a, "planned")
+    assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 0
+    absent = appointments.mark(practice.sessions, a, "absence_non_excusee")
+    assert absent is not None  # recorded, hors forfait: the shipped tariffs bill no absence
+    assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 0
+
+
+def test_present_without_prescription_says_why(practice: PracticeFile, child_id: int) -> None:
+    [a] = appointments.plan(practice.sessions, child_id, date(2026, 8, 4), time(10, 0))
+    with pytest.raises(OutOfForfait):
+        appointments.mark(practice.sessions, a, "present")
+    assert appointments.between(practice.sessions, date(2026, 8, 4), date(2026, 8, 4))[0].status == "planned"
+    assert appointments.mark(practice.sessions, a, "present", out_of_forfait=True) is not None
+
+
+def test_ics_export_has_initials_not_names(practice: PracticeFile, child_id: int) -> None:
+    appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0), weeks=3)
+    ics = appointments.export_ics(practice.sessions, TUESDAY, TUESDAY + timedelta(days=30)).decode()
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert ics.count("BEGIN:VEVENT") == 3 and "DTSTART:20260901T100000" in ics
+    assert "I. P." in ics and "RPO-2025-0101" in ics
+    assert "Perrin" not in ics and "Ilyès" not in ics
