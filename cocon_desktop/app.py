@@ -21,10 +21,12 @@ from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.i18n import install_fonts, install_french
 from cocon_desktop.ui.main_window import MainWindow
+from cocon_desktop.ui.none_refcount import pin_none
 from cocon_desktop.ui.tasks import TaskRunner, ThreadPoolRunner
 
 
 def make_application(argv: list[str]) -> QApplication:
+    pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None: see ui/none_refcount.py
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv)

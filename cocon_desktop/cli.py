@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.exc import SQLAlchemyError
 
-from cocon_desktop import __version__, cli_children, messages
+from cocon_desktop import __version__, cli_children, cli_import, cli_seances, messages
 from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
             child.add_argument("--recovery-key-stdin", action="store_true",
                                help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")
     cli_children.register(sub)
+    cli_seances.register(sub)
+    cli_import.register(sub)
     return parser
 
 

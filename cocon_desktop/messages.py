@@ -173,7 +173,8 @@ FIELD_LABELS: dict[str, str] = {
     "exit_date": "Date de sortie", "exit_reason": "Motif de sortie", "discipline": "Discipline",
     "forfait_kind": "Forfait", "sessions_authorised": "Séances accordées", "valid_from": "Début de validité",
     "valid_until": "Fin de validité", "day": "Date", "start": "Heure", "kind": "Type", "place": "Lieu",
-    "duration_min": "Durée", "note": "Note", "month": "Mois", "prescribed_on": "Date de prescription", "document": "Document",
+    "duration_min": "Durée", "note": "Note", "month": "Mois", "prescribed_on": "Date de prescription",
+    "document": "Document",
 }
 
 

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
 from cocon_desktop.app import AppController, make_application
+from cocon_desktop.domain.ages import shows_corrected_age
+from cocon_desktop.domain.child import ChildData, GuardianData
+from cocon_desktop.domain.prescription import PrescriberData, PrescriptionData
 from cocon_desktop.security import keychain
+from cocon_desktop.services.children import ChildQuery, ChildRow, count_children, create_child, list_children
 from cocon_desktop.services.demo import DEMO_PROFILE, create_demo
+from cocon_desktop.services.forfaits import child_forfaits
+from cocon_desktop.services.prescribers import save_prescriber
+from cocon_desktop.services.prescriptions import Scan, save_prescription
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
+from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
+from cocon_desktop.ui.widgets.date_field import DateField
 
 
 def settle(app: QApplication) -> None:
@@ -27,6 +41,104 @@ def grab(app: QApplication, widget: QWidget, path: Path) -> None:
     settle(app)
     widget.grab().save(str(path))
     print(path)
+
+
+def ensure_children(sessions: sessionmaker[Session], today: date) -> None:
+    """The demo brings its own children; an older demo without any gets a few, through the services."""
+    if count_children(sessions, ChildQuery(), today):
+        return
+    doctor = save_prescriber(sessions, PrescriberData(last_name="Achard", first_name="Hélène",
+                                                      place="Service de néonatologie", city="Marseille"))
+    for index, (last, first, weeks, days_old) in enumerate((("Bernard", "Léa", 28, 210), ("Moreau", "Noah", 33, 400),
+                                                            ("Girard", "Inès", 26, 150))):
+        birth = today - timedelta(days=days_old)
+        child_id = create_child(sessions, ChildData(
+            last_name=last, first_name=first, birth_date=birth, sex="F" if index != 1 else "M",
+            gestational_weeks=weeks, inclusion_number=f"RPM-{today.year}-{100 + index}", network="RPM",
+            inclusion_date=birth + timedelta(days=30), referent_id=doctor, inclusion_criteria=("ag_lt_33",),
+            guardians=(GuardianData(last_name=last, first_name="Sarah", phone="06 12 34 56 78",
+                                    email="parent@example.org", city="Marseille", postcode="13005"),)), today)
+        save_prescription(sessions, PrescriptionData(
+            child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=35,
+            valid_from=birth + timedelta(days=90), valid_until=birth + timedelta(days=450),
+            prescribed_on=birth + timedelta(days=85), prescriber_id=doctor), today)
+
+
+def scan_pdf() -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(72, 770, "Ordonnance (exemple fictif)")
+    pdf.setFont("Helvetica", 12)
+    for line, text in enumerate(("Dr Hélène Achard, service de néonatologie, Marseille",
+                                 "Séances de psychomotricité dans le cadre du parcours COCON.",
+                                 "Forfait de soins précoces 0-24 mois, bilan compris.")):
+        pdf.drawString(72, 730 - 22 * line, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def children_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The children list, a child's file on its forfaits, the new-child form with errors at the fields."""
+    assert window.practice is not None
+    sessions, today = window.practice.sessions, date.today()
+    ensure_children(sessions, today)
+    rows = list_children(sessions, ChildQuery(active_only=True), today)
+    lines = {row.id: child_forfaits(sessions, row.id, today) for row in rows}
+
+    def interest(row: ChildRow) -> tuple[bool, bool, int]:
+        """A premature baby (corrected age in the header) with a running forfait that warns, if any."""
+        warns = any(line.status.state != "expired" and line.status.warnings for line in lines[row.id])
+        return (shows_corrected_age(row.birth_date, row.gestational_weeks, today) and bool(lines[row.id]), warns,
+                len(lines[row.id]))
+
+    shown = max(rows, key=interest)
+    latest = lines[shown.id][0].prescription
+    if latest.document_id is None:
+        save_prescription(sessions, latest.data, today, scan=Scan("ordonnance-psychomotricite.pdf", scan_pdf()))
+
+    window.show_page("children")
+    page = window.children_page
+    page.apply_filters()
+    grab(app, window, out / "children-list.png")
+    page.open_child(shown.id)
+    page.file.tabs.setCurrentIndex(2)
+    grab(app, window, out / "child-file.png")
+    page.file.cards[0].view_button.click()
+    if page.file.viewer is not None:
+        page.file.viewer.resize(760, 820)
+        QTest.qWait(800)  # QPdfView renders its pages in the background
+        grab(app, page.file.viewer, out / "prescription-viewer.png")
+        page.file.viewer.close()
+    page.show_list()
+
+    window.new_child()
+    dialog = page.dialog
+    assert dialog is not None
+    values = {"last_name": "Lefèvre", "first_name": "Éloïse", "inclusion_number": f"RPM-{today.year}-0420",
+              "nir": "2 95 01 99 126 111 47"}
+    for name, text in values.items():
+        editor = dialog.editors[name]
+        assert isinstance(editor, QLineEdit)
+        editor.setText(text)
+    birth = dialog.editors["birth_date"]
+    assert isinstance(birth, DateField)
+    birth.set_value(today - timedelta(days=130))
+    sex = dialog.editors["sex"]
+    assert isinstance(sex, QComboBox)
+    sex.setCurrentIndex(sex.findData("F"))
+    dialog.weeks.setText("45")
+    dialog.weight.setText("1180")
+    dialog.guardians.add(GuardianData(last_name="Lefèvre", first_name="Amélie", phone="06 12 34 56 78",
+                                      email="amelie.lefevre@example.org", city="Marseille", postcode="13005"))
+    dialog.save()
+    dialog.scroll_area.verticalScrollBar().setValue(0)
+    grab(app, dialog, out / "child-dialog-error.png")
+    dialog.reject()
 
 
 def main(out: Path) -> None:
@@ -67,6 +179,7 @@ def main(out: Path) -> None:
                                       .open_with_passphrase(demo_dir, "demo"))
         window.resize(1180, 760)
         grab(app, window, out / "main-window.png")
+        children_screens(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
         window.lock()

@@ -10,10 +10,12 @@ import keyring
 import keyring.backend
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
+from cocon_desktop.ui.none_refcount import pin_none
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module); the suite calls Qt a lot
 
 # Real Argon2id, lighter than production so that the suite stays fast.
 FAST_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024, parallelism=1)

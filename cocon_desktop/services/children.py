@@ -121,12 +121,17 @@ def warnings_for(data: ChildData, today: date) -> list[FieldError]:
     return [e for e in validate_child(normalized(data), today) if not e.blocking]
 
 
+def add_child(session: Session, data: ChildData) -> Child:
+    """Add an already validated child inside the caller's transaction (create_child, the CSV import)."""
+    row = Child(created_at=datetime.now(UTC))
+    _write(row, data)
+    session.add(row)
+    return row
+
+
 def create_child(sessions: sessionmaker[Session], data: ChildData, today: date) -> int:
     with sessions.begin() as session:
-        data = validated(session, data, None, today)
-        row = Child(created_at=datetime.now(UTC))
-        _write(row, data)
-        session.add(row)
+        row = add_child(session, validated(session, data, None, today))
         session.flush()
         return int(row.id)
 

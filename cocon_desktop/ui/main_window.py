@@ -21,6 +21,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.idle import IdleWatcher
+from cocon_desktop.ui.pages.children_page import ChildrenPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
 from cocon_desktop.ui.pages.settings_page import SettingsPage
 from cocon_desktop.ui.tasks import TaskRunner
@@ -77,8 +78,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self.shell)
         self.page_keys: list[str] = []
         self.settings_page = SettingsPage(runner, self.pages)
+        self.children_page = ChildrenPage(runner, parent=self.pages)
+        built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page}
         for index, (key, title, coming) in enumerate(NAVIGATION):
-            page = self.settings_page if key == "settings" else PlaceholderPage(tr(title), tr(coming), self.pages)
+            page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
             self.pages.addWidget(page)
             self.nav.addItem(tr(title))
@@ -106,11 +109,17 @@ class MainWindow(QMainWindow):
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.triggered.connect(self.lock)
         self.addAction(lock_action)
+        for shortcut, slot in (("Ctrl+N", self.new_child), ("Ctrl+F", self.find_child)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            self.addAction(action)
 
         self.idle = IdleWatcher(settings.LOCK_IDLE_MINUTES.default, self)
         self.idle.idle.connect(self.lock)
         self.settings_page.lock_minutes_changed.connect(self.idle.set_minutes)
         self.settings_page.set_practice(practice)
+        self.children_page.set_practice(practice)
         self.nav.setCurrentRow(0)
         self._show_state()
         self.idle.start()
@@ -154,7 +163,8 @@ class MainWindow(QMainWindow):
         if self.practice is not None:
             self.practice.close()
         self.practice = None
-        self.settings_page.practice = None
+        self.settings_page.set_practice(None)
+        self.children_page.set_practice(None)
         self._show_state()
         self.unlock_panel.focus()
         self.locked_changed.emit(True)
@@ -162,6 +172,7 @@ class MainWindow(QMainWindow):
     def _unlocked(self, practice: PracticeFile) -> None:
         self.practice = practice
         self.settings_page.set_practice(practice, reload=False)
+        self.children_page.set_practice(practice, reload=False)
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
             window.show()
@@ -169,6 +180,23 @@ class MainWindow(QMainWindow):
         self._show_state()
         self.idle.start()
         self.locked_changed.emit(False)
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(self.page_keys.index(key))
+
+    def new_child(self) -> None:
+        """Ctrl+N: the Enfants page, and the form for a new child."""
+        if self.is_locked:
+            return
+        self.show_page("children")
+        self.children_page.new_child()
+
+    def find_child(self) -> None:
+        """Ctrl+F: the children list, search field focused."""
+        if self.is_locked:
+            return
+        self.show_page("children")
+        self.children_page.focus_search()
 
     def _show_state(self) -> None:
         if self.is_locked:

@@ -40,6 +40,7 @@ def test_idle_lock_hides_data_and_keeps_the_open_form(qtbot: QtBot, practice: Pr
     assert window.root.currentWidget() is window.lock_screen
     assert not window.shell.isVisible() and not dialog.isVisible()
     assert window.practice is None and window.settings_page.practice is None
+    assert window.settings_page.tariffs_tab.practice is None  # no page keeps the key while locked
 
     panel = window.unlock_panel
     qtbot.keyClicks(panel.passphrase, "pas la bonne")

@@ -1,0 +1,76 @@
+"""`cocon seance add` and `cocon seance list`: recording care from the shell."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceData
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.services import children, seances
+
+STATES = {"a_facturer": "à facturer", "facturee": "facturée", "non_facturable": "non facturable"}
+
+
+def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
+    day = parse_date_fr(args.date)
+    start = seances.parse_time(args.time)
+    problems = []
+    if day is None:
+        problems.append(FieldError("day", "date_invalid", {"value": args.date}))
+    if start is None:
+        problems.append(FieldError("start", "time_invalid", {"value": args.time}))
+    if problems:
+        raise ValidationError(problems)
+    assert day is not None and start is not None
+    practice = open_practice(args, secrets)
+    try:
+        child = children.find_by_inclusion(practice.sessions, args.child)
+        data = SeanceData(child_id=child.id, day=day, start=start, duration_min=args.duration, kind=args.kind,
+                          place=args.place, note=args.note or "", out_of_forfait=args.hors_forfait)
+        try:
+            seance_id = seances.record_seance(practice.sessions, data)
+        except seances.OutOfForfait as exc:
+            raise CoconError("out_of_forfait_cli", reason=messages.text(exc.reason, exc.data)) from exc
+    finally:
+        practice.close()
+    billed = "hors forfait" if args.hors_forfait else "sur le forfait"
+    print(f"Séance n° {seance_id} enregistrée ({KINDS[args.kind]}, {messages.french_date(day)} à "
+          f"{start.strftime('%H:%M')}, {billed}) pour {child.data.inclusion_number}.")
+    return 0
+
+
+def cmd_seance_list(args: argparse.Namespace, secrets: Input) -> int:
+    day = parse_date_fr(f"{args.month}-01")
+    if day is None:
+        raise ValidationError([FieldError("month", "date_invalid", {"value": args.month})])
+    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    practice = open_practice(args, secrets)
+    try:
+        rows = seances.seances_between(practice.sessions, day, last)
+    finally:
+        practice.close()
+    for row in rows:
+        s = row.data
+        print(f"{row.inclusion_number}  {s.day.isoformat()} {s.start.strftime('%H:%M')}  {s.duration_min} min  "
+              f"{KINDS[s.kind]}  {PLACES[s.place]}  {STATES[row.billing_state]}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = sub.add_parser("seance", help="les séances", description="Les séances.")
+    inner = group.add_subparsers(dest="seance_command", required=True, metavar="ACTION")
+    add = add_command(inner, "add", "enregistrer une séance", cmd_seance_add)
+    add.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
+    add.add_argument("--date", required=True, metavar="AAAA-MM-JJ")
+    add.add_argument("--time", required=True, metavar="HH:MM")
+    add.add_argument("--kind", default="seance", choices=sorted(KINDS), help="type (défaut : seance)")
+    add.add_argument("--duration", type=int, default=DEFAULT_DURATION, help="durée en minutes (défaut : 45)")
+    add.add_argument("--place", default="cabinet", choices=sorted(PLACES))
+    add.add_argument("--note", help="note courte (reste chiffrée dans la base)")
+    add.add_argument("--hors-forfait", action="store_true", help="enregistrer sans facturer au réseau")
+    listing = add_command(inner, "list", "une ligne par séance du mois", cmd_seance_list)
+    listing.add_argument("--month", required=True, metavar="AAAA-MM")

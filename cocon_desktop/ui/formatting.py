@@ -1,0 +1,44 @@
+"""How the UI writes dates, ages and amounts, the French way."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from babel.numbers import format_currency
+
+from cocon_desktop.domain.ages import age_between, corrected_age, correction_days, shows_corrected_age
+
+# The corrected age is shown for premature children until this chronological age (DOMAIN.md:
+# "until 24 months at least"); to become a setting.
+CORRECTED_AGE_CUTOFF_MONTHS = 24
+
+
+def french_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def money(amount: Decimal) -> str:
+    """1365 → "1 365,00 €" (narrow no-break space between thousands, no-break space before €)."""
+    return str(format_currency(amount, "EUR", locale="fr_FR"))
+
+
+def age_text(birth: date, gestational_weeks: int | None, today: date) -> str:
+    """"8 mois 3 j (âge corrigé 5 mois 12 j)" for a premature child under the cut-off, else the age."""
+    text = age_between(birth, today).french()
+    if gestational_weeks is not None and shows_corrected_age(birth, gestational_weeks, today,
+                                                             CORRECTED_AGE_CUTOFF_MONTHS):
+        term = birth + timedelta(days=correction_days(gestational_weeks))
+        if term > today:  # not yet at term: no corrected age, the expected term instead
+            text += f" (terme prévu le {french_date(term)})"
+        else:
+            text += f" (âge corrigé {corrected_age(birth, gestational_weeks, today).french()})"
+    return text
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} o"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} Ko".replace(".", ",")
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")

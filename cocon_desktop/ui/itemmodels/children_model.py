@@ -1,0 +1,166 @@
+"""The children list: a thin, paged table over services.children.list_children (sorting and filtering in SQL).
+
+Every query goes through the task runner; a result that arrives after the query changed is dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.services.children import ChildQuery, ChildRow, count_children, list_children
+from cocon_desktop.services.forfaits import children_with_warnings
+from cocon_desktop.ui.formatting import age_text, french_date
+from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+
+PAGE_SIZE = 200
+COLUMNS = ("N° d'inclusion", "Nom", "Né(e) le", "Âge", "Réseau", "Suivi")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ChildrenModel(QAbstractTableModel):
+    """`set_query` starts over; the view asks for more with canFetchMore/fetchMore, a page at a time."""
+
+    total_changed = Signal(int)  # the number of children matching the query
+    failed = Signal(object)  # the exception, for the page to say it
+
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner, self.today = sessions, runner, today
+        self.rows: list[ChildRow] = []
+        self.total = 0
+        self.query = ChildQuery()
+        self.alerts_only = False
+        self._resolved: ChildQuery | None = None  # the query with only_ids computed (alerts)
+        self._generation = 0
+        self._fetching = False
+        self._day = today()
+
+    # -- loading
+    def set_query(self, query: ChildQuery, *, alerts_only: bool = False) -> None:
+        """Show the children matching `query` (and, with alerts_only, having a forfait warning)."""
+        self.query, self.alerts_only = query, alerts_only
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.beginResetModel()
+        self.rows, self.total, self._resolved, self._fetching = [], 0, None, False
+        self.endResetModel()
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        query, alerts_only, today = self.query, self.alerts_only, self.today()
+        self._day = today
+
+        def load() -> tuple[ChildQuery, int, list[ChildRow]]:
+            resolved = query
+            if alerts_only:
+                resolved = replace(query, only_ids=tuple(sorted(children_with_warnings(sessions, today))))
+            return (resolved, count_children(sessions, resolved, today),
+                    list_children(sessions, resolved, today, 0, PAGE_SIZE))
+
+        self._fetching = True
+        self.runner.run(load, lambda result: self._first_page(generation, result),
+                        lambda error: self._failed(generation, error))
+
+    def _first_page(self, generation: int, result: tuple[ChildQuery, int, list[ChildRow]]) -> None:
+        if generation != self._generation:
+            return
+        self._resolved, total, rows = result
+        self._fetching = False
+        self.total = total
+        self._append(rows)
+        self.total_changed.emit(total)
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self._fetching = False
+            self.failed.emit(error)
+
+    def _append(self, rows: list[ChildRow]) -> None:
+        if not rows:
+            return
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 (Qt API)
+        return (not parent.isValid() and not self._fetching and self._resolved is not None
+                and len(self.rows) < self.total)
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 (Qt API)
+        sessions = self.sessions()
+        if not self.canFetchMore(parent) or sessions is None or self._resolved is None:
+            return
+        generation, query, offset, today = self._generation, self._resolved, len(self.rows), self._day
+        self._fetching = True
+
+        def more(rows: list[ChildRow]) -> None:
+            if generation == self._generation:
+                self._fetching = False
+                self._append(rows)
+
+        self.runner.run(lambda: list_children(sessions, query, today, offset, PAGE_SIZE), more,
+                        lambda error: self._failed(generation, error))
+
+    # -- the table
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(COLUMNS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            network = NETWORKS.get(row.network)
+            return network.name if network else row.network
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5 and not self.is_active(row):
+            return QColor("#6b7280")
+        return None
+
+    def is_active(self, row: ChildRow) -> bool:
+        return row.exit_date is None or row.exit_date > self._day
+
+    def cell(self, row: ChildRow, column: int) -> str:
+        if column == 0:
+            return row.inclusion_number
+        if column == 1:
+            return row.display_name
+        if column == 2:
+            return french_date(row.birth_date)
+        if column == 3:
+            return age_text(row.birth_date, row.gestational_weeks, self._day)
+        if column == 4:
+            return row.network
+        if self.is_active(row):
+            return tr("Actif")
+        return tr("Sorti le {0}").format(french_date(row.exit_date))
+
+    def child_id(self, row: int) -> int | None:
+        return self.rows[row].id if 0 <= row < len(self.rows) else None

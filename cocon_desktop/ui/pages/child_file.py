@@ -1,0 +1,259 @@
+"""A child's file: header (name, inclusion number, age and corrected age, network) and its tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.services.child_documents import DocumentInfo, list_documents
+from cocon_desktop.services.children import ChildRecord, get_child
+from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
+from cocon_desktop.services.prescribers import list_prescribers
+from cocon_desktop.services.prescriptions import StoredDocument, get_document
+from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
+from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
+from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
+from cocon_desktop.ui.formatting import age_text, file_size, french_date
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.child_summary import FamilyView, IdentityView
+from cocon_desktop.ui.widgets.forfait_card import ForfaitCard
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+
+DOCUMENT_KINDS = {"prescription_scan": "Ordonnance scannée"}
+
+
+@dataclass(frozen=True)
+class ChildFileContent:
+    record: ChildRecord
+    forfaits: list[ForfaitLine]
+    prescribers: dict[int, str]  # id → "Dr Prénom NOM"
+    documents: list[DocumentInfo]
+
+
+def load_file(maker: sessionmaker[Session], child_id: int, today: date) -> ChildFileContent:
+    """Runs in the background: everything the file shows, read at once."""
+    return ChildFileContent(
+        record=get_child(maker, child_id), forfaits=child_forfaits(maker, child_id, today),
+        prescribers={p.id: p.display_name for p in list_prescribers(maker) if p.id is not None},
+        documents=list_documents(maker, child_id))
+
+
+class ChildFile(QWidget):
+    back_requested = Signal()
+    child_changed = Signal(int)  # saved from the file (the list shows it again)
+
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner, self.today = sessions, runner, today
+        self.content: ChildFileContent | None = None
+        self.child_id: int | None = None
+        self.cards: list[ForfaitCard] = []
+        self.child_dialog: ChildDialog | None = None
+        self.prescription_dialog: PrescriptionDialog | None = None
+        self.viewer: DocumentViewer | None = None
+        self.setObjectName("child_file")
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.back_button = QPushButton(tr("← Retour à la liste"), self)
+        self.back_button.setObjectName("back_to_list")
+        self.back_button.clicked.connect(self.back_requested)
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        self.edit_button = QPushButton(tr("Modifier le dossier"), self)
+        self.edit_button.setObjectName("edit_child")
+        self.edit_button.clicked.connect(self.edit)
+        top.addWidget(self.edit_button)
+        layout.addLayout(top)
+        self.title = QLabel(self)
+        self.title.setObjectName("child_title")
+        self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(self.title)
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("child_subtitle")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setStyleSheet("color: #334; font-size: 11pt;")
+        layout.addWidget(self.subtitle)
+        self.status = QLabel(self)
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        layout.addWidget(self.status)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("child_tabs")
+        self.identity = IdentityView(self.tabs)
+        self.tabs.addTab(self._scrolled(self.identity), tr("Identité"))
+        self.family = FamilyView(self.tabs)
+        self.tabs.addTab(self._scrolled(self.family), tr("Famille"))
+        self.tabs.addTab(self._prescriptions_tab(), tr("Prescriptions et forfaits"))
+        seances = QLabel(tr("Les séances arrivent avec la prochaine étape."), self.tabs)
+        seances.setObjectName("seances_notice")
+        seances.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        seances.setMargin(12)
+        self.tabs.addTab(seances, tr("Séances"))
+        self.tabs.addTab(self._documents_tab(), tr("Documents"))
+        layout.addWidget(self.tabs, 1)
+
+    def _scrolled(self, widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea(self.tabs)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(widget)
+        return scroll
+
+    def _prescriptions_tab(self) -> QWidget:
+        tab = QWidget(self.tabs)
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.new_prescription_button = QPushButton(tr("Nouvelle prescription"), tab)
+        self.new_prescription_button.setObjectName("new_prescription")
+        self.new_prescription_button.clicked.connect(self.new_prescription)
+        row.addWidget(self.new_prescription_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        scroll = QScrollArea(tab)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget(scroll)
+        self.cards_layout = QVBoxLayout(inner)
+        self.no_prescription = QLabel(tr("Aucune prescription enregistrée pour cet enfant."), inner)
+        self.no_prescription.setStyleSheet("color: #555;")
+        self.cards_layout.addWidget(self.no_prescription)
+        self.cards_layout.addStretch(1)
+        scroll.setWidget(inner)
+        layout.addWidget(scroll, 1)
+        return tab
+
+    def _documents_tab(self) -> QWidget:
+        tab = QWidget(self.tabs)
+        layout = QVBoxLayout(tab)
+        self.documents = QListWidget(tab)
+        self.documents.setObjectName("documents")
+        self.documents.setToolTip(tr("Double-cliquez (ou Entrée) pour ouvrir le document."))
+        self.documents.itemActivated.connect(
+            lambda item: self.open_document(int(item.data(Qt.ItemDataRole.UserRole))))
+        layout.addWidget(self.documents, 1)
+        self.no_document = QLabel(tr("Aucun document : les ordonnances scannées jointes aux prescriptions "
+                                     "apparaissent ici."), tab)
+        self.no_document.setWordWrap(True)
+        self.no_document.setStyleSheet("color: #555;")
+        self.no_document.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.no_document, 1)
+        return tab
+
+    # -- loading
+    def show_child(self, child_id: int) -> None:
+        self.child_id = child_id
+        self.reload()
+
+    def reload(self) -> None:
+        sessions = self.sessions()
+        if self.child_id is None or sessions is None:
+            return
+        child_id, today = self.child_id, self.today()
+        self.runner.run(lambda: load_file(sessions, child_id, today), self._loaded, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.status.setText(error_text(error))
+        self.status.setVisible(True)
+
+    def _loaded(self, content: ChildFileContent) -> None:
+        if content.record.id != self.child_id:
+            return  # another child was opened meanwhile
+        self.content = content
+        self.status.setVisible(False)
+        data, today = content.record.data, self.today()
+        self.title.setText(data.display_name)
+        parts = [tr("N° d'inclusion {0}").format(data.inclusion_number)]
+        if data.birth_date is not None:
+            parts.append(tr("né(e) le {0}").format(french_date(data.birth_date)))
+            parts.append(age_text(data.birth_date, data.gestational_weeks, today))
+        network = NETWORKS.get(data.network)
+        second = [tr("Réseau : {0}").format(f"{data.network} — {network.name}" if network else data.network)]
+        if data.exit_date is not None and data.exit_date <= today:
+            second.append(tr("sorti(e) du parcours le {0}").format(french_date(data.exit_date)))
+        self.subtitle.setText("  ·  ".join(parts) + "\n" + "  ·  ".join(second))
+        referent = content.prescribers.get(data.referent_id or 0, "")
+        self.identity.show_child(data, referent)
+        self.family.show_guardians(data.guardians)
+        self._show_cards(content)
+        self._show_documents(content.documents)
+
+    def _show_cards(self, content: ChildFileContent) -> None:
+        for card in self.cards:
+            self.cards_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        for line in content.forfaits:
+            prescriber = content.prescribers.get(line.prescription.data.prescriber_id or 0, "")
+            card = ForfaitCard(line, prescriber, self.cards_layout.parentWidget())
+            card.show_document.connect(self.open_document)
+            self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+            self.cards.append(card)
+        self.no_prescription.setVisible(not self.cards)
+
+    def _show_documents(self, documents: list[DocumentInfo]) -> None:
+        self.documents.clear()
+        for document in documents:
+            kind = tr(DOCUMENT_KINDS.get(document.kind, document.kind))
+            text = tr("{0} — {1}, ajouté le {2} ({3})").format(
+                document.filename, kind, french_date(document.added_at.date()), file_size(document.size))
+            item = QListWidgetItem(text, self.documents)
+            item.setData(Qt.ItemDataRole.UserRole, document.id)
+        self.documents.setVisible(bool(documents))
+        self.no_document.setVisible(not documents)
+
+    # -- actions
+    def edit(self) -> None:
+        if self.content is None:
+            return
+        self.child_dialog = ChildDialog(self.sessions, self.runner, self.content.record, self.today, self.window())
+        self.child_dialog.saved.connect(self._child_saved)
+        self.child_dialog.open()
+
+    def _child_saved(self, child_id: int) -> None:
+        self.reload()
+        self.child_changed.emit(child_id)
+
+    def new_prescription(self) -> None:
+        data = self.content.record.data if self.content is not None else None
+        if self.content is None or data is None or data.birth_date is None:
+            return
+        self.prescription_dialog = PrescriptionDialog(self.sessions, self.runner, self.content.record.id,
+                                                      data.network, data.birth_date, self.today, self.window())
+        self.prescription_dialog.saved.connect(lambda _: self.reload())
+        self.prescription_dialog.open()
+
+    def open_document(self, document_id: int) -> None:
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        self.runner.run(lambda: get_document(sessions, document_id), self._show_document, self._failed)
+
+    def _show_document(self, document: StoredDocument) -> None:
+        if self.viewer is not None:
+            self.viewer.close()
+            self.viewer.deleteLater()
+        self.viewer = DocumentViewer(document, self.window())
+        self.viewer.show()
