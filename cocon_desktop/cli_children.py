@@ -7,14 +7,14 @@ import csv
 import sys
 from datetime import date
 
-from cocon_desktop import messages
+from cocon_desktop import messages, settings
 from cocon_desktop.cli_support import Input, add_command, open_practice
 from cocon_desktop.domain.ages import age_between, corrected_age, shows_corrected_age
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.services import children, forfaits, prescribers, prescriptions
+from cocon_desktop.services import children, forfaits, prescribers, prescriptions, settings_store
 from cocon_desktop.services.tariff_store import load_tariffs
 
 PAGE = 500
@@ -31,6 +31,7 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     today = date.today()
     try:
+        cutoff = int(settings_store.get(practice.sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS))
         query = children.ChildQuery(active_only=args.active)
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n") if args.csv else None
         if writer:
@@ -44,7 +45,7 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
                                      row.exit_date.isoformat() if row.exit_date else ""])
                     continue
                 age = age_between(row.birth_date, today).french()
-                if shows_corrected_age(row.birth_date, row.gestational_weeks, today):
+                if shows_corrected_age(row.birth_date, row.gestational_weeks, today, cutoff):
                     age += f" (corrigé {corrected_age(row.birth_date, row.gestational_weeks, today).french()})"
                 left = f"  sorti le {messages.french_date(row.exit_date)}" if row.exit_date else ""
                 print(f"{row.inclusion_number}  {row.display_name}  né(e) le {messages.french_date(row.birth_date)}"

@@ -39,7 +39,10 @@ class SettingVar:
 LOCK_IDLE_MINUTES = SettingVar("lock_idle_minutes", int, 10, "Verrouillage automatique après (minutes)",
                                minimum=1, maximum=240)
 
-ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES,)}
+CORRECTED_AGE_CUTOFF_MONTHS = SettingVar("corrected_age_cutoff_months", int, 24,
+                                         "Âge corrigé affiché jusqu'à (mois d'âge réel)", minimum=12, maximum=84)
+
+ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS)}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

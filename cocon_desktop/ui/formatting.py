@@ -7,11 +7,20 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
+from cocon_desktop import settings
 from cocon_desktop.domain.ages import age_between, corrected_age, correction_days, shows_corrected_age
 
-# The corrected age is shown for premature children until this chronological age (DOMAIN.md:
-# "until 24 months at least"); to become a setting.
-CORRECTED_AGE_CUTOFF_MONTHS = 24
+# The corrected age is shown for premature children until this chronological age (DOMAIN.md: "until 24 months
+# at least", often longer for very premature children). The settings page sets it from the stored setting.
+_cutoff: dict[str, int] = {"months": int(settings.CORRECTED_AGE_CUTOFF_MONTHS.default)}
+
+
+def set_corrected_age_cutoff(months: int) -> None:
+    _cutoff["months"] = int(settings.CORRECTED_AGE_CUTOFF_MONTHS.coerce(months))
+
+
+def corrected_age_cutoff() -> int:
+    return _cutoff["months"]
 
 
 def french_date(day: date | None) -> str:
@@ -27,7 +36,7 @@ def age_text(birth: date, gestational_weeks: int | None, today: date) -> str:
     """"8 mois 3 j (âge corrigé 5 mois 12 j)" for a premature child under the cut-off, else the age."""
     text = age_between(birth, today).french()
     if gestational_weeks is not None and shows_corrected_age(birth, gestational_weeks, today,
-                                                             CORRECTED_AGE_CUTOFF_MONTHS):
+                                                             corrected_age_cutoff()):
         term = birth + timedelta(days=correction_days(gestational_weeks))
         if term > today:  # not yet at term: no corrected age, the expected term instead
             text += f" (terme prévu le {french_date(term)})"

@@ -25,6 +25,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile, settings_store
 from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.formatting import set_corrected_age_cutoff
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
@@ -44,6 +45,7 @@ def _status_label(parent: QWidget, name: str) -> QLabel:
 
 class SettingsPage(QWidget):
     lock_minutes_changed = Signal(int)
+    cutoff_changed = Signal(int)  # the list and the child's file show corrected ages up to this age
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +58,7 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._profile_tab(), tr("Cabinet"))
-        self.tabs.addTab(self._security_tab(), tr("Sécurité"))
+        self.tabs.addTab(self._security_tab(), tr("Sécurité et préférences"))
         self.tariffs_tab = TariffsTab(runner, self)
         self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
 
@@ -156,8 +158,35 @@ class SettingsPage(QWidget):
         self.lock_status = _status_label(locking, "lock_status")
         lform.addRow("", self.lock_status)
         layout.addWidget(locking)
+
+        follow_up = QGroupBox(tr("Suivi des enfants"), tab)
+        fform = QFormLayout(follow_up)
+        cutoff = settings.CORRECTED_AGE_CUTOFF_MONTHS
+        self.cutoff = QSpinBox(follow_up)
+        self.cutoff.setObjectName("corrected_age_cutoff")
+        self.cutoff.setRange(cutoff.minimum or 12, cutoff.maximum or 84)
+        self.cutoff.setValue(cutoff.default)
+        self.cutoff.setSuffix(tr(" mois"))
+        self.cutoff.editingFinished.connect(self._save_cutoff)
+        fform.addRow(tr(cutoff.label), self.cutoff)
+        hint = QLabel(tr("Pour les enfants nés avant 37 SA ; souvent prolongé pour les grands prématurés."), follow_up)
+        hint.setStyleSheet("color: #555;")
+        fform.addRow("", hint)
+        layout.addWidget(follow_up)
         layout.addStretch(1)
         return tab
+
+    def _cutoff_saved(self, months: object) -> None:
+        set_corrected_age_cutoff(int(str(months)))
+        self.cutoff_changed.emit(int(str(months)))
+
+    def _save_cutoff(self) -> None:
+        if self.practice is None:
+            return
+        sessions, value = self.practice.sessions, self.cutoff.value()
+        self.runner.run(lambda: settings_store.put(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS, value),
+                        self._cutoff_saved,
+                        lambda error: self._say(self.lock_status, error_text(error), False))
 
     def _password(self, parent: QWidget, name: str) -> QLineEdit:
         edit = QLineEdit(parent)
@@ -234,16 +263,19 @@ class SettingsPage(QWidget):
             return
         sessions, data_dir = practice.sessions, practice.data_dir
 
-        def load() -> tuple[PracticeProfile, int, bool]:
+        def load() -> tuple[PracticeProfile, int, bool, int]:
             return (practice_profile.load_profile(sessions),
                     int(settings_store.get(sessions, settings.LOCK_IDLE_MINUTES)),
-                    vault.load_keyfile(data_dir).remembered)
+                    vault.load_keyfile(data_dir).remembered,
+                    int(settings_store.get(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
 
         self.runner.run(load, self._loaded, lambda error: self._say(self.profile_status, error_text(error),
                                                                     False))
 
-    def _loaded(self, values: tuple[PracticeProfile, int, bool]) -> None:
-        profile, minutes, remembered = values
+    def _loaded(self, values: tuple[PracticeProfile, int, bool, int]) -> None:
+        profile, minutes, remembered, cutoff = values
+        set_corrected_age_cutoff(cutoff)
+        self.cutoff.setValue(cutoff)
         self.tariffs_tab.set_practice(self.practice, profile.network)
         self._loading = True
         self.form.set_values(profile)
