@@ -42,7 +42,11 @@ LOCK_IDLE_MINUTES = SettingVar("lock_idle_minutes", int, 10, "Verrouillage autom
 CORRECTED_AGE_CUTOFF_MONTHS = SettingVar("corrected_age_cutoff_months", int, 24,
                                          "Âge corrigé affiché jusqu'à (mois d'âge réel)", minimum=12, maximum=84)
 
-ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS)}
+PAYMENT_TERM_DAYS = SettingVar("payment_term_days", int, 30, "Délai de paiement des factures (jours)",
+                               minimum=0, maximum=60)
+
+ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
+                                                        PAYMENT_TERM_DAYS)}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

@@ -12,6 +12,8 @@ from sqlalchemy.pool import QueuePool
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.fsutil import touch_private
 
+IMMEDIATE = "cocon_begin_immediate"  # execution option: Session.connection(execution_options={IMMEDIATE: True})
+
 
 def _key_pragma(key: bytes) -> str:
     if len(key) != 32:
@@ -52,7 +54,10 @@ def create_database_engine(path: Path, key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:  # pysqlite's own transaction handling is off: begin explicitly
-        conn.exec_driver_sql("BEGIN")
+        # A writer that must read-then-write without interleaving (invoice numbering) asks for IMMEDIATE:
+        # it takes the write lock at BEGIN, so two writers queue instead of failing.
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

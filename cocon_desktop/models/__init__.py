@@ -2,12 +2,15 @@
 
 from cocon_desktop.models.base import Base
 from cocon_desktop.models.child import Child, Guardian
+from cocon_desktop.models.invoice import Invoice, InvoiceEvent, InvoiceLine, Payment
 from cocon_desktop.models.practice import Practice
 from cocon_desktop.models.prescriber import Prescriber
 from cocon_desktop.models.prescription import Document, Prescription
 from cocon_desktop.models.seance import Appointment, Seance
 from cocon_desktop.models.setting import Setting
+from cocon_desktop.models.signing_identity import SigningIdentity
 from cocon_desktop.models.tariff_override import TariffOverride
 
-__all__ = ["Appointment", "Base", "Child", "Document", "Guardian", "Practice", "Prescriber", "Prescription",
-           "Seance", "Setting", "TariffOverride"]
+__all__ = ["Appointment", "Base", "Child", "Document", "Guardian", "Invoice", "InvoiceEvent", "InvoiceLine",
+           "Payment", "Practice", "Prescriber", "Prescription", "Seance", "Setting", "SigningIdentity",
+           "TariffOverride"]

@@ -13,6 +13,7 @@ from cocon_desktop.domain.seance import SeanceData, counts_on_forfait, overlaps,
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Practice, Prescription, Seance
+from cocon_desktop.services.invoice_drafts import active_line_exists
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [f.name for f in fields(SeanceData) if f.name != "id"]
@@ -35,6 +36,10 @@ class OutOfForfait(CoconError):
     def __init__(self, reason: str, **data: object) -> None:
         super().__init__(reason, **data)
         self.reason = reason
+
+
+def _invoiced(session: Session, seance_id: int) -> bool:
+    return bool(session.scalar(select(active_line_exists(seance_id))))  # type: ignore[call-overload]
 
 
 def _data(row: Seance) -> SeanceData:
@@ -120,6 +125,8 @@ def record_seance(sessions: sessionmaker[Session], data: SeanceData,
         row = session.get(Seance, data.id) if data.id is not None else Seance(created_at=now)
         if row is None:
             raise CoconError("seance_missing", id=data.id)
+        if data.id is not None and _invoiced(session, data.id):
+            raise CoconError("seance_invoiced")
         for name in FIELDS:
             setattr(row, name, getattr(data, name))
         row.prescription_id = prescription_id
@@ -135,6 +142,8 @@ def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData
         row = session.get(Seance, seance_id)
         if row is None:
             raise CoconError("seance_missing", id=seance_id)
+        if _invoiced(session, seance_id):
+            raise CoconError("seance_invoiced")
         data = _data(row)
         session.delete(row)
         return replace(data, id=None)
@@ -143,14 +152,15 @@ def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData
 def _rows(session: Session, statement: object) -> list[SeanceRow]:
     result = session.execute(statement)  # type: ignore[call-overload]
     out = []
-    for seance, inclusion, last, first in result:
-        state = "non_facturable" if seance.prescription_id is None else "a_facturer"
+    for seance, inclusion, last, first, invoiced in result:
+        state = "non_facturable" if seance.prescription_id is None else "facturee" if invoiced else "a_facturer"
         out.append(SeanceRow(_data(seance), inclusion, f"{last.upper()} {first}", seance.prescription_id, state))
     return out
 
 
 def _listing() -> object:
-    return select(Seance, Child.inclusion_number, Child.last_name, Child.first_name).join(
+    invoiced = active_line_exists(Seance.id).label("invoiced")  # type: ignore[attr-defined]
+    return select(Seance, Child.inclusion_number, Child.last_name, Child.first_name, invoiced).join(
         Child, Child.id == Seance.child_id)
 
 

@@ -1,0 +1,75 @@
+"""Issued invoices and credit notes (immutable: triggers refuse UPDATE and DELETE), their lines, payments
+and the events of their life (sent, rejected) — the state of an invoice is derived from those."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cocon_desktop.models.base import Base
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    __table_args__ = (UniqueConstraint("kind", "year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "invoice" or "credit_note"
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    network: Mapped[str] = mapped_column(String(8), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="RESTRICT"), nullable=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), nullable=True)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    prev_chain: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_line"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    seance_id: Mapped[int | None] = mapped_column(ForeignKey("seance.id", ondelete="RESTRICT"), nullable=True,
+                                                  index=True)
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id", ondelete="RESTRICT"),
+                                                         nullable=True, index=True)
+    service_day: Mapped[date] = mapped_column(Date)
+    inclusion_number: Mapped[str] = mapped_column(String(40))
+    initials: Mapped[str] = mapped_column(String(10))
+    discipline: Mapped[str] = mapped_column(String(20))
+    seance_kind: Mapped[str] = mapped_column(String(24))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    means: Mapped[str] = mapped_column(String(20), default="virement")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceEvent(Base):
+    __tablename__ = "invoice_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "sent", "rejected", "received"
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,93 @@
+"""The invoice run's preview: billable séances of a period and a network, priced, grouped as the network says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from cocon_desktop.domain.seance import BILANS
+from cocon_desktop.domain.tariffs import NetworkTariff
+from cocon_desktop.models import Child, InvoiceLine, Prescription, Seance
+from cocon_desktop.services.tariff_store import load_tariffs
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    seance_id: int
+    day: date
+    child_id: int
+    inclusion_number: str
+    initials: str
+    discipline: str
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class DraftInvoice:
+    network: str
+    child_id: int | None  # None when the network wants one invoice for all children
+    period_start: date
+    period_end: date
+    lines: tuple[DraftLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+
+def active_line_exists(seance_id_column: object) -> object:
+    """SQL: the séance is on an invoice line that no credit note cancels (it is "facturée")."""
+    credit = aliased(InvoiceLine)
+    return exists().where(and_(InvoiceLine.seance_id == seance_id_column, InvoiceLine.credited_line_id.is_(None),
+                               ~exists().where(credit.credited_line_id == InvoiceLine.id)))
+
+
+def price(tariff: NetworkTariff | None, forfait_kind: str, discipline: str, day: date, kind: str) -> Decimal:
+    version = tariff.version_on(day) if tariff else None
+    rule = version.forfait(forfait_kind) if version else None
+    if rule is None:
+        return Decimal("0.00")
+    return rule.price(discipline, "bilan" if kind in BILANS else "session")
+
+
+def billable_lines(session: Session, network: str, first: date, last: date,
+                   tariffs: dict[str, NetworkTariff]) -> list[DraftLine]:
+    statement = (
+        select(Seance.id, Seance.day, Seance.kind, Child.id, Child.inclusion_number, Child.first_name,
+               Child.last_name, Prescription.discipline, Prescription.forfait_kind)
+        .join(Child, Child.id == Seance.child_id)
+        .join(Prescription, Prescription.id == Seance.prescription_id)
+        .where(Child.network == network, Seance.day >= first, Seance.day <= last,
+               Seance.out_of_forfait.is_(False), ~active_line_exists(Seance.id))  # type: ignore[operator]
+        .order_by(Child.inclusion_number, Seance.day, Seance.start, Seance.id))
+    tariff = tariffs.get(network)
+    lines = []
+    for sid, day, kind, child_id, inclusion, first_name, last_name, discipline, forfait_kind in session.execute(
+            statement):
+        initials = f"{first_name[:1].upper()}. {last_name[:1].upper()}."
+        lines.append(DraftLine(sid, day, child_id, inclusion, initials, discipline, kind,
+                               price(tariff, forfait_kind, discipline, day, kind)))
+    return lines
+
+
+def group(lines: list[DraftLine], network: str, first: date, last: date, grouping: str) -> list[DraftInvoice]:
+    if grouping == "per_network":
+        return [DraftInvoice(network, None, first, last, tuple(lines))] if lines else []
+    by_child: dict[int, list[DraftLine]] = {}
+    for line in lines:
+        by_child.setdefault(line.child_id, []).append(line)
+    return [DraftInvoice(network, child_id, first, last, tuple(child_lines))
+            for child_id, child_lines in by_child.items()]
+
+
+def preview(sessions: sessionmaker[Session], network: str, first: date, last: date) -> list[DraftInvoice]:
+    """What an invoice run would issue (nothing is written)."""
+    tariffs = load_tariffs(sessions)
+    grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
+    with sessions() as session:
+        return group(billable_lines(session, network, first, last, tariffs), network, first, last, grouping)

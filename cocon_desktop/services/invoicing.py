@@ -1,0 +1,186 @@
+"""Issuing invoices and credit notes: gap-free numbering in the issuing transaction, a signed PDF stored with
+its SHA-256, and a hash chain over every document so that `cocon verify` sees any change made behind our back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop import settings
+from cocon_desktop.db.engine import IMMEDIATE
+from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.errors import CoconError
+from cocon_desktop.models import Invoice, InvoiceLine
+from cocon_desktop.services import settings_store
+from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
+from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.services.tariff_store import load_tariffs
+
+PREFIX = {"invoice": "FAC", "credit_note": "AV"}
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything a document needs, as plain data (documents/ turns it into signed PDF bytes)."""
+
+    number: str
+    kind: str
+    issue_date: date
+    due_date: date
+    period_start: date
+    period_end: date
+    network: str
+    practice: PracticeProfile
+    lines: tuple[DraftLine, ...]
+    corrects: tuple[str, date] | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+
+Render = Callable[[RenderRequest], bytes]
+Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    id: int
+    number: str
+    kind: str
+    issue_date: date
+    total: Decimal
+    pdf_sha256: str
+
+
+class RunCancelled(CoconError):
+    def __init__(self) -> None:
+        super().__init__("invoice_run_cancelled")
+
+
+def cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def lines_digest(lines: Sequence[tuple[object, ...]]) -> str:
+    """(line_no, seance_id, credited_line_id, day, inclusion, kind, amount_cents) of every line, hashed."""
+    text = "\n".join(sorted("|".join(str(v) for v in line) for line in lines))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def chain_hash(prev: str, number: str, kind: str, issue_date: date, total_cents: int, pdf_sha256: str,
+               digest: str) -> str:
+    material = f"{prev}|{number}|{kind}|{issue_date.isoformat()}|{total_cents}|{pdf_sha256}|{digest}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
+    last = session.scalar(select(func.max(Invoice.sequence)).where(Invoice.kind == kind, Invoice.year == year))
+    sequence = int(last or 0) + 1
+    return sequence, f"{PREFIX[kind]}-{year}-{sequence:04d}"
+
+
+def _last_chain(session: Session) -> str:
+    return session.scalar(select(Invoice.chain_hash).order_by(Invoice.id.desc()).limit(1)) or GENESIS
+
+
+def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, child_id: int | None,
+           corrects_id: int | None, credited: dict[int, int] | None = None) -> IssuedDocument:
+    """Insert the document and its lines in the open transaction (never updated afterwards)."""
+    pdf_sha = hashlib.sha256(pdf).hexdigest()
+    line_values = []
+    for number, line in enumerate(request.lines, start=1):
+        credited_id = credited.get(line.seance_id) if credited else None
+        line_values.append((number, line.seance_id, credited_id, line.day, line.inclusion_number, line.kind,
+                            cents(line.amount)))
+    total_cents = cents(request.total)
+    prev = _last_chain(session)
+    invoice = Invoice(number=request.number, kind=request.kind, year=request.issue_date.year, sequence=sequence,
+                      issue_date=request.issue_date, period_start=request.period_start, period_end=request.period_end,
+                      network=request.network, child_id=child_id, corrects_id=corrects_id, total_cents=total_cents,
+                      due_date=request.due_date, pdf=pdf, pdf_sha256=pdf_sha, prev_chain=prev,
+                      chain_hash=chain_hash(prev, request.number, request.kind, request.issue_date, total_cents,
+                                            pdf_sha, lines_digest(line_values)),
+                      created_at=datetime.now(UTC))
+    session.add(invoice)
+    session.flush()
+    for (number, seance_id, credited_id, day, inclusion, kind, amount), line in zip(
+            line_values, request.lines, strict=True):
+        session.add(InvoiceLine(invoice_id=invoice.id, line_no=number, seance_id=seance_id,
+                                credited_line_id=credited_id, service_day=day, inclusion_number=inclusion,
+                                initials=line.initials, discipline=line.discipline, seance_kind=kind,
+                                amount_cents=amount))
+    session.flush()
+    return IssuedDocument(invoice.id, request.number, request.kind, request.issue_date, request.total, pdf_sha)
+
+
+def _term_days(sessions: sessionmaker[Session]) -> int:
+    return int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
+
+
+def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: date, issue_date: date,
+              render: Render, progress: Progress | None = None) -> list[IssuedDocument]:
+    """Issue every invoice of the period in ONE transaction: all numbered and stored, or none (no gap)."""
+    tariffs = load_tariffs(sessions)
+    grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
+    practice = load_profile(sessions)
+    due = issue_date + timedelta(days=_term_days(sessions))
+    issued: list[IssuedDocument] = []
+    with sessions.begin() as session:
+        session.connection(execution_options={IMMEDIATE: True})
+        drafts: list[DraftInvoice] = group(billable_lines(session, network, first, last, tariffs), network, first,
+                                           last, grouping)
+        for index, draft in enumerate(drafts):
+            if progress is not None and progress(index, len(drafts)) is False:
+                raise RunCancelled()
+            sequence, number = _next_number(session, "invoice", issue_date.year)
+            request = RenderRequest(number, "invoice", issue_date, due, first, last, network, practice, draft.lines)
+            issued.append(_store(session, request, sequence, render(request), draft.child_id, None))
+        if progress is not None:
+            progress(len(drafts), len(drafts))
+    return issued
+
+
+def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbers: list[int] | None,
+                issue_date: date, render: Render) -> IssuedDocument:
+    """A facture d'avoir cancelling the whole invoice or some of its lines; their séances become billable again."""
+    practice = load_profile(sessions)
+    due = issue_date + timedelta(days=_term_days(sessions))
+    with sessions.begin() as session:
+        session.connection(execution_options={IMMEDIATE: True})
+        original = session.scalar(select(Invoice).where(Invoice.number == invoice_number.strip().upper()))
+        if original is None or original.kind != "invoice":
+            raise CoconError("invoice_not_found", number=invoice_number)
+        rows = session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)
+                               .order_by(InvoiceLine.line_no)).all()
+        already = set(session.scalars(select(InvoiceLine.credited_line_id).where(
+            InvoiceLine.credited_line_id.in_([r.id for r in rows]))))
+        wanted = [r for r in rows if (line_numbers is None or r.line_no in line_numbers) and r.id not in already]
+        unknown = sorted(set(line_numbers or []) - {r.line_no for r in rows})
+        if unknown:
+            raise CoconError("invoice_line_unknown", number=original.number, lines=", ".join(map(str, unknown)))
+        if not wanted:
+            raise CoconError("nothing_to_credit", number=original.number)
+        lines = tuple(DraftLine(r.seance_id or 0, r.service_day, original.child_id or 0, r.inclusion_number,
+                                r.initials, r.discipline, r.seance_kind, Decimal(r.amount_cents) / 100)
+                      for r in wanted)
+        sequence, number = _next_number(session, "credit_note", issue_date.year)
+        request = RenderRequest(number, "credit_note", issue_date, due, original.period_start, original.period_end,
+                                original.network, practice, lines, (original.number, original.issue_date))
+        credited = {r.seance_id or 0: r.id for r in wanted}
+        return _store(session, request, sequence, render(request), original.child_id, original.id, credited)
+
+
+def document_pdf(sessions: sessionmaker[Session], number: str) -> bytes:
+    with sessions() as session:
+        pdf = session.scalar(select(Invoice.pdf).where(Invoice.number == number.strip().upper()))
+        if pdf is None:
+            raise CoconError("invoice_not_found", number=number)
+        return bytes(pdf)
