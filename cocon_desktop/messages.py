@@ -130,6 +130,8 @@ MESSAGES: dict[str, str] = {
     "numbering_gap": "Trou dans la numérotation : {number} au lieu du numéro {expected} attendu.",
     "signature_invalid": "La signature du document {number} n'est plus valide.",
     "documents_unreadable": "Des documents émis ont été réécrits à la main et ne se lisent plus.",
+    "payment_before_issue": "Un paiement ne peut pas précéder l'émission de la facture.",
+    "payment_exceeds_due": "Ce montant dépasse ce qui reste dû sur la facture ({due} €).",
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",

@@ -1,0 +1,49 @@
+"""Payments and the derived states: émise, envoyée, partiellement payée, payée, rejetée, annulée."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cocon_desktop.errors import ValidationError
+from cocon_desktop.services import invoicing, payments
+from cocon_desktop.services.practice_file import PracticeFile
+from tests.db.invoice_helpers import OCTOBER, TODAY, fill, plain_render
+
+
+def _state(practice: PracticeFile, number: str) -> payments.InvoiceStatus:
+    return next(s for s in payments.statuses(practice.sessions) if s.number == number)
+
+
+def test_states_follow_events_payments_and_credit_notes(practice: PracticeFile) -> None:
+    fill(practice)
+    docs = invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render)
+    first, second, third = (d.number for d in docs)
+    assert _state(practice, first).state == "emise" and _state(practice, first).total == Decimal("257.00")
+    payments.record_event(practice.sessions, [docs[0].id, docs[1].id], "sent")
+    assert _state(practice, first).state == "envoyee"
+    payments.record_payment(practice.sessions, first, TODAY, Decimal("100.00"), TODAY, "VIR-1")
+    assert _state(practice, first).state == "partiellement_payee"
+    done = payments.record_payment(practice.sessions, first, TODAY, Decimal("157.00"), TODAY)
+    assert done.state == "payee" and done.remaining == 0
+    payments.record_event(practice.sessions, [docs[1].id], "rejected", "Numéro d'inclusion inconnu")
+    assert _state(practice, second).state == "rejetee"
+    invoicing.credit_note(practice.sessions, third, None, TODAY, plain_render)
+    assert _state(practice, third).state == "annulee"
+    assert [s.number for s in payments.unpaid(practice.sessions, TODAY)] == [second]
+    assert payments.unpaid(practice.sessions, TODAY)[0].days_overdue(date(2027, 1, 1)) == 9  # due 23/12/2026
+
+
+def test_bad_payments_are_refused_at_their_field(practice: PracticeFile) -> None:
+    fill(practice)
+    number = invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render)[0].number
+    with pytest.raises(ValidationError) as caught:
+        payments.record_payment(practice.sessions, number, date(2027, 1, 1), Decimal("-5"), TODAY)
+    assert {(e.field, e.code) for e in caught.value.errors} == {("amount", "amount_invalid"),
+                                                                ("day", "date_in_future")}
+    with pytest.raises(ValidationError) as caught:
+        payments.record_payment(practice.sessions, number, TODAY, Decimal("300.00"), TODAY)
+    assert caught.value.errors[0].code == "payment_exceeds_due"
+    assert _state(practice, number).paid == 0
