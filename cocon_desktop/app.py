@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from cocon_desktop import __version__
 from cocon_desktop.paths import default_data_dir
@@ -19,7 +19,7 @@ from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
-from cocon_desktop.ui.i18n import install_fonts, install_french
+from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.none_refcount import pin_none
 from cocon_desktop.ui.tasks import TaskRunner, ThreadPoolRunner
@@ -52,7 +52,7 @@ class AppController(QObject):
     def start(self) -> QWidget:
         """Show the first window: main window (demo, or key in the keychain), unlock window or wizard."""
         if self.demo:
-            return self.open_main(create_demo(self.data_dir))
+            return self._prepare_demo()
         if not vault.vault_exists(self.data_dir):
             wizard = FirstRunWizard(self.data_dir, self.runner, keychain.status(), self.kdf)
             wizard.practice_created.connect(self.open_main)
@@ -66,6 +66,29 @@ class AppController(QObject):
             self.first_window = unlock
         self.first_window.show()
         return self.first_window
+
+    def _prepare_demo(self) -> QWidget:
+        """The demo practice is built in the background (children, séances, signed invoices: a few seconds)."""
+        waiting = QProgressDialog(tr("Préparation du cabinet de démonstration : enfants, séances, factures "
+                                     "signées…"), "", 0, 0)
+        waiting.setWindowTitle("COCON Desktop")
+        waiting.setCancelButton(None)
+        waiting.setMinimumDuration(0)
+        self.first_window = waiting
+        waiting.show()
+        data_dir = self.data_dir
+
+        def done(practice: PracticeFile) -> None:
+            self.open_main(practice)  # before closing the waiting window, so that the program does not quit
+            waiting.close()
+
+        def failed(error: BaseException) -> None:
+            waiting.close()
+            QMessageBox.critical(None, "COCON Desktop", error_text(error))
+            QApplication.quit()
+
+        self.runner.run(lambda: create_demo(data_dir), done, failed)
+        return self.main_window or waiting
 
     def open_main(self, practice: PracticeFile) -> MainWindow:
         demo = self.demo or vault.load_keyfile(practice.data_dir).demo

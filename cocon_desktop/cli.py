@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.exc import SQLAlchemyError
 
-from cocon_desktop import __version__, cli_children, cli_import, cli_seances, messages
+from cocon_desktop import __version__, cli_children, cli_import, cli_invoices, cli_seances, messages
 from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")
     cli_children.register(sub)
     cli_seances.register(sub)
+    cli_invoices.register(sub)
     cli_import.register(sub)
     return parser
 

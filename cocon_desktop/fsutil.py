@@ -29,9 +29,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old or the new content, never half."""
-    ensure_private_dir(path.parent)
+def atomic_write(path: Path, data: bytes, *, private_dir: bool = True) -> None:
+    """Write `data` to `path` (0600) so that a crash leaves either the old or the new content, never half.
+
+    With `private_dir` the folder is created if needed and made 0700; without it (a file the user saves where
+    they choose, like an export) the folder must exist and its permissions are left alone."""
+    if private_dir:
+        ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:

@@ -132,6 +132,13 @@ MESSAGES: dict[str, str] = {
     "documents_unreadable": "Des documents émis ont été réécrits à la main et ne se lisent plus.",
     "payment_before_issue": "Un paiement ne peut pas précéder l'émission de la facture.",
     "payment_exceeds_due": "Ce montant dépasse ce qui reste dû sur la facture ({due} €).",
+    "network_address_missing": "L'adresse du réseau {network} n'est pas renseignée : elle doit figurer sur la "
+                               "facture (Paramètres, ou `cocon network address`).",
+    "signing_key_unavailable": "La clé de signature du cabinet n'est pas disponible.",
+    "pkcs12_invalid": "Ce fichier n'est pas un certificat utilisable (.p12 ou .pfx contenant un certificat et sa "
+                      "clé privée).",
+    "pkcs12_wrong_password": "Mot de passe incorrect pour ce fichier de certificat.",
+    "certificate_expired": "Ce certificat a expiré le {not_after:%d/%m/%Y} : il ne peut plus signer de factures.",
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",

@@ -45,8 +45,17 @@ CORRECTED_AGE_CUTOFF_MONTHS = SettingVar("corrected_age_cutoff_months", int, 24,
 PAYMENT_TERM_DAYS = SettingVar("payment_term_days", int, 30, "Délai de paiement des factures (jours)",
                                minimum=0, maximum=60)
 
+NETWORK_ADDRESSES = {code: SettingVar(f"network_address_{code}", str, "", f"Adresse du réseau {code}")
+                     for code in ("RPM", "RPO", "RPNA")}
+
+
+def network_address(code: str) -> SettingVar:
+    """The postal address the invoices to `code` are sent to ("street|postcode|city"); not published: a setting."""
+    return NETWORK_ADDRESSES[code]
+
+
 ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
-                                                        PAYMENT_TERM_DAYS)}
+                                                        PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values())}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

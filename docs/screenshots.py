@@ -141,6 +141,46 @@ def children_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     dialog.reject()
 
 
+def import_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The import dialog on the example list saved by Excel on Windows, one row with an impossible date."""
+    example = (Path(__file__).parent / "examples" / "enfants-exemple.csv").read_text("utf-8")
+    bad_row = "EX-2024-0005;Témoin;Jules;31/02/2024;M;30+1;1 320;RPM;;haut;TÉMOIN Marie;Mère;06 00 00 00 05;;"
+    page = window.children_page
+    window.show_page("children")
+    page.import_children()
+    dialog = page.import_dialog
+    assert dialog is not None
+    dialog.load_bytes("liste-inclusions.csv", (example.rstrip("\n") + "\n" + bad_row + "\n").encode("cp1252"))
+    grab(app, dialog, out / "import-children.png")
+    dialog.reject()
+
+
+def seances_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The day's list (one appointment just pointed, its undo offered), next week's agenda with the demo's
+    double booking in red, the quick entry with a few letters typed."""
+    page = window.seances_page
+    window.show_page("seances")
+    page.tabs.setCurrentIndex(0)
+    view = page.today_view
+    view.show_day(date.today())
+    planned = next((i for i, r in enumerate(view.model.rows) if r.status == "planned"), None)
+    if planned is not None:
+        view.table.selectRow(planned)
+        view.mark_present()
+    grab(app, window, out / "today.png")
+    page.tabs.setCurrentIndex(1)
+    page.agenda.show_week(date.today() + timedelta(days=7))
+    grab(app, window, out / "agenda.png")
+    page.tabs.setCurrentIndex(0)
+    window.quick_seance()
+    dialog = window.quick_dialog
+    assert dialog is not None
+    dialog.picker.search.setText("ber")
+    dialog.picker.search_now()
+    grab(app, dialog, out / "quick-entry.png")
+    dialog.reject()
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application(sys.argv[:1])
@@ -180,6 +220,8 @@ def main(out: Path) -> None:
         window.resize(1180, 760)
         grab(app, window, out / "main-window.png")
         children_screens(app, window, out)
+        seances_screens(app, window, out)
+        import_screen(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
         window.lock()

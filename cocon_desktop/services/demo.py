@@ -12,6 +12,8 @@ from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.demo_children import add_demo_children
+from cocon_desktop.services.demo_invoices import add_demo_invoices
+from cocon_desktop.services.demo_seances import add_demo_seances
 from cocon_desktop.services.practice_file import PracticeFile, create_practice
 
 # A fictitious therapist. The SIRET and IBAN pass their check digits but belong to no one we know of.
@@ -38,4 +40,6 @@ def create_demo(data_dir: Path, today: date | None = None) -> PracticeFile:
     practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
                                params=DEMO_KDF, demo=True)
     add_demo_children(practice.sessions, today or date.today())
+    add_demo_seances(practice.sessions, today or date.today())
+    add_demo_invoices(practice, today or date.today())
     return practice

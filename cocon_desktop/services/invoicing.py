@@ -184,3 +184,11 @@ def document_pdf(sessions: sessionmaker[Session], number: str) -> bytes:
         if pdf is None:
             raise CoconError("invoice_not_found", number=number)
         return bytes(pdf)
+
+
+def document_network(sessions: sessionmaker[Session], number: str) -> str:
+    with sessions() as session:
+        network = session.scalar(select(Invoice.network).where(Invoice.number == number.strip().upper()))
+        if network is None:
+            raise CoconError("invoice_not_found", number=number)
+        return network

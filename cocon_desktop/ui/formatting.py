@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency
 
 from cocon_desktop import settings
@@ -25,6 +26,33 @@ def corrected_age_cutoff() -> int:
 
 def french_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+def long_date(day: date) -> str:
+    """"mardi 24 novembre 2026"."""
+    return str(format_date(day, "EEEE d MMMM y", locale="fr_FR"))
+
+
+def short_day(day: date) -> str:
+    """"mar. 24/11" (a column of the week)."""
+    return str(format_date(day, "EEE dd/MM", locale="fr_FR"))
+
+
+def week_text(monday: date) -> str:
+    """"du 23 au 29 novembre 2026", "du 30 novembre au 6 décembre 2026", across years too."""
+    sunday = monday + timedelta(days=6)
+    if monday.year != sunday.year:
+        start = format_date(monday, "d MMMM y", locale="fr_FR")
+    elif monday.month != sunday.month:
+        start = format_date(monday, "d MMMM", locale="fr_FR")
+    else:
+        start = str(monday.day)
+    return f"du {start} au {format_date(sunday, 'd MMMM y', locale='fr_FR')}"
+
+
+def clock(at: time) -> str:
+    """10:05 → "10:05"."""
+    return at.strftime("%H:%M")
 
 
 def money(amount: Decimal) -> str:

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.security import vault
 from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.pages.children_page import ChildrenPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
+from cocon_desktop.ui.pages.seances_page import SeancesPage
 from cocon_desktop.ui.pages.settings_page import SettingsPage
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
@@ -32,7 +34,7 @@ NAVIGATION = (
      "presque épuisés, séances à facturer, factures impayées, lots à envoyer."),
     ("children", "Enfants", "Cette page recevra la liste des enfants suivis dans le parcours COCON, leurs "
      "prescriptions et leurs forfaits (prochaine étape)."),
-    ("seances", "Séances", "Cette page recevra la journée, l'agenda et la saisie rapide des séances."),
+    ("seances", "Séances", ""),
     ("invoicing", "Facturation", "Cette page recevra les factures au réseau de périnatalité (Factur-X "
      "signées), les avoirs et les paiements."),
     ("attestations", "Attestations", "Cette page recevra les attestations pour les familles : prise en "
@@ -79,7 +81,10 @@ class MainWindow(QMainWindow):
         self.page_keys: list[str] = []
         self.settings_page = SettingsPage(runner, self.pages)
         self.children_page = ChildrenPage(runner, parent=self.pages)
-        built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page}
+        self.seances_page = SeancesPage(runner, parent=self.pages)
+        self.quick_dialog: QuickSeanceDialog | None = None
+        built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
+                                     "seances": self.seances_page}
         for index, (key, title, coming) in enumerate(NAVIGATION):
             page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
@@ -88,7 +93,7 @@ class MainWindow(QMainWindow):
             self.page_keys.append(key)
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
+            action.triggered.connect(lambda _=False, k=key: self.show_page(k, focus=True))
             self.addAction(action)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         body.addWidget(self.nav)
@@ -109,7 +114,8 @@ class MainWindow(QMainWindow):
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.triggered.connect(self.lock)
         self.addAction(lock_action)
-        for shortcut, slot in (("Ctrl+N", self.new_child), ("Ctrl+F", self.find_child)):
+        for shortcut, slot in (("Ctrl+N", self.new_child), ("Ctrl+F", self.find_child),
+                               ("Ctrl+Shift+S", self.quick_seance)):
             action = QAction(self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
@@ -120,6 +126,10 @@ class MainWindow(QMainWindow):
         self.settings_page.lock_minutes_changed.connect(self.idle.set_minutes)
         self.settings_page.set_practice(practice)
         self.children_page.set_practice(practice)
+        self.seances_page.set_practice(practice)
+        self.seances_page.quick_entry_requested.connect(self.quick_seance)
+        self.seances_page.seances_changed.connect(self.children_page.file.reload)  # its forfait gauges move
+        self.children_page.file.seance_recorded.connect(self.seances_page.seance_actions.remember_seance)
         self.nav.setCurrentRow(0)
         self._show_state()
         self.idle.start()
@@ -165,6 +175,7 @@ class MainWindow(QMainWindow):
         self.practice = None
         self.settings_page.set_practice(None)
         self.children_page.set_practice(None)
+        self.seances_page.set_practice(None)
         self._show_state()
         self.unlock_panel.focus()
         self.locked_changed.emit(True)
@@ -173,6 +184,7 @@ class MainWindow(QMainWindow):
         self.practice = practice
         self.settings_page.set_practice(practice, reload=False)
         self.children_page.set_practice(practice, reload=False)
+        self.seances_page.set_practice(practice, reload=False)
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
             window.show()
@@ -181,8 +193,11 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.locked_changed.emit(False)
 
-    def show_page(self, key: str) -> None:
+    def show_page(self, key: str, *, focus: bool = False) -> None:
         self.nav.setCurrentRow(self.page_keys.index(key))
+        page = self.pages.currentWidget()
+        if focus and page is not None and page.focusProxy() is not None:  # e.g. Séances: the day's list
+            page.setFocus()
 
     def new_child(self) -> None:
         """Ctrl+N: the Enfants page, and the form for a new child."""
@@ -197,6 +212,26 @@ class MainWindow(QMainWindow):
             return
         self.show_page("children")
         self.children_page.focus_search()
+
+    def quick_seance(self) -> None:
+        """Ctrl+Shift+S from any page: the quick entry of a séance (one at a time)."""
+        if self.is_locked:
+            return
+        if self.quick_dialog is not None and self.quick_dialog.isVisible():
+            self.quick_dialog.raise_()
+            self.quick_dialog.activateWindow()
+            return
+        file = self.children_page.file
+        showing_file = self.pages.currentWidget() is self.children_page and file.isVisible()
+        self.quick_dialog = QuickSeanceDialog(self.seances_page.current_sessions, self.runner,
+                                              child=file.current_child() if showing_file else None, parent=self)
+        self.quick_dialog.recorded.connect(self._seance_recorded)
+        self.quick_dialog.open()
+
+    def _seance_recorded(self, seance_id: int, label: str) -> None:
+        self.seances_page.seance_actions.remember_seance(seance_id, label)
+        self.statusBar().showMessage(tr("Séance enregistrée : {0}. Ctrl+Z sur la page Séances pour "
+                                        "l'annuler.").format(label), 8000)
 
     def _show_state(self) -> None:
         if self.is_locked:

@@ -23,17 +23,20 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.child_documents import DocumentInfo, list_documents
-from cocon_desktop.services.children import ChildRecord, get_child
+from cocon_desktop.services.children import ChildRecord, ChildRow, get_child
 from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.services.prescriptions import StoredDocument, get_document
+from cocon_desktop.services.seances import SeanceRow, child_seances
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
 from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
+from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.formatting import age_text, file_size, french_date
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.child_seances_view import ChildSeancesView
 from cocon_desktop.ui.widgets.child_summary import FamilyView, IdentityView
 from cocon_desktop.ui.widgets.forfait_card import ForfaitCard
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -47,6 +50,7 @@ class ChildFileContent:
     forfaits: list[ForfaitLine]
     prescribers: dict[int, str]  # id → "Dr Prénom NOM"
     documents: list[DocumentInfo]
+    seances: list[SeanceRow]
 
 
 def load_file(maker: sessionmaker[Session], child_id: int, today: date) -> ChildFileContent:
@@ -54,12 +58,13 @@ def load_file(maker: sessionmaker[Session], child_id: int, today: date) -> Child
     return ChildFileContent(
         record=get_child(maker, child_id), forfaits=child_forfaits(maker, child_id, today),
         prescribers={p.id: p.display_name for p in list_prescribers(maker) if p.id is not None},
-        documents=list_documents(maker, child_id))
+        documents=list_documents(maker, child_id), seances=child_seances(maker, child_id))
 
 
 class ChildFile(QWidget):
     back_requested = Signal()
     child_changed = Signal(int)  # saved from the file (the list shows it again)
+    seance_recorded = Signal(int, str)  # from the Séances tab: the séance's id, what it was (for undo)
 
     def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
@@ -71,6 +76,7 @@ class ChildFile(QWidget):
         self.child_dialog: ChildDialog | None = None
         self.prescription_dialog: PrescriptionDialog | None = None
         self.viewer: DocumentViewer | None = None
+        self.seance_dialog: QuickSeanceDialog | None = None
         self.setObjectName("child_file")
         layout = QVBoxLayout(self)
 
@@ -107,11 +113,9 @@ class ChildFile(QWidget):
         self.family = FamilyView(self.tabs)
         self.tabs.addTab(self._scrolled(self.family), tr("Famille"))
         self.tabs.addTab(self._prescriptions_tab(), tr("Prescriptions et forfaits"))
-        seances = QLabel(tr("Les séances arrivent avec la prochaine étape."), self.tabs)
-        seances.setObjectName("seances_notice")
-        seances.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        seances.setMargin(12)
-        self.tabs.addTab(seances, tr("Séances"))
+        self.seances = ChildSeancesView(self.tabs)
+        self.seances.new_requested.connect(self.new_seance)
+        self.tabs.addTab(self.seances, tr("Séances"))
         self.tabs.addTab(self._documents_tab(), tr("Documents"))
         layout.addWidget(self.tabs, 1)
 
@@ -199,6 +203,7 @@ class ChildFile(QWidget):
         self.family.show_guardians(data.guardians)
         self._show_cards(content)
         self._show_documents(content.documents)
+        self.seances.show_seances(content.seances)
 
     def _show_cards(self, content: ChildFileContent) -> None:
         for card in self.cards:
@@ -244,6 +249,27 @@ class ChildFile(QWidget):
                                                       data.network, data.birth_date, self.today, self.window())
         self.prescription_dialog.saved.connect(lambda _: self.reload())
         self.prescription_dialog.open()
+
+    def current_child(self) -> ChildRow | None:
+        """The child shown, as the quick entry of a séance takes it."""
+        data = self.content.record.data if self.content is not None else None
+        if self.content is None or data is None or data.birth_date is None:
+            return None
+        return ChildRow(self.content.record.id, data.inclusion_number, data.last_name, data.first_name,
+                        data.birth_date, data.gestational_weeks or 0, data.network, data.exit_date)
+
+    def new_seance(self) -> None:
+        child = self.current_child()
+        if child is None:
+            return
+        self.seance_dialog = QuickSeanceDialog(self.sessions, self.runner, self.today, child=child,
+                                               parent=self.window())
+        self.seance_dialog.recorded.connect(self._seance_recorded)
+        self.seance_dialog.open()
+
+    def _seance_recorded(self, seance_id: int, label: str) -> None:
+        self.reload()
+        self.seance_recorded.emit(seance_id, label)
 
     def open_document(self, document_id: int) -> None:
         sessions = self.sessions()

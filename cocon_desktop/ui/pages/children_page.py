@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,10 +14,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -25,9 +29,13 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.services.children import ChildQuery
+from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services.children import ChildQuery, count_children
+from cocon_desktop.services.children_export import export_children_csv
+from cocon_desktop.services.forfaits import children_with_warnings
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
+from cocon_desktop.ui.dialogs.import_children_dialog import ImportChildrenDialog
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.children_model import ChildrenModel
 from cocon_desktop.ui.pages.child_file import ChildFile
@@ -44,6 +52,7 @@ class ChildrenPage(QWidget):
         self.runner, self.today = runner, today
         self.practice: PracticeFile | None = None
         self.dialog: ChildDialog | None = None
+        self.import_dialog: ImportChildrenDialog | None = None
         self._open_when_counted = False
         self.model = ChildrenModel(self.current_sessions, runner, today, self)
         layout = QVBoxLayout(self)
@@ -73,6 +82,18 @@ class ChildrenPage(QWidget):
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
         top.addWidget(heading)
         top.addStretch(1)
+        self.import_button = QPushButton(tr("Importer…"), panel)
+        self.import_button.setObjectName("import_children")
+        self.import_button.setToolTip(tr("Importer des enfants depuis un fichier CSV (liste d'inclusion du "
+                                         "réseau, export d'un autre logiciel)"))
+        self.import_button.clicked.connect(self.import_children)
+        top.addWidget(self.import_button)
+        self.export_button = QPushButton(tr("Exporter en CSV…"), panel)
+        self.export_button.setObjectName("export_children")
+        self.export_button.setToolTip(tr("Enregistrer la liste affichée (tous les enfants qui correspondent aux "
+                                         "filtres) dans un fichier CSV pour le tableur"))
+        self.export_button.clicked.connect(self.choose_export_file)
+        top.addWidget(self.export_button)
         self.new_button = QPushButton(tr("Nouvel enfant (Ctrl+N)"), panel)
         self.new_button.setObjectName("new_child")
         self.new_button.clicked.connect(self.new_child)
@@ -126,6 +147,11 @@ class ChildrenPage(QWidget):
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         layout.addWidget(self.error)
+        self.notice = QLabel(panel)
+        self.notice.setObjectName("children_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        layout.addWidget(self.notice)
 
         self.model.total_changed.connect(self._show_count)
         self.model.failed.connect(self._failed)
@@ -237,3 +263,71 @@ class ChildrenPage(QWidget):
     def _created(self, child_id: int) -> None:
         self.model.reload()
         self.open_child(child_id)
+
+    # -- import and export
+    def import_children(self) -> None:
+        if self.practice is None:
+            return
+        if self.import_dialog is not None:
+            if self.import_dialog.isVisible():  # one import at a time
+                self.import_dialog.raise_()
+                self.import_dialog.activateWindow()
+                return
+            self.import_dialog.deleteLater()  # with the previous file's bytes
+        self.import_dialog = ImportChildrenDialog(self.current_sessions, self.runner, self.today, self.window())
+        self.import_dialog.imported.connect(lambda _: self.model.reload())
+        self.import_dialog.open()
+
+    def choose_export_file(self) -> None:
+        if self.practice is None:
+            return
+        suggested = Path.home() / tr("enfants-{0}.csv").format(self.today().isoformat())
+        chosen, _ = QFileDialog.getSaveFileName(self, tr("Exporter la liste des enfants"), str(suggested),
+                                                tr("Fichiers CSV (*.csv)"))
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not path.suffix:  # the file dialog asked about overwriting the name typed, not this one
+            path = path.with_suffix(".csv")
+            if path.exists() and QMessageBox.question(
+                    self, tr("Exporter la liste des enfants"),
+                    tr("Le fichier {0} existe déjà. Le remplacer ?").format(path.name)
+            ) != QMessageBox.StandardButton.Yes:
+                return
+        self.export_to(path)
+
+    def export_to(self, path: Path) -> None:
+        """Write the children matching the filters (all of them, not only the rows loaded) to `path`."""
+        sessions = self.current_sessions()
+        if sessions is None:
+            return
+        query, alerts_only, today = self.query(), self.alerts.isChecked(), self.today()
+
+        def export() -> int:
+            resolved = query
+            if alerts_only:
+                resolved = replace(query, only_ids=tuple(sorted(children_with_warnings(sessions, today))))
+            atomic_write(path, export_children_csv(sessions, resolved, today), private_dir=False)
+            return count_children(sessions, resolved, today)
+
+        self.error.setVisible(False)
+        self.notice.setVisible(False)
+        self.export_button.setEnabled(False)
+        self.export_button.setText(tr("Export en cours…"))
+        self.runner.run(export, lambda count: self._exported(path, count), self._export_failed)
+
+    def _exported(self, path: Path, count: int) -> None:
+        self._export_done()
+        done = (tr("Aucun enfant exporté") if count == 0 else tr("1 enfant exporté") if count == 1 else
+                tr("{0} enfants exportés").format(count))
+        self.notice.setText(tr("{0} dans {1}").format(done, path))
+        self.notice.setVisible(True)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self._export_done()
+        self.error.setText(tr("L'export n'a pas été écrit : {0}").format(error_text(error)))
+        self.error.setVisible(True)
+
+    def _export_done(self) -> None:
+        self.export_button.setEnabled(True)
+        self.export_button.setText(tr("Exporter en CSV…"))

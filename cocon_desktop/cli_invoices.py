@@ -1,0 +1,177 @@
+"""`cocon invoice`, `credit-note`, `document export`, `verify`, `payment add`, `unpaid`, `network address`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.fsutil import atomic_write, ensure_private_dir
+from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments
+from cocon_desktop.services.practice_file import PracticeFile
+
+EXIT_BROKEN = 3
+
+
+def _month(text: str) -> tuple[date, date]:
+    first = parse_date_fr(f"{text}-01")
+    if first is None:
+        raise ValidationError([FieldError("month", "date_invalid", {"value": text})])
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def _write_pdfs(practice: PracticeFile, numbers: list[str], out: Path) -> None:
+    ensure_private_dir(out)
+    for number in numbers:
+        atomic_write(out / f"{number}.pdf", invoicing.document_pdf(practice.sessions, number))
+
+
+def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
+    first, last = _month(args.period)
+    practice = open_practice(args, secrets)
+    try:
+        if args.dry_run:
+            drafts = invoice_drafts.preview(practice.sessions, args.network, first, last)
+            for draft in drafts:
+                who = draft.lines[0].inclusion_number if draft.child_id else args.network
+                print(f"{who}  {len(draft.lines)} acte(s)  {messages.euros(draft.total)}")
+            total = sum((d.total for d in drafts), Decimal("0.00"))
+            print(f"{len(drafts)} facture(s) seraient émises, total {messages.euros(total)}.")
+            return 0
+        issued = invoice_documents.issue_period(practice, args.network, first, last, date.today())
+        for doc in issued:
+            print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
+        print(f"{len(issued)} facture(s) émise(s) et signée(s).")
+        if args.out and issued:
+            _write_pdfs(practice, [d.number for d in issued], args.out)
+            print(f"PDF écrits dans {args.out}.")
+    finally:
+        practice.close()
+    return 0
+
+
+def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, date.today())
+    finally:
+        practice.close()
+    print(f"{doc.number} émise : {messages.euros(doc.total)}, corrige {args.number.upper()}.")
+    return 0
+
+
+def cmd_document_export(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        pdf = invoicing.document_pdf(practice.sessions, args.number)
+    finally:
+        practice.close()
+    atomic_write(args.output, pdf)
+    print(f"{args.number.upper()} écrit dans {args.output} ({len(pdf)} octets).")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        report = invoice_documents.verify_practice(practice)
+    finally:
+        practice.close()
+    if report.ok:
+        print(f"Vérification réussie : {report.checked} document(s), chaîne, empreintes, numérotation et "
+              "signatures intactes.")
+        return 0
+    print(messages.text(report.code, report.data), file=sys.stderr)
+    return EXIT_BROKEN
+
+
+def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
+    day = parse_date_fr(args.date)
+    try:
+        amount = Decimal(args.amount.replace(",", "."))
+    except InvalidOperation:
+        amount = Decimal("-1")
+    if day is None:
+        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
+    practice = open_practice(args, secrets)
+    try:
+        status = payments.record_payment(practice.sessions, args.number, day, amount, date.today(),
+                                         args.reference or "", args.means)
+    finally:
+        practice.close()
+    print(f"Paiement enregistré. {status.number} : {payments.STATES[status.state].lower()}, "
+          f"reste {messages.euros(status.remaining)}.")
+    return 0
+
+
+def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        rows = payments.unpaid(practice.sessions, date.today())
+    finally:
+        practice.close()
+    today = date.today()
+    for row in rows:
+        late = f", en retard de {row.days_overdue(today)} j" if row.days_overdue(today) else ""
+        print(f"{row.number}  émise le {messages.french_date(row.issue_date)}  {row.network}  reste "
+              f"{messages.euros(row.remaining)}  ({payments.STATES[row.state].lower()}{late})")
+    total = sum((r.remaining for r in rows), Decimal("0.00"))
+    print(f"{len(rows)} facture(s) impayée(s), {messages.euros(total)} au total.")
+    return 0
+
+
+def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
+    if not (args.street.strip() and args.postcode.strip() and args.city.strip()):
+        raise CoconError("required")
+    practice = open_practice(args, secrets)
+    try:
+        invoice_documents.set_network_address(practice.sessions, args.code, invoice_documents.NetworkAddress(
+            args.street, args.postcode, args.city))
+    finally:
+        practice.close()
+    print(f"Adresse du réseau {args.code} enregistrée.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    invoice = add_command(sub, "invoice", "émettre les factures d'une période pour un réseau", cmd_invoice)
+    invoice.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    invoice.add_argument("--period", required=True, metavar="AAAA-MM", help="le mois facturé")
+    invoice.add_argument("--dry-run", action="store_true", help="montrer ce qui serait émis, sans rien émettre")
+    invoice.add_argument("--out", type=Path, help="écrire aussi les PDF signés dans ce dossier")
+    credit = add_command(sub, "credit-note", "émettre une facture d'avoir", cmd_credit_note)
+    credit.add_argument("number", metavar="NUMERO", help="la facture corrigée, par exemple FAC-2026-0001")
+    credit.add_argument("--line", type=int, action="append", metavar="N", help="ligne à annuler (répétable)")
+    group = sub.add_parser("document", help="les documents émis", description="Les documents émis.")
+    inner = group.add_subparsers(dest="document_command", required=True, metavar="ACTION")
+    export = add_command(inner, "export", "écrire le PDF signé d'un document", cmd_document_export)
+    export.add_argument("number", metavar="NUMERO")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.pdf")
+    add_command(sub, "verify", "vérifier la chaîne, les empreintes, la numérotation et les signatures", cmd_verify)
+    group = sub.add_parser("payment", help="les paiements reçus", description="Les paiements reçus.")
+    inner = group.add_subparsers(dest="payment_command", required=True, metavar="ACTION")
+    pay = add_command(inner, "add", "enregistrer un paiement", cmd_payment_add)
+    pay.add_argument("number", metavar="NUMERO")
+    pay.add_argument("--date", required=True, metavar="AAAA-MM-JJ")
+    pay.add_argument("--amount", required=True, metavar="EUROS")
+    pay.add_argument("--reference", help="référence du virement")
+    pay.add_argument("--means", default="virement", choices=sorted(payments.MEANS))
+    add_command(sub, "unpaid", "les factures impayées, depuis quand", cmd_unpaid)
+    group = sub.add_parser("network", help="les réseaux", description="Les réseaux de périnatalité.")
+    inner = group.add_subparsers(dest="network_command", required=True, metavar="ACTION")
+    address = add_command(inner, "address", "l'adresse du réseau (destinataire des factures)", cmd_network_address)
+    address.add_argument("code", choices=sorted(NETWORKS))
+    address.add_argument("street")
+    address.add_argument("postcode")
+    address.add_argument("city")
+
+
+

@@ -1,0 +1,123 @@
+"""From an issuing request to the signed PDF/A-3 with its Factur-X XML: the bridge to documents/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from cocon_desktop import settings
+from cocon_desktop.documents.invoice_data import (
+    InvoiceData,
+    InvoiceLine,
+    InvoiceReference,
+    PaymentTerms,
+    PostalAddress,
+    buyer_for_network,
+    seller_from_profile,
+)
+from cocon_desktop.documents.signing import render_signed_invoice, validate
+from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.seance import KINDS
+from cocon_desktop.errors import CoconError
+from cocon_desktop.services import invoicing, settings_store
+from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
+from cocon_desktop.services.invoicing import IssuedDocument, Progress, Render, RenderRequest
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.signing_identities import active_identity, all_certificates
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class NetworkAddress:
+    street: str
+    postcode: str
+    city: str
+
+    @classmethod
+    def parse(cls, text: str) -> NetworkAddress | None:
+        """Stored as "street|postcode|city"."""
+        parts = text.split("|")
+        return cls(*parts) if len(parts) == 3 and all(p.strip() for p in parts) else None
+
+    def stored(self) -> str:
+        return f"{self.street.strip()}|{self.postcode.strip()}|{self.city.strip()}"
+
+
+def network_address(sessions: sessionmaker[Session], network: str) -> NetworkAddress:
+    address = NetworkAddress.parse(str(settings_store.get(sessions, settings.network_address(network))))
+    if address is None:
+        raise CoconError("network_address_missing", network=network)
+    return address
+
+
+def set_network_address(sessions: sessionmaker[Session], network: str, address: NetworkAddress) -> None:
+    settings_store.put(sessions, settings.network_address(network), address.stored())
+
+
+def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: int) -> InvoiceData:
+    lines = tuple(InvoiceLine(service_date=line.day, inclusion_number=line.inclusion_number, initials=line.initials,
+                              discipline=DISCIPLINES.get(line.discipline, line.discipline).split(" (")[0],
+                              kind=KINDS.get(line.kind, line.kind), amount=line.amount.quantize(CENT))
+                  for line in request.lines)
+    return InvoiceData(
+        number=request.number, kind="credit_note" if request.kind == "credit_note" else "invoice",
+        issue_date=request.issue_date, period_start=request.period_start, period_end=request.period_end,
+        seller=seller_from_profile(request.practice),
+        buyer=buyer_for_network(request.network, PostalAddress(address.street, address.postcode, address.city)),
+        lines=lines, payment=PaymentTerms(days=term_days, due_date=request.due_date),
+        corrects=InvoiceReference(*request.corrects) if request.corrects else None,
+        reason="Annulation de lignes facturées" if request.kind == "credit_note" else "",
+    )
+
+
+def renderer(sessions: sessionmaker[Session], network: str) -> Render:
+    """The render function for issuing in `network`: reads the address, terms and identity once."""
+    address = network_address(sessions, network)
+    term_days = int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
+    identity = active_identity(sessions)
+    if identity.private_key_der is None:
+        raise CoconError("signing_key_unavailable")
+    key = identity.private_key_der
+
+    def render(request: RenderRequest) -> bytes:
+        return render_signed_invoice(to_invoice_data(request, address, term_days), identity.certificate_pem, key)
+
+    return render
+
+
+
+
+def issue_period(practice: PracticeFile, network: str, first: date, last: date, issue_date: date,
+                 progress: Progress | None = None) -> list[IssuedDocument]:
+    """The invoice run for a network and a period: rendered, embedded, signed, numbered, stored, anchored."""
+    render = renderer(practice.sessions, network)
+    issued = invoicing.issue_run(practice.sessions, network, first, last, issue_date, render, progress)
+    write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
+    return issued
+
+
+def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[int] | None, issue_date: date
+                      ) -> IssuedDocument:
+    network = invoicing.document_network(practice.sessions, number)
+    document = invoicing.credit_note(practice.sessions, number, line_numbers, issue_date,
+                                     renderer(practice.sessions, network))
+    write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
+    return document
+
+
+def verify_practice(practice: PracticeFile) -> VerifyReport:
+    """Chain, hashes, numbering, anchor and every signature, against the practice's certificates."""
+    identities = all_certificates(practice.sessions)
+
+    def signature_ok(pdf: bytes) -> bool:
+        for certificate in identities:
+            check = validate(pdf, certificate)
+            if check.intact and check.valid and check.covers_whole_file:
+                return True
+        return False
+
+    return verify(practice.sessions, practice.data_dir, practice.key.data_key, signature_ok)

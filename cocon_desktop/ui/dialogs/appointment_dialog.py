@@ -1,0 +1,205 @@
+"""A new appointment, or a weekly series (e.g. every Tuesday at 10:00 for 12 weeks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+
+from babel.dates import format_date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES
+from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.services.appointments import plan
+from cocon_desktop.services.seances import parse_time
+from cocon_desktop.ui.fit import grow_to_content
+from cocon_desktop.ui.formatting import clock, french_date
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.child_picker import ChildPicker
+from cocon_desktop.ui.widgets.date_field import DateField
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+
+DEFAULT_WEEKS = 12
+
+
+class AppointmentDialog(QDialog):
+    planned = Signal(list, str)  # the appointments' ids, what was planned (for undo)
+
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 day: date | None = None, start: time | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner = sessions, runner
+        self.boxes: dict[str, FieldBox] = {}
+        self.first_day: date | None = None
+        self.setObjectName("appointment_dialog")
+        self.setWindowTitle(tr("Nouveau rendez-vous"))
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(form)
+
+        def add(name: str, label: str, editor: QWidget) -> None:
+            editor.setObjectName(f"field_{name}")
+            self.boxes[name] = FieldBox(editor, parent=self)
+            self.boxes[name].setFocusProxy(editor)
+            form.addRow(tr(label), self.boxes[name])
+
+        self.picker = ChildPicker(sessions, runner, today, self)
+        self.picker.picked.connect(lambda _: self._child_picked())
+        add("child_id", "&Enfant", self.picker)
+        self.day = DateField(self)
+        self.day.set_value(day or today())
+        self.day.line.textChanged.connect(lambda _: self._summarise())
+        add("day", "&Premier jour", self.day)
+        self.start = QLineEdit(clock(start or time(9, 0)), self)
+        self.start.setMaximumWidth(90)
+        self.start.setToolTip(tr("Par exemple 9h30, 09:30 ou 14h"))
+        self.start.textChanged.connect(lambda _: self._summarise())
+        add("start", "&Heure", self.start)
+        self.duration = QSpinBox(self)
+        self.duration.setRange(5, 480)
+        self.duration.setSingleStep(15)
+        self.duration.setValue(DEFAULT_DURATION)
+        self.duration.setSuffix(tr(" min"))
+        add("duration_min", "D&urée", self.duration)
+        self.place = QComboBox(self)
+        for code, label in PLACES.items():
+            self.place.addItem(tr(label), code)
+        add("place", "&Lieu", self.place)
+        repeat = QWidget(self)
+        row = QHBoxLayout(repeat)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.repeat = QCheckBox(tr("&Répéter chaque semaine pendant"), repeat)
+        self.repeat.setObjectName("repeat_weekly")
+        self.weeks = QSpinBox(repeat)
+        self.weeks.setObjectName("repeat_weeks")
+        self.weeks.setRange(2, 104)
+        self.weeks.setValue(DEFAULT_WEEKS)
+        self.weeks.setSuffix(tr(" semaines"))
+        self.weeks.setEnabled(False)
+        self.repeat.toggled.connect(self.weeks.setEnabled)
+        self.repeat.toggled.connect(lambda _: self._summarise())
+        self.weeks.valueChanged.connect(lambda _: self._summarise())
+        row.addWidget(self.repeat)
+        row.addWidget(self.weeks)
+        row.addStretch(1)
+        add("weeks", "Récurrence", repeat)
+        self.boxes["weeks"].setFocusProxy(self.repeat)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("appointment_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: #1f4e8c;")
+        layout.addWidget(self.summary)
+        self.status = QLabel(self)
+        self.status.setObjectName("appointment_status")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(tr("Planifier"))
+        self.save_button.setObjectName("save_appointment")
+        self.save_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._summarise()
+
+    def _child_picked(self) -> None:
+        self.boxes["child_id"].clear()
+        self._summarise()
+        self.start.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.start.selectAll()
+
+    def weeks_wanted(self) -> int:
+        return self.weeks.value() if self.repeat.isChecked() else 1
+
+    def describe(self) -> str:
+        """"12 rendez-vous pour PERRIN Ilyès : chaque mardi à 10:00, du 01/09/2026 au 17/11/2026"."""
+        day, start, weeks = self.day.value(), parse_time(self.start.text()), self.weeks_wanted()
+        name = self.picker.child.display_name if self.picker.child else tr("l'enfant choisi")
+        if day is None or start is None:
+            return ""
+        if weeks == 1:
+            return tr("Rendez-vous pour {0} le {1} à {2}").format(name, french_date(day), clock(start))
+        last = day + timedelta(weeks=weeks - 1)
+        weekday = format_date(day, "EEEE", locale="fr_FR")
+        return tr("{0} rendez-vous pour {1} : chaque {2} à {3}, du {4} au {5}").format(
+            weeks, name, weekday, clock(start), french_date(day), french_date(last))
+
+    def _summarise(self) -> None:
+        self.summary.setText(self.describe())
+        grow_to_content(self)
+
+    # -- saving
+    def save(self) -> None:
+        sessions = self.sessions()
+        if sessions is None or not self.save_button.isEnabled():
+            return
+        problems: list[FieldError] = []
+        child = self.picker.child
+        if child is None:
+            problems.append(FieldError("child_id", "required"))
+        day_error, day = self.day.error("day"), self.day.value()
+        if day_error is not None:
+            problems.append(day_error)
+        elif day is None:
+            problems.append(FieldError("day", "required"))
+        start = parse_time(self.start.text())
+        if start is None:
+            problems.append(FieldError("start", "time_invalid", {"value": self.start.text().strip()}))
+        if problems or child is None or day is None or start is None:
+            self._show(problems)
+            return
+        show_field_errors(self.boxes, [])
+        self.status.clear()
+        self.save_button.setEnabled(False)
+        child_id, minutes, place, weeks = child.id, self.duration.value(), str(self.place.currentData()), \
+            self.weeks_wanted()
+        label = self.describe()
+        self.first_day = day
+        self.runner.run(lambda: plan(sessions, child_id, day, start, minutes, place, weeks),
+                        lambda ids: self._saved(ids, label), self._failed)
+
+    def _saved(self, ids: list[int], label: str) -> None:
+        self.save_button.setEnabled(True)
+        self.planned.emit(ids, label)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self._show(error.errors)
+        else:
+            self.status.setText(error_text(error))
+        grow_to_content(self)
+
+    def _show(self, errors: list[FieldError]) -> None:
+        orphans = show_field_errors(self.boxes, errors)
+        lines = [tr("Corrigez les champs signalés : rien n'a été planifié.")]
+        lines += [error_text(ValidationError([e])) for e in orphans]
+        self.status.setText(" ".join(lines))
+        grow_to_content(self)
+
+    def field_text(self, name: str) -> str:
+        box = self.boxes.get(name)
+        return box.text if box else ""

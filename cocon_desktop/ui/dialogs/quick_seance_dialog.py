@@ -1,0 +1,196 @@
+"""Quick entry of a séance (Ctrl+Shift+S): a few letters of the name, Enter, Enter.
+
+Everything else is prefilled (today, now rounded to the quarter hour, a séance of 45 minutes at the practice).
+Errors show at their field; a séance that cannot be billed says why and may be recorded "hors forfait".
+The form keeps what was typed whatever happens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceData
+from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.services.children import ChildRow
+from cocon_desktop.services.seances import OutOfForfait, parse_time, record_seance
+from cocon_desktop.ui.fit import grow_to_content
+from cocon_desktop.ui.formatting import clock, french_date
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.child_picker import ChildPicker
+from cocon_desktop.ui.widgets.date_field import DateField
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.out_of_forfait_bar import OutOfForfaitBar
+
+
+def rounded_quarter(now: datetime) -> time:
+    """Now, to the nearest quarter hour (10:07 → 10:00, 10:08 → 10:15), never past 23:45."""
+    minutes = min((now.hour * 60 + now.minute + 7) // 15 * 15, 23 * 60 + 45)
+    return time(minutes // 60, minutes % 60)
+
+
+class QuickSeanceDialog(QDialog):
+    recorded = Signal(int, str)  # the séance's id, "ZORRO Test, 24/11/2026 10:15"
+
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 now: Callable[[], datetime] = datetime.now, child: ChildRow | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner, self.today = sessions, runner, today
+        self.boxes: dict[str, FieldBox] = {}
+        self.setObjectName("quick_seance_dialog")
+        self.setWindowTitle(tr("Saisie rapide d'une séance"))
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("Quelques lettres du nom, <b>Entrée</b> pour choisir l'enfant, <b>Entrée</b> pour "
+                          "enregistrer. Le reste est déjà rempli : changez-le au besoin."), self)
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #334;")
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(form)
+
+        def add(name: str, label: str, editor: QWidget) -> None:
+            editor.setObjectName(f"field_{name}")
+            self.boxes[name] = FieldBox(editor, parent=self)
+            self.boxes[name].setFocusProxy(editor)  # the label's Alt+letter reaches the editor
+            form.addRow(tr(label), self.boxes[name])
+
+        self.picker = ChildPicker(sessions, runner, today, self)
+        self.picker.picked.connect(lambda _: self._child_picked())
+        add("child_id", "&Enfant", self.picker)
+        self.day = DateField(self)
+        self.day.set_value(today())
+        add("day", "&Date", self.day)
+        self.start = QLineEdit(clock(rounded_quarter(now())), self)
+        self.start.setMaximumWidth(90)
+        self.start.setToolTip(tr("Par exemple 9h30, 09:30 ou 14h"))
+        add("start", "&Heure", self.start)
+        self.kind = QComboBox(self)
+        for code, label in KINDS.items():
+            self.kind.addItem(tr(label), code)
+        add("kind", "&Type", self.kind)
+        self.duration = QSpinBox(self)
+        self.duration.setRange(5, 480)
+        self.duration.setSingleStep(15)
+        self.duration.setValue(DEFAULT_DURATION)
+        self.duration.setSuffix(tr(" min"))
+        add("duration_min", "D&urée", self.duration)
+        self.place = QComboBox(self)
+        for code, label in PLACES.items():
+            self.place.addItem(tr(label), code)
+        add("place", "&Lieu", self.place)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(tr("Facultative ; reste au cabinet, n'est jamais transmise"))
+        add("note", "&Note", self.note)
+
+        self.bar = OutOfForfaitBar(self)
+        self.bar.accepted.connect(lambda: self.save(out_of_forfait=True))
+        layout.addWidget(self.bar)
+        self.status = QLabel(self)
+        self.status.setObjectName("quick_seance_status")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(tr("Enregistrer (Entrée)"))
+        self.save_button.setObjectName("save_seance")
+        self.save_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Fermer"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if child is not None:  # opened from a child's file: the child is already chosen
+            self.picker.set_child(child)
+            self.start.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _child_picked(self) -> None:
+        self.boxes["child_id"].clear()
+        self.start.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.start.selectAll()
+
+    # -- saving
+    def collect(self, out_of_forfait: bool = False) -> tuple[SeanceData | None, list[FieldError]]:
+        problems: list[FieldError] = []
+        child = self.picker.child
+        if child is None:
+            problems.append(FieldError("child_id", "required"))
+        day_error, day = self.day.error("day"), self.day.value()
+        if day_error is not None:
+            problems.append(day_error)
+        elif day is None:
+            problems.append(FieldError("day", "required"))
+        start = parse_time(self.start.text())
+        if start is None:
+            problems.append(FieldError("start", "time_invalid", {"value": self.start.text().strip()}))
+        if problems or child is None or day is None or start is None:
+            return None, problems
+        return SeanceData(child_id=child.id, day=day, start=start, duration_min=self.duration.value(),
+                          kind=str(self.kind.currentData()), place=str(self.place.currentData()),
+                          note=self.note.text().strip(), out_of_forfait=out_of_forfait), []
+
+    def save(self, out_of_forfait: bool = False) -> None:
+        sessions = self.sessions()
+        if sessions is None or not self.save_button.isEnabled():
+            return
+        data, problems = self.collect(out_of_forfait)
+        if data is None:
+            self._show(problems)
+            return
+        show_field_errors(self.boxes, [])
+        self.bar.setVisible(False)
+        self.status.clear()
+        self.save_button.setEnabled(False)
+        self.runner.run(lambda: record_seance(sessions, data), lambda seance_id: self._saved(seance_id, data),
+                        self._failed)
+
+    def describe(self, data: SeanceData) -> str:
+        name = self.picker.child.display_name if self.picker.child else ""
+        return f"{name}, {french_date(data.day)} {clock(data.start)}"
+
+    def _saved(self, seance_id: int, data: SeanceData) -> None:
+        self.save_button.setEnabled(True)
+        self.recorded.emit(seance_id, self.describe(data))
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, OutOfForfait):
+            data, _ = self.collect()
+            self.bar.show_reason(message(error.reason, error.data), self.describe(data) if data else "")
+        elif isinstance(error, ValidationError):
+            self._show(error.errors)
+        else:
+            self.status.setText(error_text(error))
+        grow_to_content(self)
+
+    def _show(self, errors: list[FieldError]) -> None:
+        orphans = show_field_errors(self.boxes, errors)
+        lines = [tr("Corrigez les champs signalés : rien n'a été enregistré.")]
+        lines += [error_text(ValidationError([e])) for e in orphans]
+        self.status.setText(" ".join(lines))
+        grow_to_content(self)
+        first = next((self.boxes[e.field] for e in errors if e.field in self.boxes), None)
+        if first is not None:
+            first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def field_text(self, name: str) -> str:
+        box = self.boxes.get(name)
+        return box.text if box else ""

@@ -1,0 +1,216 @@
+"""« Agenda »: the week's appointments (drag to move, double-click or right-click to point or cancel),
+new appointments and weekly series, and the export of the coming weeks as an ICS calendar file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services import appointments
+from cocon_desktop.services.appointments import AppointmentRow
+from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
+from cocon_desktop.ui.formatting import french_date, week_text
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.seance_actions import SeanceActions, describe
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.week_grid import WeekGrid
+
+EXPORT_WEEKS = 13  # the week shown and the twelve after it: about three months, what a phone calendar needs
+MARKS = (("present", "Présent"), ("absence_excusee", "Absent (excusé)"),
+         ("absence_non_excusee", "Absent (non excusé)"))
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def export_calendar(sessions: sessionmaker[Session], first: date, last: date, path: Path) -> int:
+    """Runs in the background: writes the ICS file atomically; returns how many appointments it holds."""
+    content = appointments.export_ics(sessions, first, last)
+    atomic_write(path, content, private_dir=False)  # the folder is the user's: its permissions stay as they are
+    return content.count(b"BEGIN:VEVENT")
+
+
+class AgendaView(QWidget):
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, actions: SeanceActions,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner, self.seance_actions, self.today = sessions, runner, actions, today
+        self.monday = monday_of(today())
+        self.dialog: AppointmentDialog | None = None
+        self.menu: QMenu | None = None
+        self.setObjectName("agenda_view")
+        layout = QVBoxLayout(self)
+        self.week_label = QLabel(self)
+        self.week_label.setObjectName("week_label")
+        self.week_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        layout.addWidget(self.week_label)
+        top = QHBoxLayout()
+        for text, tip, step in (("←", "Semaine précédente", -7), (tr("Cette semaine"), "", 0),
+                                ("→", "Semaine suivante", 7)):
+            button = QPushButton(text, self)
+            if tip:
+                button.setToolTip(tr(tip))
+                button.setFixedWidth(44)
+            button.clicked.connect(lambda _=False, s=step: self.show_week(
+                monday_of(self.today()) if s == 0 else self.monday + timedelta(days=s)))
+            top.addWidget(button)
+        top.addStretch(1)
+        self.new_button = QPushButton(tr("Nouveau rendez-vous…"), self)
+        self.new_button.setObjectName("new_appointment")
+        self.new_button.clicked.connect(lambda: self.new_appointment())
+        top.addWidget(self.new_button)
+        self.export_button = QPushButton(tr("Exporter en ICS…"), self)
+        self.export_button.setObjectName("export_ics")
+        self.export_button.setToolTip(tr("Enregistre les rendez-vous de la semaine affichée et des 12 suivantes "
+                                         "dans un fichier de calendrier (.ics), avec les initiales et le n° "
+                                         "d'inclusion seulement, jamais le nom de l'enfant."))
+        self.export_button.clicked.connect(self.export_ics)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
+
+        self.grid = WeekGrid(today, self)
+        self.grid.move_requested.connect(self._move)
+        self.grid.menu_requested.connect(self._menu)
+        self.grid.new_requested.connect(lambda day, start: self.new_appointment(day, start))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid)
+        layout.addWidget(scroll, 1)
+        legend = QLabel(tr("Glissez un rendez-vous prévu pour le déplacer (par quarts d'heure) · double-clic ou "
+                           "clic droit : pointer, annuler · double-clic sur un créneau vide : nouveau rendez-vous · "
+                           "en rouge : deux rendez-vous se chevauchent."), self)
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #555;")
+        layout.addWidget(legend)
+        self.message = QLabel(self)
+        self.message.setObjectName("agenda_message")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self._show_title()
+
+    # -- loading
+    def show_week(self, monday: date) -> None:
+        self.monday = monday_of(monday)
+        self._show_title()
+        self.reload()
+
+    def _show_title(self) -> None:
+        self.week_label.setText(tr("Semaine {0}").format(week_text(self.monday)))
+
+    def reload(self) -> None:
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        monday = self.monday
+        self.runner.run(lambda: appointments.between(sessions, monday, monday + timedelta(days=6)),
+                        lambda rows: self._loaded(monday, rows), lambda e: self.say(error_text(e), error=True))
+
+    def _loaded(self, monday: date, rows: list[AppointmentRow]) -> None:
+        if monday == self.monday:
+            self.grid.set_week(monday, rows)
+
+    def row(self, appointment_id: int) -> AppointmentRow | None:
+        return next((r for r in self.grid.rows if r.id == appointment_id), None)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else "color: #1b5e20;")
+        self.message.setVisible(bool(text))
+
+    # -- moving, pointing, cancelling
+    def _move(self, appointment_id: int, day: date, start: time) -> None:
+        row = self.row(appointment_id)
+        if row is not None:
+            self.seance_actions.move(row, day, start)
+
+    def menu_for(self, row: AppointmentRow) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("appointment_menu")
+        title = menu.addAction(describe(row))
+        title.setEnabled(False)
+        menu.addSeparator()
+        for status, label in MARKS:
+            action = menu.addAction(tr(label))
+            action.setObjectName(f"mark_{status}")
+            action.setCheckable(True)
+            action.setChecked(row.status == status)
+            action.setEnabled(row.status != status)
+            action.triggered.connect(lambda _=False, s=status: self.seance_actions.mark(row, s))
+        if row.status != "planned":
+            back = menu.addAction(tr("Remettre à « prévu » (supprime la séance pointée)"))
+            back.setObjectName("mark_planned")
+            back.triggered.connect(lambda: self.seance_actions.mark(row, "planned"))
+        menu.addSeparator()
+        cancel = QAction(tr("Annuler ce rendez-vous"), menu)
+        cancel.setObjectName("cancel_appointment")
+        cancel.triggered.connect(lambda: self.seance_actions.cancel(row))
+        menu.addAction(cancel)
+        return menu
+
+    def _menu(self, appointment_id: int, at: QPoint) -> None:
+        row = self.row(appointment_id)
+        if row is None:
+            return
+        if self.menu is not None:
+            self.menu.deleteLater()
+        self.menu = self.menu_for(row)
+        self.menu.popup(at)
+
+    # -- new appointments
+    def new_appointment(self, day: date | None = None, start: time | None = None) -> None:
+        if self.sessions() is None:
+            return
+        if day is None:
+            today = self.today()
+            day = today if self.monday <= today < self.monday + timedelta(days=7) else self.monday
+        self.dialog = AppointmentDialog(self.sessions, self.runner, self.today, day, start, self.window())
+        self.dialog.planned.connect(self._planned)
+        self.dialog.open()
+
+    def _planned(self, ids: list[int], label: str) -> None:
+        dialog = self.dialog
+        if dialog is not None and dialog.first_day is not None:
+            self.monday = monday_of(dialog.first_day)
+            self._show_title()
+        self.seance_actions.planned(ids, label)
+
+    # -- export
+    def export_range(self) -> tuple[date, date]:
+        return self.monday, self.monday + timedelta(weeks=EXPORT_WEEKS) - timedelta(days=1)
+
+    def export_ics(self) -> None:
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        first, last = self.export_range()
+        suggested = str(Path.home() / f"cocon-rendez-vous-{first.isoformat()}.ics")
+        name, _ = QFileDialog.getSaveFileName(self, tr("Exporter l'agenda en ICS"), suggested,
+                                              tr("Calendrier (*.ics)"))
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".ics") else Path(name + ".ics")
+        self.export_button.setEnabled(False)
+
+        def written(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.say(tr("{0} rendez-vous du {1} au {2} exportés dans {3}").format(
+                count, french_date(first), french_date(last), path))
+
+        def failed(error: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            self.say(tr("L'export a échoué, aucun fichier n'a été écrit : {0}").format(error_text(error)),
+                     error=True)
+
+        self.runner.run(lambda: export_calendar(sessions, first, last, path), written, failed)

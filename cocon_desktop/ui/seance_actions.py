@@ -1,0 +1,191 @@
+"""What the day view, the agenda and the quick entry do to appointments and séances, with a one-step undo.
+
+Every change goes through the task runner. A "present" that cannot be billed comes back as
+`out_of_forfait_needed` (the reason in French): the page shows it and may `retry_out_of_forfait`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtCore import QObject, Signal
+
+from cocon_desktop.services import appointments, seances
+from cocon_desktop.services.appointments import STATUSES, AppointmentRow
+from cocon_desktop.services.seances import OutOfForfait
+from cocon_desktop.ui.formatting import clock, french_date
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+
+Work = Callable[["sessionmaker[Session]"], object]
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    label: str  # "Présent — DUPONT Léa, 10:00"
+    run: Work  # runs in the background
+
+
+@dataclass(frozen=True)
+class PendingMark:
+    """A mark refused because the séance cannot be billed: what to retry "hors forfait"."""
+
+    row: AppointmentRow
+    status: str
+    reason: str  # the French sentence
+
+
+def describe(row: AppointmentRow) -> str:
+    return f"{row.child_name}, {french_date(row.day)} {clock(row.start)}"
+
+
+def _restore(appointment_id: int, status: str) -> Work:
+    """Put an appointment back in the state it had (a present that is no longer billable stays hors forfait)."""
+    def run(sessions: sessionmaker[Session]) -> object:
+        try:
+            return appointments.mark(sessions, appointment_id, status)
+        except OutOfForfait:
+            return appointments.mark(sessions, appointment_id, status, out_of_forfait=True)
+    return run
+
+
+class SeanceActions(QObject):
+    changed = Signal()  # appointments or séances changed: views reload, child files too
+    failed = Signal(str)  # a French sentence
+    done = Signal(str)  # a French sentence saying what was done
+    out_of_forfait_needed = Signal(object)  # PendingMark
+    undo_changed = Signal(str)  # the label of the step Ctrl+Z would undo, "" when none
+
+    def __init__(self, sessions: SessionsSource, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.sessions, self.runner = sessions, runner
+        self.undo_step: UndoStep | None = None
+        self.pending: PendingMark | None = None
+        self.busy = False  # one change at a time: a key pressed twice does not point twice
+
+    def _run(self, work: Callable[[], object], on_done: Callable[[object], None],
+             on_error: Callable[[BaseException], None]) -> None:
+        if self.busy:
+            return
+        self.busy = True
+
+        def done(value: object) -> None:
+            self.busy = False
+            on_done(value)
+
+        def failed(error: BaseException) -> None:
+            self.busy = False
+            on_error(error)
+
+        self.runner.run(work, done, failed)
+
+    # -- undo
+    def _remember(self, step: UndoStep | None) -> None:
+        self.undo_step = step
+        self.undo_changed.emit(step.label if step else "")
+
+    def remember_seance(self, seance_id: int, label: str) -> None:
+        """A séance recorded by the quick entry: Ctrl+Z deletes it again."""
+        self._remember(UndoStep(tr("saisie de la séance de {0}").format(label),
+                                lambda s: seances.delete_seance(s, seance_id)))
+        self.changed.emit()
+
+    def undo(self) -> None:
+        step, sessions = self.undo_step, self.sessions()
+        if step is None or sessions is None or self.busy:
+            return
+        self._remember(None)
+
+        def undone(_: object) -> None:
+            self.done.emit(tr("Annulé : {0}.").format(step.label))
+            self.changed.emit()
+
+        self._run(lambda: step.run(sessions), undone, self._failed)
+
+    # -- marks
+    def mark(self, row: AppointmentRow, status: str, *, out_of_forfait: bool = False) -> None:
+        """Present (records the séance), absent excusé / non excusé, or back to planned."""
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        self.pending = None
+        label = f"{tr(STATUSES[status])} — {describe(row)}"
+        previous = row.status
+
+        def marked(_: object) -> None:
+            self._remember(UndoStep(label, _restore(row.id, previous)))
+            suffix = tr(" (hors forfait)") if out_of_forfait else ""
+            self.done.emit(tr("Pointé : {0}{1}.").format(label, suffix))
+            self.changed.emit()
+
+        def refused(error: BaseException) -> None:
+            if isinstance(error, OutOfForfait):
+                self.pending = PendingMark(row, status, message(error.reason, error.data))
+                self.out_of_forfait_needed.emit(self.pending)
+            else:
+                self._failed(error)
+
+        self._run(lambda: appointments.mark(sessions, row.id, status, out_of_forfait=out_of_forfait),
+                  marked, refused)
+
+    def retry_out_of_forfait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.mark(pending.row, pending.status, out_of_forfait=True)
+
+    def drop_pending(self) -> None:
+        self.pending = None
+
+    def cancel(self, row: AppointmentRow) -> None:
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        label = tr("Rendez-vous annulé — {0}").format(describe(row))
+        previous = row.status
+
+        def cancelled(_: object) -> None:
+            self._remember(UndoStep(label, _restore(row.id, previous)))
+            self.done.emit(label + ".")
+            self.changed.emit()
+
+        def run() -> None:
+            if row.seance_id is not None:  # a pointed appointment: its séance goes with it
+                appointments.mark(sessions, row.id, "planned")
+            appointments.cancel(sessions, row.id)
+
+        self._run(run, cancelled, self._failed)
+
+    def move(self, row: AppointmentRow, day: date, start: time) -> None:
+        sessions = self.sessions()
+        if sessions is None:
+            return
+        label = tr("Rendez-vous déplacé — {0} → {1} {2}").format(describe(row), french_date(day), clock(start))
+
+        def moved(_: object) -> None:
+            self._remember(UndoStep(label, lambda s: appointments.move(s, row.id, row.day, row.start)))
+            self.done.emit(label + ".")
+            self.changed.emit()
+
+        def refused(error: BaseException) -> None:
+            self._failed(error)
+            self.changed.emit()  # the block goes back where it was
+
+        self._run(lambda: appointments.move(sessions, row.id, day, start), moved, refused)
+
+    def planned(self, ids: list[int], label: str) -> None:
+        """A slot or a series was planned (by the appointment dialog): Ctrl+Z cancels it again."""
+        def cancel_all(sessions: sessionmaker[Session]) -> object:
+            for appointment_id in ids:
+                appointments.cancel(sessions, appointment_id)
+            return None
+
+        self._remember(UndoStep(label, cancel_all))
+        self.done.emit(label + ".")
+        self.changed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.failed.emit(error_text(error))
