@@ -69,9 +69,10 @@ def main() -> None:
         cipher.dispose()
         plain.dispose()
 
-    from benchmarks import seance_recording
+    from benchmarks import invoices, seance_recording
 
     rows += seance_recording.rows()
+    rows += invoices.rows()
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     header = ("measure", "time", "ratio / parameters", "goal")
     width = [max(w, len(h)) for w, h in zip(width, header, strict=True)]
