@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,8 @@ from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 
 DEFAULT_WEEKS = 12
 
@@ -107,21 +107,8 @@ class AppointmentDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: #1f4e8c;")
         layout.addWidget(self.summary)
-        self.status = QLabel(self)
-        self.status.setObjectName("appointment_status")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Planifier"))
-        self.save_button.setObjectName("save_appointment")
-        self.save_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.save_button = add_footer(self, layout, "appointment", self.save, save_text="Planifier",
+                                                   default=True)
         self._summarise()
 
     def _child_picked(self) -> None:

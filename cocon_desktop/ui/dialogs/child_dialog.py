@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -44,7 +43,8 @@ from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.guardians_editor import GuardiansEditor
 from cocon_desktop.ui.widgets.prescriber_combo import PrescriberCombo
 
@@ -103,20 +103,7 @@ class ChildDialog(QDialog):
         self.scroll_area.setWidget(inner)
         layout.addWidget(self.scroll_area, 1)
 
-        self.status = QLabel(self)
-        self.status.setObjectName("child_status")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Enregistrer"))
-        self.save_button.setObjectName("save_child")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.save_button = add_footer(self, layout, "child", self.save)
         self.resize(1120, 780)
 
         self.referent.load(select=record.data.referent_id if record else None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.prescription import PrescriberData
 from cocon_desktop.errors import ValidationError
@@ -11,7 +11,8 @@ from cocon_desktop.services.prescribers import save_prescriber
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 
 FIELDS = {
     "last_name": ("Nom *", ""), "first_name": ("Prénom", ""), "rpps": ("N° RPPS", "11 chiffres"),
@@ -40,19 +41,7 @@ class PrescriberDialog(QDialog):
             self.boxes[name] = FieldBox(line, parent=self)
             form.addRow(tr(label), self.boxes[name])
         layout.addLayout(form)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Enregistrer"))
-        self.save_button.setObjectName("save_prescriber")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.save_button = add_footer(self, layout, "prescriber", self.save)
 
     def data(self) -> PrescriberData:
         text = {name: line.text() for name, line in self.lines.items()}

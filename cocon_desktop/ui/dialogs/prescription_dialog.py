@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,8 @@ from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.prescriber_combo import PrescriberCombo
 
 SCAN_FILTER = "Ordonnances scannées (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.webp)"
@@ -116,20 +116,7 @@ class PrescriptionDialog(QDialog):
         add("document", "Ordonnance scannée", scan_row,
             hint="PDF ou image (PNG, JPEG, TIFF, WebP) ; gardée chiffrée dans la base du cabinet.")
 
-        self.status = QLabel(self)
-        self.status.setObjectName("prescription_status")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Enregistrer"))
-        self.save_button.setObjectName("save_prescription")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.save_button = add_footer(self, layout, "prescription", self.save)
 
         self.prescriber.load()
         self._load()

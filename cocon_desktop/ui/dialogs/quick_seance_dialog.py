@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -33,7 +32,8 @@ from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.out_of_forfait_bar import OutOfForfaitBar
 
 
@@ -102,21 +102,9 @@ class QuickSeanceDialog(QDialog):
         self.bar = OutOfForfaitBar(self)
         self.bar.accepted.connect(lambda: self.save(out_of_forfait=True))
         layout.addWidget(self.bar)
-        self.status = QLabel(self)
-        self.status.setObjectName("quick_seance_status")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Enregistrer (Entrée)"))
-        self.save_button.setObjectName("save_seance")
-        self.save_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Fermer"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.save_button = add_footer(self, layout, "seance", self.save,
+                                                   save_text="Enregistrer (Entrée)", cancel_text="Fermer",
+                                                   default=True)
         if child is not None:  # opened from a child's file: the child is already chosen
             self.picker.set_child(child)
             self.start.setFocus(Qt.FocusReason.OtherFocusReason)
