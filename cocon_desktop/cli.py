@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.exc import SQLAlchemyError
 
-from cocon_desktop import __version__, cli_children, cli_import, cli_invoices, cli_seances, messages
+from cocon_desktop import __version__, cli_children, cli_import, cli_invoices, cli_seances, cli_signing, messages
 from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_seances.register(sub)
     cli_invoices.register(sub)
     cli_import.register(sub)
+    cli_signing.register(sub)
     return parser
 
 

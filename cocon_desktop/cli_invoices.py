@@ -9,15 +9,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
-from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments
+from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments, signing_identities
 from cocon_desktop.services.practice_file import PracticeFile
 
 EXIT_BROKEN = 3
+PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
+            "si --passphrase-stdin) ; sans cette option il est demandé au terminal")
 
 
 def _month(text: str) -> tuple[date, date]:
@@ -34,6 +36,13 @@ def _write_pdfs(practice: PracticeFile, numbers: list[str], out: Path) -> None:
         atomic_write(out / f"{number}.pdf", invoicing.document_pdf(practice.sessions, number))
 
 
+def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> str | None:
+    """The token's PIN, asked only when the practice signs with a PKCS#11 token."""
+    if signing_identities.active_identity(practice.sessions).source != "pkcs11":
+        return None
+    return next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
+
+
 def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
     first, last = _month(args.period)
     practice = open_practice(args, secrets)
@@ -46,7 +55,8 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
             total = sum((d.total for d in drafts), Decimal("0.00"))
             print(f"{len(drafts)} facture(s) seraient émises, total {messages.euros(total)}.")
             return 0
-        issued = invoice_documents.issue_period(practice, args.network, first, last, date.today())
+        issued = invoice_documents.issue_period(practice, args.network, first, last, date.today(),
+                                                pin=_pin(args, secrets, practice))
         for doc in issued:
             print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
         print(f"{len(issued)} facture(s) émise(s) et signée(s).")
@@ -61,7 +71,8 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, date.today())
+        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, date.today(),
+                                                  pin=_pin(args, secrets, practice))
     finally:
         practice.close()
     print(f"{doc.number} émise : {messages.euros(doc.total)}, corrige {args.number.upper()}.")
@@ -147,9 +158,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     invoice.add_argument("--period", required=True, metavar="AAAA-MM", help="le mois facturé")
     invoice.add_argument("--dry-run", action="store_true", help="montrer ce qui serait émis, sans rien émettre")
     invoice.add_argument("--out", type=Path, help="écrire aussi les PDF signés dans ce dossier")
+    invoice.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)
     credit = add_command(sub, "credit-note", "émettre une facture d'avoir", cmd_credit_note)
     credit.add_argument("number", metavar="NUMERO", help="la facture corrigée, par exemple FAC-2026-0001")
     credit.add_argument("--line", type=int, action="append", metavar="N", help="ligne à annuler (répétable)")
+    credit.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)
     group = sub.add_parser("document", help="les documents émis", description="Les documents émis.")
     inner = group.add_subparsers(dest="document_command", required=True, metavar="ACTION")
     export = add_command(inner, "export", "écrire le PDF signé d'un document", cmd_document_export)

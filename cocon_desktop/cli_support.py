@@ -68,3 +68,10 @@ def add_command(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     add_common(child, suppress=True)
     child.set_defaults(func=func)
     return child
+
+
+def next_secret(secrets: Input, from_stdin: bool, prompt: str) -> str:
+    """A further secret (a PKCS#12 password, a token's PIN), asked after the passphrase: with both on standard
+    input, it is the line after the passphrase; otherwise standard input or the terminal, as asked."""
+    reader = secrets if secrets.from_stdin == from_stdin else Input(from_stdin)
+    return reader.line(prompt)

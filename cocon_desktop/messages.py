@@ -139,6 +139,14 @@ MESSAGES: dict[str, str] = {
                       "clé privée).",
     "pkcs12_wrong_password": "Mot de passe incorrect pour ce fichier de certificat.",
     "certificate_expired": "Ce certificat a expiré le {not_after:%d/%m/%Y} : il ne peut plus signer de factures.",
+    "pkcs11_pin_required": "Le code PIN de la carte ou du jeton de signature est nécessaire pour signer (il n'est "
+                           "jamais enregistré).",
+    "pkcs11_wrong_pin": "Code PIN incorrect pour la carte ou le jeton de signature.",
+    "pkcs11_pin_locked": "Le code PIN de la carte ou du jeton de signature est bloqué : débloquez-le avec l'outil "
+                         "de son fournisseur.",
+    "pkcs11_unavailable": "La carte ou le jeton de signature n'est pas accessible : {detail}.",
+    "pkcs11_certificate_changed": "Le certificat de la carte ou du jeton a changé depuis son enregistrement : "
+                                  "enregistrez-le de nouveau (`cocon signing use-token`).",
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",

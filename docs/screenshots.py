@@ -181,6 +181,33 @@ def seances_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     dialog.reject()
 
 
+def invoicing_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The previous month's preview (the demo leaves it to invoice), then the issued documents with their states."""
+    page = window.invoicing_page
+    window.show_page("invoicing")
+    page.tabs.setCurrentIndex(0)
+    tab = page.issue_tab
+    busiest = max(range(tab.network.count()), key=lambda i: _preview_size(window, str(tab.network.itemData(i))))
+    tab.network.setCurrentIndex(busiest)
+    grab(app, window, out / "invoicing-preview.png")
+    page.tabs.setCurrentIndex(1)
+    docs = page.documents_tab
+    docs.reload()
+    part = next((r.number for r in docs.rows if r.state == "partiellement_payee"), None)
+    if part is not None:
+        docs.select(part)
+    grab(app, window, out / "invoicing-documents.png")
+    page.tabs.setCurrentIndex(0)
+
+
+def _preview_size(window: MainWindow, network: str) -> int:
+    from cocon_desktop.services.invoice_drafts import preview
+
+    assert window.practice is not None
+    first, last = window.invoicing_page.issue_tab.period()
+    return len(preview(window.practice.sessions, network, first, last))
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application(sys.argv[:1])
@@ -222,6 +249,7 @@ def main(out: Path) -> None:
         children_screens(app, window, out)
         seances_screens(app, window, out)
         import_screen(app, window, out)
+        invoicing_screens(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
         window.lock()

@@ -13,6 +13,8 @@ import pytest
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.ui.none_refcount import pin_none
+from tests import softhsm
+from tests.softhsm import Token
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module); the suite calls Qt a lot
@@ -86,3 +88,15 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def profile() -> PracticeProfile:
     return PROFILE
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
+    """One real PKCS#11 token (SoftHSM) for the whole session: see tests/softhsm.py for why only one."""
+    reason = softhsm.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("softhsm")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOFTHSM2_CONF", str(folder / "softhsm2.conf"))
+        yield softhsm.make_token(folder)

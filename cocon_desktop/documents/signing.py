@@ -36,6 +36,8 @@ from cocon_desktop.documents.pdf_page import INK, MUTED, SIGNATURE_BOX
 from cocon_desktop.security.certificate import describe_certificate, load_certificates
 
 FIELD_NAME = "Signature1"
+INVOICE_REASON = "Facture émise et signée par le cabinet"
+ATTESTATION_REASON = "Attestation délivrée et signée par le cabinet"
 BYTES_RESERVED = 16384  # room for the CMS: an ECDSA P-256 signature with a short chain needs ~2 KB
 
 
@@ -142,7 +144,8 @@ class _MetadataKeepingWriter(IncrementalPdfFileWriter):
             self.mark_update(self._info)
 
 
-def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when: datetime | None = None) -> bytes:
+def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when: datetime | None = None,
+             reason: str = INVOICE_REASON) -> bytes:
     """PAdES-B-B signature (SHA-256) in field "Signature1", visible at the bottom right of the last page."""
     chain = _asn1_certificates(certificate_pem)
     registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # pyhanko-certvalidator's hints stop here
@@ -152,7 +155,12 @@ def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when
         signing_cert=chain[0], signing_key=asn1_keys.PrivateKeyInfo.load(private_key_der),
         cert_registry=registry,
     )
-    name = describe_certificate(certificate_pem).common_name
+    return sign_with(pdf, signer, describe_certificate(certificate_pem).common_name, when=when, reason=reason)
+
+
+def sign_with(pdf: bytes, signer: signers.Signer, name: str, *, when: datetime | None = None,
+              reason: str = INVOICE_REASON) -> bytes:
+    """The signature itself, whatever holds the key (the database or a PKCS#11 token): same field, same stamp."""
     moment = (when or datetime.now()).astimezone()
     style = StaticStampStyle(
         background=_ImportedStamp(_stamp_pdf(name, moment)), border_width=0, background_opacity=1.0,
@@ -162,7 +170,7 @@ def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-        name=name, location="France", reason="Facture émise et signée par le cabinet",
+        name=name, location="France", reason=reason,
     )
     pdf_signer = signers.PdfSigner(
         metadata, signer=signer, stamp_style=style,

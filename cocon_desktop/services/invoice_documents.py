@@ -19,6 +19,7 @@ from cocon_desktop.documents.invoice_data import (
     seller_from_profile,
 )
 from cocon_desktop.documents.signing import render_signed_invoice, validate
+from cocon_desktop.documents.signing_pkcs11 import read_certificate, render_signed_invoice_pkcs11
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
@@ -74,11 +75,26 @@ def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: 
     )
 
 
-def renderer(sessions: sessionmaker[Session], network: str) -> Render:
-    """The render function for issuing in `network`: reads the address, terms and identity once."""
+def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = None) -> Render:
+    """The render function for issuing in `network`: reads the address, terms and identity once.
+
+    An identity on a PKCS#11 token signs through the token and needs its `pin` (asked at each run, never
+    stored): CoconError "pkcs11_pin_required" without it; the token is opened once here, so that a missing
+    card or a wrong PIN stops the run before any number is taken."""
     address = network_address(sessions, network)
     term_days = int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
     identity = active_identity(sessions)
+    if identity.token is not None:
+        token = identity.token
+        # pkcs11_pin_required, pkcs11_wrong_pin, pkcs11_unavailable; a renewed card needs `use_token` again,
+        # or `verify` (against the stored certificates) would no longer recognise its signatures
+        if read_certificate(token, pin) != identity.certificate_pem:
+            raise CoconError("pkcs11_certificate_changed")
+
+        def render_on_token(request: RenderRequest) -> bytes:
+            return render_signed_invoice_pkcs11(to_invoice_data(request, address, term_days), token, pin)
+
+        return render_on_token
     if identity.private_key_der is None:
         raise CoconError("signing_key_unavailable")
     key = identity.private_key_der
@@ -89,22 +105,22 @@ def renderer(sessions: sessionmaker[Session], network: str) -> Render:
     return render
 
 
-
-
 def issue_period(practice: PracticeFile, network: str, first: date, last: date, issue_date: date,
-                 progress: Progress | None = None) -> list[IssuedDocument]:
-    """The invoice run for a network and a period: rendered, embedded, signed, numbered, stored, anchored."""
-    render = renderer(practice.sessions, network)
+                 progress: Progress | None = None, pin: str | None = None) -> list[IssuedDocument]:
+    """The invoice run for a network and a period: rendered, embedded, signed, numbered, stored, anchored.
+
+    `pin`: the token's PIN when the practice signs with a PKCS#11 token (see `renderer`)."""
+    render = renderer(practice.sessions, network, pin)
     issued = invoicing.issue_run(practice.sessions, network, first, last, issue_date, render, progress)
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
     return issued
 
 
-def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[int] | None, issue_date: date
-                      ) -> IssuedDocument:
+def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[int] | None, issue_date: date,
+                      pin: str | None = None) -> IssuedDocument:
     network = invoicing.document_network(practice.sessions, number)
     document = invoicing.credit_note(practice.sessions, number, line_numbers, issue_date,
-                                     renderer(practice.sessions, network))
+                                     renderer(practice.sessions, network, pin))
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
     return document
 

@@ -23,6 +23,7 @@ from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.pages.children_page import ChildrenPage
+from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
 from cocon_desktop.ui.pages.seances_page import SeancesPage
 from cocon_desktop.ui.pages.settings_page import SettingsPage
@@ -35,8 +36,7 @@ NAVIGATION = (
     ("children", "Enfants", "Cette page recevra la liste des enfants suivis dans le parcours COCON, leurs "
      "prescriptions et leurs forfaits (prochaine étape)."),
     ("seances", "Séances", ""),
-    ("invoicing", "Facturation", "Cette page recevra les factures au réseau de périnatalité (Factur-X "
-     "signées), les avoirs et les paiements."),
+    ("invoicing", "Facturation", ""),
     ("attestations", "Attestations", "Cette page recevra les attestations pour les familles : prise en "
      "charge, séances, attestation annuelle."),
     ("sync", "Synchronisation", "Cette page recevra les lots de factures et leur envoi au réseau."),
@@ -82,9 +82,10 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(runner, self.pages)
         self.children_page = ChildrenPage(runner, parent=self.pages)
         self.seances_page = SeancesPage(runner, parent=self.pages)
+        self.invoicing_page = InvoicingPage(runner, parent=self.pages)
         self.quick_dialog: QuickSeanceDialog | None = None
         built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
-                                     "seances": self.seances_page}
+                                     "seances": self.seances_page, "invoicing": self.invoicing_page}
         for index, (key, title, coming) in enumerate(NAVIGATION):
             page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.settings_page.set_practice(practice)
         self.children_page.set_practice(practice)
         self.seances_page.set_practice(practice)
+        self.invoicing_page.set_practice(practice)
         self.seances_page.quick_entry_requested.connect(self.quick_seance)
         self.seances_page.seances_changed.connect(self.children_page.file.reload)  # its forfait gauges move
         self.children_page.file.seance_recorded.connect(self.seances_page.seance_actions.remember_seance)
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         self.settings_page.set_practice(None)
         self.children_page.set_practice(None)
         self.seances_page.set_practice(None)
+        self.invoicing_page.set_practice(None)
         self._show_state()
         self.unlock_panel.focus()
         self.locked_changed.emit(True)
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         self.settings_page.set_practice(practice, reload=False)
         self.children_page.set_practice(practice, reload=False)
         self.seances_page.set_practice(practice, reload=False)
+        self.invoicing_page.set_practice(practice, reload=False)
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
             window.show()

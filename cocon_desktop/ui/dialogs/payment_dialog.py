@@ -1,0 +1,121 @@
+"""« Enregistrer un paiement » : date, amount (French decimal comma), reference, means; errors at the field,
+and what was typed stays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
+from cocon_desktop.ui.formatting import money
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.date_field import DateField
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """"1 234,50 €", "12.5" → Decimal; None when it is not a number."""
+    cleaned = text.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+class PaymentDialog(QDialog):
+    recorded = Signal(object)  # the invoice's InvoiceStatus after the payment
+
+    def __init__(self, status: InvoiceStatus, sessions: SessionsSource, runner: TaskRunner,
+                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("payment_dialog")
+        self.setWindowTitle(tr("Paiement de la facture {0}").format(status.number))
+        self.status, self.sessions, self.runner, self.today = status, sessions, runner, today
+        form = QFormLayout(self)
+        form.addRow(QLabel(tr("Reste dû : {0}").format(money(status.remaining)), self))
+        self.day = DateField(self, name="payment_day")
+        self.day.set_value(today())
+        self.amount = QLineEdit(self)
+        self.amount.setObjectName("payment_amount")
+        self.amount.setPlaceholderText(tr("par exemple 257,00"))
+        self.amount.setText(f"{status.remaining:.2f}".replace(".", ","))
+        self.reference = QLineEdit(self)
+        self.reference.setObjectName("payment_reference")
+        self.reference.setMaxLength(100)
+        self.means = QComboBox(self)
+        self.means.setObjectName("payment_means")
+        for code, label in MEANS.items():
+            self.means.addItem(tr(label), code)
+        self.boxes = {"day": FieldBox(self.day, parent=self), "amount": FieldBox(self.amount, parent=self),
+                      "reference": FieldBox(self.reference, parent=self), "means": FieldBox(self.means, parent=self)}
+        for name, label in (("day", "Date du paiement"), ("amount", "Montant (€)"), ("reference", "Référence"),
+                            ("means", "Moyen de paiement")):
+            form.addRow(tr(label), self.boxes[name])
+        self.message = QLabel(self)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(tr("Enregistrer le paiement"))
+        self.save_button.setObjectName("save_payment")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.amount.setFocus()
+        self.amount.selectAll()
+
+    def save(self) -> None:
+        errors: list[FieldError] = []
+        day, amount = self.day.value(), parse_amount(self.amount.text())
+        date_error = self.day.error("day")
+        if date_error is not None:
+            errors.append(date_error)
+        elif day is None:
+            errors.append(FieldError("day", "required"))
+        if amount is None:
+            errors.append(FieldError("amount", "amount_invalid", {"value": self.amount.text().strip()}) if
+                          self.amount.text().strip() else FieldError("amount", "required"))
+        sessions = self.sessions()
+        if errors or day is None or amount is None or sessions is None:
+            self._show(errors)
+            return
+        number, today, reference, means = (self.status.number, self.today(), self.reference.text(),
+                                           str(self.means.currentData()))
+        self.save_button.setEnabled(False)
+        self.runner.run(lambda: record_payment(sessions, number, day, amount, today, reference, means),
+                        self._saved, self._failed)
+
+    def _show(self, errors: list[FieldError]) -> None:
+        errors = [FieldError(e.field, e.code, {**e.data, "due": str(e.data["due"]).replace(".", ",")},
+                             e.severity)
+                  if "due" in (e.data or {}) else e for e in errors]  # "257,00 €", not "257.00 €"
+        orphans = show_field_errors(self.boxes, errors)
+        self.message.setText(" ".join(error_text(ValidationError([e])) for e in orphans))
+        self.message.setVisible(bool(orphans))
+
+    def _saved(self, status: InvoiceStatus) -> None:
+        self.save_button.setEnabled(True)
+        self.recorded.emit(status)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(error, ValidationError):
+            self._show(list(error.errors))
+            return
+        self.message.setText(error_text(error))
+        self.message.setVisible(True)
+
+    def field_error(self, name: str) -> str:
+        return self.boxes[name].text

@@ -1,0 +1,277 @@
+"""« Documents émis » : invoices and credit notes with their state; the PDF (shown from memory or saved), a
+credit note, a payment, and the integrity check of the whole chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services.invoice_documents import issue_credit_note, verify_practice
+from cocon_desktop.services.invoice_lines import LineRow, lines_of
+from cocon_desktop.services.invoice_verify import VerifyReport
+from cocon_desktop.services.invoicing import IssuedDocument, document_pdf
+from cocon_desktop.services.payments import STATES, InvoiceStatus, statuses
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.prescriptions import StoredDocument
+from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
+from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
+from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
+from cocon_desktop.ui.formatting import french_date, money
+from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+
+DONE_STYLE = "color: #1b5e20;"
+STATE_COLOURS = {"emise": "#1f4e8c", "envoyee": "#00695c", "payee": "#1b5e20", "partiellement_payee": "#a15c00",
+                 "rejetee": "#b00020", "annulee": "#6b7280"}
+KIND_LABELS = {"invoice": "Facture", "credit_note": "Avoir"}
+COLUMNS = ("Numéro", "Type", "Date", "Réseau", "Total", "État", "Reste dû")
+
+
+class DocumentsTab(QWidget):
+    changed = Signal()  # a credit note or a payment: the other tabs refresh
+
+    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner, today: Callable[[], date],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.practice, self.runner, self.today = practice, runner, today
+        self.rows: list[InvoiceStatus] = []
+        self.shown: list[InvoiceStatus] = []
+        self.viewer: DocumentViewer | None = None
+        self.credit_dialog: CreditNoteDialog | None = None
+        self.payment_dialog: PaymentDialog | None = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("État"), self))
+        self.state_filter = QComboBox(self)
+        self.state_filter.setObjectName("state_filter")
+        self.state_filter.addItem(tr("Tous les documents"), "")
+        for code, label in STATES.items():
+            self.state_filter.addItem(tr(label), code)
+        self.state_filter.currentIndexChanged.connect(lambda _: self._fill())
+        top.addWidget(self.state_filter)
+        top.addStretch(1)
+        self.verify_button = QPushButton(tr("Vérifier l'intégrité"), self)
+        self.verify_button.setObjectName("verify_button")
+        self.verify_button.setToolTip(tr("Contrôle la chaîne des documents, leurs empreintes, la numérotation sans "
+                                         "trou et chaque signature"))
+        self.verify_button.clicked.connect(self.verify)
+        top.addWidget(self.verify_button)
+        layout.addLayout(top)
+
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setObjectName("documents_table")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("État"), QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _: self.view_pdf())
+        layout.addWidget(self.table, 1)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("documents_message")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.view_button = self._button("Voir le PDF", "view_pdf", self.view_pdf, buttons)
+        self.save_button = self._button("Enregistrer le PDF…", "save_pdf", self.choose_pdf_file, buttons)
+        buttons.addStretch(1)
+        self.credit_button = self._button("Émettre un avoir…", "credit_note", self.open_credit_note, buttons)
+        self.payment_button = self._button("Enregistrer un paiement…", "record_payment", self.open_payment, buttons)
+        layout.addLayout(buttons)
+        self._selection_changed()
+
+    def _button(self, text: str, name: str, slot: Callable[[], None], row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(tr(text), self)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return button
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
+        self.message.setVisible(bool(text))
+
+    def current_sessions(self) -> sessionmaker[Session] | None:
+        practice = self.practice()
+        return practice.sessions if practice is not None else None
+
+    def reload(self) -> None:
+        practice = self.practice()
+        if practice is None:
+            return
+        sessions = practice.sessions
+        self.runner.run(lambda: statuses(sessions), self._loaded, lambda e: self.say(error_text(e), error=True))
+
+    def _loaded(self, rows: list[InvoiceStatus]) -> None:
+        self.rows = rows
+        self._fill()
+
+    def _fill(self) -> None:
+        selected = self.current()
+        state = str(self.state_filter.currentData() or "")
+        self.shown = [r for r in self.rows if not state or r.state == state]
+        self.table.setRowCount(len(self.shown))
+        for row, status in enumerate(self.shown):
+            remaining = money(status.remaining) if status.kind == "invoice" else ""
+            cells = (status.number, tr(KIND_LABELS.get(status.kind, status.kind)), french_date(status.issue_date),
+                     status.network, money(status.total), tr(STATES.get(status.state, status.state)), remaining)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (4, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 5:
+                    item.setForeground(QColor(STATE_COLOURS.get(status.state, "#000000")))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+            if selected is not None and status.number == selected.number:
+                self.table.selectRow(row)
+        self._selection_changed()
+
+    def current(self) -> InvoiceStatus | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self.shown):
+            return None
+        return self.shown[rows[0].row()]
+
+    def select(self, number: str) -> None:
+        for row, status in enumerate(self.shown):
+            if status.number == number:
+                self.table.selectRow(row)
+                return
+
+    def status_of(self, number: str) -> InvoiceStatus | None:
+        return next((r for r in self.rows if r.number == number), None)
+
+    def _selection_changed(self) -> None:
+        status = self.current()
+        for button in (self.view_button, self.save_button):
+            button.setEnabled(status is not None)
+        self.credit_button.setEnabled(status is not None and status.kind == "invoice" and status.state != "annulee")
+        self.payment_button.setEnabled(status is not None and status.kind == "invoice" and status.remaining > 0)
+
+    def view_pdf(self) -> None:
+        practice, status = self.practice(), self.current()
+        if practice is None or status is None:
+            return
+        sessions, number = practice.sessions, status.number
+        self.runner.run(lambda: document_pdf(sessions, number), lambda pdf: self._show_pdf(number, pdf),
+                        lambda e: self.say(error_text(e), error=True))
+
+    def _show_pdf(self, number: str, pdf: bytes) -> None:
+        if self.viewer is not None:
+            self.viewer.close()
+        self.viewer = DocumentViewer(StoredDocument(0, f"{number}.pdf", "application/pdf", pdf), self)
+        self.viewer.open()
+
+    def choose_pdf_file(self) -> None:
+        status = self.current()
+        if status is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Enregistrer le PDF"), str(Path.home() / f"{status.number}.pdf"),
+                                              tr("Documents PDF (*.pdf)"))
+        if path:
+            self.save_pdf(status.number, Path(path))
+
+    def save_pdf(self, number: str, path: Path) -> None:
+        practice = self.practice()
+        if practice is None:
+            return
+        sessions = practice.sessions
+
+        def write() -> None:
+            atomic_write(path, document_pdf(sessions, number), private_dir=False)
+
+        self.runner.run(write, lambda _: self.say(tr("{0} enregistré dans {1}.").format(number, path)),
+                        lambda e: self.say(error_text(e), error=True))
+
+    def open_credit_note(self) -> None:
+        practice, status = self.practice(), self.current()
+        if practice is None or status is None or status.kind != "invoice":
+            return
+        sessions, number = practice.sessions, status.number
+        self.runner.run(lambda: lines_of(sessions, number), lambda lines: self._credit_dialog(number, lines),
+                        lambda e: self.say(error_text(e), error=True))
+
+    def _credit_dialog(self, number: str, lines: list[LineRow]) -> None:
+        self.credit_dialog = CreditNoteDialog(number, lines, self)
+        self.credit_dialog.accepted.connect(lambda: self.issue_credit_note(number, self._chosen_lines()))
+        self.credit_dialog.open()
+
+    def _chosen_lines(self) -> list[int]:
+        return self.credit_dialog.chosen() if self.credit_dialog is not None else []
+
+    def issue_credit_note(self, number: str, line_numbers: list[int], pin: str | None = None) -> None:
+        practice = self.practice()
+        if practice is None or not line_numbers:
+            return
+        day = self.today()
+        self.runner.run(lambda: issue_credit_note(practice, number, line_numbers, day, pin),
+                        lambda document: self._credited(number, document),
+                        lambda e: self.say(error_text(e), error=True))
+
+    def _credited(self, number: str, document: IssuedDocument) -> None:
+        self.say(tr("Avoir {0} émis et signé sur la facture {1} ({2}).").format(document.number, number,
+                                                                              money(document.total)))
+        self.changed.emit()
+
+    def open_payment(self) -> None:
+        status = self.current()
+        if status is None or self.practice() is None:
+            return
+        self.payment_dialog = PaymentDialog(status, self.current_sessions, self.runner, self.today, self)
+        self.payment_dialog.recorded.connect(self._paid)
+        self.payment_dialog.open()
+
+    def _paid(self, status: InvoiceStatus) -> None:
+        self.say(tr("Paiement enregistré : facture {0}, {1}.").format(status.number,
+                                                                     tr(STATES.get(status.state, status.state))))
+        self.changed.emit()
+
+    def verify(self) -> None:
+        practice = self.practice()
+        if practice is None:
+            return
+        self.verify_button.setEnabled(False)
+        self.runner.run(lambda: verify_practice(practice), self._verified, self._verify_failed)
+
+    def _verified(self, report: VerifyReport) -> None:
+        self.verify_button.setEnabled(True)
+        if report.ok:
+            self.say(tr("Vérification réussie : {0} document(s) ; chaîne, empreintes, numérotation et signatures "
+                        "intactes.").format(report.checked))
+        else:
+            self.say(tr("Vérification échouée : {0}").format(message(report.code, report.data)), error=True)
+
+    def _verify_failed(self, error: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.say(error_text(error), error=True)

@@ -1,0 +1,321 @@
+"""« Émettre »: the invoices a period would bring, then the run that numbers, signs and stores them (with its
+progress and a Cancel that leaves nothing issued); the network's address asked for when it is missing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from babel.dates import format_date
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.errors import CoconError, FieldError
+from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
+from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
+from cocon_desktop.services.invoicing import IssuedDocument
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.ui.formatting import money
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+
+DONE_STYLE = "color: #1b5e20;"
+MONTHS_SHOWN = 24
+PIN_ERRORS = ("pkcs11_pin_required", "pkcs11_wrong_pin")
+
+
+def months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[date, date]]:
+    """(first day, last day) of this month and the `count - 1` before it, the most recent first."""
+    out = []
+    first = today.replace(day=1)
+    for _ in range(count):
+        following = (first + timedelta(days=32)).replace(day=1)
+        out.append((first, following - timedelta(days=1)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return out
+
+
+def grand_total(drafts: list[DraftInvoice]) -> Decimal:
+    return sum((d.total for d in drafts), Decimal("0.00"))
+
+
+class ProgressRelay(QObject):
+    """The worker calls `report` from its thread: it only emits a signal (queued to the GUI thread)."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancelled = threading.Event()
+
+    def report(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self.cancelled.is_set()
+
+
+class AddressForm(QWidget):
+    """Street, postcode, city of a network, saved then the run retried."""
+
+    submitted = Signal(object)  # NetworkAddress
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("address_form")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.street, self.postcode, self.city = QLineEdit(self), QLineEdit(self), QLineEdit(self)
+        self.postcode.setMaxLength(5)
+        self.boxes = {"street": FieldBox(self.street, parent=self), "postcode": FieldBox(self.postcode, parent=self),
+                      "city": FieldBox(self.city, parent=self)}
+        for name, label in (("street", "Rue"), ("postcode", "Code postal"), ("city", "Ville")):
+            getattr(self, name).setObjectName(f"address_{name}")
+            form.addRow(tr(label), self.boxes[name])
+        self.save_button = QPushButton(tr("Enregistrer l'adresse et émettre"), self)
+        self.save_button.setObjectName("save_address")
+        self.save_button.clicked.connect(self.submit)
+        form.addRow("", self.save_button)
+
+    def submit(self) -> None:
+        values = {"street": self.street.text().strip(), "postcode": self.postcode.text().strip(),
+                  "city": self.city.text().strip()}
+        errors = [FieldError(name, "required") for name, value in values.items() if not value]
+        if values["postcode"] and not (len(values["postcode"]) == 5 and values["postcode"].isdigit()):
+            errors.append(FieldError("postcode", "postcode_invalid"))
+        show_field_errors(self.boxes, errors)
+        if not errors:
+            self.submitted.emit(NetworkAddress(values["street"], values["postcode"], values["city"]))
+
+
+class IssueTab(QWidget):
+    issued = Signal(list)  # list[IssuedDocument]: the documents list refreshes
+
+    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner, today: Callable[[], date],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.practice, self.runner, self.today = practice, runner, today
+        self.drafts: list[DraftInvoice] = []
+        self.relay = ProgressRelay(self)
+        self.relay.progressed.connect(self._progressed)
+        self.running = False
+        self._network_chosen = False
+        layout = QVBoxLayout(self)
+
+        choice = QHBoxLayout()
+        self.network = QComboBox(self)
+        self.network.setObjectName("issue_network")
+        for code, network in NETWORKS.items():
+            self.network.addItem(f"{code} — {network.name}", code)
+        self.month = QComboBox(self)
+        self.month.setObjectName("issue_month")
+        for first, last in months(today()):
+            self.month.addItem(str(format_date(first, "MMMM y", locale="fr_FR")).capitalize(), (first, last))
+        self.month.setCurrentIndex(1)  # the previous month
+        choice.addWidget(QLabel(tr("Réseau"), self))
+        choice.addWidget(self.network, 1)
+        choice.addSpacing(16)
+        choice.addWidget(QLabel(tr("Mois des séances"), self))
+        choice.addWidget(self.month)
+        layout.addLayout(choice)
+        self.network.currentIndexChanged.connect(self._choice_changed)
+        self.month.currentIndexChanged.connect(lambda _: self.reload())
+
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("preview_table")
+        self.table.setHorizontalHeaderLabels([tr("Enfant (n° d'inclusion)"), tr("Actes"), tr("Montant")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.total = QLabel(self)
+        self.total.setObjectName("preview_total")
+        self.total.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        layout.addWidget(self.total, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("issue_message")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.address_form = AddressForm(self)
+        self.address_form.setVisible(False)
+        self.address_form.submitted.connect(self.save_address)
+        layout.addWidget(self.address_form)
+
+        actions = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("issue_progress")
+        self.progress.setVisible(False)
+        actions.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton(tr("Annuler"), self)
+        self.cancel_button.setObjectName("cancel_issue")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(1)
+        self.issue_button = QPushButton(self)
+        self.issue_button.setObjectName("issue_button")
+        self.issue_button.setDefault(True)
+        self.issue_button.clicked.connect(self.confirm_and_issue)
+        actions.addWidget(self.issue_button)
+        layout.addLayout(actions)
+        self._show_drafts([])
+
+    def selected_network(self) -> str:
+        return str(self.network.currentData())
+
+    def period(self) -> tuple[date, date]:
+        first, last = self.month.currentData()
+        return first, last
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
+        self.message.setVisible(bool(text))
+
+    def _choice_changed(self) -> None:
+        self._network_chosen = True
+        self.address_form.setVisible(False)
+        self.reload()
+
+    def reload(self) -> None:
+        practice = self.practice()
+        if practice is None or self.running:
+            return
+        sessions = practice.sessions
+        if not self._network_chosen:  # the practice's own network, until the user picks another
+            self.runner.run(lambda: load_profile(sessions).network, self._default_network, lambda _: None)
+        network, (first, last) = self.selected_network(), self.period()
+        self.runner.run(lambda: preview(sessions, network, first, last), self._show_drafts,
+                        lambda e: self.say(error_text(e), error=True))
+
+    def _default_network(self, code: str) -> None:
+        index = self.network.findData(code)
+        if index >= 0 and index != self.network.currentIndex():
+            self.network.blockSignals(True)
+            self.network.setCurrentIndex(index)
+            self.network.blockSignals(False)
+            self.reload()
+
+    def _show_drafts(self, drafts: list[DraftInvoice]) -> None:
+        self.drafts = drafts
+        self.table.setRowCount(len(drafts))
+        for row, draft in enumerate(drafts):
+            who = draft.lines[0].inclusion_number if draft.child_id is not None and draft.lines else tr("tout le "
+                                                                                                        "réseau")
+            cells = (who, str(len(draft.lines)), money(draft.total))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        grand = grand_total(drafts)
+        self.total.setText(tr("Total : {0}").format(money(grand)) if drafts else
+                           tr("Aucune séance à facturer pour ce réseau et ce mois."))
+        count = len(drafts)
+        self.issue_button.setText(tr("Émettre et signer la facture") if count == 1 else
+                                  tr("Émettre et signer les {0} factures").format(count))
+        self.issue_button.setEnabled(count > 0 and not self.running)
+
+    def confirm_and_issue(self) -> None:
+        count = len(self.drafts)
+        if not count or self.running:
+            return
+        answer = QMessageBox.question(
+            self, tr("Émettre les factures"),
+            tr("Émettre et signer {0} facture(s) pour un total de {1} ?\n\nLes numéros attribués sont définitifs : "
+               "une facture émise ne peut plus être modifiée ni supprimée, seulement annulée par un avoir.")
+            .format(count, money(grand_total(self.drafts))),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.issue()
+
+    def issue(self, pin: str | None = None) -> None:
+        practice = self.practice()
+        if practice is None or self.running:
+            return
+        network, (first, last), day = self.selected_network(), self.period(), self.today()
+        self.relay.cancelled.clear()
+        self._running(True)
+        self.say("")
+        report = self.relay.report
+        self.runner.run(lambda: issue_period(practice, network, first, last, day, report, pin),
+                        self._issued, self._failed)
+
+    def cancel(self) -> None:
+        self.relay.cancelled.set()
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(tr("Annulation…"))
+
+    def _running(self, running: bool) -> None:
+        self.running = running
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0)  # busy until the first step is known
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        self.cancel_button.setText(tr("Annuler"))
+        for widget in (self.network, self.month, self.issue_button):
+            widget.setEnabled(not running)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(tr("Facture {0} sur {1}").format(min(done + 1, total), total))
+
+    def _issued(self, documents: list[IssuedDocument]) -> None:
+        self._running(False)
+        self.address_form.setVisible(False)
+        if documents:
+            span = documents[0].number if len(documents) == 1 else f"{documents[0].number} à {documents[-1].number}"
+            self.say(tr("{0} facture(s) émise(s) et signée(s) : {1}.").format(len(documents), span))
+        self.issued.emit(documents)
+        self.reload()
+
+    def _failed(self, error: BaseException) -> None:
+        self._running(False)
+        self.reload()
+        if isinstance(error, CoconError) and error.code == "network_address_missing":
+            self.say(error_text(error), error=True)
+            self.address_form.setVisible(True)
+            self.address_form.street.setFocus()
+            return
+        if isinstance(error, CoconError) and error.code in PIN_ERRORS:
+            pin, ok = QInputDialog.getText(self, tr("Code PIN"), error_text(error) + "\n" + tr("Code PIN :"),
+                                           QLineEdit.EchoMode.Password)
+            if ok and pin:
+                self.issue(pin)
+                return
+        self.say(error_text(error), error=True)
+
+    def save_address(self, address: NetworkAddress) -> None:
+        practice = self.practice()
+        if practice is None:
+            return
+        sessions, network = practice.sessions, self.selected_network()
+        self.runner.run(lambda: set_network_address(sessions, network, address), lambda _: self.issue(),
+                        lambda e: self.say(error_text(e), error=True))

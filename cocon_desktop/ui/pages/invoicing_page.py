@@ -1,0 +1,61 @@
+"""Facturation: « Émettre », « Documents émis », « Impayés ». Every service call goes through the runner; the
+practice (for the services that sign and anchor) is asked for when needed, None while locked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.pages.invoice_documents_tab import DocumentsTab
+from cocon_desktop.ui.pages.invoice_issue_tab import IssueTab
+from cocon_desktop.ui.pages.unpaid_tab import UnpaidTab
+from cocon_desktop.ui.tasks import TaskRunner
+
+
+class InvoicingPage(QWidget):
+    def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.today = runner, today
+        self.practice: PracticeFile | None = None
+        layout = QVBoxLayout(self)
+        heading = QLabel(tr("Facturation"), self)
+        heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(heading)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("invoicing_tabs")
+        self.issue_tab = IssueTab(self.current_practice, runner, today, self.tabs)
+        self.documents_tab = DocumentsTab(self.current_practice, runner, today, self.tabs)
+        self.unpaid_tab = UnpaidTab(self.current_practice, runner, today, self.tabs)
+        self.tabs.addTab(self.issue_tab, tr("Émettre"))
+        self.tabs.addTab(self.documents_tab, tr("Documents émis"))
+        self.tabs.addTab(self.unpaid_tab, tr("Impayés"))
+        layout.addWidget(self.tabs, 1)
+        self.issue_tab.issued.connect(lambda _: self.reload_documents())
+        self.documents_tab.changed.connect(self.reload)
+
+    def current_practice(self) -> PracticeFile | None:
+        return self.practice
+
+    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+        """None while locked; after an unlock (reload=False) the views stay as they were."""
+        self.practice = practice
+        if practice is not None and reload and self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        self.issue_tab.reload()
+        self.reload_documents()
+
+    def reload_documents(self) -> None:
+        self.documents_tab.reload()
+        self.unpaid_tab.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()  # séances recorded elsewhere become billable
