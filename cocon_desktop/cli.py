@@ -13,7 +13,17 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.exc import SQLAlchemyError
 
-from cocon_desktop import __version__, cli_children, cli_import, cli_invoices, cli_seances, cli_signing, messages
+from cocon_desktop import (
+    __version__,
+    cli_batches,
+    cli_children,
+    cli_import,
+    cli_invoices,
+    cli_seances,
+    cli_signing,
+    cli_sync,
+    messages,
+)
 from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
@@ -129,8 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_children.register(sub)
     cli_seances.register(sub)
     cli_invoices.register(sub)
+    cli_batches.register(sub)  # after cli_invoices: adds `network endpoint`
     cli_import.register(sub)
     cli_signing.register(sub)
+    cli_sync.register(sub)
     return parser
 
 

@@ -150,6 +150,18 @@ MESSAGES: dict[str, str] = {
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",
+    # batches for the networks (services/batches.py, outbox.py, network_endpoints.py)
+    "batch_empty": "Aucune facture ni aucun avoir n'attend d'être envoyé au réseau {network}.",
+    "batch_nothing_to_export": "Aucune facture ni aucun avoir n'attend d'être envoyé au réseau {network}, et "
+                               "aucun lot de ce réseau n'attend d'accusé de réception.",
+    "batch_changed": "Des documents du réseau {network} ont été émis ou mis en lot pendant la préparation : "
+                     "aucun lot n'a été créé, recommencez.",
+    "batch_not_found": "Ce lot n'existe pas (n° {id}).",
+    "batch_status_unknown": "État de lot inconnu renvoyé par le réseau : {status}.",
+    "batch_self_check_failed": "Le lot du réseau {network} ne passerait pas la vérification que fera le réseau : "
+                               "{detail} Aucun lot n'a été créé.",
+    "endpoint_url_invalid": "Adresse de réception invalide : {url} (https://…, sans identifiant ni mot de passe ; "
+                            "http:// seulement vers cet ordinateur).",
     # forfait warnings
     "few_sessions_left": "Plus que {count} séance(s) sur ce forfait.",
     "exhausted": "Forfait épuisé : toutes les séances accordées ont été réalisées.",
@@ -193,6 +205,71 @@ MESSAGES: dict[str, str] = {
     "import_columns_missing": "Colonnes introuvables dans l'en-tête : {fields}. Aucune ligne ne peut être "
                               "importée sans elles.",
     "import_failed": "L'écriture dans la base a échoué : aucun enfant n'a été importé.",
+    # verification of a batch file (sync/batch_verify.py, `cocon verify-batch`)
+    "batch_unreadable": "Ce lot n'a pas pu être vérifié : son contenu est illisible.",
+    "batch_not_zip": "Ce fichier n'est pas un lot de facturation : ce n'est pas une archive ZIP complète.",
+    "batch_too_large": "Le lot dépasse la taille admise ({limit} une fois décompressé) : il n'a pas été ouvert.",
+    "batch_too_many_members": "Le lot contient {count} fichiers, plus que les {limit} admis : il n'a pas été ouvert.",
+    "batch_member_name_unsafe": "Le lot contient un fichier au nom dangereux ou invalide : {member}.",
+    "batch_member_duplicate": "Le fichier {member} figure deux fois dans le lot.",
+    "batch_member_too_large": "Le fichier {member} du lot dépasse la taille admise ({limit} une fois décompressé).",
+    "batch_member_unreadable": "Le fichier {member} du lot est illisible (archive endommagée, chiffrée ou "
+                               "compressée autrement).",
+    "batch_member_missing": "Le fichier {member} manque dans le lot.",
+    "batch_member_unexpected": "Le lot contient un fichier que le manifeste ne mentionne pas : {member}.",
+    "batch_manifest_not_json": "Le manifeste (manifest.json) n'est pas un objet JSON valide en UTF-8.",
+    "batch_format_unsupported": "Ce lot est au format {version}, que ce programme ne sait pas vérifier (format "
+                                "{supported} attendu).",
+    "batch_manifest_invalid": "Le manifeste ne respecte pas le format des lots ({detail}).",
+    "batch_totals_mismatch": "Les totaux du manifeste ne correspondent pas à ses documents ({detail}).",
+    "batch_signature_unreadable": "La signature du manifeste (manifest.json.p7s) est illisible ou ne contient pas "
+                                  "le certificat du signataire.",
+    "batch_signature_invalid": "La signature du manifeste (manifest.json.p7s) ne correspond pas : le manifeste ou "
+                               "la signature a été modifié.",
+    "batch_signature_untrusted": "Le certificat qui a signé le manifeste ({signer}) n'est pas valable pour signer "
+                                 "à cette date.",
+    "batch_pdf_hash_mismatch": "Le PDF du document {document} a été modifié : son empreinte SHA-256 diffère de "
+                               "celle du manifeste.",
+    "batch_pdf_not_signed": "Le PDF du document {document} ne porte pas de signature électronique.",
+    "batch_pdf_signature_invalid": "La signature électronique du document {document} est invalide : le PDF a été "
+                                   "modifié après sa signature.",
+    "batch_pdf_signature_partial": "La signature électronique du document {document} ne couvre pas tout le "
+                                   "fichier : du contenu a été ajouté après la signature.",
+    "batch_pdf_signer_mismatch": "Le document {document} a été signé par un autre certificat ({signer}) que celui "
+                                 "qui a signé le manifeste.",
+    "batch_facturx_missing": "Le document {document} ne contient pas de données Factur-X lisibles.",
+    "batch_facturx_mismatch": "Les données Factur-X du document {document} ne correspondent pas au manifeste "
+                              "({detail}).",
+    "batch_csv_hash_mismatch": "Le fichier des actes (actes.csv) a été modifié : son empreinte SHA-256 diffère de "
+                               "celle du manifeste.",
+    "batch_csv_invalid": "Le fichier des actes (actes.csv) est mal formé à la ligne {row} ({detail}).",
+    "batch_csv_mismatch": "Les actes du document {document} dans actes.csv ne correspondent pas au manifeste "
+                          "({detail}).",
+    # sync with the network (sync/client.py, services/sync_run.py)
+    "send_transient": "Envoi impossible pour l'instant ({detail}) : le lot reste en attente et sera renvoyé.",
+    "send_auth_rejected": "Le réseau refuse le jeton d'accès ({detail}) : vérifiez-le dans les paramètres "
+                          "(ou `cocon network endpoint`).",
+    "batch_rejected": "Le réseau a rejeté le lot, motif : « {reason} ».",
+    "batch_id_invalid": "Numéro de lot invalide : {batch_id}.",
+    "sync_no_endpoint": "Aucune adresse de réception configurée pour le réseau {network} : le lot attend "
+                        "(Paramètres, ou `cocon network endpoint`).",
+    # attestations for the families
+    "period_invalid": "Illisible : « {value} » ; écrivez par exemple 2026-01..2026-06, un mois (2026-03) ou une "
+                      "année (2026).",
+    "period_reversed": "La fin précède le début : {value}.",
+    "period_not_one_year": "Une attestation annuelle couvre une seule année civile.",
+    "attestation_no_seance": "Aucune séance à attester pour l'enfant {inclusion} du {first} au {last}.",
+    "attestation_no_prescription": "Aucune prescription en {discipline} pour l'enfant {inclusion} entre le {first} "
+                                   "et le {last} : rien à attester.",
+    "attestation_not_found": "Aucune attestation ne porte le numéro {number}.",
+    "attestation_usage": "Indiquez l'enfant (--child) et le fichier à écrire (-o FICHIER.pdf), ou --all avec -o "
+                         "FICHIER.pdf ou --out-dir DOSSIER, ou --reprint NUMERO -o FICHIER.pdf, ou --list.",
+    "attestation_image_only": "Code PIN non fourni : l'attestation porte l'image de la signature, sans la "
+                              "signature électronique de la carte.",
+    "attestation_unsigned": "Ni signature électronique ni image de signature : signez l'attestation à la main "
+                            "après l'impression.",
+    "signature_image_invalid": "Ce fichier n'est pas une image PNG ou JPEG lisible.",
+    "signature_image_too_large": "L'image dépasse {mb} Mo : recadrez-la ou numérisez-la en résolution plus faible.",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -208,6 +285,7 @@ FIELD_LABELS: dict[str, str] = {
     "valid_until": "Fin de validité", "day": "Date", "start": "Heure", "kind": "Type", "place": "Lieu",
     "duration_min": "Durée", "note": "Note", "month": "Mois", "prescribed_on": "Date de prescription",
     "document": "Document",
+    "period": "Période",
 }
 
 

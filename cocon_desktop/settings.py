@@ -54,8 +54,19 @@ def network_address(code: str) -> SettingVar:
     return NETWORK_ADDRESSES[code]
 
 
+NETWORK_ENDPOINTS = {code: SettingVar(f"network_endpoint_{code}", str, "",
+                                      f"Adresse de synchronisation du réseau {code} (https://…)")
+                     for code in ("RPM", "RPO", "RPNA")}
+
+
+def network_endpoint(code: str) -> SettingVar:
+    """The URL batches for `code` are sent to; its access token is not a setting (services/network_endpoints)."""
+    return NETWORK_ENDPOINTS[code]
+
+
 ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
-                                                        PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values())}
+                                                        PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values(),
+                                                        *NETWORK_ENDPOINTS.values())}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

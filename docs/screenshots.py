@@ -200,6 +200,78 @@ def invoicing_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     page.tabs.setCurrentIndex(0)
 
 
+def sync_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Synchronisation: a batch just closed (Préparé) above the demo's received one, another network's invoices
+    still waiting for a batch, the received batch's details."""
+    from cocon_desktop.services.batches import pending_documents
+
+    assert window.practice is not None
+    sessions = window.practice.sessions
+    page = window.sync_page
+    window.show_page("sync")
+    waiting = {i: len(pending_documents(sessions, str(page.network.itemData(i)))) for i in range(page.network.count())}
+    with_documents = sorted((i for i, count in waiting.items() if count), key=lambda i: -waiting[i])
+    if with_documents:
+        page.network.setCurrentIndex(with_documents[-1])
+        page.close_button.click()
+        closed = page.message.text()
+        page.network.setCurrentIndex(with_documents[0] if len(with_documents) > 1 else with_documents[-1])
+        page.say(closed)
+    received = next((b for b in page.model.rows if b.state == "recu"), None)
+    if received is not None:
+        page.select(received.id)
+    window.pending_status.refresh()
+    grab(app, window, out / "sync.png")
+
+
+def attestation_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """A child's attestation of last month's séances in the preview (with a signature image), then the page."""
+    from cocon_desktop.services.attestation_content import children_to_attest
+    from cocon_desktop.services.signature_image import import_signature_image
+    from cocon_desktop.ui.pages.attestations_page import AttestationsPage
+
+    assert window.practice is not None
+    sessions = window.practice.sessions
+    import_signature_image(sessions, signature_png())
+    page = window.children_page
+    window.show_page("children")
+    picker_period = AttestationsPage(SyncRunner()).picker.period()
+    candidates = children_to_attest(sessions, "seances", picker_period)
+    if not candidates:
+        return
+    page.open_child(candidates[0])
+    page.file.open_attestations()
+    dialog = page.file.attestation_dialog
+    assert dialog is not None
+    dialog.issue()
+    if dialog.preview is not None:
+        dialog.preview.resize(820, 900)
+        QTest.qWait(1000)  # QPdfView renders its pages in the background
+        grab(app, dialog.preview, out / "attestation-preview.png")
+        dialog.preview.close()
+    dialog.reject()
+    page.show_list()
+    window.show_page("attestations")
+    window.attestations_page.reload()
+    grab(app, window, out / "attestations-page.png")
+
+
+def signature_png() -> bytes:
+    """A made-up handwritten signature (a few strokes), transparent around."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (720, 220), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(30 + x, 120 - 60 * math.sin(x / 38) * math.exp(-x / 700)) for x in range(0, 520, 4)]
+    draw.line(points, fill=(25, 35, 110, 255), width=7, joint="curve")
+    draw.line([(300, 170), (690, 150)], fill=(25, 35, 110, 255), width=5)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def _preview_size(window: MainWindow, network: str) -> int:
     from cocon_desktop.services.invoice_drafts import preview
 
@@ -250,6 +322,8 @@ def main(out: Path) -> None:
         seances_screens(app, window, out)
         import_screen(app, window, out)
         invoicing_screens(app, window, out)
+        attestation_screens(app, window, out)
+        sync_screen(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
         window.lock()

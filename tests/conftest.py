@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import keyring.backend
@@ -15,6 +16,9 @@ from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.ui.none_refcount import pin_none
 from tests import softhsm
 from tests.softhsm import Token
+
+if TYPE_CHECKING:
+    from cocon_desktop.sync.receiver import Receiver
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module); the suite calls Qt a lot
@@ -100,3 +104,15 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOFTHSM2_CONF", str(folder / "softhsm2.conf"))
         yield softhsm.make_token(folder)
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Receiver]:
+    """The real reference receiver on 127.0.0.1 (a free port), storing under tmp_path/reseau; its `faults`
+    inject failures. Accepts the token tests.sync_samples.TOKEN."""
+    from cocon_desktop.sync.receiver import Receiver
+    from tests.sync_samples import TOKEN
+
+    server = Receiver(tmp_path / "reseau", [TOKEN]).start()
+    yield server
+    server.stop()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from asn1crypto import keys as asn1_keys
+from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import content, generic, layout
@@ -179,6 +180,19 @@ def sign_with(pdf: bytes, signer: signers.Signer, name: str, *, when: datetime |
     writer = _MetadataKeepingWriter(io.BytesIO(pdf))
     out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED, output=io.BytesIO())
     return bytes(out.getvalue())
+
+
+def embedded_signer_certificate(pdf: bytes) -> bytes | None:
+    """The PEM of the certificate that made the first signature of `pdf` (as the signature carries it), or None
+    for an unsigned or unreadable file. Says nothing of whether the signature holds: see `validate`."""
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return None
+        certificate = signatures[0].signer_cert
+    except Exception:  # any parse failure of a damaged file
+        return None
+    return bytes(asn1_pem.armor("CERTIFICATE", certificate.dump()))
 
 
 def validate(pdf: bytes, trust_certificate_pem: bytes) -> SignatureCheck:

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 ORM models. No Qt, no services. Importing this package registers every table."""
 
 from cocon_desktop.models.base import Base
+from cocon_desktop.models.batch import Batch, BatchDocument, NetworkCredential, OutboxEntry
 from cocon_desktop.models.child import Child, Guardian
 from cocon_desktop.models.invoice import Invoice, InvoiceEvent, InvoiceLine, Payment
 from cocon_desktop.models.practice import Practice
@@ -11,6 +12,6 @@ from cocon_desktop.models.setting import Setting
 from cocon_desktop.models.signing_identity import SigningIdentity
 from cocon_desktop.models.tariff_override import TariffOverride
 
-__all__ = ["Appointment", "Base", "Child", "Document", "Guardian", "Invoice", "InvoiceEvent", "InvoiceLine",
-           "Payment", "Practice", "Prescriber", "Prescription", "Seance", "Setting", "SigningIdentity",
-           "TariffOverride"]
+__all__ = ["Appointment", "Base", "Batch", "BatchDocument", "Child", "Document", "Guardian", "Invoice",
+           "InvoiceEvent", "InvoiceLine", "NetworkCredential", "OutboxEntry", "Payment", "Practice", "Prescriber",
+           "Prescription", "Seance", "Setting", "SigningIdentity", "TariffOverride"]

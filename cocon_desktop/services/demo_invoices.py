@@ -1,12 +1,17 @@
 """Invoices of the demo practice: the networks' (fictitious) addresses, every month before the previous one
-invoiced and signed, some payments recorded — and the previous month left to invoice, for a newcomer."""
+invoiced and signed, some payments recorded — and the previous month left to invoice, for a newcomer.
+
+The RPM invoices are in a batch already closed and received by the network (the Synchronisation page has a
+history); the other networks' invoices are left outside any batch, so that a newcomer can close one, export
+it and send it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from cocon_desktop.services import payments
+from cocon_desktop.services import outbox, payments
+from cocon_desktop.services.batches import close_batch, pending_documents
 from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
 from cocon_desktop.services.practice_file import PracticeFile
 
@@ -16,6 +21,7 @@ DEMO_ADDRESSES = {
     "RPNA": NetworkAddress("3 cours fictif de la Démonstration", "33000", "Bordeaux"),
 }
 MONTHS = 1  # invoiced months, before the previous month (which stays to invoice)
+BATCHED_NETWORK = "RPM"  # its invoices are in a received batch; the others wait outside any batch
 
 
 def _month(first_of_this_month: date, back: int) -> tuple[date, date]:
@@ -29,6 +35,7 @@ def add_demo_invoices(practice: PracticeFile, today: date) -> int:
     for code, address in DEMO_ADDRESSES.items():
         set_network_address(practice.sessions, code, address)
     issued = []
+    issue_day = today
     for back in range(MONTHS + 1, 1, -1):  # oldest first, so that numbers follow the dates
         first, last = _month(today.replace(day=1), back)
         issue_day = min(today, last + timedelta(days=3))
@@ -40,4 +47,16 @@ def add_demo_invoices(practice: PracticeFile, today: date) -> int:
         elif index == 1:
             payments.record_payment(practice.sessions, document.number, today,
                                     (document.total / 2).quantize(Decimal("0.01")), today, "VIR-PARTIEL")
+    _received_batch(practice, issue_day + timedelta(days=1))
     return len(issued)
+
+
+def _received_batch(practice: PracticeFile, day: date) -> None:
+    """The RPM invoices, closed into a batch the day after they were issued and received by the network."""
+    if not pending_documents(practice.sessions, BATCHED_NETWORK):
+        return
+    closed_at = datetime.combine(day, time(10, 0), tzinfo=UTC)
+    batch = close_batch(practice, BATCHED_NETWORK, closed_at)
+    received = closed_at + timedelta(minutes=2)
+    outbox.mark_attempt(practice.sessions, batch.id, received)
+    outbox.record_receipt(practice.sessions, batch.id, f"DEMO-{batch.batch_id[:8].upper()}", received, received)

@@ -27,19 +27,19 @@ from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
 from cocon_desktop.ui.pages.seances_page import SeancesPage
 from cocon_desktop.ui.pages.settings_page import SettingsPage
+from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
 NAVIGATION = (
     ("dashboard", "Tableau de bord", "Le tableau de bord montrera ce qui demande votre attention : forfaits "
      "presque épuisés, séances à facturer, factures impayées, lots à envoyer."),
-    ("children", "Enfants", "Cette page recevra la liste des enfants suivis dans le parcours COCON, leurs "
-     "prescriptions et leurs forfaits (prochaine étape)."),
+    ("children", "Enfants", ""),
     ("seances", "Séances", ""),
     ("invoicing", "Facturation", ""),
-    ("attestations", "Attestations", "Cette page recevra les attestations pour les familles : prise en "
-     "charge, séances, attestation annuelle."),
-    ("sync", "Synchronisation", "Cette page recevra les lots de factures et leur envoi au réseau."),
+    ("attestations", "Attestations", ""),
+    ("sync", "Synchronisation", ""),
     ("settings", "Paramètres", ""),
 )
 
@@ -83,9 +83,11 @@ class MainWindow(QMainWindow):
         self.children_page = ChildrenPage(runner, parent=self.pages)
         self.seances_page = SeancesPage(runner, parent=self.pages)
         self.invoicing_page = InvoicingPage(runner, parent=self.pages)
+        self.sync_page = SyncPage(runner, parent=self.pages)
         self.quick_dialog: QuickSeanceDialog | None = None
         built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
-                                     "seances": self.seances_page, "invoicing": self.invoicing_page}
+                                     "seances": self.seances_page, "invoicing": self.invoicing_page,
+                                     "sync": self.sync_page}
         for index, (key, title, coming) in enumerate(NAVIGATION):
             page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
@@ -110,6 +112,9 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton(tr("Verrouiller (Ctrl+L)"), self)
         self.lock_button.setObjectName("lock_button")
         self.lock_button.clicked.connect(self.lock)
+        self.pending_status = PendingIndicator(lambda: self.practice, runner, self)
+        self.pending_status.clicked.connect(lambda: self.show_page("sync"))
+        self.statusBar().addPermanentWidget(self.pending_status)
         self.statusBar().addPermanentWidget(self.lock_button)
         lock_action = QAction(tr("Verrouiller"), self)
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -129,6 +134,11 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(practice)
         self.seances_page.set_practice(practice)
         self.invoicing_page.set_practice(practice)
+        self.sync_page.set_practice(practice)
+        for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,
+                        self.invoicing_page.documents_tab.changed, self.nav.currentRowChanged):
+            changed.connect(lambda *_: self.pending_status.refresh())  # « N à envoyer »
+        self.pending_status.refresh()
         self.seances_page.quick_entry_requested.connect(self.quick_seance)
         self.seances_page.seances_changed.connect(self.children_page.file.reload)  # its forfait gauges move
         self.children_page.file.seance_recorded.connect(self.seances_page.seance_actions.remember_seance)
@@ -179,6 +189,8 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(None)
         self.seances_page.set_practice(None)
         self.invoicing_page.set_practice(None)
+        self.sync_page.set_practice(None)
+        self.pending_status.refresh()
         self._show_state()
         self.unlock_panel.focus()
         self.locked_changed.emit(True)
@@ -189,6 +201,8 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(practice, reload=False)
         self.seances_page.set_practice(practice, reload=False)
         self.invoicing_page.set_practice(practice, reload=False)
+        self.sync_page.set_practice(practice, reload=False)
+        self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
             window.show()

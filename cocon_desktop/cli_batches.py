@@ -1,0 +1,151 @@
+"""`cocon export-batch`, `verify-batch`, `batch list`, `network endpoint`: batches for the networks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.errors import CoconError
+from cocon_desktop.services import batch_signing, batches, network_endpoints
+from cocon_desktop.services.batches import BatchSummary
+from cocon_desktop.sync.batch_verify import verify_batch
+
+EXIT_INVALID = 1
+PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
+            "si --passphrase-stdin) ; sans cette option il est demandé au terminal")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _describe(batch: BatchSummary) -> str:
+    period = f"{messages.french_date(batch.period_start)} – {messages.french_date(batch.period_end)}"
+    line = (f"{_when(batch.created_at)}  {batch.network:<4}  {batch.file_name}  {batch.documents} document(s)  "
+            f"{messages.euros(batch.total)}  {period}  {batch.state_label}")
+    if batch.receipt_id:
+        line += f", accusé {batch.receipt_id} du {_when(batch.received_at)}"
+    if batch.state == "rejete":
+        line += f", motif : {batch.reason}"
+    if batch.exported_at:
+        line += f", exporté le {_when(batch.exported_at)}"
+    if batch.attempts and batch.last_error and batch.state in batches.OPEN_STATES:
+        line += f", {batch.attempts} tentative(s), dernière erreur : {batch.last_error}"
+    return line
+
+
+def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
+    out: Path = args.out
+    practice = open_practice(args, secrets)
+    try:
+        now = datetime.now(UTC)
+        if batches.pending_documents(practice.sessions, args.network):
+            pin = (next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
+                   if batch_signing.uses_token(practice.sessions) else None)
+            batch = batches.close_batch(practice, args.network, now, pin)
+            print(f"Lot fermé : {batch.documents} document(s), total {messages.euros(batch.total)}, du "
+                  f"{messages.french_date(batch.period_start)} au {messages.french_date(batch.period_end)}.")
+        else:
+            found = batches.last_unreceived(practice.sessions, args.network)
+            if found is None:
+                raise CoconError("batch_nothing_to_export", network=args.network)
+            batch = found
+            print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({batch.documents} document(s), "
+                  f"{messages.euros(batch.total)}) est exporté de nouveau.")
+        path = batches.export_batch(practice.sessions, batch.id, out, now)
+    finally:
+        practice.close()
+    print(f"Écrit dans {path}.")
+    return 0
+
+
+def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CoconError("file_missing", path=str(path)) from exc
+    check = verify_batch(data)
+    fault = check.first_fault
+    if fault is None:
+        print(f"Lot valide : {check.documents} documents, total {messages.euros(check.total)}")
+        return 0
+    print(fault.message, file=sys.stderr)
+    return EXIT_INVALID
+
+
+def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        rows = batches.list_batches(practice.sessions, args.network or "")
+        networks = [args.network] if args.network else sorted(NETWORKS)
+        pending = {code: len(batches.pending_documents(practice.sessions, code)) for code in networks}
+    finally:
+        practice.close()
+    for row in rows:
+        print(_describe(row))
+    print(f"{len(rows)} lot(s).")
+    for code, count in pending.items():
+        if count:
+            print(f"{count} document(s) du réseau {code} en attente de mise en lot (`cocon export-batch "
+                  f"--network {code}`).")
+    return 0
+
+
+def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
+    if args.url.strip():
+        network_endpoints.checked_url(args.url)  # before asking anything
+    practice = open_practice(args, secrets)
+    try:
+        token = next_secret(secrets, True, "Jeton d'accès : ") if args.token_stdin else None
+        network_endpoints.set_endpoint(practice.sessions, args.network, args.url, token)
+        stored = network_endpoints.endpoint(practice.sessions, args.network)
+    finally:
+        practice.close()
+    if stored is None:
+        print(f"Réception du réseau {args.network} supprimée : ses lots seront exportés à la main.")
+        return 0
+    kept = "enregistré" if token is not None else ("inchangé" if stored.token else "aucun")
+    print(f"Réception du réseau {args.network} : {stored.url} (jeton d'accès : {kept}).")
+    return 0
+
+
+def _network_actions(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """The actions of `cocon network` (cli_invoices declares the group and `network address`)."""
+    group: argparse.ArgumentParser | None = sub.choices.get("network")
+    if group is None:
+        group = sub.add_parser("network", help="les réseaux", description="Les réseaux de périnatalité.")
+        group.add_subparsers(dest="network_command", required=True, metavar="ACTION")
+    for action in group._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise AssertionError("`cocon network` has no actions")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = add_command(sub, "export-batch", "fermer un lot de ce qui attend pour un réseau et l'écrire dans un "
+                         "dossier (ou réécrire le dernier lot sans accusé de réception)", cmd_export_batch)
+    export.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    export.add_argument("--out", type=Path, required=True, metavar="DOSSIER",
+                        help="le dossier (une clé USB, un dossier partagé…) où écrire le fichier du lot")
+    export.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)
+    check = add_command(sub, "verify-batch", "vérifier un fichier de lot : empreintes, signatures, totaux "
+                        "(sans cabinet ni phrase de passe)", cmd_verify_batch)
+    check.add_argument("file", type=Path, metavar="FICHIER.zip")
+    group = sub.add_parser("batch", help="les lots envoyés aux réseaux", description="Les lots envoyés aux réseaux.")
+    inner = group.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
+    listing = add_command(inner, "list", "les lots, du plus récent au plus ancien, et leur état", cmd_batch_list)
+    listing.add_argument("--network", choices=sorted(NETWORKS))
+    endpoint = add_command(_network_actions(sub), "endpoint", "l'adresse de réception des lots du réseau et son "
+                           "jeton d'accès", cmd_network_endpoint)
+    endpoint.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    endpoint.add_argument("--url", required=True, metavar="URL",
+                          help="https://… (vide pour supprimer) ; http:// seulement vers cet ordinateur")
+    endpoint.add_argument("--token-stdin", action="store_true",
+                          help="lire le jeton d'accès sur l'entrée standard (la ligne après la phrase de passe si "
+                               "--passphrase-stdin) ; sans cette option le jeton enregistré est gardé")

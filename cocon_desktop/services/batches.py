@@ -1,0 +1,299 @@
+"""Batches ("lots de facturation"): the issued invoices and credit notes not yet sent to a network, closed into
+one signed file (sync/batch_format.py), kept in the database as built, put in the outbox, exported.
+
+States: `prepare` (closed, waiting in the outbox) → `envoye` (handed over without a receipt: exported) →
+`recu` (the network acknowledged it) or `rejete` (with its reason; its documents become pending again) →
+`paye` (every invoice of the batch paid — derived from the payments — or reported paid by the network).
+A document is never in two batches that are not rejected: checked in the closing IMMEDIATE transaction, and by
+a trigger (migration 0006)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from cocon_desktop.db.engine import IMMEDIATE
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.errors import CoconError
+from cocon_desktop.fsutil import atomic_write, ensure_private_dir
+from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
+from cocon_desktop.security.certificate import load_certificates
+from cocon_desktop.services.batch_signing import manifest_signer
+from cocon_desktop.services.invoicing import cents
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.services.signing_identities import all_certificates
+from cocon_desktop.sync import batch_format as fmt
+from cocon_desktop.sync.batch_verify import verify_batch
+
+STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
+OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    number: str
+    kind: str
+    issue_date: date
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    id: int
+    batch_id: str
+    network: str
+    period_start: date
+    period_end: date
+    created_at: datetime
+    file_name: str
+    documents: int
+    total: Decimal  # what the network owes: invoices minus credit notes
+    state: str  # see STATES
+    receipt_id: str
+    received_at: datetime | None
+    reason: str
+    attempts: int
+    last_attempt_at: datetime | None
+    last_error: str
+    next_attempt_at: datetime | None
+    exported_at: datetime | None
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC datetime (a naive one is taken as UTC): what the database stores and compares."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored datetime (SQLite gives it back naive, in UTC) made aware again."""
+    return None if moment is None else utc(moment)
+
+
+def network_code(network: str) -> str:
+    code = network.strip().upper()
+    if code not in NETWORKS:
+        raise CoconError("network_unknown", value=network)
+    return code
+
+
+def euros(value_cents: int | None) -> Decimal:
+    return (Decimal(value_cents or 0) / 100).quantize(CENT)
+
+
+def in_live_batch() -> Select[int]:
+    """The ids of the documents in a batch that is not rejected."""
+    return (select(BatchDocument.invoice_id).join(Batch, Batch.id == BatchDocument.batch_pk)
+            .where(Batch.state != "rejete"))
+
+
+def _pending_where(network: str = "") -> list[Any]:
+    where: list[Any] = [Invoice.id.not_in(in_live_batch())]
+    if network:
+        where.append(Invoice.network == network)
+    return where
+
+
+def pending_documents(sessions: sessionmaker[Session], network: str) -> list[PendingDocument]:
+    """The issued invoices and credit notes of `network` in no batch (or only in rejected ones), oldest first."""
+    code = network_code(network)
+    with sessions() as session:
+        rows = session.execute(select(Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_cents)
+                               .where(*_pending_where(code)).order_by(Invoice.issue_date, Invoice.id))
+        return [PendingDocument(number, kind, issued, euros(total)) for number, kind, issued, total in rows]
+
+
+def paid_batches(session: Session) -> set[int]:
+    """Batches whose every invoice is settled (paid, or cancelled by credit notes), as payments.statuses says."""
+    credit = aliased(Invoice)
+    credits = (select(credit.corrects_id.label("iid"), func.sum(credit.total_cents).label("amount"))
+               .where(credit.kind == "credit_note").group_by(credit.corrects_id).subquery())
+    paid = (select(Payment.invoice_id.label("iid"), func.sum(Payment.amount_cents).label("amount"))
+            .group_by(Payment.invoice_id).subquery())
+    settled = func.coalesce(paid.c.amount, 0) + func.coalesce(credits.c.amount, 0) >= Invoice.total_cents
+    statement = (select(BatchDocument.batch_pk)
+                 .join(Invoice, Invoice.id == BatchDocument.invoice_id)
+                 .outerjoin(credits, credits.c.iid == Invoice.id).outerjoin(paid, paid.c.iid == Invoice.id)
+                 .where(Invoice.kind == "invoice").group_by(BatchDocument.batch_pk)
+                 .having(func.count() == func.sum(case((settled, 1), else_=0))))
+    return set(session.scalars(statement))
+
+
+def effective_state(stored: str, batch_pk: int, paid: set[int]) -> str:
+    """`paye` is derived for a batch handed over (envoyé, reçu) once every invoice in it is paid."""
+    return "paye" if stored in ("envoye", "recu") and batch_pk in paid else stored
+
+
+_COLUMNS = (Batch.id, Batch.batch_id, Batch.network, Batch.period_start, Batch.period_end, Batch.created_at,
+            Batch.file_name, Batch.documents, Batch.total_cents, Batch.state, Batch.receipt_id, Batch.received_at,
+            Batch.reason, OutboxEntry.attempts, OutboxEntry.last_attempt_at, OutboxEntry.last_error,
+            OutboxEntry.next_attempt_at, OutboxEntry.delivered_at, Batch.exported_at)
+
+
+def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
+    paid = paid_batches(session)
+    statement = (select(*_COLUMNS).outerjoin(OutboxEntry, OutboxEntry.batch_pk == Batch.id).where(*where)
+                 .order_by(Batch.created_at.desc(), Batch.id.desc()))
+    out = []
+    for (pk, batch_id, network, start, end, created, name, documents, total, state, receipt, received, reason,
+         attempts, last_attempt, last_error, next_attempt, delivered, exported) in session.execute(statement):
+        out.append(BatchSummary(
+            id=pk, batch_id=batch_id, network=network, period_start=start, period_end=end, created_at=utc(created),
+            file_name=name, documents=documents, total=euros(total), state=effective_state(state, pk, paid),
+            receipt_id=receipt, received_at=aware(received), reason=reason, attempts=attempts or 0,
+            last_attempt_at=aware(last_attempt), last_error=last_error or "",
+            next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported)))
+    return out
+
+
+def list_batches(sessions: sessionmaker[Session], network: str = "") -> list[BatchSummary]:
+    """Every batch (of `network` if given), newest first."""
+    with sessions() as session:
+        return _summaries(session, *([Batch.network == network_code(network)] if network else []))
+
+
+def get_batch(sessions: sessionmaker[Session], batch_pk: int) -> BatchSummary:
+    with sessions() as session:
+        found = _summaries(session, Batch.id == batch_pk)
+    if not found:
+        raise CoconError("batch_not_found", id=batch_pk)
+    return found[0]
+
+
+def batch_file(sessions: sessionmaker[Session], batch_pk: int) -> tuple[str, bytes]:
+    """(file name, ZIP bytes) exactly as closed."""
+    with sessions() as session:
+        row = session.execute(select(Batch.file_name, Batch.zip).where(Batch.id == batch_pk)).first()
+    if row is None:
+        raise CoconError("batch_not_found", id=batch_pk)
+    return row[0], bytes(row[1])
+
+
+def _content_documents(session: Session, invoices: list[Invoice]) -> tuple[fmt.BatchDocument, ...]:
+    ids = [invoice.id for invoice in invoices]
+    lines: dict[int, list[fmt.BatchAct]] = {i: [] for i in ids}
+    numbers = {invoice.id: invoice.number for invoice in invoices}
+    for line in session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id.in_(ids))
+                                .order_by(InvoiceLine.invoice_id, InvoiceLine.line_no)):
+        lines[line.invoice_id].append(fmt.BatchAct(
+            document_number=numbers[line.invoice_id], line_no=line.line_no, service_day=line.service_day,
+            inclusion_number=line.inclusion_number, initials=line.initials, discipline=line.discipline,
+            seance_kind=line.seance_kind, amount=euros(line.amount_cents)))
+    corrected_ids = {i.corrects_id for i in invoices if i.corrects_id is not None}
+    corrected = {pk: number for pk, number in session.execute(
+        select(Invoice.id, Invoice.number).where(Invoice.id.in_(corrected_ids)))}
+    return tuple(fmt.BatchDocument(
+        number=i.number, kind=i.kind, issue_date=i.issue_date,
+        corrects_number=corrected.get(i.corrects_id) if i.corrects_id is not None else None,
+        total=euros(i.total_cents), pdf=bytes(i.pdf), acts=tuple(lines[i.id])) for i in invoices)
+
+
+def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
+    profile = load_profile(sessions)
+    address = ", ".join(part for part in (profile.address, f"{profile.postcode} {profile.city}".strip()) if part)
+    fingerprints = tuple(hashlib.sha256(load_certificates(pem)[0].public_bytes(serialization.Encoding.DER))
+                         .hexdigest() for pem in all_certificates(sessions))
+    return fmt.BatchPractice(name=profile.legal_name, profession=profile.profession, rpps=profile.rpps,
+                             adeli=profile.adeli, siret=profile.siret, address=address,
+                             signing_certificates=fingerprints)
+
+
+def close_batch(practice: PracticeFile, network: str, now: datetime, pin: str | None = None) -> BatchSummary:
+    """Close a batch of everything pending for `network`: the file is built and signed first (the slow part),
+    then stored with its documents and put in the outbox in ONE IMMEDIATE transaction, which re-checks that
+    the pending set has not changed meanwhile (CoconError "batch_changed"; "batch_empty" when nothing is
+    pending). The file is verified as the network will (CoconError "batch_self_check_failed" otherwise);
+    documents signed by an earlier identity of the practice pass because the manifest lists its certificates.
+    `pin`: the token's PIN when the practice signs with a PKCS#11 token."""
+    sessions = practice.sessions
+    code = network_code(network)
+    moment = utc(now)
+    with sessions() as session:
+        invoices = list(session.scalars(select(Invoice).where(*_pending_where(code))
+                                        .order_by(Invoice.issue_date, Invoice.id)))
+        if not invoices:
+            raise CoconError("batch_empty", network=code)
+        documents = _content_documents(session, invoices)
+    ids = {invoice.id for invoice in invoices}
+    content = fmt.BatchContent(
+        batch_id=str(uuid.uuid4()), network=code, period_start=min(i.period_start for i in invoices),
+        period_end=max(i.period_end for i in invoices), created_at=moment, practice=_practice(sessions),
+        documents=documents)
+    data = fmt.build_batch(content, manifest_signer(sessions, pin))
+    check = verify_batch(data)  # what the network will run: never store a file it would reject
+    if check.first_fault is not None:
+        raise CoconError("batch_self_check_failed", network=code, detail=check.first_fault.message)
+    net = sum((fmt.signed_amount(d.kind, d.total) for d in documents), Decimal("0.00"))
+    with sessions.begin() as session:
+        session.connection(execution_options={IMMEDIATE: True})
+        if set(session.scalars(select(Invoice.id).where(*_pending_where(code)))) != ids:
+            raise CoconError("batch_changed", network=code)
+        batch = Batch(batch_id=content.batch_id, network=code, period_start=content.period_start,
+                      period_end=content.period_end, created_at=moment, file_name=fmt.batch_file_name(content),
+                      zip=data, zip_sha256=hashlib.sha256(data).hexdigest(), documents=len(documents),
+                      total_cents=cents(net), state="prepare", receipt_id="", reason="", updated_at=moment)
+        session.add(batch)
+        session.flush()
+        session.add_all(BatchDocument(batch_pk=batch.id, invoice_id=i) for i in sorted(ids))
+        session.add(OutboxEntry(batch_pk=batch.id, attempts=0, next_attempt_at=moment, last_error=""))
+        batch_pk = batch.id
+    return get_batch(sessions, batch_pk)
+
+
+def record_documents_event(session: Session, batch_pk: int, kind: str, detail: str, at: datetime) -> None:
+    """An invoice event ("sent", "received", "rejected") for every document of the batch, in the open
+    transaction (payments.statuses derives the invoices' states from them)."""
+    ids = list(session.scalars(select(BatchDocument.invoice_id).where(BatchDocument.batch_pk == batch_pk)))
+    session.add_all(InvoiceEvent(invoice_id=iid, kind=kind, at=utc(at), detail=detail) for iid in ids)
+
+
+def export_batch(sessions: sessionmaker[Session], batch_pk: int, out_dir: Path, now: datetime) -> Path:
+    """Write the batch file into `out_dir` (created 0700 if missing; an existing folder, a removable drive, is
+    left as it is), atomically and 0600. A `prepare` batch becomes `envoye` and its documents "sent"; the batch
+    stays in the outbox (a network with an endpoint still gets it: the receiver is idempotent by batch id)."""
+    name, data = batch_file(sessions, batch_pk)
+    if not out_dir.exists():
+        ensure_private_dir(out_dir)
+    target = out_dir / name
+    atomic_write(target, data, private_dir=False)
+    moment = utc(now)
+    with sessions.begin() as session:
+        batch = session.get(Batch, batch_pk)
+        if batch is None:
+            raise CoconError("batch_not_found", id=batch_pk)
+        batch.exported_at = moment
+        batch.updated_at = moment
+        if batch.state == "prepare":
+            batch.state = "envoye"
+            record_documents_event(session, batch_pk, "sent", f"lot {batch.batch_id} exporté", moment)
+    return target
+
+
+def last_unreceived(sessions: sessionmaker[Session], network: str) -> BatchSummary | None:
+    """The newest batch of `network` still waiting for a receipt (préparé or envoyé), if any."""
+    return next((b for b in list_batches(sessions, network) if b.state in OPEN_STATES), None)
+
+
+def pending_count(sessions: sessionmaker[Session]) -> int:
+    """For the status bar: documents in no batch, plus batches not yet received, rejected or paid."""
+    with sessions() as session:
+        documents = session.scalar(select(func.count()).select_from(Invoice).where(*_pending_where())) or 0
+        paid = paid_batches(session)
+        waiting = [pk for pk, state in session.execute(select(Batch.id, Batch.state)
+                                                        .where(Batch.state.in_(OPEN_STATES)))
+                   if effective_state(state, pk, paid) in OPEN_STATES]
+    return int(documents) + len(waiting)

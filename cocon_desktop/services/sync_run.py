@@ -1,0 +1,176 @@
+"""One sync run: push every batch waiting in the outbox to its network, then ask the network about batches it
+has received (paid? rejected later?). Called by `cocon sync` and by the Synchronisation page (in a worker).
+
+Whatever happens, a batch is never lost nor received twice: the attempt is recorded before the request (a kill
+mid-send leaves it waiting), the receiver is idempotent by batch id (the same bytes again give the first
+receipt back), and only a receipt or a rejection takes a batch out of the outbox."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from cocon_desktop import messages
+from cocon_desktop.errors import CoconError
+from cocon_desktop.services import batches, network_endpoints, outbox
+from cocon_desktop.services.network_endpoints import Endpoint
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.sync import client
+from cocon_desktop.sync.protocol import (
+    STATUS_PAID,
+    STATUS_RECEIVED,
+    STATUS_REJECTED,
+    AuthRejectedError,
+    BatchRejectedError,
+    Receipt,
+    TransientSendError,
+)
+
+log = logging.getLogger(__name__)
+
+WAITING = "attente"  # outcome of a batch that stays in the outbox
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What this run did for one batch: `state` is recu, rejete, paye or attente; `message` is French."""
+
+    batch_pk: int
+    batch_id: str
+    network: str
+    state: str
+    message: str
+    receipt_id: str = ""
+    next_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    received: int
+    rejected: int
+    failed: int
+    waiting: int  # batches still in the outbox after the run (failed now, or not due yet)
+    errors: tuple[str, ...]
+    outcomes: tuple[BatchOutcome, ...] = ()
+    paid: int = 0  # batches the network reported paid during this run
+    cancelled: bool = False
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Run:
+    def __init__(self, practice: PracticeFile, now: Callable[[], datetime], verify: bool | str, timeout: float,
+                 transport: httpx.BaseTransport | None) -> None:
+        self.sessions = practice.sessions
+        self.now = now
+        self.verify = verify
+        self.timeout = timeout
+        self.transport = transport
+        self.outcomes: list[BatchOutcome] = []
+        self.errors: list[str] = []
+        self._endpoints: dict[str, Endpoint | None] = {}
+
+    def endpoint(self, network: str) -> Endpoint | None:
+        if network not in self._endpoints:
+            try:
+                self._endpoints[network] = network_endpoints.endpoint(self.sessions, network)
+            except CoconError as exc:  # a network code unknown to this version
+                log.warning("endpoint of %s: %s", network, exc.code)
+                self._endpoints[network] = None
+        return self._endpoints[network]
+
+    def wait(self, item: outbox.OutboxItem, error: str) -> None:
+        """The batch stays in the outbox: the error is stored, the next attempt delayed (by the attempts made)."""
+        next_at = outbox.record_failure(self.sessions, item.batch_pk, self.now(), error)
+        self.errors.append(error)
+        self.outcomes.append(BatchOutcome(item.batch_pk, item.batch_id, item.network, WAITING, error,
+                                          next_attempt_at=next_at))
+
+    def push(self, item: outbox.OutboxItem) -> None:
+        point = self.endpoint(item.network)
+        if point is None:  # waits for the settings: the error is kept, no attempt counted (so no growing backoff)
+            self.wait(item, messages.text("sync_no_endpoint", {"network": item.network}))
+            return
+        outbox.mark_attempt(self.sessions, item.batch_pk, self.now())  # before the request: survives a kill
+        _name, data = batches.batch_file(self.sessions, item.batch_pk)
+        try:
+            receipt = client.push_batch(point.url, point.token, item.batch_id, data, timeout=self.timeout,
+                                        verify=self.verify, transport=self.transport)
+        except BatchRejectedError as exc:
+            outbox.record_rejection(self.sessions, item.batch_pk, exc.reason, self.now())
+            self.outcomes.append(BatchOutcome(item.batch_pk, item.batch_id, item.network, STATUS_REJECTED,
+                                              exc.reason))
+            return
+        except (TransientSendError, AuthRejectedError) as exc:
+            self.wait(item, messages.describe(exc))
+            return
+        except CoconError as exc:  # the stored URL became invalid for this version
+            self.wait(item, messages.describe(exc))
+            return
+        self.receipt(item.batch_pk, item.batch_id, item.network, receipt)
+
+    def receipt(self, batch_pk: int, batch_id: str, network: str, receipt: Receipt) -> None:
+        outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at, self.now())
+        state = receipt.status
+        if state in (STATUS_PAID, STATUS_REJECTED):
+            outbox.record_network_status(self.sessions, batch_pk, state, receipt.reason, self.now())
+        self.outcomes.append(BatchOutcome(batch_pk, batch_id, network, state, receipt.reason,
+                                          receipt_id=receipt.receipt_id))
+
+    def check_status(self, summary: batches.BatchSummary) -> None:
+        point = self.endpoint(summary.network)
+        if point is None:
+            return
+        try:
+            receipt = client.fetch_status(point.url, point.token, summary.batch_id, timeout=self.timeout,
+                                          verify=self.verify, transport=self.transport)
+        except CoconError as exc:  # not fatal: the state is asked again at the next run
+            log.info("status of batch %s: %s", summary.batch_id, exc.code)
+            return
+        if receipt.status in (STATUS_PAID, STATUS_REJECTED):
+            outbox.record_network_status(self.sessions, summary.id, receipt.status, receipt.reason, self.now())
+            self.outcomes.append(BatchOutcome(summary.id, summary.batch_id, summary.network, receipt.status,
+                                              receipt.reason, receipt_id=receipt.receipt_id))
+
+
+def sync_now(practice: PracticeFile, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
+             timeout: float = 30, cancel: Callable[[], bool] | None = None,
+             progress: Callable[[int, int], None] | None = None, *, force: bool = False,
+             check_status: bool = True, transport: httpx.BaseTransport | None = None) -> SyncReport:
+    """Send what is due (with `force`: everything waiting, ignoring the backoff), then ask the network about
+    the batches it has received. `cancel` is checked between batches; `progress(done, total)` after each."""
+    run = _Run(practice, now, verify, timeout, transport)
+    sessions = practice.sessions
+    items = outbox.waiting(sessions) if force else outbox.due(sessions, now())
+    pushed = {item.batch_pk for item in items}
+    received = [b for b in batches.list_batches(sessions) if b.state == STATUS_RECEIVED and b.id not in pushed] \
+        if check_status else []
+    tasks: list[Callable[[], None]] = [functools.partial(run.push, item) for item in items]
+    tasks += [functools.partial(run.check_status, summary) for summary in received]
+    cancelled = False
+    for done, task in enumerate(tasks, start=1):
+        if cancel is not None and cancel():
+            cancelled = True
+            break
+        task()
+        if progress is not None:
+            progress(done, len(tasks))
+    outcomes = tuple(run.outcomes)
+    states = [o.state for o in outcomes if o.batch_pk in pushed]
+    return SyncReport(
+        received=sum(s in (STATUS_RECEIVED, STATUS_PAID) for s in states),
+        rejected=sum(o.state == STATUS_REJECTED for o in outcomes),
+        failed=states.count(WAITING),
+        waiting=len(outbox.waiting(sessions)),
+        errors=tuple(run.errors),
+        outcomes=outcomes,
+        paid=sum(o.state == STATUS_PAID for o in outcomes),
+        cancelled=cancelled,
+    )

@@ -1,0 +1,136 @@
+"""The HTTP client of the sync protocol: push a closed batch to the network, read its state (httpx).
+
+Every answer maps to one outcome: a `Receipt`, `TransientSendError` (try again later), `BatchRejectedError`
+(never again as is) or `AuthRejectedError` (the settings must change). The access token is only ever put in the
+Authorization header: never in an exception, a log line or a repr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+from typing import Any
+
+import httpx
+
+from cocon_desktop.sync.protocol import (
+    CONTENT_TYPE,
+    SHA256_HEADER,
+    AuthRejectedError,
+    BatchRejectedError,
+    Receipt,
+    TransientSendError,
+    batch_url,
+    sha256_hex,
+)
+
+log = logging.getLogger(__name__)
+USER_AGENT = "COCON-Desktop-sync/1"
+
+
+def _verify(verify: bool | str) -> ssl.SSLContext | bool:
+    """httpx 0.28 wants an SSLContext for a CA file (a plain path is deprecated)."""
+    if isinstance(verify, str):
+        try:
+            return ssl.create_default_context(cafile=verify)
+        except (OSError, ssl.SSLError) as exc:
+            raise TransientSendError(f"certificat d'autorité illisible ({verify}) : {exc}") from None
+    return verify
+
+
+def _request(method: str, url: str, token: str, *, content: bytes | None, headers: dict[str, str],
+             timeout: float, verify: bool | str, transport: httpx.BaseTransport | None) -> httpx.Response:
+    token = token.strip()
+    if not token or not token.isprintable() or not token.isascii():
+        raise AuthRejectedError("aucun jeton d'accès configuré, ou jeton illisible")
+    all_headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": USER_AGENT,
+                   **headers}
+    try:
+        with httpx.Client(timeout=httpx.Timeout(timeout), verify=_verify(verify), transport=transport,
+                          follow_redirects=False, trust_env=False) as client:
+            return client.request(method, url, content=content, headers=all_headers)
+    except httpx.TimeoutException as exc:
+        detail = f"pas de réponse du serveur en {timeout:g} s ({type(exc).__name__})"
+    except httpx.ConnectError as exc:
+        detail = _connect_detail(exc)
+    except httpx.TransportError as exc:  # connection dropped, protocol error: the outcome is unknown
+        detail = f"connexion interrompue avant la réponse ({type(exc).__name__})"
+    # `from None`: the httpx exception holds the request, and so the Authorization header
+    raise TransientSendError(detail) from None
+
+
+def _connect_detail(exc: httpx.ConnectError) -> str:
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+        return f"certificat du serveur refusé ({text})"
+    if "refused" in text.lower():
+        return "connexion refusée : le serveur du réseau n'écoute pas"
+    return f"connexion impossible ({text})"
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _receipt(response: httpx.Response) -> Receipt:
+    try:
+        return Receipt.from_json(_json(response))
+    except ValueError as exc:
+        raise TransientSendError(f"accusé de réception illisible ({exc})") from None
+
+
+def _outcome(response: httpx.Response) -> Receipt:
+    status = response.status_code
+    body = _json(response)
+    fields = body if isinstance(body, dict) else {}
+    reason = str(fields.get("reason") or "")
+    code = str(fields.get("code") or "")
+    if status in (200, 201):
+        return _receipt(response)
+    if status == 422:
+        raise BatchRejectedError(reason or "lot refusé par le réseau", code or "rejected")
+    if status == 409:
+        raise BatchRejectedError(reason or "le réseau a déjà reçu un autre fichier sous ce numéro de lot",
+                                 "conflict")
+    if status in (401, 403):
+        raise AuthRejectedError(reason or f"accès refusé par le réseau (HTTP {status})")
+    if status == 404:
+        raise BatchRejectedError(reason or "lot inconnu du réseau", code or "unknown_batch")
+    if status == 413:
+        raise BatchRejectedError(reason or "fichier trop volumineux pour le réseau", "too_large")
+    if status == 400 and code != "sha256_mismatch":
+        raise BatchRejectedError(reason or "requête refusée par le réseau", code or "bad_request")
+    # 5xx, 429, a body damaged on the way (400 sha256_mismatch), an unexpected answer: try again later
+    return _transient(status, reason)
+
+
+def _transient(status: int, reason: str) -> Receipt:
+    raise TransientSendError(f"le serveur a répondu HTTP {status}" + (f" : {reason}" if reason else ""))
+
+
+def push_batch(url: str, token: str, batch_id: str, data: bytes, *, timeout: float = 30,
+               verify: bool | str = True, transport: httpx.BaseTransport | None = None) -> Receipt:
+    """Send one batch (idempotent: the same bytes again give the first receipt back).
+
+    `url` is the network's base URL; `verify` is True (system CAs), False, or the path of a CA/certificate
+    file (a network's self-signed server certificate)."""
+    target = batch_url(url, batch_id)
+    headers = {"Content-Type": CONTENT_TYPE, SHA256_HEADER: sha256_hex(data)}
+    response = _request("PUT", target, token, content=data, headers=headers, timeout=timeout, verify=verify,
+                        transport=transport)
+    log.info("batch %s: HTTP %s", batch_id, response.status_code)
+    return _outcome(response)
+
+
+def fetch_status(url: str, token: str, batch_id: str, *, timeout: float = 30, verify: bool | str = True,
+                 transport: httpx.BaseTransport | None = None) -> Receipt:
+    """The batch's current state at the network (recu, rejete with its reason, paye)."""
+    target = batch_url(url, batch_id)
+    response = _request("GET", target, token, content=None, headers={}, timeout=timeout, verify=verify,
+                        transport=transport)
+    if response.status_code == 200:
+        return _receipt(response)
+    return _outcome(response)

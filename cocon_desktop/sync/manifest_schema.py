@@ -1,0 +1,34 @@
+"""The JSON Schema (draft 2020-12) of `manifest.json`, shipped as package data, and the check against it."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+SCHEMA_FILE = "batch-manifest.schema.json"
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    """The schema as a dict (read once from cocon_desktop/sync/schemas/)."""
+    text = resources.files("cocon_desktop.sync").joinpath("schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(manifest_schema())
+
+
+def schema_problem(manifest: Any) -> str:
+    """"" when `manifest` follows the schema, else where it does not: "$.documents[0].amount: …"."""
+    error = best_match(_validator().iter_errors(manifest))
+    if error is None:
+        return ""
+    return f"{error.json_path} : {error.message[:200]}"

@@ -1,0 +1,180 @@
+"""Where the reference receiver keeps what it received: one folder per batch id, written so that a crash at any
+moment leaves a state it recovers from.
+
+    <store>/batches/<batch_id>/batch.zip      the bytes received, exactly
+    <store>/batches/<batch_id>/receipt.json   the receipt given at reception (recu, or rejete with the fault)
+    <store>/batches/<batch_id>/status.json    a later decision of the network (paye, rejete), if any
+
+The ZIP is written first (temp file, fsync, rename), the receipt after it. A ZIP without a receipt (a crash
+between the two) was never acknowledged: its receipt is written when the receiver starts again or when the
+same batch arrives again, whichever comes first. One lock per batch id serialises concurrent deliveries."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cocon_desktop.fsutil import atomic_write, ensure_private_dir
+from cocon_desktop.sync.protocol import (
+    BATCH_ID_PATTERN,
+    STATUS_PAID,
+    STATUS_RECEIVED,
+    STATUS_REJECTED,
+    Receipt,
+    encode,
+    sha256_hex,
+)
+
+ZIP_NAME = "batch.zip"
+RECEIPT_NAME = "receipt.json"
+STATUS_NAME = "status.json"
+
+# (batch_id, data) -> None when the batch is accepted, else (fault code, French reason)
+Judge = Callable[[str, bytes], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The receipt of a batch and whether it was rejected on reception (then a duplicate gets a 422 again)."""
+
+    receipt: Receipt
+    rejected_on_receipt: bool
+
+
+class ConflictError(Exception):
+    """Another file was already received under this batch id."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class ReceiverStore:
+    def __init__(self, root: Path, judge: Judge, *, now: Callable[[], datetime] = _now,
+                 after_zip: Callable[[str], None] | None = None) -> None:
+        self.root = Path(root)
+        self.judge = judge
+        self.now = now
+        self.after_zip = after_zip  # tests: simulate a crash between the ZIP and its receipt
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self.created: list[str] = []  # batch ids stored by this instance, in order (a duplicate never adds one)
+        ensure_private_dir(self.batches_dir)
+
+    @property
+    def batches_dir(self) -> Path:
+        return self.root / "batches"
+
+    def folder(self, batch_id: str) -> Path:
+        if not BATCH_ID_PATTERN.match(batch_id):
+            raise ValueError(f"invalid batch id {batch_id!r}")
+        return self.batches_dir / batch_id
+
+    @contextlib.contextmanager
+    def lock(self, batch_id: str) -> Iterator[None]:
+        with self._locks_guard:
+            lock = self._locks.setdefault(batch_id, threading.Lock())
+        with lock:
+            yield
+
+    # reading -----------------------------------------------------------------------------------------------
+
+    def _read_json(self, path: Path) -> dict[str, Any] | None:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _load(self, batch_id: str) -> Stored | None:
+        """The stored receipt (call with the lock held); completes a ZIP left without its receipt."""
+        folder = self.folder(batch_id)
+        raw = self._read_json(folder / RECEIPT_NAME)
+        if raw is None:
+            if not (folder / ZIP_NAME).exists():
+                return None
+            return self._acknowledge(batch_id, (folder / ZIP_NAME).read_bytes())
+        receipt = Receipt.from_json(raw)
+        rejected = receipt.status == STATUS_REJECTED
+        later = self._read_json(folder / STATUS_NAME)
+        if later is not None:
+            receipt = replace(receipt, status=str(later["status"]), reason=str(later.get("reason", "")),
+                              code=str(later.get("code", "")))
+        return Stored(receipt, rejected)
+
+    def get(self, batch_id: str) -> Stored | None:
+        with self.lock(batch_id):
+            return self._load(batch_id)
+
+    def batch_ids(self) -> list[str]:
+        if not self.batches_dir.exists():
+            return []
+        return sorted(p.name for p in self.batches_dir.iterdir() if p.is_dir() and BATCH_ID_PATTERN.match(p.name))
+
+    def data(self, batch_id: str) -> bytes:
+        return (self.folder(batch_id) / ZIP_NAME).read_bytes()
+
+    # writing -----------------------------------------------------------------------------------------------
+
+    def _acknowledge(self, batch_id: str, data: bytes) -> Stored:
+        """Judge the stored ZIP and write its receipt (the ZIP is already on disk)."""
+        fault = self.judge(batch_id, data)
+        status, code, reason = (STATUS_RECEIVED, "", "") if fault is None else (STATUS_REJECTED, *fault)
+        receipt = Receipt(receipt_id=str(uuid.uuid4()), received_at=self.now(), status=status, reason=reason,
+                          code=code, batch_id=batch_id, sha256=sha256_hex(data))
+        atomic_write(self.folder(batch_id) / RECEIPT_NAME, encode(receipt.to_json()))
+        return Stored(receipt, fault is not None)
+
+    def receive(self, batch_id: str, data: bytes) -> tuple[Stored, bool]:
+        """Store a delivery: (its receipt, True) the first time; the first receipt and False for the same bytes
+        again; ConflictError for other bytes under an id already received."""
+        digest = sha256_hex(data)
+        with self.lock(batch_id):
+            stored = self._load(batch_id)
+            if stored is not None:
+                if stored.receipt.sha256 != digest:
+                    raise ConflictError(batch_id)
+                return stored, False
+            folder = ensure_private_dir(self.folder(batch_id))
+            atomic_write(folder / ZIP_NAME, data)
+            if self.after_zip is not None:
+                self.after_zip(batch_id)
+            acknowledged = self._acknowledge(batch_id, data)
+            self.created.append(batch_id)
+            return acknowledged, True
+
+    def set_status(self, batch_id: str, status: str, reason: str = "", code: str = "") -> Receipt:
+        """A later decision of the network: the batch is paid, or rejected (with a French reason)."""
+        if status not in (STATUS_RECEIVED, STATUS_REJECTED, STATUS_PAID):
+            raise ValueError(f"unknown status {status!r}")
+        with self.lock(batch_id):
+            stored = self._load(batch_id)
+            if stored is None:
+                raise KeyError(batch_id)
+            decision = {"status": status, "reason": reason, "code": code or (status if reason else ""),
+                        "changed_at": self.now().isoformat()}
+            atomic_write(self.folder(batch_id) / STATUS_NAME, encode(decision))
+            loaded = self._load(batch_id)
+            assert loaded is not None
+            return loaded.receipt
+
+    def recover(self) -> int:
+        """At start: remove temporary files a crash left, write the receipts of ZIPs left without one.
+        Returns the number of receipts written."""
+        written = 0
+        for batch_id in self.batch_ids():
+            folder = self.folder(batch_id)
+            for stray in folder.glob(".*.tmp"):
+                stray.unlink(missing_ok=True)
+            with self.lock(batch_id):
+                if not (folder / RECEIPT_NAME).exists() and (folder / ZIP_NAME).exists():
+                    self._acknowledge(batch_id, (folder / ZIP_NAME).read_bytes())
+                    written += 1
+        return written

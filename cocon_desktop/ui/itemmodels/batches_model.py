@@ -1,0 +1,188 @@
+"""Batches as a table: when and for which network each was closed, what it holds, its state (coloured like the
+invoice states), the network's receipt, and the outbox's attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import format_date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from cocon_desktop.services.batches import STATES, BatchSummary
+from cocon_desktop.ui.formatting import french_date, money
+from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
+
+# the last attempt comes last: its error can be long (elided in the table, in full in the details and tooltip)
+COLUMNS = ("created", "network", "period", "documents", "total", "state", "receipt", "attempts", "next_attempt",
+           "last_attempt")
+COLUMN_TITLES = {"created": "Clos le", "network": "Réseau", "period": "Période", "documents": "Documents",
+                 "total": "Total", "state": "État", "receipt": "Accusé de réception", "attempts": "Essais",
+                 "last_attempt": "Dernier essai", "next_attempt": "Prochain essai"}
+# the colours of the invoices' states (Facturation, « Documents émis »); reçu between envoyé and payé
+STATE_COLOURS = {"prepare": INVOICE_COLOURS["emise"], "envoye": INVOICE_COLOURS["envoyee"], "recu": "#2e7d32",
+                 "rejete": INVOICE_COLOURS["rejetee"], "paye": INVOICE_COLOURS["payee"]}
+ERROR_COLOUR = "#b00020"
+RIGHT_ALIGNED = ("documents", "total", "attempts")
+STRETCHED = ("last_attempt",)  # takes the room left; elided, in full in the tooltip and the details
+SHORT_RECEIPT = 16  # a longer receipt id is cut in the table (in full in the tooltip and the details)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return (one if count == 1 else many).format(count)
+
+
+def documents_text(count: int) -> str:
+    """"1 document", "3 documents"."""
+    return plural(count, tr("{0} document"), tr("{0} documents"))
+
+
+def local_time(moment: datetime | None) -> str:
+    """An aware datetime as "24/11/2026 10:30" in the computer's time zone; "" for None."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def short_time(moment: datetime | None) -> str:
+    """"24/11 10:30" (attempts are recent; the year is in the details)."""
+    return "" if moment is None else moment.astimezone().strftime("%d/%m %H:%M")
+
+
+def period_text(batch: BatchSummary) -> str:
+    """"septembre 2026" for a whole calendar month, else "01/09/2026 – 15/10/2026"."""
+    start, end = batch.period_start, batch.period_end
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month) and \
+            (end + timedelta(days=1)).month != end.month:
+        return str(format_date(start, "MMMM y", locale="fr_FR"))
+    if start == end:
+        return french_date(start)
+    return tr("{0} – {1}").format(french_date(start), french_date(end))
+
+
+def state_text(batch: BatchSummary) -> str:
+    return tr(STATES.get(batch.state, batch.state))
+
+
+def receipt_text(batch: BatchSummary, *, short: bool = False) -> str:
+    """"DEMO-1A2B3C4D · 04/10/2026 10:02"; `short` (the table) cuts a long id (a UUID) to its first 8
+    characters and gives the day only."""
+    if not batch.receipt_id:
+        return ""
+    receipt = batch.receipt_id
+    if batch.received_at is None:
+        return receipt[:8] + "…" if short and len(receipt) > SHORT_RECEIPT else receipt
+    if short:  # the table: the day only (the time is in the tooltip and the details)
+        receipt = receipt[:8] + "…" if len(receipt) > SHORT_RECEIPT else receipt
+        return tr("{0} · {1}").format(receipt, french_date(batch.received_at.astimezone().date()))
+    return tr("{0} · {1}").format(receipt, local_time(batch.received_at))
+
+
+def last_attempt_text(batch: BatchSummary) -> str:
+    text = short_time(batch.last_attempt_at)
+    if batch.last_error:
+        first_line = batch.last_error.splitlines()[0]
+        text = f"{text} — {first_line}" if text else first_line
+    return text
+
+
+def details_text(batch: BatchSummary) -> str:
+    """Everything about one batch, the network's reason and the last error in full."""
+    lines = [tr("Lot {0} — fichier {1}").format(batch.batch_id, batch.file_name),
+             tr("Réseau {0}, séances : {1}, {2}, {3}").format(
+                 batch.network, period_text(batch), documents_text(batch.documents),
+                 money(batch.total)),
+             tr("État : {0} (clos le {1})").format(state_text(batch), local_time(batch.created_at))]
+    if batch.receipt_id:
+        lines.append(tr("Accusé de réception du réseau : {0}, le {1}").format(batch.receipt_id,
+                                                                             local_time(batch.received_at)))
+    if batch.exported_at is not None:
+        lines.append(tr("Exporté le {0}").format(local_time(batch.exported_at)))
+    if batch.reason:
+        lines.append(tr("Motif du réseau : {0}").format(batch.reason))
+    if batch.attempts:
+        lines.append(tr("Dernier essai d'envoi : {0} ({1})").format(
+            local_time(batch.last_attempt_at), plural(batch.attempts, tr("{0} essai"), tr("{0} essais"))))
+    if batch.last_error:
+        lines.append(tr("Erreur : {0}").format(batch.last_error))
+    if batch.next_attempt_at is not None and batch.attempts:
+        lines.append(tr("Prochain essai : {0}").format(local_time(batch.next_attempt_at)))
+    return "\n".join(lines)
+
+
+class BatchesModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[BatchSummary] = []
+
+    def set_rows(self, rows: list[BatchSummary]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, batch_pk: int) -> int:
+        return next((n for n, batch in enumerate(self.rows) if batch.id == batch_pk), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(COLUMN_TITLES[COLUMNS[section]])
+        return None
+
+    def cell(self, row: int, column: int) -> str:
+        batch, name = self.rows[row], COLUMNS[column]
+        if name == "created":  # the time is in the details
+            return french_date(batch.created_at.astimezone().date())
+        if name == "network":
+            return batch.network
+        if name == "period":
+            return period_text(batch)
+        if name == "documents":
+            return str(batch.documents)
+        if name == "total":
+            return money(batch.total)
+        if name == "state":
+            return state_text(batch)
+        if name == "receipt":
+            return receipt_text(batch, short=True)
+        if name == "attempts":
+            return str(batch.attempts) if batch.attempts else ""
+        if name == "last_attempt":
+            return last_attempt_text(batch)
+        return short_time(batch.next_attempt_at) if batch.attempts else ""  # after a failed attempt only
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        batch, name = self.rows[index.row()], COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if name == "state":
+                return QColor(STATE_COLOURS.get(batch.state, "#333333"))
+            if name == "last_attempt" and batch.last_error:
+                return QColor(ERROR_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and name == "state":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and name in RIGHT_ALIGNED:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if name == "last_attempt" and batch.last_error:
+                return batch.last_error
+            if name == "state" and batch.reason:
+                return batch.reason
+            if name == "receipt" and batch.receipt_id:
+                return receipt_text(batch)
+        return None
