@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cocon_desktop import (
     __version__,
+    cli_attestations,
     cli_batches,
     cli_children,
     cli_import,
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_batches.register(sub)  # after cli_invoices: adds `network endpoint`
     cli_import.register(sub)
     cli_signing.register(sub)
+    cli_attestations.register(sub)
     cli_sync.register(sub)
     return parser
 

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 ORM models. No Qt, no services. Importing this package registers every table."""
 
+from cocon_desktop.models.attestation import Attestation, SignatureImage
 from cocon_desktop.models.base import Base
 from cocon_desktop.models.batch import Batch, BatchDocument, NetworkCredential, OutboxEntry
 from cocon_desktop.models.child import Child, Guardian
@@ -15,3 +16,4 @@ from cocon_desktop.models.tariff_override import TariffOverride
 __all__ = ["Appointment", "Base", "Batch", "BatchDocument", "Child", "Document", "Guardian", "Invoice",
            "InvoiceEvent", "InvoiceLine", "NetworkCredential", "OutboxEntry", "Payment", "Practice", "Prescriber",
            "Prescription", "Seance", "Setting", "SigningIdentity", "TariffOverride"]
+__all__ += ["Attestation", "SignatureImage"]

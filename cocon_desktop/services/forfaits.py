@@ -65,7 +65,10 @@ def _status(p: Prescription, birth: date, tariff: NetworkTariff | None, acts: li
     return (rule.label if rule else p.forfait_kind), status
 
 
-def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date) -> list[ForfaitLine]:
+def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date,
+                   acts_until: date | None = None) -> list[ForfaitLine]:
+    """Each prescription's forfait; with `acts_until`, counting only the acts up to that day (an attestation
+    for a past period says what was used and left at its end)."""
     tariffs = load_tariffs(sessions)
     records = list_prescriptions(sessions, child_id)
     with sessions() as session:
@@ -77,7 +80,8 @@ def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date) 
         lines = []
         for record in records:
             row = rows[record.data.id or 0]
-            label, status = _status(row, child.birth_date, tariffs.get(child.network), acts[row.id], today)
+            used = [a for a in acts[row.id] if acts_until is None or a[0] <= acts_until]
+            label, status = _status(row, child.birth_date, tariffs.get(child.network), used, today)
             lines.append(ForfaitLine(record, label, status))
         return lines
 

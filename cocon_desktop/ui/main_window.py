@@ -22,6 +22,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.idle import IdleWatcher
+from cocon_desktop.ui.pages.attestations_page import AttestationsPage
 from cocon_desktop.ui.pages.children_page import ChildrenPage
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
@@ -83,11 +84,13 @@ class MainWindow(QMainWindow):
         self.children_page = ChildrenPage(runner, parent=self.pages)
         self.seances_page = SeancesPage(runner, parent=self.pages)
         self.invoicing_page = InvoicingPage(runner, parent=self.pages)
+        self.attestations_page = AttestationsPage(runner, parent=self.pages)
         self.sync_page = SyncPage(runner, parent=self.pages)
         self.quick_dialog: QuickSeanceDialog | None = None
         built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
                                      "seances": self.seances_page, "invoicing": self.invoicing_page,
                                      "sync": self.sync_page}
+        built["attestations"] = self.attestations_page
         for index, (key, title, coming) in enumerate(NAVIGATION):
             page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(practice)
         self.seances_page.set_practice(practice)
         self.invoicing_page.set_practice(practice)
+        self.attestations_page.set_practice(practice)
         self.sync_page.set_practice(practice)
         for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,
                         self.invoicing_page.documents_tab.changed, self.nav.currentRowChanged):
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(None)
         self.seances_page.set_practice(None)
         self.invoicing_page.set_practice(None)
+        self.attestations_page.set_practice(None)
         self.sync_page.set_practice(None)
         self.pending_status.refresh()
         self._show_state()
@@ -201,6 +206,7 @@ class MainWindow(QMainWindow):
         self.children_page.set_practice(practice, reload=False)
         self.seances_page.set_practice(practice, reload=False)
         self.invoicing_page.set_practice(practice, reload=False)
+        self.attestations_page.set_practice(practice, reload=False)
         self.sync_page.set_practice(practice, reload=False)
         self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)

@@ -28,6 +28,7 @@ from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.services.prescriptions import StoredDocument, get_document
 from cocon_desktop.services.seances import SeanceRow, child_seances
+from cocon_desktop.ui.dialogs.attestation_dialog import AttestationDialog
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
 from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
@@ -77,6 +78,7 @@ class ChildFile(QWidget):
         self.prescription_dialog: PrescriptionDialog | None = None
         self.viewer: DocumentViewer | None = None
         self.seance_dialog: QuickSeanceDialog | None = None
+        self.attestation_dialog: AttestationDialog | None = None
         self.setObjectName("child_file")
         layout = QVBoxLayout(self)
 
@@ -86,6 +88,11 @@ class ChildFile(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         top.addWidget(self.back_button)
         top.addStretch(1)
+        self.attestations_button = QPushButton(tr("Attestations…"), self)
+        self.attestations_button.setObjectName("child_attestations_button")
+        self.attestations_button.setToolTip(tr("Attestations pour la famille : prise en charge, séances, annuelle"))
+        self.attestations_button.clicked.connect(self.open_attestations)
+        top.addWidget(self.attestations_button)
         self.edit_button = QPushButton(tr("Modifier le dossier"), self)
         self.edit_button.setObjectName("edit_child")
         self.edit_button.clicked.connect(self.edit)
@@ -257,6 +264,15 @@ class ChildFile(QWidget):
             return None
         return ChildRow(self.content.record.id, data.inclusion_number, data.last_name, data.first_name,
                         data.birth_date, data.gestational_weeks or 0, data.network, data.exit_date)
+
+    def open_attestations(self) -> None:
+        child = self.current_child()
+        if child is None:
+            return
+        label = f"{child.display_name} — {child.inclusion_number}"
+        self.attestation_dialog = AttestationDialog(self.sessions, self.runner, child.id, label, self.today,
+                                                    self.window())
+        self.attestation_dialog.open()
 
     def new_seance(self) -> None:
         child = self.current_child()

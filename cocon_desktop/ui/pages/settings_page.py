@@ -31,6 +31,7 @@ from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.profile_form import ProfileForm
+from cocon_desktop.ui.widgets.signature_image_box import SignatureImageBox
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
 
 OK_STYLE = "color: #2e7d32;"
@@ -78,6 +79,8 @@ class SettingsPage(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.profile_status, 1)
         layout.addLayout(row)
+        self.signature_box = SignatureImageBox(self.runner, inner)
+        layout.addWidget(self.signature_box)
         layout.addStretch(1)
         scroll.setWidget(inner)
         return scroll
@@ -259,8 +262,10 @@ class SettingsPage(QWidget):
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
         self.tariffs_tab.practice = practice
+        self.signature_box.practice = practice
         if practice is None or not reload:
             return
+        self.signature_box.set_practice(practice)
         sessions, data_dir = practice.sessions, practice.data_dir
 
         def load() -> tuple[PracticeProfile, int, bool, int]:

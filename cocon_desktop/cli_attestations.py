@@ -1,0 +1,150 @@
+"""`cocon attestation`: issue an attestation for a child's family (or for every child), reprint one as a
+duplicata, list those issued."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.domain.attestation import CLI_KINDS, KINDS, parse_period
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.fsutil import atomic_write, ensure_private_dir
+from cocon_desktop.services import attestations
+from cocon_desktop.services.attestations import AttestationResult, IssuedAttestation
+from cocon_desktop.services.children import find_by_inclusion
+from cocon_desktop.services.practice_file import PracticeFile
+
+PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
+            "si --passphrase-stdin) ; sans cette option, l'attestation porte l'image de la signature seulement")
+
+
+def _write(path: Path, pdf: bytes) -> None:
+    """Where the user asked: an existing folder keeps its permissions; a new one is made private."""
+    atomic_write(path, pdf, private_dir=not path.parent.exists())
+
+
+def _signature(result: AttestationResult) -> str:
+    a = result.attestation
+    parts = ["signature électronique PAdES" if a.signed_pades else "", "image de la signature" if a.signature_image
+             else ""]
+    return " + ".join(p for p in parts if p) or "non signée"
+
+
+def _line(a: IssuedAttestation) -> str:
+    day = messages.french_date
+    return (f"{a.number}  {day(a.issue_date)}  {a.inclusion_number}  {a.child_name}  {a.kind_label.lower()}  "
+            f"du {day(a.period_start)} au {day(a.period_end)}")
+
+
+def _notices(results: list[AttestationResult], pades_skipped: bool) -> None:
+    if pades_skipped and any(r.attestation.signature_image for r in results):
+        print(messages.text("attestation_image_only"))
+    if any(r.unsigned for r in results):
+        print(messages.text("attestation_unsigned"))
+
+
+def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> str | None:
+    if not args.pin_stdin or not attestations.needs_pin(practice.sessions):
+        return None
+    return next_secret(secrets, True, "Code PIN de la carte ou du jeton : ")
+
+
+def _issue_date(args: argparse.Namespace) -> date:
+    if not args.date:
+        return date.today()
+    day = parse_date_fr(args.date)
+    if day is None:
+        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
+    return day
+
+
+def _issue(args: argparse.Namespace, secrets: Input) -> int:
+    kind = CLI_KINDS[args.kind]
+    if not args.period:
+        raise CoconError("required")
+    period = parse_period(args.period)
+    day = _issue_date(args)
+    practice = open_practice(args, secrets)
+    try:
+        pin = _pin(args, secrets, practice)
+        if args.all:
+            batch = attestations.issue_batch(practice.sessions, kind, period, day, pin=pin)
+            for result in batch.results:
+                print(_line(result.attestation))
+            files = attestations.batch_files(batch, combined=args.output is not None)
+            if args.output is not None and files:
+                _write(args.output, files[0][1])
+            elif args.out_dir is not None and files:
+                ensure_private_dir(args.out_dir)
+                for name, pdf in files:
+                    atomic_write(args.out_dir / name, pdf)
+            where = args.output or args.out_dir
+            print(f"{len(batch.results)} attestation(s) émise(s)" + (f", écrites dans {where}." if files else "."))
+            _notices(batch.results, batch.pades_skipped)
+            return 0
+        child = find_by_inclusion(practice.sessions, args.child)
+        result = attestations.issue(practice.sessions, child.id, kind, period, day, pin)
+    finally:
+        practice.close()
+    _write(args.output, result.pdf)
+    a = result.attestation
+    print(f"{a.number} : {a.kind_label.lower()} de {a.inclusion_number}, du {messages.french_date(a.period_start)} "
+          f"au {messages.french_date(a.period_end)}, {a.seance_count} acte(s), {_signature(result)}.")
+    print(f"Écrite dans {args.output} ({len(result.pdf)} octets).")
+    _notices([result], result.pades_skipped)
+    return 0
+
+
+def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
+    if args.list:
+        practice = open_practice(args, secrets)
+        try:
+            child_id = find_by_inclusion(practice.sessions, args.child).id if args.child else None
+            rows = attestations.list_attestations(practice.sessions, child_id)
+        finally:
+            practice.close()
+        for row in rows:
+            print(_line(row))
+        print(f"{len(rows)} attestation(s).")
+        return 0
+    if args.reprint:
+        if args.output is None:
+            raise CoconError("required")
+        practice = open_practice(args, secrets)
+        try:
+            pdf = attestations.reprint(practice.sessions, args.reprint, date.today())
+        finally:
+            practice.close()
+        _write(args.output, pdf)
+        print(f"Duplicata de {args.reprint.strip().upper()} écrit dans {args.output} ({len(pdf)} octets).")
+        return 0
+    if not args.all and (not args.child or args.output is None):
+        raise CoconError("attestation_usage")
+    if args.all and args.output is None and args.out_dir is None:
+        raise CoconError("attestation_usage")
+    return _issue(args, secrets)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = add_command(sub, "attestation", "attestation pour la famille d'un enfant (ou de tous), duplicata, liste",
+                         cmd_attestation)
+    parser.description = (
+        "Émettre une attestation pour la famille : --child N° --period AAAA-MM..AAAA-MM -o FICHIER.pdf ; pour tous "
+        "les enfants : --all --period … (-o FICHIER.pdf, un seul fichier à imprimer, ou --out-dir DOSSIER, un PDF "
+        "par enfant) ; réimprimer : --reprint ATT-AAAA-NNNN -o FICHIER.pdf (marqué DUPLICATA) ; --list.")
+    parser.add_argument("--child", metavar="INCLUSION", help="le numéro d'inclusion de l'enfant")
+    parser.add_argument("--period", metavar="AAAA-MM..AAAA-MM",
+                        help="la période : 2026-01..2026-06, un mois (2026-03) ou une année (2026)")
+    parser.add_argument("--kind", default="seances", choices=sorted(CLI_KINDS),
+                        help="; ".join(f"{code} : {KINDS[value].lower()}" for code, value in CLI_KINDS.items()))
+    parser.add_argument("-o", "--output", type=Path, metavar="FICHIER.pdf")
+    parser.add_argument("--date", metavar="AAAA-MM-JJ", help="date de l'attestation (par défaut : aujourd'hui)")
+    parser.add_argument("--all", action="store_true", help="tous les enfants suivis ayant des soins sur la période")
+    parser.add_argument("--out-dir", type=Path, metavar="DOSSIER", help="avec --all : un PDF par enfant")
+    parser.add_argument("--reprint", metavar="NUMERO", help="réimprimer une attestation émise (DUPLICATA)")
+    parser.add_argument("--list", action="store_true", help="les attestations émises (d'un enfant avec --child)")
+    parser.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)

@@ -1,0 +1,95 @@
+"""What an attestation for a child's family shows: plain frozen data (the services fill it from the database).
+
+Unlike an invoice, an attestation goes to the family: the child appears with its full name, and the guardians
+who receive attestations are named as its recipients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cocon_desktop.domain.attestation import KINDS
+
+
+@dataclass(frozen=True)
+class Therapist:
+    name: str  # "Alice Dupont" (no "EI": that is for invoices)
+    profession: str  # French label: "Orthophoniste"
+    rpps: str = ""
+    adeli: str = ""
+    trade_name: str = ""
+    address_lines: tuple[str, ...] = ()
+    city: str = ""  # "Fait à {city}"
+    phone: str = ""
+    email: str = ""
+
+    @property
+    def identifiers(self) -> str:
+        """"RPPS 10001234565 — ADELI 319912345" (what is known)."""
+        parts = [f"RPPS {self.rpps}" if self.rpps else "", f"ADELI {self.adeli}" if self.adeli else ""]
+        return " — ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str  # "Sarah DUPONT"
+    relation: str = ""  # "Mère"
+    address_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChildInfo:
+    full_name: str  # "Léa DUPONT"
+    birth_date: date
+    inclusion_number: str
+    sex: str = ""  # "F", "M": "né" or "née"
+
+    @property
+    def born(self) -> str:
+        return {"F": "née", "M": "né"}.get(self.sex, "né(e)")
+
+
+@dataclass(frozen=True)
+class ForfaitInfo:
+    discipline: str  # "Orthophonie"
+    forfait: str  # "Forfait de soins précoces 0–24 mois"
+    prescriber: str  # "Dr Hélène ACHARD" or ""
+    prescribed_on: date
+    valid_from: date
+    valid_until: date
+    sessions_authorised: int
+    bilan_included: bool
+    sessions_used: int
+    sessions_left: int
+    bilan_used: bool
+
+
+@dataclass(frozen=True)
+class AttestedSeance:
+    day: date
+    kind: str  # French label: "Séance", "Bilan initial"
+    duration_min: int
+    is_bilan: bool = False
+
+
+@dataclass(frozen=True)
+class AttestationData:
+    number: str
+    kind: str  # prise_en_charge, seances, annuelle
+    issue_date: date
+    period_start: date
+    period_end: date
+    therapist: Therapist
+    child: ChildInfo
+    network: str  # the network's name
+    recipients: tuple[Recipient, ...] = ()
+    forfaits: tuple[ForfaitInfo, ...] = ()
+    seances: tuple[AttestedSeance, ...] = ()
+    signature_image: bytes | None = None  # PNG or JPEG of the handwritten signature
+    pades: bool = False  # a PAdES signature will be added (its stamp goes bottom right of the last page)
+
+    @property
+    def title(self) -> str:
+        if self.kind == "annuelle":
+            return f"{KINDS[self.kind]} {self.period_start.year}"
+        return KINDS[self.kind]
