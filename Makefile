@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint bench screenshots clean
+.PHONY: run demo test lint bench torture screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check cocon_desktop tests benchmarks
 	$(VENV)/bin/mypy
+
+torture: $(STAMP)
+	$(PY) -m tests.torture --runs $(or $(RUNS),200)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks

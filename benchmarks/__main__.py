@@ -69,8 +69,10 @@ def main() -> None:
         cipher.dispose()
         plain.dispose()
 
-    from benchmarks import invoices, seance_recording
+    from benchmarks import invoices, large_practice, seance_recording
 
+    with tempfile.TemporaryDirectory() as work:
+        rows += large_practice.rows(Path(work))
     rows += seance_recording.rows()
     rows += invoices.rows()
     width = [max(len(r[i]) for r in rows) for i in range(4)]

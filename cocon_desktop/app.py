@@ -15,7 +15,6 @@ from cocon_desktop.paths import default_data_dir
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.services import practice_file
-from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
@@ -87,12 +86,15 @@ class AppController(QObject):
             QMessageBox.critical(None, "COCON Desktop", error_text(error))
             QApplication.quit()
 
+        from cocon_desktop.services.demo import create_demo  # imports the signing stack: only for a demo
+
         self.runner.run(lambda: create_demo(data_dir), done, failed)
         return self.main_window or waiting
 
     def open_main(self, practice: PracticeFile) -> MainWindow:
         demo = self.demo or vault.load_keyfile(practice.data_dir).demo
         self.main_window = MainWindow(practice, self.runner, demo=demo)
+        self.main_window.backup_on_close = not self.demo  # the demo practice is thrown away anyway
         self.main_window.show()
         return self.main_window
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-import tomllib
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,17 +16,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from cocon_desktop import (
     __version__,
     cli_attestations,
+    cli_backup,
     cli_batches,
     cli_children,
     cli_import,
     cli_invoices,
+    cli_privacy,
+    cli_reports,
     cli_seances,
     cli_signing,
     cli_sync,
     messages,
 )
 from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
-from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.domain.practice_toml import profile_from_toml
 from cocon_desktop.errors import CoconError
 from cocon_desktop.paths import default_data_dir
 from cocon_desktop.security import vault
@@ -50,14 +53,10 @@ def _print_recovery_key(key: RecoveryKey) -> None:
 def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.practice_file
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CoconError("file_missing", path=str(path)) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CoconError("practice_file_invalid", path=str(path), detail=str(exc)) from exc
-    section = data.get("practice", data)
-    known = set(PracticeProfile.field_names())
-    profile = PracticeProfile(**{k: str(v) for k, v in section.items() if k in known})
+    profile = profile_from_toml(raw, str(path))
     passphrase = secrets.new_passphrase()
     recovery = RecoveryKey.generate()
     practice = practice_file.create_practice(args.data_dir, passphrase, profile, recovery)
@@ -68,7 +67,14 @@ def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
-    create_demo(args.data_dir).close()
+    if getattr(args, "size", "small") == "large":
+        from cocon_desktop.services.demo_large import create_large_demo
+
+        started = time.perf_counter()
+        create_large_demo(args.data_dir).close()
+        print(f"Cabinet de démonstration à grande échelle créé en {time.perf_counter() - started:.1f} s.")
+    else:
+        create_demo(args.data_dir).close()
     print(f"Cabinet de démonstration créé dans {args.data_dir}.")
     print("Phrase de passe : demo (la seule dispensée de la règle de robustesse, réservée à la démonstration).")
     return 0
@@ -132,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         child = add_command(sub, name, help_text, func)
         if name == "init":
             child.add_argument("--practice-file", type=Path, required=True, help="profil du cabinet (TOML)")
+        if name == "demo":
+            child.add_argument("--size", choices=("small", "large"), default="small",
+                               help="large : cabinet de groupe, 2 000 enfants, 100 000 séances, ~12 000 factures")
         if name == "info":
             child.add_argument("--json", action="store_true", help="sortie JSON")
         if name == "recover":
@@ -145,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_signing.register(sub)
     cli_attestations.register(sub)
     cli_sync.register(sub)
+    cli_privacy.register(sub)
+    cli_reports.register(sub)
+    cli_backup.register(sub)
     return parser
 
 

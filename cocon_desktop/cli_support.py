@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cocon_desktop.errors import CoconError, VaultError
 from cocon_desktop.security import vault
-from cocon_desktop.services import practice_file
+from cocon_desktop.services import audit, practice_file
 from cocon_desktop.services.practice_file import PracticeFile
 
 
@@ -42,11 +42,11 @@ def open_practice(args: argparse.Namespace, secrets: Input) -> PracticeFile:
     data_dir: Path = args.data_dir
     if not vault.vault_exists(data_dir):
         raise VaultError("vault_missing", path=str(data_dir))
-    if not args.passphrase_stdin:
-        opened = practice_file.open_from_keychain(data_dir)
-        if opened:
-            return opened
-    return practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
+    opened = practice_file.open_from_keychain(data_dir) if not args.passphrase_stdin else None
+    if opened is None:
+        opened = practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
+    audit.set_origin(opened.sessions, audit.ORIGIN_CLI)  # the audit log tells the command from the program
+    return opened
 
 
 def add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -270,6 +270,35 @@ MESSAGES: dict[str, str] = {
                             "après l'impression.",
     "signature_image_invalid": "Ce fichier n'est pas une image PNG ou JPEG lisible.",
     "signature_image_too_large": "L'image dépasse {mb} Mo : recadrez-la ou numérisez-la en résolution plus faible.",
+    # accountant's exports and activity report (cli_reports.py)
+    "journal_format_unknown": "Le livre-journal s'écrit en CSV ou en PDF : le fichier {path} doit finir par .csv "
+                              "ou .pdf.",
+    "year_invalid": "Année invalide : {value} (quatre chiffres, par exemple 2026).",
+    # privacy: a child's file exported or erased (services/child_export.py, child_erasure.py)
+    "child_erased": "Les données de l'enfant {inclusion} ont été effacées : son dossier ne peut plus être modifié.",
+    "retention_not_over": "Le dossier de l'enfant {inclusion} doit être conservé jusqu'au {date} (dernière activité "
+                          "le {last}) : rien n'a été effacé.",
+    "attestation_erased": "L'attestation {number} n'est plus conservée : les données de l'enfant ont été "
+                          "effacées à la fin de la durée de conservation (son numéro reste au registre).",
+    "tariff_table_expected": "Une table TOML (des lignes « clé = valeur ») est attendue ici.",
+    "tariff_list_expected": "Une liste TOML est attendue ici.",
+    "tariff_file_invalid": "Ce fichier de tarifs n'est pas un fichier TOML lisible : {detail}.",
+    "erase_needs_confirm": "L'effacement est définitif : relancez la commande avec --confirm pour effacer les "
+                           "données de l'enfant {inclusion}.",
+    # backups
+    "backup_folder_missing": "Le dossier {path} est introuvable : branchez la clé USB ou le disque, puis réessayez.",
+    "backup_source_damaged": "La base du cabinet est endommagée ({detail}) : aucune sauvegarde n'a été écrite. "
+                             "Gardez les sauvegardes précédentes.",
+    "backup_not_a_backup": "Le fichier {path} n'est pas une sauvegarde de COCON Desktop : rien n'a été restauré.",
+    "backup_corrupted": "La sauvegarde {path} est endommagée (somme de contrôle fausse ou fichier tronqué) : "
+                        "rien n'a été restauré. Essayez une autre sauvegarde.",
+    "backup_tampered": "La sauvegarde {path} a été modifiée depuis qu'elle a été écrite, ou sa base ne correspond "
+                       "pas à ce qu'elle annonce : rien n'a été restauré.",
+    "backup_too_new": "Cette sauvegarde vient d'une version plus récente de COCON Desktop (format {version}) : "
+                      "mettez le programme à jour pour la restaurer.",
+    "backup_other_vault": "La sauvegarde {path} appartient à un autre cabinet.",
+    "restore_target_not_empty": "Le dossier {path} n'est pas vide : une sauvegarde se restaure dans un dossier "
+                                "nouveau, jamais par-dessus un cabinet existant. Rien n'a été modifié.",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -286,6 +315,7 @@ FIELD_LABELS: dict[str, str] = {
     "duration_min": "Durée", "note": "Note", "month": "Mois", "prescribed_on": "Date de prescription",
     "document": "Document",
     "period": "Période",
+    "year": "Année",
 }
 
 

@@ -64,9 +64,14 @@ def network_endpoint(code: str) -> SettingVar:
     return NETWORK_ENDPOINTS[code]
 
 
+BACKUP_KEEP = SettingVar("backup_keep", int, 10, "Sauvegardes automatiques gardées (à la fermeture)",
+                         minimum=1, maximum=100)
+# Not a preference but a fact shown on the settings page: "ISO date|path" of the last backup written.
+LAST_BACKUP = SettingVar("last_backup", str, "", "Dernière sauvegarde")
+
 ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
                                                         PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values(),
-                                                        *NETWORK_ENDPOINTS.values())}
+                                                        *NETWORK_ENDPOINTS.values(), BACKUP_KEEP, LAST_BACKUP)}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

@@ -256,6 +256,16 @@ def attestation_screens(app: QApplication, window: MainWindow, out: Path) -> Non
     grab(app, window, out / "attestations-page.png")
 
 
+def dashboard_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Tableau de bord after the other screens (a batch closed, an attestation issued): the first line selected."""
+    window.show_page("dashboard")
+    page = window.dashboard_page
+    page.reload()
+    if page.model.rowCount():
+        page.table.selectRow(0)
+    grab(app, window, out / "dashboard.png")
+
+
 def signature_png() -> bytes:
     """A made-up handwritten signature (a few strokes), transparent around."""
     import math
@@ -278,6 +288,84 @@ def _preview_size(window: MainWindow, network: str) -> int:
     assert window.practice is not None
     first, last = window.invoicing_page.issue_tab.period()
     return len(preview(window.practice.sessions, network, first, last))
+
+
+def history_screens(app: QApplication, window: MainWindow, out: Path) -> None:
+    """A child's Historique tab after a change of phone number, and the confirmation asked before an erasure."""
+    from dataclasses import replace as _replace
+
+    from cocon_desktop.services.child_erasure import RetentionStatus
+    from cocon_desktop.services.children import get_child, update_child
+    from cocon_desktop.ui.pages.child_privacy import EraseDialog
+
+    assert window.practice is not None
+    sessions, today = window.practice.sessions, date.today()
+    row = list_children(sessions, ChildQuery(active_only=True), today)[0]
+    data = get_child(sessions, row.id).data
+    if data.guardians:
+        moved = _replace(data.guardians[0], phone="06 98 76 54 32", city="Aubagne", postcode="13400")
+        update_child(sessions, row.id, _replace(data, guardians=(moved, *data.guardians[1:])), today)
+    window.show_page("children")
+    page = window.children_page
+    page.open_child(row.id)
+    page.file.tabs.setCurrentWidget(page.file.history)
+    grab(app, window, out / "child-history.png")
+    status = RetentionStatus(row.id, row.inclusion_number, date(2031, 6, 30), date(2051, 6, 30), None)
+    dialog = EraseDialog(row.inclusion_number, status, window)
+    dialog.typed.setText(row.inclusion_number)
+    dialog.show()
+    grab(app, dialog, out / "child-erase-dialog.png")
+    dialog.reject()
+    page.show_list()
+
+
+def backups_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Paramètres › Sauvegardes after a backup on demand (to a throwaway "USB drive")."""
+    import time
+
+    tab = window.settings_page.backups_tab
+    window.settings_page.tabs.setCurrentWidget(tab)
+    with tempfile.TemporaryDirectory(prefix="CLE_USB-") as usb:
+        tab.backup_to(Path(usb))
+        deadline = time.monotonic() + 60
+        while not tab.backup_button.isEnabled() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.05)
+        grab(app, window, out / "settings-backups.png")
+    window.settings_page.tabs.setCurrentIndex(0)
+
+
+def restore_screens(app: QApplication, demo_dir: Path, out: Path) -> None:
+    """« Restaurer une sauvegarde… »: the wizard's welcome page, then the dialog opened from the unlock window
+    with a backup of the demo practice, an existing practice refused as target, and the recovery-key mode."""
+    from cocon_desktop.services import backup
+    from cocon_desktop.services.practice_file import open_with_passphrase
+
+    with tempfile.TemporaryDirectory(prefix="CLE_USB-") as usb:
+        wizard = FirstRunWizard(Path(usb) / "nouvel-ordinateur", SyncRunner(), keychain.status())
+        wizard.resize(820, 660)
+        grab(app, wizard, out / "wizard-welcome.png")
+        wizard.hide()
+        practice = open_with_passphrase(demo_dir, "demo")
+        try:
+            info = backup.backup_to(practice, Path(usb))
+        finally:
+            practice.close()
+        unlock = UnlockWindow(demo_dir, SyncRunner())
+        unlock.show()
+        dialog = unlock.open_restore()
+        dialog.set_backup_file(info.path)
+        dialog.passphrase.setText("demo")
+        grab(app, dialog, out / "restore-dialog.png")
+        dialog.target_edit.setText(str(demo_dir))
+        dialog.start_restore()
+        grab(app, dialog, out / "restore-dialog-error.png")
+        dialog.with_recovery.click()
+        dialog.recovery_key.setText("K7QF-2M9D-XW4T-8HCN-P3RJ-6VBE-YA5G-TL2S-Q9")
+        dialog.new_passphrase.setText("violette sapin marmotte")
+        grab(app, dialog, out / "restore-dialog-recovery.png")
+        dialog.reject()
+        unlock.hide()
 
 
 def main(out: Path) -> None:
@@ -312,6 +400,7 @@ def main(out: Path) -> None:
         unlock.panel.try_passphrase()
         grab(app, unlock, out / "unlock-window.png")
         unlock.hide()
+        restore_screens(app, demo_dir, out)
 
         controller = AppController(demo_dir, runner)
         window = controller.open_main(__import__("cocon_desktop.services.practice_file", fromlist=["x"])
@@ -323,9 +412,12 @@ def main(out: Path) -> None:
         import_screen(app, window, out)
         invoicing_screens(app, window, out)
         attestation_screens(app, window, out)
+        history_screens(app, window, out)
         sync_screen(app, window, out)
+        dashboard_screen(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
+        backups_screen(app, window, out)
         window.lock()
         grab(app, window, out / "locked.png")
         window.close()

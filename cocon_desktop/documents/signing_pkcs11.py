@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,19 +28,11 @@ from cocon_desktop.documents.facturx import embed_facturx
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
 from cocon_desktop.documents.signing import INVOICE_REASON, sign_with
+from cocon_desktop.documents.token_key import TokenKey as TokenKey  # still importable from here
 from cocon_desktop.errors import CoconError
 
 _WRONG_PIN = (p11_errors.PinIncorrect, p11_errors.PinInvalid, p11_errors.PinLenRange)
 _LOCKED_PIN = (p11_errors.PinLocked, p11_errors.PinExpired)
-
-
-@dataclass(frozen=True)
-class TokenKey:
-    """Where a key lives: the PKCS#11 module, the token's label, the key's (and certificate's) label."""
-
-    module_path: str
-    token_label: str
-    key_label: str
 
 
 def _unavailable(detail: str) -> CoconError:

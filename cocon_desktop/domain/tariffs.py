@@ -5,13 +5,14 @@ program says so. An invoice keeps the amounts it was issued with, so a tariff ch
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
-from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
 
 GROUPINGS = ("per_child", "per_network")
 
@@ -74,40 +75,72 @@ class NetworkTariff:
                              self.billing_grouping, versions)
 
 
+def _table(value: Any, where: str, errors: list[FieldError]) -> dict[str, Any]:
+    """A TOML table, or {} with an error (a file written by hand may put anything anywhere)."""
+    if isinstance(value, dict):
+        return value
+    errors.append(FieldError(where, "tariff_table_expected"))
+    return {}
+
+
+def _array(value: Any, where: str, errors: list[FieldError]) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    errors.append(FieldError(where, "tariff_list_expected"))
+    return []
+
+
+def _int(value: Any) -> int:
+    """A whole number (7 or 7.0, not 7.5, not NaN or infinity, not a boolean); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(value)
+    if isinstance(value, float):
+        if not value.is_integer():  # NaN and infinities too
+            raise ValueError(value)
+        return int(value)
+    return int(value)
+
+
 def _decimal(value: Any, where: str, errors: list[FieldError]) -> Decimal:
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(str(value)) if isinstance(value, str | int | float) and not isinstance(value, bool) \
+            else Decimal("NaN")
+        valid = amount.is_finite() and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors.append(FieldError(where, "amount_invalid", {"value": str(value)}))
+        valid = False
+    if not valid:
+        errors.append(FieldError(where, "amount_invalid", {"value": str(value)[:40]}))
         return Decimal(0)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        errors.append(FieldError(where, "amount_invalid", {"value": str(value)}))
     return amount
 
 
 def _date(value: Any, where: str, errors: list[FieldError]) -> date:
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
-        return date.fromisoformat(str(value))
+        if isinstance(value, str):
+            return date.fromisoformat(value)
     except ValueError:
-        errors.append(FieldError(where, "date_invalid", {"value": str(value)}))
-        return date.min
+        pass
+    errors.append(FieldError(where, "date_invalid", {"value": str(value)[:40]}))
+    return date.min
 
 
-def parse_forfait(data: dict[str, Any], where: str, errors: list[FieldError]) -> ForfaitRule:
-    disciplines = tuple(str(d) for d in data.get("disciplines", []))
+def parse_forfait(data: Any, where: str, errors: list[FieldError]) -> ForfaitRule:
+    data = _table(data, where, errors)
+    disciplines = tuple(str(d) for d in _array(data.get("disciplines", []), f"{where}.disciplines", errors))
     for discipline in disciplines:
         if discipline not in DISCIPLINES:
-            errors.append(FieldError(f"{where}.disciplines", "discipline_unknown", {"value": discipline}))
+            errors.append(FieldError(f"{where}.disciplines", "discipline_unknown", {"value": discipline[:40]}))
     prices: dict[str, dict[str, Decimal]] = {}
-    for discipline, values in dict(data.get("discipline_prices", {})).items():
+    table = _table(data.get("discipline_prices", {}), f"{where}.discipline_prices", errors)
+    for discipline, values in table.items():
         prices[str(discipline)] = {str(k): _decimal(v, f"{where}.discipline_prices", errors)
-                                   for k, v in dict(values).items()}
+                                   for k, v in _table(values, f"{where}.discipline_prices", errors).items()}
     try:
-        age_min, age_max, sessions = (int(data["age_min_months"]), int(data["age_max_months"]),
-                                      int(data["sessions"]))
-    except (KeyError, TypeError, ValueError):
+        age_min, age_max, sessions = (_int(data["age_min_months"]), _int(data["age_max_months"]),
+                                      _int(data["sessions"]))
+    except (KeyError, TypeError, ValueError, OverflowError):
         errors.append(FieldError(where, "tariff_field_missing"))
         age_min, age_max, sessions = 0, 0, 0
     if sessions <= 0 or age_max <= age_min:
@@ -121,10 +154,11 @@ def parse_forfait(data: dict[str, Any], where: str, errors: list[FieldError]) ->
     )
 
 
-def parse_version(data: dict[str, Any], where: str, errors: list[FieldError], source: str = "shipped"
+def parse_version(data: Any, where: str, errors: list[FieldError], source: str = "shipped"
                   ) -> TariffVersion:
+    data = _table(data, where, errors)
     forfaits = tuple(parse_forfait(f, f"{where}.forfaits[{i}]", errors)
-                     for i, f in enumerate(data.get("forfaits", [])))
+                     for i, f in enumerate(_array(data.get("forfaits", []), f"{where}.forfaits", errors)))
     if not forfaits:
         errors.append(FieldError(where, "tariff_no_forfait"))
     return TariffVersion(
@@ -135,25 +169,31 @@ def parse_version(data: dict[str, Any], where: str, errors: list[FieldError], so
     )
 
 
-def parse_tariff(data: dict[str, Any]) -> NetworkTariff:
-    """A network's tariff from its decoded TOML; ValidationError names every problem."""
+def parse_tariff(data: Any) -> NetworkTariff:
+    """A network's tariff from its decoded TOML; ValidationError names every problem (never another error)."""
     errors: list[FieldError] = []
+    data = _table(data, "tariff", errors)
     grouping = str(data.get("billing_grouping", "per_child"))
     if grouping not in GROUPINGS:
         errors.append(FieldError("billing_grouping", "choice_invalid"))
+    network = data.get("network", "")
+    if not isinstance(network, str) or not network.strip():
+        errors.append(FieldError("network", "required"))
+        network = ""
+    try:
+        max_age = _int(data.get("pathway_max_age_years", 5))
+    except (TypeError, ValueError, OverflowError):
+        errors.append(FieldError("pathway_max_age_years", "tariff_range_invalid"))
+        max_age = 0
     versions = tuple(sorted((parse_version(v, f"versions[{i}]", errors)
-                             for i, v in enumerate(data.get("versions", []))),
+                             for i, v in enumerate(_array(data.get("versions", []), "versions", errors))),
                             key=lambda v: v.effective_from))
     if not versions:
         errors.append(FieldError("versions", "tariff_no_version"))
-    tariff = NetworkTariff(
-        network=str(data.get("network", "")), example_values=bool(data.get("example_values", True)),
-        pathway_max_age_years=int(data.get("pathway_max_age_years", 5)), billing_grouping=grouping,
-        versions=versions,
-    )
     if errors:
         raise ValidationError(errors)
-    return tariff
+    return NetworkTariff(network=network, example_values=bool(data.get("example_values", True)),
+                         pathway_max_age_years=max_age, billing_grouping=grouping, versions=versions)
 
 
 def version_to_json(version: TariffVersion) -> dict[str, Any]:
@@ -169,3 +209,15 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
             for f in version.forfaits
         ],
     }
+
+
+def load_tariff_toml(raw: bytes) -> NetworkTariff:
+    """A tariff file's bytes → the tariff; CoconError("tariff_file_invalid") when it is not readable TOML,
+    ValidationError when its content is wrong. Never another exception."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CoconError("tariff_file_invalid", detail="le fichier n'est pas en UTF-8") from exc
+    except (tomllib.TOMLDecodeError, RecursionError, OverflowError, ValueError) as exc:
+        raise CoconError("tariff_file_invalid", detail=str(exc).split("\n")[0][:200]) from exc
+    return parse_tariff(data)

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 ORM models. No Qt, no services. Importing this package registers every table."""
 
 from cocon_desktop.models.attestation import Attestation, SignatureImage
+from cocon_desktop.models.audit import AuditEntry
 from cocon_desktop.models.base import Base
 from cocon_desktop.models.batch import Batch, BatchDocument, NetworkCredential, OutboxEntry
 from cocon_desktop.models.child import Child, Guardian
@@ -17,3 +18,4 @@ __all__ = ["Appointment", "Base", "Batch", "BatchDocument", "Child", "Document",
            "InvoiceEvent", "InvoiceLine", "NetworkCredential", "OutboxEntry", "Payment", "Practice", "Prescriber",
            "Prescription", "Seance", "Setting", "SigningIdentity", "TariffOverride"]
 __all__ += ["Attestation", "SignatureImage"]
+__all__ += ["AuditEntry"]

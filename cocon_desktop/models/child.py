@@ -39,6 +39,8 @@ class Child(Base):
     search_key: Mapped[str] = mapped_column(String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # set when the child's data was erased after the retention period (services/child_erasure.py)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     guardians: Mapped[list[Guardian]] = relationship(back_populates="child", cascade="all, delete-orphan",
                                                      order_by="Guardian.id")

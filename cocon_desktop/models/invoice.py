@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cocon_desktop.models.base import Base
@@ -13,7 +13,11 @@ from cocon_desktop.models.base import Base
 
 class Invoice(Base):
     __tablename__ = "invoice"
-    __table_args__ = (UniqueConstraint("kind", "year", "sequence"),)
+    # schema 0009: the lists of documents read these indexes, not the rows and their inline PDF
+    __table_args__ = (UniqueConstraint("kind", "year", "sequence"),
+                      Index("ix_invoice_listing", "issue_date", "id", "number", "kind", "due_date", "network",
+                            "total_cents", "corrects_id"),
+                      Index("ix_invoice_corrects", "corrects_id", "kind", "total_cents"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -37,6 +41,7 @@ class Invoice(Base):
 
 class InvoiceLine(Base):
     __tablename__ = "invoice_line"
+    __table_args__ = (Index("ix_invoice_line_seance", "seance_id", "credited_line_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)

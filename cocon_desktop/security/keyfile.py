@@ -123,7 +123,8 @@ class KeyFile:
                        bool(data.get("remembered_in_keychain", False)), bool(data.get("demo", False)))
         except VaultError:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError,
+                OverflowError) as exc:  # RecursionError: "[[[[…" deeper than the parser goes
             raise VaultError("vault_file_corrupted") from exc
 
     @classmethod

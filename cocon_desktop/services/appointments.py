@@ -13,7 +13,7 @@ from cocon_desktop.domain.ics import CalendarEvent, to_ics
 from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES, SeanceData, overlaps
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Appointment, Child
-from cocon_desktop.services import seances
+from cocon_desktop.services import audit, seances
 
 STATUSES = {"planned": "Prévu", "present": "Présent", "absence_excusee": "Absent (excusé)",
             "absence_non_excusee": "Absent (non excusé)", "cancelled": "Annulé"}
@@ -113,7 +113,11 @@ def mark(sessions: sessionmaker[Session], appointment_id: int, status: str, *, o
     with sessions.begin() as session:
         row = session.get(Appointment, appointment_id)
         assert row is not None
+        changes = audit.diff({"status": row.status, "seance_id": row.seance_id},
+                             {"status": status, "seance_id": seance_id})
         row.status, row.seance_id = status, seance_id
+        if changes:  # the séance itself is in the log too, from record_seance
+            audit.record(session, "appointment", appointment_id, "update", row.child_id, changes)
     return seance_id
 
 

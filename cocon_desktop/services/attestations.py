@@ -16,13 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.db.engine import IMMEDIATE
-from cocon_desktop.documents.attestation_pdf import render_attestation_pdf
-from cocon_desktop.documents.duplicata import combine, mark_duplicata, printable
-from cocon_desktop.documents.signing import ATTESTATION_REASON, sign_pdf
-from cocon_desktop.documents.signing_pkcs11 import read_certificate, sign_pdf_pkcs11
+from cocon_desktop.documents.attestation_data import AttestationData
 from cocon_desktop.domain.attestation import KINDS, Period, number, period_for
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Attestation, Child
+from cocon_desktop.services import audit
 from cocon_desktop.services.attestation_content import children_to_attest, draft
 from cocon_desktop.services.signature_image import signature_png
 from cocon_desktop.services.signing_identities import active_identity
@@ -83,6 +81,10 @@ def needs_pin(sessions: sessionmaker[Session]) -> bool:
 def signer(sessions: sessionmaker[Session], pin: str | None) -> Sign | None:
     """The PAdES signing function, or None for a token without PIN. A token is opened once here, so that a
     missing card or a wrong PIN stops before any number is taken."""
+    # the PDF stack (reportlab, pyHanko, pypdf: ~1 s to import) is imported when a document is made, not at start
+    from cocon_desktop.documents.signing import ATTESTATION_REASON, sign_pdf
+    from cocon_desktop.documents.signing_pkcs11 import read_certificate, sign_pdf_pkcs11
+
     identity = active_identity(sessions)
     if identity.token is not None:
         token = identity.token
@@ -96,6 +98,13 @@ def signer(sessions: sessionmaker[Session], pin: str | None) -> Sign | None:
         raise CoconError("signing_key_unavailable")
     key, certificate = identity.private_key_der, identity.certificate_pem
     return lambda pdf: sign_pdf(pdf, certificate, key, reason=ATTESTATION_REASON)
+
+
+def render_attestation_pdf(data: AttestationData) -> bytes:
+    """documents.attestation_pdf's, imported on first use (reportlab, Pillow: not at the program's start)."""
+    from cocon_desktop.documents.attestation_pdf import render_attestation_pdf as render
+
+    return render(data)
 
 
 def _next_sequence(session: Session, year: int) -> int:
@@ -126,6 +135,8 @@ def _issue_one(sessions: sessionmaker[Session], child_id: int, kind: str, period
                           created_at=datetime.now(UTC))
         session.add(row)
         session.flush()
+        audit.record(session, "attestation", row.id, "issue", child_id,
+                     {"number": (None, data.number), "kind": (None, kind)})
         child = session.get(Child, child_id)
         assert child is not None  # draft() found it
         return AttestationResult(_issued(row, child), pdf)
@@ -175,6 +186,8 @@ def _row(session: Session, attestation_number: str) -> Attestation:
     row = session.scalar(select(Attestation).where(Attestation.number == attestation_number.strip().upper()))
     if row is None:
         raise CoconError("attestation_not_found", number=attestation_number)
+    if not row.pdf:  # the child's data was erased after the retention period: the register row only
+        raise CoconError("attestation_erased", number=row.number)
     return row
 
 
@@ -189,11 +202,15 @@ def reprint(sessions: sessionmaker[Session], attestation_number: str, today: dat
     with sessions() as session:
         row = _row(session, attestation_number)
         pdf, issued_on, number_ = bytes(row.pdf), row.issue_date, row.number
+    from cocon_desktop.documents.duplicata import mark_duplicata
+
     return mark_duplicata(pdf, number_, issued_on, today)
 
 
 def batch_files(batch: BatchResult, combined: bool, label: str = "attestations") -> list[tuple[str, bytes]]:
     """What a batch writes: one PDF per child ("ATT-2026-0001_RPO-0001.pdf"), or one file to print."""
+    from cocon_desktop.documents.duplicata import combine
+
     if combined:
         return [(f"{label}.pdf", combine(batch.pdfs))] if batch.results else []
     return [(f"{r.attestation.number}_{r.attestation.inclusion_number}.pdf", r.pdf) for r in batch.results]
@@ -202,4 +219,6 @@ def batch_files(batch: BatchResult, combined: bool, label: str = "attestations")
 def for_printing(pdf: bytes) -> bytes:
     """The copy the preview shows and prints: the signature stamp drawn as page content too (QtPdf leaves form
     widgets out). The file saved or given stays the one issued."""
+    from cocon_desktop.documents.duplicata import printable
+
     return printable(pdf)

@@ -27,13 +27,11 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.services.batch_signing import manifest_signer
 from cocon_desktop.services.invoicing import cents
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.signing_identities import all_certificates
 from cocon_desktop.sync import batch_format as fmt
-from cocon_desktop.sync.batch_verify import verify_batch
 
 STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
 OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
@@ -202,6 +200,13 @@ def _content_documents(session: Session, invoices: list[Invoice]) -> tuple[fmt.B
         total=euros(i.total_cents), pdf=bytes(i.pdf), acts=tuple(lines[i.id])) for i in invoices)
 
 
+def manifest_signer(sessions: sessionmaker[Session], pin: str | None = None) -> fmt.ManifestSigner:
+    """batch_signing.manifest_signer, imported on first use (pyHanko, python-pkcs11: not at the program's start)."""
+    from cocon_desktop.services.batch_signing import manifest_signer as signer
+
+    return signer(sessions, pin)
+
+
 def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
     profile = load_profile(sessions)
     address = ", ".join(part for part in (profile.address, f"{profile.postcode} {profile.city}".strip()) if part)
@@ -233,6 +238,8 @@ def close_batch(practice: PracticeFile, network: str, now: datetime, pin: str | 
         batch_id=str(uuid.uuid4()), network=code, period_start=min(i.period_start for i in invoices),
         period_end=max(i.period_end for i in invoices), created_at=moment, practice=_practice(sessions),
         documents=documents)
+    from cocon_desktop.sync.batch_verify import verify_batch  # factur-x, pyHanko: imported when a batch is made
+
     data = fmt.build_batch(content, manifest_signer(sessions, pin))
     check = verify_batch(data)  # what the network will run: never store a file it would reject
     if check.first_fault is not None:

@@ -13,6 +13,7 @@ from cocon_desktop.domain.child import ChildData, GuardianData, validate_child
 from cocon_desktop.domain.text import fold, parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Guardian, Prescription
+from cocon_desktop.services import audit
 
 CHILD_FIELDS = [name for name in ChildData.__dataclass_fields__ if name != "guardians"]
 GUARDIAN_FIELDS = [name for name in GuardianData.__dataclass_fields__ if name != "id"]
@@ -22,6 +23,7 @@ GUARDIAN_FIELDS = [name for name in GuardianData.__dataclass_fields__ if name !=
 class ChildRecord:
     id: int
     data: ChildData
+    erased_at: datetime | None = None  # the data was erased after the retention period (child_erasure.py)
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,10 @@ def add_child(session: Session, data: ChildData) -> Child:
 
 def create_child(sessions: sessionmaker[Session], data: ChildData, today: date) -> int:
     with sessions.begin() as session:
-        row = add_child(session, validated(session, data, None, today))
+        data = validated(session, data, None, today)
+        row = add_child(session, data)
         session.flush()
+        audit.record(session, "child", row.id, "create", row.id, audit.diff(None, audit.flatten(data)))
         return int(row.id)
 
 
@@ -141,8 +145,14 @@ def update_child(sessions: sessionmaker[Session], child_id: int, data: ChildData
         row = session.get(Child, child_id)
         if row is None:
             raise CoconError("child_missing", id=child_id)
+        if row.erased_at is not None:
+            raise CoconError("child_erased", inclusion=row.inclusion_number)
         data = validated(session, data, child_id, today)
+        before = audit.flatten(to_data(row))
         _write(row, data)
+        changes = audit.diff(before, audit.flatten(data))
+        if changes:
+            audit.record(session, "child", child_id, "update", child_id, changes)
 
 
 def get_child(sessions: sessionmaker[Session], child_id: int) -> ChildRecord:
@@ -150,7 +160,7 @@ def get_child(sessions: sessionmaker[Session], child_id: int) -> ChildRecord:
         row = session.get(Child, child_id)
         if row is None:
             raise CoconError("child_missing", id=child_id)
-        return ChildRecord(row.id, to_data(row))
+        return ChildRecord(row.id, to_data(row), row.erased_at)
 
 
 def find_by_inclusion(sessions: sessionmaker[Session], inclusion_number: str) -> ChildRecord:

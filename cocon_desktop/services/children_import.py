@@ -21,7 +21,7 @@ from cocon_desktop.domain.csv_children import CsvPreview, ImportRow, parse_child
 from cocon_desktop.domain.text import fold
 from cocon_desktop.errors import DatabaseError, FieldError, ValidationError
 from cocon_desktop.models import Child
-from cocon_desktop.services import children
+from cocon_desktop.services import audit, children
 
 
 class RowError(NamedTuple):
@@ -105,6 +105,9 @@ def import_children(sessions: sessionmaker[Session], raw: bytes, today: date, de
             checked, added = _run(session, preview, today, write=True)
             session.flush()
             ids = tuple(int(child.id) for child in added)
+            for child in added:  # one entry per imported child, in the import's transaction
+                audit.record(session, "child", child.id, "import", child.id,
+                             {"inclusion_number": (None, child.inclusion_number)})
     except SQLAlchemyError as exc:
         raise DatabaseError("import_failed") from exc
     return ImportReport(checked, len(ids), ids)

@@ -18,8 +18,6 @@ from cocon_desktop.documents.invoice_data import (
     buyer_for_network,
     seller_from_profile,
 )
-from cocon_desktop.documents.signing import render_signed_invoice, validate
-from cocon_desktop.documents.signing_pkcs11 import read_certificate, render_signed_invoice_pkcs11
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
@@ -81,6 +79,10 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     An identity on a PKCS#11 token signs through the token and needs its `pin` (asked at each run, never
     stored): CoconError "pkcs11_pin_required" without it; the token is opened once here, so that a missing
     card or a wrong PIN stops the run before any number is taken."""
+    # the rendering and signing stack (reportlab, factur-x, pyHanko: ~1 s to import) only when an invoice is made
+    from cocon_desktop.documents.signing import render_signed_invoice
+    from cocon_desktop.documents.signing_pkcs11 import read_certificate, render_signed_invoice_pkcs11
+
     address = network_address(sessions, network)
     term_days = int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
     identity = active_identity(sessions)
@@ -127,6 +129,8 @@ def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[in
 
 def verify_practice(practice: PracticeFile) -> VerifyReport:
     """Chain, hashes, numbering, anchor and every signature, against the practice's certificates."""
+    from cocon_desktop.documents.signing import validate  # pyHanko: imported when verifying only
+
     identities = all_certificates(practice.sessions)
 
     def signature_ok(pdf: bytes) -> bool:

@@ -17,7 +17,7 @@ from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
-from cocon_desktop.services import settings_store
+from cocon_desktop.services import audit, settings_store
 from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -118,6 +118,8 @@ def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, 
                                 initials=line.initials, discipline=line.discipline, seance_kind=kind,
                                 amount_cents=amount))
     session.flush()
+    audit.record(session, request.kind, invoice.id, "issue", child_id,
+                 {"number": (None, request.number), "total_cents": (None, total_cents)})
     return IssuedDocument(invoice.id, request.number, request.kind, request.issue_date, request.total, pdf_sha)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Invoice, InvoiceEvent, Payment
@@ -43,50 +44,107 @@ def _euros(value: int | None) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
-def statuses(sessions: sessionmaker[Session], network: str = "", kind: str = "") -> list[InvoiceStatus]:
-    """Every document with its derived state, newest first (sums computed in SQL)."""
-    credits = (select(Invoice.corrects_id.label("iid"), func.sum(Invoice.total_cents).label("amount"))
-               .where(Invoice.kind == "credit_note").group_by(Invoice.corrects_id).subquery())
-    paid = (select(Payment.invoice_id.label("iid"), func.sum(Payment.amount_cents).label("amount"))
-            .group_by(Payment.invoice_id).subquery())
-    last_event = (select(InvoiceEvent.invoice_id.label("iid"), func.max(InvoiceEvent.id).label("eid"))
-                  .group_by(InvoiceEvent.invoice_id).subquery())
-    statement = (select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date,
-                        Invoice.network, Invoice.total_cents, credits.c.amount, paid.c.amount, InvoiceEvent.kind)
-                 .outerjoin(credits, credits.c.iid == Invoice.id).outerjoin(paid, paid.c.iid == Invoice.id)
-                 .outerjoin(last_event, last_event.c.iid == Invoice.id)
-                 .outerjoin(InvoiceEvent, InvoiceEvent.id == last_event.c.eid)
-                 .order_by(Invoice.issue_date.desc(), Invoice.id.desc()))
-    if network:
-        statement = statement.where(Invoice.network == network)
-    if kind:
-        statement = statement.where(Invoice.kind == kind)
-    out = []
+@dataclass(frozen=True)
+class Listing:
+    """Which documents a list shows, in which order: `state` one of STATES ("" for all), `owing_only` those with
+    something left to pay, `oldest_first` the unpaid list's order (else the newest first)."""
+
+    network: str = ""
+    kind: str = ""
+    state: str = ""
+    owing_only: bool = False
+    oldest_first: bool = False
+    number: str = ""
+
+
+def _listing(listing: Listing) -> Select[Any]:
+    """Each document with its sums and state computed in SQL. The documents are read from ix_invoice_listing
+    (schema 0009) alone, in its order, with three indexed look-ups a row: a page of 200 costs ~1 ms on 12,000
+    invoices, where loading every status converted 12,000 rows (and read each invoice row, its PDF inline)."""
+    credit = aliased(Invoice)
+    credited = func.coalesce(select(func.sum(credit.total_cents))
+                             .where(credit.corrects_id == Invoice.id, credit.kind == "credit_note")
+                             .scalar_subquery(), 0)
+    paid = func.coalesce(select(func.sum(Payment.amount_cents)).where(Payment.invoice_id == Invoice.id)
+                         .scalar_subquery(), 0)
+    event = (select(InvoiceEvent.kind).where(InvoiceEvent.invoice_id == Invoice.id)
+             .order_by(InvoiceEvent.id.desc()).limit(1).scalar_subquery())
+    inner = select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date, Invoice.network,
+                   Invoice.total_cents, credited.label("credited"), paid.label("paid"), event.label("event"))
+    # kind and network are compared through coalesce() on purpose: an index on either (the unique one starts with
+    # kind) would make SQLite read every matching row, each with its PDF inline (160 ms for the unpaid list
+    # instead of 18), where ix_invoice_listing has every column a list needs, in its order
+    if listing.network:
+        inner = inner.where(func.coalesce(Invoice.network, "") == listing.network)
+    if listing.kind:
+        inner = inner.where(func.coalesce(Invoice.kind, "") == listing.kind)
+    if listing.number:
+        inner = inner.where(Invoice.number == listing.number)
+    if listing.owing_only:
+        inner = inner.where(Invoice.total_cents > credited + paid)
+    rows = inner.subquery("listing")
+    state = case(
+        (rows.c.kind == "credit_note", case((rows.c.event.is_(None), "emise"), else_="envoyee")),
+        (rows.c.credited >= rows.c.total_cents, "annulee"),
+        (rows.c.paid >= rows.c.total_cents - rows.c.credited, "payee"),
+        (rows.c.paid > 0, "partiellement_payee"),
+        (rows.c.event == "rejected", "rejetee"),
+        (rows.c.event.in_(("sent", "received")), "envoyee"),
+        else_="emise")
+    statement = select(rows.c.id, rows.c.number, rows.c.kind, rows.c.issue_date, rows.c.due_date, rows.c.network,
+                       rows.c.total_cents, rows.c.credited, rows.c.paid, state.label("state"))
+    if listing.state:
+        statement = statement.where(state == listing.state)
+    if listing.oldest_first:
+        return statement.order_by(rows.c.issue_date, rows.c.id)
+    return statement.order_by(rows.c.issue_date.desc(), rows.c.id.desc())
+
+
+def _status(row: Any) -> InvoiceStatus:
+    iid, number, kind, issued, due, network, total, credited, paid, state = row
+    return InvoiceStatus(iid, number, kind, issued, due, network, _euros(total), _euros(credited), _euros(paid), state)
+
+
+def status_page(sessions: sessionmaker[Session], listing: Listing, offset: int, limit: int) -> list[InvoiceStatus]:
+    """One page of a list (LIMIT/OFFSET in SQL): what the paged tables of « Documents émis » and « Impayés » ask
+    for as they scroll."""
     with sessions() as session:
-        for iid, number, k, issued, due, net, total, credited, pay, event in session.execute(statement):
-            total_d, credited_d, paid_d = _euros(total), _euros(credited), _euros(pay)
-            if k == "credit_note":
-                state = "emise" if event is None else "envoyee"
-            elif credited_d >= total_d:
-                state = "annulee"
-            elif paid_d >= total_d - credited_d:
-                state = "payee"
-            elif paid_d > 0:
-                state = "partiellement_payee"
-            elif event == "rejected":
-                state = "rejetee"
-            elif event in ("sent", "received"):
-                state = "envoyee"
-            else:
-                state = "emise"
-            out.append(InvoiceStatus(iid, number, k, issued, due, net, total_d, credited_d, paid_d, state))
-    return out
+        return [_status(row) for row in session.execute(_listing(listing).offset(offset).limit(limit))]
+
+
+def statuses(sessions: sessionmaker[Session], network: str = "", kind: str = "",
+             owing_only: bool = False) -> list[InvoiceStatus]:
+    """Every document with its derived state, newest first; `owing_only`: only those with something left to pay.
+    The lists of the window read pages (status_page) instead."""
+    with sessions() as session:
+        return [_status(row) for row in session.execute(_listing(Listing(network, kind, owing_only=owing_only)))]
+
+
+def status_of(sessions: sessionmaker[Session], number: str) -> InvoiceStatus | None:
+    """One document's state, by its number."""
+    statement = _listing(Listing(number=number.strip().upper()))
+    with sessions() as session:
+        row = session.execute(statement).first()
+    return _status(row) if row is not None else None
+
+
+UNPAID = Listing(kind="invoice", owing_only=True, oldest_first=True)
 
 
 def unpaid(sessions: sessionmaker[Session], today: date) -> list[InvoiceStatus]:
     """Invoices with something left to be paid, the oldest first."""
-    rows = [s for s in statuses(sessions, kind="invoice") if s.remaining > 0]
-    return sorted(rows, key=lambda s: (s.issue_date, s.number))
+    with sessions() as session:
+        return [_status(row) for row in session.execute(_listing(UNPAID))]
+
+
+def owing_summary(sessions: sessionmaker[Session]) -> tuple[int, Decimal]:
+    """(how many invoices have something left to pay, the total left), computed in SQL."""
+    rows = _listing(Listing(kind="invoice", owing_only=True)).order_by(None).subquery()
+    remaining = func.max(0, rows.c.total_cents - rows.c.credited - rows.c.paid)
+    with sessions() as session:
+        count, total = session.execute(select(func.count(), func.coalesce(func.sum(remaining), 0))
+                                       .select_from(rows)).one()
+    return int(count), _euros(total)
 
 
 def record_payment(sessions: sessionmaker[Session], number: str, day: date, amount: Decimal, today: date,
@@ -98,8 +156,8 @@ def record_payment(sessions: sessionmaker[Session], number: str, day: date, amou
         errors.append(FieldError("day", "date_in_future"))
     if means not in MEANS:
         errors.append(FieldError("means", "choice_invalid"))
-    current = next((s for s in statuses(sessions, kind="invoice") if s.number == number.strip().upper()), None)
-    if current is None:
+    current = status_of(sessions, number)
+    if current is None or current.kind != "invoice":
         raise CoconError("invoice_not_found", number=number)
     if day < current.issue_date:
         errors.append(FieldError("day", "payment_before_issue"))
@@ -110,7 +168,9 @@ def record_payment(sessions: sessionmaker[Session], number: str, day: date, amou
     with sessions.begin() as session:
         session.add(Payment(invoice_id=current.id, day=day, amount_cents=cents(amount), reference=reference.strip(),
                             means=means, created_at=datetime.now(UTC)))
-    return next(s for s in statuses(sessions, kind="invoice") if s.id == current.id)
+    recorded = status_of(sessions, current.number)
+    assert recorded is not None  # it was just paid
+    return recorded
 
 
 def record_event(sessions: sessionmaker[Session], invoice_ids: list[int], kind: str, detail: str = "") -> None:

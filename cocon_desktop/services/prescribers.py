@@ -11,6 +11,7 @@ from cocon_desktop.domain.identifiers import digits
 from cocon_desktop.domain.prescription import PrescriberData, validate_prescriber
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import Prescriber
+from cocon_desktop.services import audit
 
 FIELDS = [name for name in PrescriberData.__dataclass_fields__ if name != "id"]
 
@@ -30,10 +31,14 @@ def save_prescriber(sessions: sessionmaker[Session], data: PrescriberData) -> in
         row = session.get(Prescriber, data.id) if data.id is not None else Prescriber()
         if row is None:
             raise CoconError("prescriber_missing", id=data.id)
+        before = audit.flatten(_data(row)) if data.id is not None else None
         for name in FIELDS:
             setattr(row, name, getattr(data, name))
         session.add(row)
         session.flush()
+        changes = audit.diff(before, audit.flatten(_data(row)))
+        if changes or before is None:
+            audit.record(session, "prescriber", row.id, "create" if before is None else "update", None, changes)
         return int(row.id)
 
 

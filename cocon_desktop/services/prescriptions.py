@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.domain.prescription import PrescriptionData, validate_prescription
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Document, Prescription
+from cocon_desktop.services import audit
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [name for name in PrescriptionData.__dataclass_fields__ if name != "id"]
@@ -68,6 +69,9 @@ def _store_scan(session: Session, child_id: int, scan: Scan) -> Document:
                         added_at=datetime.now(UTC))
     session.add(document)
     session.flush()
+    audit.record(session, "document", document.id, "create", child_id,
+                 {"kind": (None, document.kind), "filename": (None, document.filename),
+                  "size": (None, document.size), "sha256": (None, document.sha256)})
     return document
 
 
@@ -81,6 +85,8 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
         child = session.get(Child, data.child_id)
         if child is None:
             raise CoconError("child_missing", id=data.child_id)
+        if child.erased_at is not None:
+            raise CoconError("child_erased", inclusion=child.inclusion_number)
         blocking = [e for e in validate_prescription(data, tariffs.get(child.network), child.birth_date, today)
                     if e.blocking]
         if blocking:
@@ -88,6 +94,7 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
         row = session.get(Prescription, data.id) if data.id is not None else None
         if data.id is not None and (row is None or row.child_id != data.child_id):
             raise CoconError("prescription_missing", id=data.id)
+        before = audit.flatten(_data(row)) if row is not None else None
         if row is None:
             row = Prescription(created_at=datetime.now(UTC))
             session.add(row)
@@ -96,6 +103,10 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
         if scan is not None:
             row.document_id = _store_scan(session, data.child_id, scan).id
         session.flush()
+        changes = audit.diff(before, audit.flatten(_data(row)))
+        if changes or before is None:
+            audit.record(session, "prescription", row.id, "create" if before is None else "update", row.child_id,
+                         changes)
         return int(row.id)
 
 

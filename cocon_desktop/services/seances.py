@@ -13,6 +13,7 @@ from cocon_desktop.domain.seance import SeanceData, counts_on_forfait, overlaps,
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Practice, Prescription, Seance
+from cocon_desktop.services import audit
 from cocon_desktop.services.invoice_drafts import active_line_exists
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -98,6 +99,8 @@ def _check(session: Session, data: SeanceData) -> Child:
     child = session.get(Child, data.child_id)
     if child is None:
         raise CoconError("child_missing", id=data.child_id)
+    if child.erased_at is not None:
+        raise CoconError("child_erased", inclusion=child.inclusion_number)
     errors = validate_seance(data, child.birth_date, child.exit_date)
     same_day = session.execute(select(Seance.id, Seance.start, Seance.duration_min).where(
         Seance.child_id == data.child_id, Seance.day == data.day)).all()
@@ -127,13 +130,21 @@ def record_seance(sessions: sessionmaker[Session], data: SeanceData,
             raise CoconError("seance_missing", id=data.id)
         if data.id is not None and _invoiced(session, data.id):
             raise CoconError("seance_invoiced")
+        before = _audited(row) if data.id is not None else None
         for name in FIELDS:
             setattr(row, name, getattr(data, name))
         row.prescription_id = prescription_id
         row.updated_at = now
         session.add(row)
         session.flush()
+        changes = audit.diff(before, _audited(row))
+        if changes or before is None:
+            audit.record(session, "seance", row.id, "create" if before is None else "update", row.child_id, changes)
         return int(row.id)
+
+
+def _audited(row: Seance) -> dict[str, object]:
+    return {**audit.flatten(_data(row)), "prescription_id": row.prescription_id}
 
 
 def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData:
@@ -145,6 +156,7 @@ def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData
         if _invoiced(session, seance_id):
             raise CoconError("seance_invoiced")
         data = _data(row)
+        audit.record(session, "seance", seance_id, "delete", row.child_id, audit.diff(_audited(row), None))
         session.delete(row)
         return replace(data, id=None)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from cocon_desktop.documents.signing_pkcs11 import TokenKey, read_certificate
+from cocon_desktop.documents.token_key import TokenKey
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import SigningIdentity
 from cocon_desktop.security.certificate import create_self_signed, describe_certificate, import_pkcs12
@@ -71,6 +71,8 @@ def use_token(sessions: sessionmaker[Session], module_path: str, token_label: st
               pin: str | None) -> Identity:
     """Sign with the key of a PKCS#11 token from now on: its certificate (same label as the key) is read from
     the token and stored; the key stays on the token and the PIN is not kept."""
+    from cocon_desktop.documents.signing_pkcs11 import read_certificate  # python-pkcs11, pyHanko: on use only
+
     token = TokenKey(module_path, token_label, key_label)
     certificate = read_certificate(token, pin)
     not_after = describe_certificate(certificate).not_after

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+if TYPE_CHECKING:  # jsonschema (0.1 s to import) only when a manifest is checked
+    from jsonschema import Draft202012Validator
 
 SCHEMA_FILE = "batch-manifest.schema.json"
 
@@ -23,11 +23,15 @@ def manifest_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(manifest_schema())
 
 
 def schema_problem(manifest: Any) -> str:
     """"" when `manifest` follows the schema, else where it does not: "$.documents[0].amount: …"."""
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(manifest))
     if error is None:
         return ""

@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.security import vault
 from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.dashboard_routes import open_action
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.pages.attestations_page import AttestationsPage
+from cocon_desktop.ui.pages.backups_tab import backup_on_close
 from cocon_desktop.ui.pages.children_page import ChildrenPage
+from cocon_desktop.ui.pages.dashboard_page import DashboardPage
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
 from cocon_desktop.ui.pages.seances_page import SeancesPage
@@ -34,8 +37,7 @@ from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
 NAVIGATION = (
-    ("dashboard", "Tableau de bord", "Le tableau de bord montrera ce qui demande votre attention : forfaits "
-     "presque épuisés, séances à facturer, factures impayées, lots à envoyer."),
+    ("dashboard", "Tableau de bord", ""),
     ("children", "Enfants", ""),
     ("seances", "Séances", ""),
     ("invoicing", "Facturation", ""),
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.practice: PracticeFile | None = practice
         self.runner = runner
+        self.backup_on_close = False  # app.py turns it on: a backup into backups/ when the window closes
         self.vault_id = practice.key.vault_id
         self.data_dir = practice.data_dir
         self._hidden_windows: list[QWidget] = []
@@ -86,11 +89,13 @@ class MainWindow(QMainWindow):
         self.invoicing_page = InvoicingPage(runner, parent=self.pages)
         self.attestations_page = AttestationsPage(runner, parent=self.pages)
         self.sync_page = SyncPage(runner, parent=self.pages)
+        self.dashboard_page = DashboardPage(runner, parent=self.pages)
         self.quick_dialog: QuickSeanceDialog | None = None
         built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
                                      "seances": self.seances_page, "invoicing": self.invoicing_page,
                                      "sync": self.sync_page}
         built["attestations"] = self.attestations_page
+        built["dashboard"] = self.dashboard_page
         for index, (key, title, coming) in enumerate(NAVIGATION):
             page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
             page.setObjectName(f"page_{key}")
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
         self.invoicing_page.set_practice(practice)
         self.attestations_page.set_practice(practice)
         self.sync_page.set_practice(practice)
+        self.dashboard_page.set_practice(practice)
         for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,
                         self.invoicing_page.documents_tab.changed, self.nav.currentRowChanged):
             changed.connect(lambda *_: self.pending_status.refresh())  # « N à envoyer »
@@ -146,6 +152,12 @@ class MainWindow(QMainWindow):
         self.seances_page.quick_entry_requested.connect(self.quick_seance)
         self.seances_page.seances_changed.connect(self.children_page.file.reload)  # its forfait gauges move
         self.children_page.file.seance_recorded.connect(self.seances_page.seance_actions.remember_seance)
+        self.dashboard_page.open_requested.connect(lambda item: open_action(self, item, self.dashboard_page.today()))
+        self.dashboard_page.exports.written.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,  # the dashboard is current
+                        self.invoicing_page.documents_tab.changed, self.seances_page.seances_changed,
+                        self.children_page.file.child_changed, self.children_page.file.seance_recorded):
+            changed.connect(lambda *_: self.dashboard_page.refresh())
         self.nav.setCurrentRow(0)
         self._show_state()
         self.idle.start()
@@ -195,6 +207,7 @@ class MainWindow(QMainWindow):
         self.invoicing_page.set_practice(None)
         self.attestations_page.set_practice(None)
         self.sync_page.set_practice(None)
+        self.dashboard_page.set_practice(None)
         self.pending_status.refresh()
         self._show_state()
         self.unlock_panel.focus()
@@ -208,6 +221,7 @@ class MainWindow(QMainWindow):
         self.invoicing_page.set_practice(practice, reload=False)
         self.attestations_page.set_practice(practice, reload=False)
         self.sync_page.set_practice(practice, reload=False)
+        self.dashboard_page.set_practice(practice, reload=False)
         self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
@@ -254,6 +268,7 @@ class MainWindow(QMainWindow):
 
     def _seance_recorded(self, seance_id: int, label: str) -> None:
         self.seances_page.seance_actions.remember_seance(seance_id, label)
+        self.dashboard_page.refresh()
         self.statusBar().showMessage(tr("Séance enregistrée : {0}. Ctrl+Z sur la page Séances pour "
                                         "l'annuler.").format(label), 8000)
 
@@ -271,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.practice is not None:
+            if self.backup_on_close:  # locked: no key in memory, no backup
+                backup_on_close(self.practice, self)
             self.practice.close()
             self.practice = None
         super().closeEvent(event)

@@ -85,6 +85,13 @@ def test_downgrade_then_upgrade_round_trip(empty: tuple[Engine, Path], tmp_path:
         assert conn.execute(text("SELECT value_json FROM setting")).scalar_one() == "1"
 
 
+def test_quick_head_is_alembics_head_and_the_listing_index_exists(practice: PracticeFile) -> None:
+    """upgrade() trusts quick_head() to skip Alembic at each start: it must name Alembic's head."""
+    assert migrate.quick_head() == migrate.head_revision() == revisions()[-1]
+    indexes = {i["name"]: i["column_names"] for i in inspect(practice.engine).get_indexes("invoice")}
+    assert indexes["ix_invoice_listing"][:2] == ["issue_date", "id"]  # 0009: the lists read the index alone
+
+
 def test_upgrade_at_head_does_nothing(practice: PracticeFile) -> None:
     database = practice.paths.database
     assert practice.upgrade_backup is None

@@ -69,10 +69,10 @@ def test_ctrl_l_locks(qtbot: QtBot, practice: PracticeFile) -> None:
 
 def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
     window = _window(qtbot, practice)
-    window.idle.set_interval_ms(400)
-    for _ in range(6):
-        qtbot.wait(100)
-        qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    window.idle.set_interval_ms(800)
+    for _ in range(8):  # 1.6 s of typing in all, twice the idle interval; keys that open no page, so that a
+        qtbot.wait(200)  # loaded machine cannot stall between two of them for longer than the interval
+        qtbot.keyClick(window.nav, Qt.Key.Key_Shift)
     assert not window.is_locked
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
     window.close()

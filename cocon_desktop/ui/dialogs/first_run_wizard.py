@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -31,6 +33,9 @@ from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.profile_form import CONTACT, IDENTITY, NETWORK, ProfileForm
 from cocon_desktop.ui.widgets.recovery_key_view import RecoveryKeyView
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+
+if TYPE_CHECKING:
+    from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
 
 def _wrapped_label(text: str, parent: QWidget) -> QLabel:
@@ -55,7 +60,18 @@ class WelcomePage(QWizardPage):
         folder = _wrapped_label(tr("Dossier des données : {0}").format(data_dir), self)
         folder.setStyleSheet("color: #555;")
         layout.addStretch(1)
+        layout.addWidget(_wrapped_label(tr("Vous avez déjà un cabinet, sauvegardé depuis un autre ordinateur ou "
+                                           "avant un changement de disque ?"), self))
+        restore = QPushButton(tr("Restaurer une sauvegarde…"), self)
+        restore.setObjectName("restore_backup")
+        restore.clicked.connect(self._restore)
+        layout.addWidget(restore, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(folder)
+
+    def _restore(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        wizard.open_restore()
 
 
 class ProfilePage(QWizardPage):
@@ -204,6 +220,7 @@ class FirstRunWizard(QWizard):
         self.data_dir, self.runner, self.kdf = data_dir, runner, kdf
         self.recovery = RecoveryKey.generate()
         self.practice: PracticeFile | None = None
+        self.restore_dialog: RestoreDialog | None = None
         self.identity_page = ProfilePage(tr("Votre identité professionnelle"),
                                          tr("Elle figure sur vos factures et vos attestations."), IDENTITY)
         self.contact_page = ProfilePage(tr("Coordonnées et réseau"),
@@ -216,6 +233,20 @@ class FirstRunWizard(QWizard):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Créer le cabinet"))
         self.accepted.connect(self._announce)
+
+    def open_restore(self) -> RestoreDialog:
+        """The restore dialog (ui/dialogs/restore_dialog.py); the restored practice opens like a created one."""
+        from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.data_dir, self.runner, parent=self)
+        dialog.restored.connect(self._restored)
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _restored(self, practice: PracticeFile) -> None:
+        self.practice = practice
+        self.accept()  # from the welcome page, which validates nothing: accepted → practice_created
 
     def profile(self) -> PracticeProfile:
         values = {**self.identity_page.form.values(), **self.contact_page.form.values()}

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cocon_desktop.security import vault
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
+
+if TYPE_CHECKING:
+    from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
 
 class UnlockWindow(QDialog):
@@ -22,6 +26,8 @@ class UnlockWindow(QDialog):
         self.setWindowTitle(tr("COCON Desktop — déverrouiller le cabinet"))
         self.setMinimumWidth(520)
         self.practice: PracticeFile | None = None
+        self.data_dir, self.runner = data_dir, runner
+        self.restore_dialog: RestoreDialog | None = None
         layout = QVBoxLayout(self)
         title = QLabel(tr("Cabinet verrouillé"), self)
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -44,11 +50,27 @@ class UnlockWindow(QDialog):
         self.panel = UnlockPanel(data_dir, runner, offer_remember=True, parent=self)
         self.panel.unlocked.connect(self._opened)
         layout.addWidget(self.panel)
+        restore = QPushButton(tr("Restaurer une sauvegarde dans un autre dossier…"), self)
+        restore.setObjectName("restore_backup")
+        restore.setFlat(True)
+        restore.setAutoDefault(False)
+        restore.clicked.connect(self.open_restore)
+        layout.addWidget(restore, alignment=Qt.AlignmentFlag.AlignLeft)
         folder = QLabel(tr("Dossier : {0}").format(data_dir), self)
         folder.setStyleSheet("color: #666;")
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(folder)
         self.panel.focus()
+
+    def open_restore(self) -> RestoreDialog:
+        """The restore dialog (into a new folder: this one holds a practice); the restored one then opens."""
+        from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.data_dir, self.runner, parent=self)
+        dialog.restored.connect(self._opened)
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _opened(self, practice: PracticeFile) -> None:
         self.practice = practice

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from cocon_desktop.services.batches import STATES, BatchSummary
-from cocon_desktop.ui.formatting import french_date, money
+from cocon_desktop.ui.formatting import french_date, money, month_year
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
 
@@ -59,7 +57,7 @@ def period_text(batch: BatchSummary) -> str:
     start, end = batch.period_start, batch.period_end
     if start.day == 1 and (start.year, start.month) == (end.year, end.month) and \
             (end + timedelta(days=1)).month != end.month:
-        return str(format_date(start, "MMMM y", locale="fr_FR"))
+        return month_year(start)
     if start == end:
         return french_date(start)
     return tr("{0} – {1}").format(french_date(start), french_date(end))
@@ -115,14 +113,21 @@ def details_text(batch: BatchSummary) -> str:
     return "\n".join(lines)
 
 
+_ROLES = frozenset(int(r.value) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                                         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+                                         Qt.ItemDataRole.ToolTipRole))
+
 class BatchesModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[BatchSummary] = []
+        self._texts: dict[tuple[int, int], str] = {}  # formatted once: the view asks for every cell many times
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_rows(self, rows: list[BatchSummary]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows, self._texts = list(rows), {}
         self.endResetModel()
 
     def row_of(self, batch_pk: int) -> int:
@@ -140,6 +145,12 @@ class BatchesModel(QAbstractTableModel):
         return None
 
     def cell(self, row: int, column: int) -> str:
+        text = self._texts.get((row, column))
+        if text is None:
+            text = self._texts[(row, column)] = self._format(row, column)
+        return text
+
+    def _format(self, row: int, column: int) -> str:
         batch, name = self.rows[row], COLUMNS[column]
         if name == "created":  # the time is in the details
             return french_date(batch.created_at.astimezone().date())
@@ -162,6 +173,8 @@ class BatchesModel(QAbstractTableModel):
         return short_time(batch.next_attempt_at) if batch.attempts else ""  # after a failed attempt only
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if int(role) not in _ROLES:  # a view asks ~20 roles a cell: answer the others at once
+            return None
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         batch, name = self.rows[index.row()], COLUMNS[index.column()]
@@ -173,9 +186,7 @@ class BatchesModel(QAbstractTableModel):
             if name == "last_attempt" and batch.last_error:
                 return QColor(ERROR_COLOUR)
         if role == Qt.ItemDataRole.FontRole and name == "state":
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and name in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

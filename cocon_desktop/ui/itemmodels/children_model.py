@@ -23,6 +23,9 @@ from cocon_desktop.ui.tasks import TaskRunner
 PAGE_SIZE = 200
 COLUMNS = ("N° d'inclusion", "Nom", "Né(e) le", "Âge", "Réseau", "Suivi")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# the roles answered (a view asks ~20 a cell while sizing and painting: the others are answered at once)
+_ROLES = frozenset((int(ID_ROLE), *(int(r.value) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                                           Qt.ItemDataRole.ForegroundRole))))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -130,7 +133,7 @@ class ChildrenModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        if int(role) not in _ROLES or not index.isValid() or index.row() >= len(self.rows):
             return None
         row = self.rows[index.row()]
         if role == ID_ROLE:

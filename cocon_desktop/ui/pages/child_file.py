@@ -35,6 +35,8 @@ from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.formatting import age_text, file_size, french_date
 from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.pages.child_history_tab import ChildHistoryTab
+from cocon_desktop.ui.pages.child_privacy import ChildPrivacyBar
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_seances_view import ChildSeancesView
@@ -93,6 +95,10 @@ class ChildFile(QWidget):
         self.attestations_button.setToolTip(tr("Attestations pour la famille : prise en charge, séances, annuelle"))
         self.attestations_button.clicked.connect(self.open_attestations)
         top.addWidget(self.attestations_button)
+        self.privacy = ChildPrivacyBar(sessions, runner, today, self)
+        self.privacy.erased.connect(self._child_saved)
+        self.privacy.exported.connect(self._exported)
+        top.addWidget(self.privacy)
         self.edit_button = QPushButton(tr("Modifier le dossier"), self)
         self.edit_button.setObjectName("edit_child")
         self.edit_button.clicked.connect(self.edit)
@@ -124,6 +130,8 @@ class ChildFile(QWidget):
         self.seances.new_requested.connect(self.new_seance)
         self.tabs.addTab(self.seances, tr("Séances"))
         self.tabs.addTab(self._documents_tab(), tr("Documents"))
+        self.history = ChildHistoryTab(sessions, runner, self.tabs)
+        self.tabs.addTab(self.history, tr("Historique"))
         layout.addWidget(self.tabs, 1)
 
     def _scrolled(self, widget: QWidget) -> QScrollArea:
@@ -184,6 +192,7 @@ class ChildFile(QWidget):
             return
         child_id, today = self.child_id, self.today()
         self.runner.run(lambda: load_file(sessions, child_id, today), self._loaded, self._failed)
+        self.history.show_child(child_id)
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(error_text(error))
@@ -204,6 +213,8 @@ class ChildFile(QWidget):
         second = [tr("Réseau : {0}").format(f"{data.network} — {network.name}" if network else data.network)]
         if data.exit_date is not None and data.exit_date <= today:
             second.append(tr("sorti(e) du parcours le {0}").format(french_date(data.exit_date)))
+        if content.record.erased_at is not None:
+            second.append(tr("données effacées le {0}").format(french_date(content.record.erased_at.date())))
         self.subtitle.setText("  ·  ".join(parts) + "\n" + "  ·  ".join(second))
         referent = content.prescribers.get(data.referent_id or 0, "")
         self.identity.show_child(data, referent)
@@ -211,6 +222,8 @@ class ChildFile(QWidget):
         self._show_cards(content)
         self._show_documents(content.documents)
         self.seances.show_seances(content.seances)
+        self.privacy.show_record(content.record)
+        self.edit_button.setEnabled(content.record.erased_at is None)
 
     def _show_cards(self, content: ChildFileContent) -> None:
         for card in self.cards:
@@ -243,6 +256,9 @@ class ChildFile(QWidget):
         self.child_dialog = ChildDialog(self.sessions, self.runner, self.content.record, self.today, self.window())
         self.child_dialog.saved.connect(self._child_saved)
         self.child_dialog.open()
+
+    def _exported(self, child_id: int) -> None:
+        self.history.show_child(child_id)  # the export is in the history
 
     def _child_saved(self, child_id: int) -> None:
         self.reload()

@@ -38,6 +38,7 @@ from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.import_children_dialog import ImportChildrenDialog
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.children_model import ChildrenModel
+from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.child_file import ChildFile
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -166,6 +167,7 @@ class ChildrenPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setResizeContentsPrecision(SIZE_SAMPLE)  # size the columns on 50 rows, not every row loaded
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.Stretch,
                                        QHeaderView.ResizeMode.ResizeToContents,

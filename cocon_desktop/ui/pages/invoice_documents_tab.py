@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,8 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,7 @@ from cocon_desktop.services.invoice_documents import issue_credit_note, verify_p
 from cocon_desktop.services.invoice_lines import LineRow, lines_of
 from cocon_desktop.services.invoice_verify import VerifyReport
 from cocon_desktop.services.invoicing import IssuedDocument, document_pdf
-from cocon_desktop.services.payments import STATES, InvoiceStatus, statuses
+from cocon_desktop.services.payments import STATES, InvoiceStatus, Listing, status_page
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
@@ -38,6 +35,7 @@ from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
 from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -55,8 +53,7 @@ class DocumentsTab(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today
-        self.rows: list[InvoiceStatus] = []
-        self.shown: list[InvoiceStatus] = []
+        self._reselect = ""  # the number selected before a reload, selected again when the first page is back
         self.viewer: DocumentViewer | None = None
         self.credit_dialog: CreditNoteDialog | None = None
         self.payment_dialog: PaymentDialog | None = None
@@ -68,7 +65,7 @@ class DocumentsTab(QWidget):
         self.state_filter.addItem(tr("Tous les documents"), "")
         for code, label in STATES.items():
             self.state_filter.addItem(tr(label), code)
-        self.state_filter.currentIndexChanged.connect(lambda _: self._fill())
+        self.state_filter.currentIndexChanged.connect(lambda _: self.reload())
         top.addWidget(self.state_filter)
         top.addStretch(1)
         self.verify_button = QPushButton(tr("Vérifier l'intégrité"), self)
@@ -79,9 +76,13 @@ class DocumentsTab(QWidget):
         top.addWidget(self.verify_button)
         layout.addLayout(top)
 
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        # paged in SQL: a page of 200 documents (state computed in SQL) is read as the view scrolls
+        self.model: PagedRowsModel[InvoiceStatus] = PagedRowsModel([tr(c) for c in COLUMNS], self._cells, self,
+                                                                   runner)
+        self.model.page_loaded.connect(self._page_loaded)
+        self.model.failed.connect(lambda e: self.say(error_text(e), error=True))
+        self.table = PagedTableView(self.model, self)
         self.table.setObjectName("documents_table")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -89,7 +90,7 @@ class DocumentsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("État"), QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.doubleClicked.connect(lambda _: self.view_pdf())
         layout.addWidget(self.table, 1)
 
@@ -123,39 +124,36 @@ class DocumentsTab(QWidget):
         practice = self.practice()
         return practice.sessions if practice is not None else None
 
+    @property
+    def rows(self) -> list[InvoiceStatus]:
+        """The documents read so far (the pages the view has asked for), as shown."""
+        return self.model.rows
+
+    shown = rows
+
     def reload(self) -> None:
         practice = self.practice()
         if practice is None:
             return
-        sessions = practice.sessions
-        self.runner.run(lambda: statuses(sessions), self._loaded, lambda e: self.say(error_text(e), error=True))
-
-    def _loaded(self, rows: list[InvoiceStatus]) -> None:
-        self.rows = rows
-        self._fill()
-
-    def _fill(self) -> None:
+        sessions, listing = practice.sessions, Listing(state=str(self.state_filter.currentData() or ""))
         selected = self.current()
-        state = str(self.state_filter.currentData() or "")
-        self.shown = [r for r in self.rows if not state or r.state == state]
-        self.table.setRowCount(len(self.shown))
-        for row, status in enumerate(self.shown):
-            remaining = money(status.remaining) if status.kind == "invoice" else ""
-            cells = (status.number, tr(KIND_LABELS.get(status.kind, status.kind)), french_date(status.issue_date),
-                     status.network, money(status.total), tr(STATES.get(status.state, status.state)), remaining)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column in (4, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if column == 5:
-                    item.setForeground(QColor(STATE_COLOURS.get(status.state, "#000000")))
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(row, column, item)
-            if selected is not None and status.number == selected.number:
-                self.table.selectRow(row)
+        self._reselect = selected.number if selected is not None else self._reselect
+        self.model.set_source(lambda offset, limit: status_page(sessions, listing, offset, limit))
+
+    def _page_loaded(self, offset: int) -> None:
+        if offset == 0 and self._reselect:
+            number, self._reselect = self._reselect, ""
+            self.select(number)
         self._selection_changed()
+
+    @staticmethod
+    def _cells(status: InvoiceStatus) -> tuple[Cell, ...]:
+        remaining = money(status.remaining) if status.kind == "invoice" else ""
+        return (Cell(status.number), Cell(tr(KIND_LABELS.get(status.kind, status.kind))),
+                Cell(french_date(status.issue_date)), Cell(status.network), Cell(money(status.total), right=True),
+                Cell(tr(STATES.get(status.state, status.state)), colour=STATE_COLOURS.get(status.state, "#000000"),
+                     bold=True),
+                Cell(remaining, right=True))
 
     def current(self) -> InvoiceStatus | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -170,6 +168,7 @@ class DocumentsTab(QWidget):
                 return
 
     def status_of(self, number: str) -> InvoiceStatus | None:
+        """Among the documents read so far."""
         return next((r for r in self.rows if r.number == number), None)
 
     def _selection_changed(self) -> None:

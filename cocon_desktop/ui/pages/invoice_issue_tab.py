@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from babel.dates import format_date
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +34,7 @@ from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
 from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
-from cocon_desktop.ui.formatting import money
+from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
@@ -130,7 +128,7 @@ class IssueTab(QWidget):
         self.month = QComboBox(self)
         self.month.setObjectName("issue_month")
         for first, last in months(today()):
-            self.month.addItem(str(format_date(first, "MMMM y", locale="fr_FR")).capitalize(), (first, last))
+            self.month.addItem(month_year(first).capitalize(), (first, last))
         self.month.setCurrentIndex(1)  # the previous month
         choice.addWidget(QLabel(tr("Réseau"), self))
         choice.addWidget(self.network, 1)

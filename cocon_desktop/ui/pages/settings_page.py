@@ -27,6 +27,7 @@ from cocon_desktop.services import practice_profile, settings_store
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.formatting import set_corrected_age_cutoff
 from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
@@ -62,6 +63,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._security_tab(), tr("Sécurité et préférences"))
         self.tariffs_tab = TariffsTab(runner, self)
         self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
+        self.backups_tab = BackupsTab(runner, self)
+        self.tabs.addTab(self.backups_tab, tr("Sauvegardes"))
 
     # -- the practice profile
     def _profile_tab(self) -> QWidget:
@@ -262,6 +265,7 @@ class SettingsPage(QWidget):
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
         self.tariffs_tab.practice = practice
+        self.backups_tab.set_practice(practice, reload=reload)
         self.signature_box.practice = practice
         if practice is None or not reload:
             return

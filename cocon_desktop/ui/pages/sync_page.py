@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,18 +44,21 @@ from cocon_desktop.services.batches import (
 from cocon_desktop.services.network_endpoints import endpoint
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
-from cocon_desktop.services.sync_run import SyncReport
-from cocon_desktop.sync.batch_verify import BatchCheck, verify_batch
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS, STRETCHED, BatchesModel, details_text, documents_text
+from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.sync_sending import SyncSender, report_text
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 DONE_STYLE = "color: #1b5e20;"
 PIN_ERRORS = ("pkcs11_pin_required", "pkcs11_wrong_pin")
+
+if TYPE_CHECKING:  # the checks import factur-x and pyHanko: only when a file is verified
+    from cocon_desktop.services.sync_run import SyncReport
+    from cocon_desktop.sync.batch_verify import BatchCheck
 
 
 def utc_now() -> datetime:
@@ -116,6 +120,7 @@ class SyncPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SIZE_SAMPLE)  # 50 rows sized, not the 355 batches of a large practice
         for name in STRETCHED:
             header.setSectionResizeMode(COLUMNS.index(name), QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -361,6 +366,8 @@ class SyncPage(QWidget):
     def verify(self, path: Path) -> None:
         self.verify_button.setEnabled(False)
         self.say(tr("Vérification de {0}…").format(path.name))
+        from cocon_desktop.sync.batch_verify import verify_batch
+
         self.runner.run(lambda: verify_batch(path.read_bytes()), lambda check: self._verified(path, check),
                         self._verify_failed)
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cocon_desktop.services import network_endpoints, outbox
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.services.sync_run import SyncReport, sync_now
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.batches_model import plural
 from cocon_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # sync_run imports httpx: only when something is sent
+    from cocon_desktop.services.sync_run import SyncReport
 
 AUTO_SYNC_INTERVAL_MS = 5 * 60 * 1000  # the automatic sending looks at the outbox every five minutes
 SEND_TIMEOUT_S = 30.0
@@ -101,6 +104,8 @@ class SyncSender(QObject):
         def run() -> SyncReport | None:
             if not manual and not due_with_address(practice, now()):
                 return None
+            from cocon_desktop.services.sync_run import sync_now
+
             return sync_now(practice, now, timeout=SEND_TIMEOUT_S, cancel=cancelled.is_set, progress=report,
                             force=manual)
 

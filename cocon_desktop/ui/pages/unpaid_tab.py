@@ -7,21 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from cocon_desktop.services.payments import STATES, InvoiceStatus, unpaid
+from cocon_desktop.services.payments import STATES, UNPAID, InvoiceStatus, owing_summary, status_page
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -34,11 +26,14 @@ class UnpaidTab(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today
-        self.rows: list[InvoiceStatus] = []
+        self._day = today()
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        # paged in SQL: the owing invoices are filtered, summed and read a page at a time by the database
+        self.model: PagedRowsModel[InvoiceStatus] = PagedRowsModel([tr(c) for c in COLUMNS], self._cells, self,
+                                                                   runner)
+        self.model.failed.connect(self._failed)
+        self.table = PagedTableView(self.model, self)
         self.table.setObjectName("unpaid_table")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -50,35 +45,33 @@ class UnpaidTab(QWidget):
         self.total.setStyleSheet("font-size: 12pt; font-weight: bold;")
         layout.addWidget(self.total, 0, Qt.AlignmentFlag.AlignRight)
 
+    def _cells(self, status: InvoiceStatus) -> tuple[Cell, ...]:
+        late = status.days_overdue(self._day)
+        return (Cell(status.number), Cell(french_date(status.issue_date)), Cell(french_date(status.due_date)),
+                Cell(status.network), Cell(money(status.total), right=True), Cell(money(status.remaining), right=True),
+                Cell(tr("{0} j").format(late) if late else tr("à échéance"), right=True, colour=LATE if late else ""),
+                Cell(tr(STATES.get(status.state, ""))))
+
+    @property
+    def rows(self) -> list[InvoiceStatus]:
+        """The unpaid invoices read so far (the pages the view has asked for)."""
+        return self.model.rows
+
     def reload(self) -> None:
         practice = self.practice()
         if practice is None:
             return
-        sessions, today = practice.sessions, self.today()
-        self.runner.run(lambda: unpaid(sessions, today), self._show,
-                        self._failed)
+        sessions = practice.sessions
+        self._day = self.today()
+        self.model.set_source(lambda offset, limit: status_page(sessions, UNPAID, offset, limit))
+        self.runner.run(lambda: owing_summary(sessions), self._show_total, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.total.setText(error_text(error))
         self.total.setStyleSheet(ERROR_STYLE)
 
-    def _show(self, rows: list[InvoiceStatus]) -> None:
-        self.rows = rows
-        today = self.today()
-        self.table.setRowCount(len(rows))
-        for row, status in enumerate(rows):
-            late = status.days_overdue(today)
-            cells = (status.number, french_date(status.issue_date), french_date(status.due_date), status.network,
-                     money(status.total), money(status.remaining),
-                     tr("{0} j").format(late) if late else tr("à échéance"), tr(STATES.get(status.state, "")))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column in (4, 5, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if column == 6 and late:
-                    item.setForeground(QColor(LATE))
-                self.table.setItem(row, column, item)
-        due = sum((r.remaining for r in rows), Decimal("0.00"))
+    def _show_total(self, summary: tuple[int, Decimal]) -> None:
+        count, due = summary
         self.total.setStyleSheet("font-size: 12pt; font-weight: bold;")
-        self.total.setText(tr("Total dû : {0} ({1} facture(s))").format(money(due), len(rows)) if rows else
+        self.total.setText(tr("Total dû : {0} ({1} facture(s))").format(money(due), count) if count else
                            tr("Aucune facture impayée."))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from cocon_desktop.domain.attestation import KINDS, Period, month_end, year_period
+from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.invoice_issue_tab import months
 
@@ -32,7 +31,7 @@ class PeriodPicker(QWidget):
         self.first.setObjectName("period_first")
         self.last.setObjectName("period_last")
         for first, last in months(today):
-            label = str(format_date(first, "MMMM y", locale="fr_FR")).capitalize()
+            label = month_year(first).capitalize()
             self.first.addItem(label, first)
             self.last.addItem(label, last)
         self.first.setCurrentIndex(1)  # the previous month

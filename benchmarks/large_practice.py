@@ -1,0 +1,131 @@
+"""The large practice (`cocon demo --size large`): its generation, the queries of the pages on SQLCipher vs the
+same schema and rows in plain SQLite (same library, same PRAGMAs, no key), start to main window vs a bare
+PySide6 window, and peak memory with every page visited (both in subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from cocon_desktop.services.children import ChildQuery, count_children, list_children
+from cocon_desktop.services.demo_large import create_large_demo
+from cocon_desktop.services.demo_large_invoices import months_back
+from cocon_desktop.services.invoice_drafts import preview
+from cocon_desktop.services.payments import Listing, status_page, unpaid
+from cocon_desktop.services.practice_file import PracticeFile
+
+Row = tuple[str, str, str, str]
+HERE = Path(__file__).resolve().parent
+
+
+def _plain_copy(practice: PracticeFile, path: Path) -> sessionmaker[Session]:
+    """The same database decrypted (sqlcipher_export), opened like the real one but without a key."""
+    with practice.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"ATTACH DATABASE '{path}' AS plain KEY ''")
+        raw.execute("SELECT sqlcipher_export('plain')")
+        raw.execute("DETACH DATABASE plain")
+
+    def connect() -> Any:
+        conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+        for pragma in ("temp_store = MEMORY", "journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    engine = create_engine("sqlite://", creator=connect, module=sqlcipher3, poolclass=QueuePool)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
+    fn()  # the first run warms the page cache, as the page's second visit would
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _queries(today: date) -> dict[str, Callable[[sessionmaker[Session]], object]]:
+    from cocon_desktop.ui.pages.child_file import load_file  # plain services, no widget
+
+    first, last = months_back(today, 1)
+    return {
+        "children list page (count + 200 rows)": lambda s: (count_children(s, ChildQuery(active_only=True), today),
+                                                           list_children(s, ChildQuery(active_only=True), today)),
+        "children search « bern » (all)": lambda s: list_children(s, ChildQuery(text="bern"), today),
+        "a child's file (identity, forfaits, séances)": lambda s: load_file(s, 1000, today),
+        "a month's invoice preview (RPM)": lambda s: preview(s, "RPM", first, last),
+        "the unpaid list": lambda s: unpaid(s, today),
+        "issued documents, a page of 200 (newest)": lambda s: status_page(s, Listing(), 0, 200),
+        "issued documents, the last page": lambda s: status_page(s, Listing(), 11_800, 200),
+    }
+
+
+def _subprocess(script: str, *args: str) -> tuple[float, str]:
+    """(ms from launch to the "shown" line's wall-clock time, or to exit; the last line printed)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start, wall = time.perf_counter(), time.time()
+    out = subprocess.run([sys.executable, str(HERE / script), *args], check=True, capture_output=True, text=True,
+                         env=env, timeout=600).stdout
+    last = out.strip().splitlines()[-1]
+    if last.startswith("shown"):
+        return (float(last.split()[1]) - wall) * 1000, last
+    return (time.perf_counter() - start) * 1000, last
+
+
+def rows(work: Path) -> list[Row]:
+    today = date.today()
+    begin = time.perf_counter()
+    practice = create_large_demo(work / "large", today, signed_months=0)
+    generated = time.perf_counter() - begin
+    out: list[Row] = [("generate the large demo (2,000 children, 100,000 séances, 12,000 invoices)",
+                       f"{generated:.1f} s", "bulk inserts, one transaction", "")]
+    plain = _plain_copy(practice, work / "plain.db")
+    for name, query in _queries(today).items():
+        cipher_ms = _median_ms(lambda q=query: q(practice.sessions))  # type: ignore[misc]
+        plain_ms = _median_ms(lambda q=query: q(plain))  # type: ignore[misc]
+        out.append((f"{name}, SQLCipher vs SQLite", f"{cipher_ms:.1f} ms", f"{cipher_ms / plain_ms:.2f}×",
+                    "≤ 1.3×, < 100 ms"))
+    plain.kw["bind"].dispose()
+    practice.close()
+
+    bare = statistics.median(_subprocess("window_start.py", "bare")[0] for _ in range(3))
+    runs = [_subprocess("window_start.py", "cocon", str(work / "large")) for _ in range(3)]
+    full = statistics.median(ms for ms, _ in runs)
+    kdf_ms = statistics.median(float(line.split()[2]) for _, line in runs)
+    out.append(("start to main window (passphrase path) vs bare PySide6 window", f"{full:.0f} ms",
+                f"{full / bare:.2f}× ({bare:.0f} ms)", "≤ 1.5×"))
+    out.append(("… without the Argon2id derivation (= keychain path)", f"{full - kdf_ms:.0f} ms",
+                f"{(full - kdf_ms) / bare:.2f}×", "≤ 1.5×"))
+    _, bare_mem = _subprocess("window_start.py", "bare-memory")
+    _, peak = _subprocess("window_start.py", "visit", str(work / "large"))
+    out.append(("peak memory, large practice open, every page visited", f"{float(peak.split()[1]):.0f} MB",
+                f"bare PySide6 window {float(bare_mem.split()[1]):.0f} MB", "≤ 300 MB"))
+    return out
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in rows(Path(tmp)):
+            print("  ".join(row))

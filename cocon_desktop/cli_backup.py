@@ -1,0 +1,57 @@
+"""`cocon backup --out DIR` and `cocon restore FILE` (into --data-dir, a new folder)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.security import vault
+from cocon_desktop.services import backup
+from cocon_desktop.services.practice_file import PracticeFile
+
+
+def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        info = backup.backup_to(practice, args.out.expanduser())
+    finally:
+        practice.close()
+    rows = sum(n for table, n in info.counts.items() if table != "alembic_version")
+    print(f"Sauvegarde écrite et vérifiée : {info.path} ({info.size} octets, {rows} lignes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
+    if args.recovery_key_stdin or args.recovery_key:
+        reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
+        recovery = reader.line("Clé de secours : ")
+        new = reader.new_passphrase()
+        vault.check_passphrase_allowed(new)  # before anything is written
+        report = backup.restore(args.file, args.data_dir, recovery_key=recovery, new_passphrase=new)
+        key = vault.unlock_with_passphrase(args.data_dir, new)
+    else:
+        passphrase = secrets.line("Phrase de passe de la sauvegarde : ")
+        report = backup.restore(args.file, args.data_dir, passphrase=passphrase)
+        key = vault.unlock_with_passphrase(args.data_dir, passphrase)
+    PracticeFile.open(args.data_dir, key).close()  # opens, and brings an older schema up to date
+    rows = sum(n for table, n in report.counts.items() if table != "alembic_version")
+    print(f"Sauvegarde du {report.created_at} restaurée dans {report.data_dir} ({rows} lignes vérifiées).")
+    if args.recovery_key_stdin or args.recovery_key:
+        print("La nouvelle phrase de passe est en place ; la clé de secours reste valable.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    save = add_command(sub, "backup", "écrire une sauvegarde chiffrée et vérifiée du cabinet", cmd_backup)
+    save.add_argument("--out", type=Path, required=True, metavar="DOSSIER",
+                      help="le dossier où écrire la sauvegarde (une clé USB, un disque externe)")
+    back = add_command(sub, "restore", "restaurer une sauvegarde dans un dossier nouveau (--data-dir)",
+                       cmd_restore)
+    back.description = (f"{back.description}. Le dossier ne doit pas contenir de cabinet. Avec la phrase de "
+                        "passe de la sauvegarde, ou avec la clé de secours puis une nouvelle phrase de passe.")
+    back.add_argument("file", type=Path, metavar="FICHIER.coconbak")
+    back.add_argument("--recovery-key", action="store_true",
+                      help="ouvrir avec la clé de secours (demandée au terminal) puis choisir une phrase de passe")
+    back.add_argument("--recovery-key-stdin", action="store_true",
+                      help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")

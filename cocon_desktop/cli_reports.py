@@ -1,0 +1,109 @@
+"""`cocon journal` (the receipts journal of a year, CSV for the accountant's software or PDF with the summary for the
+2035 return), `cocon report` (a network's activity over a period, PDF) and `cocon dashboard` (what needs doing)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from cocon_desktop import messages
+from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf
+from cocon_desktop.documents.journal_csv import journal_csv
+from cocon_desktop.documents.journal_pdf import render_journal_pdf
+from cocon_desktop.domain.attestation import parse_period
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services import activity_report, dashboard, journal
+from cocon_desktop.services.practice_profile import load_profile
+
+SEVERITY_LABELS = {"error": "URGENT ", "warning": "À FAIRE", "info": "INFO   "}
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Where the user asked: an existing folder keeps its permissions; a new one is made private."""
+    atomic_write(path, data, private_dir=not path.parent.exists())
+
+
+def _today(args: argparse.Namespace) -> date:
+    if not getattr(args, "date", None):
+        return date.today()
+    day = parse_date_fr(args.date)
+    if day is None:
+        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
+    return day
+
+
+def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
+    path: Path = args.output
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".pdf"):
+        raise CoconError("journal_format_unknown", path=str(path))
+    if not 1900 <= args.year <= 9999:
+        raise ValidationError([FieldError("year", "year_invalid", {"value": str(args.year)})])
+    practice = open_practice(args, secrets)
+    try:
+        entries = journal.receipts_journal(practice.sessions, args.year)
+        summary = journal.year_summary(practice.sessions, args.year)
+        if suffix == ".csv":
+            data = journal_csv(entries)
+        else:
+            data = render_journal_pdf(entries, summary, load_profile(practice.sessions), _today(args))
+    finally:
+        practice.close()
+    _write(path, data)
+    print(f"Livre-journal des recettes {args.year} : {len(entries)} recette(s), total "
+          f"{messages.euros(summary.receipts)}, écrit dans {path}.")
+    print(f"Factures émises {messages.euros(summary.invoiced)}, avoirs {messages.euros(summary.credited)}, "
+          f"restant dû au 31/12/{args.year} {messages.euros(summary.outstanding)}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
+    period = parse_period(args.period)
+    practice = open_practice(args, secrets)
+    try:
+        report = activity_report.activity_report(practice.sessions, args.network, period.first, period.last)
+        pdf = render_activity_report_pdf(report, load_profile(practice.sessions), _today(args))
+    finally:
+        practice.close()
+    _write(args.output, pdf)
+    day = messages.french_date
+    print(f"Rapport d'activité {report.network} du {day(period.first)} au {day(period.last)} : "
+          f"{len(report.children)} enfant(s), {report.seances} acte(s), facturé net "
+          f"{messages.euros(report.net_invoiced)}, payé {messages.euros(report.paid)} ; écrit dans {args.output}.")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        items = dashboard.action_items(practice.sessions, _today(args), limit=args.limit)
+    finally:
+        practice.close()
+    for item in items:
+        print(f"{SEVERITY_LABELS.get(item.severity, item.severity)}  {item.text}")
+    print(f"{len(items)} point(s) à traiter." if items else "Rien à traiter.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    when = {"metavar": "AAAA-MM-JJ", "help": "date d'établissement (par défaut : aujourd'hui)"}
+    parser = add_command(sub, "journal", "livre-journal des recettes d'une année (CSV pour le comptable, ou PDF avec "
+                                         "le récapitulatif pour la déclaration 2035)", cmd_journal)
+    parser.add_argument("--year", type=int, required=True, metavar="AAAA")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.csv|FICHIER.pdf")
+    parser.add_argument("--date", **when)  # type: ignore[arg-type]
+    parser = add_command(sub, "report", "rapport d'activité d'un réseau sur une période (PDF)", cmd_report)
+    parser.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    parser.add_argument("--period", required=True, metavar="AAAA-MM..AAAA-MM",
+                        help="la période : 2026-01..2026-12, un mois (2026-03) ou une année (2026)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.pdf")
+    parser.add_argument("--date", **when)  # type: ignore[arg-type]
+    parser = add_command(sub, "dashboard", "ce qui est à faire : forfaits, facturation, impayés, lots, attestations",
+                         cmd_dashboard)
+    parser.add_argument("--date", metavar="AAAA-MM-JJ", help="la date du jour (par défaut : aujourd'hui)")
+    parser.add_argument("--limit", type=int, default=200, metavar="N", help="au plus N lignes (200 par défaut)")

@@ -1,0 +1,216 @@
+"""Paramètres › Sauvegardes: back up now to a folder of one's choice (a USB drive) in the background, how many
+automatic backups (taken when the program closes) are kept, the last backup's date, and how to restore."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop import settings
+from cocon_desktop.services import backup, settings_store
+from cocon_desktop.services.backup import BackupInfo
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+
+log = logging.getLogger(__name__)
+OK_STYLE = "color: #2e7d32;"
+STEP_TEXT = ("Copie de la base chiffrée…", "Écriture du fichier…", "Vérification de la sauvegarde…",
+             "Mise en place…", "Terminé.")
+
+
+class _Relay(QObject):
+    """The worker calls `report` from its thread; the signal is queued to the GUI thread."""
+
+    progressed = Signal(int, int)
+
+    def report(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return True
+
+
+def when_text(when: datetime) -> str:
+    local = when.astimezone()
+    return tr("{0} à {1}").format(local.strftime("%d/%m/%Y"), local.strftime("%H:%M"))
+
+
+class BackupsTab(QWidget):
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.practice: PracticeFile | None = None
+        self.relay = _Relay(self)
+        self.relay.progressed.connect(self._progressed)
+        layout = QVBoxLayout(self)
+
+        now_box = QGroupBox(tr("Sauvegarder maintenant"), self)
+        now_layout = QVBoxLayout(now_box)
+        hint = QLabel(tr("Un seul fichier, chiffré avec la clé du cabinet et vérifié après l'écriture : "
+                         "choisissez un dossier sur une clé USB ou un disque externe, rangé ailleurs que "
+                         "l'ordinateur."), now_box)
+        hint.setWordWrap(True)
+        now_layout.addWidget(hint)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton(tr("Sauvegarder maintenant…"), now_box)
+        self.backup_button.setObjectName("backup_now")
+        self.backup_button.clicked.connect(self.choose_folder)
+        row.addWidget(self.backup_button)
+        self.progress = QProgressBar(now_box)
+        self.progress.setObjectName("backup_progress")
+        self.progress.setVisible(False)
+        row.addWidget(self.progress, 1)
+        row.addStretch(1)
+        now_layout.addLayout(row)
+        self.status = QLabel(now_box)
+        self.status.setObjectName("backup_status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        now_layout.addWidget(self.status)
+        layout.addWidget(now_box)
+
+        auto = QGroupBox(tr("Sauvegardes automatiques"), self)
+        form = QFormLayout(auto)
+        self.auto_hint = QLabel(auto)
+        self.auto_hint.setWordWrap(True)
+        form.addRow(self.auto_hint)
+        var = settings.BACKUP_KEEP
+        self.keep = QSpinBox(auto)
+        self.keep.setObjectName("backup_keep")
+        self.keep.setRange(var.minimum or 1, var.maximum or 100)
+        self.keep.setValue(var.default)
+        self.keep.setMaximumWidth(90)
+        self.keep.editingFinished.connect(self._save_keep)
+        form.addRow(tr(var.label), self.keep)
+        self.last = QLabel(tr("Aucune sauvegarde pour l'instant."), auto)
+        self.last.setObjectName("last_backup")
+        self.last.setWordWrap(True)
+        self.last.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(tr("Dernière sauvegarde"), self.last)
+        layout.addWidget(auto)
+
+        restore = QGroupBox(tr("Restaurer une sauvegarde"), self)
+        rlayout = QVBoxLayout(restore)
+        how = QLabel(tr(
+            "Une sauvegarde se restaure dans un dossier nouveau ou vide, jamais par-dessus un cabinet : au "
+            "démarrage du programme, « Restaurer une sauvegarde… » (dans l'assistant de création sur un nouvel "
+            "ordinateur, ou sous la phrase de passe dans la fenêtre de déverrouillage), ou avec la commande :\n"
+            "    cocon --data-dir NOUVEAU_DOSSIER restore FICHIER.coconbak\n"
+            "Elle s'ouvre avec la phrase de passe en vigueur au moment où elle a été écrite, ou avec la clé de "
+            "secours (puis une nouvelle phrase de passe)."), restore)
+        how.setWordWrap(True)
+        how.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rlayout.addWidget(how)
+        layout.addWidget(restore)
+        layout.addStretch(1)
+
+    # -- loading
+    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+        self.practice = practice
+        self.backup_button.setEnabled(practice is not None)
+        if practice is None or not reload:
+            return
+        self.auto_hint.setText(tr("À chaque fermeture du programme, une sauvegarde est écrite dans {0} ; "
+                                  "seules les plus récentes sont gardées.").format(practice.paths.backups))
+        sessions = practice.sessions
+
+        def load() -> tuple[int, tuple[datetime, str] | None]:
+            return int(settings_store.get(sessions, settings.BACKUP_KEEP)), backup.last_backup(practice)
+
+        self.runner.run(load, self._loaded, lambda error: self._say(error_text(error), False))
+
+    def _loaded(self, values: tuple[int, tuple[datetime, str] | None]) -> None:
+        keep, last = values
+        self.keep.setValue(keep)
+        self._show_last(last)
+
+    def _show_last(self, last: tuple[datetime, str] | None) -> None:
+        if last is None:
+            self.last.setText(tr("Aucune sauvegarde pour l'instant."))
+        else:
+            self.last.setText(tr("{0} — {1}").format(when_text(last[0]), last[1]))
+
+    def _save_keep(self) -> None:
+        if self.practice is None:
+            return
+        sessions, value = self.practice.sessions, self.keep.value()
+        self.runner.run(lambda: settings_store.put(sessions, settings.BACKUP_KEEP, value), lambda _: None,
+                        lambda error: self._say(error_text(error), False))
+
+    # -- backing up
+    def choose_folder(self) -> None:
+        if self.practice is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Dossier de la sauvegarde (clé USB, disque externe)"),
+                                                  str(Path.home()))
+        if folder:
+            self.backup_to(Path(folder))
+
+    def backup_to(self, folder: Path) -> None:
+        if self.practice is None:
+            return
+        practice, relay = self.practice, self.relay
+        self.backup_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, backup.STEPS)
+        self.progress.setValue(0)
+        self._say(tr(STEP_TEXT[0]), True)
+        self.runner.run(lambda: backup.backup_to(practice, folder, progress=relay.report), self._done,
+                        self._failed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self._say(tr(STEP_TEXT[min(done, len(STEP_TEXT) - 1)]), True)
+
+    def _done(self, info: BackupInfo) -> None:
+        self.backup_button.setEnabled(self.practice is not None)
+        self.progress.setVisible(False)
+        self._say(tr("Sauvegarde écrite et vérifiée : {0}").format(info.path), True)
+        self._show_last((info.created_at, str(info.path)))
+
+    def _failed(self, error: BaseException) -> None:
+        self.backup_button.setEnabled(self.practice is not None)
+        self.progress.setVisible(False)
+        self._say(error_text(error), False)
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.status.setText(text)
+
+
+def backup_on_close(practice: PracticeFile, parent: QWidget | None = None) -> BackupInfo | None:
+    """The automatic backup when the program closes (on the GUI thread: the window is going away). A failure
+    is said in a message box and logged without data; it never stops the program from closing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    note = QLabel(tr("Sauvegarde automatique du cabinet…"), parent, Qt.WindowType.Tool)
+    note.setStyleSheet("padding: 14px; font-size: 11pt;")
+    note.show()
+    QApplication.processEvents()
+    try:
+        return backup.automatic_backup(practice)
+    except Exception as exc:
+        log.warning("automatic backup failed: %s", type(exc).__name__)
+        QMessageBox.warning(parent, tr("COCON Desktop"),
+                            tr("La sauvegarde automatique n'a pas pu être écrite : {0}").format(error_text(exc)))
+        return None
+    finally:
+        note.close()
+        note.deleteLater()

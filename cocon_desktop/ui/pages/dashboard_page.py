@@ -1,0 +1,258 @@
+"""Tableau de bord: what needs doing (each line opens the right place), séances and amounts over the last 12 months
+and per network, and the accountant's exports. Everything is loaded in the background when the page is shown and
+after a change elsewhere (the main window calls `refresh`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.services.dashboard import (
+    ActionItem,
+    MonthPoint,
+    NetworkTotal,
+    action_items,
+    monthly_series,
+    network_totals,
+)
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.ui.formatting import month_year
+from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.itemmodels.action_items_model import ActionItemsModel
+from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.exports_box import ExportsBox
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.month_chart import BarChart, Series, month_labels, preload
+
+MONTHS = 12
+SEANCES_COLOUR, INVOICED_COLOUR, PAID_COLOUR = "#4a78b5", "#8fb3de", "#3f9142"
+
+
+@dataclass(frozen=True)
+class Charts:
+    series: list[MonthPoint]
+    totals: list[NetworkTotal]
+
+
+def load_charts(sessions: sessionmaker[Session], today: date, network: str) -> Charts:
+    """The monthly series (one network or all), and every network over the same 12 months."""
+    preload()  # pyqtgraph, in this background task: not at the program's start, not on the GUI thread
+    series = monthly_series(sessions, today, MONTHS, network)
+    first = series[0].month if series else today.replace(day=1)
+    return Charts(series, network_totals(sessions, first, today))
+
+
+def month_words(first: date) -> str:
+    """"décembre 2025"."""
+    return month_year(first)
+
+
+def count_text(items: list[ActionItem]) -> str:
+    if not items:
+        return tr("Rien ne demande votre attention pour le moment.")
+    urgent = sum(1 for i in items if i.severity == "error")
+    watch = sum(1 for i in items if i.severity == "warning")
+    parts = [tr("1 point à traiter") if len(items) == 1 else tr("{0} points à traiter").format(len(items))]
+    if urgent:
+        parts.append(tr("1 urgent") if urgent == 1 else tr("{0} urgents").format(urgent))
+    if watch:
+        parts.append(tr("{0} à surveiller").format(watch))
+    return " · ".join(parts)
+
+
+def seances_text(count: int) -> str:
+    return tr("1 séance") if count == 1 else tr("{0} séances").format(count)
+
+
+class DashboardPage(QWidget):
+    open_requested = Signal(object)  # ActionItem: the main window opens its target
+
+    def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.today = runner, today
+        self.practice: PracticeFile | None = None
+        self.charts_data: Charts | None = None
+        self._generation = {"actions": 0, "charts": 0}  # a newer load wins over a late older answer
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel(tr("Tableau de bord"), self)
+        heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.updated = QLabel(self)
+        self.updated.setObjectName("dashboard_updated")
+        self.updated.setStyleSheet("color: #555;")
+        top.addWidget(self.updated)
+        layout.addLayout(top)
+
+        upper = QHBoxLayout()
+        actions = QVBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("actions_summary")
+        self.summary.setStyleSheet("font-weight: bold;")
+        actions.addWidget(self.summary)
+        self.model = ActionItemsModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("action_items")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.activated.connect(self._activated)  # double-click, Enter
+        actions.addWidget(self.table, 1)
+        upper.addLayout(actions, 1)
+        self.network_chart = BarChart(tr("Par réseau"), money=True, parent=self)
+        self.network_chart.setObjectName("network_chart")
+        self.network_chart.setFixedWidth(310)
+        upper.addWidget(self.network_chart)
+        layout.addLayout(upper, 5)
+
+        filters = QHBoxLayout()
+        self.period_label = QLabel(tr("<b>Les 12 derniers mois</b>"), self)
+        self.period_label.setObjectName("charts_period")
+        filters.addWidget(self.period_label)
+        filters.addStretch(1)
+        filters.addWidget(QLabel(tr("Réseau"), self))
+        self.network = QComboBox(self)
+        self.network.setObjectName("charts_network")
+        self.network.addItem(tr("Tous les réseaux"), "")
+        for code, network in NETWORKS.items():
+            self.network.addItem(f"{code} — {network.name}", code)
+        self.network.currentIndexChanged.connect(lambda _: self.reload_charts())
+        filters.addWidget(self.network)
+        layout.addLayout(filters)
+        charts = QHBoxLayout()
+        self.seances_chart = BarChart(tr("Séances par mois"), parent=self)
+        self.seances_chart.setObjectName("seances_chart")
+        self.amounts_chart = BarChart(tr("Montants par mois"), money=True, parent=self)
+        self.amounts_chart.setObjectName("amounts_chart")
+        charts.addWidget(self.seances_chart, 1)
+        charts.addWidget(self.amounts_chart, 1)
+        layout.addLayout(charts, 4)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("dashboard_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.exports = ExportsBox(self.current_sessions, runner, today, self)
+        layout.addWidget(self.exports)
+        self.setFocusProxy(self.table)
+
+    # -- the practice
+    def current_sessions(self) -> sessionmaker[Session] | None:
+        return self.practice.sessions if self.practice is not None else None
+
+    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+        """None while locked; after an unlock (reload=False) the views stay as they were."""
+        self.practice = practice
+        if practice is not None and reload and self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()
+
+    def refresh(self) -> None:
+        """Something changed elsewhere (séances, invoices, batches): reload now if shown, else when shown."""
+        if self.isVisible():
+            self.reload()
+
+    # -- loading
+    def reload(self) -> None:
+        self.reload_actions()
+        self.reload_charts()
+
+    def reload_actions(self) -> None:
+        sessions = self.current_sessions()
+        if sessions is None:
+            return
+        self._generation["actions"] += 1
+        generation, today = self._generation["actions"], self.today()
+        self.runner.run(lambda: action_items(sessions, today), lambda items: self._show_actions(generation, items),
+                        self._failed)
+
+    def reload_charts(self) -> None:
+        sessions = self.current_sessions()
+        if sessions is None:
+            return
+        self._generation["charts"] += 1
+        generation, network, today = self._generation["charts"], str(self.network.currentData()), self.today()
+        self.runner.run(lambda: load_charts(sessions, today, network),
+                        lambda charts: self._show_charts(generation, charts), self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(error_text(error))
+        self.message.setVisible(True)
+
+    def _show_actions(self, generation: int, items: list[ActionItem]) -> None:
+        if generation != self._generation["actions"]:
+            return  # a newer reload is on its way
+        self.message.setVisible(False)
+        selected = self.current()
+        self.model.set_rows(items)
+        self.summary.setText(count_text(items))
+        self.updated.setText(tr("Mis à jour à {0}").format(datetime.now().strftime("%H:%M")))
+        if selected is not None and selected in items:
+            self.table.selectRow(items.index(selected))
+
+    def _show_charts(self, generation: int, charts: Charts) -> None:
+        if generation != self._generation["charts"]:
+            return  # another network was picked, or a newer reload is on its way
+        self.charts_data = charts
+        labels = month_labels([p.month for p in charts.series])
+        if charts.series:
+            span = tr("de {0} à {1}").format(month_words(charts.series[0].month), month_words(charts.series[-1].month))
+            self.period_label.setText(tr("<b>Les 12 derniers mois</b> ({0})").format(span))
+            self.network_chart.setToolTip(tr("Séances, montants facturés et encaissés par réseau, {0}.").format(span))
+        self.seances_chart.set_bars(labels, [Series(tr("Séances"), SEANCES_COLOUR,
+                                                    tuple(float(p.seances) for p in charts.series))])
+        self.amounts_chart.set_bars(labels, [
+            Series(tr("Facturé"), INVOICED_COLOUR, tuple(float(p.invoiced) for p in charts.series)),
+            Series(tr("Encaissé"), PAID_COLOUR, tuple(float(p.paid) for p in charts.series))])
+        totals = charts.totals
+        self.network_chart.set_bars([f"{t.network}\n{seances_text(t.seances)}" for t in totals], [
+            Series(tr("Facturé"), INVOICED_COLOUR, tuple(float(t.invoiced) for t in totals)),
+            Series(tr("Encaissé"), PAID_COLOUR, tuple(float(t.paid) for t in totals))])
+
+    # -- opening a line
+    def current(self) -> ActionItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def _activated(self, index: QModelIndex) -> None:
+        item = self.model.item(index.row())
+        if item is not None:
+            self.open_requested.emit(item)
+
+    def open_row(self, row: int) -> None:
+        """Open the line at `row` (what a double-click or Enter does)."""
+        self.table.selectRow(row)
+        self._activated(self.model.index(row, 0))

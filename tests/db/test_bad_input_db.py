@@ -1,0 +1,125 @@
+"""Bad input against a real practice and a real receiver: a CSV import that fails leaves the database exactly
+as it was (children and audit log alike), one that succeeds adds exactly its rows; the reference receiver answers
+any body or path with a French reason, never a 500 nor a dropped connection."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from cocon_desktop import messages
+from cocon_desktop.errors import CoconError, ValidationError
+from cocon_desktop.models import AuditEntry, Child, Guardian
+from cocon_desktop.services.children_import import import_children
+from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.sync.protocol import SHA256_HEADER, sha256_hex
+from cocon_desktop.sync.receiver import Receiver
+from tests.sync_samples import TOKEN, make_batch
+
+TODAY = date(2026, 6, 1)
+HEADER = "N° d'inclusion;Nom;Prénom;Né(e) le;Sexe;AG;Poids (g);Réseau;Parent;Téléphone"
+CELLS = st.sampled_from(["RPO-2026-0001", "RPO-2026-0002", "rpo-2026-0001", "Lefèvre", "Martin", "Léa", "",
+                         "12/03/2026", "31/02/2026", "2026-01-05", "F", "M", "X", "28+3", "45", "1 150", "RPO",
+                         "Occitanie", "ZZZ", "0612345678", "06 12", "=cmd|' /C calc'!A0", "\"", ";", "\n", "é" * 300])
+ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=11).map(";".join), max_size=6)
+DB_FUZZ = settings(max_examples=40, deadline=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def counts(practice: PracticeFile) -> tuple[int, int, int]:
+    with practice.sessions() as session:
+        return tuple(int(session.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[return-value]
+                     for table in (Child, Guardian, AuditEntry))
+
+
+def imported_or_unchanged(practice: PracticeFile, raw: bytes) -> None:
+    before = counts(practice)
+    try:
+        report = import_children(practice.sessions, raw, TODAY, "RPO")
+    except CoconError as error:
+        codes = [e.code for e in error.errors] if isinstance(error, ValidationError) else [error.code]
+        assert all(code in messages.MESSAGES for code in codes) and messages.describe(error)
+        assert counts(practice) == before, "a refused import wrote nothing"
+        return
+    after = counts(practice)
+    assert after[0] == before[0] + report.imported and after[2] == before[2] + report.imported
+    for row_error in report.errors:
+        assert row_error.code in messages.MESSAGES
+
+
+@DB_FUZZ
+@given(rows=ROWS, encoding=st.sampled_from(["utf-8", "cp1252", "utf-16", "utf-8-sig"]))
+def test_csv_import_adds_its_rows_or_nothing(practice: PracticeFile, rows: list[str], encoding: str) -> None:
+    text = "\r\n".join([HEADER, *rows])
+    try:
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8")
+    imported_or_unchanged(practice, raw)
+
+
+@DB_FUZZ
+@given(raw=st.binary(max_size=500))
+def test_csv_import_of_any_bytes(practice: PracticeFile, raw: bytes) -> None:
+    imported_or_unchanged(practice, raw)
+    imported_or_unchanged(practice, HEADER.encode() + b"\n" + raw)
+
+
+# --- the receiver's PUT ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
+    server = Receiver(Path(tmp_path_factory.mktemp("reseau")), [TOKEN]).start()
+    yield server
+    server.stop()
+
+
+def put(receiver: Receiver, batch_id: str, body: bytes, sha: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {TOKEN}", SHA256_HEADER: sha if sha is not None else sha256_hex(body)}
+    return httpx.put(f"{receiver.url}/batches/{batch_id}", content=body, headers=headers, timeout=20)
+
+
+def answered_in_french(response: httpx.Response) -> None:
+    assert response.status_code != 500, response.text
+    body = response.json()
+    assert body.get("reason") or body.get("status") == "recu", body
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(max_size=2000))
+def test_put_any_body(network: Receiver, body: bytes) -> None:
+    response = put(network, str(uuid.uuid4()), body)
+    answered_in_french(response)
+    assert response.status_code == 422 and response.json()["status"] == "rejete"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), min_size=1, max_size=4))
+def test_put_a_real_batch_damaged(network: Receiver, flips: list[tuple[float, int]]) -> None:
+    batch = make_batch()  # a fresh batch id each time: its length varies a little, hence the positions as fractions
+    damaged = bytearray(batch.data)
+    for where, mask in flips:
+        damaged[int(where * len(damaged))] ^= mask
+    response = put(network, batch.batch_id, bytes(damaged))
+    answered_in_french(response)
+    assert response.status_code in (200, 201, 422)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch_id=st.text(max_size=90), sha=st.text(max_size=70))
+def test_put_any_path_and_header(network: Receiver, batch_id: str, sha: str) -> None:
+    try:
+        response = put(network, httpx.URL(f"x/{batch_id}").path[3:] or "-", b"PK", sha.encode("ascii", "ignore")
+                       .decode() or None)
+    except (httpx.InvalidURL, httpx.LocalProtocolError):
+        return  # the client refuses to send it: nothing reaches the receiver
+    answered_in_french(response)
+    assert response.status_code in (400, 404, 422)
