@@ -14,12 +14,9 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     Image,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -29,27 +26,16 @@ from reportlab.platypus import (
 from cocon_desktop.documents import fonts
 from cocon_desktop.documents.attestation_data import AttestationData, AttestedSeance, ForfaitInfo
 from cocon_desktop.documents.formatting import long_date, short_date
+from cocon_desktop.documents.palette import ACCENT, HEADER_FILL, INK, MENTION_FILL, MENTION_INK, MUTED, RULE
 from cocon_desktop.documents.pdf_page import (
-    FRAME_HEIGHT,
     FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     SIGNATURE_WIDTH,
     SignatureSpace,
+    a4_document,
     canvas_maker,
 )
 from cocon_desktop.domain.attestation import COCON_MENTION
 
-INK = colors.Color(0.16, 0.19, 0.24)
-MUTED = colors.Color(0.38, 0.42, 0.48)
-ACCENT = colors.Color(0.12, 0.35, 0.55)
-HEADER_FILL = colors.Color(0.91, 0.94, 0.97)
-MENTION_FILL = colors.Color(0.90, 0.96, 0.91)
-MENTION_INK = colors.Color(0.09, 0.37, 0.13)
-RULE = colors.Color(0.78, 0.82, 0.87)
 _BASE_STYLE = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9)]  # tables name their font (see invoice_pdf)
 IMAGE_MAX = (60 * mm, 20 * mm)
 
@@ -268,34 +254,14 @@ def _signature_note(data: AttestationData, s: dict[str, ParagraphStyle]) -> Flow
     return note
 
 
-def _later_pages_header(data: AttestationData) -> object:
-    def draw(canvas: object, doc: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(fonts.REGULAR, 7.5)  # type: ignore[attr-defined]
-        canvas.setFillColor(MUTED)  # type: ignore[attr-defined]
-        canvas.drawString(MARGIN_X, PAGE_HEIGHT - MARGIN_TOP + 3 * mm,  # type: ignore[attr-defined]
-                          f"{data.title} n° {data.number} — {data.child.full_name} (suite)")
-        canvas.restoreState()  # type: ignore[attr-defined]
-    return draw
-
-
 def render_attestation_pdf(data: AttestationData) -> bytes:
     """The attestation as PDF bytes (A4, one page or more), every font embedded, with an sRGB OutputIntent."""
     fonts.register_fonts()
     s = _styles()
     out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, title=f"{data.title} {data.number}", author=data.therapist.name,
-        subject=f"{data.title} {data.number} — {data.child.full_name}", creator="COCON Desktop", lang="fr-FR",
-        initialFontName=fonts.REGULAR, initialFontSize=9,
-    )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([
-        PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
-        PageTemplate(id="later", frames=[frame], onPage=_later_pages_header(data)),
-    ])
+    doc = a4_document(out, title=f"{data.title} {data.number}", author=data.therapist.name,
+                      subject=f"{data.title} {data.number} — {data.child.full_name}",
+                      continued=f"{data.title} n° {data.number} — {data.child.full_name}")
     story: list[Flowable] = [*_header(data, s), _opening(data, s)]
     if data.kind != "prise_en_charge":
         story += _seances_table(data.seances, s)

@@ -13,28 +13,19 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from cocon_desktop.documents import fonts
 from cocon_desktop.documents.formatting import euros, grouped, short_date, siret
 from cocon_desktop.documents.invoice_data import InvoiceData
+from cocon_desktop.documents.palette import ACCENT, HEADER_FILL, INK, MUTED, RULE
 from cocon_desktop.documents.pdf_page import (
-    FRAME_HEIGHT,
     FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     SignatureSpace,
+    a4_document,
     canvas_maker,
 )
 
-INK = colors.Color(0.16, 0.19, 0.24)
-MUTED = colors.Color(0.38, 0.42, 0.48)
-ACCENT = colors.Color(0.12, 0.35, 0.55)
-HEADER_FILL = colors.Color(0.91, 0.94, 0.97)
-RULE = colors.Color(0.78, 0.82, 0.87)
 # columns of the lines table: N°, date, inclusion number, initials, discipline, act, amount
 COLUMNS = [9 * mm, 20 * mm, 30 * mm, 17 * mm, 48 * mm, 33 * mm, 0.0]
 COLUMNS[-1] = FRAME_WIDTH - sum(COLUMNS)
@@ -224,35 +215,15 @@ def _signature_note(s: dict[str, ParagraphStyle]) -> Flowable:
               "comptables sans nouvelle saisie.", s["small"])
 
 
-def _later_pages_header(data: InvoiceData) -> object:
-    def draw(canvas: object, doc: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(fonts.REGULAR, 7.5)  # type: ignore[attr-defined]
-        canvas.setFillColor(MUTED)  # type: ignore[attr-defined]
-        canvas.drawString(MARGIN_X, PAGE_HEIGHT - MARGIN_TOP + 3 * mm,  # type: ignore[attr-defined]
-                          f"{data.title} n° {data.number} du {short_date(data.issue_date)} — {data.seller.legal_name}"
-                          " (suite)")
-        canvas.restoreState()  # type: ignore[attr-defined]
-    return draw
-
-
 def render_invoice_pdf(data: InvoiceData) -> bytes:
     """The invoice as PDF bytes (one or more A4 pages), every font embedded, with an sRGB OutputIntent."""
     fonts.register_fonts()
     s = _styles()
     out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, title=f"{data.title} {data.number}", author=data.seller.legal_name,
-        subject=f"{data.title} {data.number} — {data.buyer.name}", creator="COCON Desktop", lang="fr-FR",
-        initialFontName=fonts.REGULAR, initialFontSize=9,
-    )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([
-        PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
-        PageTemplate(id="later", frames=[frame], onPage=_later_pages_header(data)),
-    ])
+    doc = a4_document(out, title=f"{data.title} {data.number}", author=data.seller.legal_name,
+                      subject=f"{data.title} {data.number} — {data.buyer.name}",
+                      continued=f"{data.title} n° {data.number} du {short_date(data.issue_date)} — "
+                                f"{data.seller.legal_name}")
     story = [*_header(data, s), _lines_table(data, s), *_mentions(data, s), SignatureSpace(_signature_note(s))]
     footer_left = f"{data.seller.legal_name} — SIRET {siret(data.seller.siret)}"
     doc.build(story, canvasmaker=canvas_maker(footer_left, f"{data.title} n° {data.number}"))

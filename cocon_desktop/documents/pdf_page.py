@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from cocon_desktop.documents import fonts
 
@@ -111,3 +111,28 @@ class SignatureSpace(Flowable):  # type: ignore[misc]  # reportlab ships no type
 
     def draw(self) -> None:
         self.note.drawOn(self.canv, 0, max(SIGNATURE_HEIGHT - self._note_height, 0))
+
+
+def a4_document(out: Any, *, title: str, author: str, subject: str, continued: str) -> BaseDocTemplate:
+    """The A4 document every PDF of the program uses: one body frame between the margins, fonts embedded by the
+    caller's canvas, and from the second page on "{continued} (suite)" above the frame."""
+
+    def later_pages(canvas: Canvas, doc: object) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.REGULAR, 7.5)
+        canvas.setFillColorRGB(*MUTED)
+        canvas.drawString(MARGIN_X, PAGE_HEIGHT - MARGIN_TOP + 3 * mm, f"{continued} (suite)")
+        canvas.restoreState()
+
+    doc = BaseDocTemplate(
+        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=title, author=author, subject=subject, creator="COCON Desktop",
+        lang="fr-FR", initialFontName=fonts.REGULAR, initialFontSize=9,
+    )
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([
+        PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
+        PageTemplate(id="later", frames=[frame], onPage=later_pages),
+    ])
+    return doc

@@ -9,33 +9,22 @@ from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from cocon_desktop.documents import fonts
 from cocon_desktop.documents.formatting import short_date, siret
+from cocon_desktop.documents.palette import ACCENT, HEADER_FILL, INK, MUTED, RULE, STRIPE
 from cocon_desktop.documents.pdf_page import (
-    FRAME_HEIGHT,
     FRAME_WIDTH,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
+    a4_document,
     canvas_maker,
 )
 from cocon_desktop.domain.networks import PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile
 
-INK = colors.Color(0.16, 0.19, 0.24)
-MUTED = colors.Color(0.38, 0.42, 0.48)
-ACCENT = colors.Color(0.12, 0.35, 0.55)
-HEADER_FILL = colors.Color(0.91, 0.94, 0.97)
-STRIPE = colors.Color(0.975, 0.98, 0.985)
-RULE = colors.Color(0.78, 0.82, 0.87)
 _BASE_STYLE = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5)]  # tables name their font (see invoice_pdf)
 
 
@@ -122,30 +111,11 @@ def table(head: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequenc
     return result
 
 
-def _later_pages(label: str) -> object:
-    def draw(canvas: object, doc: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(fonts.REGULAR, 7.5)  # type: ignore[attr-defined]
-        canvas.setFillColor(MUTED)  # type: ignore[attr-defined]
-        canvas.drawString(MARGIN_X, PAGE_HEIGHT - MARGIN_TOP + 3 * mm, f"{label} (suite)")  # type: ignore[attr-defined]
-        canvas.restoreState()  # type: ignore[attr-defined]
-    return draw
-
-
 def build(story: list[Flowable], practice: PracticeProfile, title: str, made_on: date, footer: str = "") -> bytes:
     """A4 pages, every font embedded, sRGB OutputIntent, "{footer or title} — Page i/n" at the bottom."""
     out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, title=title, author=practice.name, subject=title, creator="COCON Desktop",
-        lang="fr-FR", initialFontName=fonts.REGULAR, initialFontSize=9,
-    )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([
-        PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
-        PageTemplate(id="later", frames=[frame], onPage=_later_pages(f"{title} — {practice.legal_name}")),
-    ])
+    doc = a4_document(out, title=title, author=practice.name, subject=title,
+                      continued=f"{title} — {practice.legal_name}")
     footer_left = f"{practice.legal_name} — établi le {short_date(made_on)}"
     doc.build(story, canvasmaker=canvas_maker(footer_left, footer or title))
     return out.getvalue()
