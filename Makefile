@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint bench torture screenshots clean
+.PHONY: run demo test lint bench torture screenshots dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +34,13 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) docs/screenshots.py docs/screenshots
 
+# The one-folder bundle dist/cocon-desktop/ (PyInstaller, extra `dist`), then its smoke test, offscreen.
+dist: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,dist]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		installer/cocon-desktop.spec
+	cp installer/linux/install.sh installer/linux/cocon-desktop.desktop dist/cocon-desktop/
+	installer/smoke_test.sh dist/cocon-desktop $(PY)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true",
                         help="cabinet de démonstration temporaire, ouvert sans phrase de passe")
     parser.add_argument("--verbose", action="store_true", help="journal détaillé (sans aucune donnée patient)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="vérifie l'installation (cabinet de démonstration dans --data-dir, fenêtre principale, "
+                             "icônes, polices) puis quitte : code 0 si tout va bien")
     return parser.parse_args(argv)
 
 
@@ -43,7 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sys.excepthook = _excepthook
+    if not args.self_test:  # the self-test prints its traceback and exits 1, never waits on a dialog
+        sys.excepthook = _excepthook
+    if args.self_test:
+        from cocon_desktop.app import self_test
+
+        return self_test(sys.argv[:1], args.data_dir)
     from cocon_desktop.app import run
 
     return run(sys.argv[:1], args.data_dir, args.demo)

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from cocon_desktop import __version__
@@ -19,9 +18,10 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
+from cocon_desktop.ui.icons import app_icon
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.none_refcount import pin_none
-from cocon_desktop.ui.tasks import TaskRunner, ThreadPoolRunner
+from cocon_desktop.ui.tasks import SyncRunner, TaskRunner, ThreadPoolRunner
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -32,7 +32,8 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationName("COCON Desktop")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("COCON")
-    app.setWindowIcon(QIcon.fromTheme("applications-office"))
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("cocon-desktop")  # Wayland/X11: matches installer/linux/cocon-desktop.desktop
     install_fonts(app)
     install_french(app)
     return app
@@ -114,5 +115,39 @@ def run(argv: list[str], data_dir: Path | None, demo: bool) -> int:
     finally:
         if controller.main_window is not None and controller.main_window.practice is not None:
             controller.main_window.practice.close()
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def self_test(argv: list[str], data_dir: Path | None) -> int:
+    """`cocon-desktop --self-test --data-dir DIR` (the installers' smoke test, offscreen): a demo practice in DIR,
+    the main window with its icons and fonts, the About box. Prints what failed and returns 1, or returns 0."""
+    app = make_application(argv)
+    temp = None if data_dir is not None else Path(tempfile.mkdtemp(prefix="cocon-self-test-"))
+    folder = data_dir or (temp or Path()) / "cabinet"
+    from cocon_desktop.services.demo import create_demo
+
+    practice = create_demo(folder)
+    window = MainWindow(practice, SyncRunner())  # every page loads at once: nothing left running at exit
+    try:
+        window.show()
+        app.processEvents()
+        window.show_about()
+        about = window.about_dialog
+        problems = [f"navigation icon {key}" for row, key in enumerate(window.page_keys)
+                    if window.nav.item(row).icon().isNull()]
+        problems += ["application icon"] if app.windowIcon().isNull() else []
+        problems += ["DejaVu Sans"] if "DejaVu Sans" not in app.font().family() else []
+        rows = about.rows() if about is not None else []
+        problems += ["about box"] if len(rows) < 10 else []
+        problems += [f"component {name}" for name, version, _ in rows if version in ("", tr("absent"))]
+        if about is not None:
+            about.reject()
+        for problem in problems:
+            print(f"self-test: {problem}: FAILED", flush=True)
+        print(f"self-test: {len(window.page_keys)} pages, {'FAILED' if problems else 'OK'}", flush=True)
+        return 1 if problems else 0
+    finally:
+        window.close()  # closes the practice (no backup: backup_on_close stays off)
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)

@@ -266,6 +266,15 @@ def dashboard_screen(app: QApplication, window: MainWindow, out: Path) -> None:
     grab(app, window, out / "dashboard.png")
 
 
+def about_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """« ? » / F1: the About box (version, licences of the components, the data folder)."""
+    window.show_about()
+    dialog = window.about_dialog
+    if dialog is not None:
+        grab(app, dialog, out / "about.png")
+        dialog.reject()
+
+
 def signature_png() -> bytes:
     """A made-up handwritten signature (a few strokes), transparent around."""
     import math
@@ -415,6 +424,7 @@ def main(out: Path) -> None:
         history_screens(app, window, out)
         sync_screen(app, window, out)
         dashboard_screen(app, window, out)
+        about_screen(app, window, out)
         window.nav.setCurrentRow(len(window.page_keys) - 1)
         grab(app, window, out / "settings-page.png")
         backups_screen(app, window, out)

@@ -20,8 +20,10 @@ from cocon_desktop import settings
 from cocon_desktop.security import vault
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dashboard_routes import open_action
+from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.icons import navigation_icon
 from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.pages.attestations_page import AttestationsPage
 from cocon_desktop.ui.pages.backups_tab import backup_on_close
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{key}")
             self.pages.addWidget(page)
             self.nav.addItem(tr(title))
+            self.nav.item(index).setIcon(navigation_icon(key))
             self.page_keys.append(key)
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
@@ -124,6 +127,17 @@ class MainWindow(QMainWindow):
         self.pending_status.clicked.connect(lambda: self.show_page("sync"))
         self.statusBar().addPermanentWidget(self.pending_status)
         self.statusBar().addPermanentWidget(self.lock_button)
+        self.about_dialog: AboutDialog | None = None
+        self.about_button = QPushButton("?", self)
+        self.about_button.setObjectName("about_button")
+        self.about_button.setFixedWidth(32)
+        self.about_button.setToolTip(tr("À propos de COCON Desktop (F1)"))
+        self.about_button.clicked.connect(self.show_about)
+        self.statusBar().addPermanentWidget(self.about_button)
+        about_action = QAction(tr("À propos de COCON Desktop"), self)
+        about_action.setShortcut(QKeySequence("F1"))
+        about_action.triggered.connect(self.show_about)
+        self.addAction(about_action)
         lock_action = QAction(tr("Verrouiller"), self)
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.triggered.connect(self.lock)
@@ -265,6 +279,14 @@ class MainWindow(QMainWindow):
                                               child=file.current_child() if showing_file else None, parent=self)
         self.quick_dialog.recorded.connect(self._seance_recorded)
         self.quick_dialog.open()
+
+    def show_about(self) -> None:
+        """« ? » or F1: version, licences of the bundled components, where the data lives."""
+        if self.about_dialog is not None and self.about_dialog.isVisible():
+            self.about_dialog.raise_()
+            return
+        self.about_dialog = AboutDialog(self.data_dir, self)
+        self.about_dialog.open()
 
     def _seance_recorded(self, seance_id: int, label: str) -> None:
         self.seances_page.seance_actions.remember_seance(seance_id, label)

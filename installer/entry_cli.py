@@ -1,0 +1,7 @@
+"""PyInstaller entry of the command (`cocon`): the same as the `cocon` console script."""
+
+import sys
+
+from cocon_desktop.cli import main
+
+sys.exit(main())
