@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -38,10 +37,10 @@ from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
 DONE_STYLE = "color: #1b5e20;"
 MONTHS_SHOWN = 24
-PIN_ERRORS = ("pkcs11_pin_required", "pkcs11_wrong_pin")
 
 
 def months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[date, date]]:
@@ -302,12 +301,10 @@ class IssueTab(QWidget):
             self.address_form.setVisible(True)
             self.address_form.street.setFocus()
             return
-        if isinstance(error, CoconError) and error.code in PIN_ERRORS:
-            pin, ok = QInputDialog.getText(self, tr("Code PIN"), error_text(error) + "\n" + tr("Code PIN :"),
-                                           QLineEdit.EchoMode.Password)
-            if ok and pin:
-                self.issue(pin)
-                return
+        pin = pin_after(self, error)
+        if pin:
+            self.issue(pin)
+            return
         self.say(error_text(error), error=True)
 
     def save_address(self, address: NetworkAddress) -> None:

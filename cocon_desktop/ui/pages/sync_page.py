@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.errors import CoconError
 from cocon_desktop.services.batches import (
     BatchSummary,
     PendingDocument,
@@ -52,9 +49,9 @@ from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.sync_sending import SyncSender, report_text
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
 DONE_STYLE = "color: #1b5e20;"
-PIN_ERRORS = ("pkcs11_pin_required", "pkcs11_wrong_pin")
 
 if TYPE_CHECKING:  # the checks import factur-x and pyHanko: only when a file is verified
     from cocon_desktop.services.sync_run import SyncReport
@@ -282,12 +279,10 @@ class SyncPage(QWidget):
 
     def _close_failed(self, error: BaseException) -> None:
         self.reload()
-        if isinstance(error, CoconError) and error.code in PIN_ERRORS:
-            pin, ok = QInputDialog.getText(self, tr("Code PIN"), error_text(error) + "\n" + tr("Code PIN :"),
-                                           QLineEdit.EchoMode.Password)
-            if ok and pin:
-                self.close_batch(pin)
-                return
+        pin = pin_after(self, error)
+        if pin:
+            self.close_batch(pin)
+            return
         self.say(error_text(error), error=True)
 
     # -- sending -------------------------------------------------------------------------------------------------
