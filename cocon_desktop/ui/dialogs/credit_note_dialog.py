@@ -1,10 +1,14 @@
-"""« Émettre un avoir » : the invoice's lines with a box each; lines already cancelled cannot be chosen again."""
+"""« Émettre un avoir » : the invoice's lines with a box each; lines already cancelled cannot be chosen again.
+
+« Émettre et signer l'avoir » does not close the dialog: it emits `submitted` with the chosen lines and the tab
+issues the credit note, then closes the dialog (`done_issuing`) or shows why not (`failed`, e.g. a token's PIN refused),
+the chosen lines kept."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,12 +29,15 @@ from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 
 class CreditNoteDialog(QDialog):
+    submitted = Signal(list)  # the chosen line numbers: the tab issues the credit note
+
     def __init__(self, number: str, lines: list[LineRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("credit_note_dialog")
         self.setWindowTitle(tr("Avoir sur la facture {0}").format(number))
         self.resize(640, 420)
         self.lines = lines
+        self.busy = False
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Cochez les lignes à annuler. Leurs séances redeviendront facturables ; l'avoir reçoit un "
                           "numéro définitif et est signé comme une facture."), self)
@@ -61,12 +68,18 @@ class CreditNoteDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setObjectName("credit_summary")
         layout.addWidget(self.summary)
+        self.error = QLabel(self)
+        self.error.setObjectName("credit_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("issue_credit_note")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
@@ -88,11 +101,36 @@ class CreditNoteDialog(QDialog):
                 out.append(line[0])
         return out
 
+    def submit(self) -> None:
+        chosen = self.chosen()
+        if chosen and not self.busy:
+            self.set_busy(True)
+            self.submitted.emit(chosen)
+
+    def set_busy(self, busy: bool) -> None:
+        """While the credit note is being signed: the lines and the buttons wait."""
+        self.busy = busy
+        if busy:
+            self.error.setVisible(False)
+        self.table.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+        self._update()
+
+    def done_issuing(self) -> None:
+        self.set_busy(False)
+        self.accept()
+
+    def failed(self, text: str) -> None:
+        """Not issued: why, under the lines (still chosen), and the dialog stays open to try again."""
+        self.set_busy(False)
+        self.error.setText(text)
+        self.error.setVisible(True)
+
     def _update(self) -> None:
         chosen = set(self.chosen())
         amount = sum((line[5] for line in self.lines if line[0] in chosen), Decimal("0.00"))
         self.summary.setText(tr("{0} ligne(s) choisie(s), avoir de {1}").format(len(chosen), money(amount))
                              if chosen else tr("Aucune ligne choisie."))
         self.summary.setStyleSheet("" if chosen else ERROR_STYLE)
-        self.ok_button.setText(tr("Émettre et signer l'avoir"))
-        self.ok_button.setEnabled(bool(chosen))
+        self.ok_button.setText(tr("Signature en cours…") if self.busy else tr("Émettre et signer l'avoir"))
+        self.ok_button.setEnabled(bool(chosen) and not self.busy)

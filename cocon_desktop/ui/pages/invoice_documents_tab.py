@@ -31,13 +31,14 @@ from cocon_desktop.services.payments import STATES, InvoiceStatus, Listing, stat
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
-from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
+from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
 from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
 DONE_STYLE = "color: #1b5e20;"
 STATE_COLOURS = {"emise": "#1f4e8c", "envoyee": "#00695c", "payee": "#1b5e20", "partiellement_payee": "#a15c00",
@@ -183,7 +184,7 @@ class DocumentsTab(QWidget):
         if practice is None or status is None:
             return
         sessions, number = practice.sessions, status.number
-        self.runner.run(lambda: document_pdf(sessions, number), lambda pdf: self._show_pdf(number, pdf),
+        self.runner.run(lambda: with_stamps(document_pdf(sessions, number)), lambda pdf: self._show_pdf(number, pdf),
                         lambda e: self.say(error_text(e), error=True))
 
     def _show_pdf(self, number: str, pdf: bytes) -> None:
@@ -223,22 +224,35 @@ class DocumentsTab(QWidget):
 
     def _credit_dialog(self, number: str, lines: list[LineRow]) -> None:
         self.credit_dialog = CreditNoteDialog(number, lines, self)
-        self.credit_dialog.accepted.connect(lambda: self.issue_credit_note(number, self._chosen_lines()))
+        self.credit_dialog.submitted.connect(lambda chosen: self.issue_credit_note(number, chosen))
         self.credit_dialog.open()
 
-    def _chosen_lines(self) -> list[int]:
-        return self.credit_dialog.chosen() if self.credit_dialog is not None else []
-
     def issue_credit_note(self, number: str, line_numbers: list[int], pin: str | None = None) -> None:
+        """The dialog stays open until the credit note is signed; a token's PIN is asked when needed."""
         practice = self.practice()
         if practice is None or not line_numbers:
+            if self.credit_dialog is not None:
+                self.credit_dialog.set_busy(False)
             return
         day = self.today()
         self.runner.run(lambda: issue_credit_note(practice, number, line_numbers, day, pin),
                         lambda document: self._credited(number, document),
-                        lambda e: self.say(error_text(e), error=True))
+                        lambda e: self._credit_failed(number, line_numbers, e))
+
+    def _credit_failed(self, number: str, line_numbers: list[int], error: BaseException) -> None:
+        dialog = self.credit_dialog
+        if dialog is None or not dialog.isVisible():  # closed while signing: said in the tab
+            self.say(error_text(error), error=True)
+            return
+        pin = pin_after(dialog, error)  # a token's PIN (hidden, never stored), for this credit note only
+        if pin:
+            self.issue_credit_note(number, line_numbers, pin)
+        else:
+            dialog.failed(error_text(error))  # the chosen lines stay: try again or cancel
 
     def _credited(self, number: str, document: IssuedDocument) -> None:
+        if self.credit_dialog is not None:
+            self.credit_dialog.done_issuing()
         self.say(tr("Avoir {0} émis et signé sur la facture {1} ({2}).").format(document.number, number,
                                                                               money(document.total)))
         self.changed.emit()
