@@ -69,11 +69,12 @@ def main() -> None:
         cipher.dispose()
         plain.dispose()
 
-    from benchmarks import invoices, large_practice, seance_recording
+    from benchmarks import dashboard, invoices, large_practice, seance_recording
 
     with tempfile.TemporaryDirectory() as work:
         rows += large_practice.rows(Path(work))
     rows += seance_recording.rows()
+    rows += dashboard.rows()
     rows += invoices.rows()
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     header = ("measure", "time", "ratio / parameters", "goal")

@@ -60,6 +60,8 @@ class InvoiceLine(Base):
 
 class Payment(Base):
     __tablename__ = "payment"
+    # schema 0010: each invoice's paid sum read from the index alone (overdue invoices, the unpaid list)
+    __table_args__ = (Index("ix_payment_invoice_amount", "invoice_id", "amount_cents"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)

@@ -13,7 +13,8 @@ from cocon_desktop.models.base import Base
 class Seance(Base):
     __tablename__ = "seance"
     __table_args__ = (Index("ix_seance_child_day", "child_id", "day"),
-                      Index("ix_seance_billing", "day", "kind", "out_of_forfait", "prescription_id", "child_id"))
+                      Index("ix_seance_billing", "day", "kind", "out_of_forfait", "prescription_id", "child_id"),
+                      Index("ix_seance_forfait", "prescription_id", "out_of_forfait", "kind"))  # schema 0010
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="RESTRICT"))

@@ -11,29 +11,34 @@ séances due for last month (in January, the annual attestations of the year bef
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from operator import itemgetter
 
 from babel.dates import format_date
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.domain.attestation import ATTESTED_KINDS
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.messages import euros, french_date
-from cocon_desktop.models import Attestation, Batch, BatchDocument, Child, Invoice, OutboxEntry, Seance
+from cocon_desktop.models import (
+    Attestation,
+    Batch,
+    BatchDocument,
+    Child,
+    Invoice,
+    InvoiceLine,
+    OutboxEntry,
+    Payment,
+    Seance,
+)
 from cocon_desktop.services.batches import in_live_batch
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
-from cocon_desktop.services.invoice_drafts import active_line_exists
-from cocon_desktop.services.report_sql import (
-    add_months,
-    credits_until,
-    key_of,
-    month_last,
-    month_of_key,
-    payments_until,
-)
+from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
 from cocon_desktop.services.report_sql import euros as cents_to_euros
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -82,16 +87,25 @@ def _discipline(code: str) -> str:
     return f"d'{label}" if label[:1] in "aeiouyhé" else f"de {label}"
 
 
-def _forfait_item(alert: ForfaitAlert, today: date) -> ActionItem | None:
+def _forfait_grade(alert: ForfaitAlert, today: date) -> tuple[str, str] | None:
+    """(kind, severity) of a forfait warning's line, None when it gives none — known before its text is written."""
     w = alert.warning
-    who = f"{alert.child_name} ({alert.inclusion_number})"
-    forfait = f"le forfait {_discipline(alert.discipline)}"
     kind = FORFAIT_KINDS.get(w.code)
     if kind is None:
         return None
-    severity = "warning"
+    if w.code in ("exhausted", "left_age_band", "left_pathway"):
+        return kind, "error"
+    if w.code.startswith("leaves_") and w.on is not None and (w.on - today).days > SOON_DAYS:
+        return kind, "info"
+    return kind, "warning"
+
+
+def _forfait_item(alert: ForfaitAlert, grade: tuple[str, str]) -> ActionItem:
+    w = alert.warning
+    who = f"{alert.child_name} ({alert.inclusion_number})"
+    forfait = f"le forfait {_discipline(alert.discipline)}"
     if w.code == "exhausted":
-        severity, text = "error", f"{who} : {forfait} est épuisé, une nouvelle prescription est nécessaire."
+        text = f"{who} : {forfait} est épuisé, une nouvelle prescription est nécessaire."
     elif w.code == "few_sessions_left":
         left = "plus qu'une séance" if w.count == 1 else f"plus que {w.count} séances"
         text = f"{who} : {left} sur {forfait}."
@@ -99,24 +113,21 @@ def _forfait_item(alert: ForfaitAlert, today: date) -> ActionItem | None:
         when = "aujourd'hui" if w.count == 0 else f"le {french_date(w.on)} (dans {_plural(w.count or 0, 'jour')})"
         text = f"{who} : {forfait} prend fin {when}."
     elif w.code == "left_age_band":
-        severity, text = "error", f"{who} : a quitté la tranche d'âge du forfait {_discipline(alert.discipline)} " \
-                                  f"le {french_date(w.on)}."
+        text = f"{who} : a quitté la tranche d'âge du forfait {_discipline(alert.discipline)} le {french_date(w.on)}."
     elif w.code == "leaves_age_band":
         text = f"{who} : quitte la tranche d'âge du forfait {_discipline(alert.discipline)} le {french_date(w.on)}."
     elif w.code == "left_pathway":
-        severity, text = "error", f"{who} : a atteint la limite d'âge du parcours le {french_date(w.on)}."
+        text = f"{who} : a atteint la limite d'âge du parcours le {french_date(w.on)}."
     else:
         text = f"{who} : atteint la limite d'âge du parcours le {french_date(w.on)}."
-    if w.code.startswith("leaves_") and w.on is not None and (w.on - today).days > SOON_DAYS:
-        severity = "info"
     count = w.count if w.code in ("few_sessions_left", "exhausted") and w.count is not None else 0
-    return ActionItem(kind, severity, text, "child", child_id=alert.child_id, count=count)
+    return ActionItem(grade[0], grade[1], text, "child", child_id=alert.child_id, count=count)
 
 
-def forfait_items(session: Session, today: date, tariffs: dict[str, NetworkTariff]) -> list[ActionItem]:
-    """One line per warning of a forfait not yet renewed (a later prescription of the same discipline deals with
-    it); the pathway's age limit once per child."""
-    items: list[ActionItem] = []
+def _graded_forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTariff]
+                           ) -> Iterator[tuple[ForfaitAlert, tuple[str, str]]]:
+    """The warnings of forfaits not yet renewed (a later prescription of the same discipline deals with them),
+    the pathway's age limit once per child, each with its line's (kind, severity)."""
     pathway_seen: set[int] = set()
     for alert in forfait_alerts(session, today, tariffs):
         if alert.renewed:
@@ -125,10 +136,14 @@ def forfait_items(session: Session, today: date, tariffs: dict[str, NetworkTarif
             if alert.child_id in pathway_seen:
                 continue
             pathway_seen.add(alert.child_id)
-        item = _forfait_item(alert, today)
-        if item is not None:
-            items.append(item)
-    return items
+        grade = _forfait_grade(alert, today)
+        if grade is not None:
+            yield alert, grade
+
+
+def forfait_items(session: Session, today: date, tariffs: dict[str, NetworkTariff]) -> list[ActionItem]:
+    """One line per warning of a forfait not yet renewed; the pathway's age limit once per child."""
+    return [_forfait_item(alert, grade) for alert, grade in _graded_forfait_alerts(session, today, tariffs)]
 
 
 def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
@@ -136,11 +151,15 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
     prescription, not hors forfait, on no invoice line that no credit note cancels). The database counts them per
     day and child, in the day index's order; the few (day, child) groups are then added up per network and month."""
     this_month = today.replace(day=1)
+    # "On a line no credit note cancels" (invoice_drafts.active_line_exists), with the cancelled lines listed once
+    # (a list SQLite builds once, with a Bloom filter) instead of one more look-up per séance of the 12 months
+    cancelled = select(InvoiceLine.credited_line_id).where(InvoiceLine.credited_line_id.is_not(None))
+    invoiced = exists().where(InvoiceLine.seance_id == Seance.id, InvoiceLine.credited_line_id.is_(None),
+                              InvoiceLine.id.not_in(cancelled))
     rows = session.execute(
         select(Seance.day, Seance.child_id, func.count(Seance.id))
         .where(Seance.day >= add_months(this_month, -TO_INVOICE_MONTHS), Seance.day < this_month,
-               Seance.prescription_id.is_not(None), Seance.out_of_forfait.is_(False),
-               ~active_line_exists(Seance.id))  # type: ignore[operator]
+               Seance.prescription_id.is_not(None), Seance.out_of_forfait.is_(False), ~invoiced)
         .group_by(Seance.day, Seance.child_id)).all()
     if not rows:
         return []
@@ -158,23 +177,37 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
     return items
 
 
+def _overdue_lines(session: Session, today: date) -> list[Callable[[], ActionItem]]:
+    """The overdue invoices, oldest due date first, each line written when asked for (Babel's amounts are the
+    costly part, and only the first `limit` lines of the list are shown).
+
+    The invoices are read from ix_invoice_listing alone (schema 0009; `coalesce(kind, '')` keeps SQLite off the
+    unique index on kind, which would read each invoice row and its inline PDF), each with two indexed sums:
+    its credit notes (ix_invoice_corrects) and its payments (ix_payment_invoice_amount, schema 0010)."""
+    credit = aliased(Invoice)
+    credited = select(func.sum(credit.total_cents)).where(credit.corrects_id == Invoice.id,
+                                                          credit.kind == "credit_note").scalar_subquery()
+    # credit notes are few: the corrected invoices are listed once (ix_invoice_corrects), and only theirs summed
+    corrected = select(credit.corrects_id).where(credit.corrects_id.is_not(None))
+    paid = select(func.sum(Payment.amount_cents)).where(Payment.invoice_id == Invoice.id).scalar_subquery()
+    remaining = (Invoice.total_cents - case((Invoice.id.in_(corrected), func.coalesce(credited, 0)), else_=0)
+                 - func.coalesce(paid, 0))
+    return [partial(_overdue_item, *row, today) for row in session.execute(
+        select(Invoice.number, Invoice.network, Invoice.due_date, Invoice.total_cents, remaining)
+        .where(func.coalesce(Invoice.kind, "") == "invoice", Invoice.due_date < today, remaining > 0)
+        .order_by(Invoice.due_date, Invoice.number))]
+
+
+def _overdue_item(number: str, network: str, due: date, total: int, left: int, today: date) -> ActionItem:
+    days = (today - due).days
+    text = (f"Facture {number} ({network}, {euros(cents_to_euros(total))}) : {euros(cents_to_euros(left))} "
+            f"impayés, échue depuis le {french_date(due)} ({_plural(days, 'jour')}).")
+    return ActionItem("invoice_overdue", "warning", text, "unpaid", number=number, count=days, network=network)
+
+
 def overdue_items(session: Session, today: date) -> list[ActionItem]:
     """Invoices past their due date with something left to pay (total − credit notes − payments > 0)."""
-    credits, paid = credits_until(), payments_until()
-    remaining = Invoice.total_cents - func.coalesce(credits.c.amount, 0) - func.coalesce(paid.c.amount, 0)
-    rows = session.execute(
-        select(Invoice.number, Invoice.network, Invoice.due_date, Invoice.total_cents, remaining)
-        .outerjoin(credits, credits.c.iid == Invoice.id).outerjoin(paid, paid.c.iid == Invoice.id)
-        .where(Invoice.kind == "invoice", Invoice.due_date < today, remaining > 0)
-        .order_by(Invoice.due_date, Invoice.number))
-    items = []
-    for number, network, due, total, left in rows:
-        days = (today - due).days
-        text = (f"Facture {number} ({network}, {euros(cents_to_euros(total))}) : {euros(cents_to_euros(left))} "
-                f"impayés, échue depuis le {french_date(due)} ({_plural(days, 'jour')}).")
-        items.append(ActionItem("invoice_overdue", "warning", text, "unpaid", number=number, count=days,
-                                 network=network))
-    return items
+    return [build() for build in _overdue_lines(session, today)]
 
 
 def batch_items(session: Session) -> list[ActionItem]:
@@ -215,14 +248,21 @@ def batch_items(session: Session) -> list[ActionItem]:
 
 def _children_without_attestation(session: Session, first: date, last: date, kinds: tuple[str, ...]) -> int:
     """Children in the pathway on `first` with attested acts in [first, last] and no attestation of `kinds`
-    covering the whole of it."""
+    covering the whole of it. A month: its acts, read in the day index, children counted DISTINCT. A year: one
+    look-up per child (ix_seance_child_day, stopping at its first act), not 50,000 acts counted DISTINCT through a
+    temporary B-tree (40 ms on a dense practice); for a month, the look-ups would read more pages than its acts."""
     covered = select(Attestation.child_id).where(Attestation.kind.in_(kinds), Attestation.period_start <= first,
                                                  Attestation.period_end >= last)
-    return int(session.scalar(
-        select(func.count(func.distinct(Seance.child_id))).join(Child, Child.id == Seance.child_id)
-        .where(Seance.day >= first, Seance.day <= last, Seance.kind.in_(ATTESTED_KINDS),
-               Seance.out_of_forfait.is_(False), or_(Child.exit_date.is_(None), Child.exit_date >= first),
-               Seance.child_id.not_in(covered))) or 0)
+    in_pathway = or_(Child.exit_date.is_(None), Child.exit_date >= first)
+    attested = (Seance.day >= first, Seance.day <= last, Seance.kind.in_(ATTESTED_KINDS),
+                Seance.out_of_forfait.is_(False))
+    if (last - first).days > 31:
+        statement = select(func.count(Child.id)).where(in_pathway, Child.id.not_in(covered),
+                                                       exists().where(Seance.child_id == Child.id, *attested))
+    else:
+        statement = (select(func.count(func.distinct(Seance.child_id))).join(Child, Child.id == Seance.child_id)
+                     .where(*attested, in_pathway, Seance.child_id.not_in(covered)))
+    return int(session.scalar(statement) or 0)
 
 
 def attestation_items(session: Session, today: date) -> list[ActionItem]:
@@ -246,16 +286,29 @@ def attestation_items(session: Session, today: date) -> list[ActionItem]:
     return items
 
 
-def _order(item: ActionItem) -> tuple[int, int, date]:
-    return SEVERITIES.index(item.severity), KINDS.index(item.kind), item.month or date.min
+def _order(kind: str, severity: str, month: date | None = None) -> tuple[int, int, date]:
+    return SEVERITIES.index(severity), KINDS.index(kind), month or date.min
 
 
 def action_items(sessions: sessionmaker[Session], today: date, limit: int = 200) -> list[ActionItem]:
-    """Everything that needs doing, errors first, then warnings, then information; at most `limit` lines."""
+    """Everything that needs doing, errors first, then warnings, then information; at most `limit` lines.
+    The lines are sorted by their (severity, kind, month), known before their text: only the `limit` kept are
+    written (a dense practice has ~900 forfait warnings, a late network hundreds of overdue invoices)."""
     tariffs = load_tariffs(sessions)
+    lines: list[tuple[tuple[int, int, date], Callable[[], ActionItem]]] = []
     with sessions() as session:
-        items = [*forfait_items(session, today, tariffs), *seances_to_invoice_items(session, today),
-                 *overdue_items(session, today), *batch_items(session), *attestation_items(session, today)]
-    items.sort(key=_order)  # stable: within a kind, each query's own order (names, dates) is kept
-    return items[:limit]
+        for alert, grade in _graded_forfait_alerts(session, today, tariffs):
+            lines.append((_order(*grade), partial(_forfait_item, alert, grade)))
+        for item in seances_to_invoice_items(session, today):
+            lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
+        overdue = _order("invoice_overdue", "warning")
+        lines += [(overdue, build) for build in _overdue_lines(session, today)]
+        for item in [*batch_items(session), *attestation_items(session, today)]:
+            lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
+    lines.sort(key=itemgetter(0))  # stable: within a kind, each query's own order (names, dates) is kept
+    return [build() for _, build in lines[:limit]]
+
+
+def _same(item: ActionItem) -> ActionItem:
+    return item
 

@@ -41,33 +41,33 @@ def _warnings(state: str, sessions_left: int, valid_until: date, birth: date, ba
     days_left = (valid_until - today).days
     if days_left <= ENDS_SOON_DAYS:
         found.append(Warning("ends_soon", valid_until, days_left))
-    if band_months is not None:
-        band_end = date_at_age(birth, band_months)
-        if band_end <= valid_until:
-            found.append(Warning("left_age_band" if band_end <= today else "leaves_age_band", band_end))
-    pathway_end = date_at_age(birth, pathway_years * 12)
-    if pathway_end <= valid_until:
+    band_end = _reached_by(birth, band_months, valid_until) if band_months is not None else None
+    if band_end is not None:
+        found.append(Warning("left_age_band" if band_end <= today else "leaves_age_band", band_end))
+    pathway_end = _reached_by(birth, pathway_years * 12, valid_until)
+    if pathway_end is not None:
         found.append(Warning("left_pathway" if pathway_end <= today else "leaves_pathway", pathway_end))
     return found
+
+
+def _reached_by(birth: date, months: int, day: date) -> date | None:
+    """The day the child reaches `months` months when it is `day` or before, else None — without computing that
+    day when it falls in a later year (most children are years from the end of their band or pathway)."""
+    if birth.year + (birth.month - 1 + months) // 12 > day.year:
+        return None
+    reached = date_at_age(birth, months)
+    return reached if reached <= day else None
 
 
 def forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTariff]) -> list[ForfaitAlert]:
     """Every warning of the prescriptions still running or not started (`valid_until >= today`) of the children
     in the pathway (no exit, or an exit after today). `no_tariff` is left to the child's file."""
-    running = (Prescription.valid_until >= today, or_(Child.exit_date.is_(None), Child.exit_date > today))
-    first_day = session.scalar(select(func.min(Prescription.valid_from)).join(Child, Child.id == Prescription.child_id)
-                               .where(*running))
-    if first_day is None:
-        return []
-    # Sessions used per prescription, counted over the days of the running prescriptions only (a séance lies within
-    # its prescription's validity). Grouping by `prescription_id + 0` keeps the database on the day index — the
-    # séances of those days, read in table order — instead of walking every séance of the practice through the
-    # prescription index (10× slower on SQLCipher, where each page read is decrypted).
-    pid = Seance.prescription_id + 0
-    used = {int(p or 0): int(n) for p, n in session.execute(
-        select(pid, func.count(Seance.id))
-        .where(Seance.day >= first_day, Seance.prescription_id.is_not(None), Seance.out_of_forfait.is_(False),
-               Seance.kind.not_in(BILANS)).group_by(pid))}
+    # Sessions used per prescription (not hors forfait, not a bilan: as services.forfaits counts them), one short
+    # range of the covering index ix_seance_forfait (schema 0010) per running prescription, in index order: no
+    # temporary B-tree, no séance row read, whatever the number of séances of other prescriptions.
+    used = (select(func.count()).where(Seance.prescription_id == Prescription.id, Seance.out_of_forfait.is_(False),
+                                       Seance.kind.not_in(BILANS))
+            .correlate(Prescription).scalar_subquery())
     later = aliased(Prescription)
     renewed = exists().where(and_(later.child_id == Prescription.child_id,
                                   later.discipline == Prescription.discipline,
@@ -75,21 +75,27 @@ def forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTari
     statement = (
         select(Prescription.id, Prescription.child_id, Prescription.discipline, Prescription.forfait_kind,
                Prescription.sessions_authorised, Prescription.valid_from, Prescription.valid_until, Child.birth_date,
-               Child.network, Child.first_name, Child.last_name, Child.inclusion_number, renewed.label("renewed"))
-        .join(Child, Child.id == Prescription.child_id).where(*running)
+               Child.network, Child.first_name, Child.last_name, Child.inclusion_number, renewed.label("renewed"),
+               used.label("used"))
+        .join(Child, Child.id == Prescription.child_id)
+        .where(Prescription.valid_until >= today, or_(Child.exit_date.is_(None), Child.exit_date > today))
         .order_by(Child.last_name, Child.first_name, Prescription.valid_from, Prescription.id))
+    rules: dict[tuple[str, date, str], tuple[int | None, int]] = {}  # the tariff's answer, once per combination
     alerts: list[ForfaitAlert] = []
     for (prescription_id, child_id, discipline, kind, authorised, valid_from, valid_until, birth, network,
-         first_name, last_name, inclusion, is_renewed) in session.execute(statement):
-        tariff = tariffs.get(network)
-        version = tariff.version_on(valid_from) if tariff else None
-        rule = version.forfait(kind) if version else None
-        sessions_left = max(0, authorised - used.get(prescription_id, 0))
+         first_name, last_name, inclusion, is_renewed, used_count) in session.connection().execute(statement).all():
+        limits = rules.get((network, valid_from, kind))
+        if limits is None:
+            tariff = tariffs.get(network)
+            version = tariff.version_on(valid_from) if tariff else None
+            rule = version.forfait(kind) if version else None
+            limits = rules[network, valid_from, kind] = (rule.age_max_months if rule else None,
+                                                         tariff.pathway_max_age_years if tariff else 5)
+        sessions_left = max(0, authorised - int(used_count or 0))
         state = "not_started" if today < valid_from else "exhausted" if sessions_left == 0 else "active"
-        name = f"{first_name} {last_name.upper()}"
-        for warning in _warnings(state, sessions_left, valid_until, birth,
-                                 rule.age_max_months if rule else None,
-                                 tariff.pathway_max_age_years if tariff else 5, today):
+        warnings = _warnings(state, sessions_left, valid_until, birth, limits[0], limits[1], today)
+        name = f"{first_name} {last_name.upper()}" if warnings else ""
+        for warning in warnings:
             alerts.append(ForfaitAlert(prescription_id, child_id, name, inclusion, discipline, state, warning,
                                        bool(is_renewed)))
     return alerts
