@@ -6,10 +6,11 @@ Tests use SyncRunner, which runs everything at once on the calling thread."""
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,39 @@ class SyncRunner(TaskRunner):
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; a signal emitted from a worker is queued to it."""
+    """Lives on the GUI thread; a signal emitted from a worker is queued to it.
+
+    A result is handed to its callback as soon as it arrives, but at most one per event-loop turn: results queued
+    together (a page's loads finishing at once) would otherwise all be delivered in the same turn, and their
+    callbacks' work (filling a model, the repaint it asks for) would add up into one stall of the GUI. The others
+    wait in arrival order, one per turn of a zero-delay timer."""
 
     finished = Signal(object, object, object)  # callback, value, task id
 
     def __init__(self) -> None:
         super().__init__()
-        self.finished.connect(self._deliver)
+        self.finished.connect(self._arrived)
         self.pending: dict[int, QRunnable] = {}
+        self._results: deque[tuple[Callable[[Any], None], Any, int]] = deque()
+        self._turns = QTimer(self)
+        self._turns.setInterval(0)
+        self._turns.timeout.connect(self._deliver)
 
     @Slot(object, object, object)
-    def _deliver(self, callback: Callable[[Any], None], value: Any, task_id: int) -> None:
+    def _arrived(self, callback: Callable[[Any], None], value: Any, task_id: int) -> None:
+        self._results.append((callback, value, task_id))
+        if not self._turns.isActive():  # nothing delivered in this turn yet: at once, as a plain queued call
+            self._turns.start()
+            self._deliver(keep_turning=True)
+
+    def _deliver(self, *, keep_turning: bool = False) -> None:
+        """One result; the timer runs while results wait (and for the turn after an immediate delivery)."""
+        if not self._results:
+            self._turns.stop()
+            return
+        callback, value, task_id = self._results.popleft()
+        if not self._results and not keep_turning:
+            self._turns.stop()
         self.pending.pop(task_id, None)
         callback(value)
 

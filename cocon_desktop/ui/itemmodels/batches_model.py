@@ -150,6 +150,10 @@ class BatchesModel(QAbstractTableModel):
             text = self._texts[(row, column)] = self._format(row, column)
         return text
 
+    def fit_cell(self, row: int, column: int) -> tuple[str, bool]:
+        """What ColumnFit measures: the text, and bold for the state."""
+        return self.cell(row, column), COLUMNS[column] == "state"
+
     def _format(self, row: int, column: int) -> str:
         batch, name = self.rows[row], COLUMNS[column]
         if name == "created":  # the time is in the details

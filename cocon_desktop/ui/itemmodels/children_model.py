@@ -48,6 +48,7 @@ class ChildrenModel(QAbstractTableModel):
         self._generation = 0
         self._fetching = False
         self._day = today()
+        self._texts: dict[int, tuple[str, ...]] = {}  # a row's cells, formatted once (painting asks again)
 
     # -- loading
     def set_query(self, query: ChildQuery, *, alerts_only: bool = False) -> None:
@@ -60,6 +61,7 @@ class ChildrenModel(QAbstractTableModel):
         generation = self._generation
         self.beginResetModel()
         self.rows, self.total, self._resolved, self._fetching = [], 0, None, False
+        self._texts = {}
         self.endResetModel()
         sessions = self.sessions()
         if sessions is None:
@@ -139,13 +141,25 @@ class ChildrenModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, index.column())
+            return self.texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             network = NETWORKS.get(row.network)
             return network.name if network else row.network
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5 and not self.is_active(row):
             return QColor("#6b7280")
         return None
+
+    def texts(self, row: int) -> tuple[str, ...]:
+        """The cells of a row as shown, formatted the first time the row is asked for."""
+        texts = self._texts.get(row)
+        if texts is None:
+            child = self.rows[row]
+            texts = self._texts[row] = tuple(self.cell(child, column) for column in range(len(COLUMNS)))
+        return texts
+
+    def fit_cell(self, row: int, column: int) -> tuple[str, bool]:
+        """What ColumnFit measures: the text, never bold."""
+        return self.texts(row)[column], False
 
     def is_active(self, row: ChildRow) -> bool:
         return row.exit_date is None or row.exit_date > self._day

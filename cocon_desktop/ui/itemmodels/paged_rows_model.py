@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QTableView, QWidget
 
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.column_fit import ColumnFit
 
 PAGE_SIZE = 200
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -149,6 +150,11 @@ class PagedRowsModel(QAbstractTableModel, Generic[Row]):
             cells = self._cache[row] = self.cells(self.rows[row])
         return cells[column]
 
+    def fit_cell(self, row: int, column: int) -> tuple[str, bool]:
+        """What ColumnFit measures: the text and whether it is bold."""
+        cell = self.cell(row, column)
+        return cell.value, cell.bold
+
     def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         role = int(role)
         if role not in ROLES:
@@ -181,6 +187,8 @@ class PagedTableView(QTableView):
         self.paged = model
         self.setModel(model)
         self.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
+        # the pages' ResizeToContents columns are sized when a page arrives, not at every resize and paint
+        self.column_fit = ColumnFit(self)
 
     def rowCount(self) -> int:
         return self.paged.rowCount()

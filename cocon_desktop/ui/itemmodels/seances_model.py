@@ -64,6 +64,10 @@ class SeancesModel(QAbstractTableModel):
         }
         return values[name]()
 
+    def fit_cell(self, row: int, column: int) -> tuple[str, bool]:
+        """What ColumnFit measures: the text, never bold."""
+        return self.cell(row, column), False
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None

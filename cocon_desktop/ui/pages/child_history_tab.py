@@ -143,6 +143,7 @@ class ChildHistoryTab(QWidget):
         if child_id != self.child_id:
             return
         self.entries = entries
+        self.table.setRowCount(0)  # new items into empty rows: replacing the shown ones costs ~1 ms an item
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             what = f"{tr(ENTITIES.get(entry.entity, entry.entity))} — {tr(ACTIONS.get(entry.action, entry.action))}"

@@ -41,6 +41,7 @@ from cocon_desktop.ui.itemmodels.children_model import ChildrenModel
 from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.child_file import ChildFile
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.column_fit import fit_columns
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 SEARCH_DELAY_MS = 200
@@ -175,6 +176,7 @@ class ChildrenPage(QWidget):
                                        QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
+        fit_columns(self.table)  # sized when rows arrive, not at every resize (ResizeToContents measured rows)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         return panel

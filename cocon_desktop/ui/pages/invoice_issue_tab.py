@@ -221,6 +221,7 @@ class IssueTab(QWidget):
 
     def _show_drafts(self, drafts: list[DraftInvoice]) -> None:
         self.drafts = drafts
+        self.table.setRowCount(0)  # items set into empty rows: replacing 192 shown items took 180 ms (large demo)
         self.table.setRowCount(len(drafts))
         for row, draft in enumerate(drafts):
             who = draft.lines[0].inclusion_number if draft.child_id is not None and draft.lines else tr("tout le "

@@ -48,6 +48,7 @@ from cocon_desktop.ui.itemmodels.batches_model import COLUMNS, STRETCHED, Batche
 from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.sync_sending import SyncSender, report_text
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.column_fit import fit_columns
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
@@ -120,6 +121,7 @@ class SyncPage(QWidget):
         header.setResizeContentsPrecision(SIZE_SAMPLE)  # 50 rows sized, not the 355 batches of a large practice
         for name in STRETCHED:
             header.setSectionResizeMode(COLUMNS.index(name), QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table)  # sized when the batches arrive, not at every resize
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         layout.addWidget(self.table, 1)
         self.details = QLabel(self)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop.services.seances import SeanceRow
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.seances_model import CHILD_COLUMNS, SeancesModel
+from cocon_desktop.ui.widgets.column_fit import fit_columns
 
 
 class ChildSeancesView(QWidget):
@@ -50,6 +51,7 @@ class ChildSeancesView(QWidget):
         for column in range(self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == self.model.columnCount()
                                         - 1 else QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.table)  # sized when the séances arrive, not at every resize
         layout.addWidget(self.table, 1)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
