@@ -1,6 +1,6 @@
 #!/bin/sh
 # Smoke test of the bundle built by `make dist` (installer/cocon-desktop.spec), offscreen, from inside the bundle:
-#   1. `cocon-desktop --self-test`: demo practice, main window (Qt plugins, DejaVu fonts, QtAwesome icons), About box;
+#   1. `cocon-desktop --self-test`: demo practice, main window (Qt plugins, DejaVu fonts, navigation icons), About box;
 #   2. `cocon demo`, then `cocon invoice` issues signed invoices (PAdES, Factur-X) and writes their PDFs,
 #      `cocon verify` checks the chain and the signatures against the practice's certificate;
 #   3. outside the bundle, tools/verify_pdf_signature.py checks each PDF's signature with the venv's pyHanko.

@@ -1,16 +1,17 @@
-"""The application icon (resources/icons) and the navigation icons (QtAwesome, Material Design Icons)."""
+"""The application icon and the navigation icons (Material Design Icons), as files under resources/icons."""
 
 from __future__ import annotations
 
-import os
-
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 
 from cocon_desktop.paths import resources_dir
 
 BLUE = "#1f4e8c"  # the program's blue (links, headings, the application icon)
+SELECTED = "#102a43"  # the selected navigation row's text
+NAV_ICON_SIZES = (16, 24, 32, 48)
 APP_ICON_SIZES = (16, 32, 48, 64, 128, 256)
-NAV_ICONS = {
+NAV_ICONS = {  # QtAwesome names, rendered by tools/render_icons.py
     "dashboard": "mdi6.view-dashboard-outline",
     "children": "mdi6.baby-face-outline",
     "seances": "mdi6.calendar-check-outline",
@@ -34,17 +35,14 @@ def app_icon() -> QIcon:
     return icon
 
 
-def symbol(name: str, color: str = BLUE) -> QIcon:
-    """A QtAwesome icon; an empty icon if the library or the symbol is missing (never an error)."""
-    os.environ.setdefault("QT_API", "pyside6")  # QtPy, under QtAwesome, must use PySide6
-    try:
-        import qtawesome
-
-        icon: QIcon = qtawesome.icon(name, color=color, color_active=color, color_selected="#102a43")
-        return icon
-    except Exception:  # a missing font must not stop the program
-        return QIcon()
-
-
 def navigation_icon(key: str) -> QIcon:
-    return symbol(NAV_ICONS[key]) if key in NAV_ICONS else QIcon()
+    """The page's symbol, pre-rendered (tools/render_icons.py): blue, dark blue on the selected row; an empty icon
+    if the files are missing (never an error)."""
+    folder = resources_dir() / "icons" / "nav"
+    icon = QIcon()
+    for size in NAV_ICON_SIZES:
+        for suffix, mode in (("", QIcon.Mode.Normal), ("-selected", QIcon.Mode.Selected)):
+            path = folder / f"{key}-{size}{suffix}.png"
+            if path.is_file():
+                icon.addFile(str(path), QSize(size, size), mode)
+    return icon

@@ -44,7 +44,6 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("factur-x", "factur-x (Factur-X EN 16931)", "BSD-3-Clause"),
     ("pypdf", "pypdf (lecture des PDF)", "BSD-3-Clause"),
     ("pyqtgraph", "pyqtgraph (graphiques)", "MIT"),
-    ("QtAwesome", "QtAwesome (icônes)", "MIT"),
     ("keyring", "keyring (trousseau du système)", "MIT"),
     ("httpx", "httpx (envoi au réseau)", "BSD-3-Clause"),
     ("jsonschema", "jsonschema (manifestes des lots)", "MIT"),
@@ -53,6 +52,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("platformdirs", "platformdirs (dossiers)", "MIT"),
 )
 PROGRAM_LICENCE = "AGPL-3.0-or-later"
+MDI_VERSION = "6.9.96"  # the font tools/render_icons.py drew resources/icons/nav/ from
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def components() -> list[Component]:
         found.append(Component(label, _field(meta, "Version"), licence_of(meta, fallback)))
     found.append(Component(tr("Polices DejaVu"), font_version(fonts_dir() / "DejaVuSans.ttf"),
                            tr("Bitstream Vera / DejaVu, libre (LICENSE-DejaVu.txt)")))
+    found.append(Component(tr("Material Design Icons (icônes de navigation)"), MDI_VERSION, "Apache-2.0"))
     return found
 
 
