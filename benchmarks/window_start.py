@@ -1,9 +1,11 @@
-"""Run in a subprocess by large_practice.py: `bare` (a PySide6 main window), `cocon DIR` (the large practice
-unlocked with its passphrase, main window shown), `bare-memory` / `visit DIR` (peak RSS, every page visited).
+"""Run in a subprocess by large_practice.py: `bare` (a PySide6 main window), `cocon DIR` (the program's own start
+path, AppController.start, on the large practice: the key from the keychain — see memory_keyring.py —, the main
+window shown, then opened and its dashboard filled), `unlock DIR` (the same practice, key not remembered: the unlock
+window), `bare-memory` / `visit DIR` (peak RSS, every page visited).
 
-Start is measured from process launch (by the parent) to the window's first event-loop turn (printed by the
-child as a wall-clock time); `cocon` also prints the time of the passphrase unlock (Argon2id) so that the
-parent can give the keychain path too."""
+Start is measured from process launch (by the parent) to the window's first event-loop turn (printed by the child
+as a wall-clock time: "shown T"); `cocon` then prints "ready T" when the dashboard shows the practice's lines, and
+whether the ORM had been imported when the window showed."""
 
 from __future__ import annotations
 
@@ -22,11 +24,51 @@ def _peak_mb() -> float:
 def _shown(extra: str = "") -> None:
     """The first event-loop turn after show(): the window is on screen. Exit at once (background tasks would
     otherwise be waited for)."""
-    print(f"shown {time.time():.6f} {extra}".strip(), flush=True)
+    print(f"shown {time.time():.6f} cpu={time.process_time() * 1000:.0f} {extra}".strip(), flush=True)
     os._exit(0)
 
 
+def _program_start(mode: str, data_dir: str) -> None:
+    """`cocon-desktop --data-dir DIR` as installed (cocon_desktop.__main__.main), with two probes on the first
+    window: its first event-loop turn, and (`cocon`) the dashboard filled."""
+    from cocon_desktop import __main__ as entry
+    from cocon_desktop.ui.pyside_startup import skip_feature_scan
+
+    skip_feature_scan()  # what entry.main does first: the probe below imports the program before it
+    from PySide6.QtCore import QTimer
+
+    from cocon_desktop.app import AppController
+
+    original = AppController.start
+
+    def start(controller: AppController) -> object:
+        first = original(controller)
+        orm = "sqlalchemy" in sys.modules
+
+        def shown() -> None:
+            print(f"shown {time.time():.6f} cpu={time.process_time() * 1000:.0f} orm={int(orm)}", flush=True)
+            if mode == "unlock":
+                os._exit(0)
+
+        def ready() -> None:
+            window = controller.main_window
+            if window is not None and window.practice is not None and window.dashboard_page.updated.text():
+                print(f"ready {time.time():.6f}", flush=True)
+                os._exit(0)
+            QTimer.singleShot(2, ready)
+
+        QTimer.singleShot(0, shown)
+        QTimer.singleShot(0, ready)
+        return first
+
+    AppController.start = start  # type: ignore[method-assign]
+    entry.main(["--data-dir", data_dir])
+
+
 def main(mode: str, data_dir: str = "") -> None:
+    if mode in ("cocon", "unlock"):
+        _program_start(mode, data_dir)
+        return
     from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -47,22 +89,17 @@ def main(mode: str, data_dir: str = "") -> None:
     from pathlib import Path
 
     from cocon_desktop.app import make_application
-    from cocon_desktop.security import vault
-    from cocon_desktop.services.practice_file import PracticeFile
-    from cocon_desktop.ui.main_window import MainWindow
     from cocon_desktop.ui.tasks import ThreadPoolRunner
 
     app = make_application(sys.argv[:1])
-    begin = time.perf_counter()
+    from cocon_desktop.security import vault
+    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.ui.main_window import MainWindow
+
     key = vault.unlock_with_passphrase(Path(data_dir), "demo")
-    unlock_ms = (time.perf_counter() - begin) * 1000
     practice = PracticeFile.open(Path(data_dir), key)
     window = MainWindow(practice, ThreadPoolRunner(), demo=True)
     window.show()
-    if mode == "cocon":
-        QTimer.singleShot(0, lambda: _shown(f"{unlock_ms:.1f}"))
-        app.exec()
-        return
 
     def settle(seconds: float) -> None:
         end = time.perf_counter() + seconds

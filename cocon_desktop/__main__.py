@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.self_test:  # the self-test prints its traceback and exits 1, never waits on a dialog
         sys.excepthook = _excepthook
+    from cocon_desktop.ui.pyside_startup import skip_feature_scan
+
+    skip_feature_scan()  # before the program's modules are imported
     if args.self_test:
         from cocon_desktop.app import self_test
 

@@ -1,27 +1,31 @@
-"""Composition root: paths → vault/key → engine → services → QApplication and the first window."""
+"""Composition root: paths → vault/key → engine → services → QApplication and the first window.
+
+With the key in the OS keychain, the main window is on screen before the database is opened: the keychain, the
+ORM and the schema check run in the background (MainWindow.opening). What the first window does not need is
+imported later (the wizard, the unlock window, the ORM)."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from cocon_desktop import __version__
 from cocon_desktop.paths import default_data_dir
-from cocon_desktop.security import keychain, vault
-from cocon_desktop.security.kdf import Argon2Params
-from cocon_desktop.services import practice_file
-from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
-from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
+from cocon_desktop.security import vault
 from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
 from cocon_desktop.ui.icons import app_icon
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.none_refcount import pin_none
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner, ThreadPoolRunner
+
+if TYPE_CHECKING:
+    from cocon_desktop.security.kdf import Argon2Params
+    from cocon_desktop.services.practice_file import PracticeFile
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -48,24 +52,74 @@ class AppController(QObject):
         self.data_dir, self.runner, self.demo, self.kdf = data_dir, runner, demo, kdf
         self.main_window: MainWindow | None = None
         self.first_window: QWidget | None = None
+        self.freeze_after_start = False  # run() turns it on (not the tests: frozen objects are never collected)
 
     def start(self) -> QWidget:
         """Show the first window: main window (demo, or key in the keychain), unlock window or wizard."""
         if self.demo:
             return self._prepare_demo()
         if not vault.vault_exists(self.data_dir):
+            from cocon_desktop.security import keychain
+            from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
+
             wizard = FirstRunWizard(self.data_dir, self.runner, keychain.status(), self.kdf)
             wizard.practice_created.connect(self.open_main)
             self.first_window = wizard
-        else:
-            opened = practice_file.open_from_keychain(self.data_dir)
-            if opened is not None:
-                return self.open_main(opened)
-            unlock = UnlockWindow(self.data_dir, self.runner)
-            unlock.practice_opened.connect(self.open_main)
-            self.first_window = unlock
-        self.first_window.show()
-        return self.first_window
+            wizard.show()
+            return wizard
+        try:
+            keyfile = vault.load_keyfile(self.data_dir)
+        except Exception:  # a damaged key file: the unlock window says so at its field
+            keyfile = None
+        if keyfile is not None and keyfile.remembered:
+            return self._open_from_keychain(keyfile.demo)
+        return self._ask_passphrase()
+
+    def _open_from_keychain(self, demo: bool) -> MainWindow:
+        """The main window at once; the key, the ORM and the database in the background."""
+        data_dir = self.data_dir
+
+        def opener() -> PracticeFile | None:
+            from cocon_desktop.services.practice_file import open_from_keychain
+
+            return open_from_keychain(data_dir)
+
+        window = MainWindow.opening(data_dir, self.runner, opener, demo=demo)
+        window.backup_on_close = True
+        window.warmed.connect(self._started)
+        window.open_failed.connect(self._keychain_failed)
+        self.main_window = window
+        window.show()
+        return window
+
+    def _started(self) -> None:
+        """Every page is built: the objects alive now (modules, classes, widgets: ~170,000) are left out of the
+        garbage collector's full passes, which walked them all each time (90–210 ms, on the GUI thread or in a
+        worker holding the GIL: stalls in the responsiveness test). They are still freed when no longer used."""
+        if self.freeze_after_start:
+            import gc
+
+            gc.freeze()
+
+    def _keychain_failed(self, error: BaseException | None) -> None:
+        """No key in the keychain (or the database would not open with it): the passphrase, as without it."""
+        window, self.main_window = self.main_window, None
+        unlock = self._ask_passphrase(error)
+        unlock.finished.connect(lambda _: self.main_window or QApplication.quit())
+        if window is not None:
+            window.close()
+            window.deleteLater()
+
+    def _ask_passphrase(self, error: BaseException | None = None) -> QDialog:
+        from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
+
+        unlock = UnlockWindow(self.data_dir, self.runner)
+        unlock.practice_opened.connect(self.open_main)
+        if error is not None:
+            unlock.panel.passphrase_box.show_text(error_text(error))
+        self.first_window = unlock
+        unlock.show()
+        return unlock
 
     def _prepare_demo(self) -> QWidget:
         """The demo practice is built in the background (children, séances, signed invoices: a few seconds)."""
@@ -96,6 +150,7 @@ class AppController(QObject):
         demo = self.demo or vault.load_keyfile(practice.data_dir).demo
         self.main_window = MainWindow(practice, self.runner, demo=demo)
         self.main_window.backup_on_close = not self.demo  # the demo practice is thrown away anyway
+        self.main_window.warmed.connect(self._started)
         self.main_window.show()
         return self.main_window
 
@@ -107,6 +162,7 @@ def run(argv: list[str], data_dir: Path | None, demo: bool) -> int:
         temp = Path(tempfile.mkdtemp(prefix="cocon-demo-"))
         data_dir = temp / "cabinet"
     controller = AppController((data_dir or default_data_dir()).expanduser(), ThreadPoolRunner(), demo=demo)
+    controller.freeze_after_start = True
     try:
         first = controller.start()
         if isinstance(first, QDialog):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.numbers import format_currency
-
-from cocon_desktop.domain.forfait import Warning
 from cocon_desktop.errors import CoconError, FieldError
+
+if TYPE_CHECKING:
+    from cocon_desktop.domain.forfait import Warning
 
 MESSAGES: dict[str, str] = {
     # vault
@@ -346,6 +346,8 @@ def french_date(day: date | None) -> str:
 
 def euros(amount: Decimal) -> str:
     """"1 365,00 €" (French grouping with a narrow no-break space)."""
+    from babel.numbers import format_currency  # Babel's data: loaded when first needed, not at start
+
     return str(format_currency(amount, "EUR", locale="fr_FR"))
 
 

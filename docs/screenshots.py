@@ -200,6 +200,30 @@ def invoicing_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     page.tabs.setCurrentIndex(0)
 
 
+def invoice_viewer_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """« Voir le PDF » on an issued invoice, scrolled to the bottom: the PAdES stamp (drawn for the preview)."""
+    window.show_page("invoicing")
+    page = window.invoicing_page
+    page.tabs.setCurrentIndex(1)
+    docs = page.documents_tab
+    docs.reload()
+    number = next((r.number for r in docs.rows if r.kind == "invoice"), None)
+    if number is None:
+        return
+    docs.select(number)
+    docs.view_pdf()
+    viewer = docs.viewer
+    if viewer is not None and viewer.pdf_view is not None:
+        viewer.resize(760, 820)
+        viewer.show()
+        settle(app)
+        bar = viewer.pdf_view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        grab(app, viewer, out / "invoice-viewer.png")
+        viewer.close()
+    page.tabs.setCurrentIndex(0)
+
+
 def sync_screen(app: QApplication, window: MainWindow, out: Path) -> None:
     """Synchronisation: a batch just closed (Préparé) above the demo's received one, another network's invoices
     still waiting for a batch, the received batch's details."""
@@ -411,6 +435,11 @@ def main(out: Path) -> None:
         unlock.hide()
         restore_screens(app, demo_dir, out)
 
+        opening = MainWindow(None, runner, data_dir=demo_dir, demo=True)  # key in the keychain: shown at once
+        opening.resize(1180, 760)
+        grab(app, opening, out / "main-window-opening.png")
+        opening.close()
+
         controller = AppController(demo_dir, runner)
         window = controller.open_main(__import__("cocon_desktop.services.practice_file", fromlist=["x"])
                                       .open_with_passphrase(demo_dir, "demo"))
@@ -420,6 +449,7 @@ def main(out: Path) -> None:
         seances_screens(app, window, out)
         import_screen(app, window, out)
         invoicing_screens(app, window, out)
+        invoice_viewer_screen(app, window, out)
         attestation_screens(app, window, out)
         history_screens(app, window, out)
         sync_screen(app, window, out)

@@ -1,15 +1,17 @@
-"""The OS keychain through keyring — real OS backends only, never a plaintext fallback."""
+"""The OS keychain through keyring — real OS backends only, never a plaintext fallback.
+
+keyring is imported on first use (its backends are found through entry points: 50–100 ms), not at start."""
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from cocon_desktop.errors import VaultError
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 SERVICE = "cocon-desktop"
 # Backends that keep nothing, refuse everything, or store secrets in a readable file.
@@ -39,6 +41,8 @@ def _acceptable(backend: keyring.backend.KeyringBackend) -> tuple[bool, str]:
 
 
 def status() -> KeychainStatus:
+    import keyring
+
     backend = keyring.get_keyring()
     ok, reason = _acceptable(backend)
     return KeychainStatus(ok, reason, f"{type(backend).__module__}.{type(backend).__name__}")
@@ -52,6 +56,9 @@ def _require() -> None:
 
 def store(vault_id: str, data_key: bytes) -> None:
     _require()
+    import keyring
+    import keyring.errors
+
     try:
         keyring.set_password(SERVICE, vault_id, data_key.hex())
     except keyring.errors.KeyringError as exc:
@@ -61,6 +68,9 @@ def store(vault_id: str, data_key: bytes) -> None:
 def fetch(vault_id: str) -> bytes | None:
     if not status().available:
         return None
+    import keyring
+    import keyring.errors
+
     try:
         value = keyring.get_password(SERVICE, vault_id)
     except keyring.errors.KeyringError:
@@ -74,5 +84,8 @@ def fetch(vault_id: str) -> bytes | None:
 def delete(vault_id: str) -> None:
     if not status().available:
         return
+    import keyring
+    import keyring.errors
+
     with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(SERVICE, vault_id)

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from cocon_desktop.errors import VaultError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.security.kdf import Argon2Params
@@ -65,6 +62,8 @@ def _aad(vault_id: str, slot: str) -> bytes:
 
 def seal(vault_id: str, name: str, wrapping_key: bytes, data_key: bytes, salt: bytes,
          kdf: Argon2Params | None) -> Slot:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # here: not needed to show the first window
+
     nonce = os.urandom(NONCE_BYTES)
     wrapped = AESGCM(wrapping_key).encrypt(nonce, data_key, _aad(vault_id, name))
     return Slot(name, salt, nonce, wrapped, kdf)
@@ -72,6 +71,9 @@ def seal(vault_id: str, name: str, wrapping_key: bytes, data_key: bytes, salt: b
 
 def open_slot(vault_id: str, slot: Slot, wrapping_key: bytes) -> bytes | None:
     """The data key, or None when the wrapping key is wrong."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped, _aad(vault_id, slot.name))
     except InvalidTag:

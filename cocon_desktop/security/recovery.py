@@ -6,9 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from cocon_desktop.errors import VaultError
 
 # Crockford's base32: no I, L, O, U, so that nothing written by hand reads as something else.
@@ -71,5 +68,8 @@ class RecoveryKey:
 
     def wrapping_key(self, salt: bytes) -> bytes:
         """The key that wraps the data key. The secret is random, so HKDF suffices (no slow KDF)."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
                     info=b"cocon-desktop recovery key").derive(self.secret)

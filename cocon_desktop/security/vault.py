@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cocon_desktop.domain.passphrase import DEMO_PASSPHRASE, assess
 from cocon_desktop.errors import VaultError
 from cocon_desktop.fsutil import ensure_private_dir
 from cocon_desktop.security import keychain
 from cocon_desktop.security.kdf import SALT_BYTES, Argon2Params, derive_key, tune
 from cocon_desktop.security.keyfile import DATA_KEY_BYTES, KeyFile, open_slot, seal
-from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.security.throttle import UnlockThrottle
+
+if TYPE_CHECKING:  # imported where used: reading the key file at start needs none of them
+    from cocon_desktop.security.recovery import RecoveryKey
+    from cocon_desktop.security.throttle import UnlockThrottle
 
 KEY_FILE = "vault.json"
 DB_FILE = "practice.db"
@@ -61,6 +62,8 @@ def vault_exists(data_dir: Path) -> bool:
 
 
 def check_passphrase_allowed(passphrase: str, *, demo: bool = False) -> None:
+    from cocon_desktop.domain.passphrase import DEMO_PASSPHRASE, assess
+
     if demo and passphrase == DEMO_PASSPHRASE:
         return
     result = assess(passphrase)
@@ -82,6 +85,8 @@ def create(data_dir: Path, passphrase: str, recovery: RecoveryKey, *, params: Ar
     check_passphrase_allowed(passphrase, demo=demo)
     ensure_private_dir(data_dir)
     params = params or tune()
+    import uuid  # here: it imports `platform` (~15 ms), not needed to show the first window
+
     vault_id = str(uuid.uuid4())
     data_key = os.urandom(DATA_KEY_BYTES)
     rsalt = os.urandom(SALT_BYTES)
@@ -100,6 +105,8 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, throttle: UnlockThro
                            ) -> UnlockedKey:
     paths = VaultPaths(data_dir)
     keyfile = KeyFile.load(paths.key_file)
+    from cocon_desktop.security.throttle import UnlockThrottle
+
     throttle = throttle or UnlockThrottle(paths.attempts)
     throttle.check()
     slot = keyfile.slots.get("passphrase")
@@ -116,6 +123,9 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, throttle: UnlockThro
 def unlock_with_recovery(data_dir: Path, recovery_text: str) -> UnlockedKey:
     paths = VaultPaths(data_dir)
     keyfile = KeyFile.load(paths.key_file)
+    from cocon_desktop.security.recovery import RecoveryKey
+    from cocon_desktop.security.throttle import UnlockThrottle
+
     throttle = UnlockThrottle(paths.attempts)
     throttle.check()
     recovery = RecoveryKey.parse(recovery_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -33,9 +33,18 @@ def install_french(app: QApplication) -> bool:
     return loaded
 
 
+FIRST_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")  # what the first window draws with
+
+
 def install_fonts(app: QApplication) -> None:
-    for path in sorted(fonts_dir().glob("*.ttf")):
-        QFontDatabase.addApplicationFont(str(path))
+    """The shipped DejaVu fonts: regular and bold now, the others (oblique, mono: the recovery key) right after
+    the first paint — Qt reads each whole file (0.3–0.8 MB) when it is registered."""
+    paths = sorted(fonts_dir().glob("*.ttf"))
+    for path in paths:
+        if path.name in FIRST_FONTS:
+            QFontDatabase.addApplicationFont(str(path))
+    later = [str(path) for path in paths if path.name not in FIRST_FONTS]
+    QTimer.singleShot(0, lambda: [QFontDatabase.addApplicationFont(path) for path in later])
     font = QFont("DejaVu Sans")
     font.setPointSizeF(10)
     app.setFont(font)

@@ -1,9 +1,16 @@
-"""The main window: navigation on the left, the pages, a status bar; locks itself when idle."""
+"""The main window: navigation on the left, the pages, a status bar; locks itself when idle.
+
+It is on screen before the database is opened: `MainWindow.opening` shows the frame at once and opens the practice
+(the key from the keychain, the ORM, the schema check) in the background. Each page is built the first time it is
+needed (ui/page_set.py): the current one at once, the others in idle turns of the event loop right after."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -18,47 +25,48 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop import settings
 from cocon_desktop.security import vault
-from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.ui.dashboard_routes import open_action
-from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
-from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.icons import navigation_icon
 from cocon_desktop.ui.idle import IdleWatcher
-from cocon_desktop.ui.pages.attestations_page import AttestationsPage
-from cocon_desktop.ui.pages.backups_tab import backup_on_close
-from cocon_desktop.ui.pages.children_page import ChildrenPage
-from cocon_desktop.ui.pages.dashboard_page import DashboardPage
-from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
-from cocon_desktop.ui.pages.placeholder_page import PlaceholderPage
-from cocon_desktop.ui.pages.seances_page import SeancesPage
-from cocon_desktop.ui.pages.settings_page import SettingsPage
-from cocon_desktop.ui.pages.sync_page import SyncPage
+from cocon_desktop.ui.page_set import NAVIGATION, PageSet
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
-from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
-NAVIGATION = (
-    ("dashboard", "Tableau de bord", ""),
-    ("children", "Enfants", ""),
-    ("seances", "Séances", ""),
-    ("invoicing", "Facturation", ""),
-    ("attestations", "Attestations", ""),
-    ("sync", "Synchronisation", ""),
-    ("settings", "Paramètres", ""),
-)
+if TYPE_CHECKING:  # imported when first used: the window shows before the ORM is loaded
+    from PySide6.QtGui import QCloseEvent
+
+    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
+    from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
+    from cocon_desktop.ui.pages.attestations_page import AttestationsPage
+    from cocon_desktop.ui.pages.children_page import ChildrenPage
+    from cocon_desktop.ui.pages.dashboard_page import DashboardPage
+    from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
+    from cocon_desktop.ui.pages.seances_page import SeancesPage
+    from cocon_desktop.ui.pages.settings_page import SettingsPage
+    from cocon_desktop.ui.pages.sync_page import SyncPage
+    from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
 
 class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
+    opened = Signal()  # the practice is open and handed to the pages
+    open_failed = Signal(object)  # BaseException, or None when the keychain gave no key: app.py asks the passphrase
+    warmed = Signal()  # every page built: start-up is over (app.py then freezes the garbage collector's objects)
 
-    def __init__(self, practice: PracticeFile, runner: TaskRunner, *, demo: bool = False) -> None:
+    def __init__(self, practice: PracticeFile | None, runner: TaskRunner, *, demo: bool = False,
+                 data_dir: Path | None = None) -> None:
+        """With a practice: ready at once. Without (see `opening`): the frame, until `attach` gives it one."""
         super().__init__()
-        self.practice: PracticeFile | None = practice
+        self.practice: PracticeFile | None = None
         self.runner = runner
         self.backup_on_close = False  # app.py turns it on: a backup into backups/ when the window closes
-        self.vault_id = practice.key.vault_id
-        self.data_dir = practice.data_dir
+        if practice is not None:
+            data_dir = practice.data_dir
+        if data_dir is None:
+            raise ValueError("a practice or its data folder")
+        self.data_dir = data_dir
+        self.vault_id = practice.key.vault_id if practice is not None else vault.load_keyfile(data_dir).vault_id
         self._hidden_windows: list[QWidget] = []
         self.setWindowTitle(tr("COCON Desktop"))
         self.resize(1180, 760)
@@ -84,38 +92,16 @@ class MainWindow(QMainWindow):
                                "QListWidget::item { padding: 10px 14px; }"
                                "QListWidget::item:selected { background: #d7e3f4; color: #102a43; }")
         self.pages = QStackedWidget(self.shell)
-        self.page_keys: list[str] = []
-        self.settings_page = SettingsPage(runner, self.pages)
-        self.children_page = ChildrenPage(runner, parent=self.pages)
-        self.seances_page = SeancesPage(runner, parent=self.pages)
-        self.invoicing_page = InvoicingPage(runner, parent=self.pages)
-        self.attestations_page = AttestationsPage(runner, parent=self.pages)
-        self.sync_page = SyncPage(runner, parent=self.pages)
-        self.dashboard_page = DashboardPage(runner, parent=self.pages)
-        self.quick_dialog: QuickSeanceDialog | None = None
-        built: dict[str, QWidget] = {"settings": self.settings_page, "children": self.children_page,
-                                     "seances": self.seances_page, "invoicing": self.invoicing_page,
-                                     "sync": self.sync_page}
-        built["attestations"] = self.attestations_page
-        built["dashboard"] = self.dashboard_page
-        for index, (key, title, coming) in enumerate(NAVIGATION):
-            page = built.get(key) or PlaceholderPage(tr(title), tr(coming), self.pages)
-            page.setObjectName(f"page_{key}")
-            self.pages.addWidget(page)
+        self.page_keys: list[str] = [key for key, _ in NAVIGATION]
+        self.page_set = PageSet(self, self.pages)
+        for index, (key, title) in enumerate(NAVIGATION):
             self.nav.addItem(tr(title))
             self.nav.item(index).setIcon(navigation_icon(key))
-            self.page_keys.append(key)
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, k=key: self.show_page(k, focus=True))
-            self.addAction(action)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.quick_dialog: QuickSeanceDialog | None = None
         body.addWidget(self.nav)
         body.addWidget(self.pages, 1)
         self.root.addWidget(self.shell)
-
-        self.lock_screen = self._build_lock_screen()
-        self.root.addWidget(self.lock_screen)
+        self.lock_screen: QWidget | None = None  # built at the first lock
 
         self.vault_label = QLabel(self)
         self.vault_label.setObjectName("vault_state")
@@ -134,49 +120,147 @@ class MainWindow(QMainWindow):
         self.about_button.setToolTip(tr("À propos de COCON Desktop (F1)"))
         self.about_button.clicked.connect(self.show_about)
         self.statusBar().addPermanentWidget(self.about_button)
-        about_action = QAction(tr("À propos de COCON Desktop"), self)
-        about_action.setShortcut(QKeySequence("F1"))
-        about_action.triggered.connect(self.show_about)
-        self.addAction(about_action)
-        lock_action = QAction(tr("Verrouiller"), self)
-        lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        lock_action.triggered.connect(self.lock)
-        self.addAction(lock_action)
-        for shortcut, slot in (("Ctrl+N", self.new_child), ("Ctrl+F", self.find_child),
-                               ("Ctrl+Shift+S", self.quick_seance)):
-            action = QAction(self)
+        self._shortcuts_installed = False
+
+        self.idle = IdleWatcher(settings.LOCK_IDLE_MINUTES.default, self)
+        self.idle.idle.connect(self.lock)
+        self.nav.currentRowChanged.connect(self._row_changed)
+        self.nav.currentRowChanged.connect(lambda *_: self.pending_status.refresh())  # « N à envoyer »
+        if practice is not None:
+            self.attach(practice)
+        else:
+            self.nav.setEnabled(False)
+            self.page_set.show_opening()
+            self.vault_label.setText(tr("Ouverture du cabinet…"))
+            self.lock_button.setEnabled(False)
+
+    @classmethod
+    def opening(cls, data_dir: Path, runner: TaskRunner, opener: Callable[[], PracticeFile | None], *,
+                demo: bool = False) -> MainWindow:
+        """The window at once; `opener` (the keychain path) runs in the background, then `attach` or
+        `open_failed`."""
+        window = cls(None, runner, demo=demo, data_dir=data_dir)
+
+        def open_practice() -> PracticeFile | None:
+            practice = opener()
+            from cocon_desktop.ui.pages import dashboard_page  # noqa: F401  (its import, off the GUI thread)
+
+            return practice
+
+        def opened(practice: PracticeFile | None) -> None:
+            if practice is None:
+                window.open_failed.emit(None)
+            else:
+                window.attach(practice)
+
+        # after the first paint: the opening thread would otherwise take the GIL from it
+        QTimer.singleShot(0, lambda: runner.run(open_practice, opened, window.open_failed.emit))
+        return window
+
+    def _install_shortcuts(self) -> None:
+        """With the practice, not before the first paint: PySide6 builds its key enumerations (~30 ms) at the first
+        QKeySequence."""
+        if self._shortcuts_installed:
+            return
+        from PySide6.QtGui import QAction, QKeySequence
+
+        self._shortcuts_installed = True
+        shortcuts: list[tuple[str, str, Callable[[], None]]] = [
+            ("", f"Ctrl+{index + 1}", lambda k=key: self.show_page(k, focus=True))  # type: ignore[misc]
+            for index, (key, _) in enumerate(NAVIGATION)]
+        shortcuts += [(tr("À propos de COCON Desktop"), "F1", self.show_about),
+                      (tr("Verrouiller"), "Ctrl+L", self.lock), ("", "Ctrl+N", self.new_child),
+                      ("", "Ctrl+F", self.find_child), ("", "Ctrl+Shift+S", self.quick_seance)]
+        for text, shortcut, slot in shortcuts:
+            action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             self.addAction(action)
 
-        self.idle = IdleWatcher(settings.LOCK_IDLE_MINUTES.default, self)
-        self.idle.idle.connect(self.lock)
-        self.settings_page.lock_minutes_changed.connect(self.idle.set_minutes)
-        self.settings_page.set_practice(practice)
-        self.children_page.set_practice(practice)
-        self.seances_page.set_practice(practice)
-        self.invoicing_page.set_practice(practice)
-        self.attestations_page.set_practice(practice)
-        self.sync_page.set_practice(practice)
-        self.dashboard_page.set_practice(practice)
-        for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,
-                        self.invoicing_page.documents_tab.changed, self.nav.currentRowChanged):
-            changed.connect(lambda *_: self.pending_status.refresh())  # « N à envoyer »
+    def attach(self, practice: PracticeFile) -> None:
+        """The practice is open: the current page is built and loads, the others follow in idle turns."""
+        self._install_shortcuts()
+        self.practice = practice
+        self.page_set.attach(practice)  # the pages already asked for (e.g. by a test) get it
+        self.nav.setEnabled(True)
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self._row_changed(self.nav.currentRow())
+        self._apply_settings(practice)
         self.pending_status.refresh()
-        self.seances_page.quick_entry_requested.connect(self.quick_seance)
-        self.seances_page.seances_changed.connect(self.children_page.file.reload)  # its forfait gauges move
-        self.children_page.file.seance_recorded.connect(self.seances_page.seance_actions.remember_seance)
-        self.dashboard_page.open_requested.connect(lambda item: open_action(self, item, self.dashboard_page.today()))
-        self.dashboard_page.exports.written.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        for changed in (self.sync_page.changed, self.invoicing_page.issue_tab.issued,  # the dashboard is current
-                        self.invoicing_page.documents_tab.changed, self.seances_page.seances_changed,
-                        self.children_page.file.child_changed, self.children_page.file.seance_recorded):
-            changed.connect(lambda *_: self.dashboard_page.refresh())
-        self.nav.setCurrentRow(0)
         self._show_state()
         self.idle.start()
+        self.opened.emit()
 
+    def _apply_settings(self, practice: PracticeFile) -> None:
+        """The stored idle delay and corrected-age cut-off, without waiting for the settings page to be built."""
+        sessions = practice.sessions
+
+        def load() -> tuple[int, int]:
+            from cocon_desktop.services import settings_store
+
+            return (int(settings_store.get(sessions, settings.LOCK_IDLE_MINUTES)),
+                    int(settings_store.get(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
+
+        def loaded(values: tuple[int, int]) -> None:
+            from cocon_desktop.ui.formatting import set_corrected_age_cutoff
+
+            self.idle.set_minutes(values[0])
+            set_corrected_age_cutoff(values[1])
+
+        self.runner.run(load, loaded, lambda _: None)  # the defaults stay if the settings cannot be read
+
+    # -- the pages (built when first needed)
+    def page(self, key: str) -> QWidget:
+        return self.page_set.page(key)
+
+    @property
+    def dashboard_page(self) -> DashboardPage:
+        return cast("DashboardPage", self.page("dashboard"))
+
+    @property
+    def children_page(self) -> ChildrenPage:
+        return cast("ChildrenPage", self.page("children"))
+
+    @property
+    def seances_page(self) -> SeancesPage:
+        return cast("SeancesPage", self.page("seances"))
+
+    @property
+    def invoicing_page(self) -> InvoicingPage:
+        return cast("InvoicingPage", self.page("invoicing"))
+
+    @property
+    def attestations_page(self) -> AttestationsPage:
+        return cast("AttestationsPage", self.page("attestations"))
+
+    @property
+    def sync_page(self) -> SyncPage:
+        return cast("SyncPage", self.page("sync"))
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return cast("SettingsPage", self.page("settings"))
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.page_keys) and self.practice is not None:
+            self.pages.setCurrentWidget(self.page(self.page_keys[row]))
+
+    def show_page(self, key: str, *, focus: bool = False) -> None:
+        if self.practice is None and not self.is_locked:
+            return  # still opening
+        self.nav.setCurrentRow(self.page_keys.index(key))
+        page = self.pages.currentWidget()
+        if focus and page is not None and page.focusProxy() is not None:  # e.g. Séances: the day's list
+            page.setFocus()
+
+    # -- locking
     def _build_lock_screen(self) -> QWidget:
+        from PySide6.QtCore import Qt  # not at start: PySide6 builds the whole Qt namespace (30 ms) at first use
+
+        from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
+
         screen = QWidget(self.root)
         screen.setObjectName("lock_screen")
         layout = QVBoxLayout(screen)
@@ -191,37 +275,41 @@ class MainWindow(QMainWindow):
                          "saisissez votre phrase de passe pour reprendre."), box)
         text.setWordWrap(True)
         inner.addWidget(text)
-        self.unlock_panel = UnlockPanel(self.data_dir, self.runner, expected_vault_id=self.vault_id, parent=box)
-        self.unlock_panel.unlocked.connect(self._unlocked)
-        inner.addWidget(self.unlock_panel)
+        self._unlock_panel = UnlockPanel(self.data_dir, self.runner, expected_vault_id=self.vault_id, parent=box)
+        self._unlock_panel.unlocked.connect(self._unlocked)
+        inner.addWidget(self._unlock_panel)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+        self.root.addWidget(screen)
         return screen
+
+    def _ensure_lock_screen(self) -> QWidget:
+        if self.lock_screen is None:
+            self.lock_screen = self._build_lock_screen()
+        return self.lock_screen
+
+    @property
+    def unlock_panel(self) -> UnlockPanel:
+        self._ensure_lock_screen()
+        return self._unlock_panel
 
     @property
     def is_locked(self) -> bool:
-        return self.root.currentWidget() is self.lock_screen
+        return self.lock_screen is not None and self.root.currentWidget() is self.lock_screen
 
     def lock(self) -> None:
         """Hide every piece of data, forget the key, keep the widgets (and what they hold) as they are."""
-        if self.is_locked:
+        if self.is_locked or self.practice is None:
             return
         self.idle.stop()
         self._hidden_windows = [w for w in QApplication.topLevelWidgets()
                                 if w is not self and w.isVisible() and w.isWindow()]
         for window in self._hidden_windows:
             window.hide()
-        self.root.setCurrentWidget(self.lock_screen)
-        if self.practice is not None:
-            self.practice.close()
+        self.root.setCurrentWidget(self._ensure_lock_screen())
+        self.practice.close()
         self.practice = None
-        self.settings_page.set_practice(None)
-        self.children_page.set_practice(None)
-        self.seances_page.set_practice(None)
-        self.invoicing_page.set_practice(None)
-        self.attestations_page.set_practice(None)
-        self.sync_page.set_practice(None)
-        self.dashboard_page.set_practice(None)
+        self.page_set.set_practice(None)
         self.pending_status.refresh()
         self._show_state()
         self.unlock_panel.focus()
@@ -229,13 +317,7 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, practice: PracticeFile) -> None:
         self.practice = practice
-        self.settings_page.set_practice(practice, reload=False)
-        self.children_page.set_practice(practice, reload=False)
-        self.seances_page.set_practice(practice, reload=False)
-        self.invoicing_page.set_practice(practice, reload=False)
-        self.attestations_page.set_practice(practice, reload=False)
-        self.sync_page.set_practice(practice, reload=False)
-        self.dashboard_page.set_practice(practice, reload=False)
+        self.page_set.set_practice(practice, reload=False)
         self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:
@@ -245,38 +327,37 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.locked_changed.emit(False)
 
-    def show_page(self, key: str, *, focus: bool = False) -> None:
-        self.nav.setCurrentRow(self.page_keys.index(key))
-        page = self.pages.currentWidget()
-        if focus and page is not None and page.focusProxy() is not None:  # e.g. Séances: the day's list
-            page.setFocus()
-
+    # -- shortcuts
     def new_child(self) -> None:
         """Ctrl+N: the Enfants page, and the form for a new child."""
-        if self.is_locked:
+        if self.is_locked or self.practice is None:
             return
         self.show_page("children")
         self.children_page.new_child()
 
     def find_child(self) -> None:
         """Ctrl+F: the children list, search field focused."""
-        if self.is_locked:
+        if self.is_locked or self.practice is None:
             return
         self.show_page("children")
         self.children_page.focus_search()
 
     def quick_seance(self) -> None:
         """Ctrl+Shift+S from any page: the quick entry of a séance (one at a time)."""
-        if self.is_locked:
+        if self.is_locked or self.practice is None:
             return
         if self.quick_dialog is not None and self.quick_dialog.isVisible():
             self.quick_dialog.raise_()
             self.quick_dialog.activateWindow()
             return
-        file = self.children_page.file
-        showing_file = self.pages.currentWidget() is self.children_page and file.isVisible()
+        from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
+
+        children = self.page_set.built("children")
+        showing_file = children is not None and self.pages.currentWidget() is children and \
+            self.children_page.file.isVisible()
         self.quick_dialog = QuickSeanceDialog(self.seances_page.current_sessions, self.runner,
-                                              child=file.current_child() if showing_file else None, parent=self)
+                                              child=self.children_page.file.current_child() if showing_file else None,
+                                              parent=self)
         self.quick_dialog.recorded.connect(self._seance_recorded)
         self.quick_dialog.open()
 
@@ -285,12 +366,14 @@ class MainWindow(QMainWindow):
         if self.about_dialog is not None and self.about_dialog.isVisible():
             self.about_dialog.raise_()
             return
+        from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
+
         self.about_dialog = AboutDialog(self.data_dir, self)
         self.about_dialog.open()
 
     def _seance_recorded(self, seance_id: int, label: str) -> None:
         self.seances_page.seance_actions.remember_seance(seance_id, label)
-        self.dashboard_page.refresh()
+        self.page_set.refresh_dashboard()
         self.statusBar().showMessage(tr("Séance enregistrée : {0}. Ctrl+Z sur la page Séances pour "
                                         "l'annuler.").format(label), 8000)
 
@@ -307,8 +390,11 @@ class MainWindow(QMainWindow):
         self.lock_button.setEnabled(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.page_set.stop()
         if self.practice is not None:
             if self.backup_on_close:  # locked: no key in memory, no backup
+                from cocon_desktop.ui.pages.backups_tab import backup_on_close
+
                 backup_on_close(self.practice, self)
             self.practice.close()
             self.practice = None

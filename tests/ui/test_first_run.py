@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWizard
 
 from cocon_desktop.app import AppController
-from cocon_desktop.security import vault
+from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile
 from cocon_desktop.services.practice_file import open_with_recovery_key
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
@@ -74,7 +74,7 @@ def test_wizard_creates_the_practice_and_opens_the_main_window(qtbot: QtBot, dat
 
 
 def test_wizard_shows_errors_at_the_field_and_keeps_what_was_typed(qtbot: QtBot, data_dir: Path) -> None:
-    wizard = FirstRunWizard(data_dir, SyncRunner(), vault.keychain.status(), FAST_KDF)
+    wizard = FirstRunWizard(data_dir, SyncRunner(), keychain.status(), FAST_KDF)
     qtbot.addWidget(wizard)
     wizard.show()
     _next(qtbot, wizard)
@@ -105,7 +105,7 @@ def test_wizard_shows_errors_at_the_field_and_keeps_what_was_typed(qtbot: QtBot,
 
 
 def test_remember_option_greyed_without_keychain(qtbot: QtBot, data_dir: Path) -> None:
-    wizard = FirstRunWizard(data_dir, SyncRunner(), vault.keychain.status(), FAST_KDF)
+    wizard = FirstRunWizard(data_dir, SyncRunner(), keychain.status(), FAST_KDF)
     qtbot.addWidget(wizard)
     assert not wizard.passphrase_page.remember.isEnabled()
 

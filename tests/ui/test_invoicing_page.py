@@ -194,6 +194,7 @@ def test_verify_reports_success(qtbot: QtBot, filled: PracticeFile, confirm: Non
 def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
     window = MainWindow(filled, SyncRunner())
     qtbot.addWidget(window)
-    assert window.pages.widget(window.page_keys.index("invoicing")) is window.invoicing_page
+    page = window.invoicing_page  # built on first use, in its navigation slot
+    assert window.pages.widget(window.page_keys.index("invoicing")) is page and page.practice is filled
     window.lock()
     assert window.invoicing_page.practice is None

@@ -20,6 +20,7 @@ def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.page_set.all_built)  # the settings page has applied the stored idle delay
     return window
 
 
@@ -72,7 +73,25 @@ def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> No
     window.idle.set_interval_ms(800)
     for _ in range(8):  # 1.6 s of typing in all, twice the idle interval; keys that open no page, so that a
         qtbot.wait(200)  # loaded machine cannot stall between two of them for longer than the interval
-        qtbot.keyClick(window.nav, Qt.Key.Key_Shift)
+        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Shift)  # through the window, as the system sends keys
     assert not window.is_locked
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
+    window.close()
+
+
+def test_typing_in_a_dialog_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
+    """Activity is watched per top-level window: a dialog opened later counts too."""
+    window = _window(qtbot, practice)
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    window.idle.set_interval_ms(800)
+    for _ in range(8):
+        qtbot.wait(200)
+        qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_A)
+    assert field.text() == "a" * 8 and not window.is_locked
+    qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
+    assert not dialog.isVisible()  # hidden with the data, shown again at the unlock
     window.close()

@@ -12,6 +12,7 @@ not. Run with -s to see the figures (a second figure in brackets: the step was m
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -31,12 +32,11 @@ from cocon_desktop.ui.tasks import ThreadPoolRunner
 
 GOAL_MS = 50
 # step → ceiling (ms): steps measured above the goal at least once in three runs on this shared 2-CPU machine
-# (docs/performance.md): 15–85 ms from one run to the next, when a page's first paint meets its background loads
-# (the GIL). The ceilings are ~2× the worst run: the test still fails if a step gets clearly worse, and every
-# other step must stay under 50 ms.
-KNOWN = {"page children": 150, "page seances": 150, "page invoicing": 150, "page attestations": 150,
-         "page sync": 150, "children: search cleared": 150, "children: open a child's file": 150,
-         "invoicing: documents tab": 150, "invoicing: unpaid tab": 150}
+# (docs/performance.md, « Responsiveness »): the first showing of a page (its polish, layouts and first paint,
+# 35–120 ms under a load of 2–3) meeting its background loads and the interpreter's full garbage collections
+# (100–300 ms in this process, which built the demo). The ceilings are ~2× the worst of three runs, 150 at most:
+# the test still fails if a step gets clearly worse, and every other step must stay under 50 ms.
+KNOWN = {"page children": 110, "page seances": 150, "page invoicing": 130, "page sync": 150}
 
 
 class StallProbe:
@@ -107,66 +107,73 @@ def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: PracticeFile)
     qtbot.addWidget(window)
     window.show()
     probe = StallProbe()
-    _settle(app, 1.0)
-    measured: dict[str, int] = {}
-    retried: dict[str, int] = {}
+    warmed: list[bool] = []
+    window.warmed.connect(lambda: warmed.append(True))
+    qtbot.waitUntil(lambda: bool(warmed), timeout=120_000)  # every page built, as after the program's start-up
+    gc.freeze()  # what app.py does then (AppController._started); undone below, this process goes on testing
+    try:
+        _settle(app, 1.0)
+        measured: dict[str, int] = {}
+        retried: dict[str, int] = {}
 
-    def run(action: Callable[[], object]) -> int:
+        def run(action: Callable[[], object]) -> int:
+            _settle(app, 0.1)
+            probe.reset()
+            action()
+            _settle(app)
+            return probe.worst
+
+        def step(name: str, action: Callable[[], object], before: Callable[[], object]) -> None:
+            measured[name] = run(action)
+            if measured[name] > KNOWN.get(name, GOAL_MS):  # once more from the same state: does it repeat?
+                before()
+                retried[name] = measured[name]
+                measured[name] = min(measured[name], run(action))
+
+        children, seances, invoicing = window.children_page, window.seances_page, window.invoicing_page
+        for key in window.page_keys:
+            step(f"page {key}", lambda k=key: window.show_page(k),  # type: ignore[misc]
+                 lambda k=key: window.show_page("settings" if k == "dashboard" else "dashboard"))  # type: ignore[misc]
+        window.show_page("children")
+
+        def search(text: str) -> None:
+            children.search.setText(text)
+            children.apply_filters()
+
+        step("children: search « bern »", lambda: search("bern"), lambda: search(""))
+        step("children: search cleared", lambda: search(""), lambda: search("bern"))
+        step("children: all, not only active", lambda: children.active_only.setChecked(False),
+             lambda: children.active_only.setChecked(True))
+        step("children: scroll to the end", children.table.scrollToBottom, children.table.scrollToTop)
+        step("children: open a child's file", lambda: children.open_child(children.model.rows[0].id), lambda: None)
+        step("children: open another file", lambda: children.open_child(1500), lambda: children.open_child(1499))
+        window.show_page("seances")
+        step("séances: agenda week", lambda: seances.tabs.setCurrentIndex(1), lambda: seances.tabs.setCurrentIndex(0))
+        monday = seances.agenda.monday
+        step("séances: next week", lambda: seances.agenda.show_week(monday + timedelta(days=7)),
+             lambda: seances.agenda.show_week(monday))
+        window.show_page("invoicing")
+        issue = invoicing.issue_tab
+        for index in (0, 2, 3, 1):
+            step(f"invoicing: month {index}", lambda i=index: issue.month.setCurrentIndex(i),  # type: ignore[misc]
+                 lambda i=index: issue.month.setCurrentIndex((i + 1) % 4))  # type: ignore[misc]
+        step("invoicing: documents tab", lambda: invoicing.tabs.setCurrentWidget(invoicing.documents_tab),
+             lambda: invoicing.tabs.setCurrentWidget(issue))
+        step("invoicing: scroll the documents", invoicing.documents_tab.table.scrollToBottom,
+             invoicing.documents_tab.table.scrollToTop)
+        step("invoicing: unpaid tab", lambda: invoicing.tabs.setCurrentWidget(invoicing.unpaid_tab),
+             lambda: invoicing.tabs.setCurrentWidget(invoicing.documents_tab))
+        documents = invoicing.documents_tab
+        assert 200 < documents.model.rowCount() == len(documents.rows) <= 800  # pages read in SQL as the view scrolls
+        assert documents.rows[0].issue_date >= documents.rows[-1].issue_date  # newest first
+        assert len(invoicing.unpaid_tab.rows) > 0 and "Total dû" in invoicing.unpaid_tab.total.text()
+
+        print("\nevent-loop stalls on the large practice (ms):")
+        for name, worst in measured.items():
+            print(f"  {name:<40} {worst:>5}" + (f"  (first {retried[name]})" if name in retried else ""))
+        over = {name: worst for name, worst in measured.items() if worst > KNOWN.get(name, GOAL_MS)}
+    finally:
+        window.close()
         _settle(app, 0.1)
-        probe.reset()
-        action()
-        _settle(app)
-        return probe.worst
-
-    def step(name: str, action: Callable[[], object], before: Callable[[], object]) -> None:
-        measured[name] = run(action)
-        if measured[name] > KNOWN.get(name, GOAL_MS):  # once more from the same state: does it repeat?
-            before()
-            retried[name] = measured[name]
-            measured[name] = min(measured[name], run(action))
-
-    children, seances, invoicing = window.children_page, window.seances_page, window.invoicing_page
-    for key in window.page_keys:
-        step(f"page {key}", lambda k=key: window.show_page(k),  # type: ignore[misc]
-             lambda k=key: window.show_page("settings" if k == "dashboard" else "dashboard"))  # type: ignore[misc]
-    window.show_page("children")
-
-    def search(text: str) -> None:
-        children.search.setText(text)
-        children.apply_filters()
-
-    step("children: search « bern »", lambda: search("bern"), lambda: search(""))
-    step("children: search cleared", lambda: search(""), lambda: search("bern"))
-    step("children: all, not only active", lambda: children.active_only.setChecked(False),
-         lambda: children.active_only.setChecked(True))
-    step("children: scroll to the end", children.table.scrollToBottom, children.table.scrollToTop)
-    step("children: open a child's file", lambda: children.open_child(children.model.rows[0].id), lambda: None)
-    step("children: open another file", lambda: children.open_child(1500), lambda: children.open_child(1499))
-    window.show_page("seances")
-    step("séances: agenda week", lambda: seances.tabs.setCurrentIndex(1), lambda: seances.tabs.setCurrentIndex(0))
-    monday = seances.agenda.monday
-    step("séances: next week", lambda: seances.agenda.show_week(monday + timedelta(days=7)),
-         lambda: seances.agenda.show_week(monday))
-    window.show_page("invoicing")
-    issue = invoicing.issue_tab
-    for index in (0, 2, 3, 1):
-        step(f"invoicing: month {index}", lambda i=index: issue.month.setCurrentIndex(i),  # type: ignore[misc]
-             lambda i=index: issue.month.setCurrentIndex((i + 1) % 4))  # type: ignore[misc]
-    step("invoicing: documents tab", lambda: invoicing.tabs.setCurrentWidget(invoicing.documents_tab),
-         lambda: invoicing.tabs.setCurrentWidget(issue))
-    step("invoicing: scroll the documents", invoicing.documents_tab.table.scrollToBottom,
-         invoicing.documents_tab.table.scrollToTop)
-    step("invoicing: unpaid tab", lambda: invoicing.tabs.setCurrentWidget(invoicing.unpaid_tab),
-         lambda: invoicing.tabs.setCurrentWidget(invoicing.documents_tab))
-    documents = invoicing.documents_tab
-    assert 200 < documents.model.rowCount() == len(documents.rows) <= 800  # pages read in SQL as the view scrolls
-    assert documents.rows[0].issue_date >= documents.rows[-1].issue_date  # newest first
-    assert len(invoicing.unpaid_tab.rows) > 0 and "Total dû" in invoicing.unpaid_tab.total.text()
-
-    print("\nevent-loop stalls on the large practice (ms):")
-    for name, worst in measured.items():
-        print(f"  {name:<40} {worst:>5}" + (f"  (first {retried[name]})" if name in retried else ""))
-    over = {name: worst for name, worst in measured.items() if worst > KNOWN.get(name, GOAL_MS)}
+        gc.unfreeze()
     assert not over, f"stalls above {GOAL_MS} ms (or above their known ceiling): {over}"
-    window.close()
-    _settle(app, 0.1)

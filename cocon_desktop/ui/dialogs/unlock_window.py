@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from cocon_desktop.security import vault
-from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
 if TYPE_CHECKING:
+    from cocon_desktop.services.practice_file import PracticeFile
     from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
 
@@ -55,10 +55,15 @@ class UnlockWindow(QDialog):
         restore.setFlat(True)
         restore.setAutoDefault(False)
         restore.clicked.connect(self.open_restore)
-        layout.addWidget(restore, alignment=Qt.AlignmentFlag.AlignLeft)
-        folder = QLabel(tr("Dossier : {0}").format(data_dir), self)
-        folder.setStyleSheet("color: #666;")
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()  # left-aligned by a stretch, the folder selectable as a read-only field: no Qt flag,
+        row.addWidget(restore)  # PySide6 builds its whole Qt namespace (~30 ms) at the first one
+        row.addStretch(1)
+        layout.addLayout(row)
+        folder = QLineEdit(tr("Dossier : {0}").format(data_dir), self)
+        folder.setObjectName("data_folder")
+        folder.setReadOnly(True)
+        folder.setFrame(False)
+        folder.setStyleSheet("color: #666; background: transparent;")
         layout.addWidget(folder)
         self.panel.focus()
 

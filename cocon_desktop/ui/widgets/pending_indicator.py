@@ -4,14 +4,17 @@ Hidden when nothing waits; a click leads to the Synchronisation page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from cocon_desktop.services.batches import pending_count
-from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the ORM (and the Qt namespace) are imported after the main window is on screen
+    from PySide6.QtCore import Qt
+
+    from cocon_desktop.services.practice_file import PracticeFile
 
 
 class PendingIndicator(QPushButton):
@@ -22,7 +25,6 @@ class PendingIndicator(QPushButton):
         self.count = 0
         self.setObjectName("pending_status")
         self.setFlat(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setStyleSheet("QPushButton { color: #a15c00; font-weight: bold; padding: 2px 8px; }"
                            "QPushButton:hover { text-decoration: underline; }")
         self.setToolTip(tr("Factures et avoirs pas encore mis en lot, et lots sans accusé de réception du réseau : "
@@ -35,9 +37,24 @@ class PendingIndicator(QPushButton):
             self.show_count(0)
             return
         sessions = practice.sessions
-        self.runner.run(lambda: pending_count(sessions), self.show_count, lambda _: None)
+
+        def count() -> int:
+            from cocon_desktop.services.batches import pending_count
+
+            return pending_count(sessions)
+
+        self.runner.run(count, self.show_count, lambda _: None)
+
+    @staticmethod
+    def _hand() -> Qt.CursorShape:
+        """Set when first shown, not at start: the Qt namespace costs 30 ms to build in PySide6."""
+        from PySide6.QtCore import Qt
+
+        return Qt.CursorShape.PointingHandCursor
 
     def show_count(self, count: int) -> None:
         self.count = count
+        if count and self.cursor().shape() != self._hand():
+            self.setCursor(self._hand())
         self.setText(tr("{0} à envoyer").format(count))
         self.setVisible(count > 0)

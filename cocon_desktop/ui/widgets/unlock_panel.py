@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,12 +24,13 @@ from PySide6.QtWidgets import (
 from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.errors import CoconError, FieldError, VaultError
 from cocon_desktop.security import keychain, vault
-from cocon_desktop.services import practice_file
-from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+
+if TYPE_CHECKING:  # the ORM is imported by the unlocking itself, in the background, not to show the window
+    from cocon_desktop.services.practice_file import PracticeFile
 
 
 def _password_edit(parent: QWidget, name: str) -> QLineEdit:
@@ -57,17 +59,17 @@ class UnlockPanel(QWidget):
         form.addRow(tr("Phrase de passe"), self.passphrase_box)
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur"), normal)
         self.remember.setObjectName("unlock_remember")
-        status = keychain.status()
-        self.remember.setEnabled(status.available)
-        self.remember.setToolTip(message(status.reason))
+        self.remember.setEnabled(False)  # until the keychain answers (keyring finds its backend: 50–100 ms)
         self.remember.setVisible(offer_remember)
+        self.keychain_reason = QLabel(normal)
+        self.keychain_reason.setObjectName("keychain_reason")
+        self.keychain_reason.setWordWrap(True)
+        self.keychain_reason.setStyleSheet("color: #555;")
+        self.keychain_reason.setVisible(False)
         if offer_remember:
             form.addRow("", self.remember)
-            if not status.available:
-                reason = QLabel(message(status.reason), normal)
-                reason.setWordWrap(True)
-                reason.setStyleSheet("color: #555;")
-                form.addRow("", reason)
+            form.addRow("", self.keychain_reason)
+            runner.run(keychain.status, self._keychain_checked, lambda _: None)
         self.unlock_button = QPushButton(tr("Déverrouiller"), normal)
         self.unlock_button.setObjectName("unlock_button")
         self.unlock_button.setDefault(True)
@@ -117,6 +119,12 @@ class UnlockPanel(QWidget):
         self._countdown.timeout.connect(self._tick)
         self._seconds_left = 0
 
+    def _keychain_checked(self, status: keychain.KeychainStatus) -> None:
+        self.remember.setEnabled(status.available)
+        self.remember.setToolTip(message(status.reason))
+        self.keychain_reason.setText("" if status.available else message(status.reason))
+        self.keychain_reason.setVisible(not status.available)
+
     # -- actions
     def try_passphrase(self) -> None:
         if not self.unlock_button.isEnabled():
@@ -128,6 +136,8 @@ class UnlockPanel(QWidget):
         data_dir, remember = self.data_dir, self.remember.isVisible() and self.remember.isChecked()
 
         def work() -> PracticeFile:
+            from cocon_desktop.services import practice_file
+
             opened = practice_file.open_with_passphrase(data_dir, passphrase)
             if remember:
                 vault.remember_in_keychain(data_dir, opened.key)
@@ -151,6 +161,8 @@ class UnlockPanel(QWidget):
         def work() -> PracticeFile:
             key = vault.unlock_with_recovery(data_dir, text)
             vault.set_passphrase(data_dir, key, new)
+            from cocon_desktop.services.practice_file import PracticeFile
+
             return PracticeFile.open(data_dir, key)
 
         self._start(work, self.recovery_box)

@@ -1,0 +1,225 @@
+"""The main window's pages, built the first time they are needed, and the signals that tie them together.
+
+Building every page (and importing its modules: the ORM, the services) before the window could show took most
+of the start-up; now the window shows an empty slot per page, the current page is built when the practice is
+open, and the others one at a time right after, whenever no background task is running (so that a first visit finds
+them loaded).
+A page asked for earlier (show_page, a shortcut, `window.children_page`) is built at once."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+
+from cocon_desktop.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.ui.main_window import MainWindow
+
+WARM_UP_MS = 30  # between two pages built ahead of their first visit
+NAVIGATION = (
+    ("dashboard", "Tableau de bord"),
+    ("children", "Enfants"),
+    ("seances", "Séances"),
+    ("invoicing", "Facturation"),
+    ("attestations", "Attestations"),
+    ("sync", "Synchronisation"),
+    ("settings", "Paramètres"),
+)
+
+
+PAGE_MODULES = {key: f"cocon_desktop.ui.pages.{key}_page" for key, _ in NAVIGATION}
+
+
+def build_page(key: str, window: MainWindow, parent: QWidget) -> QWidget:
+    """A new page (its module imported here, not when the program starts)."""
+    runner = window.runner
+    if key == "dashboard":
+        from cocon_desktop.ui.pages.dashboard_page import DashboardPage
+
+        return DashboardPage(runner, parent=parent)
+    if key == "children":
+        from cocon_desktop.ui.pages.children_page import ChildrenPage
+
+        return ChildrenPage(runner, parent=parent)
+    if key == "seances":
+        from cocon_desktop.ui.pages.seances_page import SeancesPage
+
+        return SeancesPage(runner, parent=parent)
+    if key == "invoicing":
+        from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
+
+        return InvoicingPage(runner, parent=parent)
+    if key == "attestations":
+        from cocon_desktop.ui.pages.attestations_page import AttestationsPage
+
+        return AttestationsPage(runner, parent=parent)
+    if key == "sync":
+        from cocon_desktop.ui.pages.sync_page import SyncPage
+
+        return SyncPage(runner, parent=parent)
+    if key == "settings":
+        from cocon_desktop.ui.pages.settings_page import SettingsPage
+
+        return SettingsPage(runner, parent)
+    raise KeyError(key)
+
+
+class PageSet:
+    def __init__(self, window: MainWindow, stack: QStackedWidget) -> None:
+        self.window, self.stack = window, stack
+        self._built: dict[str, QWidget] = {}
+        self._slots: dict[str, QWidget] = {}
+        for key, _ in NAVIGATION:  # one empty slot per page, so that indexes follow the navigation
+            slot = QWidget(stack)
+            slot.setObjectName(f"slot_{key}")
+            stack.addWidget(slot)
+            self._slots[key] = slot
+        self._warm_up = QTimer(stack)
+        self._warm_up.setSingleShot(True)
+        self._warm_up.setInterval(WARM_UP_MS)
+        self._warm_up.timeout.connect(self._build_next)
+        self._importing = False
+        self._warmed = False
+
+    def show_opening(self) -> None:
+        """While the practice opens: a busy bar in the first page's slot (centred by stretches: PySide6 builds
+        the whole Qt namespace, 30 ms, at the first use of an alignment flag)."""
+        slot = self._slots[NAVIGATION[0][0]]
+        layout = QVBoxLayout(slot)
+        layout.addStretch(1)
+        label = QLabel(tr("Ouverture du cabinet…"), slot)
+        label.setObjectName("opening_label")
+        label.setStyleSheet("font-size: 13pt; color: #334e68; qproperty-alignment: AlignCenter;")
+        layout.addWidget(label)
+        row = QHBoxLayout()
+        busy = QProgressBar(slot)
+        busy.setRange(0, 0)
+        busy.setFixedWidth(320)
+        busy.setTextVisible(False)
+        row.addStretch(1)
+        row.addWidget(busy)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.stack.setCurrentIndex(0)
+
+    # -- building
+    @property
+    def all_built(self) -> bool:
+        return len(self._built) == len(NAVIGATION)
+
+    def built(self, key: str) -> QWidget | None:
+        return self._built.get(key)
+
+    def page(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            page = self._build(key)
+        return page
+
+    def _build(self, key: str) -> QWidget:
+        index = [k for k, _ in NAVIGATION].index(key)
+        page = build_page(key, self.window, self.stack)
+        page.setObjectName(f"page_{key}")
+        if self.window.practice is not None:  # before it shows: a page that loads when shown loads once
+            page.set_practice(self.window.practice)  # type: ignore[attr-defined]
+        slot = self._slots.pop(key)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self._built[key] = page
+        self._wire(key, page)
+        return page
+
+    def _build_next(self) -> None:
+        """One page, when no background task is running: the current page's loads (the dashboard's, at start)
+        finish first, and the pages' own loads do not pile up (building them all at once delayed the dashboard's
+        first lines by a second on the large practice). Its modules (the services, the ORM's queries: up to 0.4 s
+        for Enfants) are imported by a worker first; the GUI thread then only builds the widgets."""
+        if self.window.practice is None or self._importing:
+            return  # locked or closed: resumes at the unlock
+        if QThreadPool.globalInstance().activeThreadCount():
+            self._warm_up.start()  # later
+            return
+        missing = [key for key, _ in NAVIGATION if key not in self._built]
+        if not missing:
+            if not self._warmed:
+                self._warmed = True
+                self.window.warmed.emit()
+            return
+        module = PAGE_MODULES[missing[0]]
+        if module not in sys.modules:
+            self._importing = True
+            self.window.runner.run(lambda: importlib.import_module(module), self._imported, self._imported)
+            return
+        self._build(missing[0])
+        self._warm_up.start()
+
+    def _imported(self, _: object) -> None:
+        self._importing = False
+        self._warm_up.start()
+
+    def _wire(self, key: str, page: QWidget) -> None:
+        """The signals between this page and the window or the other pages (those built so far, or built on
+        demand when the signal comes)."""
+        window = self.window
+        pending = window.pending_status.refresh
+        if key == "dashboard":
+            from cocon_desktop.ui.dashboard_routes import open_action
+
+            dashboard = window.dashboard_page
+            dashboard.open_requested.connect(lambda item: open_action(window, item, dashboard.today()))
+            dashboard.exports.written.connect(lambda text: window.statusBar().showMessage(text, 10000))
+        elif key == "children":
+            children = window.children_page
+            children.file.seance_recorded.connect(
+                lambda *args: window.seances_page.seance_actions.remember_seance(*args))
+            for signal in (children.file.child_changed, children.file.seance_recorded):
+                signal.connect(lambda *_: self.refresh_dashboard())
+        elif key == "seances":
+            seances = window.seances_page
+            seances.quick_entry_requested.connect(window.quick_seance)
+            seances.seances_changed.connect(self._seances_changed)  # the forfait gauges move
+        elif key == "invoicing":
+            invoicing = window.invoicing_page
+            for signal in (invoicing.issue_tab.issued, invoicing.documents_tab.changed):
+                signal.connect(lambda *_: pending())  # « N à envoyer »
+                signal.connect(lambda *_: self.refresh_dashboard())
+        elif key == "sync":
+            window.sync_page.changed.connect(lambda *_: pending())
+            window.sync_page.changed.connect(lambda *_: self.refresh_dashboard())
+        elif key == "settings":
+            window.settings_page.lock_minutes_changed.connect(window.idle.set_minutes)
+
+    def _seances_changed(self, *_: object) -> None:
+        if "children" in self._built:
+            self.window.children_page.file.reload()
+        self.refresh_dashboard()
+
+    def refresh_dashboard(self) -> None:
+        if "dashboard" in self._built:
+            self.window.dashboard_page.refresh()
+
+    # -- the practice
+    def attach(self, practice: PracticeFile) -> None:
+        for page in self._built.values():
+            page.set_practice(practice)  # type: ignore[attr-defined]
+        self._warm_up.start()
+
+    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+        """Locked (None) or unlocked: the pages built so far; the others get it when built."""
+        for page in self._built.values():
+            page.set_practice(practice, reload=reload)  # type: ignore[attr-defined]
+        if practice is not None:
+            self._warm_up.start()
+
+    def stop(self) -> None:
+        self._warm_up.stop()
