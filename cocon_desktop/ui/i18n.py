@@ -9,7 +9,6 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from cocon_desktop import messages
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.paths import fonts_dir
 
@@ -56,6 +55,8 @@ def tr(text: str, context: str = "cocon") -> str:
 
 def message(code: str, data: dict[str, Any] | None = None) -> str:
     """The French sentence for a core code, through Qt's translation layer."""
+    from cocon_desktop import messages  # ~400 sentences: read at the first message, not to show the window
+
     template = tr(messages.MESSAGES.get(code, code), "messages")
     try:
         return template.format(**(data or {}))
@@ -65,6 +66,8 @@ def message(code: str, data: dict[str, Any] | None = None) -> str:
 
 def error_text(error: BaseException) -> str:
     if isinstance(error, CoconError):
+        from cocon_desktop import messages
+
         return tr(messages.describe(error), "messages")
     if isinstance(error, OSError):
         return tr("Erreur d'accès au disque : {0}").format(error.strerror or error)
