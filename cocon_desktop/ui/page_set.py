@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
@@ -34,40 +34,16 @@ NAVIGATION = (
 
 
 PAGE_MODULES = {key: f"cocon_desktop.ui.pages.{key}_page" for key, _ in NAVIGATION}
+PAGE_CLASSES = {"dashboard": "DashboardPage", "children": "ChildrenPage", "seances": "SeancesPage",
+                "invoicing": "InvoicingPage", "attestations": "AttestationsPage", "sync": "SyncPage",
+                "settings": "SettingsPage"}
 
 
 def build_page(key: str, window: MainWindow, parent: QWidget) -> QWidget:
-    """A new page (its module imported here, not when the program starts)."""
-    runner = window.runner
-    if key == "dashboard":
-        from cocon_desktop.ui.pages.dashboard_page import DashboardPage
-
-        return DashboardPage(runner, parent=parent)
-    if key == "children":
-        from cocon_desktop.ui.pages.children_page import ChildrenPage
-
-        return ChildrenPage(runner, parent=parent)
-    if key == "seances":
-        from cocon_desktop.ui.pages.seances_page import SeancesPage
-
-        return SeancesPage(runner, parent=parent)
-    if key == "invoicing":
-        from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
-
-        return InvoicingPage(runner, parent=parent)
-    if key == "attestations":
-        from cocon_desktop.ui.pages.attestations_page import AttestationsPage
-
-        return AttestationsPage(runner, parent=parent)
-    if key == "sync":
-        from cocon_desktop.ui.pages.sync_page import SyncPage
-
-        return SyncPage(runner, parent=parent)
-    if key == "settings":
-        from cocon_desktop.ui.pages.settings_page import SettingsPage
-
-        return SettingsPage(runner, parent)
-    raise KeyError(key)
+    """A new page (its module imported here, or earlier by a worker: not when the program starts)."""
+    module = importlib.import_module(PAGE_MODULES[key])
+    page_class = getattr(module, PAGE_CLASSES[key])
+    return cast(QWidget, page_class(window.runner, parent=parent))
 
 
 class PageSet:
