@@ -50,7 +50,6 @@ if TYPE_CHECKING:  # imported when first used: the window shows before the ORM i
 
 class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
-    opened = Signal()  # the practice is open and handed to the pages
     open_failed = Signal(object)  # BaseException, or None when the keychain gave no key: app.py asks the passphrase
     warmed = Signal()  # every page built: start-up is over (app.py then freezes the garbage collector's objects)
 
@@ -154,7 +153,7 @@ class MainWindow(QMainWindow):
                 window.attach(practice)
 
         # after the first paint: the opening thread would otherwise take the GIL from it
-        QTimer.singleShot(0, lambda: runner.run(open_practice, opened, window.open_failed.emit))
+        QTimer.singleShot(0, window, lambda: runner.run(open_practice, opened, window.open_failed.emit))
         return window
 
     def _install_shortcuts(self) -> None:
@@ -191,7 +190,6 @@ class MainWindow(QMainWindow):
         self.pending_status.refresh()
         self._show_state()
         self.idle.start()
-        self.opened.emit()
 
     def _apply_settings(self, practice: PracticeFile) -> None:
         """The stored idle delay and corrected-age cut-off, without waiting for the settings page to be built."""
