@@ -122,7 +122,8 @@ MESSAGES: dict[str, str] = {
     "invoice_line_unknown": "La facture {number} n'a pas de ligne {lines}.",
     "nothing_to_credit": "Toutes les lignes demandées de la facture {number} ont déjà été annulées par un avoir.",
     "seance_invoiced": "Cette séance figure sur une facture émise : pour la corriger, émettez d'abord un avoir.",
-    "triggers_missing": "La protection des factures émises a été retirée de la base (déclencheur {name} absent).",
+    "triggers_missing": ("Une protection des documents émis (factures, lots, attestations, historique) a été "
+                         "retirée de la base (déclencheur {name} absent)."),
     "chain_broken": "La chaîne des documents est rompue avant {number} : un document a été supprimé ou inséré.",
     "pdf_altered": "Le PDF du document {number} a été modifié après son émission.",
     "document_altered": "Le document {number} ou ses lignes ont été modifiés après l'émission.",

@@ -22,7 +22,11 @@ from cocon_desktop.services.invoicing import GENESIS, chain_hash, lines_digest
 
 ANCHOR_FILE = "chain-head.json"
 TRIGGERS = ("invoice_no_update", "invoice_no_delete", "invoice_line_no_update", "invoice_line_no_delete",
-            "seance_invoiced_no_update", "seance_invoiced_no_delete")
+            "seance_invoiced_no_update", "seance_invoiced_no_delete",
+            # what was sent to the networks (schema 0006), the attestations issued (0007), the audit log (0008)
+            "batch_file_no_update", "batch_rejected_final", "batch_document_no_update", "batch_document_no_delete",
+            "batch_document_once", "attestation_no_update", "attestation_no_delete", "audit_entry_no_update",
+            "audit_entry_no_delete")
 SignatureCheck = Callable[[bytes], bool]
 
 

@@ -111,12 +111,16 @@ def test_verify_sees_changes_made_behind_the_programs_back(practice: PracticeFil
     assert report.code == code, report
 
 
-def test_verify_sees_removed_triggers(practice: PracticeFile) -> None:
+@pytest.mark.parametrize("trigger", ["invoice_no_update", "batch_document_no_delete", "batch_file_no_update",
+                                     "attestation_no_update", "audit_entry_no_delete"])
+def test_verify_sees_removed_triggers(practice: PracticeFile, trigger: str) -> None:
     fill(practice)
     _issue(practice)
+    assert _verify(practice).ok
     with practice.sessions.begin() as session:
-        session.execute(text("DROP TRIGGER invoice_no_update"))
-    assert _verify(practice).code == "triggers_missing"
+        session.execute(text(f"DROP TRIGGER {trigger}"))
+    report = _verify(practice)
+    assert report.code == "triggers_missing" and report.data == {"name": trigger}
 
 
 def test_two_writers_at_once_never_share_or_skip_a_number(practice: PracticeFile) -> None:
