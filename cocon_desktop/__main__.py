@@ -44,8 +44,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.verbose:  # the program's own messages only: libraries log content at DEBUG (factur-x: the whole XML)
+        log.setLevel(logging.DEBUG)
     if not args.self_test:  # the self-test prints its traceback and exits 1, never waits on a dialog
         sys.excepthook = _excepthook
     from cocon_desktop.ui.pyside_startup import skip_feature_scan

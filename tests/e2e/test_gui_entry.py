@@ -1,0 +1,19 @@
+"""`cocon-desktop` itself (the GUI entry point), offscreen in a fresh process: the installers' self-test, and the
+promise of `--verbose`: a detailed log without any patient data (libraries log content at DEBUG)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_self_test_passes_and_the_verbose_log_holds_no_patient_data(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-m", "cocon_desktop", "--self-test", "--verbose", "--data-dir",
+                             str(tmp_path / "cabinet")], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "self-test: 7 pages, OK" in result.stdout
+    for private in ("CrossIndustryInvoice", "RPM-20", "RPO-20", "RPNA-20", "Initiales"):
+        assert private not in result.stderr, private  # the demo's inclusion numbers and the invoices' XML
