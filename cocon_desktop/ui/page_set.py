@@ -61,6 +61,7 @@ class PageSet:
         self._warm_up.setInterval(WARM_UP_MS)
         self._warm_up.timeout.connect(self._build_next)
         self._importing = False
+        self._import_tried: set[str] = set()
         self._warmed = False
 
     def show_opening(self) -> None:
@@ -132,8 +133,9 @@ class PageSet:
                 self.window.warmed.emit()
             return
         module = PAGE_MODULES[missing[0]]
-        if module not in sys.modules:
+        if module not in sys.modules and module not in self._import_tried:  # if it failed: built (and said) below
             self._importing = True
+            self._import_tried.add(module)
             self.window.runner.run(lambda: importlib.import_module(module), self._imported, self._imported)
             return
         self._build(missing[0])
