@@ -97,13 +97,27 @@ def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
+def _server_ca(args: argparse.Namespace) -> str | None:
+    """The PEM text of --server-ca, "" for --no-server-ca, None to keep the stored certificate."""
+    if args.no_server_ca:
+        return ""
+    if args.server_ca is None:
+        return None
+    try:
+        data = args.server_ca.read_bytes()
+    except OSError as exc:
+        raise CoconError("server_ca_invalid", detail=f"{args.server_ca} : {exc.strerror or exc}") from None
+    return network_endpoints.checked_server_ca(data)
+
+
 def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
     if args.url.strip():
         network_endpoints.checked_url(args.url)  # before asking anything
+    server_ca = _server_ca(args)
     practice = open_practice(args, secrets)
     try:
         token = next_secret(secrets, True, "Jeton d'accès : ") if args.token_stdin else None
-        network_endpoints.set_endpoint(practice.sessions, args.network, args.url, token)
+        network_endpoints.set_endpoint(practice.sessions, args.network, args.url, token, server_ca)
         stored = network_endpoints.endpoint(practice.sessions, args.network)
     finally:
         practice.close()
@@ -112,6 +126,10 @@ def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
         return 0
     kept = "enregistré" if token is not None else ("inchangé" if stored.token else "aucun")
     print(f"Réception du réseau {args.network} : {stored.url} (jeton d'accès : {kept}).")
+    if stored.server_ca:
+        print(f"Certificat du serveur : {network_endpoints.describe_server_ca(stored.server_ca)}.")
+    elif server_ca is not None:
+        print("Certificat du serveur : aucun (autorités du système).")
     return 0
 
 
@@ -149,3 +167,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     endpoint.add_argument("--token-stdin", action="store_true",
                           help="lire le jeton d'accès sur l'entrée standard (la ligne après la phrase de passe si "
                                "--passphrase-stdin) ; sans cette option le jeton enregistré est gardé")
+    ca = endpoint.add_mutually_exclusive_group()
+    ca.add_argument("--server-ca", type=Path, metavar="FICHIER.pem",
+                    help="le certificat (PEM) du serveur du réseau, quand le système ne lui fait pas confiance "
+                         "(certificat auto-signé) ; sans cette option le certificat enregistré est gardé")
+    ca.add_argument("--no-server-ca", action="store_true",
+                    help="retirer le certificat enregistré : les autorités du système valident le serveur")

@@ -163,6 +163,8 @@ MESSAGES: dict[str, str] = {
                                "{detail} Aucun lot n'a été créé.",
     "endpoint_url_invalid": "Adresse de réception invalide : {url} (https://…, sans identifiant ni mot de passe ; "
                             "http:// seulement vers cet ordinateur).",
+    "server_ca_invalid": "Ce fichier ne contient aucun certificat PEM lisible ({detail}) : choisissez le "
+                         "certificat du serveur remis par le réseau.",
     # forfait warnings
     "few_sessions_left": "Plus que {count} séance(s) sur ce forfait.",
     "exhausted": "Forfait épuisé : toutes les séances accordées ont été réalisées.",

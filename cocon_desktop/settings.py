@@ -64,6 +64,16 @@ def network_endpoint(code: str) -> SettingVar:
     return NETWORK_ENDPOINTS[code]
 
 
+NETWORK_SERVER_CAS = {code: SettingVar(f"network_server_ca_{code}", str, "",
+                                       f"Certificat du serveur de réception du réseau {code} (PEM)")
+                      for code in ("RPM", "RPO", "RPNA")}
+
+
+def network_server_ca(code: str) -> SettingVar:
+    """The PEM certificate(s) trusted for `code`'s receiving server instead of the system's; "" when none."""
+    return NETWORK_SERVER_CAS[code]
+
+
 BACKUP_KEEP = SettingVar("backup_keep", int, 10, "Sauvegardes automatiques gardées (à la fermeture)",
                          minimum=1, maximum=100)
 # Not a preference but a fact shown on the settings page: "ISO date|path" of the last backup written.
@@ -71,7 +81,8 @@ LAST_BACKUP = SettingVar("last_backup", str, "", "Dernière sauvegarde")
 
 ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
                                                         PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values(),
-                                                        *NETWORK_ENDPOINTS.values(), BACKUP_KEEP, LAST_BACKUP)}
+                                                        *NETWORK_ENDPOINTS.values(), *NETWORK_SERVER_CAS.values(),
+                                                        BACKUP_KEEP, LAST_BACKUP)}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}

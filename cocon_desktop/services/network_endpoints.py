@@ -1,5 +1,6 @@
 """Where each network receives batches: the URL is a declared setting, the access token lives in its own table of
-the encrypted database (never in the settings, the logs or a message)."""
+the encrypted database (never in the settings, the logs or a message). A network whose server certificate the
+system does not trust may have its own server certificate (PEM, public data: a setting)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import settings
@@ -24,6 +27,7 @@ class Endpoint:
     network: str
     url: str
     token: str = field(repr=False)
+    server_ca: str = ""  # PEM certificate(s) trusted for this server; "" → the system's authorities
 
 
 def _network(network: str) -> str:
@@ -49,14 +53,45 @@ def checked_url(url: str) -> str:
     return text
 
 
-def set_endpoint(sessions: sessionmaker[Session], network: str, url: str, token: str | None) -> None:
-    """Store the network's URL and, unless `token` is None (keep the stored one), its access token; an empty URL
-    removes the endpoint (and its token)."""
+def checked_server_ca(pem: str | bytes) -> str:
+    """The certificates of a PEM text, written back as PEM (anything else in the file, a private key for one, is
+    dropped); CoconError "server_ca_invalid" when it holds no readable certificate."""
+    data = pem.encode() if isinstance(pem, str) else pem
+    try:
+        certificates = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        detail = "contenu illisible" if b"-----BEGIN CERTIFICATE-----" in data else "aucun bloc BEGIN CERTIFICATE"
+        raise CoconError("server_ca_invalid", detail=detail) from None
+    return "".join(c.public_bytes(serialization.Encoding.PEM).decode("ascii") for c in certificates)
+
+
+def describe_server_ca(pem: str) -> str:
+    """« localhost, valable jusqu'au 30/11/2026 » (the first certificate; its whole subject when it has no CN)."""
+    certificates = x509.load_pem_x509_certificates(pem.encode())
+    first = certificates[0]
+    names = first.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    subject = str(names[0].value) if names else first.subject.rfc4514_string() or "sans nom"
+    text = f"{subject}, valable jusqu'au {first.not_valid_after_utc:%d/%m/%Y}"
+    others = len(certificates) - 1
+    return text + (f" (+ {others} autre(s) certificat(s))" if others else "")
+
+
+def set_endpoint(sessions: sessionmaker[Session], network: str, url: str, token: str | None,
+                 server_ca: str | None = None) -> None:
+    """Store the network's URL and, unless `token` is None (keep the stored one), its access token; likewise its
+    server certificate (PEM, "" for the system's authorities). An empty URL removes the endpoint (and its token
+    and certificate)."""
     code = _network(network)
     var = settings.network_endpoint(code)
     address = checked_url(url) if url.strip() else ""
+    ca_var = settings.network_server_ca(code)
+    ca = None if server_ca is None else (checked_server_ca(server_ca) if server_ca.strip() else "")
+    if not address:
+        ca = ""
     with sessions.begin() as session:
         session.merge(Setting(key=var.key, value_json=json.dumps(var.coerce(address))))
+        if ca is not None:
+            session.merge(Setting(key=ca_var.key, value_json=json.dumps(ca)))
         session.merge(Setting(key=settings_store.VERSION_KEY, value_json=json.dumps(settings.SETTINGS_VERSION)))
         credential = session.get(NetworkCredential, code)
         if not address:
@@ -76,6 +111,7 @@ def endpoint(sessions: sessionmaker[Session], network: str) -> Endpoint | None:
     url = str(settings_store.get(sessions, settings.network_endpoint(code)))
     if not url:
         return None
+    server_ca = str(settings_store.get(sessions, settings.network_server_ca(code)))
     with sessions() as session:
         credential = session.get(NetworkCredential, code)
-        return Endpoint(code, url, credential.token if credential is not None else "")
+        return Endpoint(code, url, credential.token if credential is not None else "", server_ca)

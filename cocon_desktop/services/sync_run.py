@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,6 +87,15 @@ class _Run:
                 self._endpoints[network] = None
         return self._endpoints[network]
 
+    def verify_for(self, point: Endpoint) -> bool | str | ssl.SSLContext:
+        """An explicit `verify` (`--ca-file`, or False) wins; else the network's own server certificate, if any."""
+        if self.verify is not True or not point.server_ca:
+            return self.verify
+        try:
+            return ssl.create_default_context(cadata=point.server_ca)
+        except (ssl.SSLError, ValueError) as exc:  # stored by another version, or damaged: the send waits
+            raise TransientSendError(f"certificat du serveur enregistré illisible : {exc}") from None
+
     def wait(self, item: outbox.OutboxItem, error: str) -> None:
         """The batch stays in the outbox: the error is stored, the next attempt delayed (by the attempts made)."""
         next_at = outbox.record_failure(self.sessions, item.batch_pk, self.now(), error)
@@ -102,7 +112,7 @@ class _Run:
         _name, data = batches.batch_file(self.sessions, item.batch_pk)
         try:
             receipt = client.push_batch(point.url, point.token, item.batch_id, data, timeout=self.timeout,
-                                        verify=self.verify, transport=self.transport)
+                                        verify=self.verify_for(point), transport=self.transport)
         except BatchRejectedError as exc:
             outbox.record_rejection(self.sessions, item.batch_pk, exc.reason, self.now())
             self.outcomes.append(BatchOutcome(item.batch_pk, item.batch_id, item.network, STATUS_REJECTED,
@@ -130,7 +140,7 @@ class _Run:
             return
         try:
             receipt = client.fetch_status(point.url, point.token, summary.batch_id, timeout=self.timeout,
-                                          verify=self.verify, transport=self.transport)
+                                          verify=self.verify_for(point), transport=self.transport)
         except CoconError as exc:  # not fatal: the state is asked again at the next run
             log.info("status of batch %s: %s", summary.batch_id, exc.code)
             return

@@ -26,9 +26,10 @@ from cocon_desktop.sync.protocol import (
 
 log = logging.getLogger(__name__)
 USER_AGENT = "COCON-Desktop-sync/1"
+Verify = bool | str | ssl.SSLContext  # True: the system's authorities; a CA file's path; a ready context
 
 
-def _verify(verify: bool | str) -> ssl.SSLContext | bool:
+def _verify(verify: Verify) -> ssl.SSLContext | bool:
     """httpx 0.28 wants an SSLContext for a CA file (a plain path is deprecated)."""
     if isinstance(verify, str):
         try:
@@ -39,7 +40,7 @@ def _verify(verify: bool | str) -> ssl.SSLContext | bool:
 
 
 def _request(method: str, url: str, token: str, *, content: bytes | None, headers: dict[str, str],
-             timeout: float, verify: bool | str, transport: httpx.BaseTransport | None) -> httpx.Response:
+             timeout: float, verify: Verify, transport: httpx.BaseTransport | None) -> httpx.Response:
     token = token.strip()
     if not token or not token.isprintable() or not token.isascii():
         raise AuthRejectedError("aucun jeton d'accès configuré, ou jeton illisible")
@@ -112,7 +113,7 @@ def _transient(status: int, reason: str) -> Receipt:
 
 
 def push_batch(url: str, token: str, batch_id: str, data: bytes, *, timeout: float = 30,
-               verify: bool | str = True, transport: httpx.BaseTransport | None = None) -> Receipt:
+               verify: Verify = True, transport: httpx.BaseTransport | None = None) -> Receipt:
     """Send one batch (idempotent: the same bytes again give the first receipt back).
 
     `url` is the network's base URL; `verify` is True (system CAs), False, or the path of a CA/certificate
@@ -125,7 +126,7 @@ def push_batch(url: str, token: str, batch_id: str, data: bytes, *, timeout: flo
     return _outcome(response)
 
 
-def fetch_status(url: str, token: str, batch_id: str, *, timeout: float = 30, verify: bool | str = True,
+def fetch_status(url: str, token: str, batch_id: str, *, timeout: float = 30, verify: Verify = True,
                  transport: httpx.BaseTransport | None = None) -> Receipt:
     """The batch's current state at the network (recu, rejete with its reason, paye)."""
     target = batch_url(url, batch_id)

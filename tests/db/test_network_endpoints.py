@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from sqlalchemy import select
 
+from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import NetworkCredential, Setting
 from cocon_desktop.services import network_endpoints
 from cocon_desktop.services.practice_file import PracticeFile
+from tests.sync_samples import tls_certificate
 
 TOKEN = "tok-5f0c1e2d9a8b7c6d5e4f3a2b1c0d9e8f"
 
@@ -58,3 +61,37 @@ def test_plain_http_only_to_this_computer(practice: PracticeFile, url: str) -> N
 def test_unknown_network(practice: PracticeFile) -> None:
     with pytest.raises(CoconError, match="network_unknown"):
         network_endpoints.set_endpoint(practice.sessions, "XYZ", "https://example.org", None)
+
+
+def test_a_server_certificate_is_stored_without_anything_else_of_its_file(practice: PracticeFile,
+                                                                          tmp_path: Path) -> None:
+    cert, key = tls_certificate(tmp_path)
+    bundle = cert.read_text() + key.read_text()  # a careless file: the certificate and its private key
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:8443", TOKEN, bundle)
+    stored = network_endpoints.endpoint(practice.sessions, "RPO")
+    assert stored is not None and stored.server_ca == cert.read_text()  # the key is not kept
+    assert "PRIVATE KEY" not in stored.server_ca
+    expiry = x509.load_pem_x509_certificate(cert.read_bytes()).not_valid_after_utc
+    assert network_endpoints.describe_server_ca(stored.server_ca) == \
+        f"localhost, valable jusqu'au {expiry:%d/%m/%Y}"
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:9443", None)  # None: kept
+    assert network_endpoints.endpoint(practice.sessions, "RPO").server_ca == stored.server_ca  # type: ignore[union-attr]
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:9443", None, "")  # removed
+    assert network_endpoints.endpoint(practice.sessions, "RPO").server_ca == ""  # type: ignore[union-attr]
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:9443", None, bundle)
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "", None)  # no endpoint: no certificate either
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:9443", None)
+    assert network_endpoints.endpoint(practice.sessions, "RPO").server_ca == ""  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("pem", ["ceci n'est pas un certificat", "-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                 "-----END CERTIFICATE-----\n", "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                                 "-----END PRIVATE KEY-----\n"])
+def test_an_invalid_server_certificate_is_refused_in_french(practice: PracticeFile, pem: str) -> None:
+    network_endpoints.set_endpoint(practice.sessions, "RPO", "https://lots.rpo.example.org", TOKEN)
+    with pytest.raises(CoconError) as caught:
+        network_endpoints.set_endpoint(practice.sessions, "RPO", "https://autre.rpo.example.org", None, pem)
+    assert caught.value.code == "server_ca_invalid"
+    assert messages.describe(caught.value).startswith("Ce fichier ne contient aucun certificat PEM lisible (")
+    stored = network_endpoints.endpoint(practice.sessions, "RPO")  # nothing changed
+    assert stored == network_endpoints.Endpoint("RPO", "https://lots.rpo.example.org", TOKEN, "")

@@ -229,6 +229,29 @@ def test_tls_with_a_self_signed_server_certificate(practice: PracticeFile, tmp_p
         assert_received_once(practice, secure, batch)
 
 
+def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_status(practice: PracticeFile,
+                                                                                   tmp_path: Path) -> None:
+    cert, key = tls_certificate(tmp_path)
+    (tmp_path / "autre").mkdir()
+    other, _ = tls_certificate(tmp_path / "autre")  # another server's certificate
+    (batch,) = close(practice, "RPO")
+    with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
+        point_to(practice, secure.url, "RPO")
+        clock = Clock()
+        untrusted = run(practice, clock)  # the system's authorities do not know this server: the batch waits
+        assert untrusted.failed == 1 and untrusted.waiting == 1 and "certificat" in untrusted.errors[0]
+        assert secure.store.batch_ids() == []
+        network_endpoints.set_endpoint(practice.sessions, "RPO", secure.url, None, cert.read_text())
+        explicit = run(practice, clock.advance(30), verify=str(other))  # an explicit --ca-file still wins
+        assert explicit.failed == 1 and "certificat" in explicit.errors[0] and secure.store.batch_ids() == []
+        report = run(practice, clock.advance(120))  # verify left at its default: the stored certificate
+        assert report.received == 1 and report.waiting == 0 and report.errors == ()
+        assert_received_once(practice, secure, batch)
+        secure.store.set_status(batch.batch_id, "paye")
+        assert run(practice, clock.advance(86400)).paid == 1  # the status check goes through TLS too
+        assert state(practice, batch).state == "paye" and secure.statuses("GET") == [200]
+
+
 def test_no_address_configured_waits_without_counting_attempts(practice: PracticeFile, receiver: Receiver) -> None:
     (batch,) = close(practice, "RPM")
     expected = ("Aucune adresse de réception configurée pour le réseau RPM : le lot attend (Paramètres, ou "

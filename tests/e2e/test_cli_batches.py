@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 
 from tests.e2e.test_cli import cocon
+from tests.sync_samples import tls_certificate
 
 TOKEN = "jeton-secret-4c1d2e3f"
 
@@ -92,3 +94,26 @@ def test_network_endpoint_keeps_the_token_out_of_sight(demo: Path) -> None:
 
     plain = _run(demo, "network", "endpoint", "--network", "RPO", "--url", "http://lots.example.org")
     assert plain.returncode == 1 and plain.stderr.strip().startswith("Adresse de réception invalide : ")
+
+
+def test_network_endpoint_stores_the_servers_certificate(demo: Path, tmp_path: Path) -> None:
+    cert, _key = tls_certificate(tmp_path)
+    url = "https://127.0.0.1:8443"
+    chosen = _run(demo, "network", "endpoint", "--network", "RPM", "--url", url, "--server-ca", cert)
+    assert chosen.returncode == 0, chosen.stderr
+    expiry = x509.load_pem_x509_certificate(cert.read_bytes()).not_valid_after_utc
+    assert chosen.stdout.splitlines()[-1] == f"Certificat du serveur : localhost, valable jusqu'au {expiry:%d/%m/%Y}."
+    kept = _run(demo, "network", "endpoint", "--network", "RPM", "--url", url)  # without the option: kept
+    assert kept.stdout.splitlines()[-1] == chosen.stdout.splitlines()[-1]
+
+    not_pem = tmp_path / "serveur.pem"
+    not_pem.write_text("ceci n'est pas un certificat\n")
+    refused = _run(demo, "network", "endpoint", "--network", "RPM", "--url", url, "--server-ca", not_pem)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().startswith("Ce fichier ne contient aucun certificat PEM lisible")
+    assert _run(demo, "network", "endpoint", "--network", "RPM", "--url", url).stdout.splitlines()[-1] == \
+        chosen.stdout.splitlines()[-1]  # the refused file changed nothing
+
+    removed = _run(demo, "network", "endpoint", "--network", "RPM", "--url", url, "--no-server-ca")
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.splitlines()[-1] == "Certificat du serveur : aucun (autorités du système)."
