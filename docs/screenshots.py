@@ -246,6 +246,25 @@ def sync_screen(app: QApplication, window: MainWindow, out: Path) -> None:
         page.select(received.id)
     window.pending_status.refresh()
     grab(app, window, out / "sync.png")
+    endpoint_screen(app, window, out)
+
+
+def endpoint_screen(app: QApplication, window: MainWindow, out: Path) -> None:
+    """« Adresse de réception… » with a network's own server certificate loaded (a self-signed one, here)."""
+    from cocon_desktop.security.certificate import create_self_signed
+    from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
+
+    page = window.sync_page
+    dialog = EndpointDialog(page.selected_network(), page._sessions, page.runner, window)
+    dialog.url.setText("https://reception.reseau-perinat.example.org/cocon")
+    with tempfile.TemporaryDirectory() as tmp:
+        pem = Path(tmp) / "serveur-reseau.pem"
+        pem.write_bytes(create_self_signed("reception.reseau-perinat.example.org", "Réseau (démonstration)",
+                                           "91234567500017")[0])
+        dialog.load_server_ca(pem)
+    dialog.show()
+    grab(app, dialog, out / "endpoint-dialog.png")
+    dialog.reject()
 
 
 def attestation_screens(app: QApplication, window: MainWindow, out: Path) -> None:
