@@ -6,31 +6,14 @@ A cell that a spreadsheet would take for a formula (=, +, -, @) is written with 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from decimal import Decimal
 
 from cocon_desktop.documents.report_data import JournalEntry
+from cocon_desktop.domain.spreadsheet_csv import csv_bytes, decimal_comma, inert
 
 HEADERS = ("Date", "Payeur", "Référence", "Pièces", "Montant", "Mode de règlement")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def amount_text(amount: Decimal) -> str:
-    """"1257,50": two decimals, decimal comma, nothing else."""
-    return f"{amount.quantize(Decimal('0.01')):.2f}".replace(".", ",")
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def journal_csv(entries: Sequence[JournalEntry]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADERS)
-    for e in entries:
-        writer.writerow([e.day.strftime("%d/%m/%Y"), _safe(e.payer), _safe(e.reference), _safe(e.documents),
-                         amount_text(e.amount), e.means])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(HEADERS, ([e.day.strftime("%d/%m/%Y"), inert(e.payer), inert(e.reference), inert(e.documents),
+                                decimal_comma(e.amount), e.means] for e in entries))

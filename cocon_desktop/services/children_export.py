@@ -6,20 +6,18 @@ filters, same order, every page. Bytes out; writing the file is the caller's (fs
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.domain.spreadsheet_csv import csv_bytes, inert
 from cocon_desktop.models import Child
 from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
 
 EXPORT_HEADERS = ("N° d'inclusion", "Nom", "Prénom", "Date de naissance", "Terme (SA)", "Réseau", "Date de sortie")
 PAGE_SIZE = 1000
 # a cell starting with one of these is a formula for a spreadsheet: it is written with a leading apostrophe
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(value: date | None) -> str:
@@ -30,10 +28,6 @@ def _term(weeks: int | None, days: int) -> str:
     if weeks is None:
         return ""
     return f"{weeks}+{days}" if days else str(weeks)
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def _days_of(sessions: sessionmaker[Session], rows: list[ChildRow]) -> dict[int, int]:
@@ -60,9 +54,4 @@ def export_rows(sessions: sessionmaker[Session], query: ChildQuery, today: date)
 
 def export_children_csv(sessions: sessionmaker[Session], query: ChildQuery, today: date) -> bytes:
     """The CSV file's bytes: a header line, then one line per child matching `query` (every page)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(EXPORT_HEADERS)
-    for line in export_rows(sessions, query, today):
-        writer.writerow([_safe(cell) for cell in line])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(EXPORT_HEADERS, ([inert(cell) for cell in line] for line in export_rows(sessions, query, today)))

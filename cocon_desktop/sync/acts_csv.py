@@ -18,6 +18,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cocon_desktop.domain.spreadsheet_csv import CENT, csv_bytes, decimal_comma, inert
+
 if TYPE_CHECKING:
     from cocon_desktop.sync.batch_format import BatchDocument
 
@@ -26,8 +28,6 @@ BOM = "\ufeff"
 HEADER = ("numero_document", "type", "date_emission", "document_corrige", "ligne", "date_acte",
           "numero_inclusion", "initiales", "discipline", "nature", "montant")
 KIND_LABELS = {"invoice": "facture", "credit_note": "avoir"}
-CENT = Decimal("0.01")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _AMOUNT = re.compile(r"-?(0|[1-9][0-9]*),[0-9]{2}")
 
 
@@ -37,29 +37,14 @@ def signed_amount(kind: str, amount: Decimal) -> Decimal:
     return -value if kind == "credit_note" and value else value
 
 
-def french_amount(value: Decimal) -> str:
-    """"1365,00" / "-40,00": decimal comma, no grouping (a grouping space would make it text)."""
-    return f"{value.quantize(CENT):.2f}".replace(".", ",")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def acts_csv(documents: Sequence[BatchDocument]) -> bytes:
     """The CSV bytes: header, then the acts of each document in the batch's order, by line number."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    for document in documents:
-        for act in sorted(document.acts, key=lambda a: a.line_no):
-            writer.writerow((
-                document.number, KIND_LABELS[document.kind], document.issue_date.isoformat(),
-                document.corrects_number or "", str(act.line_no), act.service_day.isoformat(),
-                _text(act.inclusion_number), _text(act.initials), _text(act.discipline), _text(act.seance_kind),
-                french_amount(signed_amount(document.kind, act.amount)),
-            ))
-    return (BOM + out.getvalue()).encode("utf-8")
+    return csv_bytes(HEADER, (
+        (document.number, KIND_LABELS[document.kind], document.issue_date.isoformat(),
+         document.corrects_number or "", str(act.line_no), act.service_day.isoformat(),
+         inert(act.inclusion_number), inert(act.initials), inert(act.discipline), inert(act.seance_kind),
+         decimal_comma(signed_amount(document.kind, act.amount)))
+        for document in documents for act in sorted(document.acts, key=lambda a: a.line_no)))
 
 
 @dataclass(frozen=True)

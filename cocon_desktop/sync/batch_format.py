@@ -27,7 +27,8 @@ from io import BytesIO
 from typing import Any
 
 from cocon_desktop import __version__
-from cocon_desktop.sync.acts_csv import ACTS_CSV_NAME, CENT, acts_csv, signed_amount
+from cocon_desktop.domain.spreadsheet_csv import CENT
+from cocon_desktop.sync.acts_csv import ACTS_CSV_NAME, acts_csv, signed_amount
 from cocon_desktop.sync.manifest_schema import schema_problem
 
 FORMAT_VERSION = 1
