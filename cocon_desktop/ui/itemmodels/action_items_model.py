@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from cocon_desktop.services.dashboard import ActionItem
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1f6fb2"}
 SEVERITY_NAMES = {"error": "Urgent", "warning": "À surveiller", "info": "À faire"}
@@ -42,7 +43,9 @@ def severity_icon(severity: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class ActionItemsModel(QAbstractTableModel):
+class ActionItemsModel(RowsTableModel):
+    titles = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ActionItem] = []
@@ -55,17 +58,6 @@ class ActionItemsModel(QAbstractTableModel):
 
     def item(self, row: int) -> ActionItem | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         item = self.item(index.row()) if index.isValid() else None

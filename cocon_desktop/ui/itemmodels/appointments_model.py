@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from cocon_desktop.domain.seance import PLACES
 from cocon_desktop.services.appointments import STATUSES, AppointmentRow
 from cocon_desktop.ui.formatting import clock
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 
 COLUMNS = ("Heure", "Enfant", "Lieu", "Statut", "Conflit")
 STATUS_COLOURS = {"planned": "#1f4e8c", "present": "#2e7d32", "absence_excusee": "#a15c00",
@@ -23,7 +24,9 @@ CONFLICT_COLOUR = "#c62828"
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class AppointmentsModel(QAbstractTableModel):
+class AppointmentsModel(RowsTableModel):
+    titles = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[AppointmentRow] = []
@@ -32,17 +35,6 @@ class AppointmentsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section])
-        return None
 
     def cell(self, row: int, column: int) -> str:
         a = self.rows[row]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from cocon_desktop.services.batches import STATES, BatchSummary
 from cocon_desktop.ui.formatting import french_date, money, month_year
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
 
 # the last attempt comes last: its error can be long (elided in the table, in full in the details and tooltip)
@@ -117,7 +118,9 @@ _ROLES = frozenset(int(r.value) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDa
                                          Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
                                          Qt.ItemDataRole.ToolTipRole))
 
-class BatchesModel(QAbstractTableModel):
+class BatchesModel(RowsTableModel):
+    titles = tuple(COLUMN_TITLES[column] for column in COLUMNS)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[BatchSummary] = []
@@ -132,17 +135,6 @@ class BatchesModel(QAbstractTableModel):
 
     def row_of(self, batch_pk: int) -> int:
         return next((n for n, batch in enumerate(self.rows) if batch.id == batch_pk), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMN_TITLES[COLUMNS[section]])
-        return None
 
     def cell(self, row: int, column: int) -> str:
         text = self._texts.get((row, column))

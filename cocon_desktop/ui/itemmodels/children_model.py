@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from cocon_desktop.domain.networks import NETWORKS
@@ -17,6 +17,7 @@ from cocon_desktop.services.children import ChildQuery, ChildRow, count_children
 from cocon_desktop.services.forfaits import children_with_warnings
 from cocon_desktop.ui.formatting import age_text, french_date
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 
@@ -30,8 +31,10 @@ _ROLES = frozenset((int(ID_ROLE), *(int(r.value) for r in (Qt.ItemDataRole.Displ
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class ChildrenModel(QAbstractTableModel):
+class ChildrenModel(RowsTableModel):
     """`set_query` starts over; the view asks for more with canFetchMore/fetchMore, a page at a time."""
+
+    titles = COLUMNS
 
     total_changed = Signal(int)  # the number of children matching the query
     failed = Signal(object)  # the exception, for the page to say it
@@ -122,18 +125,6 @@ class ChildrenModel(QAbstractTableModel):
                         lambda error: self._failed(generation, error))
 
     # -- the table
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section])
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if int(role) not in _ROLES or not index.isValid() or index.row() >= len(self.rows):
             return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from cocon_desktop import messages
@@ -17,6 +17,7 @@ from cocon_desktop.domain.csv_headers import IMPORT_FIELDS
 from cocon_desktop.errors import FieldError
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import message, tr
+from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -64,7 +65,9 @@ def summary_text(ready: int, refused: int, *, imported: bool = False) -> str:
     return f"{done}, {count_text(refused, 'aucune ligne refusée', '1 ligne refusée', '{0} lignes refusées')}."
 
 
-class ImportPreviewModel(QAbstractTableModel):
+class ImportPreviewModel(RowsTableModel):
+    titles = tuple(title for title, *_ in COLUMNS)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[ImportRow, ...] = ()
@@ -78,18 +81,6 @@ class ImportPreviewModel(QAbstractTableModel):
         self.columns = {target: index for index, target in (columns or {}).items()}
         self.imported = imported
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section][0])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
