@@ -43,6 +43,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 
 def main(argv: list[str] | None = None) -> int:
+    from cocon_desktop import third_party_warnings
+
+    third_party_warnings.silence()  # before PySide6, pyHanko and the rest are imported
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.verbose:  # the program's own messages only: libraries log content at DEBUG (factur-x: the whole XML)

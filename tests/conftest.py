@@ -14,7 +14,7 @@ import pytest
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.ui.none_refcount import pin_none
-from tests import softhsm
+from tests import softhsm, system_packages
 from tests.softhsm import Token
 
 if TYPE_CHECKING:
@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module); the suite calls Qt a lot
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, with one line naming the Debian packages to install, if the suite's tools are missing."""
+    absent = system_packages.missing()
+    if absent:
+        pytest.exit(system_packages.message(absent), returncode=pytest.ExitCode.USAGE_ERROR)
+
 
 # Real Argon2id, lighter than production so that the suite stays fast.
 FAST_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024, parallelism=1)

@@ -16,12 +16,15 @@ from cocon_desktop.db import migrate
 from tests.conftest import OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
+# The console script pip installed, as a user runs it (its entry point silences other packages' warnings).
+SCRIPT = Path(sys.executable).with_name("cocon")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "cocon_desktop.cli_main"]
 
 
 def cocon(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # no desktop session here
-    return subprocess.run([sys.executable, "-m", "cocon_desktop.cli", *map(str, args)], input=stdin,
+    return subprocess.run([*COMMAND, *map(str, args)], input=stdin,
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from cocon_desktop.services.practice_file import PracticeFile, create_practice, 
 from cocon_desktop.sync.receiver import Receiver
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
-from tests.e2e.test_cli import ROOT, cocon
+from tests.e2e.test_cli import COMMAND, ROOT, cocon
 from tests.sync_samples import TOKEN
 
 
@@ -99,7 +98,7 @@ def test_sync_killed_in_the_middle_of_a_send_then_started_again(data_dir: Path, 
     receiver.faults.delay_next(1, 20, before_store=before_store)
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    process = subprocess.Popen([sys.executable, "-m", "cocon_desktop.cli", "--data-dir", str(data_dir),
+    process = subprocess.Popen([*COMMAND, "--data-dir", str(data_dir),
                                 "--passphrase-stdin", "sync"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
