@@ -53,8 +53,12 @@ def message(absent: list[str]) -> str:
             f"(Debian/Ubuntu : sudo apt-get install {' '.join(absent)}), voir le README, « Paquets système ».")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """`--names`: print the missing packages' names only (for .ci/run, which installs them); else the message."""
     absent = missing()
+    if "--names" in argv:
+        print(" ".join(absent))
+        return 0
     if absent:
         print(message(absent), file=sys.stderr)
         return 1
@@ -62,4 +66,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
