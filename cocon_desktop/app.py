@@ -21,6 +21,7 @@ from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
 from cocon_desktop.ui.icons import app_icon
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.none_refcount import pin_none
+from cocon_desktop.ui.qt_messages import route_to_log
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner, ThreadPoolRunner
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 
 def make_application(argv: list[str]) -> QApplication:
+    route_to_log()  # Qt's platform notes are not the user's business: the log has them (--verbose)
     pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None: see ui/none_refcount.py
     app = QApplication.instance()
     if not isinstance(app, QApplication):
