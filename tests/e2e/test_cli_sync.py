@@ -106,7 +106,6 @@ def test_sync_killed_in_the_middle_of_a_send_then_started_again(data_dir: Path, 
         process.stdin.write(f"{STRONG_PASSPHRASE}\n")
         process.stdin.close()
         assert receiver.faults.delaying.wait(30), "the request never reached the receiver"
-        time.sleep(0.1)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -124,6 +123,10 @@ def test_sync_killed_in_the_middle_of_a_send_then_started_again(data_dir: Path, 
     assert stored is not None and receiver.store.created == [closed.batch_id]
     final = batch_state(data_dir, closed)
     assert (final.state, final.receipt_id, final.attempts) == ("recu", stored.receipt.receipt_id, 2)
+    answered = len(receiver.statuses())
     receiver.faults.released.set()  # let the killed request's thread end: still one reception
-    time.sleep(0.2)
+    deadline = time.monotonic() + 30
+    while len(receiver.statuses()) == answered:  # it records its answer (to nobody) as it ends
+        assert time.monotonic() < deadline, "the killed request's thread never ended"
+        time.sleep(0.01)
     assert receiver.store.created == [closed.batch_id]

@@ -59,7 +59,7 @@ def test_copied_identifiers_leave_the_clipboard(qtbot: QtBot, practice: Practice
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
     helper.copy("RPO-0002")
     clipboard.setText("autre chose copiée ensuite")  # the user's own copy is left alone
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: helper.pending is None and not helper.timer.isActive(), timeout=2000)  # delay over
     assert clipboard.text() == "autre chose copiée ensuite"
 
     file = open_file(qtbot, practice, make_child(practice, nir=VALID_NIR))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 
 from cocon_desktop.services import practice_profile
@@ -22,6 +24,26 @@ def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: window.page_set.all_built)  # the settings page has applied the stored idle delay
     return window
+
+
+IDLE_MS = 1200
+KEY_EVERY_MS = 200
+TYPED_KEYS = 7  # 1.4 s of typing in all, longer than the idle interval
+
+
+def _keep_typing(qtbot: QtBot, window: MainWindow, press: Callable[[], None]) -> None:
+    """Press a key each time the idle countdown has run KEY_EVERY_MS, TYPED_KEYS times. Waiting on the countdown
+    itself, not a fixed sleep: a loaded machine that stalls the test between two keys still has the rest of the
+    interval (1 s) before the lock."""
+    timer = window.idle.timer
+    window.idle.set_interval_ms(IDLE_MS)
+    elapsed = QElapsedTimer()
+    elapsed.start()
+    for _ in range(TYPED_KEYS):
+        qtbot.waitUntil(lambda: timer.remainingTime() <= IDLE_MS - KEY_EVERY_MS, timeout=IDLE_MS)
+        assert not window.is_locked
+        press()
+    assert elapsed.elapsed() > IDLE_MS  # without the keys, the lock would have come by now
 
 
 def test_idle_lock_hides_data_and_keeps_the_open_form(qtbot: QtBot, practice: PracticeFile) -> None:
@@ -70,11 +92,8 @@ def test_ctrl_l_locks(qtbot: QtBot, practice: PracticeFile) -> None:
 
 def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
     window = _window(qtbot, practice)
-    window.idle.set_interval_ms(800)
-    for _ in range(8):  # 1.6 s of typing in all, twice the idle interval; keys that open no page, so that a
-        qtbot.wait(200)  # loaded machine cannot stall between two of them for longer than the interval
-        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Shift)  # through the window, as the system sends keys
-    assert not window.is_locked
+    _keep_typing(qtbot, window, lambda: qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Shift))  # keys that
+    assert not window.is_locked  # open no page, through the window as the system sends them
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
     window.close()
 
@@ -87,11 +106,8 @@ def test_typing_in_a_dialog_postpones_the_lock(qtbot: QtBot, practice: PracticeF
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
-    window.idle.set_interval_ms(800)
-    for _ in range(8):
-        qtbot.wait(200)
-        qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_A)
-    assert field.text() == "a" * 8 and not window.is_locked
+    _keep_typing(qtbot, window, lambda: qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_A))
+    assert field.text() == "a" * TYPED_KEYS and not window.is_locked
     qtbot.waitUntil(lambda: window.is_locked, timeout=3000)
     assert not dialog.isVisible()  # hidden with the data, shown again at the unlock
     window.close()
