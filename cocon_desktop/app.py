@@ -6,6 +6,7 @@ imported later (the wizard, the unlock window, the ORM)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from cocon_desktop import __version__
+from cocon_desktop.clock import SYSTEM_CLOCK, Clock, from_environment
 from cocon_desktop.paths import default_data_dir
 from cocon_desktop.security import vault
 from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
@@ -49,9 +51,10 @@ class AppController(QObject):
     """Decides which window comes first and hands the opened practice to the main window."""
 
     def __init__(self, data_dir: Path, runner: TaskRunner, *, demo: bool = False,
-                 kdf: Argon2Params | None = None) -> None:
+                 kdf: Argon2Params | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__()
         self.data_dir, self.runner, self.demo, self.kdf = data_dir, runner, demo, kdf
+        self.clock = clock  # "today" for the demo and every page
         self.main_window: MainWindow | None = None
         self.first_window: QWidget | None = None
         self.freeze_after_start = False  # run() turns it on (not the tests: frozen objects are never collected)
@@ -86,7 +89,7 @@ class AppController(QObject):
 
             return open_from_keychain(data_dir)
 
-        window = MainWindow.opening(data_dir, self.runner, opener, demo=demo)
+        window = MainWindow.opening(data_dir, self.runner, opener, demo=demo, clock=self.clock)
         window.backup_on_close = True
         window.warmed.connect(self._started)
         window.open_failed.connect(self._keychain_failed)
@@ -145,12 +148,13 @@ class AppController(QObject):
 
         from cocon_desktop.services.demo import create_demo  # imports the signing stack: only for a demo
 
-        self.runner.run(lambda: create_demo(data_dir), done, failed)
+        today = self.clock.today()
+        self.runner.run(lambda: create_demo(data_dir, today), done, failed)
         return self.main_window or waiting
 
     def open_main(self, practice: PracticeFile) -> MainWindow:
         demo = self.demo or vault.load_keyfile(practice.data_dir).demo
-        self.main_window = MainWindow(practice, self.runner, demo=demo)
+        self.main_window = MainWindow(practice, self.runner, demo=demo, clock=self.clock)
         self.main_window.backup_on_close = not self.demo  # the demo practice is thrown away anyway
         self.main_window.warmed.connect(self._started)
         self.main_window.show()
@@ -163,7 +167,8 @@ def run(argv: list[str], data_dir: Path | None, demo: bool) -> int:
     if demo:
         temp = Path(tempfile.mkdtemp(prefix="cocon-demo-"))
         data_dir = temp / "cabinet"
-    controller = AppController((data_dir or default_data_dir()).expanduser(), ThreadPoolRunner(), demo=demo)
+    controller = AppController((data_dir or default_data_dir()).expanduser(), ThreadPoolRunner(), demo=demo,
+                               clock=from_environment(os.environ))  # COCON_TODAY=AAAA-MM-JJ: a fixed day
     controller.freeze_after_start = True
     try:
         first = controller.start()
@@ -185,8 +190,9 @@ def self_test(argv: list[str], data_dir: Path | None) -> int:
     folder = data_dir or (temp or Path()) / "cabinet"
     from cocon_desktop.services.demo import create_demo
 
-    practice = create_demo(folder)
-    window = MainWindow(practice, SyncRunner())  # every page loads at once: nothing left running at exit
+    clock = from_environment(os.environ)
+    practice = create_demo(folder, clock.today())
+    window = MainWindow(practice, SyncRunner(), clock=clock)  # every page loads at once: nothing left running at exit
     try:
         window.show()
         app.processEvents()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -28,7 +29,8 @@ from cocon_desktop import (
     cli_sync,
     messages,
 )
-from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice
+from cocon_desktop.cli_support import Command, Input, add_command, add_common, open_practice, today_of
+from cocon_desktop.clock import ENVIRONMENT_VARIABLE, from_environment
 from cocon_desktop.domain.practice_toml import profile_from_toml
 from cocon_desktop.errors import CoconError
 from cocon_desktop.paths import default_data_dir
@@ -71,10 +73,10 @@ def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
         from cocon_desktop.services.demo_large import create_large_demo
 
         started = time.perf_counter()
-        create_large_demo(args.data_dir).close()
+        create_large_demo(args.data_dir, today_of(args)).close()
         print(f"Cabinet de démonstration à grande échelle créé en {time.perf_counter() - started:.1f} s.")
     else:
-        create_demo(args.data_dir).close()
+        create_demo(args.data_dir, today_of(args)).close()
     print(f"Cabinet de démonstration créé dans {args.data_dir}.")
     print("Phrase de passe : demo (la seule dispensée de la règle de robustesse, réservée à la démonstration).")
     return 0
@@ -164,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
+    try:
+        args.clock = from_environment(os.environ)  # COCON_TODAY=AAAA-MM-JJ: a fixed day, for tests
+    except ValueError:
+        print(f"La variable {ENVIRONMENT_VARIABLE} doit être une date AAAA-MM-JJ.", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.func(args, Input(args.passphrase_stdin)))
     except CoconError as exc:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice, today_of
 from cocon_desktop.domain.attestation import CLI_KINDS, KINDS, parse_period
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
@@ -55,7 +55,7 @@ def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> st
 
 def _issue_date(args: argparse.Namespace) -> date:
     if not args.date:
-        return date.today()
+        return today_of(args)
     day = parse_date_fr(args.date)
     if day is None:
         raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
@@ -116,7 +116,7 @@ def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
             raise CoconError("required")
         practice = open_practice(args, secrets)
         try:
-            pdf = attestations.reprint(practice.sessions, args.reprint, date.today())
+            pdf = attestations.reprint(practice.sessions, args.reprint, today_of(args))
         finally:
             practice.close()
         _write(args.output, pdf)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.cli_support import Input, add_command, next_secret, now_of, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
@@ -43,7 +43,7 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
     out: Path = args.out
     practice = open_practice(args, secrets)
     try:
-        now = datetime.now(UTC)
+        now = now_of(args)
         if batches.pending_documents(practice.sessions, args.network):
             pin = (next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
                    if batch_signing.uses_token(practice.sessions) else None)

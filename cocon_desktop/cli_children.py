@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from cocon_desktop import messages, settings
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
 from cocon_desktop.domain.ages import age_between, corrected_age, shows_corrected_age
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData
@@ -29,7 +29,7 @@ def _date(value: str, field: str) -> date:
 
 def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
-    today = date.today()
+    today = today_of(args)
     try:
         cutoff = int(settings_store.get(practice.sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS))
         query = children.ChildQuery(active_only=args.active)
@@ -58,7 +58,7 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
-    today = date.today()
+    today = today_of(args)
     try:
         child = children.find_by_inclusion(practice.sessions, args.child)
         prescriber_id = None
@@ -100,7 +100,7 @@ def _forfait_for(practice: object, network: str, birth: date | None, discipline:
 
 def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
-    today = date.today()
+    today = today_of(args)
     try:
         child = children.find_by_inclusion(practice.sessions, args.child)
         lines = forfaits.child_forfaits(practice.sessions, child.id, today)

@@ -14,11 +14,10 @@ the write (nothing imported); 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
 from cocon_desktop.domain.csv_children import CsvPreview
 from cocon_desktop.domain.csv_headers import IMPORT_FIELDS
 from cocon_desktop.domain.csv_reading import ENCODING_LABELS, SEPARATOR_LABELS
@@ -85,7 +84,7 @@ def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
     except FileNotFoundError as exc:
         raise CoconError("file_missing", path=str(path)) from exc
     practice = open_practice(args, secrets)
-    today = date.today()
+    today = today_of(args)
     try:
         network = args.network or load_profile(practice.sessions).network
         if args.dry_run:

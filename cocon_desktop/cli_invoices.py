@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice, today_of
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
@@ -55,7 +55,7 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
             total = sum((d.total for d in drafts), Decimal("0.00"))
             print(f"{len(drafts)} facture(s) seraient émises, total {messages.euros(total)}.")
             return 0
-        issued = invoice_documents.issue_period(practice, args.network, first, last, date.today(),
+        issued = invoice_documents.issue_period(practice, args.network, first, last, today_of(args),
                                                 pin=_pin(args, secrets, practice))
         for doc in issued:
             print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
@@ -71,7 +71,7 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, date.today(),
+        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, today_of(args),
                                                   pin=_pin(args, secrets, practice))
     finally:
         practice.close()
@@ -114,7 +114,7 @@ def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
         raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
     practice = open_practice(args, secrets)
     try:
-        status = payments.record_payment(practice.sessions, args.number, day, amount, date.today(),
+        status = payments.record_payment(practice.sessions, args.number, day, amount, today_of(args),
                                          args.reference or "", args.means)
     finally:
         practice.close()
@@ -126,10 +126,10 @@ def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        rows = payments.unpaid(practice.sessions, date.today())
+        rows = payments.unpaid(practice.sessions, today_of(args))
     finally:
         practice.close()
-    today = date.today()
+    today = today_of(args)
     for row in rows:
         late = f", en retard de {row.days_overdue(today)} j" if row.days_overdue(today) else ""
         print(f"{row.number}  émise le {messages.french_date(row.issue_date)}  {row.network}  reste "

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import children
@@ -34,10 +33,10 @@ def cmd_child_erase(args: argparse.Namespace, secrets: Input) -> int:
         child = children.find_by_inclusion(practice.sessions, args.child)
         if not args.confirm:
             status = retention_status(practice.sessions, child.id)
-            if not status.allows(date.today()):  # say the date first: --confirm would not help
-                erase_child(practice.sessions, child.id, date.today())
+            if not status.allows(today_of(args)):  # say the date first: --confirm would not help
+                erase_child(practice.sessions, child.id, today_of(args))
             raise CoconError("erase_needs_confirm", inclusion=child.data.inclusion_number)
-        report = erase_child(practice.sessions, child.id, date.today())
+        report = erase_child(practice.sessions, child.id, today_of(args))
     finally:
         practice.close()
     print(f"Données de l'enfant {report.inclusion_number} effacées : {report.guardians} représentant(s) légal(aux), "

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
 from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf
 from cocon_desktop.documents.journal_csv import journal_csv
 from cocon_desktop.documents.journal_pdf import render_journal_pdf
@@ -30,7 +30,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def _today(args: argparse.Namespace) -> date:
     if not getattr(args, "date", None):
-        return date.today()
+        return today_of(args)
     day = parse_date_fr(args.date)
     if day is None:
         raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])

@@ -6,8 +6,10 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
+from cocon_desktop.clock import Clock
 from cocon_desktop.errors import CoconError, VaultError
 from cocon_desktop.security import vault
 from cocon_desktop.services import audit, practice_file
@@ -47,6 +49,20 @@ def open_practice(args: argparse.Namespace, secrets: Input) -> PracticeFile:
         opened = practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
     audit.set_origin(opened.sessions, audit.ORIGIN_CLI)  # the audit log tells the command from the program
     return opened
+
+
+def clock(args: argparse.Namespace) -> Clock:
+    """The clock `main` made for this run (the system's, or a fixed day under COCON_TODAY)."""
+    made: Clock = args.clock
+    return made
+
+
+def today_of(args: argparse.Namespace) -> date:
+    return clock(args).today()
+
+
+def now_of(args: argparse.Namespace) -> datetime:
+    return clock(args).now()
 
 
 def add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:

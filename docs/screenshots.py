@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import tempfile
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
 from cocon_desktop.app import AppController, make_application
+from cocon_desktop.clock import from_environment
 from cocon_desktop.domain.ages import shows_corrected_age
 from cocon_desktop.domain.child import ChildData, GuardianData
 from cocon_desktop.domain.prescription import PrescriberData, PrescriptionData
@@ -85,7 +87,7 @@ def scan_pdf() -> bytes:
 def children_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     """The children list, a child's file on its forfaits, the new-child form with errors at the fields."""
     assert window.practice is not None
-    sessions, today = window.practice.sessions, date.today()
+    sessions, today = window.practice.sessions, window.clock.today()
     ensure_children(sessions, today)
     rows = list_children(sessions, ChildQuery(active_only=True), today)
     lines = {row.id: child_forfaits(sessions, row.id, today) for row in rows}
@@ -162,14 +164,14 @@ def seances_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     window.show_page("seances")
     page.tabs.setCurrentIndex(0)
     view = page.today_view
-    view.show_day(date.today())
+    view.show_day(window.clock.today())
     planned = next((i for i, r in enumerate(view.model.rows) if r.status == "planned"), None)
     if planned is not None:
         view.table.selectRow(planned)
         view.mark_present()
     grab(app, window, out / "today.png")
     page.tabs.setCurrentIndex(1)
-    page.agenda.show_week(date.today() + timedelta(days=7))
+    page.agenda.show_week(window.clock.today() + timedelta(days=7))
     grab(app, window, out / "agenda.png")
     page.tabs.setCurrentIndex(0)
     window.quick_seance()
@@ -351,7 +353,7 @@ def history_screens(app: QApplication, window: MainWindow, out: Path) -> None:
     from cocon_desktop.ui.pages.child_privacy import EraseDialog
 
     assert window.practice is not None
-    sessions, today = window.practice.sessions, date.today()
+    sessions, today = window.practice.sessions, window.clock.today()
     row = list_children(sessions, ChildQuery(active_only=True), today)[0]
     data = get_child(sessions, row.id).data
     if data.guardians:
@@ -446,7 +448,8 @@ def main(out: Path) -> None:
         wizard.hide()
 
         demo_dir = Path(tmp) / "demo"
-        create_demo(demo_dir).close()
+        clock = from_environment(os.environ)  # COCON_TODAY=AAAA-MM-JJ: the screenshots of a given day
+        create_demo(demo_dir, clock.today()).close()
         unlock = UnlockWindow(demo_dir, runner)
         unlock.panel.passphrase.setText("mauvaise")
         unlock.panel.try_passphrase()
@@ -454,12 +457,13 @@ def main(out: Path) -> None:
         unlock.hide()
         restore_screens(app, demo_dir, out)
 
-        opening = MainWindow(None, runner, data_dir=demo_dir, demo=True)  # key in the keychain: shown at once
+        # key in the keychain: shown at once
+        opening = MainWindow(None, runner, data_dir=demo_dir, demo=True, clock=clock)
         opening.resize(1180, 760)
         grab(app, opening, out / "main-window-opening.png")
         opening.close()
 
-        controller = AppController(demo_dir, runner)
+        controller = AppController(demo_dir, runner, clock=clock)
         window = controller.open_main(__import__("cocon_desktop.services.practice_file", fromlist=["x"])
                                       .open_with_passphrase(demo_dir, "demo"))
         window.resize(1180, 760)

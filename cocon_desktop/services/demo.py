@@ -36,10 +36,11 @@ DEMO_PROFILE = PracticeProfile(
 DEMO_KDF = Argon2Params(time_cost=2, memory_kib=32 * 1024, parallelism=2)
 
 
-def create_demo(data_dir: Path, today: date | None = None) -> PracticeFile:
+def create_demo(data_dir: Path, today: date) -> PracticeFile:
+    """The demo practice as it looks on `today` (the caller's clock: the demo never reads the system date)."""
     practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
                                params=DEMO_KDF, demo=True)
-    add_demo_children(practice.sessions, today or date.today())
-    add_demo_seances(practice.sessions, today or date.today())
-    add_demo_invoices(practice, today or date.today())
+    add_demo_children(practice.sessions, today)
+    add_demo_seances(practice.sessions, today)
+    add_demo_invoices(practice, today)
     return practice

@@ -179,7 +179,7 @@ def _care_rows(plan: list[tuple[date, int]], today: date, rng: random.Random,
     return prescriptions, seances, appointments
 
 
-def create_large_demo(data_dir: Path, today: date | None = None, *, signed_months: int = 1) -> PracticeFile:
+def create_large_demo(data_dir: Path, today: date, *, signed_months: int = 1) -> PracticeFile:
     """The large practice (passphrase "demo"); `signed_months` recent months are issued by the real invoice run
     (rendered, Factur-X, signed); the older ones are bulk-written with a compact unsigned PDF each."""
     from cocon_desktop.services.demo_large_invoices import (
@@ -188,7 +188,6 @@ def create_large_demo(data_dir: Path, today: date | None = None, *, signed_month
         set_addresses,
     )
 
-    today = today or date.today()
     rng = random.Random(20260901)
     practice = create_practice(data_dir, DEMO_PASSPHRASE, LARGE_PROFILE, RecoveryKey.generate(), params=DEMO_KDF,
                                demo=True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop import settings
+from cocon_desktop.clock import SYSTEM_CLOCK, Clock
 from cocon_desktop.security import vault
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.icons import navigation_icon
@@ -54,11 +55,13 @@ class MainWindow(QMainWindow):
     warmed = Signal()  # every page built: start-up is over (app.py then freezes the garbage collector's objects)
 
     def __init__(self, practice: PracticeFile | None, runner: TaskRunner, *, demo: bool = False,
-                 data_dir: Path | None = None) -> None:
-        """With a practice: ready at once. Without (see `opening`): the frame, until `attach` gives it one."""
+                 data_dir: Path | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
+        """With a practice: ready at once. Without (see `opening`): the frame, until `attach` gives it one.
+        `clock` gives the pages and dialogs their "today" (app.py: the system's, or COCON_TODAY's fixed day)."""
         super().__init__()
         self.practice: PracticeFile | None = None
         self.runner = runner
+        self.clock = clock
         self.backup_on_close = False  # app.py turns it on: a backup into backups/ when the window closes
         if practice is not None:
             data_dir = practice.data_dir
@@ -135,10 +138,10 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def opening(cls, data_dir: Path, runner: TaskRunner, opener: Callable[[], PracticeFile | None], *,
-                demo: bool = False) -> MainWindow:
+                demo: bool = False, clock: Clock = SYSTEM_CLOCK) -> MainWindow:
         """The window at once; `opener` (the keychain path) runs in the background, then `attach` or
         `open_failed`."""
-        window = cls(None, runner, demo=demo, data_dir=data_dir)
+        window = cls(None, runner, demo=demo, data_dir=data_dir, clock=clock)
 
         def open_practice() -> PracticeFile | None:
             practice = opener()
@@ -353,7 +356,7 @@ class MainWindow(QMainWindow):
         children = self.page_set.built("children")
         showing_file = children is not None and self.pages.currentWidget() is children and \
             self.children_page.file.isVisible()
-        self.quick_dialog = QuickSeanceDialog(self.seances_page.current_sessions, self.runner,
+        self.quick_dialog = QuickSeanceDialog(self.seances_page.current_sessions, self.runner, self.clock.today,
                                               child=self.children_page.file.current_child() if showing_file else None,
                                               parent=self)
         self.quick_dialog.recorded.connect(self._seance_recorded)

@@ -33,6 +33,7 @@ NAVIGATION = (
 )
 
 
+DATED_PAGES = {"dashboard", "children", "seances", "invoicing", "attestations"}  # take `today` from the clock
 PAGE_MODULES = {key: f"cocon_desktop.ui.pages.{key}_page" for key, _ in NAVIGATION}
 PAGE_CLASSES = {"dashboard": "DashboardPage", "children": "ChildrenPage", "seances": "SeancesPage",
                 "invoicing": "InvoicingPage", "attestations": "AttestationsPage", "sync": "SyncPage",
@@ -43,6 +44,11 @@ def build_page(key: str, window: MainWindow, parent: QWidget) -> QWidget:
     """A new page (its module imported here, or earlier by a worker: not when the program starts)."""
     module = importlib.import_module(PAGE_MODULES[key])
     page_class = getattr(module, PAGE_CLASSES[key])
+    clock = window.clock
+    if key in DATED_PAGES:
+        return cast(QWidget, page_class(window.runner, today=clock.today, parent=parent))
+    if key == "sync":
+        return cast(QWidget, page_class(window.runner, now=clock.now, parent=parent))
     return cast(QWidget, page_class(window.runner, parent=parent))
 
 

@@ -8,12 +8,15 @@ import re
 import subprocess
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from cocon_desktop.clock import ENVIRONMENT_VARIABLE
 from cocon_desktop.db import migrate
 from tests.conftest import OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
+from tests.dates import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 # The console script pip installed, as a user runs it (its entry point silences other packages' warnings).
@@ -21,9 +24,13 @@ SCRIPT = Path(sys.executable).with_name("cocon")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "cocon_desktop.cli_main"]
 
 
-def cocon(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+def cocon(*args: str | Path, stdin: str = "", today: date | None = TODAY) -> subprocess.CompletedProcess[str]:
+    """Run the command on `today` (COCON_TODAY: a fixed day, so that no test depends on the day it runs; None: the
+    machine's date)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", ENVIRONMENT_VARIABLE)}
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # no desktop session here
+    if today is not None:
+        env[ENVIRONMENT_VARIABLE] = today.isoformat()
     return subprocess.run([*COMMAND, *map(str, args)], input=stdin,
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
 
 
@@ -25,7 +26,7 @@ def _run(folder: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def _previous_month() -> str:
-    return (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
 def _text(path: Path) -> str:
@@ -41,13 +42,13 @@ def test_attestation_duplicata_list_and_batch(demo: Path, tmp_path: Path) -> Non
     period = f"{_previous_month()}..{_previous_month()}"
     issued = _run(demo, "attestation", "--child", inclusion, "--period", period, "-o", out)
     assert issued.returncode == 0, issued.stderr
-    assert issued.stdout.startswith(f"ATT-{date.today().year}-0001 : attestation de séances de {inclusion}")
+    assert issued.stdout.startswith(f"ATT-{TODAY.year}-0001 : attestation de séances de {inclusion}")
     assert "signature électronique PAdES" in issued.stdout
     words = _text(out)
     assert inclusion in words and "aucune somme n'est due par la famille" in words
     assert "ATTESTATION DE SÉANCES" in words
 
-    number = f"ATT-{date.today().year}-0001"
+    number = f"ATT-{TODAY.year}-0001"
     duplicata = _run(demo, "attestation", "--reprint", number.lower(), "-o", tmp_path / "dup.pdf")
     assert duplicata.returncode == 0, duplicata.stderr
     assert (tmp_path / "dup.pdf").read_bytes().startswith(out.read_bytes())
@@ -59,7 +60,7 @@ def test_attestation_duplicata_list_and_batch(demo: Path, tmp_path: Path) -> Non
     register = _run(demo, "attestation", "--list", "--child", inclusion)
     assert register.returncode == 0 and register.stdout.strip().endswith("2 attestation(s).")
 
-    batch = _run(demo, "attestation", "--all", "--period", str(date.today().year), "--kind", "annuelle",
+    batch = _run(demo, "attestation", "--all", "--period", str(TODAY.year), "--kind", "annuelle",
                  "--out-dir", tmp_path / "annuelles")
     assert batch.returncode == 0, batch.stderr
     files = sorted((tmp_path / "annuelles").glob("ATT-*.pdf"))

@@ -4,13 +4,14 @@ a change made with an SQLCipher shell and the key."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from cocon_desktop.db.engine import connect
 from cocon_desktop.security import vault
+from tests.dates import TODAY
 from tests.e2e.test_cli import cocon
 
 
@@ -27,7 +28,7 @@ def _run(folder: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def _previous_month() -> str:
     """The demo invoices the months before it and leaves this one to invoice."""
-    return (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
 def test_invoice_run_verify_then_tamper(demo: Path, tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_invoice_run_verify_then_tamper(demo: Path, tmp_path: Path) -> None:
     assert int(number.split("-")[-1]) > 1  # numbering continues after the demo's invoices
     assert note.returncode == 0 and "AV-" in note.stdout
     assert "Paiement enregistré" in _run(demo, "payment", "add", pdfs[-1].stem, "--date",
-                                         date.today().isoformat(), "--amount", "1,00").stdout
+                                         TODAY.isoformat(), "--amount", "1,00").stdout
     unpaid = _run(demo, "unpaid")
     assert unpaid.returncode == 0 and "impayée" in unpaid.stdout
     assert _run(demo, "verify").returncode == 0

@@ -7,12 +7,12 @@ import csv
 import io
 import shutil
 import subprocess
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
 
 
@@ -37,7 +37,7 @@ def _euros(text: str) -> Decimal:
 
 
 def test_journal_csv_balances_with_the_printed_total(demo: Path, tmp_path: Path) -> None:
-    year = str(date.today().year)  # the demo records its payments today
+    year = str(TODAY.year)  # the demo records its payments today
     out = tmp_path / "compta" / "journal.csv"
     result = _run(demo, "journal", "--year", year, "-o", out)
     assert result.returncode == 0, result.stderr
@@ -53,7 +53,7 @@ def test_journal_csv_balances_with_the_printed_total(demo: Path, tmp_path: Path)
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_journal_pdf_and_activity_report(demo: Path, tmp_path: Path) -> None:
-    year = str(date.today().year)
+    year = str(TODAY.year)
     pdf = tmp_path / "journal.pdf"
     result = _run(demo, "journal", "--year", year, "-o", pdf)
     assert result.returncode == 0, result.stderr

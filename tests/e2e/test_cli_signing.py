@@ -4,7 +4,7 @@ signed by each and `cocon verify` still accepting the documents signed by the ol
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from cocon_desktop.documents.signing import validate
 from cocon_desktop.security.certificate import create_self_signed
+from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
 from tests.softhsm import Token
 
@@ -46,7 +47,7 @@ def _run(folder: Path, *args: str | Path, stdin: str = "demo\n") -> subprocess.C
 
 
 def _previous_month() -> str:
-    return (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
 def _invoice(folder: Path, network: str, out: Path, *extra: str, stdin: str = "demo\n") -> list[Path]:

@@ -29,6 +29,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.formatting import babel_money, long_date, money, month_year, short_day, week_text
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import ThreadPoolRunner
+from tests.dates import CLOCK, TODAY
 
 GOAL_MS = 50
 # step → ceiling (ms): steps measured above the goal at least once in three runs on this shared 2-CPU machine
@@ -64,7 +65,7 @@ class StallProbe:
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PracticeFile]:
-    practice = create_large_demo(tmp_path_factory.mktemp("large") / "cabinet", signed_months=0)
+    practice = create_large_demo(tmp_path_factory.mktemp("large") / "cabinet", TODAY, signed_months=0)
     yield practice
     practice.close()
 
@@ -103,7 +104,7 @@ def test_dates_are_babels_text() -> None:
 def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: PracticeFile) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    window = MainWindow(large, ThreadPoolRunner(), demo=True)
+    window = MainWindow(large, ThreadPoolRunner(), demo=True, clock=CLOCK)
     qtbot.addWidget(window)
     window.show()
     probe = StallProbe()

@@ -16,6 +16,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import OTHER_PASSPHRASE, STRONG_PASSPHRASE
+from tests.dates import TODAY
 
 
 def _unlock_window(qtbot: QtBot, data_dir: Path) -> UnlockWindow:
@@ -70,7 +71,7 @@ def test_recovery_key_sets_a_new_passphrase(qtbot: QtBot, practice: PracticeFile
 
 
 def test_demo_practice_says_its_passphrase(qtbot: QtBot, data_dir: Path) -> None:
-    create_demo(data_dir).close()
+    create_demo(data_dir, TODAY).close()
     window = _unlock_window(qtbot, data_dir)
     note = window.findChild(QLabel, "demo_note")
     assert note is not None and "« demo »" in note.text()
