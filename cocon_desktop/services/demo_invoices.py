@@ -1,8 +1,8 @@
-"""Invoices of the demo practice: the networks' (fictitious) addresses, every month before the previous one
-invoiced and signed, some payments recorded — and the previous month left to invoice, for a newcomer.
+"""Invoices of the demo practice: the networks' (fictitious) addresses, every month of séances before the previous
+one invoiced and signed, some payments recorded — and the previous month left to invoice, for a newcomer.
 
-The RPM invoices are in a batch already closed and received by the network (the Synchronisation page has a
-history); the other networks' invoices are left outside any batch, so that a newcomer can close one, export
+The RPM invoices are in batches already closed and received by the network, one a month (the Synchronisation page
+has a history); the other networks' invoices are left outside any batch, so that a newcomer can close one, export
 it and send it."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from cocon_desktop.services import outbox, payments
 from cocon_desktop.services.batches import close_batch, pending_documents
+from cocon_desktop.services.demo_seances import PAST_WEEKS
 from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
 from cocon_desktop.services.practice_file import PracticeFile
 
@@ -20,7 +21,6 @@ DEMO_ADDRESSES = {
     "RPO": NetworkAddress("2 allée fictive de la Démonstration", "31000", "Toulouse"),
     "RPNA": NetworkAddress("3 cours fictif de la Démonstration", "33000", "Bordeaux"),
 }
-MONTHS = 1  # invoiced months, before the previous month (which stays to invoice)
 BATCHED_NETWORK = "RPM"  # its invoices are in a received batch; the others wait outside any batch
 
 
@@ -31,23 +31,33 @@ def _month(first_of_this_month: date, back: int) -> tuple[date, date]:
     return last.replace(day=1), last
 
 
+def invoiced_months(today: date) -> list[tuple[date, date]]:
+    """Every month of the demo's séances (they start PAST_WEEKS before today) before the previous one, oldest
+    first: the previous month stays to invoice, and no older séance is left behind."""
+    earliest = today - timedelta(weeks=PAST_WEEKS)
+    months = []
+    back = 2
+    while (month := _month(today.replace(day=1), back))[1] >= earliest:
+        months.append(month)
+        back += 1
+    return months[::-1]
+
+
 def add_demo_invoices(practice: PracticeFile, today: date) -> int:
     for code, address in DEMO_ADDRESSES.items():
         set_network_address(practice.sessions, code, address)
     issued = []
-    issue_day = today
-    for back in range(MONTHS + 1, 1, -1):  # oldest first, so that numbers follow the dates
-        first, last = _month(today.replace(day=1), back)
+    for first, last in invoiced_months(today):  # oldest first, so that numbers follow the dates
         issue_day = min(today, last + timedelta(days=3))
         for network in DEMO_ADDRESSES:
             issued += issue_period(practice, network, first, last, issue_day)
+        _received_batch(practice, issue_day + timedelta(days=1))
     for index, document in enumerate(issued):
         if index % 3 == 0:  # a third paid, one part-paid: the unpaid list has content of both kinds
             payments.record_payment(practice.sessions, document.number, today, document.total, today, f"VIR-{index}")
         elif index == 1:
             payments.record_payment(practice.sessions, document.number, today,
                                     (document.total / 2).quantize(Decimal("0.01")), today, "VIR-PARTIEL")
-    _received_batch(practice, issue_day + timedelta(days=1))
     return len(issued)
 
 

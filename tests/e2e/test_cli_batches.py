@@ -48,9 +48,13 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
     assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
     assert f"Écrit dans {files[0]}." in exported.stdout
 
+    closed = int(exported.stdout.removeprefix("Lot fermé : ").split()[0])  # the demo's RPO invoices of its month
+    assert closed >= 1
+
     checked = cocon("verify-batch", files[0])  # no practice, no passphrase
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith("Lot valide : 1 documents, total ") and checked.stdout.rstrip().endswith("€")
+    assert checked.stdout.startswith(f"Lot valide : {closed} documents, total ")
+    assert checked.stdout.rstrip().endswith("€")
 
     broken = cocon("verify-batch", _tampered(files[0], tmp_path / "copie.zip"))
     assert broken.returncode == 1 and "Traceback" not in broken.stderr and broken.stdout == ""
@@ -71,7 +75,7 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
     lines = listing.stdout.splitlines()
     assert "RPO" in lines[0] and "Envoyé" in lines[0] and "exporté le" in lines[0]  # newest first
     assert "RPM" in lines[1] and "Reçu, accusé DEMO-" in lines[1]
-    assert "2 lot(s)." in lines and any("réseau RPNA en attente" in line for line in lines)
+    assert "3 lot(s)." in lines and any("réseau RPNA en attente" in line for line in lines)
 
     absent = tmp_path / "absent.zip"
     missing = cocon("verify-batch", absent)
