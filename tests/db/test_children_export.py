@@ -17,7 +17,7 @@ from cocon_desktop.services.children import ChildQuery, count_children, create_c
 from cocon_desktop.services.children_export import EXPORT_HEADERS, export_children_csv
 from cocon_desktop.services.practice_file import PracticeFile
 
-TODAY = date.today()
+TODAY = date(2026, 11, 18)
 BASE = ChildData(last_name="Lefèvre", first_name="Léa", birth_date=TODAY - timedelta(days=200), sex="F",
                  gestational_weeks=28, gestational_days=3, inclusion_number="RPO-0001", network="RPO")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -14,8 +14,8 @@ from cocon_desktop.services.children import create_child
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
+from tests.dates import CLOCK, TODAY
 
-TODAY = date.today()
 VALID_NIR = "295019912611146"  # key 46 is right; 47 is not
 
 BASE = ChildData(
@@ -32,7 +32,7 @@ def make_child(practice: PracticeFile, **changes: object) -> int:
 
 
 def children_window(qtbot: QtBot, practice: PracticeFile, *, active: bool = False) -> MainWindow:
-    window = MainWindow(practice, SyncRunner())
+    window = MainWindow(practice, SyncRunner(), clock=CLOCK)
     qtbot.addWidget(window)
     window.show()
     if active:

@@ -5,7 +5,7 @@ the signature image in Paramètres — on a real encrypted practice, SyncRunner.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,9 +23,9 @@ from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.attestations_page import AttestationsPage
 from cocon_desktop.ui.tasks import SyncRunner
 from cocon_desktop.ui.widgets.signature_image_box import SignatureImageBox
+from tests.dates import CLOCK, TODAY
 from tests.db.attestation_helpers import make_child, signature_png
 
-TODAY = date.today()
 LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 LAST_MONTH = Period(LAST_MONTH_END.replace(day=1), LAST_MONTH_END)
 
@@ -82,7 +82,7 @@ def test_preview_loads_from_memory_and_prints_every_page_to_a_file(qtbot: QtBot,
 def test_child_dialog_issues_previews_and_reprints_a_duplicata(qtbot: QtBot, practice: PracticeFile,
                                                                tmp_path: Path) -> None:
     child = child_last_month(practice)
-    window = MainWindow(practice, SyncRunner())
+    window = MainWindow(practice, SyncRunner(), clock=CLOCK)
     qtbot.addWidget(window)
     window.show()
     window.show_page("children")
@@ -126,7 +126,7 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
                                                                  tmp_path: Path) -> None:
     child_last_month(practice, "Dupont", "RPO-2025-0001")
     child_last_month(practice, "Martin", "RPO-2025-0002", count=2)
-    page = AttestationsPage(SyncRunner())
+    page = AttestationsPage(SyncRunner(), today=CLOCK.today)
     qtbot.addWidget(page)
     page.set_practice(practice)
     page.show()

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
+from cocon_desktop.clock import FixedClock
 from cocon_desktop.domain.attestation import Period
 from cocon_desktop.services import payments
 from cocon_desktop.services.dashboard import monthly_series
@@ -34,10 +35,8 @@ def data(practice: PracticeFile) -> dict[str, Any]:
 
 
 def dashboard_window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
-    window = MainWindow(practice, SyncRunner())
+    window = MainWindow(practice, SyncRunner(), clock=FixedClock(TODAY))  # the pages' "today", exports included
     qtbot.addWidget(window)
-    window.dashboard_page.today = lambda: TODAY
-    window.dashboard_page.exports.today = lambda: TODAY
     window.show()  # the dashboard is the first page: shown, it loads
     return window
 
@@ -150,9 +149,8 @@ def test_a_batch_line_opens_synchronisation_on_the_batch(qtbot: QtBot, practice:
 def test_with_a_background_runner_the_batch_is_selected_once_loaded(qtbot: QtBot, practice: PracticeFile,
                                                                       data: dict[str, Any]) -> None:
     runner = DeferredRunner()
-    window = MainWindow(practice, runner)
+    window = MainWindow(practice, runner, clock=FixedClock(TODAY))
     qtbot.addWidget(window)
-    window.dashboard_page.today = lambda: TODAY
     window.show()
     runner.drain()
     page = window.dashboard_page

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from cocon_desktop.clock import FixedClock
 from cocon_desktop.services import payments
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address
 from cocon_desktop.services.practice_file import PracticeFile
@@ -192,7 +193,7 @@ def test_verify_reports_success(qtbot: QtBot, filled: PracticeFile, confirm: Non
 
 
 def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
-    window = MainWindow(filled, SyncRunner())
+    window = MainWindow(filled, SyncRunner(), clock=FixedClock(TODAY))
     qtbot.addWidget(window)
     page = window.invoicing_page  # built on first use, in its navigation slot
     assert window.pages.widget(window.page_keys.index("invoicing")) is page and page.practice is filled

@@ -149,7 +149,7 @@ def test_enter_typed_before_the_search_answers_still_picks(qtbot: QtBot, practic
     """With the real background runner: Enter right after the letters waits for the matches, then picks."""
     child_id = prescribed_child(practice)
     runner = ThreadPoolRunner()
-    dialog = QuickSeanceDialog(lambda: practice.sessions, runner)
+    dialog = QuickSeanceDialog(lambda: practice.sessions, runner, lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.picker.search, "zor")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,13 @@ from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import FAST_KDF, OTHER_PASSPHRASE, STRONG_PASSPHRASE
-from tests.ui.child_helpers import make_child
+from tests.ui.child_helpers import TODAY, make_child
 
 NAMES = (("RPO-0001", "Dupont"), ("RPO-0002", "Martin"), ("RPO-0003", "Bernard"))
 
 
 def children(practice: PracticeFile) -> list[tuple[str, str, str]]:
-    rows = list_children(practice.sessions, ChildQuery(), date.today())
+    rows = list_children(practice.sessions, ChildQuery(), TODAY)
     return sorted((r.inclusion_number, r.last_name, r.first_name) for r in rows)
 
 

@@ -14,6 +14,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
+from tests.dates import TODAY
 
 
 def _settings(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
@@ -79,18 +80,18 @@ def test_lock_delay_is_a_stored_setting(qtbot: QtBot, practice: PracticeFile) ->
 
 
 def test_corrected_age_cutoff_is_a_setting_used_by_the_list(qtbot: QtBot, practice: PracticeFile) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from cocon_desktop.ui.formatting import age_text, corrected_age_cutoff
 
     window = _settings(qtbot, practice)
     page = window.settings_page
     assert page.cutoff.value() == 24 and corrected_age_cutoff() == 24
-    birth = date.today() - timedelta(days=30 * 30)  # about 30 months old, born at 28 SA
-    assert "âge corrigé" not in age_text(birth, 28, date.today())
+    birth = TODAY - timedelta(days=30 * 30)  # about 30 months old, born at 28 SA
+    assert "âge corrigé" not in age_text(birth, 28, TODAY)
     page.cutoff.setValue(36)
     page.cutoff.editingFinished.emit()
     assert settings_store.get(practice.sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS) == 36
-    assert "âge corrigé" in age_text(birth, 28, date.today())
+    assert "âge corrigé" in age_text(birth, 28, TODAY)
     page.cutoff.setValue(24)
     page.cutoff.editingFinished.emit()
