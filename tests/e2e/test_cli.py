@@ -63,6 +63,14 @@ def demo_dir(tmp_path: Path) -> Path:
     return folder
 
 
+def test_a_malformed_fixed_day_is_refused_in_french(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", ENVIRONMENT_VARIABLE: "29/02/2027"}
+    result = subprocess.run([*COMMAND, "--data-dir", str(tmp_path / "cabinet"), "demo"], capture_output=True,
+                            text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and result.stdout == "" and not (tmp_path / "cabinet").exists()
+    assert result.stderr.strip() == "La variable COCON_TODAY doit être une date AAAA-MM-JJ."
+
+
 def test_demo_then_info(demo_dir: Path) -> None:
     result = cocon("--data-dir", demo_dir, "--passphrase-stdin", "info", stdin="demo\n")
     assert result.returncode == 0, result.stderr

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.dates import TODAY
+
 
 def test_self_test_passes_and_the_verbose_log_holds_no_patient_data(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COCON_TODAY": TODAY.isoformat()}  # the demo's day
     result = subprocess.run([sys.executable, "-m", "cocon_desktop", "--self-test", "--verbose", "--data-dir",
                              str(tmp_path / "cabinet")], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
@@ -22,7 +24,7 @@ def test_self_test_passes_and_the_verbose_log_holds_no_patient_data(tmp_path: Pa
 def test_without_verbose_nothing_reaches_the_terminal(tmp_path: Path) -> None:
     """Neither other packages' warnings (cryptography's deprecations through pyHanko) nor Qt's platform notes
     ("This plugin does not support propagateSizeHints()") are printed for the user."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COCON_TODAY": TODAY.isoformat()}  # the demo's day
     env.pop("PYTHONWARNINGS", None)
     result = subprocess.run([sys.executable, "-m", "cocon_desktop", "--self-test", "--data-dir",
                              str(tmp_path / "cabinet")], capture_output=True, text=True, env=env, timeout=300)

@@ -10,10 +10,11 @@ from cocon_desktop.app import AppController
 from cocon_desktop.services import invoice_documents
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import ThreadPoolRunner
+from tests.dates import CLOCK
 
 
 def test_demo_opens_after_a_waiting_window(qtbot: QtBot, tmp_path: Path) -> None:
-    controller = AppController(tmp_path / "demo", ThreadPoolRunner(), demo=True)
+    controller = AppController(tmp_path / "demo", ThreadPoolRunner(), demo=True, clock=CLOCK)
     first = controller.start()
     qtbot.addWidget(first)
     assert not isinstance(first, MainWindow) and first.isVisible()
@@ -23,6 +24,6 @@ def test_demo_opens_after_a_waiting_window(qtbot: QtBot, tmp_path: Path) -> None
     qtbot.addWidget(window)
     assert window.findChild(type(window.vault_label), "demo_banner") is not None
     assert not first.isVisible()
-    assert window.practice is not None
+    assert window.practice is not None and window.clock is CLOCK  # the demo and the pages on the same day
     assert invoice_documents.verify_practice(window.practice).ok  # the demo's invoices are signed and chained
     window.close()
