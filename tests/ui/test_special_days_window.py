@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from cocon_desktop.clock import FixedClock
@@ -16,6 +17,7 @@ from cocon_desktop.domain.attestation import Period, year_period
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
+from cocon_desktop.ui.widgets.date_field import DateField
 from tests.dates import SPECIAL_DAYS
 
 
@@ -68,3 +70,13 @@ def test_the_window_on_a_special_day(qtbot: QtBot, tmp_path: Path, monkeypatch: 
     network = issue.selected_network()
     assert not [item for item in dashboard.model.rows if item.text.startswith(f"{network} : ")
                 and "à facturer" in item.text]
+
+
+def test_an_empty_date_field_opens_its_calendar_on_the_clocks_day(qtbot: QtBot) -> None:
+    field = DateField(today=lambda: date(2028, 2, 29))
+    qtbot.addWidget(field)
+    field._prepare_calendar()
+    assert field.calendar.selectedDate() == QDate(2028, 2, 29)
+    field.set_value(date(2027, 1, 1))
+    field._prepare_calendar()
+    assert field.calendar.selectedDate() == QDate(2027, 1, 1)

@@ -64,7 +64,7 @@ class AppointmentDialog(QDialog):
         self.picker = ChildPicker(sessions, runner, today, self)
         self.picker.picked.connect(lambda _: self._child_picked())
         add("child_id", "&Enfant", self.picker)
-        self.day = DateField(self)
+        self.day = DateField(self, today=today)
         self.day.set_value(day or today())
         self.day.line.textChanged.connect(lambda _: self._summarise())
         add("day", "&Premier jour", self.day)

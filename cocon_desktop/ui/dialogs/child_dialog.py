@@ -129,7 +129,7 @@ class ChildDialog(QDialog):
         return line
 
     def _date(self, form: QFormLayout, name: str) -> DateField:
-        field = DateField(form.parentWidget(), name=f"field_{name}")
+        field = DateField(form.parentWidget(), name=f"field_{name}", today=self.today)
         field.edited.connect(self._refresh_warnings)
         field.line.editingFinished.connect(self._refresh_warnings)
         self._add(form, name, DATES[name], field)

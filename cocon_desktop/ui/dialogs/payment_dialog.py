@@ -41,7 +41,7 @@ class PaymentDialog(QDialog):
         self.status, self.sessions, self.runner, self.today = status, sessions, runner, today
         form = QFormLayout(self)
         form.addRow(QLabel(tr("Reste dû : {0}").format(money(status.remaining)), self))
-        self.day = DateField(self, name="payment_day")
+        self.day = DateField(self, name="payment_day", today=today)
         self.day.set_value(today())
         self.amount = QLineEdit(self)
         self.amount.setObjectName("payment_amount")

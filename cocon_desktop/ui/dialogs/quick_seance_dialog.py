@@ -74,7 +74,7 @@ class QuickSeanceDialog(QDialog):
         self.picker = ChildPicker(sessions, runner, today, self)
         self.picker.picked.connect(lambda _: self._child_picked())
         add("child_id", "&Enfant", self.picker)
-        self.day = DateField(self)
+        self.day = DateField(self, today=today)
         self.day.set_value(today())
         add("day", "&Date", self.day)
         self.start = QLineEdit(clock(rounded_quarter(now())), self)

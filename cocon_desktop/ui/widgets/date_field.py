@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -19,8 +20,11 @@ class DateField(QWidget):
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, *, name: str = "",
+                 today: Callable[[], date] = date.today) -> None:
+        """`today`: the day the calendar opens on while the field is empty (the window's clock)."""
         super().__init__(parent)
+        self.today = today
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -79,7 +83,7 @@ class DateField(QWidget):
             self.line.setText(french_date(day))  # 3/4/25 → 03/04/2025
 
     def _prepare_calendar(self) -> None:
-        day = self.value() or date.today()
+        day = self.value() or self.today()
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _picked(self, day: QDate) -> None:
