@@ -193,6 +193,7 @@ def _boundaries(practice: PracticeFile, every: int = 8) -> list[date]:
     return sorted(days)
 
 
+@pytest.mark.slow
 def test_bulk_forfait_warnings_equal_the_per_child_ones(tmp_path: Path,
                                                         fixed: tuple[PracticeFile, dict[str, int]]) -> None:
     """On the demo practice (plus a child with exactly 2 séances left whose forfait ends the day she leaves the age

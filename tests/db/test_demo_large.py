@@ -22,6 +22,8 @@ from cocon_desktop.services.invoice_verify import verify
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.signing_identities import active_identity
 
+pytestmark = pytest.mark.slow  # the large demo (2,000 children, 100,000 séances), ~13 s to build
+
 TODAY = date(2026, 11, 16)
 
 

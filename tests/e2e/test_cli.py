@@ -71,6 +71,7 @@ def test_a_malformed_fixed_day_is_refused_in_french(tmp_path: Path) -> None:
     assert result.stderr.strip() == "La variable COCON_TODAY doit être une date AAAA-MM-JJ."
 
 
+@pytest.mark.slow
 def test_demo_then_info(demo_dir: Path) -> None:
     result = cocon("--data-dir", demo_dir, "--passphrase-stdin", "info", stdin="demo\n")
     assert result.returncode == 0, result.stderr
@@ -80,6 +81,7 @@ def test_demo_then_info(demo_dir: Path) -> None:
     assert "SQLCipher 4" in result.stdout
 
 
+@pytest.mark.slow
 def test_info_json_holds_no_key(demo_dir: Path) -> None:
     result = cocon("info", "--json", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert result.returncode == 0, result.stderr
@@ -92,12 +94,14 @@ def test_info_json_holds_no_key(demo_dir: Path) -> None:
     assert "Marseille" not in result.stdout
 
 
+@pytest.mark.slow
 def test_global_options_after_the_subcommand(demo_dir: Path) -> None:
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert result.returncode == 0, result.stderr
     assert "practice" in result.stdout
 
 
+@pytest.mark.slow
 def test_init_recover_and_open_with_the_new_passphrase(tmp_path: Path) -> None:
     folder = tmp_path / "cabinet"
     toml = write_practice_toml(tmp_path / "practice.toml")
@@ -122,12 +126,14 @@ def test_init_recover_and_open_with_the_new_passphrase(tmp_path: Path) -> None:
     assert_french_failure(result, "Phrase de passe incorrecte.")
 
 
+@pytest.mark.slow
 def test_recover_with_a_mistyped_key(demo_dir: Path) -> None:
     result = cocon("recover", "--recovery-key-stdin", "--data-dir", demo_dir,
                    stdin=f"0000-0000-0000-0000-0000-0000-0000-0000-0000\n{OTHER_PASSPHRASE}\n")
     assert_french_failure(result, "La clé de secours contient une faute de frappe : vérifiez chaque groupe.")
 
 
+@pytest.mark.slow
 def test_change_passphrase(demo_dir: Path) -> None:
     result = cocon("change-passphrase", "--data-dir", demo_dir, "--passphrase-stdin",
                    stdin=f"demo\n{STRONG_PASSPHRASE}\n")
@@ -139,6 +145,7 @@ def test_change_passphrase(demo_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_change_to_a_weak_passphrase_is_refused(demo_dir: Path) -> None:
     before = (demo_dir / "vault.json").read_bytes()
     result = cocon("change-passphrase", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\ncourt\n")
@@ -147,6 +154,7 @@ def test_change_to_a_weak_passphrase_is_refused(demo_dir: Path) -> None:
     assert (demo_dir / "vault.json").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_wrong_passphrase(demo_dir: Path) -> None:
     result = cocon("--data-dir", demo_dir, "--passphrase-stdin", "info", stdin="pas la bonne\n")
     assert_french_failure(result, "Phrase de passe incorrecte.")
@@ -160,6 +168,7 @@ def test_info_on_an_empty_folder(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_nothing_on_stdin(demo_dir: Path) -> None:
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="")
     assert_french_failure(result, "Rien n'a été lu sur l'entrée standard.")
@@ -200,6 +209,7 @@ def test_init_with_a_missing_or_broken_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_info_when_the_database_is_missing(demo_dir: Path) -> None:
     (demo_dir / "practice.db").unlink()
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")

@@ -13,6 +13,8 @@ import pytest
 from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
 
+pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then attestations from the shell
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:

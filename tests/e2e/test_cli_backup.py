@@ -14,6 +14,8 @@ from tests.conftest import FAST_KDF, OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRAS
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 from tests.e2e.test_cli import assert_french_failure, cocon, recovery_groups, write_practice_toml
 
+pytestmark = pytest.mark.slow  # a filled practice and its backup per module, then restores in cocon processes
+
 
 def counts(data_dir: Path, passphrase: str) -> dict[str, int]:
     result = cocon("--data-dir", data_dir, "--passphrase-stdin", "info", "--json", stdin=f"{passphrase}\n")

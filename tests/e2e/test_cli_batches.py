@@ -14,6 +14,8 @@ from cryptography import x509
 from tests.e2e.test_cli import cocon
 from tests.sync_samples import tls_certificate
 
+pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then batches from the shell
+
 TOKEN = "jeton-secret-4c1d2e3f"
 
 

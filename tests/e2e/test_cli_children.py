@@ -10,6 +10,8 @@ import pytest
 
 from tests.e2e.test_cli import cocon
 
+pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then cocon processes
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -8,6 +8,8 @@ import pytest
 
 from tests.e2e.test_cli import cocon
 
+pytestmark = pytest.mark.slow  # real cocon processes on a demo practice, 4–13 s a test
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "enfants-exemple.csv"
 

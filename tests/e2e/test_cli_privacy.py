@@ -15,6 +15,8 @@ from cocon_desktop.models import Child, Guardian
 from cocon_desktop.services import audit, practice_file
 from tests.e2e.test_cli import cocon
 
+pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then exports and erasure from the shell
+
 OLD = "RPO-2003-0001"
 
 

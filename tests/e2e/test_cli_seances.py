@@ -7,8 +7,12 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROFILE, STRONG_PASSPHRASE
 from tests.e2e.test_cli import cocon
+
+pytestmark = pytest.mark.slow  # a demo practice, then a dozen cocon processes
 
 CSV = "Nom;Prénom;Date de naissance;Sexe;N° d'inclusion;Terme;Réseau\nMartin;Léo;03/02/2025;M;RPO-2025-0001;29+4;RPO\n"
 

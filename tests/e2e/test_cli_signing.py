@@ -59,6 +59,7 @@ def _invoice(folder: Path, network: str, out: Path, *extra: str, stdin: str = "d
     return pdfs
 
 
+@pytest.mark.slow
 def test_import_p12_then_invoices_are_signed_by_it(demo: Path, p12: tuple[Path, bytes], tmp_path: Path) -> None:
     path, certificate_pem = p12
     before = _run(demo, "signing", "show")
@@ -89,6 +90,7 @@ def test_import_p12_help_explains_the_stdin_order() -> None:
     assert "la phrase de passe du cabinet, puis le mot de passe du fichier .p12" in text
 
 
+@pytest.mark.slow
 def test_use_token_then_invoices_are_signed_on_the_token(demo: Path, softhsm_token: Token, tmp_path: Path) -> None:
     t = softhsm_token
     token_args = ("signing", "use-token", "--module", t.module, "--token", t.label, "--key", t.key_label,

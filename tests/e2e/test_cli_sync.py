@@ -21,6 +21,8 @@ from tests.db.batch_helpers import NOW, issue_october
 from tests.e2e.test_cli import COMMAND, ROOT, cocon
 from tests.sync_samples import TOKEN
 
+pytestmark = pytest.mark.slow  # a practice with a closed batch per test, then cocon sync processes: 2–4 s a test
+
 
 @pytest.fixture
 def closed(data_dir: Path, receiver: Receiver) -> BatchSummary:

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.dates import TODAY
+
+pytestmark = pytest.mark.slow  # the GUI entry point in fresh processes, ~5 s a test
 
 
 def test_self_test_passes_and_the_verbose_log_holds_no_patient_data(tmp_path: Path) -> None:

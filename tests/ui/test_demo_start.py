@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from cocon_desktop.app import AppController
@@ -13,6 +14,7 @@ from cocon_desktop.ui.tasks import ThreadPoolRunner
 from tests.dates import CLOCK
 
 
+@pytest.mark.slow
 def test_demo_opens_after_a_waiting_window(qtbot: QtBot, tmp_path: Path) -> None:
     controller = AppController(tmp_path / "demo", ThreadPoolRunner(), demo=True, clock=CLOCK)
     first = controller.start()

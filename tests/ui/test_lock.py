@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QElapsedTimer, Qt
@@ -90,6 +91,7 @@ def test_ctrl_l_locks(qtbot: QtBot, practice: PracticeFile) -> None:
     window.close()
 
 
+@pytest.mark.slow
 def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
     window = _window(qtbot, practice)
     _keep_typing(qtbot, window, lambda: qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Shift))  # keys that
@@ -98,6 +100,7 @@ def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> No
     window.close()
 
 
+@pytest.mark.slow
 def test_typing_in_a_dialog_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
     """Activity is watched per top-level window: a dialog opened later counts too."""
     window = _window(qtbot, practice)

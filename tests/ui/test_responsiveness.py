@@ -101,6 +101,7 @@ def test_dates_are_babels_text() -> None:
     assert week_text(date(2026, 11, 23)) == "du 23 au 29 novembre 2026"
 
 
+@pytest.mark.slow
 def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: PracticeFile) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)

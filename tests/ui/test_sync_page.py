@@ -252,6 +252,7 @@ def test_cancel_stops_between_batches(qtbot: QtBot, practice: PracticeFile, rece
     assert not page.progress.isVisible() and page.send_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_sending_runs_in_the_background(qtbot: QtBot, issued: PracticeFile, receiver: Receiver) -> None:
     runner = ThreadPoolRunner()
     page = SyncPage(runner)

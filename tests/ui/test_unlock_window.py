@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
@@ -70,6 +71,7 @@ def test_recovery_key_sets_a_new_passphrase(qtbot: QtBot, practice: PracticeFile
     vault.unlock_with_passphrase(data_dir, OTHER_PASSPHRASE)
 
 
+@pytest.mark.slow
 def test_demo_practice_says_its_passphrase(qtbot: QtBot, data_dir: Path) -> None:
     create_demo(data_dir, TODAY).close()
     window = _unlock_window(qtbot, data_dir)

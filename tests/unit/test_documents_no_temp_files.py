@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import tempfile
@@ -94,6 +96,7 @@ JUSTIFIED_TEMPFILE = {
 }
 
 
+@pytest.mark.slow
 def test_privacy_exports_previews_and_printing_write_no_temporary_file(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
