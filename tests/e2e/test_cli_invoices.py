@@ -14,6 +14,8 @@ from cocon_desktop.security import vault
 from tests.dates import TODAY
 from tests.e2e.test_cli import cocon
 
+pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then invoice runs in real processes
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
