@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import asdict
@@ -54,12 +55,21 @@ def recovery_groups(stdout: str) -> list[str]:
     return [group for line in lines for group in line.split()]
 
 
-@pytest.fixture
-def demo_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo_made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo practice made by `cocon demo`, once for the module (~3.5 s): tests get a copy of it."""
+    folder = tmp_path_factory.mktemp("demo") / "demo"
     result = cocon("--data-dir", folder, "demo")
     assert result.returncode == 0, result.stderr
     assert "demo" in result.stdout
+    return folder
+
+
+@pytest.fixture
+def demo_dir(demo_made_once: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo practice (tests change its passphrase, delete its database…)."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_made_once, folder)  # with the modes: 0600 files in a 0700 folder
     return folder
 
 
@@ -71,7 +81,6 @@ def test_a_malformed_fixed_day_is_refused_in_french(tmp_path: Path) -> None:
     assert result.stderr.strip() == "La variable COCON_TODAY doit être une date AAAA-MM-JJ."
 
 
-@pytest.mark.slow
 def test_demo_then_info(demo_dir: Path) -> None:
     result = cocon("--data-dir", demo_dir, "--passphrase-stdin", "info", stdin="demo\n")
     assert result.returncode == 0, result.stderr
@@ -81,7 +90,6 @@ def test_demo_then_info(demo_dir: Path) -> None:
     assert "SQLCipher 4" in result.stdout
 
 
-@pytest.mark.slow
 def test_info_json_holds_no_key(demo_dir: Path) -> None:
     result = cocon("info", "--json", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert result.returncode == 0, result.stderr
@@ -94,7 +102,6 @@ def test_info_json_holds_no_key(demo_dir: Path) -> None:
     assert "Marseille" not in result.stdout
 
 
-@pytest.mark.slow
 def test_global_options_after_the_subcommand(demo_dir: Path) -> None:
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert result.returncode == 0, result.stderr
@@ -126,7 +133,6 @@ def test_init_recover_and_open_with_the_new_passphrase(tmp_path: Path) -> None:
     assert_french_failure(result, "Phrase de passe incorrecte.")
 
 
-@pytest.mark.slow
 def test_recover_with_a_mistyped_key(demo_dir: Path) -> None:
     result = cocon("recover", "--recovery-key-stdin", "--data-dir", demo_dir,
                    stdin=f"0000-0000-0000-0000-0000-0000-0000-0000-0000\n{OTHER_PASSPHRASE}\n")
@@ -145,7 +151,6 @@ def test_change_passphrase(demo_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.slow
 def test_change_to_a_weak_passphrase_is_refused(demo_dir: Path) -> None:
     before = (demo_dir / "vault.json").read_bytes()
     result = cocon("change-passphrase", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\ncourt\n")
@@ -154,7 +159,6 @@ def test_change_to_a_weak_passphrase_is_refused(demo_dir: Path) -> None:
     assert (demo_dir / "vault.json").read_bytes() == before
 
 
-@pytest.mark.slow
 def test_wrong_passphrase(demo_dir: Path) -> None:
     result = cocon("--data-dir", demo_dir, "--passphrase-stdin", "info", stdin="pas la bonne\n")
     assert_french_failure(result, "Phrase de passe incorrecte.")
@@ -168,7 +172,6 @@ def test_info_on_an_empty_folder(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.slow
 def test_nothing_on_stdin(demo_dir: Path) -> None:
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="")
     assert_french_failure(result, "Rien n'a été lu sur l'entrée standard.")
@@ -209,7 +212,6 @@ def test_init_with_a_missing_or_broken_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.slow
 def test_info_when_the_database_is_missing(demo_dir: Path) -> None:
     (demo_dir / "practice.db").unlink()
     result = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
