@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import asdict
@@ -53,24 +52,6 @@ def write_practice_toml(path: Path, **changes: str) -> Path:
 def recovery_groups(stdout: str) -> list[str]:
     lines = [line for line in stdout.splitlines() if line.startswith("    ")]
     return [group for line in lines for group in line.split()]
-
-
-@pytest.fixture(scope="module")
-def demo_made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo practice made by `cocon demo`, once for the module (~3.5 s): tests get a copy of it."""
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    result = cocon("--data-dir", folder, "demo")
-    assert result.returncode == 0, result.stderr
-    assert "demo" in result.stdout
-    return folder
-
-
-@pytest.fixture
-def demo_dir(demo_made_once: Path, tmp_path: Path) -> Path:
-    """This test's own copy of the demo practice (tests change its passphrase, delete its database…)."""
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_made_once, folder)  # with the modes: 0600 files in a 0700 folder
-    return folder
 
 
 def test_a_malformed_fixed_day_is_refused_in_french(tmp_path: Path) -> None:

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from tests.dates import TODAY
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import assert_french_failure, cocon
 
 pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then attestations from the shell
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("attestations") / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
+    folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("attestations") / "cabinet")
     return folder
 
 

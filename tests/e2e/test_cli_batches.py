@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 from tests.sync_samples import tls_certificate
 
@@ -20,9 +21,8 @@ TOKEN = "jeton-secret-4c1d2e3f"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("lots") / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
+    folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("lots") / "cabinet")
     return folder
 
 

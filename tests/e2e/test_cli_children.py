@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 
 pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then cocon processes
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
+    folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("demo") / "cabinet")
     return folder
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 
 pytestmark = pytest.mark.slow  # real cocon processes on a demo practice, 4–13 s a test
@@ -24,11 +25,8 @@ MIXED = "\r\n".join([
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    result = cocon("--data-dir", folder, "demo")
-    assert result.returncode == 0, result.stderr
-    return folder
+def demo(tmp_path: Path, demo_made_once: Path) -> Path:
+    return copy_demo(demo_made_once, tmp_path / "demo")
 
 
 def import_children(demo: Path, csv_file: Path, *options: str) -> tuple[int, str, str]:

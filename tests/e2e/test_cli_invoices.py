@@ -12,15 +12,15 @@ import pytest
 from cocon_desktop.db.engine import connect
 from cocon_desktop.security import vault
 from tests.dates import TODAY
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 
 pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then invoice runs in real processes
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("factures") / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
+    folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("factures") / "cabinet")
     return folder
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from cocon_desktop.models import Child, Guardian
 from cocon_desktop.services import audit, practice_file
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 
 pytestmark = pytest.mark.slow  # a demo practice per module (cocon demo), then exports and erasure from the shell
@@ -21,9 +22,8 @@ OLD = "RPO-2003-0001"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
+    folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("demo") / "cabinet")
     practice = practice_file.open_with_passphrase(folder, "demo")
     try:  # a child followed twenty-odd years ago: its retention period is over
         with practice.sessions.begin() as session:

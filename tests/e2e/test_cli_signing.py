@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cocon_desktop.documents.signing import validate
 from cocon_desktop.security.certificate import create_self_signed
 from tests.dates import TODAY
+from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import assert_french_failure, cocon
 from tests.softhsm import Token
 
@@ -23,10 +24,8 @@ P12_PASSWORD = "mot-de-passe-du-p12"
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    folder = tmp_path / "cabinet"
-    assert cocon("--data-dir", folder, "demo").returncode == 0
-    return folder
+def demo(tmp_path: Path, demo_made_once: Path) -> Path:
+    return copy_demo(demo_made_once, tmp_path / "cabinet")
 
 
 @pytest.fixture(scope="module")
