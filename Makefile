@@ -7,9 +7,22 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PIP_LOCKED := -m pip install --quiet --require-hashes --only-binary=:all:
 LATEST := build/venv-latest
-# Parallel test workers (pytest-xdist): one per core, at least two. `make test JOBS=0` runs in one process.
+# Parallel test workers (pytest-xdist): one per core. `make test JOBS=0` runs in one process.
 JOBS ?= auto
-PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(JOBS) --dist loadgroup
+# The suite in two passes: every test in parallel, one test file per worker (`--dist loadfile`: a module's costly
+# fixture, such as a demo practice built with `cocon demo`, is built once, not once per worker), then the tests
+# marked `serial` alone, since they measure milliseconds of the event loop. Exit code 5 (nothing collected, e.g.
+# PYTEST_ARGS naming one file, or no serial test left by -m) fails neither pass; any other failure fails the
+# target after both passes have run. $(1): the interpreter; $(2): a marker expression ending in "and ", or empty;
+# $(3): more pytest options.
+define run_tests
+	@status=0; \
+	QT_QPA_PLATFORM=offscreen $(1) -m pytest -q $(3) -n $(JOBS) --dist loadfile -m "$(2)not serial" $(PYTEST_ARGS) \
+		|| { code=$$?; [ $$code -eq 5 ] || status=$$code; }; \
+	QT_QPA_PLATFORM=offscreen $(1) -m pytest -q $(3) -n 0 -m "$(2)serial" $(PYTEST_ARGS) \
+		|| { code=$$?; [ $$code -eq 5 ] || status=$$code; }; \
+	exit $$status
+endef
 
 .PHONY: run demo test test-fast test-latest lock check-system lint bench torture screenshots dist clean
 
@@ -30,11 +43,11 @@ check-system:
 	@$(PYTHON) tests/system_packages.py
 
 test: check-system $(STAMP)
-	$(PYTEST) $(PYTEST_ARGS)
+	$(call run_tests,$(PY),)
 
-# The inner loop: everything but the tests marked slow.
+# The inner loop: everything but the tests marked slow (more than ~3 s each).
 test-fast: check-system $(STAMP)
-	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+	$(call run_tests,$(PY),not slow and )
 
 # The newest versions pyproject.toml allows, in a separate environment, then the whole suite: how the project
 # learns about a breaking release before its users do. Never touches .venv or the lock.
@@ -44,8 +57,7 @@ test-latest: check-system
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --no-cache-dir pip
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager --no-cache-dir -e '.[dev]'
 	$(LATEST)/bin/python -m pip freeze --exclude-editable > build/latest-versions.txt
-	QT_QPA_PLATFORM=offscreen $(LATEST)/bin/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider \
-		$(PYTEST_ARGS)
+	$(call run_tests,$(LATEST)/bin/python,,-p no:cacheprovider)
 
 # Refresh the lock to the newest versions pyproject.toml allows (uv.lock), then export it for pip.
 lock: $(STAMP)

@@ -102,6 +102,7 @@ def test_dates_are_babels_text() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # milliseconds measured: alone, not beside the other workers (make test's second pass)
 def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: PracticeFile) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
