@@ -21,6 +21,34 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+class KeyHolder:
+    """The data key, where the engine's connection creator reads it: `clear()` (the practice is closed) zeroes
+    the copy and drops it, so that no closure keeps the key alive and every later connection fails with
+    DatabaseError('practice_closed') instead of opening the database."""
+
+    __slots__ = ("__weakref__", "_key")
+
+    def __init__(self, key: bytes) -> None:
+        self._key: bytearray | None = bytearray(key)
+
+    @property
+    def closed(self) -> bool:
+        return self._key is None
+
+    def get(self) -> bytes:
+        if self._key is None:
+            raise DatabaseError("practice_closed")
+        return bytes(self._key)
+
+    def clear(self) -> None:
+        if self._key is not None:
+            self._key[:] = bytes(len(self._key))  # the holder's own copy is wiped, not only dropped
+        self._key = None
+
+    def __repr__(self) -> str:  # never print the key
+        return f"KeyHolder(closed={self.closed})"
+
+
 def connect(path: Path, key: bytes) -> Any:
     """A keyed sqlcipher3 connection; DatabaseError('database_unreadable') when the key does not open it."""
     conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -39,14 +67,16 @@ def connect(path: Path, key: bytes) -> Any:
     return conn
 
 
-def create_database_engine(path: Path, key: bytes) -> Engine:
-    """The SQLAlchemy engine over the encrypted file (created 0600 if new)."""
+def create_database_engine(path: Path, key: bytes | KeyHolder) -> Engine:
+    """The SQLAlchemy engine over the encrypted file (created 0600 if new). Its connections read the key from
+    `key`'s holder each time: once the holder is cleared, none opens (DatabaseError('practice_closed'))."""
+    holder = key if isinstance(key, KeyHolder) else KeyHolder(key)
     if not path.exists():
         touch_private(path)
-    connect(path, key).close()  # fail now, with a clear code, rather than at the first query
+    connect(path, holder.get()).close()  # fail now, with a clear code, rather than at the first query
     engine = create_engine(
         "sqlite://",
-        creator=lambda: connect(path, key),
+        creator=lambda: connect(path, holder.get()),
         module=sqlcipher3,
         poolclass=QueuePool,  # "sqlite://" would pick SingletonThreadPool, which closes connections
         pool_pre_ping=False,  # in use by other threads once more than 5 threads have connected

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.db import migrate
-from cocon_desktop.db.engine import create_database_engine
+from cocon_desktop.db.engine import KeyHolder, create_database_engine
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import DatabaseError, VaultError
 from cocon_desktop.security import vault
@@ -21,15 +21,43 @@ from cocon_desktop.services import settings_store
 
 @dataclass
 class PracticeFile:
+    """The open practice. `close()` (at exit, and when the window locks) disposes the engine and drops the key:
+    afterwards `key`, `engine` and `sessions` raise DatabaseError('practice_closed'), and so does any connection
+    asked through a sessionmaker or an engine taken before (its creator reads the cleared `key_holder`)."""
+
     data_dir: Path
-    key: UnlockedKey = field(repr=False)
-    engine: Engine
-    sessions: sessionmaker[Session]
+    _key: UnlockedKey | None = field(repr=False)
+    _engine: Engine | None = field(repr=False)
+    _sessions: sessionmaker[Session] | None = field(repr=False)
+    key_holder: KeyHolder = field(repr=False)
+    vault_id: str
     upgrade_backup: Path | None = None
 
     @property
     def paths(self) -> VaultPaths:
         return VaultPaths(self.data_dir)
+
+    @property
+    def closed(self) -> bool:
+        return self._key is None
+
+    @property
+    def key(self) -> UnlockedKey:
+        if self._key is None:
+            raise DatabaseError("practice_closed")
+        return self._key
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise DatabaseError("practice_closed")
+        return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            raise DatabaseError("practice_closed")
+        return self._sessions
 
     @classmethod
     def open(cls, data_dir: Path, key: UnlockedKey, *, create: bool = False) -> PracticeFile:
@@ -38,17 +66,36 @@ class PracticeFile:
         paths = VaultPaths(data_dir)
         if not create and not paths.database.exists():
             raise DatabaseError("database_missing", path=str(paths.database))
+        holder = KeyHolder(key.data_key)
         try:
-            engine = create_database_engine(paths.database, key.data_key)
+            engine = create_database_engine(paths.database, holder)
         except DatabaseError as exc:
+            holder.clear()
             raise DatabaseError("database_key_mismatch", path=str(paths.database)) from exc
-        backup = migrate.upgrade(engine, paths.database, paths.backups)
-        sessions = sessionmaker(engine, expire_on_commit=False)
-        settings_store.upgrade(sessions)
-        return cls(data_dir, key, engine, sessions, backup)
+        try:
+            backup = migrate.upgrade(engine, paths.database, paths.backups)
+            sessions = sessionmaker(engine, expire_on_commit=False)
+            settings_store.upgrade(sessions)
+        except BaseException:
+            holder.clear()
+            engine.dispose()
+            raise
+        return cls(data_dir, key, engine, sessions, holder, key.vault_id, backup)
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Forget the key and close every connection (idempotent)."""
+        self.key_holder.clear()
+        self._key = None
+        engine, self._engine, self._sessions = self._engine, None, None
+        if engine is not None:
+            engine.dispose()
+
+
+def open_sessions(practice: PracticeFile | None) -> sessionmaker[Session]:
+    """The sessions of `practice` as it is now: DatabaseError('practice_closed') while locked (None) or closed."""
+    if practice is None:
+        raise DatabaseError("practice_closed")
+    return practice.sessions
 
 
 def open_with_passphrase(data_dir: Path, passphrase: str) -> PracticeFile:

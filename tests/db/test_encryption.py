@@ -67,7 +67,7 @@ def test_another_key_does_not_open_it(practice: PracticeFile, data_dir: Path) ->
         create_database_engine(database, os.urandom(32))
     assert caught.value.code == "database_unreadable"
     with pytest.raises(DatabaseError) as caught:
-        PracticeFile.open(data_dir, UnlockedKey(practice.key.vault_id, os.urandom(32)))
+        PracticeFile.open(data_dir, UnlockedKey(practice.vault_id, os.urandom(32)))  # the key is gone
     assert caught.value.code == "database_key_mismatch"
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
+import pytest
 from sqlalchemy import text
 
+from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services import settings_store
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.settings import LOCK_IDLE_MINUTES
@@ -39,3 +43,19 @@ def test_a_write_in_a_worker_is_seen_by_the_main_thread(practice: PracticeFile) 
     worker.start()
     worker.join()
     assert settings_store.get(practice.sessions, LOCK_IDLE_MINUTES) == 42
+
+
+def test_a_closed_practice_forgets_its_key_and_opens_no_connection(practice: PracticeFile) -> None:
+    engine, sessions, holder = practice.engine, practice.sessions, practice.key_holder
+    key = weakref.ref(practice.key)
+    with sessions() as session:
+        assert session.execute(text("SELECT count(*) FROM practice")).scalar() == 1
+    practice.close()
+    gc.collect()
+    assert holder.closed and key() is None, "no reference to the key survives the close"
+    for attempt in (engine.connect, lambda: sessions().execute(text("SELECT 1")),  # taken before the close
+                    lambda: practice.sessions, lambda: practice.engine, lambda: practice.key):
+        with pytest.raises(DatabaseError) as caught:
+            attempt()
+        assert caught.value.code == "practice_closed"
+    practice.close()  # twice is harmless
