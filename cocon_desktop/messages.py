@@ -42,6 +42,7 @@ MESSAGES: dict[str, str] = {
                         "place. Restaurez une sauvegarde de ce dossier.",
     "database_key_mismatch": "La base de données ne s'ouvre pas avec la clé de ce cabinet : fichier "
                              "endommagé ou remplacé. Rien n'a été modifié.",
+    "practice_closed": "Le cabinet est verrouillé : déverrouillez-le pour reprendre.",
     "foreign_key_check_failed": "La mise à jour de la base a laissé {count} référence(s) cassée(s) "
                                 "(table {table}) : elle a été annulée.",
     "database_error": "La base de données a refusé l'opération ({kind}) : disque plein, fichier verrouillé par "
