@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cocon_desktop.domain.money import euros as euros  # the CLI writes amounts through messages
 from cocon_desktop.errors import CoconError, FieldError
 
 if TYPE_CHECKING:
@@ -346,13 +346,6 @@ def describe_field(error: FieldError) -> str:
 
 def french_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
-
-
-def euros(amount: Decimal) -> str:
-    """"1 365,00 €" (French grouping with a narrow no-break space)."""
-    from babel.numbers import format_currency  # Babel's data: loaded when first needed, not at start
-
-    return str(format_currency(amount, "EUR", locale="fr_FR"))
 
 
 def warning_text(warning: Warning) -> str:

@@ -9,9 +9,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from cocon_desktop.documents.formatting import euros, short_date
+from cocon_desktop.documents.formatting import short_date
 from cocon_desktop.documents.report_data import ActivityReport
 from cocon_desktop.documents.report_pdf import build, e, header, p, plural, styles, table
+from cocon_desktop.domain.money import euros
 from cocon_desktop.domain.practice import PracticeProfile
 
 

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency
-
-
-def euros(amount: Decimal) -> str:
-    """"1 365,00 €": narrow no-break space between thousands, no-break space before the sign."""
-    return str(format_currency(amount, "EUR", locale="fr_FR"))
 
 
 def short_date(day: date) -> str:

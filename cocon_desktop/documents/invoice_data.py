@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from cocon_desktop.domain.disciplines import DISCIPLINES, PROFESSION_DISCIPLINE
+from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile
 
@@ -27,7 +28,6 @@ RECOVERY_FEE_TEXT = ("Indemnité forfaitaire pour frais de recouvrement en cas d
 DEFAULT_LATE_PENALTY_TEXT = ("Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le "
                              "lendemain de la date d'échéance.")
 DEFAULT_DISCOUNT_TEXT = "Escompte pour paiement anticipé : néant."
-CENT = Decimal("0.01")
 
 DocumentKind = Literal["invoice", "credit_note"]
 

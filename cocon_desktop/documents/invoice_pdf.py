@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from cocon_desktop.documents import fonts
-from cocon_desktop.documents.formatting import euros, grouped, short_date, siret
+from cocon_desktop.documents.formatting import grouped, short_date, siret
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.palette import ACCENT, HEADER_FILL, INK, MUTED, RULE
 from cocon_desktop.documents.pdf_page import (
@@ -25,6 +25,7 @@ from cocon_desktop.documents.pdf_page import (
     a4_document,
     canvas_maker,
 )
+from cocon_desktop.domain.money import euros
 
 # columns of the lines table: N°, date, inclusion number, initials, discipline, act, amount
 COLUMNS = [9 * mm, 20 * mm, 30 * mm, 17 * mm, 48 * mm, 33 * mm, 0.0]

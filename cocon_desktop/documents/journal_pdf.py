@@ -13,10 +13,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from cocon_desktop.documents import fonts
-from cocon_desktop.documents.formatting import euros, short_date
+from cocon_desktop.documents.formatting import short_date
 from cocon_desktop.documents.pdf_page import FRAME_WIDTH
 from cocon_desktop.documents.report_data import JournalEntry, YearSummary
 from cocon_desktop.documents.report_pdf import build, e, header, p, plural, styles, table
+from cocon_desktop.domain.money import euros
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.practice import PracticeProfile
 

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from cocon_desktop.domain.ages import date_at_age
+from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.tariffs import ForfaitRule
 
 FEW_SESSIONS = 2
@@ -65,7 +66,7 @@ def authorised_amount(terms: PrescriptionTerms, rule: ForfaitRule | None) -> Dec
     amount = rule.price(terms.discipline, "session") * terms.sessions_authorised
     if terms.bilan_included:
         amount += rule.price(terms.discipline, "bilan")
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(CENT)
 
 
 def forfait_status(terms: PrescriptionTerms, rule: ForfaitRule | None, acts: list[UsedAct], birth: date,
@@ -74,7 +75,7 @@ def forfait_status(terms: PrescriptionTerms, rule: ForfaitRule | None, acts: lis
     bilan_used = any(act.is_bilan for act in acts)
     sessions_left = max(0, terms.sessions_authorised - sessions_used)
     amount_authorised = authorised_amount(terms, rule)
-    amount_used = sum((act.amount for act in acts), Decimal("0.00")).quantize(Decimal("0.01"))
+    amount_used = sum((act.amount for act in acts), Decimal("0.00")).quantize(CENT)
     amount_left = max(Decimal("0.00"), amount_authorised - amount_used)
     days_left = (terms.valid_until - today).days
 

@@ -10,8 +10,9 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from cocon_desktop.domain.money import CENT as CENT  # sync/acts_csv.py and batch_format.py import it from here
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CENT = Decimal("0.01")
 
 
 def inert(cell: str) -> str:

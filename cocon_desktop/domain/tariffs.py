@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.money import is_whole_cents
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 
 GROUPINGS = ("per_child", "per_network")
@@ -105,7 +106,7 @@ def _decimal(value: Any, where: str, errors: list[FieldError]) -> Decimal:
     try:
         amount = Decimal(str(value)) if isinstance(value, str | int | float) and not isinstance(value, bool) \
             else Decimal("NaN")
-        valid = amount.is_finite() and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
+        valid = amount.is_finite() and amount >= 0 and is_whole_cents(amount)
     except (InvalidOperation, ValueError):
         valid = False
     if not valid:

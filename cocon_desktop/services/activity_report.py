@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.documents.report_data import ActivityReport, ChildActivity, KindCount
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.seance import ABSENCES, KINDS
 from cocon_desktop.models import Child, Invoice, Payment, Prescription, Seance
 from cocon_desktop.services.batches import network_code
 from cocon_desktop.services.journal import payer_name
-from cocon_desktop.services.report_sql import credits_until, euros, payments_until
+from cocon_desktop.services.report_sql import credits_until, payments_until
 from cocon_desktop.services.seances import practice_discipline
 
 __all__ = ["ActivityReport", "ChildActivity", "KindCount", "activity_report"]
@@ -69,14 +70,14 @@ def activity_report(sessions: sessionmaker[Session], network: str, first: date, 
             .where(Child.network == code, Seance.day >= first, Seance.day <= last, Seance.kind.not_in(ABSENCES),
                    Seance.out_of_forfait.is_(True))) or 0)
         in_period = (Invoice.network == code, Invoice.issue_date >= first, Invoice.issue_date <= last)
-        issued = {k: euros(v) for k, v in session.execute(
+        issued = {k: from_cents(v) for k, v in session.execute(
             select(Invoice.kind, func.sum(Invoice.total_cents)).where(*in_period).group_by(Invoice.kind))}
-        paid = euros(session.scalar(
+        paid = from_cents(session.scalar(
             select(func.sum(Payment.amount_cents)).join(Invoice, Invoice.id == Payment.invoice_id)
             .where(Invoice.network == code, Payment.day >= first, Payment.day <= last)))
         credits, payments = credits_until(last), payments_until(last)
         remaining = Invoice.total_cents - func.coalesce(credits.c.amount, 0) - func.coalesce(payments.c.amount, 0)
-        outstanding = euros(session.scalar(
+        outstanding = from_cents(session.scalar(
             select(func.sum(remaining)).outerjoin(credits, credits.c.iid == Invoice.id)
             .outerjoin(payments, payments.c.iid == Invoice.id)
             .where(Invoice.kind == "invoice", *in_period, remaining > 0)))

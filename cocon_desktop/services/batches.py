@@ -22,12 +22,12 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.db.engine import IMMEDIATE
+from cocon_desktop.domain.money import from_cents, to_cents
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.services.invoicing import cents
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.signing_identities import all_certificates
@@ -35,7 +35,6 @@ from cocon_desktop.sync import batch_format as fmt
 
 STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
 OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -89,10 +88,6 @@ def network_code(network: str) -> str:
     return code
 
 
-def euros(value_cents: int | None) -> Decimal:
-    return (Decimal(value_cents or 0) / 100).quantize(CENT)
-
-
 def in_live_batch() -> Select[int]:
     """The ids of the documents in a batch that is not rejected."""
     return (select(BatchDocument.invoice_id).join(Batch, Batch.id == BatchDocument.batch_pk)
@@ -112,7 +107,7 @@ def pending_documents(sessions: sessionmaker[Session], network: str) -> list[Pen
     with sessions() as session:
         rows = session.execute(select(Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_cents)
                                .where(*_pending_where(code)).order_by(Invoice.issue_date, Invoice.id))
-        return [PendingDocument(number, kind, issued, euros(total)) for number, kind, issued, total in rows]
+        return [PendingDocument(number, kind, issued, from_cents(total)) for number, kind, issued, total in rows]
 
 
 def paid_batches(session: Session) -> set[int]:
@@ -155,7 +150,7 @@ def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
          attempts, last_attempt, last_error, next_attempt, delivered, exported) in session.execute(statement):
         out.append(BatchSummary(
             id=pk, batch_id=batch_id, network=network, period_start=start, period_end=end, created_at=utc(created),
-            file_name=name, documents=documents, total=euros(total), state=effective_state(state, pk, paid),
+            file_name=name, documents=documents, total=from_cents(total), state=effective_state(state, pk, paid),
             receipt_id=receipt, received_at=aware(received), reason=reason, attempts=attempts or 0,
             last_attempt_at=aware(last_attempt), last_error=last_error or "",
             next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported)))
@@ -194,14 +189,14 @@ def _content_documents(session: Session, invoices: list[Invoice]) -> tuple[fmt.B
         lines[line.invoice_id].append(fmt.BatchAct(
             document_number=numbers[line.invoice_id], line_no=line.line_no, service_day=line.service_day,
             inclusion_number=line.inclusion_number, initials=line.initials, discipline=line.discipline,
-            seance_kind=line.seance_kind, amount=euros(line.amount_cents)))
+            seance_kind=line.seance_kind, amount=from_cents(line.amount_cents)))
     corrected_ids = {i.corrects_id for i in invoices if i.corrects_id is not None}
     corrected = {pk: number for pk, number in session.execute(
         select(Invoice.id, Invoice.number).where(Invoice.id.in_(corrected_ids)))}
     return tuple(fmt.BatchDocument(
         number=i.number, kind=i.kind, issue_date=i.issue_date,
         corrects_number=corrected.get(i.corrects_id) if i.corrects_id is not None else None,
-        total=euros(i.total_cents), pdf=bytes(i.pdf), acts=tuple(lines[i.id])) for i in invoices)
+        total=from_cents(i.total_cents), pdf=bytes(i.pdf), acts=tuple(lines[i.id])) for i in invoices)
 
 
 def manifest_signer(sessions: sessionmaker[Session], pin: str | None = None) -> fmt.ManifestSigner:
@@ -256,7 +251,7 @@ def close_batch(practice: PracticeFile, network: str, now: datetime, pin: str | 
         batch = Batch(batch_id=content.batch_id, network=code, period_start=content.period_start,
                       period_end=content.period_end, created_at=moment, file_name=fmt.batch_file_name(content),
                       zip=data, zip_sha256=hashlib.sha256(data).hexdigest(), documents=len(documents),
-                      total_cents=cents(net), state="prepare", receipt_id="", reason="", updated_at=moment)
+                      total_cents=to_cents(net), state="prepare", receipt_id="", reason="", updated_at=moment)
         session.add(batch)
         session.flush()
         session.add_all(BatchDocument(batch_pk=batch.id, invoice_id=i) for i in sorted(ids))

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.models import Child, Invoice, Payment, Seance
 from cocon_desktop.services.dashboard_actions import ActionItem, action_items
-from cocon_desktop.services.report_sql import add_months, euros, held, key_of, month_last, signed_total
+from cocon_desktop.services.report_sql import add_months, held, key_of, month_last, signed_total
 
 __all__ = ["ActionItem", "MonthPoint", "NetworkTotal", "action_items", "monthly_series", "network_totals"]
 
@@ -82,7 +83,7 @@ def monthly_series(sessions: sessionmaker[Session], today: date, months: int = 1
     for index in range(months):
         month = add_months(first, index)
         key = key_of(month)
-        points.append(MonthPoint(month, seances.get(key, 0), euros(invoiced.get(key)), euros(paid.get(key))))
+        points.append(MonthPoint(month, seances.get(key, 0), from_cents(invoiced.get(key)), from_cents(paid.get(key))))
     return points
 
 
@@ -97,5 +98,5 @@ def network_totals(sessions: sessionmaker[Session], first: date, last: date) -> 
                    Payment.day <= last, join=(Invoice, Invoice.id == Payment.invoice_id))
     codes = [c for c in NETWORKS if c in seances or c in invoiced or c in paid]
     codes += sorted({*seances, *invoiced, *paid} - set(NETWORKS))
-    return [NetworkTotal(code, int(seances.get(code) or 0), euros(invoiced.get(code)), euros(paid.get(code)))
+    return [NetworkTotal(code, int(seances.get(code) or 0), from_cents(invoiced.get(code)), from_cents(paid.get(code)))
             for code in codes]

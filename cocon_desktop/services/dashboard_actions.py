@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.domain.attestation import ATTESTED_KINDS
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.messages import euros, french_date
 from cocon_desktop.models import (
@@ -39,7 +40,6 @@ from cocon_desktop.models import (
 from cocon_desktop.services.batches import in_live_batch
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
-from cocon_desktop.services.report_sql import euros as cents_to_euros
 from cocon_desktop.services.tariff_store import load_tariffs
 
 SEVERITIES = ("error", "warning", "info")
@@ -200,7 +200,7 @@ def _overdue_lines(session: Session, today: date) -> list[Callable[[], ActionIte
 
 def _overdue_item(number: str, network: str, due: date, total: int, left: int, today: date) -> ActionItem:
     days = (today - due).days
-    text = (f"Facture {number} ({network}, {euros(cents_to_euros(total))}) : {euros(cents_to_euros(left))} "
+    text = (f"Facture {number} ({network}, {euros(from_cents(total))}) : {euros(from_cents(left))} "
             f"impayés, échue depuis le {french_date(due)} ({_plural(days, 'jour')}).")
     return ActionItem("invoice_overdue", "warning", text, "unpaid", number=number, count=days, network=network)
 
@@ -231,7 +231,7 @@ def batch_items(session: Session) -> list[ActionItem]:
             .where(or_(Batch.state == "prepare", and_(Batch.state == "envoye", failing)))
             .order_by(Batch.created_at)):
         what = f"Lot {network} du {french_date(created.date())} ({_plural(documents, 'document')}, " \
-               f"{euros(cents_to_euros(total))})"
+               f"{euros(from_cents(total))})"
         text = f"{what} : pas encore envoyé au réseau." if state == "prepare" else f"{what} : l'envoi a échoué."
         if error:
             text = text[:-1] + f" — {error.strip().rstrip('.')}."

@@ -8,8 +8,8 @@ it and send it."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 
+from cocon_desktop.domain.money import CENT
 from cocon_desktop.services import outbox, payments
 from cocon_desktop.services.batches import close_batch, pending_documents
 from cocon_desktop.services.demo_seances import PAST_WEEKS
@@ -57,7 +57,7 @@ def add_demo_invoices(practice: PracticeFile, today: date) -> int:
             payments.record_payment(practice.sessions, document.number, today, document.total, today, f"VIR-{index}")
         elif index == 1:
             payments.record_payment(practice.sessions, document.number, today,
-                                    (document.total / 2).quantize(Decimal("0.01")), today, "VIR-PARTIEL")
+                                    (document.total / 2).quantize(CENT), today, "VIR-PARTIEL")
     return len(issued)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from cocon_desktop import settings
 from cocon_desktop.documents.archive_pdf import archive_invoice_pdf
+from cocon_desktop.domain.money import to_cents
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.services import settings_store
@@ -31,7 +32,7 @@ from cocon_desktop.services.demo_large import LargeData, SeanceRow, bulk
 from cocon_desktop.services.invoice_documents import issue_period, set_network_address
 from cocon_desktop.services.invoice_drafts import price
 from cocon_desktop.services.invoice_verify import write_anchor
-from cocon_desktop.services.invoicing import GENESIS, PREFIX, cents, chain_hash, lines_digest
+from cocon_desktop.services.invoicing import GENESIS, PREFIX, chain_hash, lines_digest
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -113,7 +114,7 @@ def _prices(practice: PracticeFile) -> dict[tuple[str, str], int]:
     for network in DEMO_ADDRESSES:
         earliest = tariffs[network].versions[0].effective_from
         for kind, seance_kind in (("bilan", "bilan_initial"), ("session", "seance")):
-            out[(network, kind)] = cents(price(tariffs[network], "precoce_0_24", "psychomotricite", earliest,
+            out[(network, kind)] = to_cents(price(tariffs[network], "precoce_0_24", "psychomotricite", earliest,
                                                seance_kind))
     return out
 

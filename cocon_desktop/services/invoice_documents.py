@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +18,7 @@ from cocon_desktop.documents.invoice_data import (
     seller_from_profile,
 )
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import invoicing, settings_store
@@ -26,8 +26,6 @@ from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_an
 from cocon_desktop.services.invoicing import IssuedDocument, Progress, Render, RenderRequest
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.signing_identities import active_identity, all_certificates
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)

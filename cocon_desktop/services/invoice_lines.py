@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from cocon_desktop.domain.money import from_cents
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
 
@@ -29,5 +30,5 @@ def lines_of(sessions: sessionmaker[Session], number: str) -> list[LineRow]:
             select(InvoiceLine.line_no, InvoiceLine.service_day, InvoiceLine.inclusion_number, InvoiceLine.initials,
                    InvoiceLine.seance_kind, InvoiceLine.amount_cents, credited)
             .where(InvoiceLine.invoice_id == invoice_id).order_by(InvoiceLine.line_no))
-        return [(int(no), day, inclusion, initials, kind, (Decimal(amount) / 100).quantize(Decimal("0.01")),
+        return [(int(no), day, inclusion, initials, kind, from_cents(amount),
                  bool(done)) for no, day, inclusion, initials, kind, amount, done in rows]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import settings
 from cocon_desktop.db.engine import IMMEDIATE
+from cocon_desktop.domain.money import from_cents, to_cents
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
@@ -65,10 +66,6 @@ class RunCancelled(CoconError):
         super().__init__("invoice_run_cancelled")
 
 
-def cents(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value())
-
-
 def lines_digest(lines: Sequence[tuple[object, ...]]) -> str:
     """(line_no, seance_id, credited_line_id, day, inclusion, kind, amount_cents) of every line, hashed."""
     text = "\n".join(sorted("|".join(str(v) for v in line) for line in lines))
@@ -99,8 +96,8 @@ def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, 
     for number, line in enumerate(request.lines, start=1):
         credited_id = credited.get(line.seance_id) if credited else None
         line_values.append((number, line.seance_id, credited_id, line.day, line.inclusion_number, line.kind,
-                            cents(line.amount)))
-    total_cents = cents(request.total)
+                            to_cents(line.amount)))
+    total_cents = to_cents(request.total)
     prev = _last_chain(session)
     invoice = Invoice(number=request.number, kind=request.kind, year=request.issue_date.year, sequence=sequence,
                       issue_date=request.issue_date, period_start=request.period_start, period_end=request.period_end,
@@ -171,7 +168,7 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
         if not wanted:
             raise CoconError("nothing_to_credit", number=original.number)
         lines = tuple(DraftLine(r.seance_id or 0, r.service_day, original.child_id or 0, r.inclusion_number,
-                                r.initials, r.discipline, r.seance_kind, Decimal(r.amount_cents) / 100)
+                                r.initials, r.discipline, r.seance_kind, from_cents(r.amount_cents))
                       for r in wanted)
         sequence, number = _next_number(session, "credit_note", issue_date.year)
         request = RenderRequest(number, "credit_note", issue_date, due, original.period_start, original.period_end,

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.documents.report_data import JournalEntry, YearSummary
+from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.models import Invoice, Payment
 from cocon_desktop.services.payments import MEANS
-from cocon_desktop.services.report_sql import credits_until, euros, payments_until
+from cocon_desktop.services.report_sql import credits_until, payments_until
 
 __all__ = ["JournalEntry", "YearSummary", "payer_name", "receipts_journal", "year_summary"]
 
@@ -33,7 +34,7 @@ def receipts_journal(sessions: sessionmaker[Session], year: int) -> list[Journal
             .join(Invoice, Invoice.id == Payment.invoice_id)
             .where(Payment.day >= date(year, 1, 1), Payment.day <= date(year, 12, 31))
             .order_by(Payment.day, Payment.id))
-        return [JournalEntry(day, payer_name(network), reference or "", number, euros(amount),
+        return [JournalEntry(day, payer_name(network), reference or "", number, from_cents(amount),
                              MEANS.get(means, means)) for day, network, reference, number, amount, means in rows]
 
 
@@ -44,12 +45,12 @@ def year_summary(sessions: sessionmaker[Session], year: int) -> YearSummary:
     in_year = (Payment.day >= first, Payment.day <= last)
     month = func.extract("month", Payment.day)
     with sessions() as session:
-        per_month = {int(m): euros(v) for m, v in session.execute(
+        per_month = {int(m): from_cents(v) for m, v in session.execute(
             select(month, func.sum(Payment.amount_cents)).where(*in_year).group_by(month))}
-        per_network = {n: euros(v) for n, v in session.execute(
+        per_network = {n: from_cents(v) for n, v in session.execute(
             select(Invoice.network, func.sum(Payment.amount_cents)).join(Invoice, Invoice.id == Payment.invoice_id)
             .where(*in_year).group_by(Invoice.network))}
-        issued = {k: euros(v) for k, v in session.execute(
+        issued = {k: from_cents(v) for k, v in session.execute(
             select(Invoice.kind, func.sum(Invoice.total_cents))
             .where(Invoice.issue_date >= first, Invoice.issue_date <= last).group_by(Invoice.kind))}
         credits, paid = credits_until(last), payments_until(last)
@@ -65,4 +66,4 @@ def year_summary(sessions: sessionmaker[Session], year: int) -> YearSummary:
         per_month=tuple((m, per_month.get(m, Decimal("0.00"))) for m in range(1, 13)),
         per_network=tuple((code, per_network[code]) for code in order),
         invoiced=issued.get("invoice", Decimal("0.00")), credited=issued.get("credit_note", Decimal("0.00")),
-        outstanding=euros(outstanding))
+        outstanding=from_cents(outstanding))

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from cocon_desktop.domain.money import from_cents, is_whole_cents, to_cents
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Invoice, InvoiceEvent, Payment
-from cocon_desktop.services.invoicing import cents
 
 STATES = {"emise": "Émise", "envoyee": "Envoyée", "payee": "Payée", "partiellement_payee": "Partiellement payée",
           "rejetee": "Rejetée", "annulee": "Annulée par avoir"}
@@ -38,10 +38,6 @@ class InvoiceStatus:
 
     def days_overdue(self, today: date) -> int:
         return max(0, (today - self.due_date).days)
-
-
-def _euros(value: int | None) -> Decimal:
-    return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,8 @@ def _listing(listing: Listing) -> Select[Any]:
 
 def _status(row: Any) -> InvoiceStatus:
     iid, number, kind, issued, due, network, total, credited, paid, state = row
-    return InvoiceStatus(iid, number, kind, issued, due, network, _euros(total), _euros(credited), _euros(paid), state)
+    return InvoiceStatus(iid, number, kind, issued, due, network, from_cents(total), from_cents(credited),
+                         from_cents(paid), state)
 
 
 def status_page(sessions: sessionmaker[Session], listing: Listing, offset: int, limit: int) -> list[InvoiceStatus]:
@@ -144,13 +141,13 @@ def owing_summary(sessions: sessionmaker[Session]) -> tuple[int, Decimal]:
     with sessions() as session:
         count, total = session.execute(select(func.count(), func.coalesce(func.sum(remaining), 0))
                                        .select_from(rows)).one()
-    return int(count), _euros(total)
+    return int(count), from_cents(total)
 
 
 def record_payment(sessions: sessionmaker[Session], number: str, day: date, amount: Decimal, today: date,
                    reference: str = "", means: str = "virement") -> InvoiceStatus:
     errors: list[FieldError] = []
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount <= 0 or not is_whole_cents(amount):
         errors.append(FieldError("amount", "amount_invalid", {"value": str(amount)}))
     if day > today:
         errors.append(FieldError("day", "date_in_future"))
@@ -166,7 +163,7 @@ def record_payment(sessions: sessionmaker[Session], number: str, day: date, amou
     if errors:
         raise ValidationError(errors)
     with sessions.begin() as session:
-        session.add(Payment(invoice_id=current.id, day=day, amount_cents=cents(amount), reference=reference.strip(),
+        session.add(Payment(invoice_id=current.id, day=day, amount_cents=to_cents(amount), reference=reference.strip(),
                             means=means, created_at=datetime.now(UTC)))
     recorded = status_of(sessions, current.number)
     assert recorded is not None  # it was just paid

@@ -5,19 +5,12 @@ come from `extract`, which every dialect compiles (SQLite: strftime; PostgreSQL:
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 
 from cocon_desktop.domain.seance import ABSENCES
 from cocon_desktop.models import Invoice, Payment, Seance
-
-CENT = Decimal("0.01")
-
-
-def euros(value_cents: int | None) -> Decimal:
-    return (Decimal(int(value_cents or 0)) / 100).quantize(CENT)
 
 
 def month_key(column: Any) -> ColumnElement[int]:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
 
 from cocon_desktop import settings
 from cocon_desktop.domain.ages import age_between, corrected_age, correction_days, shows_corrected_age
+from cocon_desktop.domain.money import euros
 
 # The corrected age is shown for premature children until this chronological age (DOMAIN.md: "until 24 months
 # at least", often longer for very premature children). The settings page sets it from the stored setting.
 _cutoff: dict[str, int] = {"months": int(settings.CORRECTED_AGE_CUTOFF_MONTHS.default)}
 
-CENT = Decimal("0.01")
 # Babel's fr_FR names, written out: loading Babel's French data costs ~60 ms (at the first date shown, on the GUI
 # thread, while the window opens); tests/ui/test_responsiveness.py checks these give Babel's very text
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -71,22 +70,7 @@ def clock(at: time) -> str:
     return at.strftime("%H:%M")
 
 
-def money(amount: Decimal) -> str:
-    """1365 → "1 365,00 €" (narrow no-break space between thousands, no-break space before €).
-
-    Written out rather than through Babel's format_currency (0.27 ms a call: 200 rows of a paged table cost
-    110 ms on the GUI thread); tests/ui/test_responsiveness.py checks it gives Babel's very text."""
-    value = Decimal(amount)
-    units, rest = divmod(abs(int(value.quantize(CENT, ROUND_HALF_EVEN) * 100)), 100)
-    grouped = f"{units:,}".replace(",", "\u202f")
-    return f"{'-' if value.is_signed() else ''}{grouped},{rest:02d}\u00a0€"
-
-
-def babel_money(amount: Decimal) -> str:
-    """Babel's own formatting, the reference money() is checked against."""
-    from babel.numbers import format_currency
-
-    return str(format_currency(amount, "EUR", locale="fr_FR"))
+money = euros  # the name the pages use: domain/money.py
 
 
 def age_text(birth: date, gestational_weeks: int | None, today: date) -> str:

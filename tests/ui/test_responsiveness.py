@@ -24,9 +24,10 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
+from cocon_desktop.domain.money import babel_euros as babel_money
 from cocon_desktop.services.demo_large import create_large_demo
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.ui.formatting import babel_money, long_date, money, month_year, short_day, week_text
+from cocon_desktop.ui.formatting import long_date, money, month_year, short_day, week_text
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import ThreadPoolRunner
 from tests.dates import CLOCK, TODAY

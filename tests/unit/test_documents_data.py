@@ -11,7 +11,7 @@ import facturx
 import pytest
 
 from cocon_desktop.documents import facturx as fx
-from cocon_desktop.documents.formatting import euros, grouped, long_date, short_date, siret
+from cocon_desktop.documents.formatting import grouped, long_date, short_date, siret
 from cocon_desktop.documents.invoice_data import (
     VAT_EXEMPTION,
     InvoiceData,
@@ -21,6 +21,7 @@ from cocon_desktop.documents.invoice_data import (
     seller_from_profile,
 )
 from cocon_desktop.documents.samples import SAMPLE_PROFILE, sample_credit_note, sample_invoice
+from cocon_desktop.domain.money import euros
 
 NS = fx.NS
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from cocon_desktop.domain.money import parse_euros
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
 from cocon_desktop.ui.formatting import money
@@ -18,16 +18,6 @@ from cocon_desktop.ui.sessions import SessionsSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """"1 234,50 €", "12.5" → Decimal; None when it is not a number."""
-    cleaned = text.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 class PaymentDialog(QDialog):
@@ -77,7 +67,7 @@ class PaymentDialog(QDialog):
 
     def save(self) -> None:
         errors: list[FieldError] = []
-        day, amount = self.day.value(), parse_amount(self.amount.text())
+        day, amount = self.day.value(), parse_euros(self.amount.text())
         date_error = self.day.error("day")
         if date_error is not None:
             errors.append(date_error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.attestation import KINDS as ATTESTATION_KINDS
+from cocon_desktop.domain.money import euros, from_cents
 from cocon_desktop.domain.seance import KINDS as SEANCE_KINDS
 from cocon_desktop.domain.seance import PLACES
-from cocon_desktop.messages import FIELD_LABELS, euros
+from cocon_desktop.messages import FIELD_LABELS
 from cocon_desktop.services.audit import NOTE_CHANGED, AuditRecord, child_history
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.sessions import SessionsSource
@@ -58,7 +58,7 @@ def field_label(name: str) -> str:
 
 def value_text(value: Any, name: str = "") -> str:
     if name == "total_cents" and isinstance(value, int):
-        return euros(Decimal(value) / 100)
+        return euros(from_cents(value))
     if isinstance(value, str) and value in VALUE_LABELS.get(name, {}):
         return tr(VALUE_LABELS[name][value])
     if isinstance(value, str) and len(value) == 8 and value[2] == ":" and value[5] == ":":

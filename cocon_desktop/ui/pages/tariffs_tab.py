@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.money import is_whole_cents, parse_euros
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff, TariffVersion
 from cocon_desktop.domain.text import parse_date_fr
@@ -39,11 +40,8 @@ SESSIONS, SESSION_PRICE, BILAN_PRICE = 3, 4, 5
 
 
 def _money(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(",", ".").replace("€", "").replace("\u202f", "").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    return value if value >= 0 and value == value.quantize(Decimal("0.01")) else None
+    value = parse_euros(text)
+    return value if value is not None and value >= 0 and is_whole_cents(value) else None
 
 
 class TariffsTab(QWidget):
