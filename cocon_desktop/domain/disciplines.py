@@ -20,3 +20,9 @@ PROFESSION_DISCIPLINE: dict[str, str] = {
     "psychologue": "psychologie",
     "orthoptiste": "orthoptie",
 }
+
+
+def short_label(code: str) -> str:
+    """The discipline's name without its parenthesis, as lines and documents print it: "psychologie" →
+    "Accompagnement psycho-affectif"; an unknown code is given back as it is."""
+    return DISCIPLINES.get(code, code).split(" (")[0]

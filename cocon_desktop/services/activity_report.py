@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.documents.report_data import ActivityReport, ChildActivity, KindCount
-from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.seance import ABSENCES, KINDS
 from cocon_desktop.models import Child, Invoice, Payment, Prescription, Seance
@@ -23,10 +23,6 @@ from cocon_desktop.services.seances import practice_discipline
 __all__ = ["ActivityReport", "ChildActivity", "KindCount", "activity_report"]
 
 KIND_ORDER = list(KINDS)
-
-
-def _discipline_label(code: str) -> str:
-    return DISCIPLINES.get(code, code).split(" (")[0]
 
 
 def _children(session: Session, network: str, first: date, last: date) -> tuple[ChildActivity, ...]:
@@ -55,7 +51,7 @@ def _by_kind(session: Session, network: str, first: date, last: date) -> tuple[K
         .group_by(discipline, Seance.kind))
     counts = sorted(((str(d), str(k), int(n)) for d, k, n in rows),
                     key=lambda r: (r[0], KIND_ORDER.index(r[1]) if r[1] in KIND_ORDER else len(KIND_ORDER)))
-    return tuple(KindCount(_discipline_label(d), KINDS.get(k, k), n) for d, k, n in counts)
+    return tuple(KindCount(short_label(d), KINDS.get(k, k), n) for d, k, n in counts)
 
 
 def activity_report(sessions: sessionmaker[Session], network: str, first: date, last: date) -> ActivityReport:

@@ -19,7 +19,7 @@ from cocon_desktop.documents.attestation_data import (
 )
 from cocon_desktop.domain.attestation import ATTESTED_KINDS, Period
 from cocon_desktop.domain.child import GUARDIAN_RELATIONS
-from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.domain.seance import BILANS, KINDS
@@ -36,10 +36,6 @@ def therapist(profile: PracticeProfile) -> Therapist:
                      adeli=p.adeli, trade_name=p.trade_name,
                      address_lines=tuple(x for x in (p.address, f"{p.postcode} {p.city}".strip()) if x),
                      city=p.city, phone=p.phone, email=p.email)
-
-
-def _discipline_label(code: str) -> str:
-    return DISCIPLINES.get(code, code).split(" (")[0]
 
 
 def _overlapping(period: Period) -> object:
@@ -83,7 +79,7 @@ def _forfaits(sessions: sessionmaker[Session], child_id: int, period: Period, di
         if p.discipline != discipline or p.valid_from > period.last or p.valid_until < period.first:
             continue
         out.append(ForfaitInfo(
-            discipline=_discipline_label(p.discipline), forfait=line.label,
+            discipline=short_label(p.discipline), forfait=line.label,
             prescriber=names.get(p.prescriber_id or 0, ""), prescribed_on=p.prescribed_on, valid_from=p.valid_from,
             valid_until=p.valid_until, sessions_authorised=p.sessions_authorised, bilan_included=p.bilan_included,
             sessions_used=status.sessions_used, sessions_left=status.sessions_left, bilan_used=status.bilan_used))
@@ -103,7 +99,7 @@ def draft(sessions: sessionmaker[Session], child_id: int, kind: str, period: Per
     when = {"first": period.first.strftime("%d/%m/%Y"), "last": period.last.strftime("%d/%m/%Y")}
     if kind == "prise_en_charge" and not forfaits:
         raise CoconError("attestation_no_prescription", inclusion=child.inclusion_number,
-                         discipline=_discipline_label(discipline).lower(), **when)
+                         discipline=short_label(discipline).lower(), **when)
     if kind != "prise_en_charge" and not seances:
         raise CoconError("attestation_no_seance", inclusion=child.inclusion_number, **when)
     return AttestationData(number="", kind=kind, issue_date=issue_date, period_start=period.first,

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.domain.attestation import ATTESTED_KINDS
-from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.messages import euros, french_date
@@ -83,7 +83,7 @@ def _plural(count: int, word: str, plural: str = "") -> str:
 
 def _discipline(code: str) -> str:
     """"de psychomotricité", "d'orthophonie"."""
-    label = DISCIPLINES.get(code, code).split(" (")[0].lower()
+    label = short_label(code).lower()
     return f"d'{label}" if label[:1] in "aeiouyhé" else f"de {label}"
 
 

@@ -21,18 +21,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cocon_desktop import settings
 from cocon_desktop.documents.archive_pdf import archive_invoice_pdf
 from cocon_desktop.domain.money import to_cents
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
-from cocon_desktop.services import settings_store
 from cocon_desktop.services.demo_invoices import DEMO_ADDRESSES
 from cocon_desktop.services.demo_large import LargeData, SeanceRow, bulk
 from cocon_desktop.services.invoice_documents import issue_period, set_network_address
 from cocon_desktop.services.invoice_drafts import price
 from cocon_desktop.services.invoice_verify import write_anchor
-from cocon_desktop.services.invoicing import GENESIS, PREFIX, chain_hash, lines_digest
+from cocon_desktop.services.invoicing import GENESIS, PREFIX, chain_hash, lines_digest, payment_term_days
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -129,7 +127,7 @@ def _batch_zip(network: str, first: date) -> bytes:
 def add_archived_invoices(practice: PracticeFile, session: Session, data: LargeData, signed_months: int) -> Archived:
     """Bulk-write the archived months' invoices, lines, payments, batches and events in `session`'s transaction
     (`set_addresses` first: this one holds the write lock)."""
-    term_days = int(settings_store.get(practice.sessions, settings.PAYMENT_TERM_DAYS))
+    term_days = payment_term_days(practice.sessions)
     writer = _Writer(data, term_days, practice_seller(practice))
     prices = _prices(practice)
     rng = random.Random(20260902)

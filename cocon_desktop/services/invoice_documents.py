@@ -17,7 +17,7 @@ from cocon_desktop.documents.invoice_data import (
     buyer_for_network,
     seller_from_profile,
 )
-from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
@@ -57,7 +57,7 @@ def set_network_address(sessions: sessionmaker[Session], network: str, address: 
 
 def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: int) -> InvoiceData:
     lines = tuple(InvoiceLine(service_date=line.day, inclusion_number=line.inclusion_number, initials=line.initials,
-                              discipline=DISCIPLINES.get(line.discipline, line.discipline).split(" (")[0],
+                              discipline=short_label(line.discipline),
                               kind=KINDS.get(line.kind, line.kind), amount=line.amount.quantize(CENT))
                   for line in request.lines)
     return InvoiceData(
@@ -82,7 +82,7 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     from cocon_desktop.documents.signing_pkcs11 import read_certificate, render_signed_invoice_pkcs11
 
     address = network_address(sessions, network)
-    term_days = int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
+    term_days = invoicing.payment_term_days(sessions)
     identity = active_identity(sessions)
     if identity.token is not None:
         token = identity.token

@@ -120,7 +120,8 @@ def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, 
     return IssuedDocument(invoice.id, request.number, request.kind, request.issue_date, request.total, pdf_sha)
 
 
-def _term_days(sessions: sessionmaker[Session]) -> int:
+def payment_term_days(sessions: sessionmaker[Session]) -> int:
+    """The payment term printed on invoices, in days (a setting)."""
     return int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
 
 
@@ -130,7 +131,7 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
     tariffs = load_tariffs(sessions)
     grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
     practice = load_profile(sessions)
-    due = issue_date + timedelta(days=_term_days(sessions))
+    due = issue_date + timedelta(days=payment_term_days(sessions))
     issued: list[IssuedDocument] = []
     with sessions.begin() as session:
         session.connection(execution_options={IMMEDIATE: True})
@@ -151,7 +152,7 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
                 issue_date: date, render: Render) -> IssuedDocument:
     """A facture d'avoir cancelling the whole invoice or some of its lines; their séances become billable again."""
     practice = load_profile(sessions)
-    due = issue_date + timedelta(days=_term_days(sessions))
+    due = issue_date + timedelta(days=payment_term_days(sessions))
     with sessions.begin() as session:
         session.connection(execution_options={IMMEDIATE: True})
         original = session.scalar(select(Invoice).where(Invoice.number == invoice_number.strip().upper()))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import is_whole_cents, parse_euros
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff, TariffVersion
@@ -157,7 +157,7 @@ class TariffsTab(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         ages = tr("{0} à {1} mois").format(rule.age_min_months, rule.age_max_months)
-        cells = (rule.label, ages, ", ".join(DISCIPLINES.get(d, d).split(" (")[0] for d in rule.disciplines),
+        cells = (rule.label, ages, ", ".join(short_label(d) for d in rule.disciplines),
                  str(rule.sessions), f"{rule.session_price:.2f}".replace(".", ","),
                  f"{rule.bilan_price:.2f}".replace(".", ","))
         for column, text in enumerate(cells):
