@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         if data_dir is None:
             raise ValueError("a practice or its data folder")
         self.data_dir = data_dir
-        self.vault_id = practice.key.vault_id if practice is not None else vault.load_keyfile(data_dir).vault_id
+        self.vault_id = practice.vault_id if practice is not None else vault.load_keyfile(data_dir).vault_id
         self._hidden_windows: list[QWidget] = []
         self.setWindowTitle(tr("COCON Desktop"))
         self.resize(1180, 760)
@@ -299,7 +299,9 @@ class MainWindow(QMainWindow):
         return self.lock_screen is not None and self.root.currentWidget() is self.lock_screen
 
     def lock(self) -> None:
-        """Hide every piece of data, forget the key, keep the widgets (and what they hold) as they are."""
+        """Hide every piece of data, close the practice (engine disposed, key dropped: a task still running or a
+        view still holding its sessions gets DatabaseError('practice_closed'), dropped quietly by the runner), keep
+        the widgets (and what they hold) as they are."""
         if self.is_locked or self.practice is None:
             return
         self.idle.stop()
@@ -318,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, practice: PracticeFile) -> None:
         self.practice = practice
-        self.page_set.set_practice(practice, reload=False)
+        self.page_set.set_practice(practice)  # a new handle: the views read again, the forms keep what was typed
         self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)
         for window in self._hidden_windows:

@@ -33,6 +33,7 @@ NAVIGATION = (
 )
 
 
+FORM_PAGES = {"settings"}  # after an unlock they keep what was typed rather than read the practice again
 DATED_PAGES = {"dashboard", "children", "seances", "invoicing", "attestations"}  # take `today` from the clock
 PAGE_MODULES = {key: f"cocon_desktop.ui.pages.{key}_page" for key, _ in NAVIGATION}
 PAGE_CLASSES = {"dashboard": "DashboardPage", "children": "ChildrenPage", "seances": "SeancesPage",
@@ -198,10 +199,11 @@ class PageSet:
             page.set_practice(practice)  # type: ignore[attr-defined]
         self._warm_up.start()
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
-        """Locked (None) or unlocked: the pages built so far; the others get it when built."""
-        for page in self._built.values():
-            page.set_practice(practice, reload=reload)  # type: ignore[attr-defined]
+    def set_practice(self, practice: PracticeFile | None) -> None:
+        """Locked (None) or unlocked: the pages built so far (they read the new practice again, except the forms,
+        which keep what was typed); the others get it when built."""
+        for key, page in self._built.items():
+            page.set_practice(practice, reload=key not in FORM_PAGES)  # type: ignore[attr-defined]
         if practice is not None:
             self._warm_up.start()
 

@@ -28,7 +28,7 @@ from cocon_desktop.services.invoice_lines import LineRow, lines_of
 from cocon_desktop.services.invoice_verify import VerifyReport
 from cocon_desktop.services.invoicing import IssuedDocument, document_pdf
 from cocon_desktop.services.payments import STATES, InvoiceStatus, Listing, status_page
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_file import PracticeFile, open_sessions
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
@@ -136,10 +136,12 @@ class DocumentsTab(QWidget):
         practice = self.practice()
         if practice is None:
             return
-        sessions, listing = practice.sessions, Listing(state=str(self.state_filter.currentData() or ""))
+        listing = Listing(state=str(self.state_filter.currentData() or ""))
         selected = self.current()
         self._reselect = selected.number if selected is not None else self._reselect
-        self.model.set_source(lambda offset, limit: status_page(sessions, listing, offset, limit))
+        # kept by the model: reaches the practice as it is at each page (none while locked), not the one of now
+        self.model.set_source(lambda offset, limit: status_page(open_sessions(self.practice()), listing, offset,
+                                                                limit))
 
     def _page_loaded(self, offset: int) -> None:
         if offset == 0 and self._reselect:
