@@ -25,9 +25,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    """Log the error's type and place (never its message: it could hold data), then tell the user."""
+    """Log the error's type and place (never its message: it could hold data), then tell the user; except the
+    practice closed under a task by the lock, which is no crash: the lock screen already says it."""
     frames = traceback.extract_tb(tb)
     place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    if getattr(value, "code", None) == "practice_closed":
+        log.info("the practice is locked: %s at %s stopped", kind.__name__, place)
+        return
     log.error("unexpected error %s at %s", kind.__name__, place)
     try:
         from PySide6.QtWidgets import QApplication, QMessageBox

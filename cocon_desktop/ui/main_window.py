@@ -401,4 +401,5 @@ class MainWindow(QMainWindow):
                 backup_on_close(self.practice, self)
             self.practice.close()
             self.practice = None
+            self.page_set.set_practice(None)  # no page keeps the closed handle (nor reads through it later)
         super().closeEvent(event)

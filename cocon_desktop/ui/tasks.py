@@ -1,10 +1,7 @@
 """The one background helper: `runner.run(fn, on_done, on_error)`.
 
 Workers run on a QThreadPool and never touch widgets; callbacks come back on the GUI thread.
-Tests use SyncRunner, which runs everything at once on the calling thread.
-
-A task that fails because the practice was closed under it (the window locked while it waited or ran) is dropped
-quietly: neither callback runs, no error is shown; the views load again at the unlock."""
+Tests use SyncRunner, which runs everything at once on the calling thread."""
 
 from __future__ import annotations
 
@@ -15,17 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from cocon_desktop.errors import CoconError
-
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
-
-
-def closed_under_it(error: BaseException) -> bool:
-    """The task failed because the practice is closed (locked): not an error to show."""
-    return isinstance(error, CoconError) and error.code == "practice_closed"
 
 
 class TaskRunner:
@@ -40,9 +30,6 @@ class SyncRunner(TaskRunner):
         try:
             result = fn()
         except Exception as exc:
-            if closed_under_it(exc):
-                log.debug("background task dropped: the practice is closed")
-                return
             on_error(exc)
         else:
             on_done(result)
@@ -86,10 +73,6 @@ class _Relay(QObject):
         callback(value)
 
 
-def _ignore(_: object) -> None:
-    pass
-
-
 class _Job(QRunnable):
     def __init__(self, relay: _Relay, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
         super().__init__()
@@ -101,9 +84,6 @@ class _Job(QRunnable):
             result = self.fn()
         except Exception as exc:
             log.debug("background task failed: %s", type(exc).__name__)
-            if closed_under_it(exc):  # locked meanwhile: nothing to show, nothing to fill
-                self.relay.finished.emit(_ignore, exc, id(self))
-                return
             self.relay.finished.emit(self.on_error, exc, id(self))
         else:
             self.relay.finished.emit(self.on_done, result, id(self))

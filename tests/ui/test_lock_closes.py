@@ -4,6 +4,7 @@ locked, and the unlock opens it again (ARCHITECTURE rule 14)."""
 from __future__ import annotations
 
 import gc
+import threading
 import types
 import weakref
 from collections.abc import Callable, Iterator
@@ -14,14 +15,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, event
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from cocon_desktop.__main__ import _excepthook
 from cocon_desktop.errors import DatabaseError
+from cocon_desktop.services.children import ChildQuery, list_children
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.main_window import MainWindow
-from cocon_desktop.ui.tasks import Done, Failed, SyncRunner
+from cocon_desktop.ui.tasks import Done, Failed, SyncRunner, ThreadPoolRunner
 from tests.conftest import STRONG_PASSPHRASE
-from tests.dates import CLOCK
+from tests.dates import CLOCK, TODAY
 from tests.ui.child_helpers import make_child
 
 CHILDREN = 3
@@ -94,7 +97,9 @@ def _unlock(qtbot: QtBot, window: MainWindow) -> None:
 def test_lock_forgets_the_key_and_the_unlock_reopens(qtbot: QtBot, practice: PracticeFile) -> None:
     window = _window(qtbot, practice, HeldRunner())
     engine, holder, data_key = practice.engine, practice.key_holder, practice.key.data_key
-    key = weakref.ref(practice.key)
+    key, sessions = weakref.ref(practice.key), weakref.ref(practice.sessions)
+    window.invoicing_page.reload()  # the paged lists of « Documents émis » and « Impayés » hold their source
+    window.invoicing_page.unpaid_tab.reload()
     window.lock()
     gc.collect()
 
@@ -105,6 +110,7 @@ def test_lock_forgets_the_key_and_the_unlock_reopens(qtbot: QtBot, practice: Pra
     referrers = [r for r in gc.get_referrers(data_key) if not isinstance(r, types.FrameType)]
     assert referrers == [], "no object but this test still holds the key's bytes"
     assert window.practice is None
+    assert sessions() is None, "no view, no lambda keeps the sessions of before the lock"
 
     _unlock(qtbot, window)  # (e) a new handle, the list read again
     assert window.practice is not None and window.practice is not practice and not window.practice.closed
@@ -150,11 +156,46 @@ def test_a_task_started_before_the_lock_reads_nothing_after_it(qtbot: QtBot, pra
     statements.clear()
     assert runner.release() == started
     assert statements == [], "no task read the database after the lock"
-    assert runner.errors == [], "the closed practice is no error to show"
-    _no_dialog(window)
+    assert runner.errors and {getattr(e, "code", "") for e in runner.errors} == {"practice_closed"}
+    _no_dialog(window)  # each view was told (its buttons and flags reset), behind the lock screen, no dialog
 
     _unlock(qtbot, window)
     window.show_page("children")
     qtbot.waitUntil(lambda: window.children_page.model.rowCount() == CHILDREN)
+    assert not window.children_page.error.isVisible()
     assert statements != []  # read again, with the new handle
     window.close()
+
+
+def test_a_worker_thread_that_outlives_the_lock_gets_the_closed_error(qtbot: QtBot, practice: PracticeFile,
+                                                                    statements: list[str]) -> None:
+    """The real runner: a task holding the sessions of before the lock, run by a worker after it."""
+    runner = ThreadPoolRunner()
+    window = _window(qtbot, practice, HeldRunner())
+    sessions, gate = practice.sessions, threading.Event()
+    done: list[object] = []
+    failed: list[BaseException] = []
+
+    def task() -> int:
+        gate.wait(10)
+        return len(list_children(sessions, ChildQuery(), TODAY, 0, 10))
+
+    runner.run(task, done.append, failed.append)
+    window.lock()
+    statements.clear()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(done or failed))
+    assert done == [] and [getattr(e, "code", "") for e in failed] == ["practice_closed"]
+    assert statements == []
+    runner.wait()
+    window.close()
+
+
+def test_the_closed_error_opens_no_crash_dialog(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[object] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box))  # a real one would wait for a click
+    error = DatabaseError("practice_closed")
+    _excepthook(DatabaseError, error, None)
+    assert shown == []
+    _excepthook(RuntimeError, RuntimeError("bug"), None)  # any other error still tells the user
+    assert len(shown) == 1
