@@ -14,9 +14,9 @@ from collections.abc import Callable
 from cocon_desktop.documents.facturx import embed_facturx
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
-from cocon_desktop.documents.samples import sample_invoice
 from cocon_desktop.documents.signing import sign_pdf, validate
 from cocon_desktop.security.certificate import create_self_signed
+from tests.document_samples import sample_invoice
 
 COUNT = 200
 

@@ -1,10 +1,10 @@
 """Command line of the reference receiver: serve, and the network operator's later decisions.
 
-    python -m cocon_desktop.sync.receiver [serve] --store DIR [--host H] --port N --token-file F
-                                          [--tls-cert CERT.pem --tls-key KEY.pem] [--base-path /cocon/v1]
-    python -m cocon_desktop.sync.receiver list --store DIR
-    python -m cocon_desktop.sync.receiver mark-paid --store DIR BATCH_ID
-    python -m cocon_desktop.sync.receiver mark-rejected --store DIR BATCH_ID --reason "…"
+    python -m cocon_network [serve] --store DIR [--host H] --port N --token-file F
+                           [--tls-cert CERT.pem --tls-key KEY.pem] [--base-path /cocon/v1]
+    python -m cocon_network list --store DIR
+    python -m cocon_network mark-paid --store DIR BATCH_ID
+    python -m cocon_network mark-rejected --store DIR BATCH_ID --reason "…"
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import sys
 from pathlib import Path
 
 from cocon_desktop.sync.protocol import MAX_BATCH_BYTES, STATUS_PAID, STATUS_REJECTED
-from cocon_desktop.sync.receiver import Receiver, describe, dumps, read_tokens, verify_judge
-from cocon_desktop.sync.receiver_store import ReceiverStore
+from cocon_network.receiver import Receiver, describe, dumps, read_tokens, verify_judge
+from cocon_network.store import ReceiverStore
 
 COMMANDS = ("serve", "list", "mark-paid", "mark-rejected")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m cocon_desktop.sync.receiver",
+        prog="python -m cocon_network",
         description="Récepteur de référence des lots COCON (protocole de synchronisation).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     serve = sub.add_parser("serve", help="recevoir les lots (par défaut)")

@@ -2,12 +2,11 @@
 
 What a network runs to receive batches, or starts from: the standard library's threaded HTTP server, TLS when
 given a certificate, bearer tokens, every batch verified with `verify_batch` (hashes, PDF signatures, manifest
-signature, totals) and stored with its receipt (receiver_store.py). The tests run it on 127.0.0.1 and inject
+signature, totals) and stored with its receipt (store.py). The tests run it on 127.0.0.1 and inject
 faults through `Receiver.faults`.
 
-    python -m cocon_desktop.sync.receiver --store DIR --port 8443 --token-file tokens.txt \
-        --tls-cert cert.pem --tls-key key.pem
-    python -m cocon_desktop.sync.receiver mark-paid --store DIR BATCH_ID
+    python -m cocon_network --store DIR --port 8443 --token-file tokens.txt --tls-cert cert.pem --tls-key key.pem
+    python -m cocon_network mark-paid --store DIR BATCH_ID
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from cocon_desktop.sync.protocol import (
     encode,
     sha256_hex,
 )
-from cocon_desktop.sync.receiver_store import ConflictError, Judge, ReceiverStore, Stored
+from cocon_network.store import ConflictError, Judge, ReceiverStore, Stored
 
 log = logging.getLogger(__name__)
 
@@ -356,11 +355,3 @@ def describe(stored: Stored) -> dict[str, Any]:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-if __name__ == "__main__":
-    import sys
-
-    from cocon_desktop.sync.receiver_main import main
-
-    sys.exit(main())

@@ -2,6 +2,6 @@
 
 import sys
 
-from cocon_desktop.cli_main import main
+from cocon_desktop.cli.__main__ import main
 
 sys.exit(main())

@@ -18,7 +18,7 @@ from tests import softhsm, system_packages
 from tests.softhsm import Token
 
 if TYPE_CHECKING:
-    from cocon_desktop.sync.receiver import Receiver
+    from cocon_network.receiver import Receiver
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pin_none()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module); the suite calls Qt a lot
@@ -118,7 +118,7 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
 def receiver(tmp_path: Path) -> Iterator[Receiver]:
     """The real reference receiver on 127.0.0.1 (a free port), storing under tmp_path/reseau; its `faults`
     inject failures. Accepts the token tests.sync_samples.TOKEN."""
-    from cocon_desktop.sync.receiver import Receiver
+    from cocon_network.receiver import Receiver
     from tests.sync_samples import TOKEN
 
     server = Receiver(tmp_path / "reseau", [TOKEN]).start()

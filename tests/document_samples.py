@@ -1,4 +1,4 @@
-"""Fictitious invoices for the demo, the tests, the benchmark and the screenshots (no real person)."""
+"""Fictitious invoices for the tests, the benchmark and the screenshots (no real person): never shipped."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, today_of
 from cocon_desktop.domain.attestation import CLI_KINDS, KINDS, parse_period
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.security import vault
 from cocon_desktop.services import backup
 from cocon_desktop.services.practice_file import PracticeFile

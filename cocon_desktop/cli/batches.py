@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, now_of, open_practice
+from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
@@ -134,7 +134,7 @@ def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def _network_actions(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
-    """The actions of `cocon network` (cli_invoices declares the group and `network address`)."""
+    """The actions of `cocon network` (invoices.py declares the group and `network address`)."""
     group: argparse.ArgumentParser | None = sub.choices.get("network")
     if group is None:
         group = sub.add_parser("network", help="les réseaux", description="Les réseaux de périnatalité.")

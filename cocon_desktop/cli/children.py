@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from cocon_desktop import messages, settings
-from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.domain.ages import age_between, corrected_age, shows_corrected_age
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData

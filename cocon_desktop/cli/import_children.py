@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.domain.csv_children import CsvPreview
 from cocon_desktop.domain.csv_headers import IMPORT_FIELDS
 from cocon_desktop.domain.csv_reading import ENCODING_LABELS, SEPARATOR_LABELS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import children

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf
 from cocon_desktop.documents.journal_csv import journal_csv
 from cocon_desktop.documents.journal_pdf import render_journal_pdf

@@ -6,7 +6,7 @@ import argparse
 from datetime import timedelta
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceData
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, next_secret, open_practice
+from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice
 from cocon_desktop.errors import CoconError
 from cocon_desktop.security.certificate import describe_certificate
 from cocon_desktop.services import signing_identities

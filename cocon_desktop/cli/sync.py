@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli_support import Input, add_command, open_practice
+from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.services.sync_run import WAITING, BatchOutcome, SyncReport, sync_now
 
 EXIT_REJECTED = 1

@@ -18,9 +18,9 @@ from cocon_desktop.documents.facturx import embed_facturx, read_summary
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
 from cocon_desktop.documents.pdf_page import SIGNATURE_BOX
-from cocon_desktop.documents.samples import sample_credit_note, sample_invoice
 from cocon_desktop.documents.signing import render_signed_invoice, sign_pdf, validate
 from cocon_desktop.security.certificate import create_self_signed
+from tests.document_samples import sample_credit_note, sample_invoice
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from cocon_desktop.documents.facturx import embed_facturx
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
-from cocon_desktop.documents.samples import sample_invoice
 from cocon_desktop.documents.signing import validate
 from cocon_desktop.documents.signing_pkcs11 import TokenKey, read_certificate, sign_pdf_pkcs11
 from cocon_desktop.errors import CoconError
@@ -17,6 +16,7 @@ from cocon_desktop.models import Invoice, SigningIdentity
 from cocon_desktop.services import invoice_documents, invoicing, signing_identities
 from cocon_desktop.services.practice_file import PracticeFile
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
+from tests.document_samples import sample_invoice
 from tests.softhsm import Token
 
 

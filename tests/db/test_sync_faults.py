@@ -16,8 +16,8 @@ from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
 from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
 from cocon_desktop.services.sync_run import SyncReport, sync_now
-from cocon_desktop.sync.receiver import Receiver
-from cocon_desktop.sync.receiver_store import ZIP_NAME
+from cocon_network.receiver import Receiver
+from cocon_network.store import ZIP_NAME
 from tests.conftest import STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
 from tests.sync_samples import TOKEN, tamper, tls_certificate

@@ -26,11 +26,11 @@ from cocon_desktop.sync.protocol import (
     TransientSendError,
     sha256_hex,
 )
-from cocon_desktop.sync.receiver import Receiver, verify_judge
-from cocon_desktop.sync.receiver_store import RECEIPT_NAME, ZIP_NAME, ReceiverStore
+from cocon_network.receiver import Receiver, verify_judge
+from cocon_network.store import RECEIPT_NAME, ZIP_NAME, ReceiverStore
 from tests.sync_samples import TOKEN, make_batch, tamper, tls_certificate
 
-RECEIVER = [sys.executable, "-m", "cocon_desktop.sync.receiver"]
+RECEIVER = [sys.executable, "-m", "cocon_network"]
 
 
 def stored_files(receiver: Receiver) -> list[str]:
@@ -303,7 +303,7 @@ def implemented_statuses() -> set[int]:
     """Every HTTP status the receiver's handler can answer (integer constants of the handler class)."""
     import ast
 
-    import cocon_desktop.sync.receiver as module
+    import cocon_network.receiver as module
 
     tree = ast.parse(Path(module.__file__).read_text("utf-8"))
     handler = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "_Handler")

@@ -21,7 +21,7 @@ from tests.dates import TODAY
 ROOT = Path(__file__).resolve().parents[2]
 # The console script pip installed, as a user runs it (its entry point silences other packages' warnings).
 SCRIPT = Path(sys.executable).with_name("cocon")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "cocon_desktop.cli_main"]
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "cocon_desktop.cli"]
 
 
 def cocon(*args: str | Path, stdin: str = "", today: date | None = TODAY) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
 from cocon_desktop.services.practice_file import PracticeFile, create_practice, open_with_passphrase
-from cocon_desktop.sync.receiver import Receiver
+from cocon_network.receiver import Receiver
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
 from tests.e2e.test_cli import COMMAND, ROOT, cocon

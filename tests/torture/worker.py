@@ -76,9 +76,9 @@ def zygote() -> int:
     prints "pid N", then "exit STATUS" once the worker has died (os.waitpid's status). Each worker is a real
     process the driver kills with SIGKILL; forking only spares the seconds of imports and font loading of each
     start (one invoice is rendered and signed here first, in memory, so that the workers find fonts loaded)."""
-    from cocon_desktop.documents.samples import sample_invoice
     from cocon_desktop.documents.signing import render_signed_invoice
     from cocon_desktop.security.certificate import create_self_signed
+    from tests.document_samples import sample_invoice
 
     render_signed_invoice(sample_invoice(2), *create_self_signed("Alice Dupont EI", "Cabinet", "91234567500017"))
     for line in sys.stdin:

@@ -10,10 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.sync.receiver import Receiver
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import SyncRunner
+from cocon_network.receiver import Receiver
 from tests.db.batch_helpers import issue_october
 from tests.sync_samples import TOKEN, tls_certificate
 

@@ -20,8 +20,8 @@ from cocon_desktop.documents.invoice_data import (
     Seller,
     seller_from_profile,
 )
-from cocon_desktop.documents.samples import SAMPLE_PROFILE, sample_credit_note, sample_invoice
 from cocon_desktop.domain.money import euros
+from tests.document_samples import SAMPLE_PROFILE, sample_credit_note, sample_invoice
 
 NS = fx.NS
 

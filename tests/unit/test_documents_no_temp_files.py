@@ -19,7 +19,7 @@ def tripwire(*args, **kwargs):
     raise AssertionError("a temporary file was requested")
 for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile", "mkstemp", "mkdtemp"):
     setattr(tempfile, name, tripwire)  # before any library imports them
-from cocon_desktop.documents import samples
+from tests import document_samples as samples
 from cocon_desktop.documents.signing import render_signed_invoice
 from cocon_desktop.security.certificate import create_self_signed
 cert, key = create_self_signed("Camille Martin EI", "Cabinet", "91234567500017")

@@ -1,0 +1,120 @@
+"""`cocon init`, `demo`, `info`, `change-passphrase`, `recover`: the practice itself (its folder, vault, schema)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from cocon_desktop.cli.support import Command, Input, add_command, open_practice, today_of
+from cocon_desktop.domain.practice_toml import profile_from_toml
+from cocon_desktop.errors import CoconError
+from cocon_desktop.security import vault
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import practice_file
+from cocon_desktop.services.demo import create_demo
+from cocon_desktop.services.info import practice_info
+from cocon_desktop.services.practice_file import PracticeFile
+
+
+def _print_recovery_key(key: RecoveryKey) -> None:
+    print("Clé de secours (notez-la sur papier et rangez-la à part ; elle ne sera plus affichée) :")
+    groups = key.groups
+    for row in range(0, len(groups), 3):
+        print("    " + "   ".join(groups[row:row + 3]))
+
+
+def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
+    path: Path = args.practice_file
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CoconError("file_missing", path=str(path)) from exc
+    profile = profile_from_toml(raw, str(path))
+    passphrase = secrets.new_passphrase()
+    recovery = RecoveryKey.generate()
+    practice = practice_file.create_practice(args.data_dir, passphrase, profile, recovery)
+    practice.close()
+    print(f"Cabinet créé dans {args.data_dir}.")
+    _print_recovery_key(recovery)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
+    if getattr(args, "size", "small") == "large":
+        from cocon_desktop.services.demo_large import create_large_demo
+
+        started = time.perf_counter()
+        create_large_demo(args.data_dir, today_of(args)).close()
+        print(f"Cabinet de démonstration à grande échelle créé en {time.perf_counter() - started:.1f} s.")
+    else:
+        create_demo(args.data_dir, today_of(args)).close()
+    print(f"Cabinet de démonstration créé dans {args.data_dir}.")
+    print("Phrase de passe : demo (la seule dispensée de la règle de robustesse, réservée à la démonstration).")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, secrets: Input) -> int:
+    practice = open_practice(args, secrets)
+    try:
+        info = practice_info(practice)
+    finally:
+        practice.close()
+    if args.json:
+        print(json.dumps(asdict(info), indent=2, ensure_ascii=False))
+        return 0
+    print(f"Dossier             : {info.data_dir}")
+    print(f"Coffre              : {info.vault_id}")
+    print(f"Schéma              : {info.schema_revision} (dernier : {info.schema_head})")
+    print(f"Taille de la base   : {info.database_bytes} octets")
+    print("Chiffrement         : SQLCipher {cipher_version}, pages de {cipher_page_size} octets, "
+          "HMAC {cipher_hmac_algorithm}, journal {journal_mode}".format(**info.cipher))
+    kdf = info.kdf
+    print(f"Dérivation de clé   : Argon2id, {kdf.get('time_cost')} passes, {kdf.get('memory_kib')} Kio, "
+          f"parallélisme {kdf.get('parallelism')}")
+    print(f"Trousseau du système: {'oui' if info.remembered_in_keychain else 'non'}")
+    for table, count in info.counts.items():
+        print(f"  {table:<18}: {count}")
+    return 0
+
+
+def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
+    current = secrets.line("Phrase de passe actuelle : ")
+    new = secrets.new_passphrase()
+    vault.change_passphrase(args.data_dir, current, new)
+    print("Phrase de passe changée. La clé de secours reste valable.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, secrets: Input) -> int:
+    reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
+    key = vault.unlock_with_recovery(args.data_dir, reader.line("Clé de secours : "))
+    new = reader.new_passphrase()
+    vault.set_passphrase(args.data_dir, key, new)
+    PracticeFile.open(args.data_dir, key).close()  # the data opens with the recovered key
+    print("Cabinet récupéré : la nouvelle phrase de passe est en place.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    commands: dict[str, tuple[str, Command]] = {
+        "init": ("créer un cabinet à partir d'un fichier TOML", cmd_init),
+        "demo": ("créer un cabinet de démonstration (phrase de passe « demo »)", cmd_demo),
+        "info": ("version du schéma, effectifs, paramètres de chiffrement", cmd_info),
+        "change-passphrase": ("changer la phrase de passe", cmd_change_passphrase),
+        "recover": ("ouvrir avec la clé de secours et choisir une nouvelle phrase de passe", cmd_recover),
+    }
+    for name, (help_text, func) in commands.items():
+        child = add_command(sub, name, help_text, func)
+        if name == "init":
+            child.add_argument("--practice-file", type=Path, required=True, help="profil du cabinet (TOML)")
+        if name == "demo":
+            child.add_argument("--size", choices=("small", "large"), default="small",
+                               help="large : cabinet de groupe, 2 000 enfants, 100 000 séances, ~12 000 factures")
+        if name == "info":
+            child.add_argument("--json", action="store_true", help="sortie JSON")
+        if name == "recover":
+            child.add_argument("--recovery-key-stdin", action="store_true",
+                               help="lire la clé de secours puis la nouvelle phrase de passe sur l'entrée standard")
