@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cocon_desktop.domain.money import euros as euros  # the CLI writes amounts through messages
 from cocon_desktop.errors import CoconError, FieldError
@@ -257,6 +259,43 @@ MESSAGES: dict[str, str] = {
     "batch_id_invalid": "Numéro de lot invalide : {batch_id}.",
     "sync_no_endpoint": "Aucune adresse de réception configurée pour le réseau {network} : le lot attend "
                         "(Paramètres, ou `cocon network endpoint`).",
+    "send_server_ca_unreadable": "Envoi impossible pour l'instant (certificat du serveur enregistré illisible : "
+                                 "{detail}) : le lot reste en attente et sera renvoyé.",
+    "network_reason": "{reason}",  # VERBATIM: a rejection, in the network's own words
+    "outbox_sentence": "{sentence}",  # VERBATIM: an outbox error an earlier version stored as a sentence
+    # the dashboard's lines (services/dashboard_actions.py, written by line_text); a `_N` variant is the wording
+    # for a count of N
+    "line_exhausted": "{child} ({inclusion}) : le forfait {of_discipline} est épuisé, une nouvelle prescription est "
+                      "nécessaire.",
+    "line_few_sessions_left": "{child} ({inclusion}) : plus que {count} séances sur le forfait {of_discipline}.",
+    "line_few_sessions_left_1": "{child} ({inclusion}) : plus qu'une séance sur le forfait {of_discipline}.",
+    "line_ends_soon": "{child} ({inclusion}) : le forfait {of_discipline} prend fin le {on} (dans {count} jours).",
+    "line_ends_soon_1": "{child} ({inclusion}) : le forfait {of_discipline} prend fin le {on} (dans 1 jour).",
+    "line_ends_soon_0": "{child} ({inclusion}) : le forfait {of_discipline} prend fin aujourd'hui.",
+    "line_left_age_band": "{child} ({inclusion}) : a quitté la tranche d'âge du forfait {of_discipline} le {on}.",
+    "line_leaves_age_band": "{child} ({inclusion}) : quitte la tranche d'âge du forfait {of_discipline} le {on}.",
+    "line_left_pathway": "{child} ({inclusion}) : a atteint la limite d'âge du parcours le {on}.",
+    "line_leaves_pathway": "{child} ({inclusion}) : atteint la limite d'âge du parcours le {on}.",
+    "line_seances_to_invoice": "{network} : {count} séances {of_month} restent à facturer.",
+    "line_seances_to_invoice_1": "{network} : 1 séance {of_month} reste à facturer.",
+    "line_invoice_overdue": "Facture {number} ({network}, {total}) : {left} impayés, échue depuis le {due} ({count} "
+                            "jours).",
+    "line_invoice_overdue_1": "Facture {number} ({network}, {total}) : {left} impayés, échue depuis le {due} (1 jour).",
+    "line_batch_rejected": "Lot {network} du {created} rejeté par le réseau (« {reason} ») : {count} documents à "
+                           "corriger et à renvoyer.",
+    "line_batch_rejected_1": "Lot {network} du {created} rejeté par le réseau (« {reason} ») : 1 document à corriger "
+                             "et à renvoyer.",
+    "line_batch_not_sent": "Lot {network} du {created} ({count} documents, {total}) : pas encore envoyé au réseau.",
+    "line_batch_not_sent_1": "Lot {network} du {created} (1 document, {total}) : pas encore envoyé au réseau.",
+    "line_batch_send_failed": "Lot {network} du {created} ({count} documents, {total}) : l'envoi a échoué.",
+    "line_batch_send_failed_1": "Lot {network} du {created} (1 document, {total}) : l'envoi a échoué.",
+    "line_documents_waiting": "{network} : {count} documents émis attendent d'être mis dans un lot.",
+    "line_documents_waiting_1": "{network} : 1 document émis attend d'être mis dans un lot.",
+    "line_attestations_due": "{count} enfants ont eu des soins en {month_words} sans attestation de séances.",
+    "line_attestations_due_1": "1 enfant a eu des soins en {month_words} sans attestation de séances.",
+    "line_annual_attestations_due": "Attestations annuelles {year} à établir : {count} enfants ont eu des soins dans "
+                                    "l'année.",
+    "line_annual_attestations_due_1": "Attestations annuelles {year} à établir : 1 enfant a eu des soins dans l'année.",
     # attestations for the families
     "period_invalid": "Illisible : « {value} » ; écrivez par exemple 2026-01..2026-06, un mois (2026-03) ou une "
                       "année (2026).",
@@ -305,6 +344,8 @@ MESSAGES: dict[str, str] = {
                                 "nouveau, jamais par-dessus un cabinet existant. Rien n'a été modifié.",
 }
 
+VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is
+
 FIELD_LABELS: dict[str, str] = {
     "name": "Nom et prénom", "trade_name": "Nom du cabinet", "profession": "Profession", "rpps": "RPPS",
     "adeli": "ADELI", "siret": "SIRET", "address": "Adresse", "postcode": "Code postal", "city": "Ville",
@@ -323,12 +364,16 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def text(code: str, data: dict[str, Any] | None = None) -> str:
-    template = MESSAGES.get(code, code)
+def fill(template: str, data: Mapping[str, Any] | None = None) -> str:
+    """The template with its placeholders filled; as it is when the data does not fit it."""
     try:
         return template.format(**(data or {}))
-    except (KeyError, IndexError):
+    except (KeyError, IndexError, ValueError):
         return template
+
+
+def text(code: str, data: Mapping[str, Any] | None = None) -> str:
+    return fill(MESSAGES.get(code, code), data)
 
 
 def describe(error: CoconError) -> str:
@@ -346,6 +391,60 @@ def describe_field(error: FieldError) -> str:
 
 def french_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+class Coded(Protocol):
+    """An error kept as a code and its data (services/outbox_errors.OutboxError)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> dict[str, str]: ...
+
+
+def month_words(first: date) -> str:
+    """"octobre 2026"."""
+    from babel.dates import format_date  # Babel's data: loaded when first needed, not at start
+
+    return str(format_date(first, "MMMM y", locale="fr_FR"))
+
+
+def _of(words: str) -> str:
+    """"d'octobre 2026", "de psychomotricité": the French elision before a vowel or a mute h."""
+    return f"d'{words}" if words[:1] in "aeiouyhé" else f"de {words}"
+
+
+def _word(value: object) -> object:
+    if isinstance(value, date):
+        return french_date(value)
+    if isinstance(value, Decimal):
+        return euros(value)
+    return value
+
+
+def line_text(code: str, data: Mapping[str, object], translate: Callable[[str], str] = str) -> str:
+    """A dashboard line as a French sentence: the template of `code` (of `code_N` when the count N has its own
+    wording: « une séance », « 1 jour ») passed through `translate` (the window's tr()), filled with the line's data
+    in French; an outbox error (`error`) is added after a dash."""
+    count = data.get("count")
+    template = MESSAGES.get(f"{code}_{count}") or MESSAGES.get(code, code)
+    words = {name: _word(value) for name, value in data.items()}
+    discipline, month = data.get("discipline"), data.get("month")
+    if isinstance(discipline, str):
+        from cocon_desktop.domain.disciplines import short_label
+
+        words["of_discipline"] = _of(short_label(discipline).lower())
+    if isinstance(month, date):
+        words["month_words"] = month_words(month)
+        words["of_month"] = _of(str(words["month_words"]))
+    sentence = fill(translate(template), words)
+    error = data.get("error")
+    if error is not None:
+        coded: Coded = error  # type: ignore[assignment]
+        said = fill(translate(MESSAGES.get(coded.code, coded.code)), coded.params)
+        sentence = sentence[:-1] + f" — {said.strip().rstrip('.')}."
+    return sentence
 
 
 def warning_text(warning: Warning) -> str:

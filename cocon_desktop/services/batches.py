@@ -28,6 +28,8 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.security.certificate import load_certificates
+from cocon_desktop.services import outbox_errors
+from cocon_desktop.services.outbox_errors import OutboxError
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.signing_identities import all_certificates
@@ -62,13 +64,20 @@ class BatchSummary:
     reason: str
     attempts: int
     last_attempt_at: datetime | None
-    last_error: str
+    error: OutboxError | None  # why the last sending failed, or the network's reason for a rejection
     next_attempt_at: datetime | None
     exported_at: datetime | None
 
     @property
     def state_label(self) -> str:
         return STATES.get(self.state, self.state)
+
+    @property
+    def last_error(self) -> str:
+        """`error` as a French sentence, for the command line ("" for none); the window translates the code."""
+        from cocon_desktop import messages
+
+        return "" if self.error is None else messages.text(self.error.code, self.error.params)
 
 
 def utc(moment: datetime) -> datetime:
@@ -152,7 +161,7 @@ def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
             id=pk, batch_id=batch_id, network=network, period_start=start, period_end=end, created_at=utc(created),
             file_name=name, documents=documents, total=from_cents(total), state=effective_state(state, pk, paid),
             receipt_id=receipt, received_at=aware(received), reason=reason, attempts=attempts or 0,
-            last_attempt_at=aware(last_attempt), last_error=last_error or "",
+            last_attempt_at=aware(last_attempt), error=outbox_errors.read(last_error),
             next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported)))
     return out
 

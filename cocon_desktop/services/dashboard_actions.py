@@ -1,13 +1,12 @@
-"""What needs doing, for the dashboard: one line per thing to act on, each a French sentence with where it opens
-(`target`) and the ids that place needs. Every family of lines is one or two SQL aggregate queries — never one
-query per child or per invoice — so that the list stays fast on a large practice.
-
-Lines: forfaits (few sessions left or used up, ending within 30 days, the child leaving the forfait's age band or
-the pathway: services/forfait_alerts.py, the rules of domain/forfait.py), séances of past months not yet invoiced
-(per network and month, as the invoice run's preview selects them), invoices past their due date with something
-left to pay (as services/payments.py derives it), batches closed but not sent or whose sending failed, documents
-waiting outside any batch, rejected batches whose documents are not in a new batch yet, and attestations of
-séances due for last month (in January, the annual attestations of the year before too)."""
+"""What needs doing, for the dashboard: one line per thing to act on, each a code with its data (the French sentence is
+messages.line_text's: ARCHITECTURE rule 8), where it opens (`target`) and the ids that place needs. Every family of
+lines is one or two SQL aggregate queries — never one query per child or per invoice — so that the list stays fast
+on a large practice. Lines: forfaits (few sessions left or used up, ending within 30 days, the child leaving the
+forfait's age band or the pathway: services/forfait_alerts.py, the rules of domain/forfait.py), séances of past
+months not yet invoiced (per network and month, as the invoice run's preview selects them), invoices past their due
+date with something left to pay (as services/payments.py derives it), batches closed but not sent or whose sending
+failed, documents waiting outside any batch, rejected batches whose documents are not in a new batch yet, and
+attestations of séances due for last month (in January, the annual attestations of the year before too)."""
 
 from __future__ import annotations
 
@@ -17,15 +16,13 @@ from datetime import date
 from functools import partial
 from operator import itemgetter
 
-from babel.dates import format_date
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from cocon_desktop import messages
 from cocon_desktop.domain.attestation import ATTESTED_KINDS
-from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.tariffs import NetworkTariff
-from cocon_desktop.messages import euros, french_date
 from cocon_desktop.models import (
     Attestation,
     Batch,
@@ -37,6 +34,7 @@ from cocon_desktop.models import (
     Payment,
     Seance,
 )
+from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.batches import in_live_batch
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
@@ -56,7 +54,7 @@ TO_INVOICE_MONTHS = 12  # séances left to invoice are looked for in the 12 mont
 class ActionItem:
     kind: str  # see KINDS
     severity: str  # "error" | "warning" | "info" (sorted error first)
-    text: str  # one French sentence
+    code: str  # the line's sentence in messages.py ("line_…"), filled with `data` by messages.line_text
     target: str  # where the line opens: "child" | "invoicing" | "unpaid" | "sync" | "attestations"
     child_id: int | None = None
     number: str = ""  # invoice number for invoice_overdue
@@ -64,27 +62,17 @@ class ActionItem:
     month: date | None = None  # first day of the month for seances_to_invoice / attestation_due
     count: int = 0
     network: str = ""  # the network the line is about (séances to invoice, overdue invoices, batches)
+    data: tuple[tuple[str, object], ...] = ()  # what the sentence says: names, dates, amounts, counts
+
+    @property
+    def text(self) -> str:
+        """The line in French, for the command line; the window translates `code` itself."""
+
+        return messages.line_text(self.code, dict(self.data))
 
 
-def month_words(first: date) -> str:
-    """"octobre 2026"."""
-    return str(format_date(first, "MMMM y", locale="fr_FR"))
-
-
-def _of(first: date) -> str:
-    """"d'octobre 2026", "de mars 2026"."""
-    words = month_words(first)
-    return f"d'{words}" if words[0] in "aeiouyh" else f"de {words}"
-
-
-def _plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-def _discipline(code: str) -> str:
-    """"de psychomotricité", "d'orthophonie"."""
-    label = short_label(code).lower()
-    return f"d'{label}" if label[:1] in "aeiouyhé" else f"de {label}"
+def _data(**values: object) -> tuple[tuple[str, object], ...]:
+    return tuple(values.items())
 
 
 def _forfait_grade(alert: ForfaitAlert, today: date) -> tuple[str, str] | None:
@@ -102,26 +90,10 @@ def _forfait_grade(alert: ForfaitAlert, today: date) -> tuple[str, str] | None:
 
 def _forfait_item(alert: ForfaitAlert, grade: tuple[str, str]) -> ActionItem:
     w = alert.warning
-    who = f"{alert.child_name} ({alert.inclusion_number})"
-    forfait = f"le forfait {_discipline(alert.discipline)}"
-    if w.code == "exhausted":
-        text = f"{who} : {forfait} est épuisé, une nouvelle prescription est nécessaire."
-    elif w.code == "few_sessions_left":
-        left = "plus qu'une séance" if w.count == 1 else f"plus que {w.count} séances"
-        text = f"{who} : {left} sur {forfait}."
-    elif w.code == "ends_soon":
-        when = "aujourd'hui" if w.count == 0 else f"le {french_date(w.on)} (dans {_plural(w.count or 0, 'jour')})"
-        text = f"{who} : {forfait} prend fin {when}."
-    elif w.code == "left_age_band":
-        text = f"{who} : a quitté la tranche d'âge du forfait {_discipline(alert.discipline)} le {french_date(w.on)}."
-    elif w.code == "leaves_age_band":
-        text = f"{who} : quitte la tranche d'âge du forfait {_discipline(alert.discipline)} le {french_date(w.on)}."
-    elif w.code == "left_pathway":
-        text = f"{who} : a atteint la limite d'âge du parcours le {french_date(w.on)}."
-    else:
-        text = f"{who} : atteint la limite d'âge du parcours le {french_date(w.on)}."
+    data = _data(child=alert.child_name, inclusion=alert.inclusion_number, discipline=alert.discipline, on=w.on,
+                 count=w.count)
     count = w.count if w.code in ("few_sessions_left", "exhausted") and w.count is not None else 0
-    return ActionItem(grade[0], grade[1], text, "child", child_id=alert.child_id, count=count)
+    return ActionItem(grade[0], grade[1], f"line_{w.code}", "child", child_id=alert.child_id, count=count, data=data)
 
 
 def _graded_forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTariff]
@@ -171,9 +143,8 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
     items = []
     for (network, month), count in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         first = month_of_key(month)
-        text = f"{network} : {_plural(count, 'séance')} {_of(first)} {'reste' if count == 1 else 'restent'} à facturer."
-        items.append(ActionItem("seances_to_invoice", "warning", text, "invoicing", month=first, count=count,
-                                 network=network))
+        items.append(ActionItem("seances_to_invoice", "warning", "line_seances_to_invoice", "invoicing", month=first,
+                                count=count, network=network, data=_data(network=network, month=first, count=count)))
     return items
 
 
@@ -200,9 +171,9 @@ def _overdue_lines(session: Session, today: date) -> list[Callable[[], ActionIte
 
 def _overdue_item(number: str, network: str, due: date, total: int, left: int, today: date) -> ActionItem:
     days = (today - due).days
-    text = (f"Facture {number} ({network}, {euros(from_cents(total))}) : {euros(from_cents(left))} "
-            f"impayés, échue depuis le {french_date(due)} ({_plural(days, 'jour')}).")
-    return ActionItem("invoice_overdue", "warning", text, "unpaid", number=number, count=days, network=network)
+    data = _data(number=number, network=network, total=from_cents(total), left=from_cents(left), due=due, count=days)
+    return ActionItem("invoice_overdue", "warning", "line_invoice_overdue", "unpaid", number=number, count=days,
+                      network=network, data=data)
 
 
 def overdue_items(session: Session, today: date) -> list[ActionItem]:
@@ -219,10 +190,9 @@ def batch_items(session: Session) -> list[ActionItem]:
     for pk, network, created, documents, reason in session.execute(
             select(Batch.id, Batch.network, Batch.created_at, Batch.documents, Batch.reason)
             .where(Batch.state == "rejete", not_rebatched).order_by(Batch.created_at)):
-        text = (f"Lot {network} du {french_date(created.date())} rejeté par le réseau (« {reason.strip()} ») : "
-                f"{_plural(documents, 'document')} à corriger et à renvoyer.")
-        items.append(ActionItem("batch_rejected", "error", text, "sync", batch_pk=pk, count=documents,
-                                 network=network))
+        data = _data(network=network, created=created.date(), reason=reason.strip(), count=documents)
+        items.append(ActionItem("batch_rejected", "error", "line_batch_rejected", "sync", batch_pk=pk, count=documents,
+                                network=network, data=data))
     failing = and_(OutboxEntry.delivered_at.is_(None), OutboxEntry.attempts > 0, OutboxEntry.last_error != "")
     for pk, network, created, documents, total, state, error in session.execute(
             select(Batch.id, Batch.network, Batch.created_at, Batch.documents, Batch.total_cents, Batch.state,
@@ -230,19 +200,16 @@ def batch_items(session: Session) -> list[ActionItem]:
             .outerjoin(OutboxEntry, OutboxEntry.batch_pk == Batch.id)
             .where(or_(Batch.state == "prepare", and_(Batch.state == "envoye", failing)))
             .order_by(Batch.created_at)):
-        what = f"Lot {network} du {french_date(created.date())} ({_plural(documents, 'document')}, " \
-               f"{euros(from_cents(total))})"
-        text = f"{what} : pas encore envoyé au réseau." if state == "prepare" else f"{what} : l'envoi a échoué."
-        if error:
-            text = text[:-1] + f" — {error.strip().rstrip('.')}."
-        items.append(ActionItem("batch_waiting", "warning", text, "sync", batch_pk=pk, count=documents,
-                                 network=network))
+        code = "line_batch_not_sent" if state == "prepare" else "line_batch_send_failed"
+        data = _data(network=network, created=created.date(), count=documents, total=from_cents(total),
+                     error=outbox_errors.read(error))
+        items.append(ActionItem("batch_waiting", "warning", code, "sync", batch_pk=pk, count=documents,
+                                network=network, data=data))
     for network, count in session.execute(
             select(Invoice.network, func.count(Invoice.id)).where(Invoice.id.not_in(in_live_batch()))
             .group_by(Invoice.network).order_by(Invoice.network)):
-        text = f"{network} : {_plural(count, 'document émis', 'documents émis')} " \
-               f"{'attend' if count == 1 else 'attendent'} d'être mis dans un lot."
-        items.append(ActionItem("batch_waiting", "warning", text, "sync", count=int(count), network=network))
+        items.append(ActionItem("batch_waiting", "warning", "line_documents_waiting", "sync", count=int(count),
+                                network=network, data=_data(network=network, count=int(count))))
     return items
 
 
@@ -270,19 +237,14 @@ def attestation_items(session: Session, today: date) -> list[ActionItem]:
     first = add_months(today.replace(day=1), -1)
     count = _children_without_attestation(session, first, month_last(first), ("seances", "annuelle"))
     if count:
-        children = _plural(count, "enfant")
-        text = f"{children} {'a' if count == 1 else 'ont'} eu des soins en {month_words(first)} sans attestation " \
-               f"de séances."
-        items.append(ActionItem("attestation_due", "info", text, "attestations", month=first, count=count))
+        items.append(ActionItem("attestation_due", "info", "line_attestations_due", "attestations", month=first,
+                                count=count, data=_data(month=first, count=count)))
     if today.month == 1:
         year = today.year - 1
         count = _children_without_attestation(session, date(year, 1, 1), date(year, 12, 31), ("annuelle",))
         if count:
-            verb = "a" if count == 1 else "ont"
-            text = f"Attestations annuelles {year} à établir : {_plural(count, 'enfant')} {verb} eu des soins dans " \
-                   "l'année."
-            items.append(ActionItem("attestation_due", "info", text, "attestations", month=date(year, 1, 1),
-                                    count=count))
+            items.append(ActionItem("attestation_due", "info", "line_annual_attestations_due", "attestations",
+                                    month=date(year, 1, 1), count=count, data=_data(year=year, count=count)))
     return items
 
 

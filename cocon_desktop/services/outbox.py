@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Batch, OutboxEntry
+from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.batches import record_documents_event, utc
+from cocon_desktop.services.outbox_errors import OutboxError, outbox_error
 
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
@@ -78,20 +80,20 @@ def mark_attempt(sessions: sessionmaker[Session], batch_pk: int, now: datetime) 
         entry.last_attempt_at = utc(now)
 
 
-def record_failure(sessions: sessionmaker[Session], batch_pk: int, now: datetime, error: str) -> datetime:
+def record_failure(sessions: sessionmaker[Session], batch_pk: int, now: datetime, error: OutboxError) -> datetime:
     """The attempt failed (offline, time-out, server error): keep the error, schedule the next attempt."""
     moment = utc(now)
     with sessions.begin() as session:
         _, entry = _rows(session, batch_pk)
-        entry.last_error = error
+        entry.last_error = outbox_errors.stored(error)
         entry.next_attempt_at = moment + backoff(entry.attempts)
         return utc(entry.next_attempt_at)
 
 
-def _deliver(entry: OutboxEntry, moment: datetime, error: str = "") -> None:
+def _deliver(entry: OutboxEntry, moment: datetime, error: OutboxError | None = None) -> None:
     if entry.delivered_at is None:
         entry.delivered_at = moment
-    entry.last_error = error
+    entry.last_error = outbox_errors.stored(error)
 
 
 def _receive(session: Session, batch: Batch, entry: OutboxEntry, receipt_id: str, received_at: datetime | None,
@@ -117,7 +119,7 @@ def _reject(session: Session, batch: Batch, entry: OutboxEntry, reason: str, mom
     batch.reason = reason
     batch.updated_at = moment
     record_documents_event(session, batch.id, "rejected", reason, moment)
-    _deliver(entry, moment, reason)
+    _deliver(entry, moment, outbox_error("network_reason", reason=reason))
 
 
 def record_receipt(sessions: sessionmaker[Session], batch_pk: int, receipt_id: str, received_at: datetime,

@@ -20,6 +20,7 @@ from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batches, network_endpoints, outbox
 from cocon_desktop.services.network_endpoints import Endpoint
+from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.sync import client
 from cocon_desktop.sync.protocol import (
@@ -94,19 +95,21 @@ class _Run:
         try:
             return ssl.create_default_context(cadata=point.server_ca)
         except (ssl.SSLError, ValueError) as exc:  # stored by another version, or damaged: the send waits
-            raise TransientSendError(f"certificat du serveur enregistré illisible : {exc}") from None
+            raise CoconError("send_server_ca_unreadable", detail=str(exc)) from None
 
-    def wait(self, item: outbox.OutboxItem, error: str) -> None:
-        """The batch stays in the outbox: the error is stored, the next attempt delayed (by the attempts made)."""
+    def wait(self, item: outbox.OutboxItem, error: OutboxError) -> None:
+        """The batch stays in the outbox: the error is stored (a code), the next attempt delayed (by the attempts
+        made); the report says it in French."""
         next_at = outbox.record_failure(self.sessions, item.batch_pk, self.now(), error)
-        self.errors.append(error)
-        self.outcomes.append(BatchOutcome(item.batch_pk, item.batch_id, item.network, WAITING, error,
+        sentence = messages.text(error.code, error.params)
+        self.errors.append(sentence)
+        self.outcomes.append(BatchOutcome(item.batch_pk, item.batch_id, item.network, WAITING, sentence,
                                           next_attempt_at=next_at))
 
     def push(self, item: outbox.OutboxItem) -> None:
         point = self.endpoint(item.network)
         if point is None:  # waits for the settings: the error is kept, no attempt counted (so no growing backoff)
-            self.wait(item, messages.text("sync_no_endpoint", {"network": item.network}))
+            self.wait(item, outbox_error("sync_no_endpoint", network=item.network))
             return
         outbox.mark_attempt(self.sessions, item.batch_pk, self.now())  # before the request: survives a kill
         _name, data = batches.batch_file(self.sessions, item.batch_pk)
@@ -119,10 +122,10 @@ class _Run:
                                               exc.reason))
             return
         except (TransientSendError, AuthRejectedError) as exc:
-            self.wait(item, messages.describe(exc))
+            self.wait(item, error_of(exc))
             return
         except CoconError as exc:  # the stored URL became invalid for this version
-            self.wait(item, messages.describe(exc))
+            self.wait(item, error_of(exc))
             return
         self.receipt(item.batch_pk, item.batch_id, item.network, receipt)
 

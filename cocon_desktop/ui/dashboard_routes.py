@@ -10,19 +10,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
 
-from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.dashboard import ActionItem
 from cocon_desktop.ui.widgets.exports_box import combo_index
 
 if TYPE_CHECKING:
     from cocon_desktop.ui.main_window import MainWindow
-
-
-def item_network(item: ActionItem) -> str:
-    """The network a line is about: its `network` field when the core gives one, else the "RPO : …" prefix."""
-    network = str(getattr(item, "network", "") or "")
-    prefix = item.text.split(" : ", 1)[0]
-    return network or (prefix if prefix in NETWORKS else "")
 
 
 def when_loaded(model: QAbstractItemModel, select: Callable[[], bool]) -> None:
@@ -63,7 +55,7 @@ def _open_invoicing(window: MainWindow, item: ActionItem) -> None:
     tab = page.issue_tab
     page.tabs.setCurrentWidget(tab)
     window.show_page("invoicing")
-    network = tab.network.findData(item_network(item))
+    network = tab.network.findData(item.network)
     if network >= 0 and network != tab.network.currentIndex():
         tab.network.setCurrentIndex(network)
     if item.month is not None:
@@ -94,9 +86,7 @@ def _open_unpaid(window: MainWindow, number: str) -> None:
 
 def _open_sync(window: MainWindow, item: ActionItem) -> None:
     page = window.sync_page
-    network = page.network.findData(item_network(item))
-    if network >= 0 and network != page.network.currentIndex():
-        page.network.setCurrentIndex(network)
+    page.choose_network(item.network)
     window.show_page("sync")
     batch_pk = item.batch_pk
     if batch_pk is None:

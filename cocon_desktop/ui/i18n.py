@@ -60,8 +60,15 @@ def message(code: str, data: dict[str, Any] | None = None) -> str:
     template = tr(messages.MESSAGES.get(code, code), "messages")
     try:
         return template.format(**(data or {}))
-    except (KeyError, IndexError):
+    except (KeyError, IndexError, ValueError):
         return template
+
+
+def line_message(code: str, data: dict[str, Any]) -> str:
+    """A dashboard line's French sentence (messages.line_text), through Qt's translation layer."""
+    from cocon_desktop import messages
+
+    return messages.line_text(code, data, lambda template: tr(template, "messages"))
 
 
 def error_text(error: BaseException) -> str:

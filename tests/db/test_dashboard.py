@@ -10,13 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from cocon_desktop.domain.ages import date_at_age
 from cocon_desktop.domain.attestation import Period
 from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
-from cocon_desktop.models import Child, Prescription
+from cocon_desktop.models import Child, OutboxEntry, Prescription
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import attestations, children, outbox, practice_file, prescriptions, seances
 from cocon_desktop.services.batches import close_batch
@@ -31,6 +32,7 @@ from cocon_desktop.services.dashboard import (
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.forfait_alerts import forfait_alerts
 from cocon_desktop.services.forfaits import child_forfaits
+from cocon_desktop.services.outbox_errors import outbox_error
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.tariff_store import load_tariffs
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
@@ -52,30 +54,44 @@ def fixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PracticeFi
     opened.close()
 
 
+View = tuple[str, str, str, str, int | None, str, int | None, date | None, int, str]
+
+
+def _view(item: ActionItem) -> View:
+    """What a user sees of a line (its French sentence) and where it opens."""
+    return (item.kind, item.severity, item.text, item.target, item.child_id, item.number, item.batch_pk, item.month,
+            item.count, item.network)
+
+
+def _line(kind: str, severity: str, text: str, target: str, *, child_id: int | None = None, number: str = "",
+          batch_pk: int | None = None, month: date | None = None, count: int = 0, network: str = "") -> View:
+    return kind, severity, text, target, child_id, number, batch_pk, month, count, network
+
+
 def test_action_lines_on_the_fixed_practice(fixed: tuple[PracticeFile, dict[str, int]]) -> None:
     practice, ids = fixed
     nour, leo = ids["RPNA-2025-0100"], ids["RPNA-2025-0101"]
-    assert action_items(practice.sessions, TODAY) == [
-        ActionItem("forfait_low", "error", "Léo BRUN (RPNA-2025-0101) : le forfait d'orthophonie est épuisé, une "
+    assert [_view(i) for i in action_items(practice.sessions, TODAY)] == [
+        _line("forfait_low", "error", "Léo BRUN (RPNA-2025-0101) : le forfait d'orthophonie est épuisé, une "
                    "nouvelle prescription est nécessaire.", "child", child_id=leo),
-        ActionItem("forfait_low", "warning", "Nour ANDRÉ (RPNA-2025-0100) : plus qu'une séance sur le forfait "
+        _line("forfait_low", "warning", "Nour ANDRÉ (RPNA-2025-0100) : plus qu'une séance sur le forfait "
                    "d'orthophonie.", "child", child_id=nour, count=1),
-        ActionItem("forfait_ending", "warning", "Nour ANDRÉ (RPNA-2025-0100) : le forfait d'orthophonie prend fin le "
+        _line("forfait_ending", "warning", "Nour ANDRÉ (RPNA-2025-0100) : le forfait d'orthophonie prend fin le "
                    "10/02/2027 (dans 16 jours).", "child", child_id=nour),
-        ActionItem("age_band_exit", "warning", "Nour ANDRÉ (RPNA-2025-0100) : quitte la tranche d'âge du forfait "
+        _line("age_band_exit", "warning", "Nour ANDRÉ (RPNA-2025-0100) : quitte la tranche d'âge du forfait "
                    "d'orthophonie le 01/02/2027.", "child", child_id=nour),
-        ActionItem("invoice_overdue", "warning", "Facture FAC-2026-0004 (RPM, 257,00\u00a0€) : 257,00\u00a0€ "
+        _line("invoice_overdue", "warning", "Facture FAC-2026-0004 (RPM, 257,00\u00a0€) : 257,00\u00a0€ "
                    "impayés, échue depuis le 06/12/2026 (50 jours).", "unpaid", number="FAC-2026-0004", count=50,
                    network="RPM"),
-        ActionItem("seances_to_invoice", "warning", "RPO : 1 séance d'octobre 2026 reste à facturer.", "invoicing",
+        _line("seances_to_invoice", "warning", "RPO : 1 séance d'octobre 2026 reste à facturer.", "invoicing",
                    month=date(2026, 10, 1), count=1, network="RPO"),  # the séance of 22/10 its credit note freed
-        ActionItem("seances_to_invoice", "warning", "RPM : 1 séance de novembre 2026 reste à facturer.", "invoicing",
+        _line("seances_to_invoice", "warning", "RPM : 1 séance de novembre 2026 reste à facturer.", "invoicing",
                    month=date(2026, 11, 1), count=1, network="RPM"),  # the hors-forfait séance of 19/11 is not there
-        ActionItem("batch_waiting", "warning", "RPM : 2 documents émis attendent d'être mis dans un lot.", "sync",
+        _line("batch_waiting", "warning", "RPM : 2 documents émis attendent d'être mis dans un lot.", "sync",
                    count=2, network="RPM"),
-        ActionItem("batch_waiting", "warning", "RPO : 4 documents émis attendent d'être mis dans un lot.", "sync",
+        _line("batch_waiting", "warning", "RPO : 4 documents émis attendent d'être mis dans un lot.", "sync",
                    count=4, network="RPO"),  # FAC-0001, FAC-0002, AV-0001, FAC-0005
-        ActionItem("attestation_due", "info", "Attestations annuelles 2026 à établir : 4 enfants ont eu des soins "
+        _line("attestation_due", "info", "Attestations annuelles 2026 à établir : 4 enfants ont eu des soins "
                    "dans l'année.", "attestations", month=date(2026, 1, 1), count=4),
     ]
     assert len(action_items(practice.sessions, TODAY, limit=3)) == 3
@@ -129,7 +145,13 @@ def test_batches_attestations_and_renewals_move_the_lines(practice: PracticeFile
         ("warning", "Lot RPM du 26/01/2027 (2 documents, 514,00\u00a0€) : pas encore envoyé au réseau.", batch.id),
         ("warning", "RPO : 4 documents émis attendent d'être mis dans un lot.", None)]
     outbox.mark_attempt(practice.sessions, batch.id, closed_at)
-    outbox.record_failure(practice.sessions, batch.id, closed_at, "Réseau injoignable.")
+    outbox.record_failure(practice.sessions, batch.id, closed_at, outbox_error("send_transient", detail="HTTP 503"))
+    assert _lines(practice, day, "batch_waiting")[0][1] == (
+        "Lot RPM du 26/01/2027 (2 documents, 514,00\u00a0€) : pas encore envoyé au réseau — Envoi impossible pour "
+        "l'instant (HTTP 503) : le lot reste en attente et sera renvoyé.")
+    with practice.sessions.begin() as session:  # a row an earlier version wrote: a sentence
+        session.execute(update(OutboxEntry).where(OutboxEntry.batch_pk == batch.id)
+                        .values(last_error="Réseau injoignable."))
     assert _lines(practice, day, "batch_waiting")[0][1] == (
         "Lot RPM du 26/01/2027 (2 documents, 514,00\u00a0€) : pas encore envoyé au réseau — Réseau injoignable.")
     outbox.record_rejection(practice.sessions, batch.id, "Numéro d'inclusion inconnu", closed_at)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cocon_desktop.services import batches, outbox
+from cocon_desktop.services.outbox_errors import outbox_error
 from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
 from tests.conftest import STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
@@ -28,14 +29,15 @@ def test_failures_are_retried_later_and_survive_a_restart(practice: PracticeFile
     expected_delays = [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
     for attempt, delay in enumerate(expected_delays, start=1):
         outbox.mark_attempt(practice.sessions, rpo.id, now)
-        next_at = outbox.record_failure(practice.sessions, rpo.id, now, f"HTTP 503 ({attempt})")
+        failed = outbox_error("send_transient", detail=f"HTTP 503 ({attempt})")
+        next_at = outbox.record_failure(practice.sessions, rpo.id, now, failed)
         assert next_at == now + timedelta(seconds=delay)
         assert rpo.id not in [i.batch_pk for i in outbox.due(practice.sessions, next_at - timedelta(seconds=1))]
         assert rpo.id in [i.batch_pk for i in outbox.due(practice.sessions, next_at)]
         now = next_at
     got = batches.get_batch(practice.sessions, rpo.id)
-    assert (got.attempts, got.last_error, got.last_attempt_at, got.state) == (9, "HTTP 503 (9)",
-                                                                             now - timedelta(hours=1), "prepare")
+    assert (got.attempts, got.error, got.last_attempt_at, got.state) == (
+        9, outbox_error("send_transient", detail="HTTP 503 (9)"), now - timedelta(hours=1), "prepare")
 
     outbox.mark_attempt(practice.sessions, rpm.id, now)  # then the program is killed mid-request
     practice.close()
@@ -46,6 +48,6 @@ def test_failures_are_retried_later_and_survive_a_restart(practice: PracticeFile
         assert rpm.id in [i.batch_pk for i in outbox.due(again.sessions, now)]  # resumed at once
         outbox.record_receipt(again.sessions, rpm.id, "R-2", now, now)
         assert [i.batch_pk for i in outbox.waiting(again.sessions)] == [rpo.id]
-        assert batches.get_batch(again.sessions, rpm.id).last_error == ""
+        assert batches.get_batch(again.sessions, rpm.id).error is None
     finally:
         again.close()

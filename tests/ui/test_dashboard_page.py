@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
+from cocon_desktop import messages
 from cocon_desktop.clock import FixedClock
 from cocon_desktop.domain.attestation import Period
 from cocon_desktop.services import payments
@@ -144,6 +145,26 @@ def test_a_batch_line_opens_synchronisation_on_the_batch(qtbot: QtBot, practice:
     assert window.pages.currentWidget() is window.sync_page
     current = window.sync_page.current()
     assert current is not None and current.id == data["batch"].id
+
+
+def test_each_line_is_written_from_its_code_and_opens_by_its_network(qtbot: QtBot, practice: PracticeFile,
+                                                                       data: dict[str, Any]) -> None:
+    window = dashboard_window(qtbot, practice)
+    page = window.dashboard_page
+    model = page.model
+    assert [model.data(model.index(row, 0)) for row in range(model.rowCount())] == texts(page)  # as the CLI says
+    assert all(item.code in messages.MESSAGES for item in model.rows)
+    rows = [n for n, item in enumerate(model.rows) if item.target in ("sync", "invoicing") and item.network]
+    assert rows
+    for row in rows:  # the network comes from the line's data, never from its text
+        item = model.rows[row]
+        window.show_page("dashboard")
+        page.open_row(row)
+        if item.target == "sync":
+            assert window.pages.currentWidget() is window.sync_page
+            assert window.sync_page.selected_network() == item.network
+        else:
+            assert window.invoicing_page.issue_tab.selected_network() == item.network
 
 
 def test_with_a_background_runner_the_batch_is_selected_once_loaded(qtbot: QtBot, practice: PracticeFile,

@@ -1,4 +1,5 @@
-"""What needs doing, as a table: a coloured mark by severity, the French sentence, the count (when there is one)."""
+"""What needs doing, as a table: a coloured mark by severity, the line's French sentence (written from its code and
+data), the count (when there is one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, 
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from cocon_desktop.services.dashboard import ActionItem
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import line_message, tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1f6fb2"}
@@ -49,11 +50,13 @@ class ActionItemsModel(RowsTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ActionItem] = []
+        self.texts: list[str] = []  # each line's sentence, written once when the rows arrive (not at each paint)
         self.icons = {severity: severity_icon(severity) for severity in SEVERITY_COLOURS}
 
     def set_rows(self, rows: list[ActionItem]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.texts = [line_message(item.code, dict(item.data)) for item in self.rows]
         self.endResetModel()
 
     def item(self, row: int) -> ActionItem | None:
@@ -63,13 +66,13 @@ class ActionItemsModel(RowsTableModel):
         item = self.item(index.row()) if index.isValid() else None
         if item is None:
             return None
-        column = index.column()
+        column, text = index.column(), self.texts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.text if column == 0 else count_text(item)
+            return text if column == 0 else count_text(item)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self.icons.get(item.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{tr(SEVERITY_NAMES.get(item.severity, ''))} — {item.text}\n" + tr(
+            return f"{tr(SEVERITY_NAMES.get(item.severity, ''))} — {text}\n" + tr(
                 "Double-clic ou Entrée : ouvrir.")
         if role == Qt.ItemDataRole.ForegroundRole and item.severity == "error":
             return QBrush(QColor(SEVERITY_COLOURS["error"]))

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont
 
 from cocon_desktop.services.batches import STATES, BatchSummary
 from cocon_desktop.ui.formatting import french_date, money, month_year
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import message, tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
 
@@ -82,10 +82,16 @@ def receipt_text(batch: BatchSummary, *, short: bool = False) -> str:
     return tr("{0} · {1}").format(receipt, local_time(batch.received_at))
 
 
+def error_text(batch: BatchSummary) -> str:
+    """Why the last sending failed (or the network's reason), in French; "" when nothing failed."""
+    return "" if batch.error is None else message(batch.error.code, batch.error.params)
+
+
 def last_attempt_text(batch: BatchSummary) -> str:
     text = short_time(batch.last_attempt_at)
-    if batch.last_error:
-        first_line = batch.last_error.splitlines()[0]
+    error = error_text(batch)
+    if error:
+        first_line = error.splitlines()[0]
         text = f"{text} — {first_line}" if text else first_line
     return text
 
@@ -107,8 +113,8 @@ def details_text(batch: BatchSummary) -> str:
     if batch.attempts:
         lines.append(tr("Dernier essai d'envoi : {0} ({1})").format(
             local_time(batch.last_attempt_at), plural(batch.attempts, tr("{0} essai"), tr("{0} essais"))))
-    if batch.last_error:
-        lines.append(tr("Erreur : {0}").format(batch.last_error))
+    if batch.error is not None:
+        lines.append(tr("Erreur : {0}").format(error_text(batch)))
     if batch.next_attempt_at is not None and batch.attempts:
         lines.append(tr("Prochain essai : {0}").format(local_time(batch.next_attempt_at)))
     return "\n".join(lines)
@@ -179,15 +185,15 @@ class BatchesModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if name == "state":
                 return QColor(STATE_COLOURS.get(batch.state, "#333333"))
-            if name == "last_attempt" and batch.last_error:
+            if name == "last_attempt" and batch.error is not None:
                 return QColor(ERROR_COLOUR)
         if role == Qt.ItemDataRole.FontRole and name == "state":
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and name in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if name == "last_attempt" and batch.last_error:
-                return batch.last_error
+            if name == "last_attempt" and batch.error is not None:
+                return error_text(batch)
             if name == "state" and batch.reason:
                 return batch.reason
             if name == "receipt" and batch.receipt_id:

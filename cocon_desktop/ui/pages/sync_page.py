@@ -177,6 +177,16 @@ class SyncPage(QWidget):
     def selected_network(self) -> str:
         return str(self.network.currentData())
 
+    def choose_network(self, code: str) -> None:
+        """Show `code`'s batches (a dashboard line's network), as if the user had picked it: the practice's own
+        network, loaded on the first showing, does not replace it."""
+        index = self.network.findData(code)
+        if index < 0:
+            return
+        self._network_chosen = True
+        if index != self.network.currentIndex():
+            self.network.setCurrentIndex(index)
+
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
