@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cocon_desktop.domain.money import parse_euros
 from tests.dates import TODAY
 from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import assert_french_failure, cocon
@@ -35,7 +36,9 @@ def _spaces(text: str) -> str:
 
 def _euros(text: str) -> Decimal:
     """"1 505,00 €" → 1505.00."""
-    return Decimal(text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").rstrip("€").replace(",", "."))
+    amount = parse_euros(text)
+    assert amount is not None, text
+    return amount
 
 
 def test_journal_csv_balances_with_the_printed_total(demo: Path, tmp_path: Path) -> None:
