@@ -77,7 +77,7 @@ requirements:
 		--format requirements-txt -o requirements/lock.txt
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cocon_desktop cocon_network tests benchmarks tools
+	$(VENV)/bin/ruff check cocon_desktop cocon_exchange cocon_network tests benchmarks tools
 	$(VENV)/bin/mypy
 
 torture: $(STAMP)

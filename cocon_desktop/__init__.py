@@ -1,3 +1,3 @@
 """COCON Desktop: the therapist's program for the COCON pathway (soins précoces du nouveau-né vulnérable)."""
 
-__version__ = "0.1.0"
+from cocon_exchange import __version__ as __version__  # one version for the distribution

@@ -6,17 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-
-class CoconError(Exception):
-    """Base error: `code` names the situation, `data` fills the French sentence (see messages.py)."""
-
-    def __init__(self, code: str, **data: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.data = data
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.code!r}, {self.data!r})"
+from cocon_exchange.errors import CoconError as CoconError  # the base of the program's errors too
 
 
 class VaultError(CoconError):

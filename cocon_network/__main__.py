@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from cocon_desktop.sync.protocol import MAX_BATCH_BYTES, STATUS_PAID, STATUS_REJECTED
+from cocon_exchange.protocol import MAX_BATCH_BYTES, STATUS_PAID, STATUS_REJECTED
 from cocon_network.receiver import Receiver, describe, dumps, read_tokens, verify_judge
 from cocon_network.store import ReceiverStore
 

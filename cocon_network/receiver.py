@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from cocon_desktop.sync.protocol import (
+from cocon_exchange.protocol import (
     BATCH_ID_PATTERN,
     MAX_BATCH_BYTES,
     SHA256_HEADER,
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 def verify_judge(batch_id: str, data: bytes) -> tuple[str, str] | None:
     """What a network checks on receipt, using only the file; None when the batch is accepted."""
-    from cocon_desktop.sync.batch_verify import verify_batch
+    from cocon_exchange.batch_verify import verify_batch
 
     check = verify_batch(data)
     if not check.ok:

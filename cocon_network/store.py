@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
-from cocon_desktop.sync.protocol import (
+from cocon_exchange.protocol import (
     BATCH_ID_PATTERN,
     STATUS_PAID,
     STATUS_RECEIVED,

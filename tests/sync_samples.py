@@ -22,8 +22,8 @@ from cryptography.x509.oid import NameOID
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.signing import render_signed_invoice
 from cocon_desktop.security.certificate import create_self_signed
-from cocon_desktop.sync.batch_format import BatchAct, BatchContent, BatchDocument, BatchPractice, build_batch
-from cocon_desktop.sync.manifest_signature import simple_manifest_signer
+from cocon_exchange.batch_format import BatchAct, BatchContent, BatchDocument, BatchPractice, build_batch
+from cocon_exchange.manifest_signature import simple_manifest_signer
 from tests.document_samples import SAMPLE_PROFILE, sample_invoice
 
 TOKEN = "jeton-de-test-3f9a1c"

@@ -13,7 +13,7 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
-from cocon_desktop.sync.batch_verify import verify_batch
+from cocon_exchange.batch_verify import verify_batch
 
 EXIT_INVALID = 1
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cocon_desktop.documents.report_data import JournalEntry
-from cocon_desktop.domain.spreadsheet_csv import csv_bytes, decimal_comma, inert
+from cocon_exchange.spreadsheet_csv import csv_bytes, decimal_comma, inert
 
 HEADERS = ("Date", "Payeur", "Référence", "Pièces", "Montant", "Mode de règlement")
 

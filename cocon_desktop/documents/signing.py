@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from asn1crypto import keys as asn1_keys
-from asn1crypto import pem as asn1_pem
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -34,36 +27,17 @@ from cocon_desktop.documents.formatting import date_time
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
 from cocon_desktop.documents.pdf_page import INK, MUTED, SIGNATURE_BOX
-from cocon_desktop.security.certificate import describe_certificate, load_certificates
+from cocon_desktop.security.certificate import describe_certificate
+from cocon_exchange.pdf_signature import NOT_SIGNED as NOT_SIGNED
+from cocon_exchange.pdf_signature import SignatureCheck as SignatureCheck
+from cocon_exchange.pdf_signature import asn1_certificates
+from cocon_exchange.pdf_signature import embedded_signer_certificate as embedded_signer_certificate
+from cocon_exchange.pdf_signature import validate as validate
 
 FIELD_NAME = "Signature1"
 INVOICE_REASON = "Facture émise et signée par le cabinet"
 ATTESTATION_REASON = "Attestation délivrée et signée par le cabinet"
 BYTES_RESERVED = 16384  # room for the CMS: an ECDSA P-256 signature with a short chain needs ~2 KB
-
-
-@dataclass(frozen=True)
-class SignatureCheck:
-    """What validation found. `ok` is what the UI shows as "signature valide"."""
-
-    signed: bool
-    intact: bool  # the signed bytes were not changed
-    valid: bool  # the cryptographic signature matches the certificate
-    trusted: bool  # the certificate chains to the trusted certificate
-    covers_whole_file: bool  # nothing was appended after signing
-    signer: str = ""
-    signed_at: datetime | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
-
-
-NOT_SIGNED = SignatureCheck(signed=False, intact=False, valid=False, trusted=False, covers_whole_file=False)
-
-
-def _asn1_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
-    return [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in load_certificates(pem)]
 
 
 def _stamp_pdf(signer: str, when: datetime) -> bytes:
@@ -148,7 +122,7 @@ class _MetadataKeepingWriter(IncrementalPdfFileWriter):
 def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when: datetime | None = None,
              reason: str = INVOICE_REASON) -> bytes:
     """PAdES-B-B signature (SHA-256) in field "Signature1", visible at the bottom right of the last page."""
-    chain = _asn1_certificates(certificate_pem)
+    chain = asn1_certificates(certificate_pem)
     registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # pyhanko-certvalidator's hints stop here
     for certificate in chain:
         registry.register(certificate)
@@ -180,43 +154,6 @@ def sign_with(pdf: bytes, signer: signers.Signer, name: str, *, when: datetime |
     writer = _MetadataKeepingWriter(io.BytesIO(pdf))
     out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED, output=io.BytesIO())
     return bytes(out.getvalue())
-
-
-def embedded_signer_certificate(pdf: bytes) -> bytes | None:
-    """The PEM of the certificate that made the first signature of `pdf` (as the signature carries it), or None
-    for an unsigned or unreadable file. Says nothing of whether the signature holds: see `validate`."""
-    try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-        if not signatures:
-            return None
-        certificate = signatures[0].signer_cert
-    except Exception:  # any parse failure of a damaged file
-        return None
-    return bytes(asn1_pem.armor("CERTIFICATE", certificate.dump()))
-
-
-def validate(pdf: bytes, trust_certificate_pem: bytes) -> SignatureCheck:
-    """The first signature of `pdf`, checked against the trusted certificate (no network access).
-
-    A damaged or tampered file gives a check with `ok` False rather than an exception."""
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
-    except Exception:  # any parse failure of a tampered file means "not valid"
-        return NOT_SIGNED
-    if not signatures:
-        return NOT_SIGNED
-    context = ValidationContext(trust_roots=_asn1_certificates(trust_certificate_pem), allow_fetching=False)
-    try:
-        status = validate_pdf_signature(signatures[0], context)
-    except Exception:  # a damaged signature structure
-        return SignatureCheck(signed=True, intact=False, valid=False, trusted=False, covers_whole_file=False)
-    common_name = status.signing_cert.subject.native.get("common_name", "")
-    return SignatureCheck(
-        signed=True, intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
-        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signer=str(common_name), signed_at=status.signer_reported_dt,
-    )
 
 
 def render_signed_invoice(data: InvoiceData, certificate_pem: bytes, private_key_der: bytes,

@@ -6,9 +6,10 @@ load Babel's French data at the first one): tests/ui/test_responsiveness.py chec
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-CENT = Decimal("0.01")
+from cocon_exchange.money import CENT as CENT
+from cocon_exchange.money import euros as euros
 
 
 def from_cents(value_cents: int | None) -> Decimal:
@@ -34,14 +35,6 @@ def parse_euros(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
-
-
-def euros(amount: Decimal) -> str:
-    """1365 → "1 365,00 €" (narrow no-break space between thousands, no-break space before €)."""
-    value = Decimal(amount)
-    units, rest = divmod(abs(int(value.quantize(CENT, ROUND_HALF_EVEN) * 100)), 100)
-    grouped = f"{units:,}".replace(",", "\u202f")
-    return f"{'-' if value.is_signed() else ''}{grouped},{rest:02d}\u00a0€"
 
 
 def babel_euros(amount: Decimal) -> str:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from cocon_desktop.errors import CoconError
+from cocon_exchange.certificates import load_certificates as load_certificates
 
 VALIDITY_YEARS = 10
 _SIGNING_KEYS = (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)
@@ -134,11 +135,6 @@ def import_pkcs12(data: bytes, password: str, *, now: datetime | None = None) ->
     chain = [certificate] + [extra.certificate for extra in loaded.additional_certs]
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain)
     return pem, _private_key_der(key)
-
-
-def load_certificates(pem: bytes) -> list[x509.Certificate]:
-    """The certificates of a PEM bundle, the practice's own first."""
-    return x509.load_pem_x509_certificates(pem)
 
 
 def describe_certificate(pem: bytes) -> CertificateInfo:

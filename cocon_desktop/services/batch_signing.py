@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.documents.signing_pkcs11 import TokenKey, open_token, read_certificate
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services.signing_identities import active_identity
-from cocon_desktop.sync.batch_format import ManifestSigner
-from cocon_desktop.sync.manifest_signature import sign_detached, simple_manifest_signer
+from cocon_exchange.batch_format import ManifestSigner
+from cocon_exchange.manifest_signature import sign_detached, simple_manifest_signer
 
 
 def _asn1_certificate(certificate_pem: bytes) -> asn1_x509.Certificate:

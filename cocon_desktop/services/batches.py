@@ -33,7 +33,7 @@ from cocon_desktop.services.outbox_errors import OutboxError
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.signing_identities import all_certificates
-from cocon_desktop.sync import batch_format as fmt
+from cocon_exchange import batch_format as fmt
 
 STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
 OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
@@ -246,7 +246,7 @@ def close_batch(practice: PracticeFile, network: str, now: datetime, pin: str | 
         batch_id=str(uuid.uuid4()), network=code, period_start=min(i.period_start for i in invoices),
         period_end=max(i.period_end for i in invoices), created_at=moment, practice=_practice(sessions),
         documents=documents)
-    from cocon_desktop.sync.batch_verify import verify_batch  # factur-x, pyHanko: imported when a batch is made
+    from cocon_exchange.batch_verify import verify_batch  # factur-x, pyHanko: imported when a batch is made
 
     data = fmt.build_batch(content, manifest_signer(sessions, pin))
     check = verify_batch(data)  # what the network will run: never store a file it would reject

@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cocon_desktop.domain.spreadsheet_csv import csv_bytes, inert
 from cocon_desktop.models import Child
 from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
+from cocon_exchange.spreadsheet_csv import csv_bytes, inert
 
 EXPORT_HEADERS = ("N° d'inclusion", "Nom", "Prénom", "Date de naissance", "Terme (SA)", "Réseau", "Date de sortie")
 PAGE_SIZE = 1000

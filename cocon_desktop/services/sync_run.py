@@ -23,7 +23,7 @@ from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.sync import client
-from cocon_desktop.sync.protocol import (
+from cocon_exchange.protocol import (
     STATUS_PAID,
     STATUS_RECEIVED,
     STATUS_REJECTED,

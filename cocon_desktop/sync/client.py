@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from cocon_desktop.sync.protocol import (
+from cocon_exchange.protocol import (
     CONTENT_TYPE,
     SHA256_HEADER,
     AuthRejectedError,

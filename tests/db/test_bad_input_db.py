@@ -23,7 +23,7 @@ from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import AuditEntry, Child, Guardian
 from cocon_desktop.services.children_import import import_children
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.sync.protocol import SHA256_HEADER, sha256_hex
+from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.receiver import Receiver
 from tests.sync_samples import TOKEN, make_batch
 

@@ -20,7 +20,7 @@ from cocon_desktop.models import Batch, BatchDocument, InvoiceEvent
 from cocon_desktop.security.certificate import create_self_signed
 from cocon_desktop.services import batch_signing, batches, invoice_documents, outbox, payments, signing_identities
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.sync.batch_verify import verify_batch
+from cocon_exchange.batch_verify import verify_batch
 from tests.db.batch_helpers import NOW, issue_october
 from tests.db.invoice_helpers import TODAY
 from tests.softhsm import Token

@@ -18,7 +18,7 @@ import pytest
 
 from cocon_desktop.errors import CoconError
 from cocon_desktop.sync.client import fetch_status, push_batch
-from cocon_desktop.sync.protocol import (
+from cocon_exchange.protocol import (
     SHA256_HEADER,
     AuthRejectedError,
     BatchRejectedError,

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from cocon_desktop.services import batches, network_endpoints, outbox, signing_identities
 from cocon_desktop.services.practice_file import PracticeFile
-from cocon_desktop.sync.batch_verify import verify_batch
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.pages.sync_sending import AUTO_SYNC_INTERVAL_MS
 from cocon_desktop.ui.tasks import SyncRunner, ThreadPoolRunner
+from cocon_exchange.batch_verify import verify_batch
 from cocon_network.receiver import Receiver
 from tests.db.batch_helpers import issue_october
 from tests.softhsm import Token

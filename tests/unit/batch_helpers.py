@@ -14,7 +14,7 @@ from decimal import Decimal
 from cocon_desktop.documents.invoice_data import InvoiceData
 from cocon_desktop.documents.signing import render_signed_invoice
 from cocon_desktop.security.certificate import create_self_signed
-from cocon_desktop.sync.batch_format import BatchAct, BatchContent, BatchDocument, BatchPractice
+from cocon_exchange.batch_format import BatchAct, BatchContent, BatchDocument, BatchPractice
 from tests.document_samples import sample_credit_note, sample_invoice
 
 PARIS = timezone(timedelta(hours=1))

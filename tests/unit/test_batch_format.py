@@ -16,8 +16,8 @@ from asn1crypto import cms
 from jsonschema import Draft202012Validator
 
 from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.sync.acts_csv import HEADER
-from cocon_desktop.sync.batch_format import (
+from cocon_exchange.acts_csv import HEADER
+from cocon_exchange.batch_format import (
     ACTS_CSV_NAME,
     FORMAT_VERSION,
     MANIFEST_NAME,
@@ -27,8 +27,8 @@ from cocon_desktop.sync.batch_format import (
     batch_file_name,
     build_batch,
 )
-from cocon_desktop.sync.manifest_schema import manifest_schema, schema_problem
-from cocon_desktop.sync.manifest_signature import simple_manifest_signer, verify_detached
+from cocon_exchange.manifest_schema import manifest_schema, schema_problem
+from cocon_exchange.manifest_signature import simple_manifest_signer, verify_detached
 from tests.unit.batch_helpers import BATCH_ID, CREATED_AT, Identity, content, identity, members, signed_documents
 
 

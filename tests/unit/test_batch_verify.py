@@ -21,10 +21,10 @@ from cocon_desktop.documents.facturx import embed_facturx
 from cocon_desktop.documents.invoice_pdf import render_invoice_pdf
 from cocon_desktop.documents.signing import render_signed_invoice, sign_pdf
 from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.sync import batch_checks, batch_verify
-from cocon_desktop.sync.batch_format import ACTS_CSV_NAME, MANIFEST_NAME, SIGNATURE_NAME, build_batch
-from cocon_desktop.sync.batch_verify import BatchCheck, verify_batch
-from cocon_desktop.sync.manifest_signature import simple_manifest_signer
+from cocon_exchange import batch_checks, batch_verify
+from cocon_exchange.batch_format import ACTS_CSV_NAME, MANIFEST_NAME, SIGNATURE_NAME, build_batch
+from cocon_exchange.batch_verify import BatchCheck, verify_batch
+from cocon_exchange.manifest_signature import simple_manifest_signer
 from tests.unit.batch_helpers import (
     BATCH_ID,
     Identity,

@@ -109,3 +109,9 @@ def test_the_program_never_imports_the_network_side() -> None:
 def test_the_network_side_imports_neither_qt_nor_the_programs_ui() -> None:
     assert (NETWORK / "receiver.py").exists()
     assert crossings(NETWORK, (*QT_MODULES, "cocon_desktop.ui")) == {}
+
+
+def test_the_shared_package_imports_neither_side_nor_qt() -> None:
+    exchange = ROOT / "cocon_exchange"
+    assert (exchange / "batch_verify.py").exists()
+    assert crossings(exchange, (*QT_MODULES, "cocon_desktop", "cocon_network")) == {}

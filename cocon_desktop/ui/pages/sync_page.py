@@ -56,7 +56,7 @@ DONE_STYLE = "color: #1b5e20;"
 
 if TYPE_CHECKING:  # the checks import factur-x and pyHanko: only when a file is verified
     from cocon_desktop.services.sync_run import SyncReport
-    from cocon_desktop.sync.batch_verify import BatchCheck
+    from cocon_exchange.batch_verify import BatchCheck
 
 
 def utc_now() -> datetime:
@@ -373,7 +373,7 @@ class SyncPage(QWidget):
     def verify(self, path: Path) -> None:
         self.verify_button.setEnabled(False)
         self.say(tr("Vérification de {0}…").format(path.name))
-        from cocon_desktop.sync.batch_verify import verify_batch
+        from cocon_exchange.batch_verify import verify_batch
 
         self.runner.run(lambda: verify_batch(path.read_bytes()), lambda check: self._verified(path, check),
                         self._verify_failed)

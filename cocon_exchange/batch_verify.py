@@ -17,11 +17,11 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from cocon_desktop.sync.acts_csv import ACTS_CSV_NAME
-from cocon_desktop.sync.batch_checks import BatchFault, FaultList, check_csv, check_document, check_manifest_content
-from cocon_desktop.sync.batch_format import FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME
-from cocon_desktop.sync.manifest_schema import schema_problem
-from cocon_desktop.sync.manifest_signature import verify_detached
+from cocon_exchange.acts_csv import ACTS_CSV_NAME
+from cocon_exchange.batch_checks import BatchFault, FaultList, check_csv, check_document, check_manifest_content
+from cocon_exchange.batch_format import FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME
+from cocon_exchange.manifest_schema import schema_problem
+from cocon_exchange.manifest_signature import verify_detached
 
 MiB = 1024 * 1024
 MAX_MEMBER_SIZE = 50 * MiB  # uncompressed, each

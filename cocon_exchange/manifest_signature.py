@@ -23,8 +23,8 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms, ext
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.sync.batch_format import ManifestSigner
+from cocon_exchange.batch_format import ManifestSigner
+from cocon_exchange.certificates import load_certificates
 
 DIGEST = "sha256"
 ACCEPTED_DIGESTS = ("sha256", "sha384", "sha512")

@@ -12,13 +12,14 @@ from typing import Any
 import facturx
 from cryptography.hazmat.primitives import serialization
 
-from cocon_desktop import messages
-from cocon_desktop.documents.facturx import FILENAME as FACTURX_FILENAME
-from cocon_desktop.documents.facturx import TYPE_CODES, read_summary
-from cocon_desktop.documents.signing import embedded_signer_certificate, validate
-from cocon_desktop.security.certificate import load_certificates
-from cocon_desktop.sync.acts_csv import CsvAct, CsvFormatError, read_acts_csv
-from cocon_desktop.sync.batch_format import document_file
+from cocon_exchange.acts_csv import CsvAct, CsvFormatError, read_acts_csv
+from cocon_exchange.batch_format import document_file
+from cocon_exchange.certificates import load_certificates
+from cocon_exchange.facturx_summary import FILENAME as FACTURX_FILENAME
+from cocon_exchange.facturx_summary import TYPE_CODES, read_summary
+from cocon_exchange.fault_texts import fault_text
+from cocon_exchange.money import euros
+from cocon_exchange.pdf_signature import embedded_signer_certificate, validate
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,7 @@ class FaultList:
     items: list[BatchFault] = field(default_factory=list)
 
     def add(self, code: str, document: str = "", **data: Any) -> None:
-        self.items.append(BatchFault(code, messages.text(code, {"document": document, **data}), document))
-
-
-def _euros(amount: Decimal) -> str:
-    return messages.euros(amount)
+        self.items.append(BatchFault(code, fault_text(code, {"document": document, **data}), document))
 
 
 def _dates_problem(manifest: dict[str, Any]) -> str:
@@ -84,7 +81,7 @@ def check_manifest_content(manifest: dict[str, Any], faults: FaultList) -> bool:
                if totals[key] != value]
     net = sum((Decimal(d["amount"]) for d in documents), Decimal("0.00"))
     if Decimal(totals["amount"]) != net:
-        details.append(f"total {_euros(Decimal(totals['amount']))} annoncé, {_euros(net)} pour les documents")
+        details.append(f"total {euros(Decimal(totals['amount']))} annoncé, {euros(net)} pour les documents")
     if details:
         faults.add("batch_totals_mismatch", detail=" ; ".join(details))
     return True
@@ -143,7 +140,7 @@ def _check_facturx(document: dict[str, Any], pdf: bytes, faults: FaultList) -> t
     if summary.issue_date.isoformat() != document["issue_date"]:
         details.append(f"date d'émission {summary.issue_date:%d/%m/%Y}")
     if summary.grand_total != amount:
-        details.append(f"total {_euros(summary.grand_total)} au lieu de {_euros(amount)}")
+        details.append(f"total {euros(summary.grand_total)} au lieu de {euros(amount)}")
     if (summary.referenced_invoice or None) != document["corrects"]:
         details.append(f"facture corrigée {summary.referenced_invoice or 'absente'}")
     if len(summary.line_amounts) != document["acts"]:
@@ -174,7 +171,7 @@ def _acts_problem(document: dict[str, Any], acts: list[CsvAct], xml_lines: tuple
         return "numéro de ligne en double"
     total = sum((act.amount for act in acts), Decimal("0.00"))
     if total != Decimal(document["amount"]):
-        return f"somme {_euros(total)} au lieu de {_euros(Decimal(document['amount']))}"
+        return f"somme {euros(total)} au lieu de {euros(Decimal(document['amount']))}"
     ordered = tuple(abs(act.amount) for act in sorted(acts, key=lambda a: a.line_no))
     if xml_lines is not None and ordered != xml_lines:
         return "montants des lignes différents de ceux de la facture"

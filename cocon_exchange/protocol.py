@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from cocon_desktop.errors import CoconError
+from cocon_exchange.errors import CoconError
 
 PROTOCOL_VERSION = 1
 CONTENT_TYPE = "application/zip"

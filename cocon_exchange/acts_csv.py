@@ -18,10 +18,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cocon_desktop.domain.spreadsheet_csv import CENT, csv_bytes, decimal_comma, inert
+from cocon_exchange.money import CENT
+from cocon_exchange.spreadsheet_csv import csv_bytes, decimal_comma, inert
 
 if TYPE_CHECKING:
-    from cocon_desktop.sync.batch_format import BatchDocument
+    from cocon_exchange.batch_format import BatchDocument
 
 ACTS_CSV_NAME = "actes.csv"
 BOM = "\ufeff"

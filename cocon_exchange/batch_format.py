@@ -26,10 +26,10 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from cocon_desktop import __version__
-from cocon_desktop.domain.spreadsheet_csv import CENT
-from cocon_desktop.sync.acts_csv import ACTS_CSV_NAME, acts_csv, signed_amount
-from cocon_desktop.sync.manifest_schema import schema_problem
+from cocon_exchange import __version__
+from cocon_exchange.acts_csv import ACTS_CSV_NAME, acts_csv, signed_amount
+from cocon_exchange.manifest_schema import schema_problem
+from cocon_exchange.money import CENT
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"

@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from cocon_desktop.domain.money import CENT as CENT  # sync/acts_csv.py and batch_format.py import it from here
+from cocon_exchange.money import CENT
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,8 +15,8 @@ SCHEMA_FILE = "batch-manifest.schema.json"
 
 @cache
 def manifest_schema() -> dict[str, Any]:
-    """The schema as a dict (read once from cocon_desktop/sync/schemas/)."""
-    text = resources.files("cocon_desktop.sync").joinpath("schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
+    """The schema as a dict (read once from cocon_exchange/schemas/)."""
+    text = resources.files("cocon_exchange").joinpath("schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
