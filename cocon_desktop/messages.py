@@ -275,7 +275,7 @@ MESSAGES: dict[str, str] = {
                             "après l'impression.",
     "signature_image_invalid": "Ce fichier n'est pas une image PNG ou JPEG lisible.",
     "signature_image_too_large": "L'image dépasse {mb} Mo : recadrez-la ou numérisez-la en résolution plus faible.",
-    # accountant's exports and activity report (cli_reports.py)
+    # accountant's exports and activity report (cli/reports.py)
     "journal_format_unknown": "Le livre-journal s'écrit en CSV ou en PDF : le fichier {path} doit finir par .csv "
                               "ou .pdf.",
     "year_invalid": "Année invalide : {value} (quatre chiffres, par exemple 2026).",
