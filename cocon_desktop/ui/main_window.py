@@ -168,7 +168,8 @@ class MainWindow(QMainWindow):
 
         self._shortcuts_installed = True
         shortcuts: list[tuple[str, str, Callable[[], None]]] = [
-            ("", f"Ctrl+{index + 1}", lambda k=key: self.show_page(k, focus=True))  # type: ignore[misc]
+            # `triggered` passes `checked` to a slot that takes an argument: the key must not be the first one
+            ("", f"Ctrl+{index + 1}", lambda _checked=False, k=key: self.show_page(k, focus=True))  # type: ignore[misc]
             for index, (key, _) in enumerate(NAVIGATION)]
         shortcuts += [(tr("À propos de COCON Desktop"), "F1", self.show_about),
                       (tr("Verrouiller"), "Ctrl+L", self.lock), ("", "Ctrl+N", self.new_child),
