@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -20,19 +19,17 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.domain.practice import PracticeProfile
-from cocon_desktop.errors import FieldError
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.keychain import KeychainStatus
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.practice_file import PracticeFile, create_practice
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
+from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField
 from cocon_desktop.ui.widgets.profile_form import CONTACT, IDENTITY, NETWORK, ProfileForm
 from cocon_desktop.ui.widgets.recovery_key_view import RecoveryKeyView
-from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
 
 if TYPE_CHECKING:
     from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
@@ -96,48 +93,21 @@ class PassphrasePage(QWizardPage):
         self.setSubTitle(tr("Elle chiffre vos données. Personne d'autre ne la connaît : ni le réseau, "
                             "ni les auteurs du programme."))
         layout = QFormLayout(self)
-        self.first = QLineEdit(self)
-        self.first.setObjectName("passphrase")
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second = QLineEdit(self)
-        self.second.setObjectName("passphrase_confirm")
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first_box = FieldBox(self.first, parent=self)
-        self.second_box = FieldBox(self.second, parent=self)
-        self.meter = StrengthMeter(self)
-        self.show_chars = QCheckBox(tr("Afficher les caractères"), self)
-        self.show_chars.toggled.connect(self._toggle_echo)
+        self.new_field = NewPassphraseField("passphrase", "passphrase_confirm", self)
+        self.first, self.second = self.new_field.edit, self.new_field.confirm
+        self.first_box, self.second_box = self.new_field.box, self.new_field.confirm_box
+        self.meter = self.new_field.meter
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur (trousseau du système)"), self)
         self.remember.setObjectName("remember")
         self.remember.setEnabled(keychain.available)
         reason = _wrapped_label(message(keychain.reason), self)
         reason.setStyleSheet("color: #555;")
-        layout.addRow(tr("Phrase de passe"), self.first_box)
-        layout.addRow("", self.meter)
-        layout.addRow(tr("Confirmation"), self.second_box)
-        layout.addRow("", self.show_chars)
+        layout.addRow(self.new_field)
         layout.addRow("", self.remember)
         layout.addRow("", reason)
-        self.first.textChanged.connect(self.meter.update_for)
-
-    def _toggle_echo(self, shown: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        self.first.setEchoMode(mode)
-        self.second.setEchoMode(mode)
 
     def validatePage(self) -> bool:
-        self.first_box.clear()
-        self.second_box.clear()
-        passphrase = self.first.text()
-        result = assess(passphrase)
-        if not result.acceptable:
-            self.first_box.show_error(FieldError("passphrase", "passphrase_too_weak",
-                                                 {"bits": round(result.bits)}))
-            return False
-        if passphrase != self.second.text():
-            self.second_box.show_error(FieldError("passphrase_confirm", "passphrase_mismatch"))
-            return False
-        return True
+        return self.new_field.checked() is not None
 
 
 class RecoveryPage(QWizardPage):

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
@@ -37,7 +36,7 @@ from cocon_desktop.ui.pages.backups_tab import when_text
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox
-from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
 
 STEP_TEXT = ("Vérification du fichier, ouverture des clés…", "Vérification de la base restaurée…",
              "Mise en place dans le dossier…", "Ouverture du cabinet restauré…", "Terminé.")
@@ -91,13 +90,6 @@ class _Relay(QObject):
     def report(self, done: int, total: int) -> bool:
         self.progressed.emit(done, total)
         return True
-
-
-def _secret_edit(parent: QWidget, name: str) -> QLineEdit:
-    edit = QLineEdit(parent)
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class RestoreDialog(QDialog):
@@ -189,7 +181,7 @@ class RestoreDialog(QDialog):
         return holder
 
     def _passphrase_rows(self, form: QFormLayout) -> None:
-        self.passphrase = _secret_edit(self, "restore_passphrase")
+        self.passphrase = password_edit(self, "restore_passphrase")
         self.passphrase_box = FieldBox(self.passphrase, parent=self)
         form.addRow(tr("Phrase de passe"), self.passphrase_box)
         hint = QLabel(tr("Celle qui était en vigueur quand la sauvegarde a été écrite."), self)
@@ -203,17 +195,13 @@ class RestoreDialog(QDialog):
         self.recovery_key.setObjectName("restore_recovery_key")
         self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.recovery_box = FieldBox(self.recovery_key, parent=self)
-        self.new_passphrase = _secret_edit(self, "restore_new_passphrase")
-        self.new_box = FieldBox(self.new_passphrase, parent=self)
-        self.meter = StrengthMeter(self)
-        self.new_passphrase.textChanged.connect(self.meter.update_for)
-        self.new_confirm = _secret_edit(self, "restore_new_confirm")
-        self.confirm_box = FieldBox(self.new_confirm, parent=self)
+        self.new_field = NewPassphraseField("restore_new_passphrase", "restore_new_confirm", self)
+        self.new_passphrase, self.new_confirm = self.new_field.edit, self.new_field.confirm
+        self.new_box, self.confirm_box = self.new_field.box, self.new_field.confirm_box
+        self.meter = self.new_field.meter
         form.addRow(tr("Clé de secours"), self.recovery_box)
-        form.addRow(tr("Nouvelle phrase de passe"), self.new_box)
-        form.addRow("", self.meter)
-        form.addRow(tr("Confirmation"), self.confirm_box)
-        self.recovery_rows: tuple[QWidget, ...] = (self.recovery_box, self.new_box, self.meter, self.confirm_box)
+        form.addRow(self.new_field)
+        self.recovery_rows: tuple[QWidget, ...] = (self.recovery_box, self.new_field)
 
     def _mode_changed(self, mode: int) -> None:
         """0: the backup's passphrase; 1: the recovery key and a new passphrase."""
@@ -316,17 +304,14 @@ class RestoreDialog(QDialog):
                 return practice_file.open_with_passphrase(target, passphrase)
 
             return with_passphrase
-        recovery, new = self.recovery_key.text(), self.new_passphrase.text()
+        recovery = self.recovery_key.text()
         try:
             RecoveryKey.parse(recovery)
         except CoconError as exc:
             self.recovery_box.show_text(error_text(exc))
             return None
-        if not assess(new).acceptable:
-            self.new_box.show_error(FieldError("new", "passphrase_too_weak", {"bits": round(assess(new).bits)}))
-            return None
-        if new != self.new_confirm.text():
-            self.confirm_box.show_error(FieldError("confirm", "passphrase_mismatch"))
+        new = self.new_field.checked()
+        if new is None:
             return None
 
         def with_recovery() -> PracticeFile:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop import settings
-from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.security import keychain, vault
@@ -31,9 +29,9 @@ from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
+from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
 from cocon_desktop.ui.widgets.profile_form import ProfileForm
 from cocon_desktop.ui.widgets.signature_image_box import SignatureImageBox
-from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
 
 OK_STYLE = "color: #2e7d32;"
 
@@ -118,18 +116,13 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(tab)
         change = QGroupBox(tr("Changer la phrase de passe"), tab)
         form = QFormLayout(change)
-        self.current = self._password(change, "current_passphrase")
-        self.new = self._password(change, "settings_new_passphrase")
-        self.confirm = self._password(change, "settings_confirm_passphrase")
+        self.current = password_edit(change, "current_passphrase")
         self.current_box = FieldBox(self.current, parent=change)
-        self.new_box = FieldBox(self.new, parent=change)
-        self.confirm_box = FieldBox(self.confirm, parent=change)
-        meter = StrengthMeter(change)
-        self.new.textChanged.connect(meter.update_for)
+        self.new_field = NewPassphraseField("settings_new_passphrase", "settings_confirm_passphrase", change)
+        self.new, self.confirm = self.new_field.edit, self.new_field.confirm
+        self.new_box, self.confirm_box = self.new_field.box, self.new_field.confirm_box
         form.addRow(tr("Phrase de passe actuelle"), self.current_box)
-        form.addRow(tr("Nouvelle phrase de passe"), self.new_box)
-        form.addRow("", meter)
-        form.addRow(tr("Confirmation"), self.confirm_box)
+        form.addRow(self.new_field)
         self.change_button = QPushButton(tr("Changer la phrase de passe"), change)
         self.change_button.setObjectName("change_passphrase")
         self.change_button.clicked.connect(self.change_passphrase)
@@ -194,27 +187,17 @@ class SettingsPage(QWidget):
                         self._cutoff_saved,
                         lambda error: self._say(self.lock_status, error_text(error), False))
 
-    def _password(self, parent: QWidget, name: str) -> QLineEdit:
-        edit = QLineEdit(parent)
-        edit.setObjectName(name)
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        return edit
-
     def change_passphrase(self) -> None:
         if self.practice is None:
             return
-        for box in (self.current_box, self.new_box, self.confirm_box):
-            box.clear()
-        current, new = self.current.text(), self.new.text()
+        self.current_box.clear()
+        self.new_field.clear_errors()
+        current = self.current.text()
         if not current:
             self.current_box.show_error(FieldError("current", "passphrase_empty"))
             return
-        result = assess(new)
-        if not result.acceptable:
-            self.new_box.show_error(FieldError("new", "passphrase_too_weak", {"bits": round(result.bits)}))
-            return
-        if new != self.confirm.text():
-            self.confirm_box.show_error(FieldError("confirm", "passphrase_mismatch"))
+        new = self.new_field.checked()
+        if new is None:
             return
         data_dir = self.practice.data_dir
         self.change_button.setEnabled(False)

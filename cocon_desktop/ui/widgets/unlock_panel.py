@@ -21,23 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.errors import CoconError, FieldError, VaultError
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import FieldBox
-from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
+from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
 
 if TYPE_CHECKING:  # the ORM is imported by the unlocking itself, in the background, not to show the window
     from cocon_desktop.services.practice_file import PracticeFile
-
-
-def _password_edit(parent: QWidget, name: str) -> QLineEdit:
-    edit = QLineEdit(parent)
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class UnlockPanel(QWidget):
@@ -54,7 +46,7 @@ class UnlockPanel(QWidget):
         # passphrase mode
         normal = QWidget(self)
         form = QFormLayout(normal)
-        self.passphrase = _password_edit(normal, "unlock_passphrase")
+        self.passphrase = password_edit(normal, "unlock_passphrase")
         self.passphrase_box = FieldBox(self.passphrase, parent=normal)
         form.addRow(tr("Phrase de passe"), self.passphrase_box)
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur"), normal)
@@ -90,16 +82,11 @@ class UnlockPanel(QWidget):
         self.recovery_key.setObjectName("recovery_key")
         self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.recovery_box = FieldBox(self.recovery_key, parent=recovery)
-        self.new_passphrase = _password_edit(recovery, "new_passphrase")
-        self.new_box = FieldBox(self.new_passphrase, parent=recovery)
-        self.new_confirm = _password_edit(recovery, "new_passphrase_confirm")
-        self.confirm_box = FieldBox(self.new_confirm, parent=recovery)
-        meter = StrengthMeter(recovery)
-        self.new_passphrase.textChanged.connect(meter.update_for)
+        self.new_field = NewPassphraseField("new_passphrase", "new_passphrase_confirm", recovery)
+        self.new_passphrase, self.new_confirm = self.new_field.edit, self.new_field.confirm
+        self.new_box, self.confirm_box = self.new_field.box, self.new_field.confirm_box
         rform.addRow(tr("Clé de secours"), self.recovery_box)
-        rform.addRow(tr("Nouvelle phrase de passe"), self.new_box)
-        rform.addRow("", meter)
-        rform.addRow(tr("Confirmation"), self.confirm_box)
+        rform.addRow(self.new_field)
         self.recover_button = QPushButton(tr("Ouvrir avec la clé de secours"), recovery)
         self.recover_button.setObjectName("recover_button")
         self.recover_button.clicked.connect(self.try_recovery)
@@ -146,24 +133,16 @@ class UnlockPanel(QWidget):
         self._start(work, self.passphrase_box)
 
     def try_recovery(self) -> None:
-        for box in (self.recovery_box, self.new_box, self.confirm_box):
-            box.clear()
-        new = self.new_passphrase.text()
-        if not assess(new).acceptable:
-            self.new_box.show_error(FieldError("new", "passphrase_too_weak",
-                                               {"bits": round(assess(new).bits)}))
-            return
-        if new != self.new_confirm.text():
-            self.confirm_box.show_error(FieldError("confirm", "passphrase_mismatch"))
+        self.recovery_box.clear()
+        new = self.new_field.checked()
+        if new is None:
             return
         data_dir, text = self.data_dir, self.recovery_key.text()
 
         def work() -> PracticeFile:
-            key = vault.unlock_with_recovery(data_dir, text)
-            vault.set_passphrase(data_dir, key, new)
-            from cocon_desktop.services.practice_file import PracticeFile
+            from cocon_desktop.services import practice_file
 
-            return PracticeFile.open(data_dir, key)
+            return practice_file.recover(data_dir, text, lambda: new)
 
         self._start(work, self.recovery_box)
 
