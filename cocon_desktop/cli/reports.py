@@ -9,16 +9,13 @@ from pathlib import Path
 
 from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
-from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf
-from cocon_desktop.documents.journal_csv import journal_csv
-from cocon_desktop.documents.journal_pdf import render_journal_pdf
 from cocon_desktop.domain.attestation import parse_period
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.fsutil import atomic_write
-from cocon_desktop.services import activity_report, dashboard, journal
-from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.services import dashboard
+from cocon_desktop.services.report_files import activity_report_file, journal_file
 
 SEVERITY_LABELS = {"error": "URGENT ", "warning": "À FAIRE", "info": "INFO   "}
 
@@ -46,16 +43,14 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
         raise ValidationError([FieldError("year", "year_invalid", {"value": str(args.year)})])
     practice = open_practice(args, secrets)
     try:
-        entries = journal.receipts_journal(practice.sessions, args.year)
-        summary = journal.year_summary(practice.sessions, args.year)
-        if suffix == ".csv":
-            data = journal_csv(entries)
-        else:
-            data = render_journal_pdf(entries, summary, load_profile(practice.sessions), _today(args))
+        # --date is the PDF's date of issue: a CSV carries none, and does not read it
+        made_on = today_of(args) if suffix == ".csv" else _today(args)
+        built = journal_file(practice.sessions, args.year, suffix[1:], made_on)
     finally:
         practice.close()
-    _write(path, data)
-    print(f"Livre-journal des recettes {args.year} : {len(entries)} recette(s), total "
+    _write(path, built.data)
+    summary = built.summary
+    print(f"Livre-journal des recettes {args.year} : {built.receipts} recette(s), total "
           f"{messages.euros(summary.receipts)}, écrit dans {path}.")
     print(f"Factures émises {messages.euros(summary.invoiced)}, avoirs {messages.euros(summary.credited)}, "
           f"restant dû au 31/12/{args.year} {messages.euros(summary.outstanding)}.")
@@ -66,11 +61,11 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
     period = parse_period(args.period)
     practice = open_practice(args, secrets)
     try:
-        report = activity_report.activity_report(practice.sessions, args.network, period.first, period.last)
-        pdf = render_activity_report_pdf(report, load_profile(practice.sessions), _today(args))
+        built = activity_report_file(practice.sessions, args.network, period.first, period.last, _today(args))
     finally:
         practice.close()
-    _write(args.output, pdf)
+    _write(args.output, built.data)
+    report = built.report
     day = messages.french_date
     print(f"Rapport d'activité {report.network} du {day(period.first)} au {day(period.last)} : "
           f"{len(report.children)} enfant(s), {report.seances} acte(s), facturé net "

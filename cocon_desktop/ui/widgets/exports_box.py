@@ -22,12 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.documents.journal_csv import journal_csv
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.fsutil import atomic_write
-from cocon_desktop.services.activity_report import activity_report
-from cocon_desktop.services.journal import receipts_journal, year_summary
-from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.services.report_files import activity_report_file, journal_file
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.invoice_issue_tab import DONE_STYLE, months
@@ -39,23 +36,6 @@ FILTERS = {"csv": "Fichiers CSV (*.csv)", "pdf": "Fichiers PDF (*.pdf)"}
 
 # (title, suggested name, filter) → the path chosen, or None
 FileChooser = Callable[[str, str, str], Path | None]
-
-
-def journal_file(sessions: sessionmaker[Session], year: int, kind: str, today: date) -> tuple[bytes, int]:
-    """The livre-journal of `year` as CSV or PDF (with the yearly summary), and how many receipts it lists."""
-    entries = receipts_journal(sessions, year)
-    if kind == "csv":
-        return journal_csv(entries), len(entries)
-    from cocon_desktop.documents.journal_pdf import render_journal_pdf  # reportlab: imported when writing a PDF
-
-    return render_journal_pdf(entries, year_summary(sessions, year), load_profile(sessions), today), len(entries)
-
-
-def activity_report_pdf(sessions: sessionmaker[Session], network: str, first: date, last: date,
-                        today: date) -> bytes:
-    from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf  # reportlab: when writing
-
-    return render_activity_report_pdf(activity_report(sessions, network, first, last), load_profile(sessions), today)
 
 
 def combo_index(combo: QComboBox, value: object) -> int:
@@ -185,9 +165,9 @@ class ExportsBox(QGroupBox):
         today = self.today()
 
         def write() -> int:
-            data, count = journal_file(sessions, year, kind, today)
-            atomic_write(path, data, private_dir=False)
-            return count
+            built = journal_file(sessions, year, kind, today)
+            atomic_write(path, built.data, private_dir=False)
+            return built.receipts
 
         self._start(tr("Livre-journal {0} en cours d'écriture…").format(year))
         self.runner.run(write, lambda count: self._done(tr(
@@ -215,7 +195,7 @@ class ExportsBox(QGroupBox):
         today = self.today()
 
         def write() -> None:
-            atomic_write(path, activity_report_pdf(sessions, network, first, last, today), private_dir=False)
+            atomic_write(path, activity_report_file(sessions, network, first, last, today).data, private_dir=False)
 
         self._start(tr("Rapport d'activité {0} en cours d'écriture…").format(network))
         self.runner.run(write, lambda _: self._done(tr("Rapport d'activité {0} enregistré dans {1}.").format(
