@@ -16,7 +16,6 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import practice_file
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.info import practice_info
-from cocon_desktop.services.practice_file import PracticeFile
 
 
 def _print_recovery_key(key: RecoveryKey) -> None:
@@ -90,10 +89,8 @@ def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_recover(args: argparse.Namespace, secrets: Input) -> int:
     reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
-    key = vault.unlock_with_recovery(args.data_dir, reader.line("Clé de secours : "))
-    new = reader.new_passphrase()
-    vault.set_passphrase(args.data_dir, key, new)
-    PracticeFile.open(args.data_dir, key).close()  # the data opens with the recovered key
+    # the new passphrase is asked once the key is known good; the data opens with the recovered key
+    practice_file.recover(args.data_dir, reader.line("Clé de secours : "), reader.new_passphrase).close()
     print("Cabinet récupéré : la nouvelle phrase de passe est en place.")
     return 0
 

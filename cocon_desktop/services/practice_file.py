@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +105,15 @@ def open_with_passphrase(data_dir: Path, passphrase: str) -> PracticeFile:
 
 def open_with_recovery_key(data_dir: Path, recovery_text: str) -> PracticeFile:
     return PracticeFile.open(data_dir, vault.unlock_with_recovery(data_dir, recovery_text))
+
+
+def recover(data_dir: Path, recovery_text: str, new_passphrase: Callable[[], str]) -> PracticeFile:
+    """The recovery flow, one for the command line and the window: unlock with the recovery key, then (only once the
+    key has opened the vault, so that a wrong key is said before anything else is asked) put `new_passphrase()` in
+    place of the forgotten passphrase, and open the data with the recovered key."""
+    key = vault.unlock_with_recovery(data_dir, recovery_text)
+    vault.set_passphrase(data_dir, key, new_passphrase())
+    return PracticeFile.open(data_dir, key)
 
 
 def open_from_keychain(data_dir: Path) -> PracticeFile | None:
