@@ -22,11 +22,11 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Attestation, Child
 from cocon_desktop.services import audit
 from cocon_desktop.services.attestation_content import children_to_attest, draft
+from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signature_image import signature_png
 from cocon_desktop.services.signing_identities import active_identity
 
 Sign = Callable[[bytes], bytes]
-Progress = Callable[[int, int], bool]  # (done, total) → False to stop after the current child
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +24,10 @@ from cocon_desktop.services import backup_format, settings_store
 from cocon_desktop.services.backup_format import SUFFIX
 from cocon_desktop.services.invoice_verify import ANCHOR_FILE
 from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.progress import Progress
 
 PREFIX = "cocon-sauvegarde-"
 DB_MEMBER = "practice.db"
-Progress = Callable[[int, int], object]  # (step done, steps)
 STEPS = 4
 RESTORE_STEPS = 3
 

@@ -23,8 +23,9 @@ from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import invoicing, settings_store
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
-from cocon_desktop.services.invoicing import IssuedDocument, Progress, Render, RenderRequest
+from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderRequest
 from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signing_identities import active_identity, all_certificates
 
 

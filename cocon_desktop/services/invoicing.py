@@ -21,6 +21,7 @@ from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services import audit, settings_store
 from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
 from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.tariff_store import load_tariffs
 
 PREFIX = {"invoice": "FAC", "credit_note": "AV"}
@@ -48,7 +49,6 @@ class RenderRequest:
 
 
 Render = Callable[[RenderRequest], bytes]
-Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 
 
 @dataclass(frozen=True)

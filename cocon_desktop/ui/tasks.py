@@ -6,6 +6,7 @@ Tests use SyncRunner, which runs everything at once on the calling thread."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -71,6 +72,23 @@ class _Relay(QObject):
             self._turns.stop()
         self.pending.pop(task_id, None)
         callback(value)
+
+
+class ProgressRelay(QObject):
+    """Progress and cancel for long work run by the runner, behind the services' one `Progress` protocol.
+
+    The worker calls `report(done, total)` from its thread: it only emits `progressed`, queued to the GUI thread,
+    and answers False once `cancelled` is set (from the GUI), so that the service stops at its next safe point."""
+
+    progressed = Signal(int, int)  # done, total
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancelled = threading.Event()
+
+    def report(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self.cancelled.is_set()
 
 
 class _Job(QRunnable):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -33,7 +33,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.backups_tab import when_text
-from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
@@ -82,16 +82,6 @@ def backup_summary(container: Container) -> str:
     return tr("Sauvegarde du {0}, intacte : {1}.").format(when, what)
 
 
-class _Relay(QObject):
-    """The worker calls `report` from its thread; the signal is queued to the GUI thread."""
-
-    progressed = Signal(int, int)
-
-    def report(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return True
-
-
 class RestoreDialog(QDialog):
     restored = Signal(object)  # PracticeFile, opened and up to date
 
@@ -102,7 +92,7 @@ class RestoreDialog(QDialog):
         self.program_dir, self.runner = program_dir, runner
         self.practice: PracticeFile | None = None
         self.busy = False
-        self.relay = _Relay(self)
+        self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
         intro = QLabel(tr("La sauvegarde est vérifiée puis restaurée dans un dossier nouveau ou vide : un cabinet "

@@ -37,8 +37,7 @@ from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, 
 from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.pages.invoice_issue_tab import ProgressRelay
-from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
 

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -27,23 +27,13 @@ from cocon_desktop.services import backup, settings_store
 from cocon_desktop.services.backup import BackupInfo
 from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 OK_STYLE = "color: #2e7d32;"
 STEP_TEXT = ("Copie de la base chiffrée…", "Écriture du fichier…", "Vérification de la sauvegarde…",
              "Mise en place…", "Terminé.")
-
-
-class _Relay(QObject):
-    """The worker calls `report` from its thread; the signal is queued to the GUI thread."""
-
-    progressed = Signal(int, int)
-
-    def report(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return True
 
 
 def when_text(when: datetime) -> str:
@@ -56,7 +46,7 @@ class BackupsTab(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.practice: PracticeFile | None = None
-        self.relay = _Relay(self)
+        self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
 

@@ -3,12 +3,11 @@ progress and a Cancel that leaves nothing issued); the network's address asked f
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +34,7 @@ from cocon_desktop.services.practice_file import PracticeFile
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
@@ -56,20 +55,6 @@ def months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[date, date]]:
 
 def grand_total(drafts: list[DraftInvoice]) -> Decimal:
     return sum((d.total for d in drafts), Decimal("0.00"))
-
-
-class ProgressRelay(QObject):
-    """The worker calls `report` from its thread: it only emits a signal (queued to the GUI thread)."""
-
-    progressed = Signal(int, int)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.cancelled = threading.Event()
-
-    def report(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return not self.cancelled.is_set()
 
 
 class AddressForm(QWidget):
