@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice
+from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice, read_input
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
@@ -66,10 +66,7 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CoconError("file_missing", path=str(path)) from exc
+    data = read_input(path)
     check = verify_batch(data)
     fault = check.first_fault
     if fault is None:

@@ -17,13 +17,13 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, open_practice, read_input, today_of
 from cocon_desktop.domain.csv_children import CsvPreview
 from cocon_desktop.domain.csv_headers import IMPORT_FIELDS
 from cocon_desktop.domain.csv_reading import ENCODING_LABELS, SEPARATOR_LABELS
 from cocon_desktop.domain.csv_values import key
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.errors import CoconError, FieldError
+from cocon_desktop.errors import FieldError
 from cocon_desktop.services.children_import import import_children, preview_import
 from cocon_desktop.services.practice_profile import load_profile
 
@@ -79,10 +79,7 @@ def report_lines(name: str, preview: CsvPreview, imported: int, dry_run: bool) -
 
 def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CoconError("file_missing", path=str(path)) from exc
+    raw = read_input(path)
     practice = open_practice(args, secrets)
     today = today_of(args)
     try:

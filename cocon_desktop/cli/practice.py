@@ -8,9 +8,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from cocon_desktop.cli.support import Command, Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Command, Input, add_command, open_practice, read_input, today_of
 from cocon_desktop.domain.practice_toml import profile_from_toml
-from cocon_desktop.errors import CoconError
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import practice_file
@@ -27,10 +26,7 @@ def _print_recovery_key(key: RecoveryKey) -> None:
 
 def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.practice_file
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CoconError("file_missing", path=str(path)) from exc
+    raw = read_input(path)
     profile = profile_from_toml(raw, str(path))
     passphrase = secrets.new_passphrase()
     recovery = RecoveryKey.generate()

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice
-from cocon_desktop.errors import CoconError
+from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, read_input
 from cocon_desktop.security.certificate import describe_certificate
 from cocon_desktop.services import signing_identities
 from cocon_desktop.services.signing_identities import Identity
@@ -54,10 +53,7 @@ def cmd_show(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_import_p12(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CoconError("file_missing", path=str(path)) from exc
+    data = read_input(path)
     practice = open_practice(args, secrets)
     try:
         password = next_secret(secrets, args.p12_password_stdin, "Mot de passe du fichier de certificat : ")

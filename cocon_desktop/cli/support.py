@@ -51,6 +51,14 @@ def open_practice(args: argparse.Namespace, secrets: Input) -> PracticeFile:
     return opened
 
 
+def read_input(path: Path) -> bytes:
+    """The bytes of a file the user named; a missing one is the French sentence `file_missing`, not a traceback."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CoconError("file_missing", path=str(path)) from exc
+
+
 def clock(args: argparse.Namespace) -> Clock:
     """The clock `main` made for this run (the system's, or a fixed day under COCON_TODAY)."""
     made: Clock = args.clock
