@@ -4,14 +4,12 @@ duplicata, list those issued."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, date_or_today, next_secret, open_practice, today_of
 from cocon_desktop.domain.attestation import CLI_KINDS, KINDS, parse_period
-from cocon_desktop.domain.text import parse_date_fr
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.services import attestations
 from cocon_desktop.services.attestations import AttestationResult, IssuedAttestation
@@ -53,21 +51,12 @@ def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> st
     return next_secret(secrets, True, "Code PIN de la carte ou du jeton : ")
 
 
-def _issue_date(args: argparse.Namespace) -> date:
-    if not args.date:
-        return today_of(args)
-    day = parse_date_fr(args.date)
-    if day is None:
-        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
-    return day
-
-
 def _issue(args: argparse.Namespace, secrets: Input) -> int:
     kind = CLI_KINDS[args.kind]
     if not args.period:
         raise CoconError("required")
     period = parse_period(args.period)
-    day = _issue_date(args)
+    day = date_or_today(args)
     practice = open_practice(args, secrets)
     try:
         pin = _pin(args, secrets, practice)

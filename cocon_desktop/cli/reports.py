@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli.support import Input, add_command, date_or_today, open_practice, today_of
 from cocon_desktop.domain.attestation import parse_period
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import dashboard
@@ -25,15 +23,6 @@ def _write(path: Path, data: bytes) -> None:
     atomic_write(path, data, private_dir=not path.parent.exists())
 
 
-def _today(args: argparse.Namespace) -> date:
-    if not getattr(args, "date", None):
-        return today_of(args)
-    day = parse_date_fr(args.date)
-    if day is None:
-        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
-    return day
-
-
 def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.output
     suffix = path.suffix.lower()
@@ -44,7 +33,7 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         # --date is the PDF's date of issue: a CSV carries none, and does not read it
-        made_on = today_of(args) if suffix == ".csv" else _today(args)
+        made_on = today_of(args) if suffix == ".csv" else date_or_today(args)
         built = journal_file(practice.sessions, args.year, suffix[1:], made_on)
     finally:
         practice.close()
@@ -61,7 +50,7 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
     period = parse_period(args.period)
     practice = open_practice(args, secrets)
     try:
-        built = activity_report_file(practice.sessions, args.network, period.first, period.last, _today(args))
+        built = activity_report_file(practice.sessions, args.network, period.first, period.last, date_or_today(args))
     finally:
         practice.close()
     _write(args.output, built.data)
@@ -76,7 +65,7 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        items = dashboard.action_items(practice.sessions, _today(args), limit=args.limit)
+        items = dashboard.action_items(practice.sessions, date_or_today(args), limit=args.limit)
     finally:
         practice.close()
     for item in items:

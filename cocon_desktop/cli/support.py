@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from cocon_desktop.clock import Clock
-from cocon_desktop.errors import CoconError, VaultError
+from cocon_desktop.domain.text import parse_date_fr
+from cocon_desktop.errors import CoconError, FieldError, ValidationError, VaultError
 from cocon_desktop.security import vault
 from cocon_desktop.services import audit, practice_file
 from cocon_desktop.services.practice_file import PracticeFile
@@ -67,6 +68,17 @@ def clock(args: argparse.Namespace) -> Clock:
 
 def today_of(args: argparse.Namespace) -> date:
     return clock(args).today()
+
+
+def date_or_today(args: argparse.Namespace) -> date:
+    """The command's `--date JJ/MM/AAAA` when given (a French error at the field otherwise), else the clock's day."""
+    text = getattr(args, "date", None)
+    if not text:
+        return today_of(args)
+    day = parse_date_fr(text)
+    if day is None:
+        raise ValidationError([FieldError("day", "date_invalid", {"value": text})])
+    return day
 
 
 def now_of(args: argparse.Namespace) -> datetime:
