@@ -23,7 +23,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import activity_report, dashboard, journal
 from cocon_desktop.services.demo import DEMO_PROFILE
 from cocon_desktop.services.forfait_alerts import forfait_alerts
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.services.tariff_store import load_tariffs
 
 TODAY = date(2026, 11, 28)
@@ -36,7 +36,7 @@ WINDOWS = [(date(2025, 1, 1), date(2025, 4, 30)), (date(2025, 5, 1), date(2025, 
            (date(2026, 5, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 10, 31))]  # 6 invoices a child
 
 
-def fill(practice: PracticeFile) -> None:
+def fill(practice: Practice) -> None:
     now = datetime.now(UTC)
     children: list[dict[str, Any]] = []
     prescriptions: list[dict[str, Any]] = []

@@ -25,13 +25,13 @@ from cocon_desktop.services.demo_large import create_large_demo
 from cocon_desktop.services.demo_large_invoices import months_back
 from cocon_desktop.services.invoice_drafts import preview
 from cocon_desktop.services.payments import Listing, status_page, unpaid
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 Row = tuple[str, str, str, str]
 HERE = Path(__file__).resolve().parent
 
 
-def _plain_copy(practice: PracticeFile, path: Path) -> sessionmaker[Session]:
+def _plain_copy(practice: Practice, path: Path) -> sessionmaker[Session]:
     """The same database decrypted (sqlcipher_export), opened like the real one but without a key."""
     with practice.engine.connect() as conn:
         raw = conn.connection.dbapi_connection

@@ -17,14 +17,14 @@ from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import seances
 from cocon_desktop.services.demo import DEMO_PROFILE
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FAST = Argon2Params(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 START = date(2016, 1, 4)
 
 
-def _fill(practice: PracticeFile, children: int, seances_count: int) -> None:
+def _fill(practice: Practice, children: int, seances_count: int) -> None:
     """Bulk rows (one transaction), as `cocon demo --size large` will: children, prescriptions, séances."""
     now = datetime.now(UTC)
     with practice.sessions.begin() as session:
@@ -48,7 +48,7 @@ def _fill(practice: PracticeFile, children: int, seances_count: int) -> None:
         session.execute(insert(Seance), rows)
 
 
-def _record_times(practice: PracticeFile, children: int, repeat: int = 30) -> float:
+def _record_times(practice: Practice, children: int, repeat: int = 30) -> float:
     tariffs = load_tariffs(practice.sessions)  # the UI keeps them loaded; recording does not reread files
     times = []
     for n in range(repeat):

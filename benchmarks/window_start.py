@@ -93,11 +93,11 @@ def main(mode: str, data_dir: str = "") -> None:
 
     app = make_application(sys.argv[:1])
     from cocon_desktop.security import vault
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
     from cocon_desktop.ui.main_window import MainWindow
 
     key = vault.unlock_with_passphrase(Path(data_dir), "demo")
-    practice = PracticeFile.open(Path(data_dir), key)
+    practice = Practice.open(Path(data_dir), key)
     window = MainWindow(practice, ThreadPoolRunner(), demo=True)
     window.show()
 

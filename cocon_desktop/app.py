@@ -28,7 +28,7 @@ from cocon_desktop.ui.tasks import SyncRunner, TaskRunner, ThreadPoolRunner
 
 if TYPE_CHECKING:
     from cocon_desktop.security.kdf import Argon2Params
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -84,8 +84,8 @@ class AppController(QObject):
         """The main window at once; the key, the ORM and the database in the background."""
         data_dir = self.data_dir
 
-        def opener() -> PracticeFile | None:
-            from cocon_desktop.services.practice_file import open_from_keychain
+        def opener() -> Practice | None:
+            from cocon_desktop.services.practice_handle import open_from_keychain
 
             return open_from_keychain(data_dir)
 
@@ -137,7 +137,7 @@ class AppController(QObject):
         waiting.show()
         data_dir = self.data_dir
 
-        def done(practice: PracticeFile) -> None:
+        def done(practice: Practice) -> None:
             self.open_main(practice)  # before closing the waiting window, so that the program does not quit
             waiting.close()
 
@@ -152,7 +152,7 @@ class AppController(QObject):
         self.runner.run(lambda: create_demo(data_dir, today), done, failed)
         return self.main_window or waiting
 
-    def open_main(self, practice: PracticeFile) -> MainWindow:
+    def open_main(self, practice: Practice) -> MainWindow:
         demo = self.demo or vault.load_keyfile(practice.data_dir).demo
         self.main_window = MainWindow(practice, self.runner, demo=demo, clock=self.clock)
         self.main_window.backup_on_close = not self.demo  # the demo practice is thrown away anyway

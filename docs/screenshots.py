@@ -393,7 +393,7 @@ def restore_screens(app: QApplication, demo_dir: Path, out: Path) -> None:
     """« Restaurer une sauvegarde… »: the wizard's welcome page, then the dialog opened from the unlock window
     with a backup of the demo practice, an existing practice refused as target, and the recovery-key mode."""
     from cocon_desktop.services import backup
-    from cocon_desktop.services.practice_file import open_with_passphrase
+    from cocon_desktop.services.practice_handle import open_with_passphrase
 
     with tempfile.TemporaryDirectory(prefix="CLE_USB-") as usb:
         wizard = FirstRunWizard(Path(usb) / "nouvel-ordinateur", SyncRunner(), keychain.status())
@@ -464,7 +464,7 @@ def main(out: Path) -> None:
         opening.close()
 
         controller = AppController(demo_dir, runner, clock=clock)
-        window = controller.open_main(__import__("cocon_desktop.services.practice_file", fromlist=["x"])
+        window = controller.open_main(__import__("cocon_desktop.services.practice_handle", fromlist=["x"])
                                       .open_with_passphrase(demo_dir, "demo"))
         window.resize(1180, 760)
         grab(app, window, out / "main-window.png")

@@ -14,7 +14,7 @@ from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.services import attestations
 from cocon_desktop.services.attestations import AttestationResult, IssuedAttestation
 from cocon_desktop.services.children import find_by_inclusion
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
             "si --passphrase-stdin) ; sans cette option, l'attestation porte l'image de la signature seulement")
@@ -45,7 +45,7 @@ def _notices(results: list[AttestationResult], pades_skipped: bool) -> None:
         print(messages.text("attestation_unsigned"))
 
 
-def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> str | None:
+def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | None:
     if not args.pin_stdin or not attestations.needs_pin(practice.sessions):
         return None
     return next_secret(secrets, True, "Code PIN de la carte ou du jeton : ")

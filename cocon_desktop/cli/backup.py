@@ -8,7 +8,7 @@ from pathlib import Path
 from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.security import vault
 from cocon_desktop.services import backup
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
@@ -34,7 +34,7 @@ def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
         passphrase = secrets.line("Phrase de passe de la sauvegarde : ")
         report = backup.restore(args.file, args.data_dir, passphrase=passphrase)
         key = vault.unlock_with_passphrase(args.data_dir, passphrase)
-    PracticeFile.open(args.data_dir, key).close()  # opens, and brings an older schema up to date
+    Practice.open(args.data_dir, key).close()  # opens, and brings an older schema up to date
     rows = sum(n for table, n in report.counts.items() if table != "alembic_version")
     print(f"Sauvegarde du {report.created_at} restaurée dans {report.data_dir} ({rows} lignes vérifiées).")
     if args.recovery_key_stdin or args.recovery_key:

@@ -15,7 +15,7 @@ from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 EXIT_BROKEN = 3
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
@@ -30,13 +30,13 @@ def _month(text: str) -> tuple[date, date]:
     return first, last
 
 
-def _write_pdfs(practice: PracticeFile, numbers: list[str], out: Path) -> None:
+def _write_pdfs(practice: Practice, numbers: list[str], out: Path) -> None:
     ensure_private_dir(out)
     for number in numbers:
         atomic_write(out / f"{number}.pdf", invoicing.document_pdf(practice.sessions, number))
 
 
-def _pin(args: argparse.Namespace, secrets: Input, practice: PracticeFile) -> str | None:
+def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | None:
     """The token's PIN, asked only when the practice signs with a PKCS#11 token."""
     if signing_identities.active_identity(practice.sessions).source != "pkcs11":
         return None

@@ -12,7 +12,7 @@ from cocon_desktop.cli.support import Command, Input, add_command, open_practice
 from cocon_desktop.domain.practice_toml import profile_from_toml
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import practice_file
+from cocon_desktop.services import practice_handle
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.info import practice_info
 
@@ -30,7 +30,7 @@ def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
     profile = profile_from_toml(raw, str(path))
     passphrase = secrets.new_passphrase()
     recovery = RecoveryKey.generate()
-    practice = practice_file.create_practice(args.data_dir, passphrase, profile, recovery)
+    practice = practice_handle.create_practice(args.data_dir, passphrase, profile, recovery)
     practice.close()
     print(f"Cabinet créé dans {args.data_dir}.")
     _print_recovery_key(recovery)
@@ -86,7 +86,7 @@ def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_recover(args: argparse.Namespace, secrets: Input) -> int:
     reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
     # the new passphrase is asked once the key is known good; the data opens with the recovered key
-    practice_file.recover(args.data_dir, reader.line("Clé de secours : "), reader.new_passphrase).close()
+    practice_handle.recover(args.data_dir, reader.line("Clé de secours : "), reader.new_passphrase).close()
     print("Cabinet récupéré : la nouvelle phrase de passe est en place.")
     return 0
 

@@ -13,8 +13,8 @@ from cocon_desktop.clock import Clock
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError, VaultError
 from cocon_desktop.security import vault
-from cocon_desktop.services import audit, practice_file
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services import audit, practice_handle
+from cocon_desktop.services.practice_handle import Practice
 
 
 class Input:
@@ -41,13 +41,13 @@ class Input:
         return first
 
 
-def open_practice(args: argparse.Namespace, secrets: Input) -> PracticeFile:
+def open_practice(args: argparse.Namespace, secrets: Input) -> Practice:
     data_dir: Path = args.data_dir
     if not vault.vault_exists(data_dir):
         raise VaultError("vault_missing", path=str(data_dir))
-    opened = practice_file.open_from_keychain(data_dir) if not args.passphrase_stdin else None
+    opened = practice_handle.open_from_keychain(data_dir) if not args.passphrase_stdin else None
     if opened is None:
-        opened = practice_file.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
+        opened = practice_handle.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
     audit.set_origin(opened.sessions, audit.ORIGIN_CLI)  # the audit log tells the command from the program
     return opened
 

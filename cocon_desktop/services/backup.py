@@ -23,7 +23,7 @@ from cocon_desktop.security.vault import KEY_FILE, UnlockedKey, VaultPaths
 from cocon_desktop.services import backup_format, settings_store
 from cocon_desktop.services.backup_format import SUFFIX
 from cocon_desktop.services.invoice_verify import ANCHOR_FILE
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.progress import Progress
 
 PREFIX = "cocon-sauvegarde-"
@@ -68,7 +68,7 @@ def _report_restore(progress: Progress | None, step: int) -> None:
         progress(step, RESTORE_STEPS)
 
 
-def create_backup(practice: PracticeFile, folder: Path, *, progress: Progress | None = None,
+def create_backup(practice: Practice, folder: Path, *, progress: Progress | None = None,
                   now: datetime | None = None) -> BackupInfo:
     """Write a verified backup of `practice` into `folder` (which must exist). Nothing is left but the finished
     file: the snapshot stays encrypted in a private staging folder inside the data folder, then removed."""
@@ -153,12 +153,12 @@ def prune(data_dir: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def record_last(practice: PracticeFile, info: BackupInfo) -> None:
+def record_last(practice: Practice, info: BackupInfo) -> None:
     settings_store.put(practice.sessions, settings.LAST_BACKUP,
                        f"{info.created_at.isoformat(timespec='seconds')}|{info.path}")
 
 
-def last_backup(practice: PracticeFile) -> tuple[datetime, str] | None:
+def last_backup(practice: Practice) -> tuple[datetime, str] | None:
     """When and where the last backup (automatic or on demand) was written, if any."""
     raw = str(settings_store.get(practice.sessions, settings.LAST_BACKUP))
     when, _, where = raw.partition("|")
@@ -168,7 +168,7 @@ def last_backup(practice: PracticeFile) -> tuple[datetime, str] | None:
         return None
 
 
-def automatic_backup(practice: PracticeFile, *, now: datetime | None = None) -> BackupInfo:
+def automatic_backup(practice: Practice, *, now: datetime | None = None) -> BackupInfo:
     """The backup taken when the program closes: into backups/, then only the last N (a setting) are kept."""
     info = create_backup(practice, ensure_private_dir(practice.paths.backups), now=now)
     prune(practice.data_dir, int(settings_store.get(practice.sessions, settings.BACKUP_KEEP)))
@@ -176,7 +176,7 @@ def automatic_backup(practice: PracticeFile, *, now: datetime | None = None) -> 
     return info
 
 
-def backup_to(practice: PracticeFile, folder: Path, *, progress: Progress | None = None) -> BackupInfo:
+def backup_to(practice: Practice, folder: Path, *, progress: Progress | None = None) -> BackupInfo:
     """A backup on demand, into a folder of the user's choice (a USB drive)."""
     info = create_backup(practice, folder, progress=progress)
     record_last(practice, info)

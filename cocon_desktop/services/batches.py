@@ -30,7 +30,7 @@ from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, In
 from cocon_desktop.security.certificate import load_certificates
 from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.outbox_errors import OutboxError
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.signing_identities import all_certificates
 from cocon_exchange import batch_format as fmt
@@ -225,7 +225,7 @@ def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
                              signing_certificates=fingerprints)
 
 
-def close_batch(practice: PracticeFile, network: str, now: datetime, pin: str | None = None) -> BatchSummary:
+def close_batch(practice: Practice, network: str, now: datetime, pin: str | None = None) -> BatchSummary:
     """Close a batch of everything pending for `network`: the file is built and signed first (the slow part),
     then stored with its documents and put in the outbox in ONE IMMEDIATE transaction, which re-checks that
     the pending set has not changed meanwhile (CoconError "batch_changed"; "batch_empty" when nothing is

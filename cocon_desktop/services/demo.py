@@ -14,7 +14,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.demo_children import add_demo_children
 from cocon_desktop.services.demo_invoices import add_demo_invoices
 from cocon_desktop.services.demo_seances import add_demo_seances
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 
 # A fictitious therapist. The SIRET and IBAN pass their check digits but belong to no one we know of.
 DEMO_PROFILE = PracticeProfile(
@@ -36,7 +36,7 @@ DEMO_PROFILE = PracticeProfile(
 DEMO_KDF = Argon2Params(time_cost=2, memory_kib=32 * 1024, parallelism=2)
 
 
-def create_demo(data_dir: Path, today: date) -> PracticeFile:
+def create_demo(data_dir: Path, today: date) -> Practice:
     """The demo practice as it looks on `today` (the caller's clock: the demo never reads the system date)."""
     practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
                                params=DEMO_KDF, demo=True)

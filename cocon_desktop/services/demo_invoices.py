@@ -14,7 +14,7 @@ from cocon_desktop.services import outbox, payments
 from cocon_desktop.services.batches import close_batch, pending_documents
 from cocon_desktop.services.demo_seances import PAST_WEEKS
 from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 DEMO_ADDRESSES = {
     "RPM": NetworkAddress("1 place fictive de la Démonstration", "13005", "Marseille"),
@@ -43,7 +43,7 @@ def invoiced_months(today: date) -> list[tuple[date, date]]:
     return months[::-1]
 
 
-def add_demo_invoices(practice: PracticeFile, today: date) -> int:
+def add_demo_invoices(practice: Practice, today: date) -> int:
     for code, address in DEMO_ADDRESSES.items():
         set_network_address(practice.sessions, code, address)
     issued = []
@@ -61,7 +61,7 @@ def add_demo_invoices(practice: PracticeFile, today: date) -> int:
     return len(issued)
 
 
-def _received_batch(practice: PracticeFile, day: date) -> None:
+def _received_batch(practice: Practice, day: date) -> None:
     """The RPM invoices, closed into a batch the day after they were issued and received by the network."""
     if not pending_documents(practice.sessions, BATCHED_NETWORK):
         return

@@ -28,7 +28,7 @@ from cocon_desktop.services import prescribers
 from cocon_desktop.services.demo import DEMO_KDF, DEMO_PROFILE
 from cocon_desktop.services.demo_children import FIRST_NAMES, LAST_NAMES, PARENT_NAMES, PRESCRIBERS
 from cocon_desktop.services.demo_seances import SLOTS
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 
 CHILDREN = 2_000
 SEANCES = 100_000
@@ -179,7 +179,7 @@ def _care_rows(plan: list[tuple[date, int]], today: date, rng: random.Random,
     return prescriptions, seances, appointments
 
 
-def create_large_demo(data_dir: Path, today: date, *, signed_months: int = 1) -> PracticeFile:
+def create_large_demo(data_dir: Path, today: date, *, signed_months: int = 1) -> Practice:
     """The large practice (passphrase "demo"); `signed_months` recent months are issued by the real invoice run
     (rendered, Factur-X, signed); the older ones are bulk-written with a compact unsigned PDF each."""
     from cocon_desktop.services.demo_large_invoices import (

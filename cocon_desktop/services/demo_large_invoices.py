@@ -31,7 +31,7 @@ from cocon_desktop.services.invoice_documents import issue_period, set_network_a
 from cocon_desktop.services.invoice_drafts import price
 from cocon_desktop.services.invoice_verify import write_anchor
 from cocon_desktop.services.invoicing import GENESIS, PREFIX, chain_hash, lines_digest, payment_term_days
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.tariff_store import load_tariffs
 
 UNPAID_EVERY = 97  # one archived invoice in 97 is still unpaid (the unpaid list reaches back years)
@@ -105,7 +105,7 @@ class _Writer:
         return iid
 
 
-def _prices(practice: PracticeFile) -> dict[tuple[str, str], int]:
+def _prices(practice: Practice) -> dict[tuple[str, str], int]:
     """(network, "bilan" | "session") → cents, from the earliest tariff version of each network."""
     tariffs = load_tariffs(practice.sessions)
     out = {}
@@ -124,7 +124,7 @@ def _batch_zip(network: str, first: date) -> bytes:
     return out.getvalue()
 
 
-def add_archived_invoices(practice: PracticeFile, session: Session, data: LargeData, signed_months: int) -> Archived:
+def add_archived_invoices(practice: Practice, session: Session, data: LargeData, signed_months: int) -> Archived:
     """Bulk-write the archived months' invoices, lines, payments, batches and events in `session`'s transaction
     (`set_addresses` first: this one holds the write lock)."""
     term_days = payment_term_days(practice.sessions)
@@ -180,19 +180,19 @@ def add_archived_invoices(practice: PracticeFile, session: Session, data: LargeD
     return Archived(len(writer.invoices), last_archived)
 
 
-def set_addresses(practice: PracticeFile) -> None:
+def set_addresses(practice: Practice) -> None:
     for code, address in DEMO_ADDRESSES.items():
         set_network_address(practice.sessions, code, address)
 
 
-def practice_seller(practice: PracticeFile) -> str:
+def practice_seller(practice: Practice) -> str:
     from cocon_desktop.services.practice_profile import load_profile
 
     profile = load_profile(practice.sessions)
     return f"{profile.name} — {profile.trade_name}"
 
 
-def issue_recent_months(practice: PracticeFile, data: LargeData, archived: Archived, signed_months: int) -> int:
+def issue_recent_months(practice: Practice, data: LargeData, archived: Archived, signed_months: int) -> int:
     """The `signed_months` months after the archived ones, through the real invoice run; anchors the chain."""
     issued = 0
     for back in range(1 + signed_months, 1, -1):  # oldest first, so that numbers follow the dates

@@ -10,7 +10,7 @@ from cocon_desktop.db import migrate
 from cocon_desktop.db.engine import cipher_facts
 from cocon_desktop.models import Base
 from cocon_desktop.security import keychain, vault
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class PracticeInfo:
     keychain_backend: str
 
 
-def practice_info(practice: PracticeFile) -> PracticeInfo:
+def practice_info(practice: Practice) -> PracticeInfo:
     counts: dict[str, int] = {}
     with practice.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:

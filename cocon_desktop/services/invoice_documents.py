@@ -24,7 +24,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.services import invoicing, settings_store
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
 from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderRequest
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signing_identities import active_identity, all_certificates
 
@@ -106,7 +106,7 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     return render
 
 
-def issue_period(practice: PracticeFile, network: str, first: date, last: date, issue_date: date,
+def issue_period(practice: Practice, network: str, first: date, last: date, issue_date: date,
                  progress: Progress | None = None, pin: str | None = None) -> list[IssuedDocument]:
     """The invoice run for a network and a period: rendered, embedded, signed, numbered, stored, anchored.
 
@@ -117,7 +117,7 @@ def issue_period(practice: PracticeFile, network: str, first: date, last: date, 
     return issued
 
 
-def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[int] | None, issue_date: date,
+def issue_credit_note(practice: Practice, number: str, line_numbers: list[int] | None, issue_date: date,
                       pin: str | None = None) -> IssuedDocument:
     network = invoicing.document_network(practice.sessions, number)
     document = invoicing.credit_note(practice.sessions, number, line_numbers, issue_date,
@@ -126,7 +126,7 @@ def issue_credit_note(practice: PracticeFile, number: str, line_numbers: list[in
     return document
 
 
-def verify_practice(practice: PracticeFile) -> VerifyReport:
+def verify_practice(practice: Practice) -> VerifyReport:
     """Chain, hashes, numbering, anchor and every signature, against the practice's certificates."""
     from cocon_desktop.documents.signing import validate  # pyHanko: imported when verifying only
 

@@ -21,7 +21,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batches, network_endpoints, outbox
 from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.sync import client
 from cocon_exchange.protocol import (
     STATUS_PAID,
@@ -68,7 +68,7 @@ def _utc_now() -> datetime:
 
 
 class _Run:
-    def __init__(self, practice: PracticeFile, now: Callable[[], datetime], verify: bool | str, timeout: float,
+    def __init__(self, practice: Practice, now: Callable[[], datetime], verify: bool | str, timeout: float,
                  transport: httpx.BaseTransport | None) -> None:
         self.sessions = practice.sessions
         self.now = now
@@ -153,7 +153,7 @@ class _Run:
                                               receipt.reason, receipt_id=receipt.receipt_id))
 
 
-def sync_now(practice: PracticeFile, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
+def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
              timeout: float = 30, cancel: Callable[[], bool] | None = None,
              progress: Callable[[int, int], None] | None = None, *, force: bool = False,
              check_status: bool = True, transport: httpx.BaseTransport | None = None) -> SyncReport:

@@ -36,7 +36,7 @@ from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
 if TYPE_CHECKING:  # imported when first used: the window shows before the ORM is loaded
     from PySide6.QtGui import QCloseEvent
 
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
     from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
     from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
     from cocon_desktop.ui.pages.attestations_page import AttestationsPage
@@ -54,12 +54,12 @@ class MainWindow(QMainWindow):
     open_failed = Signal(object)  # BaseException, or None when the keychain gave no key: app.py asks the passphrase
     warmed = Signal()  # every page built: start-up is over (app.py then freezes the garbage collector's objects)
 
-    def __init__(self, practice: PracticeFile | None, runner: TaskRunner, *, demo: bool = False,
+    def __init__(self, practice: Practice | None, runner: TaskRunner, *, demo: bool = False,
                  data_dir: Path | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         """With a practice: ready at once. Without (see `opening`): the frame, until `attach` gives it one.
         `clock` gives the pages and dialogs their "today" (app.py: the system's, or COCON_TODAY's fixed day)."""
         super().__init__()
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.runner = runner
         self.clock = clock
         self.backup_on_close = False  # app.py turns it on: a backup into backups/ when the window closes
@@ -137,19 +137,19 @@ class MainWindow(QMainWindow):
             self.lock_button.setEnabled(False)
 
     @classmethod
-    def opening(cls, data_dir: Path, runner: TaskRunner, opener: Callable[[], PracticeFile | None], *,
+    def opening(cls, data_dir: Path, runner: TaskRunner, opener: Callable[[], Practice | None], *,
                 demo: bool = False, clock: Clock = SYSTEM_CLOCK) -> MainWindow:
         """The window at once; `opener` (the keychain path) runs in the background, then `attach` or
         `open_failed`."""
         window = cls(None, runner, demo=demo, data_dir=data_dir, clock=clock)
 
-        def open_practice() -> PracticeFile | None:
+        def open_practice() -> Practice | None:
             practice = opener()
             from cocon_desktop.ui.pages import dashboard_page  # noqa: F401  (its import, off the GUI thread)
 
             return practice
 
-        def opened(practice: PracticeFile | None) -> None:
+        def opened(practice: Practice | None) -> None:
             if practice is None:
                 window.open_failed.emit(None)
             else:
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def attach(self, practice: PracticeFile) -> None:
+    def attach(self, practice: Practice) -> None:
         """The practice is open: the current page is built and loads, the others follow in idle turns."""
         self._install_shortcuts()
         self.practice = practice
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self._show_state()
         self.idle.start()
 
-    def _apply_settings(self, practice: PracticeFile) -> None:
+    def _apply_settings(self, practice: Practice) -> None:
         """The stored idle delay and corrected-age cut-off, without waiting for the settings page to be built."""
         sessions = practice.sessions
 
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         self.unlock_panel.focus()
         self.locked_changed.emit(True)
 
-    def _unlocked(self, practice: PracticeFile) -> None:
+    def _unlocked(self, practice: Practice) -> None:
         self.practice = practice
         self.page_set.set_practice(practice)  # a new handle: the views read again, the forms keep what was typed
         self.pending_status.refresh()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget,
 from cocon_desktop.ui.i18n import tr
 
 if TYPE_CHECKING:
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
     from cocon_desktop.ui.main_window import MainWindow
 
 WARM_UP_MS = 30  # between two pages built ahead of their first visit
@@ -194,12 +194,12 @@ class PageSet:
             self.window.dashboard_page.refresh()
 
     # -- the practice
-    def attach(self, practice: PracticeFile) -> None:
+    def attach(self, practice: Practice) -> None:
         for page in self._built.values():
             page.set_practice(practice)  # type: ignore[attr-defined]
         self._warm_up.start()
 
-    def set_practice(self, practice: PracticeFile | None) -> None:
+    def set_practice(self, practice: Practice | None) -> None:
         """Locked (None) or unlocked: the pages built so far (they read the new practice again, except the forms,
         which keep what was typed); the others get it when built."""
         for key, page in self._built.items():

@@ -1,6 +1,11 @@
-"""The one background helper: `runner.run(fn, on_done, on_error)`.
+"""The one background helper: `runner.run(fn, on_done, on_error)` for reads, `runner.run_op(work, on_done, on_error)`
+for writes.
 
 Workers run on a QThreadPool and never touch widgets; callbacks come back on the GUI thread.
+`run_op` runs a write through the practice handle (`work(report)` returns its `OpResult`), shows its progress and
+offers to cancel it when given a `ProgressView`, then hands the `Changes` to every subscriber (the pages, the
+status-bar count: each reads again what it shows) before `on_done` gets the value. A write that fails hands over the
+changes it declared as well: it may have committed part of its work.
 Tests use SyncRunner, which runs everything at once on the calling thread."""
 
 from __future__ import annotations
@@ -9,19 +14,81 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+if TYPE_CHECKING:
+    from cocon_desktop.services.changes import Changes, OpResult
 
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+Report = Callable[[int, int], bool]  # services/progress.Progress: (done, total) → False to stop
+ChangesListener = Callable[["Changes"], None]
+
+
+def _no_progress(done: int, total: int) -> bool:
+    return True
+
+
+class ProgressView(Protocol):
+    """What `run_op` drives while a long write runs (ui/widgets/progress_panel.ProgressPanel)."""
+
+    def begin(self) -> None: ...
+    def end(self) -> None: ...
+    def report(self, done: int, total: int) -> bool: ...  # called from the worker's thread
 
 
 class TaskRunner:
+    def __init__(self) -> None:
+        self._listeners: list[ChangesListener] = []
+
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
         raise NotImplementedError
+
+    # -- writes
+    def subscribe(self, listener: ChangesListener) -> None:
+        """`listener(changes)` after every write run by `run_op` (on the GUI thread)."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: ChangesListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def announce(self, changes: Changes) -> None:
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
+
+    def run_op(self, work: Callable[[Report], OpResult[Any]], on_done: Done, on_error: Failed, *,
+               progress: ProgressView | None = None) -> None:
+        """Run a write in the background: `work(report)` calls `practice.write(use_case, …)` (passing `report` on to
+        a use case that reports progress). The subscribers get its changes, then `on_done` its value."""
+        from cocon_desktop.services.changes import Changes, OpResult
+
+        if progress is not None:
+            progress.begin()
+        report = progress.report if progress is not None else _no_progress
+
+        def done(result: object) -> None:
+            if progress is not None:
+                progress.end()
+            if not isinstance(result, OpResult):
+                raise TypeError(f"run_op: {result!r} is not an OpResult (call practice.write)")
+            self.announce(result.changes)
+            on_done(result.value)
+
+        def failed(error: BaseException) -> None:
+            if progress is not None:
+                progress.end()
+            changes = getattr(error, "changes", Changes.NONE)
+            if isinstance(changes, Changes):
+                self.announce(changes)
+            on_error(error)
+
+        self.run(lambda: work(report), done, failed)
 
 
 class SyncRunner(TaskRunner):
@@ -109,6 +176,7 @@ class _Job(QRunnable):
 
 class ThreadPoolRunner(TaskRunner):
     def __init__(self, pool: QThreadPool | None = None) -> None:
+        super().__init__()
         self.pool = pool or QThreadPool.globalInstance()
         self.relay = _Relay()
 

@@ -12,7 +12,7 @@ from cocon_desktop.domain.child import ChildData, GuardianData
 from cocon_desktop.domain.prescription import PrescriberData, PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import children, prescribers, prescriptions, seances
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 TODAY = date(2026, 11, 23)
 OCTOBER_DAYS = [date(2026, 10, 1), date(2026, 10, 8), date(2026, 10, 15), date(2026, 10, 22)]
@@ -27,7 +27,7 @@ def signature_png() -> bytes:
     return out.getvalue()
 
 
-def make_child(practice: PracticeFile, last: str = "Dupont", first: str = "Léa", inclusion: str = "RPO-2025-0001",
+def make_child(practice: Practice, last: str = "Dupont", first: str = "Léa", inclusion: str = "RPO-2025-0001",
                days: list[date] | None = None, exit_date: date | None = None, *, today: date = TODAY,
                birth: date = date(2025, 3, 1), valid: tuple[date, date] = (date(2026, 9, 1), date(2027, 2, 28))
                ) -> int:

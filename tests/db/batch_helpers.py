@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from cocon_desktop.services import invoice_documents
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.invoicing import IssuedDocument
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
-def issue_october(practice: PracticeFile, networks: tuple[str, ...] = ("RPO", "RPM"),
+def issue_october(practice: Practice, networks: tuple[str, ...] = ("RPO", "RPM"),
                   pin: str | None = None) -> dict[str, list[IssuedDocument]]:
     """Séances in RPO and RPM, then October invoiced (real render, Factur-X and signature) in `networks`."""
     fill(practice)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import practice_file
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services import practice_handle
+from cocon_desktop.services.practice_handle import Practice
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 
 
@@ -24,7 +24,7 @@ def recovery() -> RecoveryKey:
 
 
 @pytest.fixture
-def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[PracticeFile]:
-    opened = practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, recovery, params=FAST_KDF)
+def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
+    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, recovery, params=FAST_KDF)
     yield opened
     opened.close()

@@ -12,7 +12,7 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import children, prescriptions, seances
 from cocon_desktop.services.invoicing import RenderRequest
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 TODAY = date(2026, 11, 23)
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -28,7 +28,7 @@ def plain_render(request: RenderRequest) -> bytes:
     return out.getvalue()
 
 
-def fill(practice: PracticeFile, per_network: int = 3, weeks: int = 4) -> list[int]:
+def fill(practice: Practice, per_network: int = 3, weeks: int = 4) -> list[int]:
     """Children in RPO and RPM with an orthophonie prescription and weekly séances in October 2026."""
     ids = []
     for network in ("RPO", "RPM"):

@@ -39,13 +39,13 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import children, invoice_documents, payments, prescriptions, seances
 from cocon_desktop.services.invoice_documents import NetworkAddress
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import fill
 
 RECORDED_ON = date(2027, 3, 1)  # "today" when the data was entered: every date above is in the past
 
 
-def _child(practice: PracticeFile, last: str, first: str, birth: date, inclusion: str, sessions: int,
+def _child(practice: Practice, last: str, first: str, birth: date, inclusion: str, sessions: int,
            valid: tuple[date, date], days: list[date]) -> int:
     child_id = children.create_child(practice.sessions, ChildData(
         last_name=last, first_name=first, birth_date=birth, sex="F", gestational_weeks=31,
@@ -59,7 +59,7 @@ def _child(practice: PracticeFile, last: str, first: str, birth: date, inclusion
     return child_id
 
 
-def build_fixed_practice(practice: PracticeFile) -> dict[str, int]:
+def build_fixed_practice(practice: Practice) -> dict[str, int]:
     """The data set described in the module docstring; returns the children's ids by inclusion number."""
     ids = fill(practice, per_network=2)
     names = ["RPO-2025-0000", "RPO-2025-0001", "RPM-2025-0000", "RPM-2025-0001"]

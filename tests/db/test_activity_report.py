@@ -14,14 +14,14 @@ import pytest
 from cocon_desktop.documents.activity_report_pdf import render_activity_report_pdf
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services.activity_report import ActivityReport, ChildActivity, KindCount, activity_report
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.db.report_helpers import build_fixed_practice
 
 Q4 = (date(2026, 10, 1), date(2026, 12, 31))
 
 
-def test_rpo_fourth_quarter_by_hand(practice: PracticeFile, tmp_path: Path) -> None:
+def test_rpo_fourth_quarter_by_hand(practice: Practice, tmp_path: Path) -> None:
     build_fixed_practice(practice)
     report = activity_report(practice.sessions, "rpo", *Q4)
     assert report == ActivityReport(

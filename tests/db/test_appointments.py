@@ -10,7 +10,7 @@ from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import appointments, children, forfaits, prescriptions
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import OutOfForfait
 
 TODAY = date(2026, 11, 23)
@@ -18,7 +18,7 @@ TUESDAY = date(2026, 9, 1)
 
 
 @pytest.fixture
-def child_id(practice: PracticeFile) -> int:
+def child_id(practice: Practice) -> int:
     cid = children.create_child(practice.sessions, ChildData(
         last_name="Perrin", first_name="Ilyès", birth_date=date(2025, 2, 5), sex="M", gestational_weeks=31,
         inclusion_number="RPO-2025-0101", network="RPO"), TODAY)
@@ -28,7 +28,7 @@ def child_id(practice: PracticeFile) -> int:
     return cid
 
 
-def test_every_tuesday_for_twelve_weeks(practice: PracticeFile, child_id: int) -> None:
+def test_every_tuesday_for_twelve_weeks(practice: Practice, child_id: int) -> None:
     ids = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0), weeks=12)
     rows = appointments.between(practice.sessions, TUESDAY, TUESDAY + timedelta(days=90))
     assert len(ids) == 12 and [r.id for r in rows] == ids
@@ -36,7 +36,7 @@ def test_every_tuesday_for_twelve_weeks(practice: PracticeFile, child_id: int) -
     assert rows[-1].day == TUESDAY + timedelta(weeks=11)
 
 
-def test_conflicts_are_flagged_and_moving_resolves_them(practice: PracticeFile, child_id: int) -> None:
+def test_conflicts_are_flagged_and_moving_resolves_them(practice: Practice, child_id: int) -> None:
     [a] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0))
     [b] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 30))
     rows = appointments.between(practice.sessions, TUESDAY, TUESDAY)
@@ -46,7 +46,7 @@ def test_conflicts_are_flagged_and_moving_resolves_them(practice: PracticeFile, 
     assert a != b
 
 
-def test_present_makes_a_seance_and_undo_gives_it_back(practice: PracticeFile, child_id: int) -> None:
+def test_present_makes_a_seance_and_undo_gives_it_back(practice: Practice, child_id: int) -> None:
     [a] = appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0))
     seance_id = appointments.mark(practice.sessions, a, "present")
     assert seance_id is not None
@@ -60,7 +60,7 @@ def test_present_makes_a_seance_and_undo_gives_it_back(practice: PracticeFile, c
     assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 0
 
 
-def test_present_without_prescription_says_why(practice: PracticeFile, child_id: int) -> None:
+def test_present_without_prescription_says_why(practice: Practice, child_id: int) -> None:
     [a] = appointments.plan(practice.sessions, child_id, date(2026, 8, 4), time(10, 0))
     with pytest.raises(OutOfForfait):
         appointments.mark(practice.sessions, a, "present")
@@ -68,7 +68,7 @@ def test_present_without_prescription_says_why(practice: PracticeFile, child_id:
     assert appointments.mark(practice.sessions, a, "present", out_of_forfait=True) is not None
 
 
-def test_ics_export_has_initials_not_names(practice: PracticeFile, child_id: int) -> None:
+def test_ics_export_has_initials_not_names(practice: Practice, child_id: int) -> None:
     appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0), weeks=3)
     ics = appointments.export_ics(practice.sessions, TUESDAY, TUESDAY + timedelta(days=30)).decode()
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")

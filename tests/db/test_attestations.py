@@ -23,7 +23,7 @@ from cocon_desktop.domain.attestation import COCON_MENTION, Period, parse_period
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.services import attestations, seances, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.signature_image import import_signature_image, stored_signature
 from tests.db.attestation_helpers import make_child, signature_png
 from tests.softhsm import Token
@@ -41,7 +41,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def child(practice: PracticeFile) -> int:
+def child(practice: Practice) -> int:
     child_id = make_child(practice)
     # outside the attestation: a séance in November, an absence in October
     seances.record_seance(practice.sessions, SeanceData(child_id, date(2026, 11, 5), time(9, 0)))
@@ -51,7 +51,7 @@ def child(practice: PracticeFile) -> int:
 
 
 @needs_poppler
-def test_seances_attestation_says_who_when_what_and_the_cocon_mention(practice: PracticeFile, child: int) -> None:
+def test_seances_attestation_says_who_when_what_and_the_cocon_mention(practice: Practice, child: int) -> None:
     import_signature_image(practice.sessions, signature_png())
     result = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
     assert result.attestation.number == "ATT-2026-0001"
@@ -76,7 +76,7 @@ def test_seances_attestation_says_who_when_what_and_the_cocon_mention(practice: 
 
 
 @needs_poppler
-def test_prise_en_charge_and_annual(practice: PracticeFile, child: int) -> None:
+def test_prise_en_charge_and_annual(practice: Practice, child: int) -> None:
     care = attestations.issue(practice.sessions, child, "prise_en_charge", parse_period("2026-09..2026-12"), TODAY)
     words = pdf_text(care.pdf)
     assert "ATTESTATION DE PRISE EN CHARGE" in words and COCON_MENTION in words
@@ -94,7 +94,7 @@ def test_prise_en_charge_and_annual(practice: PracticeFile, child: int) -> None:
     assert invalid.value.errors[0].code == "period_not_one_year"
 
 
-def test_numbering_is_gap_free_per_year(practice: PracticeFile, child: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_numbering_is_gap_free_per_year(practice: Practice, child: int, monkeypatch: pytest.MonkeyPatch) -> None:
     numbers = [attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY).attestation.number
                for _ in range(2)]
     with pytest.raises(CoconError) as raised:  # nothing to attest: no number taken
@@ -118,7 +118,7 @@ def test_numbering_is_gap_free_per_year(practice: PracticeFile, child: int, monk
 
 
 @needs_poppler
-def test_reprint_is_the_issued_pdf_marked_duplicata(practice: PracticeFile, child: int) -> None:
+def test_reprint_is_the_issued_pdf_marked_duplicata(practice: Practice, child: int) -> None:
     issued = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
     duplicata = attestations.reprint(practice.sessions, "att-2026-0001", date(2026, 12, 2))
     assert duplicata.startswith(issued.pdf) and len(duplicata) > len(issued.pdf)  # the issued bytes, untouched
@@ -138,7 +138,7 @@ def test_reprint_is_the_issued_pdf_marked_duplicata(practice: PracticeFile, chil
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
-def test_every_font_is_embedded(practice: PracticeFile, child: int, tmp_path: Path) -> None:
+def test_every_font_is_embedded(practice: Practice, child: int, tmp_path: Path) -> None:
     issued = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
     for name, pdf in (("issued", issued.pdf), ("duplicata", attestations.reprint(practice.sessions,
                                                                                  issued.attestation.number, TODAY))):
@@ -150,14 +150,14 @@ def test_every_font_is_embedded(practice: PracticeFile, child: int, tmp_path: Pa
         assert all(re.search(r"\s+yes\s+yes\s+yes\s+", row) for row in fonts), rows
 
 
-def test_issued_attestations_are_immutable(practice: PracticeFile, child: int) -> None:
+def test_issued_attestations_are_immutable(practice: Practice, child: int) -> None:
     attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
     for statement in ("UPDATE attestation SET kind = 'annuelle'", "DELETE FROM attestation"):
         with pytest.raises(SQLDatabaseError, match="immutable"), practice.sessions.begin() as session:
             session.execute(text(statement))
 
 
-def test_signature_image_is_checked_and_normalised(practice: PracticeFile) -> None:
+def test_signature_image_is_checked_and_normalised(practice: Practice) -> None:
     for bad in (b"GIF89a not accepted", b"\x89PNG but broken"):
         with pytest.raises(CoconError) as raised:
             import_signature_image(practice.sessions, bad)
@@ -172,7 +172,7 @@ def test_signature_image_is_checked_and_normalised(practice: PracticeFile) -> No
     assert stored.content.startswith(b"\x89PNG")
 
 
-def test_a_token_without_its_pin_signs_with_the_image_only(practice: PracticeFile, child: int,
+def test_a_token_without_its_pin_signs_with_the_image_only(practice: Practice, child: int,
                                                            softhsm_token: Token) -> None:
     t = softhsm_token
     signing_identities.use_token(practice.sessions, t.module, t.label, t.key_label, t.pin)
@@ -189,7 +189,7 @@ def test_a_token_without_its_pin_signs_with_the_image_only(practice: PracticeFil
     assert validate(signed.pdf, t.certificate_pem).ok
 
 
-def test_batch_for_every_child_cancel_then_files(practice: PracticeFile, child: int) -> None:
+def test_batch_for_every_child_cancel_then_files(practice: Practice, child: int) -> None:
     make_child(practice, "Martin", "Noah", "RPO-2025-0002", days=[date(2026, 10, 2), date(2026, 10, 9)])
     make_child(practice, "Petit", "Inès", "RPO-2025-0003", days=[date(2026, 9, 3)])  # nothing in October
     make_child(practice, "Roux", "Jade", "RPO-2025-0004", days=[date(2026, 9, 4)], exit_date=date(2026, 9, 20))

@@ -28,24 +28,24 @@ from cocon_desktop.services import (
 )
 from cocon_desktop.services.audit import AuditRecord
 from cocon_desktop.services.children_import import import_children
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.attestation_helpers import TODAY, make_child
 from tests.db.invoice_helpers import OCTOBER, plain_render
 
 ACTOR = "Alice Dupont"  # tests/conftest.py PROFILE
 
 
-def log(practice: PracticeFile, entity: str | None = None) -> list[AuditRecord]:
+def log(practice: Practice, entity: str | None = None) -> list[AuditRecord]:
     return audit.entries(practice.sessions, entity)
 
 
-def only(practice: PracticeFile, entity: str, action: str) -> AuditRecord:
+def only(practice: Practice, entity: str, action: str) -> AuditRecord:
     found = [e for e in log(practice, entity) if e.action == action]
     assert len(found) == 1, found
     return found[0]
 
 
-def test_each_kind_of_change_leaves_one_entry(practice: PracticeFile) -> None:
+def test_each_kind_of_change_leaves_one_entry(practice: Practice) -> None:
     before = datetime.now(UTC)
     child = make_child(practice, days=[date(2026, 10, 1)])
     # the helper made: a prescriber, a child, a prescription, a séance
@@ -91,7 +91,7 @@ def test_each_kind_of_change_leaves_one_entry(practice: PracticeFile) -> None:
     assert only(practice, "prescriber", "update").changes == {"city": ("", "Albi")}
 
 
-def test_a_seance_from_an_appointment_and_issued_documents(practice: PracticeFile) -> None:
+def test_a_seance_from_an_appointment_and_issued_documents(practice: Practice) -> None:
     child = make_child(practice, days=[])
     [slot] = appointments.plan(practice.sessions, child, date(2026, 10, 6), time(10, 0))
     seance_id = appointments.mark(practice.sessions, slot, "present")
@@ -110,7 +110,7 @@ def test_a_seance_from_an_appointment_and_issued_documents(practice: PracticeFil
     assert all(e.child_id == child for e in audit.child_history(practice.sessions, child))
 
 
-def test_one_entry_per_imported_child(practice: PracticeFile) -> None:
+def test_one_entry_per_imported_child(practice: Practice) -> None:
     raw = ("N° d'inclusion;Nom;Prénom;Né(e) le;Sexe;AG;Réseau\n"
            "RPO-2026-0101;Lefèvre;Léa;12/03/2026;F;28;RPO\n"
            "RPO-2026-0102;Martin;Noah;31/02/2026;M;30;RPO\n"
@@ -121,7 +121,7 @@ def test_one_entry_per_imported_child(practice: PracticeFile) -> None:
         ("import", report.child_ids[0], "RPO-2026-0101"), ("import", report.child_ids[1], "RPO-2026-0103")]
 
 
-def test_a_refused_change_leaves_no_entry(practice: PracticeFile) -> None:
+def test_a_refused_change_leaves_no_entry(practice: Practice) -> None:
     child = make_child(practice, days=[])
     count = len(log(practice))
     record = children.get_child(practice.sessions, child)
@@ -132,14 +132,14 @@ def test_a_refused_change_leaves_no_entry(practice: PracticeFile) -> None:
     assert len(log(practice)) == count
 
 
-def test_the_command_line_is_told_apart(practice: PracticeFile) -> None:
+def test_the_command_line_is_told_apart(practice: Practice) -> None:
     audit.set_origin(practice.sessions, audit.ORIGIN_CLI)
     child = make_child(practice, days=[])
     entry = only(practice, "child", "create")
     assert (entry.child_id, entry.origin, entry.origin_label) == (child, "cli", "cocon (ligne de commande)")
 
 
-def test_the_database_refuses_to_change_or_delete_an_entry(practice: PracticeFile) -> None:
+def test_the_database_refuses_to_change_or_delete_an_entry(practice: Practice) -> None:
     make_child(practice, days=[], exit_date=None)
     with practice.sessions() as session:
         entry_id = session.scalar(select(func.min(AuditEntry.id)))
@@ -158,7 +158,7 @@ def test_the_database_refuses_to_change_or_delete_an_entry(practice: PracticeFil
     assert log(practice)[0].actor == ACTOR and len(log(practice)) == 3  # prescriber, child, prescription
 
 
-def test_a_guardian_added_then_removed(practice: PracticeFile) -> None:
+def test_a_guardian_added_then_removed(practice: Practice) -> None:
     child = make_child(practice, days=[])
     data = children.get_child(practice.sessions, child).data
     children.update_child(practice.sessions, child, replace(data, guardians=data.guardians[:1]), TODAY)

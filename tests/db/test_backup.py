@@ -19,27 +19,27 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import backup, backup_format, invoicing, settings_store
 from cocon_desktop.services.invoice_verify import verify, write_anchor
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase, open_with_recovery_key
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase, open_with_recovery_key
 from tests.conftest import OTHER_PASSPHRASE, STRONG_PASSPHRASE
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill, plain_render
 
 
 @pytest.fixture
-def filled(practice: PracticeFile) -> PracticeFile:
+def filled(practice: Practice) -> Practice:
     fill(practice)
     invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render)
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
     return practice
 
 
-def rows(practice: PracticeFile) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def rows(practice: Practice) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     with practice.sessions() as session:
         children = [(c.inclusion_number, c.last_name) for c in session.scalars(select(Child).order_by(Child.id))]
         invoices = [(i.number, i.pdf_sha256) for i in session.scalars(select(Invoice).order_by(Invoice.id))]
     return children, invoices
 
 
-def test_backup_then_restore_with_passphrase_gives_the_same_rows(filled: PracticeFile, tmp_path: Path) -> None:
+def test_backup_then_restore_with_passphrase_gives_the_same_rows(filled: Practice, tmp_path: Path) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
     info = backup.backup_to(filled, usb)
@@ -66,7 +66,7 @@ def test_backup_then_restore_with_passphrase_gives_the_same_rows(filled: Practic
     assert backup.last_backup(filled) is not None and backup.last_backup(filled)[1] == str(info.path)  # type: ignore[index]
 
 
-def test_restore_with_the_recovery_key_sets_a_new_passphrase(filled: PracticeFile, recovery: RecoveryKey,
+def test_restore_with_the_recovery_key_sets_a_new_passphrase(filled: Practice, recovery: RecoveryKey,
                                                             tmp_path: Path) -> None:
     info = backup.backup_to(filled, tmp_path)
     target = tmp_path / "restored"
@@ -80,7 +80,7 @@ def test_restore_with_the_recovery_key_sets_a_new_passphrase(filled: PracticeFil
     open_with_recovery_key(target, recovery.formatted()).close()  # the recovery key still opens it
 
 
-def test_wrong_passphrase_restores_nothing(filled: PracticeFile, tmp_path: Path) -> None:
+def test_wrong_passphrase_restores_nothing(filled: Practice, tmp_path: Path) -> None:
     info = backup.backup_to(filled, tmp_path)
     with pytest.raises(VaultError) as caught:
         backup.restore(info.path, tmp_path / "x", passphrase=OTHER_PASSPHRASE)
@@ -106,14 +106,14 @@ def _restore_fails(path: Path, target: Path) -> CoconError:
 
 
 @pytest.mark.parametrize("where", ["header", "middle", "end"])
-def test_a_damaged_backup_restores_nothing(filled: PracticeFile, tmp_path: Path, where: str) -> None:
+def test_a_damaged_backup_restores_nothing(filled: Practice, tmp_path: Path, where: str) -> None:
     info = backup.backup_to(filled, tmp_path)
     size = info.path.stat().st_size
     _flip(info.path, {"header": 20, "middle": size // 2, "end": size - 1}[where])
     assert _restore_fails(info.path, tmp_path / "x").code == "backup_corrupted"
 
 
-def test_a_truncated_or_foreign_file_restores_nothing(filled: PracticeFile, tmp_path: Path) -> None:
+def test_a_truncated_or_foreign_file_restores_nothing(filled: Practice, tmp_path: Path) -> None:
     info = backup.backup_to(filled, tmp_path)
     info.path.write_bytes(info.path.read_bytes()[:-5000])
     assert _restore_fails(info.path, tmp_path / "x").code == "backup_corrupted"
@@ -136,14 +136,14 @@ def _rewrite_header(path: Path, change: dict[str, object]) -> None:
     path.write_bytes(body + mac + hashlib.sha256(body + mac).digest())
 
 
-def test_a_tampered_backup_restores_nothing(filled: PracticeFile, tmp_path: Path) -> None:
+def test_a_tampered_backup_restores_nothing(filled: Practice, tmp_path: Path) -> None:
     info = backup.backup_to(filled, tmp_path)
     container = backup_format.read(info.path)
     _rewrite_header(info.path, {"counts": {**container.counts, "invoice": 2}})
     assert _restore_fails(info.path, tmp_path / "x").code == "backup_tampered"
 
 
-def test_restore_refuses_a_folder_holding_a_practice(filled: PracticeFile, tmp_path: Path) -> None:
+def test_restore_refuses_a_folder_holding_a_practice(filled: Practice, tmp_path: Path) -> None:
     info = backup.backup_to(filled, tmp_path)
     before = sorted(p.name for p in filled.data_dir.iterdir())
     with pytest.raises(CoconError) as caught:
@@ -156,13 +156,13 @@ def test_restore_refuses_a_folder_holding_a_practice(filled: PracticeFile, tmp_p
     assert (empty / "practice.db").exists()
 
 
-def test_backup_to_a_missing_folder_is_a_french_error(filled: PracticeFile, tmp_path: Path) -> None:
+def test_backup_to_a_missing_folder_is_a_french_error(filled: Practice, tmp_path: Path) -> None:
     with pytest.raises(CoconError) as caught:
         backup.backup_to(filled, tmp_path / "cle-usb-debranchee")
     assert caught.value.code == "backup_folder_missing"
 
 
-def test_automatic_backups_keep_the_last_n(filled: PracticeFile) -> None:
+def test_automatic_backups_keep_the_last_n(filled: Practice) -> None:
     settings_store.put(filled.sessions, settings.BACKUP_KEEP, 3)
     start = datetime(2026, 11, 1, 18, 0, tzinfo=UTC)
     written = [backup.automatic_backup(filled, now=start + timedelta(days=n)).path for n in range(5)]
@@ -173,7 +173,7 @@ def test_automatic_backups_keep_the_last_n(filled: PracticeFile) -> None:
     assert when == start + timedelta(days=4) and where == str(written[-1])
 
 
-def test_the_snapshot_is_consistent_while_the_practice_is_open(filled: PracticeFile, tmp_path: Path) -> None:
+def test_the_snapshot_is_consistent_while_the_practice_is_open(filled: Practice, tmp_path: Path) -> None:
     """The live database (WAL, open connections) is copied through the backup API, not by copying files."""
     info = backup.backup_to(filled, tmp_path)
     copy = tmp_path / "copy.db"

@@ -22,7 +22,7 @@ from cocon_desktop import messages
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import AuditEntry, Child, Guardian
 from cocon_desktop.services.children_import import import_children
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.receiver import Receiver
 from tests.sync_samples import TOKEN, make_batch
@@ -37,13 +37,13 @@ DB_FUZZ = settings(max_examples=40, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-def counts(practice: PracticeFile) -> tuple[int, int, int]:
+def counts(practice: Practice) -> tuple[int, int, int]:
     with practice.sessions() as session:
         return tuple(int(session.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[return-value]
                      for table in (Child, Guardian, AuditEntry))
 
 
-def imported_or_unchanged(practice: PracticeFile, raw: bytes) -> None:
+def imported_or_unchanged(practice: Practice, raw: bytes) -> None:
     before = counts(practice)
     try:
         report = import_children(practice.sessions, raw, TODAY, "RPO")
@@ -60,7 +60,7 @@ def imported_or_unchanged(practice: PracticeFile, raw: bytes) -> None:
 
 @DB_FUZZ
 @given(rows=ROWS, encoding=st.sampled_from(["utf-8", "cp1252", "utf-16", "utf-8-sig"]))
-def test_csv_import_adds_its_rows_or_nothing(practice: PracticeFile, rows: list[str], encoding: str) -> None:
+def test_csv_import_adds_its_rows_or_nothing(practice: Practice, rows: list[str], encoding: str) -> None:
     text = "\r\n".join([HEADER, *rows])
     try:
         raw = text.encode(encoding)
@@ -71,7 +71,7 @@ def test_csv_import_adds_its_rows_or_nothing(practice: PracticeFile, rows: list[
 
 @DB_FUZZ
 @given(raw=st.binary(max_size=500))
-def test_csv_import_of_any_bytes(practice: PracticeFile, raw: bytes) -> None:
+def test_csv_import_of_any_bytes(practice: Practice, raw: bytes) -> None:
     imported_or_unchanged(practice, raw)
     imported_or_unchanged(practice, HEADER.encode() + b"\n" + raw)
 

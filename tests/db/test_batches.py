@@ -19,18 +19,18 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Batch, BatchDocument, InvoiceEvent
 from cocon_desktop.security.certificate import create_self_signed
 from cocon_desktop.services import batch_signing, batches, invoice_documents, outbox, payments, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_exchange.batch_verify import verify_batch
 from tests.db.batch_helpers import NOW, issue_october
 from tests.db.invoice_helpers import TODAY
 from tests.softhsm import Token
 
 
-def _states(practice: PracticeFile) -> dict[str, str]:
+def _states(practice: Practice) -> dict[str, str]:
     return {s.number: s.state for s in payments.statuses(practice.sessions)}
 
 
-def test_a_closed_batch_verifies_and_empties_the_pending_set(practice: PracticeFile) -> None:
+def test_a_closed_batch_verifies_and_empties_the_pending_set(practice: Practice) -> None:
     issued = issue_october(practice)
     note = invoice_documents.issue_credit_note(practice, issued["RPO"][0].number, [1], TODAY)
     pending = batches.pending_documents(practice.sessions, "RPO")
@@ -61,7 +61,7 @@ def test_a_closed_batch_verifies_and_empties_the_pending_set(practice: PracticeF
     assert [i.batch_pk for i in outbox.waiting(practice.sessions)] == [batch.id, other.id]
 
 
-def test_two_concurrent_closings_never_share_a_document(practice: PracticeFile,
+def test_two_concurrent_closings_never_share_a_document(practice: Practice,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     issue_october(practice, ("RPO",))
     both_read = threading.Barrier(2, timeout=30)
@@ -92,7 +92,7 @@ def test_two_concurrent_closings_never_share_a_document(practice: PracticeFile,
         assert session.scalar(select(func.count()).select_from(BatchDocument)) == 3
 
 
-def test_a_rejected_batch_gives_its_documents_back(practice: PracticeFile) -> None:
+def test_a_rejected_batch_gives_its_documents_back(practice: Practice) -> None:
     issued = issue_october(practice, ("RPO",))
     first = batches.close_batch(practice, "RPO", NOW)
     outbox.record_rejection(practice.sessions, first.id, "Numéro d'inclusion inconnu", NOW)
@@ -113,7 +113,7 @@ def test_a_rejected_batch_gives_its_documents_back(practice: PracticeFile) -> No
         session.flush()
 
 
-def test_receipt_then_paid(practice: PracticeFile) -> None:
+def test_receipt_then_paid(practice: Practice) -> None:
     issued = issue_october(practice, ("RPO",))
     batch = batches.close_batch(practice, "RPO", NOW)
     outbox.mark_attempt(practice.sessions, batch.id, NOW)
@@ -136,7 +136,7 @@ def test_receipt_then_paid(practice: PracticeFile) -> None:
     assert batches.get_batch(practice.sessions, batch.id).state == "paye"  # derived from the payments
 
 
-def test_the_network_reports_paid_or_rejected_later(practice: PracticeFile) -> None:
+def test_the_network_reports_paid_or_rejected_later(practice: Practice) -> None:
     issue_october(practice)
     rpo = batches.close_batch(practice, "RPO", NOW)
     rpm = batches.close_batch(practice, "RPM", NOW)
@@ -150,7 +150,7 @@ def test_the_network_reports_paid_or_rejected_later(practice: PracticeFile) -> N
         outbox.record_network_status(practice.sessions, rpo.id, "perdu", "", NOW)
 
 
-def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice: PracticeFile,
+def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice: Practice,
                                                                         tmp_path: Path) -> None:
     issued = issue_october(practice, ("RPO",))
     batch = batches.close_batch(practice, "RPO", NOW)
@@ -171,7 +171,7 @@ def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
 
 
-def test_triggers_keep_the_file_and_the_documents(practice: PracticeFile) -> None:
+def test_triggers_keep_the_file_and_the_documents(practice: Practice) -> None:
     issue_october(practice, ("RPO",))
     batch = batches.close_batch(practice, "RPO", NOW)
     with practice.sessions.begin() as session, pytest.raises(exc.DBAPIError, match="immutable"):
@@ -195,7 +195,7 @@ def test_triggers_keep_the_file_and_the_documents(practice: PracticeFile) -> Non
     assert verify_batch(batches.batch_file(practice.sessions, batch.id)[1]).ok
 
 
-def test_a_practice_on_a_token_signs_its_batches_there(practice: PracticeFile, softhsm_token: Token) -> None:
+def test_a_practice_on_a_token_signs_its_batches_there(practice: Practice, softhsm_token: Token) -> None:
     t = softhsm_token
     signing_identities.use_token(practice.sessions, t.module, t.label, t.key_label, t.pin)
     issue_october(practice, ("RPO",), pin=t.pin)
@@ -209,7 +209,7 @@ def test_a_practice_on_a_token_signs_its_batches_there(practice: PracticeFile, s
     assert check.ok, check.first_fault
 
 
-def test_documents_signed_by_an_earlier_certificate_still_make_a_valid_batch(practice: PracticeFile) -> None:
+def test_documents_signed_by_an_earlier_certificate_still_make_a_valid_batch(practice: Practice) -> None:
     """A practice that changed identity (here a .p12) batches what its earlier certificate signed: the signed
     manifest lists both certificates; a certificate it does not list is refused (test_batch_verify)."""
     issue_october(practice, ("RPO",))

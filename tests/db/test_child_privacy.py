@@ -31,7 +31,7 @@ from cocon_desktop.services import (
 )
 from cocon_desktop.services.child_erasure import erase_child, retention_status
 from cocon_desktop.services.child_export import export_child, safe_name
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.attestation_helpers import OCTOBER_DAYS, TODAY, make_child
 from tests.db.invoice_helpers import OCTOBER, plain_render
 
@@ -40,7 +40,7 @@ LATER = date(2053, 3, 1)  # the 28th birthday of a child born on 2025-03-01
 
 
 @pytest.fixture
-def followed(practice: PracticeFile) -> tuple[int, int]:
+def followed(practice: Practice) -> tuple[int, int]:
     """A child with a scan, notes, an appointment, an issued invoice and attestation; and another child."""
     child = make_child(practice)
     other = make_child(practice, "Martin", "Noah", "RPO-2025-0002", days=[date(2026, 10, 2)])
@@ -65,7 +65,7 @@ def read_zip(data: bytes) -> tuple[dict, dict[str, bytes]]:  # type: ignore[type
     return json.loads(files.pop("dossier.json")), files
 
 
-def test_export_holds_everything_about_the_child_and_nothing_else(practice: PracticeFile,
+def test_export_holds_everything_about_the_child_and_nothing_else(practice: Practice,
                                                                    followed: tuple[int, int]) -> None:
     child, _ = followed
     content, files = read_zip(export_child(practice.sessions, child))
@@ -96,7 +96,7 @@ def test_safe_names_stay_in_their_folder() -> None:
     assert safe_name("..") == "document"
 
 
-def test_erasure_is_refused_before_the_end_of_the_retention_period(practice: PracticeFile,
+def test_erasure_is_refused_before_the_end_of_the_retention_period(practice: Practice,
                                                                     followed: tuple[int, int]) -> None:
     child, _ = followed
     status = retention_status(practice.sessions, child)
@@ -109,7 +109,7 @@ def test_erasure_is_refused_before_the_end_of_the_retention_period(practice: Pra
     assert children.get_child(practice.sessions, child).data.last_name == "Dupont"
 
 
-def test_erasure_keeps_what_the_invoices_need_and_nothing_more(practice: PracticeFile,
+def test_erasure_keeps_what_the_invoices_need_and_nothing_more(practice: Practice,
                                                                followed: tuple[int, int]) -> None:
     child, other = followed
     with practice.sessions() as session:
@@ -155,7 +155,7 @@ def test_erasure_keeps_what_the_invoices_need_and_nothing_more(practice: Practic
         prescriptions.save_prescription(practice.sessions, kept.data, LATER)
 
 
-def test_the_database_allows_only_the_erasure_s_narrow_changes(practice: PracticeFile,
+def test_the_database_allows_only_the_erasure_s_narrow_changes(practice: Practice,
                                                                followed: tuple[int, int]) -> None:
     child, _ = followed
     with practice.sessions() as session:

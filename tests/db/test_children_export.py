@@ -15,14 +15,14 @@ from cocon_desktop.domain.csv_children import resolve_columns
 from cocon_desktop.services import children_export
 from cocon_desktop.services.children import ChildQuery, count_children, create_child
 from cocon_desktop.services.children_export import EXPORT_HEADERS, export_children_csv
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 TODAY = date(2026, 11, 18)
 BASE = ChildData(last_name="Lefèvre", first_name="Léa", birth_date=TODAY - timedelta(days=200), sex="F",
                  gestational_weeks=28, gestational_days=3, inclusion_number="RPO-0001", network="RPO")
 
 
-def add(practice: PracticeFile, **changes: object) -> int:
+def add(practice: Practice, **changes: object) -> int:
     return create_child(practice.sessions, replace(BASE, **changes), TODAY)  # type: ignore[arg-type]
 
 
@@ -31,7 +31,7 @@ def rows_of(raw: bytes) -> list[list[str]]:
 
 
 @pytest.fixture
-def five(practice: PracticeFile) -> PracticeFile:
+def five(practice: Practice) -> Practice:
     add(practice)
     add(practice, last_name="Nguyễn", first_name="Chloé", inclusion_number="RPM-0002", network="RPM",
         gestational_weeks=31, gestational_days=0)
@@ -42,7 +42,7 @@ def five(practice: PracticeFile) -> PracticeFile:
     return practice
 
 
-def test_excel_friendly_file_with_every_child(five: PracticeFile) -> None:
+def test_excel_friendly_file_with_every_child(five: Practice) -> None:
     raw = export_children_csv(five.sessions, ChildQuery(), TODAY)
     assert raw.startswith(codecs.BOM_UTF8), "Excel needs the BOM to read UTF-8"
     text = raw.decode("utf-8-sig")
@@ -61,7 +61,7 @@ def test_excel_friendly_file_with_every_child(five: PracticeFile) -> None:
     assert [row[1] for row in rows[1:]] == ["'=1+1", "Durand", "Lefèvre", "Nguyễn", "Œuvray"]
 
 
-def test_filters_are_those_of_the_list(five: PracticeFile) -> None:
+def test_filters_are_those_of_the_list(five: Practice) -> None:
     rpm = ChildQuery(network="RPM")
     rows = rows_of(export_children_csv(five.sessions, rpm, TODAY))[1:]
     assert sorted(row[0] for row in rows) == ["RPM-0002", "RPM-0003"]
@@ -78,14 +78,14 @@ def test_filters_are_those_of_the_list(five: PracticeFile) -> None:
     assert rows_of(export_children_csv(five.sessions, nobody, TODAY)) == [list(EXPORT_HEADERS)]
 
 
-def test_every_page_is_exported_in_the_list_order(five: PracticeFile, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_page_is_exported_in_the_list_order(five: Practice, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(children_export, "PAGE_SIZE", 2)  # five children: three pages
     rows = rows_of(export_children_csv(five.sessions, ChildQuery(), TODAY))[1:]
     assert len(rows) == count_children(five.sessions, ChildQuery(), TODAY) == 5
     assert len({row[0] for row in rows}) == 5
 
 
-def test_the_import_reads_the_export_headers_back(five: PracticeFile) -> None:
+def test_the_import_reads_the_export_headers_back(five: Practice) -> None:
     columns = resolve_columns(EXPORT_HEADERS)
     assert columns == {0: "inclusion_number", 1: "last_name", 2: "first_name", 3: "birth_date",
                        4: "gestational_weeks", 5: "network", 6: "exit_date"}

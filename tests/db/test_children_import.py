@@ -11,7 +11,7 @@ from cocon_desktop.domain.child import ChildData
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services import children
 from cocon_desktop.services.children_import import RowError, import_children, preview_import
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 TODAY = date(2025, 6, 1)
 EVERYONE = children.ChildQuery()
@@ -31,11 +31,11 @@ MESSY = "\r\n".join([
 GOOD_ROWS = {2: "RPO-2024-0001", 5: "RPO-2024-0003"}
 
 
-def count(practice: PracticeFile) -> int:
+def count(practice: Practice) -> int:
     return children.count_children(practice.sessions, EVERYONE, TODAY)
 
 
-def test_only_the_good_rows_land(practice: PracticeFile) -> None:
+def test_only_the_good_rows_land(practice: Practice) -> None:
     report = import_children(practice.sessions, MESSY, TODAY, "RPO")
     assert report.imported == 2 and len(report.child_ids) == 2
     assert report.refused == 4
@@ -61,7 +61,7 @@ def test_only_the_good_rows_land(practice: PracticeFile) -> None:
     assert [row.inclusion_number for row in found] == ["RPO-2024-0001"]
 
 
-def test_reimporting_the_same_file_doubles_nothing(practice: PracticeFile) -> None:
+def test_reimporting_the_same_file_doubles_nothing(practice: Practice) -> None:
     import_children(practice.sessions, MESSY, TODAY, "RPO")
     again = import_children(practice.sessions, MESSY, TODAY, "RPO")
     assert again.imported == 0 and again.child_ids == ()
@@ -71,7 +71,7 @@ def test_reimporting_the_same_file_doubles_nothing(practice: PracticeFile) -> No
     assert count(practice) == 2
 
 
-def test_dry_run_writes_nothing_and_says_what_the_import_would_do(practice: PracticeFile) -> None:
+def test_dry_run_writes_nothing_and_says_what_the_import_would_do(practice: Practice) -> None:
     preview = preview_import(practice.sessions, MESSY, TODAY, "RPO")
     assert [r.row for r in preview.valid_rows] == list(GOOD_ROWS)
     assert count(practice) == 0
@@ -82,7 +82,7 @@ def test_dry_run_writes_nothing_and_says_what_the_import_would_do(practice: Prac
     assert count(practice) == 2
 
 
-def test_a_child_already_there_without_accents_in_the_file(practice: PracticeFile) -> None:
+def test_a_child_already_there_without_accents_in_the_file(practice: Practice) -> None:
     children.create_child(practice.sessions, ChildData(
         last_name="Lefèvre", first_name="Éloïse", birth_date=date(2024, 3, 12), sex="F", gestational_weeks=30,
         inclusion_number="RPO-2024-0100", network="RPO"), TODAY)
@@ -92,7 +92,7 @@ def test_a_child_already_there_without_accents_in_the_file(practice: PracticeFil
     assert count(practice) == 1
 
 
-def test_the_same_child_twice_in_the_file_lands_once(practice: PracticeFile) -> None:
+def test_the_same_child_twice_in_the_file_lands_once(practice: Practice) -> None:
     raw = ("Nom;Prénom;DDN;Sexe;N° COCON;Terme\n"
            "Dupont;Léa;12/03/2024;F;A-1;30\n"
            "DUPONT;Lea;12/03/2024;F;A-2;30\n").encode()
@@ -102,7 +102,7 @@ def test_the_same_child_twice_in_the_file_lands_once(practice: PracticeFile) -> 
     assert children.find_by_inclusion(practice.sessions, "A-1").data.network == "RPM"
 
 
-def test_a_failed_write_imports_nothing_at_all(practice: PracticeFile) -> None:
+def test_a_failed_write_imports_nothing_at_all(practice: Practice) -> None:
     """The database refuses the second valid row (a real trigger, no mock): the first is not kept either."""
     with practice.engine.begin() as connection:
         connection.execute(text("CREATE TRIGGER refuse_nguyen BEFORE INSERT ON child WHEN NEW.last_name = 'Nguyen' "
@@ -116,7 +116,7 @@ def test_a_failed_write_imports_nothing_at_all(practice: PracticeFile) -> None:
     assert import_children(practice.sessions, MESSY, TODAY, "RPO").imported == 2
 
 
-def test_a_file_that_is_not_a_list_changes_nothing(practice: PracticeFile) -> None:
+def test_a_file_that_is_not_a_list_changes_nothing(practice: Practice) -> None:
     from cocon_desktop.errors import CoconError
 
     with pytest.raises(CoconError) as caught:

@@ -15,7 +15,7 @@ from cocon_desktop.domain.prescription import PrescriberData, PrescriptionData
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.models import Child
 from cocon_desktop.services import children, forfaits, prescribers, prescriptions
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import Scan
 
 TODAY = date(2026, 11, 23)
@@ -35,7 +35,7 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
-def test_create_read_update_child(practice: PracticeFile) -> None:
+def test_create_read_update_child(practice: Practice) -> None:
     child_id = children.create_child(practice.sessions, CHILD, TODAY)
     record = children.get_child(practice.sessions, child_id)
     assert record.data.inclusion_number == "RPO-2025-0042"  # normalised
@@ -48,7 +48,7 @@ def test_create_read_update_child(practice: PracticeFile) -> None:
     assert len(again.guardians) == 1 and again.guardians[0].id == kept.id and again.guardians[0].phone
 
 
-def test_duplicates_and_bad_input_save_nothing(practice: PracticeFile) -> None:
+def test_duplicates_and_bad_input_save_nothing(practice: Practice) -> None:
     children.create_child(practice.sessions, CHILD, TODAY)
     with pytest.raises(ValidationError) as caught:
         children.create_child(practice.sessions, replace(CHILD, inclusion_number="RPO-2025-0099"), TODAY)
@@ -62,7 +62,7 @@ def test_duplicates_and_bad_input_save_nothing(practice: PracticeFile) -> None:
     assert children.count_children(practice.sessions, children.ChildQuery(), TODAY) == 1
 
 
-def test_search_filters_and_paging_happen_in_sql(practice: PracticeFile) -> None:
+def test_search_filters_and_paging_happen_in_sql(practice: Practice) -> None:
     for i in range(30):
         children.create_child(practice.sessions, replace(
             CHILD, last_name=f"Enfant{i:02d}", first_name="Test", inclusion_number=f"RPM-{i:04d}",
@@ -82,7 +82,7 @@ def test_search_filters_and_paging_happen_in_sql(practice: PracticeFile) -> None
     assert [r.last_name for r in page] == [f"Enfant{i:02d}" for i in range(10, 20)]
 
 
-def test_prescription_with_scan_and_forfait_status(practice: PracticeFile) -> None:
+def test_prescription_with_scan_and_forfait_status(practice: Practice) -> None:
     child_id = children.create_child(practice.sessions, CHILD, TODAY)
     doctor = prescribers.save_prescriber(practice.sessions, PrescriberData(last_name="Castel", rpps="10001234599"))
     data = PrescriptionData(child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24",
@@ -101,7 +101,7 @@ def test_prescription_with_scan_and_forfait_status(practice: PracticeFile) -> No
     assert forfaits.children_with_warnings(practice.sessions, TODAY) == {child_id}
 
 
-def test_bad_prescription_and_bad_scan_are_refused(practice: PracticeFile) -> None:
+def test_bad_prescription_and_bad_scan_are_refused(practice: Practice) -> None:
     child_id = children.create_child(practice.sessions, CHILD, TODAY)
     data = PrescriptionData(child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24",
                             sessions_authorised=0, valid_from=date(2026, 6, 1), valid_until=date(2026, 1, 1),
@@ -116,7 +116,7 @@ def test_bad_prescription_and_bad_scan_are_refused(practice: PracticeFile) -> No
     assert prescriptions.list_prescriptions(practice.sessions, child_id) == []
 
 
-def test_scan_is_not_readable_in_the_file(practice: PracticeFile) -> None:
+def test_scan_is_not_readable_in_the_file(practice: Practice) -> None:
     child_id = children.create_child(practice.sessions, CHILD, TODAY)
     marker = b"ORDONNANCE-SECRETE-" * 50
     pdf = _pdf() + marker

@@ -19,7 +19,7 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.models import Child, OutboxEntry, Prescription
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import attestations, children, outbox, practice_file, prescriptions, seances
+from cocon_desktop.services import attestations, children, outbox, practice_handle, prescriptions, seances
 from cocon_desktop.services.batches import close_batch
 from cocon_desktop.services.dashboard import (
     ActionItem,
@@ -33,7 +33,7 @@ from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.forfait_alerts import forfait_alerts
 from cocon_desktop.services.forfaits import child_forfaits
 from cocon_desktop.services.outbox_errors import outbox_error
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.tariff_store import load_tariffs
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.report_helpers import RECORDED_ON, build_fixed_practice
@@ -42,12 +42,12 @@ TODAY = date(2027, 1, 25)
 D = Decimal
 
 
-def _create(folder: Path) -> PracticeFile:
-    return practice_file.create_practice(folder, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(), params=FAST_KDF)
+def _create(folder: Path) -> Practice:
+    return practice_handle.create_practice(folder, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(), params=FAST_KDF)
 
 
 @pytest.fixture(scope="module")
-def fixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PracticeFile, dict[str, int]]]:
+def fixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Practice, dict[str, int]]]:
     opened = _create(tmp_path_factory.mktemp("tableau") / "cabinet")
     ids = build_fixed_practice(opened)
     yield opened, ids
@@ -68,7 +68,7 @@ def _line(kind: str, severity: str, text: str, target: str, *, child_id: int | N
     return kind, severity, text, target, child_id, number, batch_pk, month, count, network
 
 
-def test_action_lines_on_the_fixed_practice(fixed: tuple[PracticeFile, dict[str, int]]) -> None:
+def test_action_lines_on_the_fixed_practice(fixed: tuple[Practice, dict[str, int]]) -> None:
     practice, ids = fixed
     nour, leo = ids["RPNA-2025-0100"], ids["RPNA-2025-0101"]
     assert [_view(i) for i in action_items(practice.sessions, TODAY)] == [
@@ -103,7 +103,7 @@ def test_action_lines_on_the_fixed_practice(fixed: tuple[PracticeFile, dict[str,
         ("attestation_due", date(2027, 1, 1), 2)]
 
 
-def test_monthly_series_by_hand(fixed: tuple[PracticeFile, dict[str, int]]) -> None:
+def test_monthly_series_by_hand(fixed: tuple[Practice, dict[str, int]]) -> None:
     practice, _ = fixed
     assert monthly_series(practice.sessions, date(2026, 12, 31), months=4) == [
         MonthPoint(date(2026, 9, 1), 0, D("0.00"), D("0.00")),
@@ -121,7 +121,7 @@ def test_monthly_series_by_hand(fixed: tuple[PracticeFile, dict[str, int]]) -> N
         date(2027, 1, 1), 4, D("0.00"), D("196.00"))
 
 
-def test_network_totals_by_hand(fixed: tuple[PracticeFile, dict[str, int]]) -> None:
+def test_network_totals_by_hand(fixed: tuple[Practice, dict[str, int]]) -> None:
     practice, _ = fixed
     assert network_totals(practice.sessions, date(2026, 1, 1), date(2026, 12, 31)) == [
         NetworkTotal("RPM", 9, D("514.00"), D("100.00")),
@@ -132,11 +132,11 @@ def test_network_totals_by_hand(fixed: tuple[PracticeFile, dict[str, int]]) -> N
         NetworkTotal("RPNA", 4, D("0.00"), D("0.00"))]
 
 
-def _lines(practice: PracticeFile, today: date, *kinds: str) -> list[tuple[str, str, int | None]]:
+def _lines(practice: Practice, today: date, *kinds: str) -> list[tuple[str, str, int | None]]:
     return [(i.severity, i.text, i.batch_pk) for i in action_items(practice.sessions, today) if i.kind in kinds]
 
 
-def test_batches_attestations_and_renewals_move_the_lines(practice: PracticeFile) -> None:
+def test_batches_attestations_and_renewals_move_the_lines(practice: Practice) -> None:
     ids = build_fixed_practice(practice)
     closed_at = datetime(2027, 1, 26, 10, 0, tzinfo=UTC)
     batch = close_batch(practice, "RPM", closed_at)
@@ -177,7 +177,7 @@ def test_batches_attestations_and_renewals_move_the_lines(practice: PracticeFile
     assert [i for i in action_items(practice.sessions, day) if i.child_id == nour] == []  # renewed: dealt with
 
 
-def _per_child(practice: PracticeFile, today: date) -> set[tuple[int, str, date | None, int | None]]:
+def _per_child(practice: Practice, today: date) -> set[tuple[int, str, date | None, int | None]]:
     """The warnings `child_forfaits` gives, one child at a time (the reference the bulk query must equal)."""
     found = set()
     with practice.sessions() as session:
@@ -193,13 +193,13 @@ def _per_child(practice: PracticeFile, today: date) -> set[tuple[int, str, date 
     return found
 
 
-def _bulk(practice: PracticeFile, today: date) -> set[tuple[int, str, date | None, int | None]]:
+def _bulk(practice: Practice, today: date) -> set[tuple[int, str, date | None, int | None]]:
     with practice.sessions() as session:
         return {(a.prescription_id, a.warning.code, a.warning.on, a.warning.count)
                 for a in forfait_alerts(session, today, load_tariffs(practice.sessions))}
 
 
-def _boundaries(practice: PracticeFile, every: int = 8) -> list[date]:
+def _boundaries(practice: Practice, every: int = 8) -> list[date]:
     """Days on which a rule's comparison flips for a prescription: its end minus 30 and 31 days (ends within 30
     days), its start and the day before; the day the child reaches 24 months and the day before. For the newest
     two prescriptions and every `every`-th other one (each date costs a per-child pass over the whole practice)."""
@@ -217,7 +217,7 @@ def _boundaries(practice: PracticeFile, every: int = 8) -> list[date]:
 
 @pytest.mark.slow
 def test_bulk_forfait_warnings_equal_the_per_child_ones(tmp_path: Path,
-                                                        fixed: tuple[PracticeFile, dict[str, int]]) -> None:
+                                                        fixed: tuple[Practice, dict[str, int]]) -> None:
     """On the demo practice (plus a child with exactly 2 séances left whose forfait ends the day she leaves the age
     band, and one whose forfait ends the day he reaches the pathway's limit) at dates where a rule flips, and on
     the fixed practice (1 séance left, used up)."""

@@ -19,7 +19,7 @@ from cocon_desktop.services.demo_large_invoices import months_back
 from cocon_desktop.services.invoice_documents import verify_practice
 from cocon_desktop.services.invoice_drafts import preview
 from cocon_desktop.services.invoice_verify import verify
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.signing_identities import active_identity
 
 pytestmark = pytest.mark.slow  # the large demo (2,000 children, 100,000 séances), ~13 s to build
@@ -28,13 +28,13 @@ TODAY = date(2026, 11, 16)
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PracticeFile]:
+def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
     practice = create_large_demo(tmp_path_factory.mktemp("large") / "cabinet", TODAY, signed_months=1)
     yield practice
     practice.close()
 
 
-def test_the_sizes_asked(large: PracticeFile) -> None:
+def test_the_sizes_asked(large: Practice) -> None:
     with large.sessions() as session:
         assert session.scalar(select(func.count(Child.id))) == 2_000
         assert session.scalar(select(func.count(Seance.id))) == 100_000
@@ -44,12 +44,12 @@ def test_the_sizes_asked(large: PracticeFile) -> None:
     assert min(years) == TODAY.year - 10 and max(years) == TODAY.year
 
 
-def test_chain_numbering_totals_and_anchor_hold(large: PracticeFile) -> None:
+def test_chain_numbering_totals_and_anchor_hold(large: Practice) -> None:
     report = verify(large.sessions, large.data_dir, large.key.data_key)  # everything but the signatures
     assert report.ok and report.checked > 11_500
 
 
-def test_archived_invoices_are_unsigned_and_say_so(large: PracticeFile, tmp_path: Path) -> None:
+def test_archived_invoices_are_unsigned_and_say_so(large: Practice, tmp_path: Path) -> None:
     report = verify_practice(large)
     assert report.code == "signature_invalid" and report.data == {"number": f"FAC-{TODAY.year - 10}-0001"}
     with large.sessions() as session:
@@ -61,7 +61,7 @@ def test_archived_invoices_are_unsigned_and_say_so(large: PracticeFile, tmp_path
     assert f"Facture FAC-{TODAY.year - 10}-0001" in text and "NON SIGNÉ" in text
 
 
-def test_the_recent_month_went_through_the_real_run_and_is_signed(large: PracticeFile) -> None:
+def test_the_recent_month_went_through_the_real_run_and_is_signed(large: Practice) -> None:
     first, last = months_back(TODAY, 2)
     with large.sessions() as session:
         pdfs = session.scalars(select(Invoice.pdf).where(Invoice.period_start == first)).all()

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from cocon_desktop.services import appointments, seances
 from cocon_desktop.services.demo_children import add_demo_children
 from cocon_desktop.services.demo_seances import add_demo_seances
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 
 
-def test_demo_seances_past_today_and_coming_weeks(practice: PracticeFile) -> None:
+def test_demo_seances_past_today_and_coming_weeks(practice: Practice) -> None:
     add_demo_children(practice.sessions, TODAY, discipline="orthophonie")  # the test practice's discipline
     count = add_demo_seances(practice.sessions, TODAY)  # no timed assertion here: it failed at load 7 (3.08 s > 3 s)
 

@@ -14,7 +14,7 @@ from cocon_desktop.db.engine import create_database_engine
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.security.vault import UnlockedKey, VaultPaths
 from cocon_desktop.services import settings_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.settings import LOCK_IDLE_MINUTES
 from tests.conftest import PROFILE
@@ -40,7 +40,7 @@ def test_the_leak_check_finds_plain_text(tmp_path: Path) -> None:
     assert leaks(plain.read_bytes()) == SECRETS
 
 
-def test_database_and_wal_hold_no_practice_data(practice: PracticeFile, data_dir: Path) -> None:
+def test_database_and_wal_hold_no_practice_data(practice: Practice, data_dir: Path) -> None:
     settings_store.put(practice.sessions, LOCK_IDLE_MINUTES, 20)  # one more write, engine kept open
     assert load_profile(practice.sessions) == PROFILE  # the data is there…
     paths = VaultPaths(data_dir)
@@ -50,7 +50,7 @@ def test_database_and_wal_hold_no_practice_data(practice: PracticeFile, data_dir
         assert leaks(path.read_bytes()) == [], path.name
 
 
-def test_plain_sqlite_refuses_the_file(practice: PracticeFile, data_dir: Path) -> None:
+def test_plain_sqlite_refuses_the_file(practice: Practice, data_dir: Path) -> None:
     practice.close()
     conn = sqlite3.connect(VaultPaths(data_dir).database)
     try:
@@ -60,18 +60,18 @@ def test_plain_sqlite_refuses_the_file(practice: PracticeFile, data_dir: Path) -
         conn.close()
 
 
-def test_another_key_does_not_open_it(practice: PracticeFile, data_dir: Path) -> None:
+def test_another_key_does_not_open_it(practice: Practice, data_dir: Path) -> None:
     practice.close()
     database = VaultPaths(data_dir).database
     with pytest.raises(DatabaseError) as caught:
         create_database_engine(database, os.urandom(32))
     assert caught.value.code == "database_unreadable"
     with pytest.raises(DatabaseError) as caught:
-        PracticeFile.open(data_dir, UnlockedKey(practice.vault_id, os.urandom(32)))  # the key is gone
+        Practice.open(data_dir, UnlockedKey(practice.vault_id, os.urandom(32)))  # the key is gone
     assert caught.value.code == "database_key_mismatch"
 
 
-def test_files_are_private(practice: PracticeFile, data_dir: Path) -> None:
+def test_files_are_private(practice: Practice, data_dir: Path) -> None:
     settings_store.put(practice.sessions, LOCK_IDLE_MINUTES, 20)
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     names = {p.name for p in folder_files(data_dir)}
@@ -80,7 +80,7 @@ def test_files_are_private(practice: PracticeFile, data_dir: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
-def test_key_file_holds_no_data_key(practice: PracticeFile, data_dir: Path) -> None:
+def test_key_file_holds_no_data_key(practice: Practice, data_dir: Path) -> None:
     raw = VaultPaths(data_dir).key_file.read_bytes()
     key = practice.key.data_key
     assert len(key) == 32

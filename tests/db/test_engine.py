@@ -11,11 +11,11 @@ from sqlalchemy import text
 
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services import settings_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.settings import LOCK_IDLE_MINUTES
 
 
-def test_many_worker_threads_do_not_close_a_connection_in_use(practice: PracticeFile) -> None:
+def test_many_worker_threads_do_not_close_a_connection_in_use(practice: Practice) -> None:
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
 
@@ -38,14 +38,14 @@ def test_many_worker_threads_do_not_close_a_connection_in_use(practice: Practice
     assert errors == []
 
 
-def test_a_write_in_a_worker_is_seen_by_the_main_thread(practice: PracticeFile) -> None:
+def test_a_write_in_a_worker_is_seen_by_the_main_thread(practice: Practice) -> None:
     worker = threading.Thread(target=settings_store.put, args=(practice.sessions, LOCK_IDLE_MINUTES, 42))
     worker.start()
     worker.join()
     assert settings_store.get(practice.sessions, LOCK_IDLE_MINUTES) == 42
 
 
-def test_a_closed_practice_forgets_its_key_and_opens_no_connection(practice: PracticeFile) -> None:
+def test_a_closed_practice_forgets_its_key_and_opens_no_connection(practice: Practice) -> None:
     engine, sessions, holder = practice.engine, practice.sessions, practice.key_holder
     key = weakref.ref(practice.key)
     with sessions() as session:

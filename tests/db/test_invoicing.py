@@ -14,28 +14,28 @@ from sqlalchemy.exc import DBAPIError
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine, Seance
 from cocon_desktop.services import invoice_drafts, invoice_verify, invoicing, seances
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill, plain_render
 
 
-def _issue(practice: PracticeFile, network: str = "RPO") -> list[invoicing.IssuedDocument]:
+def _issue(practice: Practice, network: str = "RPO") -> list[invoicing.IssuedDocument]:
     docs = invoicing.issue_run(practice.sessions, network, *OCTOBER, TODAY, plain_render)
     invoice_verify.write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
     return docs
 
 
-def _verify(practice: PracticeFile) -> invoice_verify.VerifyReport:
+def _verify(practice: Practice) -> invoice_verify.VerifyReport:
     return invoice_verify.verify(practice.sessions, practice.data_dir, practice.key.data_key)
 
 
-def test_preview_groups_per_child_and_prices_from_the_tariff(practice: PracticeFile) -> None:
+def test_preview_groups_per_child_and_prices_from_the_tariff(practice: Practice) -> None:
     fill(practice)
     drafts = invoice_drafts.preview(practice.sessions, "RPO", *OCTOBER)
     assert len(drafts) == 3 and all(len(d.lines) == 4 for d in drafts)
     assert drafts[0].total == Decimal("257.00")  # bilan 140 + 3 × 39
 
 
-def test_issue_numbers_without_gap_and_marks_seances_invoiced(practice: PracticeFile) -> None:
+def test_issue_numbers_without_gap_and_marks_seances_invoiced(practice: Practice) -> None:
     ids = fill(practice)
     docs = _issue(practice)
     assert [d.number for d in docs] == ["FAC-2026-0001", "FAC-2026-0002", "FAC-2026-0003"]
@@ -46,7 +46,7 @@ def test_issue_numbers_without_gap_and_marks_seances_invoiced(practice: Practice
     assert _verify(practice).ok
 
 
-def test_the_database_refuses_changes_to_issued_documents(practice: PracticeFile) -> None:
+def test_the_database_refuses_changes_to_issued_documents(practice: Practice) -> None:
     fill(practice)
     _issue(practice)
     for statement in (update(Invoice).values(total_cents=1), delete(Invoice),
@@ -61,7 +61,7 @@ def test_the_database_refuses_changes_to_issued_documents(practice: PracticeFile
     assert caught.value.code == "seance_invoiced"
 
 
-def test_credit_note_cancels_lines_and_frees_their_seances(practice: PracticeFile) -> None:
+def test_credit_note_cancels_lines_and_frees_their_seances(practice: Practice) -> None:
     fill(practice)
     _issue(practice)
     note = invoicing.credit_note(practice.sessions, "FAC-2026-0002", [2, 3], TODAY, plain_render)
@@ -78,7 +78,7 @@ def test_credit_note_cancels_lines_and_frees_their_seances(practice: PracticeFil
     assert _verify(practice).ok
 
 
-def _tamper(practice: PracticeFile, *statements: str) -> None:
+def _tamper(practice: Practice, *statements: str) -> None:
     """What someone with an SQLCipher shell and the key could do: drop the triggers, change, put them back."""
     from cocon_desktop.db.engine import connect
 
@@ -101,7 +101,7 @@ def _tamper(practice: PracticeFile, *statements: str) -> None:
     (["DELETE FROM invoice_line WHERE invoice_id = 3", "DELETE FROM invoice WHERE number = 'FAC-2026-0003'"],
      "documents_deleted"),
 ])
-def test_verify_sees_changes_made_behind_the_programs_back(practice: PracticeFile, statements: list[str],
+def test_verify_sees_changes_made_behind_the_programs_back(practice: Practice, statements: list[str],
                                                           code: str) -> None:
     fill(practice)
     _issue(practice)
@@ -113,7 +113,7 @@ def test_verify_sees_changes_made_behind_the_programs_back(practice: PracticeFil
 
 @pytest.mark.parametrize("trigger", ["invoice_no_update", "batch_document_no_delete", "batch_file_no_update",
                                      "attestation_no_update", "audit_entry_no_delete"])
-def test_verify_sees_removed_triggers(practice: PracticeFile, trigger: str) -> None:
+def test_verify_sees_removed_triggers(practice: Practice, trigger: str) -> None:
     fill(practice)
     _issue(practice)
     assert _verify(practice).ok
@@ -123,7 +123,7 @@ def test_verify_sees_removed_triggers(practice: PracticeFile, trigger: str) -> N
     assert report.code == "triggers_missing" and report.data == {"name": trigger}
 
 
-def test_two_writers_at_once_never_share_or_skip_a_number(practice: PracticeFile) -> None:
+def test_two_writers_at_once_never_share_or_skip_a_number(practice: Practice) -> None:
     fill(practice, per_network=4)
     errors: list[BaseException] = []
 
@@ -146,7 +146,7 @@ def test_two_writers_at_once_never_share_or_skip_a_number(practice: PracticeFile
     assert _verify(practice).ok
 
 
-def test_a_cancelled_run_issues_nothing(practice: PracticeFile) -> None:
+def test_a_cancelled_run_issues_nothing(practice: Practice) -> None:
     fill(practice)
     with pytest.raises(invoicing.RunCancelled):
         invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render,
@@ -154,7 +154,7 @@ def test_a_cancelled_run_issues_nothing(practice: PracticeFile) -> None:
     assert _issue(practice)[0].number == "FAC-2026-0001"
 
 
-def test_sqlcipher_is_the_real_engine(practice: PracticeFile) -> None:
+def test_sqlcipher_is_the_real_engine(practice: Practice) -> None:
     with practice.engine.connect() as conn:
         assert isinstance(conn.connection.dbapi_connection, sqlcipher3.Connection)
     assert date(2026, 10, 1) == OCTOBER[0]

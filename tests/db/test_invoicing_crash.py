@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from cocon_desktop.services import invoicing
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from tests.conftest import STRONG_PASSPHRASE
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill, plain_render
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import os, signal, sys
 from cocon_desktop.services import invoicing
-from cocon_desktop.services.practice_file import open_with_passphrase
+from cocon_desktop.services.practice_handle import open_with_passphrase
 from tests.db.invoice_helpers import OCTOBER, TODAY, plain_render
 calls = []
 def render(request):
@@ -31,7 +31,7 @@ invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, render)
 """
 
 
-def test_killed_mid_issue(practice: PracticeFile, data_dir: Path) -> None:
+def test_killed_mid_issue(practice: Practice, data_dir: Path) -> None:
     fill(practice)
     practice.close()
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(data_dir), STRONG_PASSPHRASE], cwd=ROOT,

@@ -19,9 +19,9 @@ from cocon_desktop.documents.journal_csv import HEADERS, journal_csv
 from cocon_desktop.documents.journal_pdf import render_journal_pdf
 from cocon_desktop.models import Payment
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import practice_file
+from cocon_desktop.services import practice_handle
 from cocon_desktop.services.journal import JournalEntry, receipts_journal, year_summary
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.report_helpers import build_fixed_practice
@@ -31,15 +31,15 @@ RPM = "Réseau de Périnatalité Méditerranée"
 
 
 @pytest.fixture(scope="module")
-def fixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PracticeFile]:
-    opened = practice_file.create_practice(tmp_path_factory.mktemp("journal") / "cabinet", STRONG_PASSPHRASE,
+def fixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
+    opened = practice_handle.create_practice(tmp_path_factory.mktemp("journal") / "cabinet", STRONG_PASSPHRASE,
                                            PROFILE, RecoveryKey.generate(), params=FAST_KDF)
     build_fixed_practice(opened)
     yield opened
     opened.close()
 
 
-def _payments_sum(practice: PracticeFile, year: int) -> Decimal:
+def _payments_sum(practice: Practice, year: int) -> Decimal:
     """What the payment table holds for the year, read straight from it."""
     with practice.sessions() as session:
         cents = session.scalar(select(func.sum(Payment.amount_cents)).where(
@@ -47,7 +47,7 @@ def _payments_sum(practice: PracticeFile, year: int) -> Decimal:
     return Decimal(cents or 0) / 100
 
 
-def test_one_line_per_payment_by_date_with_payer_reference_documents_and_means(fixed: PracticeFile) -> None:
+def test_one_line_per_payment_by_date_with_payer_reference_documents_and_means(fixed: Practice) -> None:
     assert receipts_journal(fixed.sessions, 2026) == [
         JournalEntry(date(2026, 12, 10), RPO, "VIR-RPO-1210", "FAC-2026-0001", Decimal("257.00"), "Virement"),
         JournalEntry(date(2026, 12, 15), RPM, "CHQ-4521", "FAC-2026-0003", Decimal("100.00"), "Chèque"),
@@ -60,14 +60,14 @@ def test_one_line_per_payment_by_date_with_payer_reference_documents_and_means(f
     assert receipts_journal(fixed.sessions, 2025) == []
 
 
-def test_the_journal_balances_with_the_payments(fixed: PracticeFile) -> None:
+def test_the_journal_balances_with_the_payments(fixed: Practice) -> None:
     for year, by_hand in ((2026, Decimal("575.00")), (2027, Decimal("196.00")), (2025, Decimal("0"))):
         journal_total = sum((e.amount for e in receipts_journal(fixed.sessions, year)), Decimal("0.00"))
         assert journal_total == _payments_sum(fixed, year) == by_hand
         assert year_summary(fixed.sessions, year).receipts == by_hand
 
 
-def test_year_summary_for_the_2035_return(fixed: PracticeFile) -> None:
+def test_year_summary_for_the_2035_return(fixed: Practice) -> None:
     summary = year_summary(fixed.sessions, 2026)
     assert summary.receipts == Decimal("575.00")
     assert summary.per_month == tuple((m, Decimal("575.00") if m == 12 else Decimal("0.00")) for m in range(1, 13))
@@ -83,7 +83,7 @@ def test_year_summary_for_the_2035_return(fixed: PracticeFile) -> None:
     assert later.per_network == (("RPM", Decimal("157.00")), ("RPO", Decimal("39.00")))
 
 
-def test_csv_for_the_accountant(fixed: PracticeFile) -> None:
+def test_csv_for_the_accountant(fixed: Practice) -> None:
     data = journal_csv(receipts_journal(fixed.sessions, 2026))
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -103,7 +103,7 @@ def test_csv_defuses_formulas() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_pdf_holds_the_receipts_and_the_summary(fixed: PracticeFile, tmp_path: Path) -> None:
+def test_pdf_holds_the_receipts_and_the_summary(fixed: Practice, tmp_path: Path) -> None:
     pdf = render_journal_pdf(receipts_journal(fixed.sessions, 2026), year_summary(fixed.sessions, 2026),
                              load_profile(fixed.sessions), date(2027, 3, 1))
     path = tmp_path / "journal.pdf"

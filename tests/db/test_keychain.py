@@ -13,13 +13,13 @@ from cocon_desktop.errors import VaultError
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import VaultPaths
-from cocon_desktop.services import practice_file
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services import practice_handle
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE, MemoryKeyring
 
 
-def test_no_keychain(practice: PracticeFile, data_dir: Path) -> None:
+def test_no_keychain(practice: Practice, data_dir: Path) -> None:
     status = keychain.status()
     assert not status.available
     assert status.reason == "keychain_none"
@@ -29,16 +29,16 @@ def test_no_keychain(practice: PracticeFile, data_dir: Path) -> None:
     assert caught.value.code == "keychain_none"
     assert VaultPaths(data_dir).key_file.read_bytes() == before
     assert vault.unlock_from_keychain(data_dir) is None
-    assert practice_file.open_from_keychain(data_dir) is None
+    assert practice_handle.open_from_keychain(data_dir) is None
 
 
 def test_remembered_practice_opens_without_passphrase(data_dir: Path, memory_keychain: MemoryKeyring) -> None:
     assert keychain.status().available
-    practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+    practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                   params=FAST_KDF, remember=True).close()
     assert len(memory_keychain.store) == 1
     assert vault.load_keyfile(data_dir).remembered
-    opened = practice_file.open_from_keychain(data_dir)
+    opened = practice_handle.open_from_keychain(data_dir)
     assert opened is not None
     try:
         assert load_profile(opened.sessions) == PROFILE
@@ -48,12 +48,12 @@ def test_remembered_practice_opens_without_passphrase(data_dir: Path, memory_key
     vault.forget_in_keychain(data_dir)
     assert memory_keychain.store == {}
     assert not vault.load_keyfile(data_dir).remembered
-    assert practice_file.open_from_keychain(data_dir) is None
+    assert practice_handle.open_from_keychain(data_dir) is None
 
 
 def test_remembered_key_is_not_used_when_the_keychain_is_gone(data_dir: Path,
                                                              memory_keychain: MemoryKeyring) -> None:
-    practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+    practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                   params=FAST_KDF, remember=True).close()
     from keyring.backends import null
 
@@ -63,12 +63,12 @@ def test_remembered_key_is_not_used_when_the_keychain_is_gone(data_dir: Path,
 
 def test_forgotten_key_in_keychain_of_another_practice_is_ignored(data_dir: Path, tmp_path: Path,
                                                                   memory_keychain: MemoryKeyring) -> None:
-    practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+    practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                   params=FAST_KDF, remember=True).close()
     other = tmp_path / "autre"
-    practice_file.create_practice(other, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+    practice_handle.create_practice(other, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                   params=FAST_KDF).close()
-    assert practice_file.open_from_keychain(other) is None
+    assert practice_handle.open_from_keychain(other) is None
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_plaintext_keychain_is_refused(data_dir: Path, plaintext_keychain: Memor
     assert (status.available, status.reason) == (False, "keychain_plaintext")
     assert status.backend == "keyrings.alt.file.PlaintextKeyring"
     with pytest.raises(VaultError) as caught:
-        practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+        practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                       params=FAST_KDF, remember=True)
     assert caught.value.code == "keychain_plaintext"
     assert plaintext_keychain.store == {}

@@ -17,7 +17,7 @@ from cocon_desktop.db import migrate
 from cocon_desktop.db.engine import create_database_engine
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.models import Base
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import PROFILE
 
@@ -85,21 +85,21 @@ def test_downgrade_then_upgrade_round_trip(empty: tuple[Engine, Path], tmp_path:
         assert conn.execute(text("SELECT value_json FROM setting")).scalar_one() == "1"
 
 
-def test_quick_head_is_alembics_head_and_the_listing_index_exists(practice: PracticeFile) -> None:
+def test_quick_head_is_alembics_head_and_the_listing_index_exists(practice: Practice) -> None:
     """upgrade() trusts quick_head() to skip Alembic at each start: it must name Alembic's head."""
     assert migrate.quick_head() == migrate.head_revision() == revisions()[-1]
     indexes = {i["name"]: i["column_names"] for i in inspect(practice.engine).get_indexes("invoice")}
     assert indexes["ix_invoice_listing"][:2] == ["issue_date", "id"]  # 0009: the lists read the index alone
 
 
-def test_upgrade_at_head_does_nothing(practice: PracticeFile) -> None:
+def test_upgrade_at_head_does_nothing(practice: Practice) -> None:
     database = practice.paths.database
     assert practice.upgrade_backup is None
     assert migrate.upgrade(practice.engine, database, practice.paths.backups) is None
     assert not practice.paths.backups.exists()
 
 
-def test_backup_before_upgrade_is_a_private_encrypted_copy(practice: PracticeFile, data_dir: Path) -> None:
+def test_backup_before_upgrade_is_a_private_encrypted_copy(practice: Practice, data_dir: Path) -> None:
     head = migrate.head_revision()
     copy = migrate.backup_before_upgrade(practice.engine, practice.paths.database, practice.paths.backups, head)
     assert copy.parent == data_dir / "backups"

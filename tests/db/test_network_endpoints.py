@@ -12,13 +12,13 @@ from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import NetworkCredential, Setting
 from cocon_desktop.services import network_endpoints
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.sync_samples import tls_certificate
 
 TOKEN = "tok-5f0c1e2d9a8b7c6d5e4f3a2b1c0d9e8f"
 
 
-def test_the_token_is_kept_in_the_database_only(practice: PracticeFile, data_dir: Path) -> None:
+def test_the_token_is_kept_in_the_database_only(practice: Practice, data_dir: Path) -> None:
     assert network_endpoints.endpoint(practice.sessions, "RPO") is None
     network_endpoints.set_endpoint(practice.sessions, "RPO", " https://lots.rpo.example.org/api/ ", TOKEN)
     found = network_endpoints.endpoint(practice.sessions, "rpo")
@@ -45,7 +45,7 @@ def test_the_token_is_kept_in_the_database_only(practice: PracticeFile, data_dir
 @pytest.mark.parametrize("url", ["http://lots.rpo.example.org", "ftp://lots.example.org", "https://",
                                  "https://user:secret@lots.example.org", "lots.example.org",
                                  "https://lots.example.org/?token=x", "https://lots.example.org:99999"])
-def test_only_https_urls_are_accepted(practice: PracticeFile, url: str) -> None:
+def test_only_https_urls_are_accepted(practice: Practice, url: str) -> None:
     with pytest.raises(CoconError) as caught:
         network_endpoints.set_endpoint(practice.sessions, "RPM", url, TOKEN)
     assert caught.value.code == "endpoint_url_invalid" and TOKEN not in str(caught.value.data)
@@ -53,17 +53,17 @@ def test_only_https_urls_are_accepted(practice: PracticeFile, url: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8443", "http://localhost:9000/base", "https://[::1]:8443"])
-def test_plain_http_only_to_this_computer(practice: PracticeFile, url: str) -> None:
+def test_plain_http_only_to_this_computer(practice: Practice, url: str) -> None:
     network_endpoints.set_endpoint(practice.sessions, "RPM", url, "")
     assert network_endpoints.endpoint(practice.sessions, "RPM") == network_endpoints.Endpoint("RPM", url, "")
 
 
-def test_unknown_network(practice: PracticeFile) -> None:
+def test_unknown_network(practice: Practice) -> None:
     with pytest.raises(CoconError, match="network_unknown"):
         network_endpoints.set_endpoint(practice.sessions, "XYZ", "https://example.org", None)
 
 
-def test_a_server_certificate_is_stored_without_anything_else_of_its_file(practice: PracticeFile,
+def test_a_server_certificate_is_stored_without_anything_else_of_its_file(practice: Practice,
                                                                           tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     bundle = cert.read_text() + key.read_text()  # a careless file: the certificate and its private key
@@ -87,7 +87,7 @@ def test_a_server_certificate_is_stored_without_anything_else_of_its_file(practi
 @pytest.mark.parametrize("pem", ["ceci n'est pas un certificat", "-----BEGIN CERTIFICATE-----\nAAAA\n"
                                  "-----END CERTIFICATE-----\n", "-----BEGIN PRIVATE KEY-----\nAAAA\n"
                                  "-----END PRIVATE KEY-----\n"])
-def test_an_invalid_server_certificate_is_refused_in_french(practice: PracticeFile, pem: str) -> None:
+def test_an_invalid_server_certificate_is_refused_in_french(practice: Practice, pem: str) -> None:
     network_endpoints.set_endpoint(practice.sessions, "RPO", "https://lots.rpo.example.org", TOKEN)
     with pytest.raises(CoconError) as caught:
         network_endpoints.set_endpoint(practice.sessions, "RPO", "https://autre.rpo.example.org", None, pem)

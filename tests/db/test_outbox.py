@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from cocon_desktop.services import batches, outbox
 from cocon_desktop.services.outbox_errors import outbox_error
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from tests.conftest import STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
 
@@ -18,7 +18,7 @@ def test_backoff_doubles_from_30_seconds_up_to_an_hour() -> None:
     assert outbox.backoff(0) == timedelta(seconds=30) and outbox.backoff(10_000) == timedelta(hours=1)
 
 
-def test_failures_are_retried_later_and_survive_a_restart(practice: PracticeFile) -> None:
+def test_failures_are_retried_later_and_survive_a_restart(practice: Practice) -> None:
     issue_october(practice)
     rpo = batches.close_batch(practice, "RPO", NOW)
     rpm = batches.close_batch(practice, "RPM", NOW + timedelta(seconds=1))

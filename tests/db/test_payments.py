@@ -9,15 +9,15 @@ import pytest
 
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.services import invoicing, payments
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill, plain_render
 
 
-def _state(practice: PracticeFile, number: str) -> payments.InvoiceStatus:
+def _state(practice: Practice, number: str) -> payments.InvoiceStatus:
     return next(s for s in payments.statuses(practice.sessions) if s.number == number)
 
 
-def test_states_follow_events_payments_and_credit_notes(practice: PracticeFile) -> None:
+def test_states_follow_events_payments_and_credit_notes(practice: Practice) -> None:
     fill(practice)
     docs = invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render)
     first, second, third = (d.number for d in docs)
@@ -36,7 +36,7 @@ def test_states_follow_events_payments_and_credit_notes(practice: PracticeFile) 
     assert payments.unpaid(practice.sessions, TODAY)[0].days_overdue(date(2027, 1, 1)) == 9  # due 23/12/2026
 
 
-def test_bad_payments_are_refused_at_their_field(practice: PracticeFile) -> None:
+def test_bad_payments_are_refused_at_their_field(practice: Practice) -> None:
     fill(practice)
     number = invoicing.issue_run(practice.sessions, "RPO", *OCTOBER, TODAY, plain_render)[0].number
     with pytest.raises(ValidationError) as caught:
@@ -49,7 +49,7 @@ def test_bad_payments_are_refused_at_their_field(practice: PracticeFile) -> None
     assert _state(practice, number).paid == 0
 
 
-def test_pages_in_sql_give_the_same_documents_states_and_totals(practice: PracticeFile) -> None:
+def test_pages_in_sql_give_the_same_documents_states_and_totals(practice: Practice) -> None:
     """The lists of the window read pages (LIMIT/OFFSET, state and sums in SQL): page by page they give what
     statuses() gives, a state filter gives exactly the documents in that state, the unpaid total is the sum."""
     fill(practice)

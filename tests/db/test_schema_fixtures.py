@@ -28,7 +28,7 @@ from cocon_desktop.db.engine import connect
 from cocon_desktop.db.snapshot import integrity_of
 from cocon_desktop.security import vault
 from cocon_desktop.services.invoice_verify import verify
-from cocon_desktop.services.practice_file import open_with_passphrase
+from cocon_desktop.services.practice_handle import open_with_passphrase
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = FIXTURES.parents[1]

@@ -15,14 +15,14 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.services import children, forfaits, prescriptions, seances
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import OutOfForfait
 
 TODAY = date(2026, 11, 23)
 START = date(2026, 9, 1)
 
 
-def _child(practice: PracticeFile, sessions: int = 3, exit_date: date | None = None) -> int:
+def _child(practice: Practice, sessions: int = 3, exit_date: date | None = None) -> int:
     child_id = children.create_child(practice.sessions, ChildData(
         last_name="Roux", first_name="Nino", birth_date=date(2026, 1, 10), sex="M", gestational_weeks=30,
         inclusion_number="RPO-2026-0007", network="RPO", exit_date=exit_date,
@@ -38,7 +38,7 @@ def _seance(child_id: int, day: date, hour: int = 10, kind: str = "seance") -> S
     return SeanceData(child_id=child_id, day=day, start=time(hour, 0), kind=kind)
 
 
-def test_seances_fill_the_forfait_then_are_refused(practice: PracticeFile) -> None:
+def test_seances_fill_the_forfait_then_are_refused(practice: Practice) -> None:
     child_id = _child(practice, sessions=2)
     seances.record_seance(practice.sessions, _seance(child_id, START, kind="bilan_initial"))
     seances.record_seance(practice.sessions, _seance(child_id, START + timedelta(days=7)))
@@ -59,7 +59,7 @@ def test_seances_fill_the_forfait_then_are_refused(practice: PracticeFile) -> No
     assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 2
 
 
-def test_rules_no_prescription_overlap_birth_exit(practice: PracticeFile) -> None:
+def test_rules_no_prescription_overlap_birth_exit(practice: Practice) -> None:
     child_id = _child(practice, exit_date=date(2026, 11, 1))
     with pytest.raises(OutOfForfait) as caught:
         seances.record_seance(practice.sessions, _seance(child_id, date(2026, 8, 20)))
@@ -79,14 +79,14 @@ def test_rules_no_prescription_overlap_birth_exit(practice: PracticeFile) -> Non
     assert rcp.value.reason == "kind_not_billable"
 
 
-def test_absences_follow_the_tariff(practice: PracticeFile) -> None:
+def test_absences_follow_the_tariff(practice: Practice) -> None:
     child_id = _child(practice)
     with pytest.raises(OutOfForfait) as caught:
         seances.record_seance(practice.sessions, _seance(child_id, START, kind="absence_non_excusee"))
     assert caught.value.reason == "kind_not_billable"  # the shipped tariffs bill no absence
 
 
-def test_delete_gives_back_the_session(practice: PracticeFile) -> None:
+def test_delete_gives_back_the_session(practice: Practice) -> None:
     child_id = _child(practice)
     seance_id = seances.record_seance(practice.sessions, _seance(child_id, START))
     assert forfaits.child_forfaits(practice.sessions, child_id, TODAY)[0].status.sessions_used == 1
@@ -98,7 +98,7 @@ def test_delete_gives_back_the_session(practice: PracticeFile) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=30)), min_size=1, max_size=25))
-def test_any_records_and_cancellations_keep_the_forfait_consistent(practice: PracticeFile,
+def test_any_records_and_cancellations_keep_the_forfait_consistent(practice: Practice,
                                                                      ops: list[tuple[bool, int]]) -> None:
     """Whatever the sequence, used + left == authorised, left ≥ 0, and used == the séances billed."""
     with practice.sessions.begin() as session:  # each example starts from an empty child file

@@ -10,7 +10,7 @@ from cocon_desktop import settings
 from cocon_desktop.models import Setting
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import settings_store
-from cocon_desktop.services.practice_file import create_practice
+from cocon_desktop.services.practice_handle import create_practice
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 
 

@@ -14,7 +14,7 @@ from cocon_desktop.documents.signing_pkcs11 import TokenKey, read_certificate, s
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, SigningIdentity
 from cocon_desktop.services import invoice_documents, invoicing, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 from tests.document_samples import sample_invoice
 from tests.softhsm import Token
@@ -61,12 +61,12 @@ def test_token_errors_have_codes(softhsm_token: Token, embedded: bytes, change: 
         assert raised.value.data["detail"]
 
 
-def _switch_to_token(practice: PracticeFile, token: Token) -> signing_identities.Identity:
+def _switch_to_token(practice: Practice, token: Token) -> signing_identities.Identity:
     return signing_identities.use_token(practice.sessions, token.module, token.label, token.key_label, token.pin)
 
 
 def test_use_token_stores_the_certificate_and_where_the_key_is_never_the_pin(
-        practice: PracticeFile, softhsm_token: Token) -> None:
+        practice: Practice, softhsm_token: Token) -> None:
     before = signing_identities.active_identity(practice.sessions)
     assert before.source == "self_signed"
     identity = _switch_to_token(practice, softhsm_token)
@@ -83,7 +83,7 @@ def test_use_token_stores_the_certificate_and_where_the_key_is_never_the_pin(
                                                                       before.certificate_pem]
 
 
-def test_use_token_with_a_wrong_pin_changes_nothing(practice: PracticeFile, softhsm_token: Token) -> None:
+def test_use_token_with_a_wrong_pin_changes_nothing(practice: Practice, softhsm_token: Token) -> None:
     t = softhsm_token
     with pytest.raises(CoconError) as raised:
         signing_identities.use_token(practice.sessions, t.module, t.label, t.key_label, "9999")
@@ -91,12 +91,12 @@ def test_use_token_with_a_wrong_pin_changes_nothing(practice: PracticeFile, soft
     assert signing_identities.active_identity(practice.sessions).source == "self_signed"
 
 
-def _invoices(practice: PracticeFile) -> int:
+def _invoices(practice: Practice) -> int:
     with practice.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(Invoice)) or 0)
 
 
-def test_a_practice_on_the_token_issues_invoices_that_validate(practice: PracticeFile, softhsm_token: Token) -> None:
+def test_a_practice_on_the_token_issues_invoices_that_validate(practice: Practice, softhsm_token: Token) -> None:
     fill(practice, per_network=2, weeks=2)
     invoice_documents.set_network_address(practice.sessions, "RPO",
                                           invoice_documents.NetworkAddress("1 rue du Réseau", "31000", "Toulouse"))

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from cocon_desktop.services.sync_run import SyncReport, sync_now
 from cocon_network.receiver import Receiver
 from cocon_network.store import ZIP_NAME
@@ -37,26 +37,26 @@ class Clock:
         return self
 
 
-def close(practice: PracticeFile, *networks: str) -> list[BatchSummary]:
+def close(practice: Practice, *networks: str) -> list[BatchSummary]:
     issue_october(practice, networks=networks)
     return [batches.close_batch(practice, code, NOW) for code in networks]
 
 
-def point_to(practice: PracticeFile, url: str, *networks: str, token: str = TOKEN) -> None:
+def point_to(practice: Practice, url: str, *networks: str, token: str = TOKEN) -> None:
     for code in networks:
         network_endpoints.set_endpoint(practice.sessions, code, url, token)
 
 
-def run(practice: PracticeFile, clock: Clock, **kw: object) -> SyncReport:
+def run(practice: Practice, clock: Clock, **kw: object) -> SyncReport:
     kw.setdefault("timeout", 5)
     return sync_now(practice, now=clock, **kw)  # type: ignore[arg-type]
 
 
-def state(practice: PracticeFile, batch: BatchSummary) -> BatchSummary:
+def state(practice: Practice, batch: BatchSummary) -> BatchSummary:
     return batches.get_batch(practice.sessions, batch.id)
 
 
-def assert_received_once(practice: PracticeFile, receiver: Receiver, batch: BatchSummary) -> None:
+def assert_received_once(practice: Practice, receiver: Receiver, batch: BatchSummary) -> None:
     stored = receiver.store.get(batch.batch_id)
     assert stored is not None and stored.receipt.status == "recu"
     now = state(practice, batch)
@@ -68,13 +68,13 @@ def assert_received_once(practice: PracticeFile, receiver: Receiver, batch: Batc
 
 
 @pytest.fixture
-def rpo(practice: PracticeFile, receiver: Receiver) -> BatchSummary:
+def rpo(practice: Practice, receiver: Receiver) -> BatchSummary:
     (batch,) = close(practice, "RPO")
     point_to(practice, receiver.url, "RPO")
     return batch
 
 
-def test_a_batch_is_sent_received_and_then_no_longer_waits(practice: PracticeFile, receiver: Receiver,
+def test_a_batch_is_sent_received_and_then_no_longer_waits(practice: Practice, receiver: Receiver,
                                                           rpo: BatchSummary) -> None:
     steps: list[tuple[int, int]] = []
     report = run(practice, Clock(), progress=lambda done, total: steps.append((done, total)))
@@ -85,7 +85,7 @@ def test_a_batch_is_sent_received_and_then_no_longer_waits(practice: PracticeFil
     assert again.outcomes == () and receiver.statuses() == [201]
 
 
-def test_connection_refused_waits_with_backoff_then_is_delivered_once(practice: PracticeFile,
+def test_connection_refused_waits_with_backoff_then_is_delivered_once(practice: Practice,
                                                                       tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port where nothing listens
         probe.bind(("127.0.0.1", 0))
@@ -108,7 +108,7 @@ def test_connection_refused_waits_with_backoff_then_is_delivered_once(practice: 
         assert state(practice, batch).attempts == 2 and state(practice, batch).last_error == ""
 
 
-def test_a_time_out_is_retried_and_gets_the_first_receipt(practice: PracticeFile, receiver: Receiver,
+def test_a_time_out_is_retried_and_gets_the_first_receipt(practice: Practice, receiver: Receiver,
                                                          rpo: BatchSummary) -> None:
     receiver.faults.delay_next(1, 2.0)  # stores the batch, then answers too late
     clock = Clock()
@@ -122,7 +122,7 @@ def test_a_time_out_is_retried_and_gets_the_first_receipt(practice: PracticeFile
     assert_received_once(practice, receiver, rpo)
 
 
-def test_a_time_out_before_the_server_stored_anything(practice: PracticeFile, receiver: Receiver,
+def test_a_time_out_before_the_server_stored_anything(practice: Practice, receiver: Receiver,
                                                      rpo: BatchSummary) -> None:
     receiver.faults.delay_next(1, 1.5, before_store=True)
     clock = Clock()
@@ -131,7 +131,7 @@ def test_a_time_out_before_the_server_stored_anything(practice: PracticeFile, re
     assert_received_once(practice, receiver, rpo)
 
 
-def test_two_server_errors_then_success(practice: PracticeFile, receiver: Receiver, rpo: BatchSummary) -> None:
+def test_two_server_errors_then_success(practice: Practice, receiver: Receiver, rpo: BatchSummary) -> None:
     receiver.faults.fail_next(2, status=500)
     clock = Clock()
     first = run(practice, clock)
@@ -147,7 +147,7 @@ def test_two_server_errors_then_success(practice: PracticeFile, receiver: Receiv
     assert state(practice, rpo).attempts == 3
 
 
-def test_a_response_lost_after_the_server_stored_the_batch(practice: PracticeFile, receiver: Receiver,
+def test_a_response_lost_after_the_server_stored_the_batch(practice: Practice, receiver: Receiver,
                                                           rpo: BatchSummary) -> None:
     receiver.faults.drop_next(1)
     clock = Clock()
@@ -162,7 +162,7 @@ def test_a_response_lost_after_the_server_stored_the_batch(practice: PracticeFil
     assert receiver.store.batch_ids() == [rpo.batch_id]
 
 
-def test_two_sync_runs_at_once_deliver_each_batch_once(practice: PracticeFile, receiver: Receiver,
+def test_two_sync_runs_at_once_deliver_each_batch_once(practice: Practice, receiver: Receiver,
                                                       data_dir: Path) -> None:
     both = close(practice, "RPO", "RPM")
     point_to(practice, receiver.url, "RPO", "RPM")
@@ -170,7 +170,7 @@ def test_two_sync_runs_at_once_deliver_each_batch_once(practice: PracticeFile, r
     reports: list[SyncReport] = []
     crashes: list[str] = []
 
-    def sync_in_thread(opened: PracticeFile) -> None:
+    def sync_in_thread(opened: Practice) -> None:
         try:
             reports.append(run(opened, Clock(), timeout=20))
         except Exception as exc:  # reported below, with its message
@@ -193,7 +193,7 @@ def test_two_sync_runs_at_once_deliver_each_batch_once(practice: PracticeFile, r
     assert sorted(receiver.store.batch_ids()) == sorted(b.batch_id for b in both)
 
 
-def test_a_tampered_batch_is_rejected_with_the_networks_reason(practice: PracticeFile, receiver: Receiver,
+def test_a_tampered_batch_is_rejected_with_the_networks_reason(practice: Practice, receiver: Receiver,
                                                               rpo: BatchSummary) -> None:
     _name, original = batches.batch_file(practice.sessions, rpo.id)
     with practice.engine.begin() as connection:  # the stored file altered behind the program's back
@@ -217,7 +217,7 @@ def _pdf_members(data: bytes) -> list[str]:
     return [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(".pdf")]
 
 
-def test_tls_with_a_self_signed_server_certificate(practice: PracticeFile, tmp_path: Path) -> None:
+def test_tls_with_a_self_signed_server_certificate(practice: Practice, tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     (batch,) = close(practice, "RPO")
     with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
@@ -229,7 +229,7 @@ def test_tls_with_a_self_signed_server_certificate(practice: PracticeFile, tmp_p
         assert_received_once(practice, secure, batch)
 
 
-def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_status(practice: PracticeFile,
+def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_status(practice: Practice,
                                                                                    tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     (tmp_path / "autre").mkdir()
@@ -252,7 +252,7 @@ def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_sta
         assert state(practice, batch).state == "paye" and secure.statuses("GET") == [200]
 
 
-def test_no_address_configured_waits_without_counting_attempts(practice: PracticeFile, receiver: Receiver) -> None:
+def test_no_address_configured_waits_without_counting_attempts(practice: Practice, receiver: Receiver) -> None:
     (batch,) = close(practice, "RPM")
     expected = ("Aucune adresse de réception configurée pour le réseau RPM : le lot attend (Paramètres, ou "
                 "`cocon network endpoint`).")
@@ -269,7 +269,7 @@ def test_no_address_configured_waits_without_counting_attempts(practice: Practic
     assert run(practice, clock).received == 1
 
 
-def test_a_refused_token_waits_and_is_never_stored_in_the_error(practice: PracticeFile, receiver: Receiver,
+def test_a_refused_token_waits_and_is_never_stored_in_the_error(practice: Practice, receiver: Receiver,
                                                               rpo: BatchSummary) -> None:
     point_to(practice, receiver.url, "RPO", token="jeton-perime-42")
     report = run(practice, Clock())
@@ -278,7 +278,7 @@ def test_a_refused_token_waits_and_is_never_stored_in_the_error(practice: Practi
     assert receiver.store.batch_ids() == []
 
 
-def test_the_network_reports_a_batch_paid_then_another_rejected(practice: PracticeFile, receiver: Receiver) -> None:
+def test_the_network_reports_a_batch_paid_then_another_rejected(practice: Practice, receiver: Receiver) -> None:
     rpo, rpm = close(practice, "RPO", "RPM")
     point_to(practice, receiver.url, "RPO", "RPM")
     clock = Clock()
@@ -294,7 +294,7 @@ def test_the_network_reports_a_batch_paid_then_another_rejected(practice: Practi
     assert run(practice, clock.advance(60)).outcomes == ()  # nothing left to ask about
 
 
-def test_a_run_can_be_cancelled_between_batches(practice: PracticeFile, receiver: Receiver) -> None:
+def test_a_run_can_be_cancelled_between_batches(practice: Practice, receiver: Receiver) -> None:
     close(practice, "RPO", "RPM")
     point_to(practice, receiver.url, "RPO", "RPM")
     seen: list[tuple[int, int]] = []

@@ -15,8 +15,8 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.throttle import UnlockThrottle
 from cocon_desktop.security.vault import VaultPaths
-from cocon_desktop.services import practice_file
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services import practice_handle
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import FAST_KDF, OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
 from tests.db.conftest import sha256
@@ -26,36 +26,36 @@ def code_of(excinfo: pytest.ExceptionInfo[VaultError]) -> str:
     return excinfo.value.code
 
 
-def reopened_profile(opened: PracticeFile) -> object:
+def reopened_profile(opened: Practice) -> object:
     try:
         return load_profile(opened.sessions)
     finally:
         opened.close()
 
 
-def test_create_then_reopen_with_passphrase(practice: PracticeFile, data_dir: Path) -> None:
+def test_create_then_reopen_with_passphrase(practice: Practice, data_dir: Path) -> None:
     practice.close()
-    assert reopened_profile(practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
 
 
-def test_wrong_passphrase_changes_nothing(practice: PracticeFile, data_dir: Path) -> None:
+def test_wrong_passphrase_changes_nothing(practice: Practice, data_dir: Path) -> None:
     before = VaultPaths(data_dir).key_file.read_bytes()
     with pytest.raises(VaultError) as caught:
-        practice_file.open_with_passphrase(data_dir, OTHER_PASSPHRASE)
+        practice_handle.open_with_passphrase(data_dir, OTHER_PASSPHRASE)
     assert code_of(caught) == "wrong_passphrase"
     assert VaultPaths(data_dir).key_file.read_bytes() == before
 
 
-def test_recovery_key_opens_the_same_data(practice: PracticeFile, data_dir: Path,
+def test_recovery_key_opens_the_same_data(practice: Practice, data_dir: Path,
                                           recovery: RecoveryKey) -> None:
     practice.close()
     typed = recovery.formatted().lower().replace("-", " ")
-    assert reopened_profile(practice_file.open_with_recovery_key(data_dir, typed)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_recovery_key(data_dir, typed)) == PROFILE
 
 
-def test_wrong_recovery_key(practice: PracticeFile, data_dir: Path) -> None:
+def test_wrong_recovery_key(practice: Practice, data_dir: Path) -> None:
     with pytest.raises(VaultError) as caught:
-        practice_file.open_with_recovery_key(data_dir, RecoveryKey.generate().formatted())
+        practice_handle.open_with_recovery_key(data_dir, RecoveryKey.generate().formatted())
     assert code_of(caught) == "wrong_recovery_key"
 
 
@@ -72,13 +72,13 @@ def _flip_in_base64_field(raw: bytes) -> bytes:
     [_flip_in_base64_field, lambda raw: raw[: len(raw) // 2], lambda raw: b"{not json" + raw],
     ids=["flipped-byte", "truncated", "invalid-json"],
 )
-def test_damaged_key_file_is_reported_and_left_alone(practice: PracticeFile, data_dir: Path,
+def test_damaged_key_file_is_reported_and_left_alone(practice: Practice, data_dir: Path,
                                                      recovery: RecoveryKey, damage: object) -> None:
     key_file = VaultPaths(data_dir).key_file
     damaged = damage(key_file.read_bytes())  # type: ignore[operator]
     key_file.write_bytes(damaged)
-    for attempt in (lambda: practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE),
-                    lambda: practice_file.open_with_recovery_key(data_dir, recovery.formatted()),
+    for attempt in (lambda: practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE),
+                    lambda: practice_handle.open_with_recovery_key(data_dir, recovery.formatted()),
                     lambda: vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)):
         with pytest.raises(VaultError) as caught:
             attempt()
@@ -86,7 +86,7 @@ def test_damaged_key_file_is_reported_and_left_alone(practice: PracticeFile, dat
     assert key_file.read_bytes() == damaged
 
 
-def test_change_passphrase_rewraps_without_touching_the_database(practice: PracticeFile,
+def test_change_passphrase_rewraps_without_touching_the_database(practice: Practice,
                                                                   data_dir: Path) -> None:
     practice.close()
     database = VaultPaths(data_dir).database
@@ -94,41 +94,41 @@ def test_change_passphrase_rewraps_without_touching_the_database(practice: Pract
     vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
     assert sha256(database) == before
     with pytest.raises(VaultError) as caught:
-        practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE)
+        practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)
     assert code_of(caught) == "wrong_passphrase"
-    assert reopened_profile(practice_file.open_with_passphrase(data_dir, OTHER_PASSPHRASE)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_passphrase(data_dir, OTHER_PASSPHRASE)) == PROFILE
 
 
-def test_recovery_key_still_works_after_a_passphrase_change(practice: PracticeFile, data_dir: Path,
+def test_recovery_key_still_works_after_a_passphrase_change(practice: Practice, data_dir: Path,
                                                             recovery: RecoveryKey) -> None:
     practice.close()
     vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
-    assert reopened_profile(practice_file.open_with_recovery_key(data_dir, recovery.formatted())) == PROFILE
+    assert reopened_profile(practice_handle.open_with_recovery_key(data_dir, recovery.formatted())) == PROFILE
 
 
 def test_weak_passphrase_refused_at_creation(data_dir: Path) -> None:
     with pytest.raises(VaultError) as caught:
-        practice_file.create_practice(data_dir, "Motdepasse1", PROFILE, RecoveryKey.generate(), params=FAST_KDF)
+        practice_handle.create_practice(data_dir, "Motdepasse1", PROFILE, RecoveryKey.generate(), params=FAST_KDF)
     assert code_of(caught) == "passphrase_too_weak"
     assert not VaultPaths(data_dir).key_file.exists()
     assert not VaultPaths(data_dir).database.exists()
 
 
-def test_weak_passphrase_refused_at_change(practice: PracticeFile, data_dir: Path) -> None:
+def test_weak_passphrase_refused_at_change(practice: Practice, data_dir: Path) -> None:
     before = VaultPaths(data_dir).key_file.read_bytes()
     with pytest.raises(VaultError) as caught:
         vault.change_passphrase(data_dir, STRONG_PASSPHRASE, "court")
     assert code_of(caught) == "passphrase_too_weak"
     assert VaultPaths(data_dir).key_file.read_bytes() == before
     practice.close()
-    assert reopened_profile(practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
 
 
-def test_creating_over_an_existing_vault_is_refused(practice: PracticeFile, data_dir: Path) -> None:
+def test_creating_over_an_existing_vault_is_refused(practice: Practice, data_dir: Path) -> None:
     key_file, database = VaultPaths(data_dir).key_file, VaultPaths(data_dir).database
     before = key_file.read_bytes()
     with pytest.raises(VaultError) as caught:
-        practice_file.create_practice(data_dir, OTHER_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+        practice_handle.create_practice(data_dir, OTHER_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                       params=FAST_KDF)
     assert code_of(caught) == "vault_exists"
     with pytest.raises(VaultError):
@@ -136,10 +136,10 @@ def test_creating_over_an_existing_vault_is_refused(practice: PracticeFile, data
     assert key_file.read_bytes() == before
     practice.close()
     assert database.exists()
-    assert reopened_profile(practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
 
 
-def test_throttle_after_three_failures(practice: PracticeFile, data_dir: Path) -> None:
+def test_throttle_after_three_failures(practice: Practice, data_dir: Path) -> None:
     now = [1_000_000.0]
     throttle = UnlockThrottle(VaultPaths(data_dir).attempts, clock=lambda: now[0])
     for _ in range(3):
@@ -165,7 +165,7 @@ def test_throttle_after_three_failures(practice: PracticeFile, data_dir: Path) -
     assert throttle.seconds_left() == 0
 
 
-def test_throttle_delay_grows(practice: PracticeFile, data_dir: Path) -> None:
+def test_throttle_delay_grows(practice: Practice, data_dir: Path) -> None:
     now = [0.0]
     throttle = UnlockThrottle(VaultPaths(data_dir).attempts, clock=lambda: now[0])
     delays = []
@@ -182,33 +182,33 @@ def test_failed_creation_leaves_nothing_behind(data_dir: Path, remember: bool) -
     paths = VaultPaths(data_dir)
     if remember:  # the profile is fine, but there is no keychain: fails after the files were written
         with pytest.raises(VaultError) as caught:
-            practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+            practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                           params=FAST_KDF, remember=True)
         assert code_of(caught) == "keychain_none"
     else:
         with pytest.raises(ValidationError):
-            practice_file.create_practice(data_dir, STRONG_PASSPHRASE, replace(PROFILE, siret="1"),
+            practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, replace(PROFILE, siret="1"),
                                           RecoveryKey.generate(), params=FAST_KDF)
     gc.collect()  # an engine left open must not write its files back when it goes away
     leftovers = sorted(p.name for p in data_dir.iterdir()) if data_dir.exists() else []
     assert leftovers == []
     assert not paths.key_file.exists()
     # …so that the same folder can be used again at once.
-    practice_file.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
+    practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, RecoveryKey.generate(),
                                   params=FAST_KDF).close()
 
 
-def test_missing_database_is_not_replaced_by_an_empty_one(practice: PracticeFile, data_dir: Path,
+def test_missing_database_is_not_replaced_by_an_empty_one(practice: Practice, data_dir: Path,
                                                           recovery: RecoveryKey) -> None:
     practice.close()
     database = VaultPaths(data_dir).database
     moved = data_dir.parent / "moved.db"
     database.rename(moved)
-    for attempt in (lambda: practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE),
-                    lambda: practice_file.open_with_recovery_key(data_dir, recovery.formatted())):
+    for attempt in (lambda: practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE),
+                    lambda: practice_handle.open_with_recovery_key(data_dir, recovery.formatted())):
         with pytest.raises(DatabaseError) as caught:
             attempt()
         assert caught.value.code == "database_missing"
     assert not database.exists()
     moved.rename(database)  # the file put back opens with all its data
-    assert reopened_profile(practice_file.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE
+    assert reopened_profile(practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)) == PROFILE

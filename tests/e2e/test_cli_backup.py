@@ -9,7 +9,7 @@ import pytest
 
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
-from cocon_desktop.services.practice_file import create_practice
+from cocon_desktop.services.practice_handle import create_practice
 from tests.conftest import FAST_KDF, OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 from tests.e2e.test_cli import assert_french_failure, cocon, recovery_groups, write_practice_toml

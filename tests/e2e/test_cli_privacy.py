@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from cocon_desktop.models import Child, Guardian
-from cocon_desktop.services import audit, practice_file
+from cocon_desktop.services import audit, practice_handle
 from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import cocon
 
@@ -24,7 +24,7 @@ OLD = "RPO-2003-0001"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, demo_made_once: Path) -> Path:
     folder = copy_demo(demo_made_once, tmp_path_factory.mktemp("demo") / "cabinet")
-    practice = practice_file.open_with_passphrase(folder, "demo")
+    practice = practice_handle.open_with_passphrase(folder, "demo")
     try:  # a child followed twenty-odd years ago: its retention period is over
         with practice.sessions.begin() as session:
             now = datetime.now(UTC)
@@ -52,7 +52,7 @@ def test_export_writes_the_zip_and_logs_it_as_the_command(demo: Path, tmp_path: 
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as archive:
         content = json.loads(archive.read("dossier.json"))
     assert content["child"]["inclusion_number"] == inclusion and content["seances"]
-    practice = practice_file.open_with_passphrase(demo, "demo")
+    practice = practice_handle.open_with_passphrase(demo, "demo")
     try:
         child_id = content["child"]["id"]
         latest = audit.child_history(practice.sessions, child_id)[0]
@@ -77,7 +77,7 @@ def test_erase_is_refused_with_the_date_then_asks_for_confirmation_then_erases(d
                    stdin="demo\n")
     assert erased.returncode == 0, erased.stderr
     assert "1 représentant(s) légal(aux)" in erased.stdout
-    practice = practice_file.open_with_passphrase(demo, "demo")
+    practice = practice_handle.open_with_passphrase(demo, "demo")
     try:
         with practice.sessions() as session:
             row = session.scalar(select(Child).where(Child.inclusion_number == OLD))

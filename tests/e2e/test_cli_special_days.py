@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from cocon_desktop.models import Attestation, Invoice
-from cocon_desktop.services import practice_file
+from cocon_desktop.services import practice_handle
 from tests.dates import SPECIAL_DAYS
 from tests.e2e.test_cli import cocon
 
@@ -57,7 +57,7 @@ def run(day_demo: tuple[date, Path], *args: str | Path) -> subprocess.CompletedP
 
 
 def numbers(folder: Path, model: type[Invoice] | type[Attestation]) -> list[str]:
-    practice = practice_file.open_with_passphrase(folder, "demo")
+    practice = practice_handle.open_with_passphrase(folder, "demo")
     try:
         with practice.sessions() as session:
             return list(session.scalars(select(model.number)))

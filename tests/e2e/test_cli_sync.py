@@ -14,7 +14,7 @@ import pytest
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
-from cocon_desktop.services.practice_file import PracticeFile, create_practice, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, create_practice, open_with_passphrase
 from cocon_network.receiver import Receiver
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
@@ -41,7 +41,7 @@ def sync(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return cocon("--data-dir", data_dir, "--passphrase-stdin", "sync", *args, stdin=f"{STRONG_PASSPHRASE}\n")
 
 
-def reopen(data_dir: Path) -> PracticeFile:
+def reopen(data_dir: Path) -> Practice:
     return open_with_passphrase(data_dir, STRONG_PASSPHRASE)
 
 

@@ -35,7 +35,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import children, prescriptions
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address, verify_practice
 from cocon_desktop.services.invoice_verify import verify
-from cocon_desktop.services.practice_file import PracticeFile, create_practice, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, create_practice, open_with_passphrase
 from cocon_desktop.services.signing_identities import active_identity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +107,7 @@ def _reported(output: str) -> tuple[list[int], list[str], bool]:
     return seances, documents, ready
 
 
-def check(practice: PracticeFile, report: Report, *, signatures: bool = False) -> None:
+def check(practice: Practice, report: Report, *, signatures: bool = False) -> None:
     with practice.engine.connect() as conn:
         integrity = integrity_of(conn.connection.dbapi_connection)
     if integrity != "ok":

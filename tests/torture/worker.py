@@ -21,7 +21,7 @@ from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.models import Child, Invoice, Seance
 from cocon_desktop.services import seances
 from cocon_desktop.services.invoice_documents import issue_credit_note, issue_period
-from cocon_desktop.services.practice_file import open_with_passphrase
+from cocon_desktop.services.practice_handle import open_with_passphrase
 
 FIRST_DAY = date(2026, 1, 5)
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))

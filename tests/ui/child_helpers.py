@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from cocon_desktop.domain.child import ChildData, GuardianData
 from cocon_desktop.services.children import create_child
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.dates import CLOCK, TODAY
@@ -27,11 +27,11 @@ BASE = ChildData(
 )
 
 
-def make_child(practice: PracticeFile, **changes: object) -> int:
+def make_child(practice: Practice, **changes: object) -> int:
     return create_child(practice.sessions, replace(BASE, **changes), TODAY)  # type: ignore[arg-type]
 
 
-def children_window(qtbot: QtBot, practice: PracticeFile, *, active: bool = False) -> MainWindow:
+def children_window(qtbot: QtBot, practice: Practice, *, active: bool = False) -> MainWindow:
     window = MainWindow(practice, SyncRunner(), clock=CLOCK)
     qtbot.addWidget(window)
     window.show()

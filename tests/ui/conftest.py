@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 
@@ -24,7 +24,7 @@ def recovery() -> RecoveryKey:
 
 
 @pytest.fixture
-def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[PracticeFile]:
+def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
     opened = create_practice(data_dir, STRONG_PASSPHRASE, PROFILE, recovery, params=FAST_KDF)
     yield opened
     opened.close()

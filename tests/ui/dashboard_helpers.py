@@ -12,7 +12,7 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import batches, children, invoice_documents, payments, prescriptions, seances
 from cocon_desktop.services.invoice_documents import NetworkAddress
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from tests.db.invoice_helpers import TODAY, fill
 
 ISSUED_ON = date(2026, 10, 16)
@@ -20,7 +20,7 @@ PAID_ON = date(2026, 11, 20)
 LOW_INCLUSION = "RPO-2025-0777"
 
 
-def dashboard_data(practice: PracticeFile) -> dict[str, object]:
+def dashboard_data(practice: Practice) -> dict[str, object]:
     fill(practice)
     for code in ("RPO", "RPM"):
         invoice_documents.set_network_address(practice.sessions, code,

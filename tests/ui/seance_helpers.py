@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.services.forfaits import child_forfaits
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import save_prescription
 from cocon_desktop.ui.main_window import MainWindow
 from tests.ui.child_helpers import TODAY, children_window, make_child
 
 
-def prescribed_child(practice: PracticeFile, last_name: str = "Zorro", first_name: str = "Test",
+def prescribed_child(practice: Practice, last_name: str = "Zorro", first_name: str = "Test",
                      inclusion: str = "RPO-0099", sessions: int = 30, discipline: str = "orthophonie") -> int:
     """A child (200 days old, RPO) with a prescription valid from a month ago, in the practice's discipline."""
     child_id = make_child(practice, last_name=last_name, first_name=first_name, inclusion_number=inclusion)
@@ -28,11 +28,11 @@ def prescribed_child(practice: PracticeFile, last_name: str = "Zorro", first_nam
     return child_id
 
 
-def sessions_used(practice: PracticeFile, child_id: int) -> int:
+def sessions_used(practice: Practice, child_id: int) -> int:
     return sum(line.status.sessions_used for line in child_forfaits(practice.sessions, child_id, TODAY))
 
 
-def seances_window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def seances_window(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = children_window(qtbot, practice, active=True)
     window.show_page("seances")
     return window

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import QApplication
 from cocon_desktop import __version__
 from cocon_desktop.app import make_application
 from cocon_desktop.paths import resources_dir
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.about_dialog import AboutDialog, components, font_version, licence_of
 from cocon_desktop.ui.icons import APP_ICON_SIZES, NAV_ICONS
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 
 
-def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def _window(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = MainWindow(practice, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -37,7 +37,7 @@ def _rows(dialog: AboutDialog) -> dict[str, tuple[str, str]]:
 
 
 def test_f1_opens_the_about_box_with_version_licences_and_data_folder(
-        qtbot: QtBot, practice: PracticeFile, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, practice: Practice, monkeypatch: pytest.MonkeyPatch) -> None:
     window = _window(qtbot, practice)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     dialog = window.about_dialog
@@ -87,7 +87,7 @@ def test_licence_field_choice() -> None:
     assert len(components()) > 20
 
 
-def test_every_navigation_entry_has_an_icon(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_every_navigation_entry_has_an_icon(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice)
     assert set(window.page_keys) <= set(NAV_ICONS)
     for row in range(window.nav.count()):

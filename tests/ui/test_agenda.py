@@ -15,14 +15,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from cocon_desktop.services import appointments
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import child_seances
 from cocon_desktop.ui.pages.agenda_view import AgendaView
 from cocon_desktop.ui.widgets.week_grid import HEADER, WeekGrid
 from tests.ui.seance_helpers import prescribed_child, seances_window, this_week_day
 
 
-def agenda(qtbot: QtBot, practice: PracticeFile) -> AgendaView:
+def agenda(qtbot: QtBot, practice: Practice) -> AgendaView:
     window = seances_window(qtbot, practice)
     window.seances_page.tabs.setCurrentIndex(1)
     view = window.seances_page.agenda
@@ -42,7 +42,7 @@ def slot_top(grid: WeekGrid, day: date, at: time) -> QPoint:
     return QPoint(int(54 + (column + 0.5) * grid.column_width()), int(HEADER + quarter * grid.quarter_px()))
 
 
-def test_every_tuesday_for_twelve_weeks_through_the_dialog(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_every_tuesday_for_twelve_weeks_through_the_dialog(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     view = agenda(qtbot, practice)
     qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
@@ -72,7 +72,7 @@ def test_every_tuesday_for_twelve_weeks_through_the_dialog(qtbot: QtBot, practic
     assert shown == 12, "one block a week for twelve weeks"
 
 
-def test_dragging_a_block_moves_the_appointment_by_quarter_hours(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_dragging_a_block_moves_the_appointment_by_quarter_hours(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     tuesday, thursday = this_week_day(1), this_week_day(3)
     [appointment] = appointments.plan(practice.sessions, child_id, tuesday, time(10, 0))
@@ -94,7 +94,7 @@ def test_dragging_a_block_moves_the_appointment_by_quarter_hours(qtbot: QtBot, p
     assert (back.day, back.start) == (tuesday, time(10, 0))
 
 
-def test_a_click_without_moving_moves_nothing(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_a_click_without_moving_moves_nothing(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     [appointment] = appointments.plan(practice.sessions, child_id, this_week_day(2), time(9, 0))
     view = agenda(qtbot, practice)
@@ -104,7 +104,7 @@ def test_a_click_without_moving_moves_nothing(qtbot: QtBot, practice: PracticeFi
     assert row.start == time(9, 0)
 
 
-def test_double_click_on_an_empty_slot_proposes_that_slot(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_double_click_on_an_empty_slot_proposes_that_slot(qtbot: QtBot, practice: Practice) -> None:
     prescribed_child(practice)
     view = agenda(qtbot, practice)
     thursday = this_week_day(3)
@@ -115,7 +115,7 @@ def test_double_click_on_an_empty_slot_proposes_that_slot(qtbot: QtBot, practice
     assert (dialog.day.value(), dialog.start.text()) == (thursday, "15:45")
 
 
-def test_overlapping_slots_are_red(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_overlapping_slots_are_red(qtbot: QtBot, practice: Practice) -> None:
     zorro = prescribed_child(practice)
     lina = prescribed_child(practice, last_name="Mercier", first_name="Lina", inclusion="RPO-0100")
     wednesday = this_week_day(2)
@@ -137,7 +137,7 @@ def test_overlapping_slots_are_red(qtbot: QtBot, practice: PracticeFile) -> None
     assert stripe(c).name() == "#1f4e8c"
 
 
-def test_the_menu_points_present_and_cancels(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_the_menu_points_present_and_cancels(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     day = this_week_day(4)
     [first, second] = appointments.plan(practice.sessions, child_id, day, time(9, 0), weeks=2, every_days=1)
@@ -153,7 +153,7 @@ def test_the_menu_points_present_and_cancels(qtbot: QtBot, practice: PracticeFil
     assert [r.id for r in view.grid.rows] == [first]
 
 
-def test_a_failed_export_says_so(qtbot: QtBot, practice: PracticeFile, tmp_path: Path,
+def test_a_failed_export_says_so(qtbot: QtBot, practice: Practice, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     view = agenda(qtbot, practice)
     missing = tmp_path / "pas-de-dossier" / "agenda.ics"
@@ -163,7 +163,7 @@ def test_a_failed_export_says_so(qtbot: QtBot, practice: PracticeFile, tmp_path:
     assert view.export_button.isEnabled() and not missing.exists()
 
 
-def test_ics_export_of_the_coming_weeks(qtbot: QtBot, practice: PracticeFile, tmp_path: Path,
+def test_ics_export_of_the_coming_weeks(qtbot: QtBot, practice: Practice, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     child_id = prescribed_child(practice)
     appointments.plan(practice.sessions, child_id, this_week_day(1), time(10, 0), weeks=20)

@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrinter
 from cocon_desktop.documents.pdf_page import PAGE_HEIGHT, PAGE_WIDTH, SIGNATURE_BOX
 from cocon_desktop.domain.attestation import Period
 from cocon_desktop.services import attestations
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.attestations_page import AttestationsPage
@@ -30,7 +30,7 @@ LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 LAST_MONTH = Period(LAST_MONTH_END.replace(day=1), LAST_MONTH_END)
 
 
-def child_last_month(practice: PracticeFile, last: str = "Dupont", inclusion: str = "RPO-2025-0001",
+def child_last_month(practice: Practice, last: str = "Dupont", inclusion: str = "RPO-2025-0001",
                      count: int = 3) -> int:
     """A child (about 13 months old) with `count` séances last month, the first one its bilan."""
     days = [LAST_MONTH.first + timedelta(days=7 * n) for n in range(count)]
@@ -60,7 +60,7 @@ def pdf_printer(path: Path) -> QPrinter:
     return printer
 
 
-def test_preview_loads_from_memory_and_prints_every_page_to_a_file(qtbot: QtBot, practice: PracticeFile,
+def test_preview_loads_from_memory_and_prints_every_page_to_a_file(qtbot: QtBot, practice: Practice,
                                                                      tmp_path: Path) -> None:
     child = child_last_month(practice, count=3)
     pdf = attestations.issue(practice.sessions, child, "seances", LAST_MONTH, TODAY).pdf
@@ -79,7 +79,7 @@ def test_preview_loads_from_memory_and_prints_every_page_to_a_file(qtbot: QtBot,
     assert (tmp_path / "copie.pdf").read_bytes() == pdf and "Enregistré dans" in preview.status.text()
 
 
-def test_child_dialog_issues_previews_and_reprints_a_duplicata(qtbot: QtBot, practice: PracticeFile,
+def test_child_dialog_issues_previews_and_reprints_a_duplicata(qtbot: QtBot, practice: Practice,
                                                                tmp_path: Path) -> None:
     child = child_last_month(practice)
     window = MainWindow(practice, SyncRunner(), clock=CLOCK)
@@ -122,7 +122,7 @@ def test_child_dialog_issues_previews_and_reprints_a_duplicata(qtbot: QtBot, pra
     assert "Aucune séance à attester" in dialog.status.text() and dialog.table.rowCount() == 2
 
 
-def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, practice: PracticeFile,
+def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, practice: Practice,
                                                                  tmp_path: Path) -> None:
     child_last_month(practice, "Dupont", "RPO-2025-0001")
     child_last_month(practice, "Martin", "RPO-2025-0002", count=2)
@@ -165,7 +165,7 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
     assert page.preview is not None and page.preview.windowTitle() == f"Duplicata — ATT-{TODAY.year}-0004"
 
 
-def test_signature_image_in_settings(qtbot: QtBot, practice: PracticeFile, tmp_path: Path) -> None:
+def test_signature_image_in_settings(qtbot: QtBot, practice: Practice, tmp_path: Path) -> None:
     box = SignatureImageBox(SyncRunner())
     qtbot.addWidget(box)
     box.set_practice(practice)

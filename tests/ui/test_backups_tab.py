@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from cocon_desktop import settings
 from cocon_desktop.services import backup, settings_store
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import STRONG_PASSPHRASE
 
 
-def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def _window(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = MainWindow(practice, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -28,7 +28,7 @@ def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
     return window
 
 
-def test_backup_now_writes_a_verified_file_in_the_chosen_folder(qtbot: QtBot, practice: PracticeFile,
+def test_backup_now_writes_a_verified_file_in_the_chosen_folder(qtbot: QtBot, practice: Practice,
                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     usb = tmp_path / "CLE_USB"
@@ -45,13 +45,13 @@ def test_backup_now_writes_a_verified_file_in_the_chosen_folder(qtbot: QtBot, pr
     assert restored.counts["practice"] == 1
 
 
-def test_a_missing_folder_is_said_in_french(qtbot: QtBot, practice: PracticeFile, tmp_path: Path) -> None:
+def test_a_missing_folder_is_said_in_french(qtbot: QtBot, practice: Practice, tmp_path: Path) -> None:
     tab = _window(qtbot, practice).settings_page.backups_tab
     tab.backup_to(tmp_path / "débranchée")
     assert "introuvable" in tab.status.text() and tab.backup_button.isEnabled()
 
 
-def test_number_kept_is_saved(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_number_kept_is_saved(qtbot: QtBot, practice: Practice) -> None:
     tab = _window(qtbot, practice).settings_page.backups_tab
     assert tab.keep.value() == settings.BACKUP_KEEP.default
     tab.keep.setValue(4)
@@ -59,7 +59,7 @@ def test_number_kept_is_saved(qtbot: QtBot, practice: PracticeFile) -> None:
     assert settings_store.get(practice.sessions, settings.BACKUP_KEEP) == 4
 
 
-def test_closing_the_window_takes_the_automatic_backup(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_closing_the_window_takes_the_automatic_backup(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice)
     window.backup_on_close = True
     data_dir = practice.data_dir

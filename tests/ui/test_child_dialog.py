@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from cocon_desktop.services.children import ChildQuery, count_children, get_child
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.main_window import MainWindow
@@ -22,7 +22,7 @@ from tests.ui.child_helpers import TODAY, VALID_NIR, children_window, make_child
 BIRTH = (TODAY - timedelta(days=120)).strftime("%d/%m/%Y")
 
 
-def count(practice: PracticeFile) -> int:
+def count(practice: Practice) -> int:
     return count_children(practice.sessions, ChildQuery(), TODAY)
 
 
@@ -44,7 +44,7 @@ def choose(dialog: ChildDialog, name: str, code: str) -> None:
     combo.setCurrentIndex(combo.findData(code))
 
 
-def open_dialog(qtbot: QtBot, practice: PracticeFile) -> tuple[MainWindow, ChildDialog]:
+def open_dialog(qtbot: QtBot, practice: Practice) -> tuple[MainWindow, ChildDialog]:
     window = children_window(qtbot, practice, active=True)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = window.children_page.dialog
@@ -70,7 +70,7 @@ def fill(qtbot: QtBot, dialog: ChildDialog) -> None:
     qtbot.keyClicks(card.lines["email"], "amelie@example.org")
 
 
-def test_ctrl_n_and_invalid_nir_key_shown_at_the_nir_everything_kept(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_ctrl_n_and_invalid_nir_key_shown_at_the_nir_everything_kept(qtbot: QtBot, practice: Practice) -> None:
     _, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     qtbot.keyClicks(line(dialog, "nir"), VALID_NIR[:-1] + "7")
@@ -95,7 +95,7 @@ def test_ctrl_n_and_invalid_nir_key_shown_at_the_nir_everything_kept(qtbot: QtBo
     assert count(practice) == 1
 
 
-def test_gestational_age_45_refused_at_the_field(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_gestational_age_45_refused_at_the_field(qtbot: QtBot, practice: Practice) -> None:
     _, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     dialog.weeks.setText("45")
@@ -106,7 +106,7 @@ def test_gestational_age_45_refused_at_the_field(qtbot: QtBot, practice: Practic
     assert count(practice) == 0
 
 
-def test_impossible_date_and_guardian_email_at_their_fields(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_impossible_date_and_guardian_email_at_their_fields(qtbot: QtBot, practice: Practice) -> None:
     _, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     qtbot.keyClicks(date_field(dialog, "consent_date").line, "31/02/2025")
@@ -127,7 +127,7 @@ def test_impossible_date_and_guardian_email_at_their_fields(qtbot: QtBot, practi
     assert record.data.guardians[0].email == "amelie@example.org"
 
 
-def test_valid_child_is_saved_and_listed(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_valid_child_is_saved_and_listed(qtbot: QtBot, practice: Practice) -> None:
     window, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     for code in ("ag_lt_33", "rciu"):
@@ -148,7 +148,7 @@ def test_valid_child_is_saved_and_listed(qtbot: QtBot, practice: PracticeFile) -
     assert data.guardians[0].first_name == "Amélie"
 
 
-def test_duplicate_child_refused_at_the_name(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_duplicate_child_refused_at_the_name(qtbot: QtBot, practice: Practice) -> None:
     make_child(practice, last_name="Lefèvre", first_name="Éloïse", birth_date=TODAY - timedelta(days=120))
     _, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
@@ -157,7 +157,7 @@ def test_duplicate_child_refused_at_the_name(qtbot: QtBot, practice: PracticeFil
     assert count(practice) == 1
 
 
-def test_birth_before_the_pathway_warns_in_orange_without_blocking(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_birth_before_the_pathway_warns_in_orange_without_blocking(qtbot: QtBot, practice: Practice) -> None:
     _, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     birth = date_field(dialog, "birth_date")
@@ -171,7 +171,7 @@ def test_birth_before_the_pathway_warns_in_orange_without_blocking(qtbot: QtBot,
     assert count(practice) == 1
 
 
-def test_new_doctor_from_the_referent_combo(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_new_doctor_from_the_referent_combo(qtbot: QtBot, practice: Practice) -> None:
     _, dialog = open_dialog(qtbot, practice)
     combo = dialog.referent
     combo.activated.emit(combo.count() - 1)  # "Nouveau médecin…"
@@ -191,7 +191,7 @@ def test_new_doctor_from_the_referent_combo(qtbot: QtBot, practice: PracticeFile
     assert get_child(practice.sessions, 1).data.referent_id == combo.value()
 
 
-def test_edit_keeps_guardian_ids_and_updates(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_edit_keeps_guardian_ids_and_updates(qtbot: QtBot, practice: Practice) -> None:
     child_id = make_child(practice)
     window = children_window(qtbot, practice)
     page = window.children_page
@@ -209,7 +209,7 @@ def test_edit_keeps_guardian_ids_and_updates(qtbot: QtBot, practice: PracticeFil
     assert record.data.first_name == "Léane" and len(record.data.guardians) == 1
 
 
-def test_form_survives_a_lock_and_saves_into_the_reopened_practice(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_form_survives_a_lock_and_saves_into_the_reopened_practice(qtbot: QtBot, practice: Practice) -> None:
     window, dialog = open_dialog(qtbot, practice)
     fill(qtbot, dialog)
     window.lock()

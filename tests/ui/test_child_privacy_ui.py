@@ -19,14 +19,14 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 
 from cocon_desktop.models import Child, Guardian
 from cocon_desktop.services import children
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.clipboard import IdentifierClipboard
 from cocon_desktop.ui.pages.child_file import ChildFile
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.ui.child_helpers import TODAY, VALID_NIR, make_child
 
 
-def open_file(qtbot: QtBot, practice: PracticeFile, child_id: int, today: date = TODAY) -> ChildFile:
+def open_file(qtbot: QtBot, practice: Practice, child_id: int, today: date = TODAY) -> ChildFile:
     file = ChildFile(lambda: practice.sessions, SyncRunner(), lambda: today)
     qtbot.addWidget(file)
     file.show()
@@ -34,7 +34,7 @@ def open_file(qtbot: QtBot, practice: PracticeFile, child_id: int, today: date =
     return file
 
 
-def test_the_history_tab_lists_every_change_newest_first(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_the_history_tab_lists_every_change_newest_first(qtbot: QtBot, practice: Practice) -> None:
     child_id = make_child(practice)
     record = children.get_child(practice.sessions, child_id)
     children.update_child(practice.sessions, child_id, replace(record.data, first_name="Léna"), TODAY)
@@ -51,7 +51,7 @@ def test_the_history_tab_lists_every_change_newest_first(qtbot: QtBot, practice:
     assert file.history.status.text() == "2 entrée(s)."
 
 
-def test_copied_identifiers_leave_the_clipboard(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_copied_identifiers_leave_the_clipboard(qtbot: QtBot, practice: Practice) -> None:
     clipboard = QGuiApplication.clipboard()
     helper = IdentifierClipboard(delay_ms=80)
     helper.copy("RPO-0001")
@@ -74,7 +74,7 @@ def test_copied_identifiers_leave_the_clipboard(qtbot: QtBot, practice: Practice
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
 
 
-def test_export_from_the_file(qtbot: QtBot, practice: PracticeFile, tmp_path: Path,
+def test_export_from_the_file(qtbot: QtBot, practice: Practice, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     child_id = make_child(practice)
     file = open_file(qtbot, practice, child_id)
@@ -92,7 +92,7 @@ def test_export_from_the_file(qtbot: QtBot, practice: PracticeFile, tmp_path: Pa
 
 
 def test_erase_is_refused_then_confirmed_by_typing_the_inclusion_number(qtbot: QtBot,
-                                                                         practice: PracticeFile) -> None:
+                                                                         practice: Practice) -> None:
     child_id = make_child(practice)
     file = open_file(qtbot, practice, child_id)
     file.privacy.erase_action.trigger()

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import appointments
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import child_seances, record_seance
 from tests.ui.child_helpers import TODAY
 from tests.ui.seance_helpers import prescribed_child, seances_window
 
 
-def test_pointing_present_moves_the_gauge_of_the_open_file(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_pointing_present_moves_the_gauge_of_the_open_file(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice, sessions=10)
     record_seance(practice.sessions, SeanceData(child_id=child_id, day=TODAY - timedelta(days=7), start=time(9, 0),
                                                 place="domicile"))
@@ -45,7 +45,7 @@ def test_pointing_present_moves_the_gauge_of_the_open_file(qtbot: QtBot, practic
     assert tab.model.rowCount() == 3 and tab.model.cell(0, 1) == "17:00"
 
 
-def test_a_seance_typed_from_the_file_needs_only_enter(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_a_seance_typed_from_the_file_needs_only_enter(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     window = seances_window(qtbot, practice)
     window.show_page("children")

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import save_prescription
 from cocon_desktop.ui.itemmodels.children_model import PAGE_SIZE
 from cocon_desktop.ui.pages.children_page import ChildrenPage
@@ -20,7 +20,7 @@ def names(page: ChildrenPage) -> list[str]:
     return [page.model.cell(row, 1) for row in page.model.rows]
 
 
-def three_children(practice: PracticeFile) -> None:
+def three_children(practice: Practice) -> None:
     make_child(practice)
     make_child(practice, last_name="Durand", first_name="Noah", inclusion_number="RPM-0002", network="RPM",
                birth_date=TODAY - timedelta(days=400), gestational_weeks=39)
@@ -28,7 +28,7 @@ def three_children(practice: PracticeFile) -> None:
                birth_date=TODAY - timedelta(days=90))
 
 
-def test_search_as_you_type_after_a_pause(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_search_as_you_type_after_a_pause(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     page = children_window(qtbot, practice).children_page
     assert names(page) == ["DUPONT Léa", "DURAND Noah", "MARTIN Inès"]
@@ -54,7 +54,7 @@ def test_search_as_you_type_after_a_pause(qtbot: QtBot, practice: PracticeFile) 
     assert page.count_label.text() == "Aucun enfant ne correspond."
 
 
-def test_search_by_birth_date_typed_the_french_way(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_search_by_birth_date_typed_the_french_way(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     page = children_window(qtbot, practice).children_page
     birth = TODAY - timedelta(days=400)
@@ -64,7 +64,7 @@ def test_search_by_birth_date_typed_the_french_way(qtbot: QtBot, practice: Pract
     assert page.model.cell(page.model.rows[0], 2) == birth.strftime("%d/%m/%Y")
 
 
-def test_network_and_active_filters(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_network_and_active_filters(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     make_child(practice, last_name="Bernard", first_name="Jade", inclusion_number="RPM-0004", network="RPM",
                exit_date=TODAY - timedelta(days=5), exit_reason="relais_camsp")
@@ -82,7 +82,7 @@ def test_network_and_active_filters(qtbot: QtBot, practice: PracticeFile) -> Non
     assert page.count_label.text() == "2 enfants"
 
 
-def test_discipline_and_alerts_filters(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_discipline_and_alerts_filters(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     dupont = 1
     save_prescription(practice.sessions, PrescriptionData(
@@ -98,7 +98,7 @@ def test_discipline_and_alerts_filters(qtbot: QtBot, practice: PracticeFile) -> 
     assert names(page) == ["DUPONT Léa"]
 
 
-def test_corrected_age_shown_for_a_premature_baby(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_corrected_age_shown_for_a_premature_baby(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     page = children_window(qtbot, practice).children_page
     ages = {page.model.cell(row, 1): page.model.cell(row, 3) for row in page.model.rows}
@@ -106,7 +106,7 @@ def test_corrected_age_shown_for_a_premature_baby(qtbot: QtBot, practice: Practi
     assert "âge corrigé" not in ages["DURAND Noah"]  # born at term
 
 
-def test_long_list_is_read_a_page_at_a_time(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_long_list_is_read_a_page_at_a_time(qtbot: QtBot, practice: Practice) -> None:
     for index in range(450):
         make_child(practice, last_name=f"Enfant{index:03d}", first_name="Test", inclusion_number=f"P-{index:04d}",
                    guardians=())
@@ -125,7 +125,7 @@ def test_long_list_is_read_a_page_at_a_time(qtbot: QtBot, practice: PracticeFile
     assert shown == sorted(shown) and len(set(shown)) == 450, "pages follow the order, without repeats"
 
 
-def test_enter_opens_the_file_and_back_returns_to_the_list(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_enter_opens_the_file_and_back_returns_to_the_list(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     page = children_window(qtbot, practice).children_page
     qtbot.keyClicks(page.search, "martin")
@@ -143,7 +143,7 @@ def test_enter_opens_the_file_and_back_returns_to_the_list(qtbot: QtBot, practic
     assert page.file.title.text() == "MARTIN Inès"
 
 
-def test_ctrl_f_focuses_the_search(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_ctrl_f_focuses_the_search(qtbot: QtBot, practice: Practice) -> None:
     window = children_window(qtbot, practice, active=True)
     window.show_page("dashboard")
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -151,7 +151,7 @@ def test_ctrl_f_focuses_the_search(qtbot: QtBot, practice: PracticeFile) -> None
     assert window.children_page.search.hasFocus()
 
 
-def test_in_the_background_only_the_last_search_is_shown(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_in_the_background_only_the_last_search_is_shown(qtbot: QtBot, practice: Practice) -> None:
     from cocon_desktop.services.children import ChildQuery
     from cocon_desktop.ui.itemmodels.children_model import ChildrenModel
     from cocon_desktop.ui.tasks import ThreadPoolRunner

@@ -12,19 +12,19 @@ from PySide6.QtWidgets import QInputDialog
 from cocon_desktop.documents.signing import validate
 from cocon_desktop.models.signing_identity import SigningIdentity
 from cocon_desktop.services import invoice_documents, invoicing, payments, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 from tests.softhsm import Token
 
 
-def credit_notes(practice: PracticeFile) -> list[str]:
+def credit_notes(practice: Practice) -> list[str]:
     return [s.number for s in payments.statuses(practice.sessions) if s.kind == "credit_note"]
 
 
 @pytest.fixture
-def on_token(practice: PracticeFile, softhsm_token: Token) -> PracticeFile:
+def on_token(practice: Practice, softhsm_token: Token) -> Practice:
     """Three invoices issued with the token's key (the PIN given to the service, as the issue tab does)."""
     fill(practice)
     invoice_documents.set_network_address(practice.sessions, "RPO",
@@ -35,7 +35,7 @@ def on_token(practice: PracticeFile, softhsm_token: Token) -> PracticeFile:
     return practice
 
 
-def test_a_token_credit_note_asks_the_pin_and_keeps_the_lines(qtbot: QtBot, on_token: PracticeFile,
+def test_a_token_credit_note_asks_the_pin_and_keeps_the_lines(qtbot: QtBot, on_token: Practice,
                                                               softhsm_token: Token,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     answers = ["0000", None]  # a wrong PIN, then the prompt cancelled
@@ -81,7 +81,7 @@ def test_a_token_credit_note_asks_the_pin_and_keeps_the_lines(qtbot: QtBot, on_t
     assert invoice is not None and invoice.credited > 0
 
 
-def test_another_error_after_the_pin_is_said_in_the_dialog(qtbot: QtBot, on_token: PracticeFile, softhsm_token: Token,
+def test_another_error_after_the_pin_is_said_in_the_dialog(qtbot: QtBot, on_token: Practice, softhsm_token: Token,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
 

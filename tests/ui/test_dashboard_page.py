@@ -21,7 +21,7 @@ from cocon_desktop.clock import FixedClock
 from cocon_desktop.domain.attestation import Period
 from cocon_desktop.services import payments
 from cocon_desktop.services.dashboard import monthly_series
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.dashboard_page import DashboardPage
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner
@@ -31,11 +31,11 @@ from tests.ui.dashboard_helpers import LOW_INCLUSION, PAID_ON, dashboard_data
 
 
 @pytest.fixture
-def data(practice: PracticeFile) -> dict[str, Any]:
+def data(practice: Practice) -> dict[str, Any]:
     return dashboard_data(practice)
 
 
-def dashboard_window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def dashboard_window(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = MainWindow(practice, SyncRunner(), clock=FixedClock(TODAY))  # the pages' "today", exports included
     qtbot.addWidget(window)
     window.show()  # the dashboard is the first page: shown, it loads
@@ -54,6 +54,7 @@ class DeferredRunner(TaskRunner):
     """Keeps the tasks: nothing runs until the test says so (as a worker thread would, later)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.tasks: list[tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]] = []
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
@@ -69,7 +70,7 @@ class DeferredRunner(TaskRunner):
         on_done(fn())
 
 
-def test_lists_what_needs_doing_from_real_data(qtbot: QtBot, practice: PracticeFile, data: dict[str, Any]) -> None:
+def test_lists_what_needs_doing_from_real_data(qtbot: QtBot, practice: Practice, data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
     assert window.pages.currentWidget() is page
@@ -89,7 +90,7 @@ def test_lists_what_needs_doing_from_real_data(qtbot: QtBot, practice: PracticeF
     assert page.model.index(overdue, 0).data(Qt.ItemDataRole.DecorationRole) is not None
 
 
-def test_enter_on_a_forfait_line_opens_the_childs_file(qtbot: QtBot, practice: PracticeFile,
+def test_enter_on_a_forfait_line_opens_the_childs_file(qtbot: QtBot, practice: Practice,
                                                        data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -104,7 +105,7 @@ def test_enter_on_a_forfait_line_opens_the_childs_file(qtbot: QtBot, practice: P
     assert children.file.content.record.data.inclusion_number == LOW_INCLUSION
 
 
-def test_double_click_on_an_overdue_invoice_opens_the_unpaid_tab_on_it(qtbot: QtBot, practice: PracticeFile,
+def test_double_click_on_an_overdue_invoice_opens_the_unpaid_tab_on_it(qtbot: QtBot, practice: Practice,
                                                                         data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -120,7 +121,7 @@ def test_double_click_on_an_overdue_invoice_opens_the_unpaid_tab_on_it(qtbot: Qt
     assert [tab.rows[index.row()].number for index in selected] == ["FAC-2026-0003"]
 
 
-def test_seances_to_invoice_open_the_issue_tab_on_the_network_and_month(qtbot: QtBot, practice: PracticeFile,
+def test_seances_to_invoice_open_the_issue_tab_on_the_network_and_month(qtbot: QtBot, practice: Practice,
                                                                        data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -137,7 +138,7 @@ def test_seances_to_invoice_open_the_issue_tab_on_the_network_and_month(qtbot: Q
     assert tab.selected_network() == "RPM" and tab.table.rowCount() == 3
 
 
-def test_a_batch_line_opens_synchronisation_on_the_batch(qtbot: QtBot, practice: PracticeFile,
+def test_a_batch_line_opens_synchronisation_on_the_batch(qtbot: QtBot, practice: Practice,
                                                          data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -147,7 +148,7 @@ def test_a_batch_line_opens_synchronisation_on_the_batch(qtbot: QtBot, practice:
     assert current is not None and current.id == data["batch"].id
 
 
-def test_each_line_is_written_from_its_code_and_opens_by_its_network(qtbot: QtBot, practice: PracticeFile,
+def test_each_line_is_written_from_its_code_and_opens_by_its_network(qtbot: QtBot, practice: Practice,
                                                                        data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -167,7 +168,7 @@ def test_each_line_is_written_from_its_code_and_opens_by_its_network(qtbot: QtBo
             assert window.invoicing_page.issue_tab.selected_network() == item.network
 
 
-def test_with_a_background_runner_the_batch_is_selected_once_loaded(qtbot: QtBot, practice: PracticeFile,
+def test_with_a_background_runner_the_batch_is_selected_once_loaded(qtbot: QtBot, practice: Practice,
                                                                       data: dict[str, Any]) -> None:
     runner = DeferredRunner()
     window = MainWindow(practice, runner, clock=FixedClock(TODAY))
@@ -183,7 +184,7 @@ def test_with_a_background_runner_the_batch_is_selected_once_loaded(qtbot: QtBot
     assert current is not None and current.id == data["batch"].id
 
 
-def test_an_attestation_line_opens_attestations_on_the_month(qtbot: QtBot, practice: PracticeFile,
+def test_an_attestation_line_opens_attestations_on_the_month(qtbot: QtBot, practice: Practice,
                                                              data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -195,7 +196,7 @@ def test_an_attestation_line_opens_attestations_on_the_month(qtbot: QtBot, pract
     assert attestations.picker.period() == Period(date(2026, 10, 1), date(2026, 10, 31))
 
 
-def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: PracticeFile, data: dict[str, Any]) -> None:
+def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: Practice, data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
     series = monthly_series(practice.sessions, TODAY)
@@ -216,7 +217,7 @@ def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: PracticeFi
     assert page.seances_chart.values()[-2] == 16 and page.amounts_chart.values(0) == [0.0] * 12
 
 
-def test_a_payment_elsewhere_refreshes_the_dashboard(qtbot: QtBot, practice: PracticeFile,
+def test_a_payment_elsewhere_refreshes_the_dashboard(qtbot: QtBot, practice: Practice,
                                                       data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
@@ -227,7 +228,7 @@ def test_a_payment_elsewhere_refreshes_the_dashboard(qtbot: QtBot, practice: Pra
     assert page.amounts_chart.values(1)[-1] == 436.0
 
 
-def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtBot, practice: PracticeFile,
+def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtBot, practice: Practice,
                                                                       data: dict[str, Any]) -> None:
     runner = DeferredRunner()
     page = DashboardPage(runner, today=lambda: TODAY)
@@ -249,7 +250,7 @@ def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtB
     assert runner.tasks == []
 
 
-def test_exports_write_the_journal_and_the_activity_report(qtbot: QtBot, practice: PracticeFile,
+def test_exports_write_the_journal_and_the_activity_report(qtbot: QtBot, practice: Practice,
                                                            data: dict[str, Any], tmp_path: Path) -> None:
     window = dashboard_window(qtbot, practice)
     box = window.dashboard_page.exports
@@ -292,7 +293,7 @@ def test_exports_write_the_journal_and_the_activity_report(qtbot: QtBot, practic
     assert box.message.text().startswith("Rapport d'activité RPM enregistré dans")
 
 
-def test_an_export_that_fails_says_so_and_writes_nothing(qtbot: QtBot, practice: PracticeFile,
+def test_an_export_that_fails_says_so_and_writes_nothing(qtbot: QtBot, practice: Practice,
                                                         data: dict[str, Any], tmp_path: Path) -> None:
     window = dashboard_window(qtbot, practice)
     box = window.dashboard_page.exports

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from cocon_desktop.documents.signing import validate
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address
 from cocon_desktop.services.invoicing import document_pdf
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.signing_identities import all_certificates
 from cocon_desktop.ui.dialogs.document_viewer import with_stamps
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
@@ -69,14 +69,14 @@ def ink(image: QImage, rect: list[float], height: float) -> int:
 
 
 @pytest.fixture
-def issued(practice: PracticeFile, monkeypatch: pytest.MonkeyPatch) -> PracticeFile:
+def issued(practice: Practice, monkeypatch: pytest.MonkeyPatch) -> Practice:
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     fill(practice)
     set_network_address(practice.sessions, "RPO", NetworkAddress("10 rue du Réseau", "31000", "Toulouse"))
     return practice
 
 
-def test_the_viewer_draws_the_signature_stamp(qtbot: QtBot, issued: PracticeFile, tmp_path: Path) -> None:
+def test_the_viewer_draws_the_signature_stamp(qtbot: QtBot, issued: Practice, tmp_path: Path) -> None:
     page = InvoicingPage(SyncRunner(), today=lambda: TODAY)
     qtbot.addWidget(page)
     page.set_practice(issued)

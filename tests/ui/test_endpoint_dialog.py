@@ -9,7 +9,7 @@ from cryptography import x509
 from pytestqt.qtbot import QtBot
 
 from cocon_desktop.services import batches, network_endpoints
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import SyncRunner
@@ -27,7 +27,7 @@ def open_dialog(qtbot: QtBot, page: SyncPage) -> EndpointDialog:
     return dialog
 
 
-def test_the_chosen_certificate_is_saved_and_trusted_for_sending(qtbot: QtBot, practice: PracticeFile,
+def test_the_chosen_certificate_is_saved_and_trusted_for_sending(qtbot: QtBot, practice: Practice,
                                                                   tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     expiry = x509.load_pem_x509_certificate(cert.read_bytes()).not_valid_after_utc
@@ -64,7 +64,7 @@ def test_the_chosen_certificate_is_saved_and_trusted_for_sending(qtbot: QtBot, p
         assert again.server_ca_text() == f"localhost, valable jusqu'au {expiry:%d/%m/%Y}"
 
 
-def test_an_invalid_file_shows_its_error_and_keeps_the_certificate(qtbot: QtBot, practice: PracticeFile,
+def test_an_invalid_file_shows_its_error_and_keeps_the_certificate(qtbot: QtBot, practice: Practice,
                                                                     tmp_path: Path) -> None:
     cert, _key = tls_certificate(tmp_path)
     network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:8443", TOKEN, cert.read_text())

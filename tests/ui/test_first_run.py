@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 from cocon_desktop.app import AppController
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile
-from cocon_desktop.services.practice_file import open_with_recovery_key
+from cocon_desktop.services.practice_handle import open_with_recovery_key
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner

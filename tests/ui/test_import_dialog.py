@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from cocon_desktop.services.children import ChildQuery, count_children
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.import_children_dialog import MAX_FILE_BYTES, ImportChildrenDialog
 from cocon_desktop.ui.itemmodels.import_preview_model import REFUSED_BACKGROUND, STATUS
 from cocon_desktop.ui.tasks import SyncRunner
@@ -36,7 +36,7 @@ UNUSUAL = MESSY.replace("N° d'inclusion".encode("cp1252"), b"Code patient")
 EVERYONE = ChildQuery()
 
 
-def dialog_for(qtbot: QtBot, practice: PracticeFile) -> ImportChildrenDialog:
+def dialog_for(qtbot: QtBot, practice: Practice) -> ImportChildrenDialog:
     dialog = ImportChildrenDialog(lambda: practice.sessions, SyncRunner(), lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -49,7 +49,7 @@ def status_of(dialog: ImportChildrenDialog, spreadsheet_row: int) -> str:
     return str(dialog.model.data(dialog.model.index(row, STATUS)))
 
 
-def test_preview_of_a_messy_windows_file(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_preview_of_a_messy_windows_file(qtbot: QtBot, practice: Practice) -> None:
     dialog = dialog_for(qtbot, practice)
     assert not dialog.import_button.isEnabled()
     dialog.load_bytes("liste réseau.csv", MESSY)
@@ -82,7 +82,7 @@ def test_preview_of_a_messy_windows_file(qtbot: QtBot, practice: PracticeFile) -
     assert count_children(practice.sessions, EVERYONE, TODAY) == 0, "a preview writes nothing"
 
 
-def test_changing_a_column_updates_the_preview(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_changing_a_column_updates_the_preview(qtbot: QtBot, practice: Practice) -> None:
     dialog = dialog_for(qtbot, practice)
     dialog.load_bytes("liste.csv", UNUSUAL)
     assert dialog.summary.text() == "Aucun enfant prêt à importer, 2 lignes refusées."
@@ -112,7 +112,7 @@ def test_changing_a_column_updates_the_preview(qtbot: QtBot, practice: PracticeF
     assert row is not None and dialog.model.data(dialog.model.index(row, 7)) == "RPNA"
 
 
-def test_import_adds_the_child_to_the_list(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_import_adds_the_child_to_the_list(qtbot: QtBot, practice: Practice) -> None:
     three_children(practice)
     page = children_window(qtbot, practice).children_page
     before = count_children(practice.sessions, EVERYONE, TODAY)
@@ -135,7 +135,7 @@ def test_import_adds_the_child_to_the_list(qtbot: QtBot, practice: PracticeFile)
     assert not dialog.isVisible()
 
 
-def test_a_failed_import_keeps_the_dialog_as_it_was(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_a_failed_import_keeps_the_dialog_as_it_was(qtbot: QtBot, practice: Practice) -> None:
     make_child(practice)
     dialog = dialog_for(qtbot, practice)
     dialog.load_bytes("liste.csv", UNUSUAL)
@@ -157,7 +157,7 @@ def test_a_failed_import_keeps_the_dialog_as_it_was(qtbot: QtBot, practice: Prac
     assert count_children(practice.sessions, EVERYONE, TODAY) == 2
 
 
-def test_a_file_that_is_no_list(qtbot: QtBot, practice: PracticeFile, tmp_path: Path) -> None:
+def test_a_file_that_is_no_list(qtbot: QtBot, practice: Practice, tmp_path: Path) -> None:
     dialog = dialog_for(qtbot, practice)
     photo = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01" + bytes(range(256)) * 4
     dialog.load_bytes("photo.jpg", photo)
@@ -183,7 +183,7 @@ def test_a_file_that_is_no_list(qtbot: QtBot, practice: PracticeFile, tmp_path: 
     assert dialog.status.text().startswith("Erreur d'accès au disque")
 
 
-def test_export_writes_the_filtered_list(qtbot: QtBot, practice: PracticeFile, tmp_path: Path) -> None:
+def test_export_writes_the_filtered_list(qtbot: QtBot, practice: Practice, tmp_path: Path) -> None:
     three_children(practice)
     make_child(practice, last_name="Bernard", first_name="Jade", inclusion_number="RPM-0004", network="RPM",
                exit_date=TODAY - timedelta(days=5), exit_reason="relais_camsp")
@@ -211,7 +211,7 @@ def test_export_writes_the_filtered_list(qtbot: QtBot, practice: PracticeFile, t
     assert not page.notice.isVisible()
 
 
-def test_in_the_background_only_the_last_mapping_is_previewed(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_in_the_background_only_the_last_mapping_is_previewed(qtbot: QtBot, practice: Practice) -> None:
     from cocon_desktop.ui.tasks import ThreadPoolRunner
 
     runner = ThreadPoolRunner()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from cocon_desktop.clock import FixedClock
 from cocon_desktop.services import payments
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
@@ -30,12 +30,12 @@ def confirm(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def filled(practice: PracticeFile) -> PracticeFile:
+def filled(practice: Practice) -> Practice:
     fill(practice)
     return practice
 
 
-def make_page(qtbot: QtBot, practice: PracticeFile) -> InvoicingPage:
+def make_page(qtbot: QtBot, practice: Practice) -> InvoicingPage:
     page = InvoicingPage(SyncRunner(), today=lambda: TODAY)
     qtbot.addWidget(page)
     page.set_practice(practice)
@@ -43,14 +43,14 @@ def make_page(qtbot: QtBot, practice: PracticeFile) -> InvoicingPage:
     return page
 
 
-def issued_page(qtbot: QtBot, practice: PracticeFile) -> InvoicingPage:
+def issued_page(qtbot: QtBot, practice: Practice) -> InvoicingPage:
     set_network_address(practice.sessions, "RPO", ADDRESS)
     page = make_page(qtbot, practice)
     page.issue_tab.issue_button.click()
     return page
 
 
-def test_preview_shows_one_row_per_invoice_and_the_total(qtbot: QtBot, filled: PracticeFile) -> None:
+def test_preview_shows_one_row_per_invoice_and_the_total(qtbot: QtBot, filled: Practice) -> None:
     page = make_page(qtbot, filled)
     tab = page.issue_tab
     assert tab.selected_network() == "RPO"  # the practice's network
@@ -61,7 +61,7 @@ def test_preview_shows_one_row_per_invoice_and_the_total(qtbot: QtBot, filled: P
     assert tab.issue_button.text() == "Émettre et signer les 3 factures" and tab.issue_button.isEnabled()
 
 
-def test_issuing_numbers_the_invoices_and_empties_the_preview(qtbot: QtBot, filled: PracticeFile,
+def test_issuing_numbers_the_invoices_and_empties_the_preview(qtbot: QtBot, filled: Practice,
                                                                confirm: None) -> None:
     page = issued_page(qtbot, filled)
     tab = page.issue_tab
@@ -74,7 +74,7 @@ def test_issuing_numbers_the_invoices_and_empties_the_preview(qtbot: QtBot, fill
     assert page.unpaid_tab.table.rowCount() == 3 and "771,00" in page.unpaid_tab.total.text()
 
 
-def test_cancel_at_the_first_step_issues_nothing(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
+def test_cancel_at_the_first_step_issues_nothing(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     set_network_address(filled.sessions, "RPO", ADDRESS)
     page = make_page(qtbot, filled)
     tab = page.issue_tab
@@ -93,7 +93,7 @@ def test_cancel_at_the_first_step_issues_nothing(qtbot: QtBot, filled: PracticeF
     assert tab.table.rowCount() == 3 and tab.issue_button.isEnabled()
 
 
-def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
+def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     page = make_page(qtbot, filled)
     tab = page.issue_tab
     tab.issue_button.click()
@@ -113,7 +113,7 @@ def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: PracticeF
     assert len(payments.statuses(filled.sessions)) == 3 and tab.table.rowCount() == 0
 
 
-def test_credit_note_on_two_lines(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
+def test_credit_note_on_two_lines(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     page = issued_page(qtbot, filled)
     docs = page.documents_tab
     docs.select("FAC-2026-0001")
@@ -138,7 +138,7 @@ def test_credit_note_on_two_lines(qtbot: QtBot, filled: PracticeFile, confirm: N
     again.reject()
 
 
-def test_payment_over_the_remaining_is_refused_at_the_amount(qtbot: QtBot, filled: PracticeFile,
+def test_payment_over_the_remaining_is_refused_at_the_amount(qtbot: QtBot, filled: Practice,
                                                               confirm: None) -> None:
     page = issued_page(qtbot, filled)
     docs = page.documents_tab
@@ -169,7 +169,7 @@ def test_payment_over_the_remaining_is_refused_at_the_amount(qtbot: QtBot, fille
     assert docs.table.rowCount() == 1 and docs.table.item(0, 0).text() == "FAC-2026-0002"
 
 
-def test_pdf_viewer_opens_the_signed_invoice_from_memory(qtbot: QtBot, filled: PracticeFile, confirm: None,
+def test_pdf_viewer_opens_the_signed_invoice_from_memory(qtbot: QtBot, filled: Practice, confirm: None,
                                                          tmp_path: Path) -> None:
     page = issued_page(qtbot, filled)
     docs = page.documents_tab
@@ -186,13 +186,13 @@ def test_pdf_viewer_opens_the_signed_invoice_from_memory(qtbot: QtBot, filled: P
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_verify_reports_success(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
+def test_verify_reports_success(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     page = issued_page(qtbot, filled)
     page.documents_tab.verify_button.click()
     assert page.documents_tab.message.text().startswith("Vérification réussie : 3 document(s)")
 
 
-def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: PracticeFile, confirm: None) -> None:
+def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     window = MainWindow(filled, SyncRunner(), clock=FixedClock(TODAY))
     qtbot.addWidget(window)
     page = window.invoicing_page  # built on first use, in its navigation slot

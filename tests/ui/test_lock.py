@@ -11,13 +11,13 @@ from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 
 from cocon_desktop.services import practice_profile
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import PROFILE, STRONG_PASSPHRASE
 
 
-def _window(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def _window(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = MainWindow(practice, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -47,7 +47,7 @@ def _keep_typing(qtbot: QtBot, window: MainWindow, press: Callable[[], None]) ->
     assert elapsed.elapsed() > IDLE_MS  # without the keys, the lock would have come by now
 
 
-def test_idle_lock_hides_data_and_keeps_the_open_form(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_idle_lock_hides_data_and_keeps_the_open_form(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice)
     window.nav.setCurrentRow(window.page_keys.index("settings"))
     name = window.settings_page.form.editors["name"]
@@ -83,7 +83,7 @@ def test_idle_lock_hides_data_and_keeps_the_open_form(qtbot: QtBot, practice: Pr
     window.close()
 
 
-def test_ctrl_l_locks(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_ctrl_l_locks(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked
@@ -92,7 +92,7 @@ def test_ctrl_l_locks(qtbot: QtBot, practice: PracticeFile) -> None:
 
 
 @pytest.mark.slow
-def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_activity_postpones_the_lock(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice)
     _keep_typing(qtbot, window, lambda: qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Shift))  # keys that
     assert not window.is_locked  # open no page, through the window as the system sends them
@@ -101,7 +101,7 @@ def test_activity_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> No
 
 
 @pytest.mark.slow
-def test_typing_in_a_dialog_postpones_the_lock(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_typing_in_a_dialog_postpones_the_lock(qtbot: QtBot, practice: Practice) -> None:
     """Activity is watched per top-level window: a dialog opened later counts too."""
     window = _window(qtbot, practice)
     dialog = QDialog(window)

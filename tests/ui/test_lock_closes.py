@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from cocon_desktop.__main__ import _excepthook
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services.children import ChildQuery, list_children
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import Done, Failed, SyncRunner, ThreadPoolRunner
 from tests.conftest import STRONG_PASSPHRASE
@@ -69,7 +69,7 @@ def statements() -> Iterator[list[str]]:
     event.remove(Engine, "before_cursor_execute", record)
 
 
-def _window(qtbot: QtBot, practice: PracticeFile, runner: HeldRunner) -> MainWindow:
+def _window(qtbot: QtBot, practice: Practice, runner: HeldRunner) -> MainWindow:
     for index in range(CHILDREN):
         make_child(practice, last_name=f"Martin{index}", inclusion_number=f"RPO-{index + 1:04d}")
     window = MainWindow(practice, runner, clock=CLOCK)
@@ -94,7 +94,7 @@ def _unlock(qtbot: QtBot, window: MainWindow) -> None:
     assert not window.is_locked
 
 
-def test_lock_forgets_the_key_and_the_unlock_reopens(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_lock_forgets_the_key_and_the_unlock_reopens(qtbot: QtBot, practice: Practice) -> None:
     window = _window(qtbot, practice, HeldRunner())
     engine, holder, data_key = practice.engine, practice.key_holder, practice.key.data_key
     key, sessions = weakref.ref(practice.key), weakref.ref(practice.sessions)
@@ -119,7 +119,7 @@ def test_lock_forgets_the_key_and_the_unlock_reopens(qtbot: QtBot, practice: Pra
     window.close()
 
 
-def test_after_the_lock_no_refresh_reads_anything(qtbot: QtBot, practice: PracticeFile,
+def test_after_the_lock_no_refresh_reads_anything(qtbot: QtBot, practice: Practice,
                                                    statements: list[str]) -> None:
     runner = HeldRunner()
     window = _window(qtbot, practice, runner)
@@ -141,7 +141,7 @@ def test_after_the_lock_no_refresh_reads_anything(qtbot: QtBot, practice: Practi
     window.close()
 
 
-def test_a_task_started_before_the_lock_reads_nothing_after_it(qtbot: QtBot, practice: PracticeFile,
+def test_a_task_started_before_the_lock_reads_nothing_after_it(qtbot: QtBot, practice: Practice,
                                                                statements: list[str]) -> None:
     runner = HeldRunner()
     window = _window(qtbot, practice, runner)
@@ -167,7 +167,7 @@ def test_a_task_started_before_the_lock_reads_nothing_after_it(qtbot: QtBot, pra
     window.close()
 
 
-def test_a_worker_thread_that_outlives_the_lock_gets_the_closed_error(qtbot: QtBot, practice: PracticeFile,
+def test_a_worker_thread_that_outlives_the_lock_gets_the_closed_error(qtbot: QtBot, practice: Practice,
                                                                     statements: list[str]) -> None:
     """The real runner: a task holding the sessions of before the lock, run by a worker after it."""
     runner = ThreadPoolRunner()

@@ -14,7 +14,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import OutboxEntry
 from cocon_desktop.services import batches, outbox
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS, details_text
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import SyncRunner
@@ -39,14 +39,14 @@ ERRORS = [
 
 
 @pytest.fixture
-def batch(practice: PracticeFile) -> int:
+def batch(practice: Practice) -> int:
     issue_october(practice, ("RPO",))
     pk = batches.close_batch(practice, "RPO", NOW).id
     outbox.mark_attempt(practice.sessions, pk, NOW)
     return pk
 
 
-def _page_says(qtbot: QtBot, practice: PracticeFile, pk: int) -> tuple[str, str, str]:
+def _page_says(qtbot: QtBot, practice: Practice, pk: int) -> tuple[str, str, str]:
     """The last attempt's cell, its tooltip and the batch's details on the Synchronisation page."""
     page = SyncPage(SyncRunner())
     qtbot.addWidget(page)
@@ -60,7 +60,7 @@ def _page_says(qtbot: QtBot, practice: PracticeFile, pk: int) -> tuple[str, str,
 
 
 @pytest.mark.parametrize(("error", "sentence"), ERRORS, ids=[e.code for e, _ in ERRORS])
-def test_a_stored_error_reads_as_before(qtbot: QtBot, practice: PracticeFile, batch: int, error: OutboxError,
+def test_a_stored_error_reads_as_before(qtbot: QtBot, practice: Practice, batch: int, error: OutboxError,
                                         sentence: str) -> None:
     outbox.record_failure(practice.sessions, batch, NOW, error)
     summary = batches.get_batch(practice.sessions, batch)
@@ -70,7 +70,7 @@ def test_a_stored_error_reads_as_before(qtbot: QtBot, practice: PracticeFile, ba
     assert shown.endswith(sentence) and tooltip == sentence and f"Erreur : {sentence}" in details
 
 
-def test_an_old_row_with_a_sentence_still_reads(qtbot: QtBot, practice: PracticeFile, batch: int) -> None:
+def test_an_old_row_with_a_sentence_still_reads(qtbot: QtBot, practice: Practice, batch: int) -> None:
     with practice.sessions.begin() as session:
         session.execute(update(OutboxEntry).where(OutboxEntry.batch_pk == batch)
                         .values(last_error="Envoi impossible pour l'instant (délai dépassé) : le lot reste en "
@@ -82,7 +82,7 @@ def test_an_old_row_with_a_sentence_still_reads(qtbot: QtBot, practice: Practice
     assert tooltip == expected and f"Erreur : {expected}" in details
 
 
-def test_a_rejection_keeps_the_networks_words(qtbot: QtBot, practice: PracticeFile, batch: int) -> None:
+def test_a_rejection_keeps_the_networks_words(qtbot: QtBot, practice: Practice, batch: int) -> None:
     outbox.record_rejection(practice.sessions, batch, "Numéro d'inclusion inconnu", NOW)
     summary = batches.get_batch(practice.sessions, batch)
     assert summary.error == outbox_error("network_reason", reason="Numéro d'inclusion inconnu")

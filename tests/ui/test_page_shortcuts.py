@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.page_set import NAVIGATION
 from cocon_desktop.ui.tasks import SyncRunner
@@ -15,7 +15,7 @@ from tests.dates import CLOCK
 DIGITS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6, Qt.Key.Key_7)
 
 
-def test_ctrl_digit_opens_each_page(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_ctrl_digit_opens_each_page(qtbot: QtBot, practice: Practice) -> None:
     window = MainWindow(practice, SyncRunner(), clock=CLOCK)
     qtbot.addWidget(window)
     window.show()

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import list_prescriptions
 from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
 from cocon_desktop.ui.formatting import money
@@ -19,7 +19,7 @@ from cocon_desktop.ui.pages.child_file import ChildFile
 from tests.ui.child_helpers import TODAY, children_window, make_child, small_pdf
 
 
-def open_file(qtbot: QtBot, practice: PracticeFile) -> tuple[ChildFile, int]:
+def open_file(qtbot: QtBot, practice: Practice) -> tuple[ChildFile, int]:
     child_id = make_child(practice)  # RPO, 200 days old
     page = children_window(qtbot, practice).children_page
     page.open_child(child_id)
@@ -35,7 +35,7 @@ def new_prescription(file: ChildFile) -> PrescriptionDialog:
 
 
 def test_dialog_proposes_the_forfait_of_the_childs_age_and_its_sessions(qtbot: QtBot,
-                                                                        practice: PracticeFile) -> None:
+                                                                        practice: Practice) -> None:
     file, _ = open_file(qtbot, practice)
     assert file.no_prescription.isVisible()
     dialog = new_prescription(file)
@@ -46,7 +46,7 @@ def test_dialog_proposes_the_forfait_of_the_childs_age_and_its_sessions(qtbot: Q
     assert dialog.prescribed_on.text() == TODAY.strftime("%d/%m/%Y")
 
 
-def test_end_before_start_refused_at_the_field(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_end_before_start_refused_at_the_field(qtbot: QtBot, practice: Practice) -> None:
     file, child_id = open_file(qtbot, practice)
     dialog = new_prescription(file)
     dialog.valid_until.setText((TODAY - timedelta(days=10)).strftime("%d/%m/%Y"))
@@ -57,7 +57,7 @@ def test_end_before_start_refused_at_the_field(qtbot: QtBot, practice: PracticeF
     assert list_prescriptions(practice.sessions, child_id) == []
 
 
-def test_missing_end_date_is_required(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_missing_end_date_is_required(qtbot: QtBot, practice: Practice) -> None:
     file, child_id = open_file(qtbot, practice)
     dialog = new_prescription(file)
     dialog.save()
@@ -65,7 +65,7 @@ def test_missing_end_date_is_required(qtbot: QtBot, practice: PracticeFile) -> N
     assert list_prescriptions(practice.sessions, child_id) == []
 
 
-def test_valid_prescription_with_a_pdf_scan_shows_its_gauge_and_opens(qtbot: QtBot, practice: PracticeFile,
+def test_valid_prescription_with_a_pdf_scan_shows_its_gauge_and_opens(qtbot: QtBot, practice: Practice,
                                                                      tmp_path: Path) -> None:
     file, child_id = open_file(qtbot, practice)
     dialog = new_prescription(file)
@@ -99,7 +99,7 @@ def test_valid_prescription_with_a_pdf_scan_shows_its_gauge_and_opens(qtbot: QtB
     viewer.close()
 
 
-def test_image_scan_opens_from_the_documents_tab(qtbot: QtBot, practice: PracticeFile, tmp_path: Path) -> None:
+def test_image_scan_opens_from_the_documents_tab(qtbot: QtBot, practice: Practice, tmp_path: Path) -> None:
     file, _ = open_file(qtbot, practice)
     image = QImage(120, 80, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
@@ -116,7 +116,7 @@ def test_image_scan_opens_from_the_documents_tab(qtbot: QtBot, practice: Practic
     assert viewer.image.pixmap().width() == 120
 
 
-def test_forfait_warning_is_shown_on_the_card(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_forfait_warning_is_shown_on_the_card(qtbot: QtBot, practice: Practice) -> None:
     file, _ = open_file(qtbot, practice)
     dialog = new_prescription(file)
     dialog.valid_until.setText((TODAY + timedelta(days=12)).strftime("%d/%m/%Y"))
@@ -127,7 +127,7 @@ def test_forfait_warning_is_shown_on_the_card(qtbot: QtBot, practice: PracticeFi
     assert "dans 12 jours" in card.warnings.text()
 
 
-def test_sessions_typed_are_kept_when_the_start_date_changes(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_sessions_typed_are_kept_when_the_start_date_changes(qtbot: QtBot, practice: Practice) -> None:
     file, _ = open_file(qtbot, practice)
     dialog = new_prescription(file)
     dialog.sessions_spin.setValue(12)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from cocon_desktop.domain.seance import SeanceData
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import child_seances, record_seance
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.main_window import MainWindow
@@ -30,7 +30,7 @@ def open_quick_entry(qtbot: QtBot, window: MainWindow) -> QuickSeanceDialog:
     return dialog
 
 
-def test_recording_a_seance_takes_at_most_five_keys_after_the_name(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_recording_a_seance_takes_at_most_five_keys_after_the_name(qtbot: QtBot, practice: Practice) -> None:
     zorro = prescribed_child(practice)
     make_child(practice, last_name="Dupont", first_name="Zoé", inclusion_number="RPO-0002")  # also "zo…"
     window = seances_window(qtbot, practice)
@@ -76,7 +76,7 @@ def test_recording_a_seance_takes_at_most_five_keys_after_the_name(qtbot: QtBot,
     assert file.cards[0].gauge.text() == "0 / 30 séances"
 
 
-def test_without_prescription_says_why_and_records_it_hors_forfait(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_without_prescription_says_why_and_records_it_hors_forfait(qtbot: QtBot, practice: Practice) -> None:
     # a prescription exists, but for psychomotricité: this practice is an orthophoniste's
     child_id = prescribed_child(practice, last_name="Sansordo", first_name="Noe", discipline="psychomotricite")
     window = seances_window(qtbot, practice)
@@ -104,7 +104,7 @@ def test_without_prescription_says_why_and_records_it_hors_forfait(qtbot: QtBot,
     assert today.seances_title.text().startswith("Séances enregistrées ce jour : 1 (0 à facturer")
 
 
-def test_overlap_is_shown_at_the_time_field_and_the_form_is_kept(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_overlap_is_shown_at_the_time_field_and_the_form_is_kept(qtbot: QtBot, practice: Practice) -> None:
     child_id = prescribed_child(practice)
     record_seance(practice.sessions, SeanceData(child_id=child_id, day=TODAY, start=time(10, 0)))
     window = seances_window(qtbot, practice)
@@ -129,7 +129,7 @@ def test_overlap_is_shown_at_the_time_field_and_the_form_is_kept(qtbot: QtBot, p
     assert [s.data.start for s in child_seances(practice.sessions, child_id)] == [time(10, 45), time(10, 0)]
 
 
-def test_a_time_that_is_not_one_is_refused_at_its_field(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_a_time_that_is_not_one_is_refused_at_its_field(qtbot: QtBot, practice: Practice) -> None:
     prescribed_child(practice)
     window = seances_window(qtbot, practice)
     dialog = open_quick_entry(qtbot, window)
@@ -145,7 +145,7 @@ def test_a_time_that_is_not_one_is_refused_at_its_field(qtbot: QtBot, practice: 
     assert dialog.field_text("start") == "Heure invalide : 25h (par exemple 09:30)."
 
 
-def test_enter_typed_before_the_search_answers_still_picks(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_enter_typed_before_the_search_answers_still_picks(qtbot: QtBot, practice: Practice) -> None:
     """With the real background runner: Enter right after the letters waits for the matches, then picks."""
     child_id = prescribed_child(practice)
     runner = ThreadPoolRunner()
@@ -162,7 +162,7 @@ def test_enter_typed_before_the_search_answers_still_picks(qtbot: QtBot, practic
     assert len(child_seances(practice.sessions, child_id)) == 1
 
 
-def test_down_then_enter_picks_the_second_match(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_down_then_enter_picks_the_second_match(qtbot: QtBot, practice: Practice) -> None:
     zorro = prescribed_child(practice)  # ZORRO Test, second in the list
     zorrino = prescribed_child(practice, last_name="Zorrino", first_name="Alba", inclusion="RPO-0101")
     window = seances_window(qtbot, practice)

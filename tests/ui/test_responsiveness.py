@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from cocon_desktop.domain.money import babel_euros as babel_money
 from cocon_desktop.services.demo_large import create_large_demo
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import long_date, money, month_year, short_day, week_text
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import ThreadPoolRunner
@@ -65,7 +65,7 @@ class StallProbe:
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PracticeFile]:
+def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
     practice = create_large_demo(tmp_path_factory.mktemp("large") / "cabinet", TODAY, signed_months=0)
     yield practice
     practice.close()
@@ -104,7 +104,7 @@ def test_dates_are_babels_text() -> None:
 
 @pytest.mark.slow
 @pytest.mark.serial  # milliseconds measured: alone, not beside the other workers (make test's second pass)
-def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: PracticeFile) -> None:
+def test_no_user_action_stalls_the_event_loop(qtbot: QtBot, large: Practice) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     window = MainWindow(large, ThreadPoolRunner(), demo=True, clock=CLOCK)

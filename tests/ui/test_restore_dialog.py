@@ -21,7 +21,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import backup
 from cocon_desktop.services.children import ChildQuery, list_children
-from cocon_desktop.services.practice_file import PracticeFile, open_with_passphrase
+from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
@@ -33,13 +33,13 @@ from tests.ui.child_helpers import TODAY, make_child
 NAMES = (("RPO-0001", "Dupont"), ("RPO-0002", "Martin"), ("RPO-0003", "Bernard"))
 
 
-def children(practice: PracticeFile) -> list[tuple[str, str, str]]:
+def children(practice: Practice) -> list[tuple[str, str, str]]:
     rows = list_children(practice.sessions, ChildQuery(), TODAY)
     return sorted((r.inclusion_number, r.last_name, r.first_name) for r in rows)
 
 
 @pytest.fixture
-def saved(practice: PracticeFile, tmp_path: Path) -> tuple[Path, list[tuple[str, str, str]]]:
+def saved(practice: Practice, tmp_path: Path) -> tuple[Path, list[tuple[str, str, str]]]:
     """A backup (written by the service) of a practice holding three children; the practice is closed."""
     for number, name in NAMES:
         make_child(practice, inclusion_number=number, last_name=name)
@@ -79,7 +79,7 @@ def test_restore_from_the_wizard_opens_the_main_window_with_the_same_children(
     wizard = controller.start()
     assert isinstance(wizard, FirstRunWizard)
     qtbot.addWidget(wizard)
-    opened: list[PracticeFile] = []
+    opened: list[Practice] = []
     wizard.practice_created.connect(opened.append)
     _click(qtbot, wizard.findChild(QPushButton, "restore_backup"))
     dialog = wizard.restore_dialog
@@ -264,6 +264,6 @@ def test_the_restore_runs_in_the_background_and_cannot_be_closed_half_way(
         assert dialog.isVisible()
     runner.wait()
     practice = caught.args[0]
-    assert isinstance(practice, PracticeFile) and children(practice) == before
+    assert isinstance(practice, Practice) and children(practice) == before
     assert steps == [0, 1, 2, 3] and not dialog.isVisible()
     practice.close()

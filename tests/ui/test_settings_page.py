@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QLineEdit
 from cocon_desktop import settings
 from cocon_desktop.security import vault
 from cocon_desktop.services import practice_profile, settings_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
 from tests.dates import TODAY
 
 
-def _settings(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
+def _settings(qtbot: QtBot, practice: Practice) -> MainWindow:
     window = MainWindow(practice, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -25,7 +25,7 @@ def _settings(qtbot: QtBot, practice: PracticeFile) -> MainWindow:
     return window
 
 
-def test_invalid_iban_is_shown_at_the_field_and_nothing_is_saved(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_invalid_iban_is_shown_at_the_field_and_nothing_is_saved(qtbot: QtBot, practice: Practice) -> None:
     page = _settings(qtbot, practice).settings_page
     iban, city = page.form.editors["iban"], page.form.editors["city"]
     assert isinstance(iban, QLineEdit) and isinstance(city, QLineEdit)
@@ -44,7 +44,7 @@ def test_invalid_iban_is_shown_at_the_field_and_nothing_is_saved(qtbot: QtBot, p
     assert practice_profile.load_profile(practice.sessions).city == "Blagnac"
 
 
-def test_rpps_warning_does_not_block(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_rpps_warning_does_not_block(qtbot: QtBot, practice: Practice) -> None:
     page = _settings(qtbot, practice).settings_page
     rpps = page.form.editors["rpps"]
     assert isinstance(rpps, QLineEdit)
@@ -54,7 +54,7 @@ def test_rpps_warning_does_not_block(qtbot: QtBot, practice: PracticeFile) -> No
     assert practice_profile.load_profile(practice.sessions).rpps == "10001234566"
 
 
-def test_change_passphrase_from_settings(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_change_passphrase_from_settings(qtbot: QtBot, practice: Practice) -> None:
     window = _settings(qtbot, practice)
     page = window.settings_page
     page.tabs.setCurrentIndex(1)
@@ -70,7 +70,7 @@ def test_change_passphrase_from_settings(qtbot: QtBot, practice: PracticeFile) -
     vault.unlock_with_passphrase(practice.data_dir, OTHER_PASSPHRASE)
 
 
-def test_lock_delay_is_a_stored_setting(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_lock_delay_is_a_stored_setting(qtbot: QtBot, practice: Practice) -> None:
     window = _settings(qtbot, practice)
     page = window.settings_page
     page.lock_minutes.setValue(3)
@@ -79,7 +79,7 @@ def test_lock_delay_is_a_stored_setting(qtbot: QtBot, practice: PracticeFile) ->
     assert window.idle.timer.interval() == 3 * 60_000
 
 
-def test_corrected_age_cutoff_is_a_setting_used_by_the_list(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_corrected_age_cutoff_is_a_setting_used_by_the_list(qtbot: QtBot, practice: Practice) -> None:
     from datetime import timedelta
 
     from cocon_desktop.ui.formatting import age_text, corrected_age_cutoff

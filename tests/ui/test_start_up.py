@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel
 
 from cocon_desktop.app import AppController
 from cocon_desktop.security import vault
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.page_set import NAVIGATION
@@ -26,13 +26,13 @@ from tests.conftest import STRONG_PASSPHRASE, MemoryKeyring
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _remembered(practice: PracticeFile) -> Path:
+def _remembered(practice: Practice) -> Path:
     vault.remember_in_keychain(practice.data_dir, practice.key)
     practice.close()
     return practice.data_dir
 
 
-def test_the_window_shows_first_then_the_practice_opens(qtbot: QtBot, practice: PracticeFile,
+def test_the_window_shows_first_then_the_practice_opens(qtbot: QtBot, practice: Practice,
                                                          memory_keychain: MemoryKeyring) -> None:
     controller = AppController(_remembered(practice), ThreadPoolRunner())
     window = controller.start()
@@ -58,7 +58,7 @@ def test_the_window_shows_first_then_the_practice_opens(qtbot: QtBot, practice: 
     window.close()
 
 
-def test_without_the_key_in_the_keychain_the_passphrase_is_asked(qtbot: QtBot, practice: PracticeFile,
+def test_without_the_key_in_the_keychain_the_passphrase_is_asked(qtbot: QtBot, practice: Practice,
                                                                 memory_keychain: MemoryKeyring) -> None:
     data_dir = _remembered(practice)
     memory_keychain.store.clear()  # e.g. the keychain was reset
@@ -84,7 +84,7 @@ def test_pyside_feature_scan_is_skipped() -> None:
     assert skip_feature_scan()
 
 
-def test_program_start_shows_the_window_before_importing_the_orm(practice: PracticeFile, tmp_path: Path,
+def test_program_start_shows_the_window_before_importing_the_orm(practice: Practice, tmp_path: Path,
                                                                   memory_keychain: MemoryKeyring) -> None:
     """The real entry point (`cocon-desktop --data-dir`) in a fresh process, through keyring's API: the probe of
     benchmarks/window_start.py says when the window showed, whether SQLAlchemy was loaded then, and when the

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from cocon_desktop.services import batches, network_endpoints, outbox, signing_identities
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.sync_page import SyncPage
@@ -29,13 +29,13 @@ ERROR_COLOUR = "#b00020"
 
 
 @pytest.fixture
-def issued(practice: PracticeFile) -> PracticeFile:
+def issued(practice: Practice) -> Practice:
     """Three signed October invoices to RPO (the practice's network), in no batch."""
     issue_october(practice, ("RPO",))
     return practice
 
 
-def make_page(qtbot: QtBot, practice: PracticeFile) -> SyncPage:
+def make_page(qtbot: QtBot, practice: Practice) -> SyncPage:
     page = SyncPage(SyncRunner())
     qtbot.addWidget(page)
     page.set_practice(practice)
@@ -57,14 +57,14 @@ def set_address(qtbot: QtBot, page: SyncPage, url: str, token: str) -> None:
     assert not dialog.isVisible(), dialog.url_error()
 
 
-def closed_page(qtbot: QtBot, practice: PracticeFile) -> SyncPage:
+def closed_page(qtbot: QtBot, practice: Practice) -> SyncPage:
     page = make_page(qtbot, practice)
     page.close_button.click()
     assert cell(page, 0, "state") == "Préparé"
     return page
 
 
-def test_closing_a_batch_shows_it_prepared_and_the_status_bar_follows(qtbot: QtBot, issued: PracticeFile) -> None:
+def test_closing_a_batch_shows_it_prepared_and_the_status_bar_follows(qtbot: QtBot, issued: Practice) -> None:
     window = MainWindow(issued, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -89,7 +89,7 @@ def test_closing_a_batch_shows_it_prepared_and_the_status_bar_follows(qtbot: QtB
     assert page.practice is None and not page.sending.timer.isActive()
 
 
-def test_send_now_gets_the_receipt_from_the_receiver(qtbot: QtBot, issued: PracticeFile, receiver: Receiver) -> None:
+def test_send_now_gets_the_receipt_from_the_receiver(qtbot: QtBot, issued: Practice, receiver: Receiver) -> None:
     page = closed_page(qtbot, issued)
     set_address(qtbot, page, receiver.url, TOKEN)
     assert receiver.url in page.endpoint_label.text()
@@ -109,7 +109,7 @@ def test_send_now_gets_the_receipt_from_the_receiver(qtbot: QtBot, issued: Pract
     assert outbox.waiting(issued.sessions) == []
 
 
-def test_with_the_receiver_stopped_the_error_shows_and_the_batch_waits(qtbot: QtBot, issued: PracticeFile,
+def test_with_the_receiver_stopped_the_error_shows_and_the_batch_waits(qtbot: QtBot, issued: Practice,
                                                                         receiver: Receiver) -> None:
     page = closed_page(qtbot, issued)
     set_address(qtbot, page, receiver.url, TOKEN)
@@ -125,7 +125,7 @@ def test_with_the_receiver_stopped_the_error_shows_and_the_batch_waits(qtbot: Qt
     assert page.send_button.isEnabled()
 
 
-def test_export_writes_a_file_that_verifies(qtbot: QtBot, issued: PracticeFile, tmp_path: Path,
+def test_export_writes_a_file_that_verifies(qtbot: QtBot, issued: Practice, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     page = closed_page(qtbot, issued)
     assert page.export_button.isEnabled()  # the new batch is selected
@@ -144,7 +144,7 @@ def test_export_writes_a_file_that_verifies(qtbot: QtBot, issued: PracticeFile, 
     assert cell(page, 0, "state") == "Envoyé"
 
 
-def test_verifying_a_batch_file_says_valid_or_shows_the_first_fault(qtbot: QtBot, issued: PracticeFile,
+def test_verifying_a_batch_file_says_valid_or_shows_the_first_fault(qtbot: QtBot, issued: Practice,
                                                                      tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     page = closed_page(qtbot, issued)
@@ -165,7 +165,7 @@ def test_verifying_a_batch_file_says_valid_or_shows_the_first_fault(qtbot: QtBot
     assert ERROR_COLOUR in page.message.styleSheet() and page.verify_button.isEnabled()
 
 
-def test_the_address_dialog_refuses_plain_http_and_keeps_what_was_typed(qtbot: QtBot, issued: PracticeFile) -> None:
+def test_the_address_dialog_refuses_plain_http_and_keeps_what_was_typed(qtbot: QtBot, issued: Practice) -> None:
     page = make_page(qtbot, issued)
     page.endpoint_button.click()
     dialog = page.endpoint_dialog
@@ -191,7 +191,7 @@ def test_the_address_dialog_refuses_plain_http_and_keeps_what_was_typed(qtbot: Q
     assert stored is not None and stored.token == "secret-42"
 
 
-def test_automatic_sending_sends_what_is_due_once_at_a_time(qtbot: QtBot, issued: PracticeFile,
+def test_automatic_sending_sends_what_is_due_once_at_a_time(qtbot: QtBot, issued: Practice,
                                                             receiver: Receiver) -> None:
     page = closed_page(qtbot, issued)
     sending = page.sending
@@ -211,7 +211,7 @@ def test_automatic_sending_sends_what_is_due_once_at_a_time(qtbot: QtBot, issued
     assert receiver.statuses() == [201]
 
 
-def test_a_token_identity_asks_for_its_pin(qtbot: QtBot, practice: PracticeFile, softhsm_token: Token,
+def test_a_token_identity_asks_for_its_pin(qtbot: QtBot, practice: Practice, softhsm_token: Token,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     t = softhsm_token
     signing_identities.use_token(practice.sessions, t.module, t.label, t.key_label, t.pin)
@@ -229,7 +229,7 @@ def test_a_token_identity_asks_for_its_pin(qtbot: QtBot, practice: PracticeFile,
     assert cell(page, 0, "state") == "Préparé"
 
 
-def test_cancel_stops_between_batches(qtbot: QtBot, practice: PracticeFile, receiver: Receiver) -> None:
+def test_cancel_stops_between_batches(qtbot: QtBot, practice: Practice, receiver: Receiver) -> None:
     issue_october(practice)  # RPO and RPM
     page = make_page(qtbot, practice)
     for network in ("RPO", "RPM"):
@@ -253,7 +253,7 @@ def test_cancel_stops_between_batches(qtbot: QtBot, practice: PracticeFile, rece
 
 
 @pytest.mark.slow
-def test_sending_runs_in_the_background(qtbot: QtBot, issued: PracticeFile, receiver: Receiver) -> None:
+def test_sending_runs_in_the_background(qtbot: QtBot, issued: Practice, receiver: Receiver) -> None:
     runner = ThreadPoolRunner()
     page = SyncPage(runner)
     qtbot.addWidget(page)

@@ -8,12 +8,12 @@ from decimal import Decimal
 from pytestqt.qtbot import QtBot
 
 from cocon_desktop.services import tariff_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 
 
-def _tab(qtbot: QtBot, practice: PracticeFile):  # type: ignore[no-untyped-def]
+def _tab(qtbot: QtBot, practice: Practice):  # type: ignore[no-untyped-def]
     window = MainWindow(practice, SyncRunner())
     qtbot.addWidget(window)
     window.show()
@@ -23,7 +23,7 @@ def _tab(qtbot: QtBot, practice: PracticeFile):  # type: ignore[no-untyped-def]
     return tab
 
 
-def test_shipped_tariff_is_shown_as_an_example(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_shipped_tariff_is_shown_as_an_example(qtbot: QtBot, practice: Practice) -> None:
     tab = _tab(qtbot, practice)
     assert tab.network.currentData() == "RPO"  # the practice's network first
     assert tab.table.rowCount() == 2
@@ -31,7 +31,7 @@ def test_shipped_tariff_is_shown_as_an_example(qtbot: QtBot, practice: PracticeF
     assert tab.example.isVisibleTo(tab) and "confirmez-les" in tab.example.text()
 
 
-def test_edit_saved_as_new_version_and_bad_values_refused(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_edit_saved_as_new_version_and_bad_values_refused(qtbot: QtBot, practice: Practice) -> None:
     tab = _tab(qtbot, practice)
     tab.table.item(0, 4).setText("quarante")
     tab.effective.setText("01/01/2027")

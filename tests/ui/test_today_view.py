@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from cocon_desktop.services import appointments
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import child_seances
 from cocon_desktop.ui.formatting import long_date
 from cocon_desktop.ui.main_window import MainWindow
@@ -22,7 +22,7 @@ def statuses(view: TodayView) -> list[str]:
     return [view.model.cell(row, 3) for row in range(view.model.rowCount())]
 
 
-def day_window(qtbot: QtBot, practice: PracticeFile) -> tuple[MainWindow, TodayView, int, int]:
+def day_window(qtbot: QtBot, practice: Practice) -> tuple[MainWindow, TodayView, int, int]:
     zorro = prescribed_child(practice)
     lina = prescribed_child(practice, last_name="Mercier", first_name="Lina", inclusion="RPO-0100")
     appointments.plan(practice.sessions, lina, TODAY, time(14, 0))  # planned first, shown second
@@ -31,7 +31,7 @@ def day_window(qtbot: QtBot, practice: PracticeFile) -> tuple[MainWindow, TodayV
     return window, window.seances_page.today_view, zorro, lina
 
 
-def test_appointments_in_time_order_with_their_status(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_appointments_in_time_order_with_their_status(qtbot: QtBot, practice: Practice) -> None:
     _, view, _, _ = day_window(qtbot, practice)
     assert view.day_label.text() == f"Aujourd'hui, {long_date(TODAY)}"
     assert [view.model.cell(r, 0) for r in range(2)] == ["09:30 – 10:15", "14:00 – 14:45"]
@@ -41,7 +41,7 @@ def test_appointments_in_time_order_with_their_status(qtbot: QtBot, practice: Pr
     assert view.table.currentIndex().row() == 0, "the first planned appointment is selected"
 
 
-def test_p_marks_present_a_then_n_absent_and_ctrl_z_undoes(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_p_marks_present_a_then_n_absent_and_ctrl_z_undoes(qtbot: QtBot, practice: Practice) -> None:
     window, view, zorro, lina = day_window(qtbot, practice)
     page = window.seances_page
     qtbot.keyClick(view.table, Qt.Key.Key_P)
@@ -73,7 +73,7 @@ def test_p_marks_present_a_then_n_absent_and_ctrl_z_undoes(qtbot: QtBot, practic
     assert page.message.text() == f"Annulé : Absent (non excusé) — MERCIER Lina, {TODAY:%d/%m/%Y} 14:00."
 
 
-def test_e_is_ignored_until_a_is_pressed_and_escape_goes_back(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_e_is_ignored_until_a_is_pressed_and_escape_goes_back(qtbot: QtBot, practice: Practice) -> None:
     _, view, zorro, _ = day_window(qtbot, practice)
     qtbot.keyClick(view.table, Qt.Key.Key_E)
     assert statuses(view) == ["Prévu", "Prévu"]
@@ -90,7 +90,7 @@ def test_e_is_ignored_until_a_is_pressed_and_escape_goes_back(qtbot: QtBot, prac
 
 
 def test_present_without_prescription_says_why_and_offers_hors_forfait(qtbot: QtBot,
-                                                                       practice: PracticeFile) -> None:
+                                                                       practice: Practice) -> None:
     child_id = make_child(practice, last_name="Sansordo", first_name="Noe", inclusion_number="RPO-0200")
     appointments.plan(practice.sessions, child_id, TODAY, time(11, 0))
     window = seances_window(qtbot, practice)
@@ -110,7 +110,7 @@ def test_present_without_prescription_says_why_and_offers_hors_forfait(qtbot: Qt
     assert "(hors forfait)" in page.message.text()
 
 
-def test_other_days_with_alt_arrows_and_back_to_today(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_other_days_with_alt_arrows_and_back_to_today(qtbot: QtBot, practice: Practice) -> None:
     _, view, zorro, _ = day_window(qtbot, practice)
     tomorrow = TODAY + timedelta(days=1)
     appointments.plan(practice.sessions, zorro, tomorrow, time(16, 15))
@@ -124,7 +124,7 @@ def test_other_days_with_alt_arrows_and_back_to_today(qtbot: QtBot, practice: Pr
     assert view.model.rowCount() == 0 and view.empty.isVisible()
 
 
-def test_overlapping_appointments_are_marked(qtbot: QtBot, practice: PracticeFile) -> None:
+def test_overlapping_appointments_are_marked(qtbot: QtBot, practice: Practice) -> None:
     _, view, _, _ = day_window(qtbot, practice)
     other = make_child(practice, last_name="Colin", first_name="Zoe", inclusion_number="RPO-0300")
     appointments.plan(practice.sessions, other, TODAY, time(10, 0))  # 10:00 overlaps 09:30–10:15

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.demo import create_demo
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import OTHER_PASSPHRASE, STRONG_PASSPHRASE
@@ -27,7 +27,7 @@ def _unlock_window(qtbot: QtBot, data_dir: Path) -> UnlockWindow:
     return window
 
 
-def test_wrong_then_right_passphrase(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+def test_wrong_then_right_passphrase(qtbot: QtBot, practice: Practice, data_dir: Path) -> None:
     practice.close()
     window = _unlock_window(qtbot, data_dir)
     qtbot.keyClicks(window.panel.passphrase, "mauvaise phrase")
@@ -42,7 +42,7 @@ def test_wrong_then_right_passphrase(qtbot: QtBot, practice: PracticeFile, data_
     window.practice.close()
 
 
-def test_repeated_failures_impose_a_delay(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+def test_repeated_failures_impose_a_delay(qtbot: QtBot, practice: Practice, data_dir: Path) -> None:
     practice.close()
     window = _unlock_window(qtbot, data_dir)
     for _ in range(3):
@@ -55,7 +55,7 @@ def test_repeated_failures_impose_a_delay(qtbot: QtBot, practice: PracticeFile, 
     assert window.practice is None
 
 
-def test_recovery_key_sets_a_new_passphrase(qtbot: QtBot, practice: PracticeFile, data_dir: Path,
+def test_recovery_key_sets_a_new_passphrase(qtbot: QtBot, practice: Practice, data_dir: Path,
                                             recovery: RecoveryKey) -> None:
     practice.close()
     window = _unlock_window(qtbot, data_dir)
@@ -83,7 +83,7 @@ def test_demo_practice_says_its_passphrase(qtbot: QtBot, data_dir: Path) -> None
     window.practice.close()
 
 
-def test_unlock_runs_in_the_background(qtbot: QtBot, practice: PracticeFile, data_dir: Path) -> None:
+def test_unlock_runs_in_the_background(qtbot: QtBot, practice: Practice, data_dir: Path) -> None:
     """With the real thread pool: the window stays responsive and the result comes back on the GUI thread."""
     from cocon_desktop.ui.tasks import ThreadPoolRunner
 

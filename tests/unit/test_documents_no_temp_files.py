@@ -57,7 +57,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import attestations, prescriptions
 from cocon_desktop.services.child_erasure import erase_child
 from cocon_desktop.services.child_export import export_child
-from cocon_desktop.services.practice_file import create_practice
+from cocon_desktop.services.practice_handle import create_practice
 from cocon_desktop.services.signature_image import import_signature_image
 from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer

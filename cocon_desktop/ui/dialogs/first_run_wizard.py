@@ -23,7 +23,7 @@ from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.keychain import KeychainStatus
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services.practice_file import PracticeFile, create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -164,7 +164,7 @@ class RecoveryPage(QWizardPage):
                        QWizard.WizardButton.CancelButton):
             wizard.button(button).setEnabled(not busy)
 
-    def _created(self, practice: PracticeFile) -> None:
+    def _created(self, practice: Practice) -> None:
         wizard = self.wizard()
         assert isinstance(wizard, FirstRunWizard)
         wizard.practice = practice
@@ -189,7 +189,7 @@ class FirstRunWizard(QWizard):
         self.setMinimumSize(720, 600)
         self.data_dir, self.runner, self.kdf = data_dir, runner, kdf
         self.recovery = RecoveryKey.generate()
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.restore_dialog: RestoreDialog | None = None
         self.identity_page = ProfilePage(tr("Votre identité professionnelle"),
                                          tr("Elle figure sur vos factures et vos attestations."), IDENTITY)
@@ -214,7 +214,7 @@ class FirstRunWizard(QWizard):
         dialog.open()
         return dialog
 
-    def _restored(self, practice: PracticeFile) -> None:
+    def _restored(self, practice: Practice) -> None:
         self.practice = practice
         self.accept()  # from the welcome page, which validates nothing: accepted → practice_created
 
@@ -222,7 +222,7 @@ class FirstRunWizard(QWizard):
         values = {**self.identity_page.form.values(), **self.contact_page.form.values()}
         return PracticeProfile(**values)
 
-    def creation_task(self) -> Callable[[], PracticeFile]:
+    def creation_task(self) -> Callable[[], Practice]:
         """What the worker runs (Argon2id, key file, encrypted database, profile), values read here."""
         data_dir, passphrase, profile = self.data_dir, self.passphrase_page.first.text(), self.profile()
         recovery, remember, kdf = self.recovery, self.passphrase_page.remember.isChecked(), self.kdf

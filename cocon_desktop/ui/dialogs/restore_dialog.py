@@ -1,7 +1,7 @@
 """Restoring a backup from the window (first-run wizard, unlock window): the .coconbak file, a new or empty
 data folder, then the backup's passphrase, or the recovery key and a new passphrase. The restore runs in the
 background: services/backup.restore checks everything in a staging folder and writes nothing on any error;
-then the restored practice opens like after an unlock (`restored` carries the opened PracticeFile)."""
+then the restored practice opens like after an unlock (`restored` carries the opened Practice)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import backup, backup_format, practice_file
+from cocon_desktop.services import backup, backup_format, practice_handle
 from cocon_desktop.services.backup_format import SUFFIX, Container
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.backups_tab import when_text
@@ -83,14 +83,14 @@ def backup_summary(container: Container) -> str:
 
 
 class RestoreDialog(QDialog):
-    restored = Signal(object)  # PracticeFile, opened and up to date
+    restored = Signal(object)  # Practice, opened and up to date
 
     def __init__(self, program_dir: Path, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Restaurer une sauvegarde"))
         self.setMinimumWidth(640)
         self.program_dir, self.runner = program_dir, runner
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.busy = False
         self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progressed)
@@ -271,7 +271,7 @@ class RestoreDialog(QDialog):
         self._set_busy(True)
         self.runner.run(work, self._done, self._failed)
 
-    def _work(self) -> Callable[[], PracticeFile] | None:
+    def _work(self) -> Callable[[], Practice] | None:
         """What the worker runs, every value read here; None (and the error at its field) if a field is wrong."""
         file_text, target_text = self.file_edit.text().strip(), self.target_edit.text().strip()
         if not file_text:
@@ -289,9 +289,9 @@ class RestoreDialog(QDialog):
                 self.passphrase_box.show_error(FieldError("passphrase", "passphrase_empty"))
                 return None
 
-            def with_passphrase() -> PracticeFile:
+            def with_passphrase() -> Practice:
                 backup.restore(source, target, passphrase=passphrase, progress=report)
-                return practice_file.open_with_passphrase(target, passphrase)
+                return practice_handle.open_with_passphrase(target, passphrase)
 
             return with_passphrase
         recovery = self.recovery_key.text()
@@ -304,9 +304,9 @@ class RestoreDialog(QDialog):
         if new is None:
             return None
 
-        def with_recovery() -> PracticeFile:
+        def with_recovery() -> Practice:
             backup.restore(source, target, recovery_key=recovery, new_passphrase=new, progress=report)
-            return PracticeFile.open(target, vault.unlock_with_passphrase(target, new))
+            return Practice.open(target, vault.unlock_with_passphrase(target, new))
 
         return with_recovery
 
@@ -332,7 +332,7 @@ class RestoreDialog(QDialog):
         self.progress.setValue(done)
         self.step.setText(tr(STEP_TEXT[min(done, len(STEP_TEXT) - 1)]))
 
-    def _done(self, practice: PracticeFile) -> None:
+    def _done(self, practice: Practice) -> None:
         self._set_busy(False)
         for edit in (self.passphrase, self.recovery_key, self.new_passphrase, self.new_confirm):
             edit.clear()

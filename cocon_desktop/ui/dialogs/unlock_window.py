@@ -14,7 +14,7 @@ from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
 if TYPE_CHECKING:
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
     from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 
 
@@ -25,7 +25,7 @@ class UnlockWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("COCON Desktop — déverrouiller le cabinet"))
         self.setMinimumWidth(520)
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.data_dir, self.runner = data_dir, runner
         self.restore_dialog: RestoreDialog | None = None
         layout = QVBoxLayout(self)
@@ -77,7 +77,7 @@ class UnlockWindow(QDialog):
         dialog.open()
         return dialog
 
-    def _opened(self, practice: PracticeFile) -> None:
+    def _opened(self, practice: Practice) -> None:
         self.practice = practice
         self.practice_opened.emit(practice)
         self.accept()

@@ -32,7 +32,7 @@ from cocon_desktop.services.attestations import (
     needs_pin,
     reprint,
 )
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, notice, register_table
 from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
 from cocon_desktop.ui.formatting import french_date
@@ -49,7 +49,7 @@ class AttestationsPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.today = runner, today
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.rows: list[IssuedAttestation] = []
         self.preview: AttestationPreview | None = None
         self.last_batch: BatchResult | None = None
@@ -127,7 +127,7 @@ class AttestationsPage(QWidget):
         super().showEvent(event)
         self.reload()  # attestations issued from a child's file meanwhile
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         self.practice = practice
         if practice is not None and reload:
             self.reload()

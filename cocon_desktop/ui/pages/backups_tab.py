@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.services import backup, settings_store
 from cocon_desktop.services.backup import BackupInfo
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -45,7 +45,7 @@ class BackupsTab(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
@@ -111,7 +111,7 @@ class BackupsTab(QWidget):
         layout.addStretch(1)
 
     # -- loading
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         self.practice = practice
         self.backup_button.setEnabled(practice is not None)
         if practice is None or not reload:
@@ -185,7 +185,7 @@ class BackupsTab(QWidget):
         self.status.setText(text)
 
 
-def backup_on_close(practice: PracticeFile, parent: QWidget | None = None) -> BackupInfo | None:
+def backup_on_close(practice: Practice, parent: QWidget | None = None) -> BackupInfo | None:
     """The automatic backup when the program closes (on the GUI thread: the window is going away). A failure
     is said in a message box and logged without data; it never stops the program from closing."""
     from PySide6.QtWidgets import QMessageBox

@@ -33,7 +33,7 @@ from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.children import ChildQuery, count_children
 from cocon_desktop.services.children_export import export_children_csv
 from cocon_desktop.services.forfaits import children_with_warnings
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.import_children_dialog import ImportChildrenDialog
 from cocon_desktop.ui.i18n import error_text, tr
@@ -52,7 +52,7 @@ class ChildrenPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.today = runner, today
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.dialog: ChildDialog | None = None
         self.import_dialog: ImportChildrenDialog | None = None
         self._open_when_counted = False
@@ -182,7 +182,7 @@ class ChildrenPage(QWidget):
         return panel
 
     # -- practice
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the list and the file stay as they were."""
         self.practice = practice
         if practice is not None and reload:

@@ -32,7 +32,7 @@ from cocon_desktop.services.dashboard import (
     monthly_series,
     network_totals,
 )
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.action_items_model import ActionItemsModel
@@ -88,7 +88,7 @@ class DashboardPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.today = runner, today
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.charts_data: Charts | None = None
         self._generation = {"actions": 0, "charts": 0}  # a newer load wins over a late older answer
         layout = QVBoxLayout(self)
@@ -170,7 +170,7 @@ class DashboardPage(QWidget):
     def current_sessions(self) -> sessionmaker[Session] | None:
         return self.practice.sessions if self.practice is not None else None
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the views stay as they were."""
         self.practice = practice
         if practice is not None and reload and self.isVisible():

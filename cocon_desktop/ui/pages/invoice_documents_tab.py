@@ -28,7 +28,7 @@ from cocon_desktop.services.invoice_lines import LineRow, lines_of
 from cocon_desktop.services.invoice_verify import VerifyReport
 from cocon_desktop.services.invoicing import IssuedDocument, document_pdf
 from cocon_desktop.services.payments import STATES, InvoiceStatus, Listing, status_page
-from cocon_desktop.services.practice_file import PracticeFile, open_sessions
+from cocon_desktop.services.practice_handle import Practice, open_sessions
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
@@ -50,7 +50,7 @@ COLUMNS = ("Numéro", "Type", "Date", "Réseau", "Total", "État", "Reste dû")
 class DocumentsTab(QWidget):
     changed = Signal()  # a credit note or a payment: the other tabs refresh
 
-    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner, today: Callable[[], date],
+    def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today

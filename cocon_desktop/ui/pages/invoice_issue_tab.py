@@ -30,7 +30,7 @@ from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
 from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
 from cocon_desktop.services.invoicing import IssuedDocument
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
@@ -93,7 +93,7 @@ class AddressForm(QWidget):
 class IssueTab(QWidget):
     issued = Signal(list)  # list[IssuedDocument]: the documents list refreshes
 
-    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner, today: Callable[[], date],
+    def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today

@@ -9,7 +9,7 @@ from datetime import date
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.invoice_documents_tab import DocumentsTab
 from cocon_desktop.ui.pages.invoice_issue_tab import IssueTab
@@ -22,7 +22,7 @@ class InvoicingPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.today = runner, today
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         layout = QVBoxLayout(self)
         heading = QLabel(tr("Facturation"), self)
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -39,10 +39,10 @@ class InvoicingPage(QWidget):
         self.issue_tab.issued.connect(lambda _: self.reload_documents())
         self.documents_tab.changed.connect(self.reload)
 
-    def current_practice(self) -> PracticeFile | None:
+    def current_practice(self) -> Practice | None:
         return self.practice
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the views stay as they were."""
         self.practice = practice
         if practice is not None and reload and self.isVisible():

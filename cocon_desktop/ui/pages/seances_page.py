@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.agenda_view import AgendaView
 from cocon_desktop.ui.pages.today_view import TodayView
@@ -32,7 +32,7 @@ class SeancesPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.today = runner, today
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.seance_actions = SeanceActions(self.current_sessions, runner, self)
         layout = QVBoxLayout(self)
 
@@ -80,7 +80,7 @@ class SeancesPage(QWidget):
     def current_sessions(self) -> sessionmaker[Session] | None:
         return self.practice.sessions if self.practice is not None else None
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the views stay as they were."""
         self.practice = practice
         if practice is None:

@@ -22,7 +22,7 @@ from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile, settings_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import set_corrected_age_cutoff
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
@@ -50,7 +50,7 @@ class SettingsPage(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         layout = QVBoxLayout(self)
         heading = QLabel(tr("Paramètres"), self)
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -244,7 +244,7 @@ class SettingsPage(QWidget):
     # -- loading
     _loading = False
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
         self.tariffs_tab.practice = practice

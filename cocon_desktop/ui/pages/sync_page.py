@@ -39,7 +39,7 @@ from cocon_desktop.services.batches import (
     pending_documents,
 )
 from cocon_desktop.services.network_endpoints import endpoint
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.formatting import money
@@ -70,7 +70,7 @@ class SyncPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.now = runner, now
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.pending_total = (0, Decimal("0.00"))
         self.select_next: int | None = None
         self.endpoint_dialog: EndpointDialog | None = None
@@ -161,10 +161,10 @@ class SyncPage(QWidget):
 
     # -- state -------------------------------------------------------------------------------------------------
 
-    def current_practice(self) -> PracticeFile | None:
+    def current_practice(self) -> Practice | None:
         return self.practice
 
-    def set_practice(self, practice: PracticeFile | None, *, reload: bool = True) -> None:
+    def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked (the automatic sending stops); after an unlock (reload=False) the views stay."""
         self.practice = practice
         if practice is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cocon_desktop.services import network_endpoints, outbox
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.batches_model import plural
 from cocon_desktop.ui.tasks import TaskRunner
@@ -43,7 +43,7 @@ def report_text(report: SyncReport) -> str:
     return text + "."
 
 
-def due_with_address(practice: PracticeFile, now: datetime) -> bool:
+def due_with_address(practice: Practice, now: datetime) -> bool:
     """Is a batch due for a network that has an address? (Without one, an automatic run would only repeat that
     the address is missing.)"""
     sessions = practice.sessions
@@ -59,7 +59,7 @@ class SyncSender(QObject):
     finished = Signal(object)  # SyncReport, or None when an automatic check found nothing to send
     failed = Signal(object)  # the exception
 
-    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner,
+    def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
                  now: Callable[[], datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.now = practice, runner, now

@@ -30,7 +30,7 @@ from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import FieldError
 from cocon_desktop.messages import french_date
 from cocon_desktop.services import tariff_store
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
@@ -48,7 +48,7 @@ class TariffsTab(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.tariffs: dict[str, NetworkTariff] = {}
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Aucun montant COCON n'est publié : les tarifs livrés sont des exemples, à confirmer "
@@ -104,7 +104,7 @@ class TariffsTab(QWidget):
         self.network.currentIndexChanged.connect(self._fill_versions)
         self.version.currentIndexChanged.connect(self._show_version)
 
-    def set_practice(self, practice: PracticeFile | None, network: str = "") -> None:
+    def set_practice(self, practice: Practice | None, network: str = "") -> None:
         self.practice = practice
         if practice is None:
             return

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from cocon_desktop.services.payments import STATES, UNPAID, InvoiceStatus, owing_summary, status_page
-from cocon_desktop.services.practice_file import PracticeFile, open_sessions
+from cocon_desktop.services.practice_handle import Practice, open_sessions
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
@@ -22,7 +22,7 @@ LATE = "#b00020"
 
 
 class UnpaidTab(QWidget):
-    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner, today: Callable[[], date],
+    def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today

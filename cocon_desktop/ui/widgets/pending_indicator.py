@@ -14,11 +14,11 @@ from cocon_desktop.ui.tasks import TaskRunner
 if TYPE_CHECKING:  # the ORM (and the Qt namespace) are imported after the main window is on screen
     from PySide6.QtCore import Qt
 
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
 
 
 class PendingIndicator(QPushButton):
-    def __init__(self, practice: Callable[[], PracticeFile | None], runner: TaskRunner,
+    def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner = practice, runner

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from cocon_desktop.services.practice_file import PracticeFile
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.signature_image import StoredSignature, import_signature_image, stored_signature
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
@@ -21,7 +21,7 @@ class SignatureImageBox(QGroupBox):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(tr("Signature manuscrite (attestations)"), parent)
         self.runner = runner
-        self.practice: PracticeFile | None = None
+        self.practice: Practice | None = None
         self.setObjectName("signature_image_box")
         layout = QHBoxLayout(self)
         self.preview = QLabel(tr("Aucune image"), self)
@@ -47,7 +47,7 @@ class SignatureImageBox(QGroupBox):
         side.addStretch(1)
         layout.addLayout(side, 1)
 
-    def set_practice(self, practice: PracticeFile | None) -> None:
+    def set_practice(self, practice: Practice | None) -> None:
         self.practice = practice
         if practice is not None:
             sessions = practice.sessions

@@ -29,11 +29,11 @@ from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
 
 if TYPE_CHECKING:  # the ORM is imported by the unlocking itself, in the background, not to show the window
-    from cocon_desktop.services.practice_file import PracticeFile
+    from cocon_desktop.services.practice_handle import Practice
 
 
 class UnlockPanel(QWidget):
-    unlocked = Signal(object)  # PracticeFile
+    unlocked = Signal(object)  # Practice
 
     def __init__(self, data_dir: Path, runner: TaskRunner, *, expected_vault_id: str | None = None,
                  offer_remember: bool = False, parent: QWidget | None = None) -> None:
@@ -122,10 +122,10 @@ class UnlockPanel(QWidget):
             return
         data_dir, remember = self.data_dir, self.remember.isVisible() and self.remember.isChecked()
 
-        def work() -> PracticeFile:
-            from cocon_desktop.services import practice_file
+        def work() -> Practice:
+            from cocon_desktop.services import practice_handle
 
-            opened = practice_file.open_with_passphrase(data_dir, passphrase)
+            opened = practice_handle.open_with_passphrase(data_dir, passphrase)
             if remember:
                 vault.remember_in_keychain(data_dir, opened.key)
             return opened
@@ -139,14 +139,14 @@ class UnlockPanel(QWidget):
             return
         data_dir, text = self.data_dir, self.recovery_key.text()
 
-        def work() -> PracticeFile:
-            from cocon_desktop.services import practice_file
+        def work() -> Practice:
+            from cocon_desktop.services import practice_handle
 
-            return practice_file.recover(data_dir, text, lambda: new)
+            return practice_handle.recover(data_dir, text, lambda: new)
 
         self._start(work, self.recovery_box)
 
-    def _start(self, work: Callable[[], PracticeFile], box: FieldBox) -> None:
+    def _start(self, work: Callable[[], Practice], box: FieldBox) -> None:
         box.clear()
         self._set_busy(True)
         self.runner.run(work, self._done, lambda error: self._failed(error, box))
@@ -156,7 +156,7 @@ class UnlockPanel(QWidget):
         for widget in (self.unlock_button, self.recover_button, self.passphrase, self.recovery_key):
             widget.setEnabled(not busy)
 
-    def _done(self, practice: PracticeFile) -> None:
+    def _done(self, practice: Practice) -> None:
         self._set_busy(False)
         if self.expected_vault_id and practice.key.vault_id != self.expected_vault_id:
             practice.close()

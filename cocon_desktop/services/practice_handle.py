@@ -1,10 +1,15 @@
-"""An opened practice: its data folder, its data key and its encrypted database, schema up to date."""
+"""The practice handle (Anki's `Collection`): opened from a data folder and a key, it owns the engine and the
+sessions, and is the one object the window and the command line hold. Use cases are reached through it:
+`practice.read(use_case, …)` returns what the use case returns; `practice.write(use_case, …)` returns an
+`OpResult` (the value and the `Changes` the use case declares), so that the views showing those changes read again.
+Nothing outside `services/` (and the command line's own commands) touches its sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,10 +23,13 @@ from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import UnlockedKey, VaultPaths
 from cocon_desktop.services import settings_store
+from cocon_desktop.services.changes import OpResult, changes_of, takes_handle
+
+T = TypeVar("T")
 
 
 @dataclass
-class PracticeFile:
+class Practice:
     """The open practice. `close()` (at exit, and when the window locks) disposes the engine and drops the key:
     afterwards `key`, `engine` and `sessions` raise DatabaseError('practice_closed'), and so does any connection
     asked through a sessionmaker or an engine taken before (its creator reads the cleared `key_holder`)."""
@@ -60,8 +68,25 @@ class PracticeFile:
             raise DatabaseError("practice_closed")
         return self._sessions
 
+    def read(self, use_case: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """What `use_case(sessions, *args, **kwargs)` returns (a query: it changes nothing)."""
+        return use_case(self.sessions, *args, **kwargs)
+
+    def write(self, use_case: Callable[..., T], *args: Any, **kwargs: Any) -> OpResult[T]:
+        """Run a write use case (marked `@writes`) and say what it changed. On failure the exception carries the
+        declared changes too (`changes`): a write stopped halfway (a batch of invoices, cancelled) may have
+        committed part of its work, and the views read again rather than guess."""
+        changes = changes_of(use_case)
+        first: Any = self if takes_handle(use_case) else self.sessions
+        try:
+            value = use_case(first, *args, **kwargs)
+        except BaseException as exc:
+            exc.changes = changes  # type: ignore[attr-defined]
+            raise
+        return OpResult(value, changes)
+
     @classmethod
-    def open(cls, data_dir: Path, key: UnlockedKey, *, create: bool = False) -> PracticeFile:
+    def open(cls, data_dir: Path, key: UnlockedKey, *, create: bool = False) -> Practice:
         """Open the database with an unlocked key and bring its schema to the current version.
         A missing database is an error (never silently replaced by an empty one) unless `create`."""
         paths = VaultPaths(data_dir)
@@ -92,38 +117,38 @@ class PracticeFile:
             engine.dispose()
 
 
-def open_sessions(practice: PracticeFile | None) -> sessionmaker[Session]:
+def open_sessions(practice: Practice | None) -> sessionmaker[Session]:
     """The sessions of `practice` as it is now: DatabaseError('practice_closed') while locked (None) or closed."""
     if practice is None:
         raise DatabaseError("practice_closed")
     return practice.sessions
 
 
-def open_with_passphrase(data_dir: Path, passphrase: str) -> PracticeFile:
-    return PracticeFile.open(data_dir, vault.unlock_with_passphrase(data_dir, passphrase))
+def open_with_passphrase(data_dir: Path, passphrase: str) -> Practice:
+    return Practice.open(data_dir, vault.unlock_with_passphrase(data_dir, passphrase))
 
 
-def open_with_recovery_key(data_dir: Path, recovery_text: str) -> PracticeFile:
-    return PracticeFile.open(data_dir, vault.unlock_with_recovery(data_dir, recovery_text))
+def open_with_recovery_key(data_dir: Path, recovery_text: str) -> Practice:
+    return Practice.open(data_dir, vault.unlock_with_recovery(data_dir, recovery_text))
 
 
-def recover(data_dir: Path, recovery_text: str, new_passphrase: Callable[[], str]) -> PracticeFile:
+def recover(data_dir: Path, recovery_text: str, new_passphrase: Callable[[], str]) -> Practice:
     """The recovery flow, one for the command line and the window: unlock with the recovery key, then (only once the
     key has opened the vault, so that a wrong key is said before anything else is asked) put `new_passphrase()` in
     place of the forgotten passphrase, and open the data with the recovered key."""
     key = vault.unlock_with_recovery(data_dir, recovery_text)
     vault.set_passphrase(data_dir, key, new_passphrase())
-    return PracticeFile.open(data_dir, key)
+    return Practice.open(data_dir, key)
 
 
-def open_from_keychain(data_dir: Path) -> PracticeFile | None:
+def open_from_keychain(data_dir: Path) -> Practice | None:
     key = vault.unlock_from_keychain(data_dir)
-    return PracticeFile.open(data_dir, key) if key else None
+    return Practice.open(data_dir, key) if key else None
 
 
 def create_practice(data_dir: Path, passphrase: str, profile: PracticeProfile, recovery: RecoveryKey, *,
                     remember: bool = False, params: Argon2Params | None = None,
-                    demo: bool = False) -> PracticeFile:
+                    demo: bool = False) -> Practice:
     """A new practice: key file, encrypted database, profile. Nothing is left behind if a step fails."""
     from cocon_desktop.services.practice_profile import save_profile, validated
 
@@ -132,9 +157,9 @@ def create_practice(data_dir: Path, passphrase: str, profile: PracticeProfile, r
     if paths.key_file.exists() or paths.database.exists():
         raise VaultError("vault_exists", path=str(data_dir))
     key = vault.create(data_dir, passphrase, recovery, params=params, demo=demo)
-    practice: PracticeFile | None = None
+    practice: Practice | None = None
     try:
-        practice = PracticeFile.open(data_dir, key, create=True)
+        practice = Practice.open(data_dir, key, create=True)
         save_profile(practice.sessions, profile, demo=demo)
         if remember:
             vault.remember_in_keychain(data_dir, key)
