@@ -31,11 +31,13 @@ from cocon_desktop.ui.icons import navigation_icon
 from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.page_set import NAVIGATION, PageSet
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.views import ViewRefresher
 from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
 
 if TYPE_CHECKING:  # imported when first used: the window shows before the ORM is loaded
     from PySide6.QtGui import QCloseEvent
 
+    from cocon_desktop.services.changes import Changes
     from cocon_desktop.services.practice_handle import Practice
     from cocon_desktop.ui.dialogs.about_dialog import AboutDialog
     from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
@@ -104,6 +106,9 @@ class MainWindow(QMainWindow):
         body.addWidget(self.pages, 1)
         self.root.addWidget(self.shell)
         self.lock_screen: QWidget | None = None  # built at the first lock
+        self.refresher = ViewRefresher(self)  # ui/views.py: after a write, the pages that show it read again
+        self.refresher.enabled = practice is not None
+        runner.subscribe(self.changed)
 
         self.vault_label = QLabel(self)
         self.vault_label.setObjectName("vault_state")
@@ -127,7 +132,6 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(settings.LOCK_IDLE_MINUTES.default, self)
         self.idle.idle.connect(self.lock)
         self.nav.currentRowChanged.connect(self._row_changed)
-        self.nav.currentRowChanged.connect(lambda *_: self.pending_status.refresh())  # « N à envoyer »
         if practice is not None:
             self.attach(practice)
         else:
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         """The practice is open: the current page is built and loads, the others follow in idle turns."""
         self._install_shortcuts()
         self.practice = practice
+        self.refresher.enabled = True
         self.page_set.attach(practice)  # the pages already asked for (e.g. by a test) get it
         self.nav.setEnabled(True)
         if self.nav.currentRow() < 0:
@@ -212,6 +217,13 @@ class MainWindow(QMainWindow):
             set_corrected_age_cutoff(values[1])
 
         self.runner.run(load, loaded, lambda _: None)  # the defaults stay if the settings cannot be read
+
+    def changed(self, changes: Changes) -> None:
+        """After every write run by `runner.run_op`: each page, and the status bar's count, that shows what
+        changed reads it again (now if on screen, else when next shown)."""
+        self.refresher.changed(changes)
+        if changes & self.pending_status.SHOWS:
+            self.pending_status.refresh()
 
     # -- the pages (built when first needed)
     def page(self, key: str) -> QWidget:
@@ -313,6 +325,7 @@ class MainWindow(QMainWindow):
         self.root.setCurrentWidget(self._ensure_lock_screen())
         self.practice.close()
         self.practice = None
+        self.refresher.enabled = False
         self.page_set.set_practice(None)
         self.pending_status.refresh()
         self._show_state()
@@ -324,6 +337,10 @@ class MainWindow(QMainWindow):
         self.page_set.set_practice(practice)  # a new handle: the views read again, the forms keep what was typed
         self.pending_status.refresh()
         self.root.setCurrentWidget(self.shell)
+        from cocon_desktop.services.changes import ALL
+
+        self.refresher.enabled = True
+        self.refresher.changed(ALL)  # another program (the command line) may have written while it was locked
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows = []
@@ -377,7 +394,6 @@ class MainWindow(QMainWindow):
 
     def _seance_recorded(self, seance_id: int, label: str) -> None:
         self.seances_page.seance_actions.remember_seance(seance_id, label)
-        self.page_set.refresh_dashboard()
         self.statusBar().showMessage(tr("Séance enregistrée : {0}. Ctrl+Z sur la page Séances pour "
                                         "l'annuler.").format(label), 8000)
 
@@ -395,6 +411,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.page_set.stop()
+        self.runner.unsubscribe(self.changed)
         if self.practice is not None:
             if self.backup_on_close:  # locked: no key in memory, no backup
                 from cocon_desktop.ui.pages.backups_tab import backup_on_close

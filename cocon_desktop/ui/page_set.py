@@ -1,4 +1,4 @@
-"""The main window's pages, built the first time they are needed, and the signals that tie them together.
+"""The main window's pages, built the first time they are needed, and the few signals between them and the window.
 
 Building every page (and importing its modules: the ORM, the services) before the window could show took most
 of the start-up; now the window shows an empty slot per page, the current page is built when the practice is
@@ -33,7 +33,6 @@ NAVIGATION = (
 )
 
 
-FORM_PAGES = {"settings"}  # after an unlock they keep what was typed rather than read the practice again
 DATED_PAGES = {"dashboard", "children", "seances", "invoicing", "attestations"}  # take `today` from the clock
 PAGE_MODULES = {key: f"cocon_desktop.ui.pages.{key}_page" for key, _ in NAVIGATION}
 PAGE_CLASSES = {"dashboard": "DashboardPage", "children": "ChildrenPage", "seances": "SeancesPage",
@@ -111,8 +110,8 @@ class PageSet:
         index = [k for k, _ in NAVIGATION].index(key)
         page = build_page(key, self.window, self.stack)
         page.setObjectName(f"page_{key}")
-        if self.window.practice is not None:  # before it shows: a page that loads when shown loads once
-            page.set_practice(self.window.practice)  # type: ignore[attr-defined]
+        if self.window.practice is not None:  # before it shows: the refresher has it read when first shown
+            page.set_practice(self.window.practice, reload=not hasattr(page, "SHOWS"))  # type: ignore[attr-defined]
         slot = self._slots.pop(key)
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, page)
@@ -153,57 +152,36 @@ class PageSet:
         self._warm_up.start()
 
     def _wire(self, key: str, page: QWidget) -> None:
-        """The signals between this page and the window or the other pages (those built so far, or built on
-        demand when the signal comes)."""
+        """The few signals between this page and the window. What a write changed reaches the pages through the
+        window's refresher (ui/views.py), not through signals from page to page."""
         window = self.window
-        pending = window.pending_status.refresh
+        if hasattr(page, "SHOWS"):
+            window.refresher.track(page)
         if key == "dashboard":
             from cocon_desktop.ui.dashboard_routes import open_action
 
             dashboard = window.dashboard_page
             dashboard.open_requested.connect(lambda item: open_action(window, item, dashboard.today()))
             dashboard.exports.written.connect(lambda text: window.statusBar().showMessage(text, 10000))
-        elif key == "children":
-            children = window.children_page
-            children.file.seance_recorded.connect(
+        elif key == "children":  # a séance recorded from a child's file can be undone from Séances (Ctrl+Z)
+            window.children_page.file.seance_recorded.connect(
                 lambda *args: window.seances_page.seance_actions.remember_seance(*args))
-            for signal in (children.file.child_changed, children.file.seance_recorded):
-                signal.connect(lambda *_: self.refresh_dashboard())
         elif key == "seances":
-            seances = window.seances_page
-            seances.quick_entry_requested.connect(window.quick_seance)
-            seances.seances_changed.connect(self._seances_changed)  # the forfait gauges move
-        elif key == "invoicing":
-            invoicing = window.invoicing_page
-            for signal in (invoicing.issue_tab.issued, invoicing.documents_tab.changed):
-                signal.connect(lambda *_: pending())  # « N à envoyer »
-                signal.connect(lambda *_: self.refresh_dashboard())
-        elif key == "sync":
-            window.sync_page.changed.connect(lambda *_: pending())
-            window.sync_page.changed.connect(lambda *_: self.refresh_dashboard())
+            window.seances_page.quick_entry_requested.connect(window.quick_seance)
         elif key == "settings":
             window.settings_page.lock_minutes_changed.connect(window.idle.set_minutes)
-
-    def _seances_changed(self, *_: object) -> None:
-        if "children" in self._built:
-            self.window.children_page.file.reload()
-        self.refresh_dashboard()
-
-    def refresh_dashboard(self) -> None:
-        if "dashboard" in self._built:
-            self.window.dashboard_page.refresh()
 
     # -- the practice
     def attach(self, practice: Practice) -> None:
         for page in self._built.values():
-            page.set_practice(practice)  # type: ignore[attr-defined]
+            page.set_practice(practice, reload=not hasattr(page, "SHOWS"))  # type: ignore[attr-defined]
         self._warm_up.start()
 
     def set_practice(self, practice: Practice | None) -> None:
-        """Locked (None) or unlocked: the pages built so far (they read the new practice again, except the forms,
-        which keep what was typed); the others get it when built."""
-        for key, page in self._built.items():
-            page.set_practice(practice, reload=key not in FORM_PAGES)  # type: ignore[attr-defined]
+        """Locked (None) or unlocked: the pages built so far get the handle (the window's refresher then has the
+        views read again; the forms keep what was typed); the others get it when built."""
+        for page in self._built.values():
+            page.set_practice(practice, reload=False)  # type: ignore[attr-defined]
         if practice is not None:
             self._warm_up.start()
 

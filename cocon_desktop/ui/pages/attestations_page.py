@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -32,6 +31,7 @@ from cocon_desktop.services.attestations import (
     needs_pin,
     reprint,
 )
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, notice, register_table
 from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
@@ -45,6 +45,9 @@ COLUMNS = ("Numéro", "Date", "Enfant", "N° d'inclusion", "Type", "Période", "
 
 
 class AttestationsPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = Changes.ATTESTATIONS | Changes.SEANCES | Changes.CHILDREN | Changes.PROFILE
+
     def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,9 +126,6 @@ class AttestationsPage(QWidget):
         self._selection_changed()
 
     # -- the practice
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.reload()  # attestations issued from a child's file meanwhile
 
     def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         self.practice = practice

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.children import ChildQuery, count_children
 from cocon_desktop.services.children_export import export_children_csv
 from cocon_desktop.services.forfaits import children_with_warnings
@@ -48,6 +49,10 @@ SEARCH_DELAY_MS = 200
 
 
 class ChildrenPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = (Changes.CHILDREN | Changes.PRESCRIBERS | Changes.PRESCRIPTIONS | Changes.SEANCES | Changes.APPOINTMENTS
+             | Changes.INVOICES | Changes.ATTESTATIONS | Changes.DOCUMENTS | Changes.SETTINGS)
+
     def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,7 +70,6 @@ class ChildrenPage(QWidget):
         self.stack.addWidget(self.list_panel)
         self.file = ChildFile(self.current_sessions, runner, today, self.stack)
         self.file.back_requested.connect(self.show_list)
-        self.file.child_changed.connect(lambda _: self.model.reload())
         self.stack.addWidget(self.file)
 
         self.search_timer = QTimer(self)
@@ -189,6 +193,14 @@ class ChildrenPage(QWidget):
             self.apply_filters()
 
     # -- the list
+    def reload(self) -> None:
+        """Something it shows changed (ui/views.py): the list where it was, and the child's file if open."""
+        if self.practice is None:
+            return
+        self.apply_filters()
+        if self.stack.currentWidget() is self.file:
+            self.file.reload()
+
     def query(self) -> ChildQuery:
         return ChildQuery(text=self.search.text().strip(), active_only=self.active_only.isChecked(),
                           network=str(self.network.currentData() or ""),

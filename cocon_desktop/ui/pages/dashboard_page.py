@@ -11,7 +11,6 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.dashboard import (
     ActionItem,
     MonthPoint,
@@ -82,6 +82,9 @@ def seances_text(count: int) -> str:
 
 
 class DashboardPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = Changes.everything() & ~Changes.KEYS & ~Changes.DOCUMENTS & ~Changes.PRESCRIBERS
+
     open_requested = Signal(object)  # ActionItem: the main window opens its target
 
     def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
@@ -176,9 +179,6 @@ class DashboardPage(QWidget):
         if practice is not None and reload and self.isVisible():
             self.reload()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.reload()
 
     def refresh(self) -> None:
         """Something changed elsewhere (séances, invoices, batches): reload now if shown, else when shown."""

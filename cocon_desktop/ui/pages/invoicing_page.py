@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.invoice_documents_tab import DocumentsTab
@@ -18,6 +18,10 @@ from cocon_desktop.ui.tasks import TaskRunner
 
 
 class InvoicingPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = (Changes.SEANCES | Changes.INVOICES | Changes.PAYMENTS | Changes.BATCHES | Changes.CHILDREN
+             | Changes.PRESCRIPTIONS | Changes.TARIFFS | Changes.PROFILE)
+
     def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +59,3 @@ class InvoicingPage(QWidget):
     def reload_documents(self) -> None:
         self.documents_tab.reload()
         self.unpaid_tab.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.reload()  # séances recorded elsewhere become billable

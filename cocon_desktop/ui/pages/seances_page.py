@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.pages.agenda_view import AgendaView
@@ -25,6 +26,9 @@ DONE_STYLE = "color: #1b5e20;"
 
 
 class SeancesPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = Changes.SEANCES | Changes.APPOINTMENTS | Changes.CHILDREN | Changes.PRESCRIPTIONS | Changes.INVOICES
+
     seances_changed = Signal()  # a séance was recorded, pointed, removed: child files refresh
     quick_entry_requested = Signal()
 
@@ -93,9 +97,6 @@ class SeancesPage(QWidget):
         self.today_view.reload()
         self.agenda.reload()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.reload()  # séances recorded from elsewhere (a child's file, the quick entry) show at once
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.bar.setVisible(False)  # an action came after the one that could not be billed

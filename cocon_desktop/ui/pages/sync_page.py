@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +37,7 @@ from cocon_desktop.services.batches import (
     list_batches,
     pending_documents,
 )
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.network_endpoints import endpoint
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
@@ -64,6 +64,9 @@ def utc_now() -> datetime:
 
 
 class SyncPage(QWidget):
+    # ui/views.py: what this page shows; it reads again after a write that changed any of it
+    SHOWS = Changes.BATCHES | Changes.INVOICES | Changes.PAYMENTS | Changes.ENDPOINTS | Changes.PROFILE
+
     changed = Signal()  # a batch closed, sent or exported: the status bar's count refreshes
 
     def __init__(self, runner: TaskRunner, now: Callable[[], datetime] = utc_now,
@@ -408,7 +411,3 @@ class SyncPage(QWidget):
     def _endpoint_saved(self, network: str) -> None:
         self.say(tr("Adresse de réception du réseau {0} enregistrée.").format(network))
         self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.reload()  # invoices issued elsewhere wait for a batch

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from cocon_desktop.services.changes import Changes
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the ORM (and the Qt namespace) are imported after the main 
 
 
 class PendingIndicator(QPushButton):
+    SHOWS = Changes.INVOICES | Changes.BATCHES | Changes.PAYMENTS  # read again after a write that changed these
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
