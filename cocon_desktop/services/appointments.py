@@ -14,6 +14,7 @@ from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES, SeanceData, ov
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Appointment, Child
 from cocon_desktop.services import audit, seances
+from cocon_desktop.services.changes import Changes, writes
 
 STATUSES = {"planned": "Prévu", "present": "Présent", "absence_excusee": "Absent (excusé)",
             "absence_non_excusee": "Absent (non excusé)", "cancelled": "Annulé"}
@@ -40,6 +41,7 @@ class AppointmentRow:
         return datetime.combine(self.day, self.start)
 
 
+@writes(Changes.APPOINTMENTS)
 def plan(sessions: sessionmaker[Session], child_id: int, first_day: date, start: time,
          duration_min: int = DEFAULT_DURATION, place: str = "cabinet", weeks: int = 1,
          every_days: int = 7) -> list[int]:
@@ -67,6 +69,7 @@ def plan(sessions: sessionmaker[Session], child_id: int, first_day: date, start:
         return [int(r.id) for r in rows]
 
 
+@writes(Changes.APPOINTMENTS)
 def move(sessions: sessionmaker[Session], appointment_id: int, day: date, start: time) -> None:
     with sessions.begin() as session:
         row = session.get(Appointment, appointment_id)
@@ -77,6 +80,7 @@ def move(sessions: sessionmaker[Session], appointment_id: int, day: date, start:
         row.day, row.start = day, start
 
 
+@writes(Changes.APPOINTMENTS)
 def cancel(sessions: sessionmaker[Session], appointment_id: int) -> None:
     with sessions.begin() as session:
         row = session.get(Appointment, appointment_id)
@@ -85,6 +89,7 @@ def cancel(sessions: sessionmaker[Session], appointment_id: int) -> None:
         row.status = "cancelled"
 
 
+@writes(Changes.APPOINTMENTS | Changes.SEANCES)
 def mark(sessions: sessionmaker[Session], appointment_id: int, status: str, *, out_of_forfait: bool = False
          ) -> int | None:
     """Present → records the séance (OutOfForfait propagates, nothing changed); absent → records the absence
@@ -119,6 +124,36 @@ def mark(sessions: sessionmaker[Session], appointment_id: int, status: str, *, o
         if changes:  # the séance itself is in the log too, from record_seance
             audit.record(session, "appointment", appointment_id, "update", row.child_id, changes)
     return seance_id
+
+
+@writes(Changes.APPOINTMENTS | Changes.SEANCES)
+def call_off(sessions: sessionmaker[Session], appointment_id: int) -> None:
+    """Cancel an appointment; a pointed one loses its séance first (back to planned, then cancelled)."""
+    with sessions() as session:
+        row = session.get(Appointment, appointment_id)
+        if row is None:
+            raise CoconError("appointment_missing", id=appointment_id)
+        pointed = row.seance_id is not None
+    if pointed:
+        mark(sessions, appointment_id, "planned")
+    cancel(sessions, appointment_id)
+
+
+@writes(Changes.APPOINTMENTS)
+def cancel_all(sessions: sessionmaker[Session], appointment_ids: list[int]) -> None:
+    """Cancel the appointments just planned (the undo of a slot or a series)."""
+    for appointment_id in appointment_ids:
+        cancel(sessions, appointment_id)
+
+
+@writes(Changes.APPOINTMENTS | Changes.SEANCES)
+def restore(sessions: sessionmaker[Session], appointment_id: int, status: str) -> int | None:
+    """Put an appointment back in the state it had (the undo of a mark or a cancellation); a "present" that is no
+    longer billable comes back hors forfait rather than not at all."""
+    try:
+        return mark(sessions, appointment_id, status)
+    except seances.OutOfForfait:
+        return mark(sessions, appointment_id, status, out_of_forfait=True)
 
 
 def between(sessions: sessionmaker[Session], first: date, last: date, include_cancelled: bool = False

@@ -22,6 +22,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Attestation, Child
 from cocon_desktop.services import audit
 from cocon_desktop.services.attestation_content import children_to_attest, draft
+from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signature_image import signature_png
 from cocon_desktop.services.signing_identities import active_identity
@@ -142,6 +143,7 @@ def _issue_one(sessions: sessionmaker[Session], child_id: int, kind: str, period
         return AttestationResult(_issued(row, child), pdf)
 
 
+@writes(Changes.ATTESTATIONS)
 def issue(sessions: sessionmaker[Session], child_id: int, kind: str, period: Period, issue_date: date,
           pin: str | None = None, *, pades: bool = True) -> AttestationResult:
     """One attestation, numbered, signed and stored in one transaction (nothing is numbered if anything fails).
@@ -154,6 +156,7 @@ def issue(sessions: sessionmaker[Session], child_id: int, kind: str, period: Per
     return replace(result, pades_skipped=skipped)
 
 
+@writes(Changes.ATTESTATIONS)
 def issue_batch(sessions: sessionmaker[Session], kind: str, period: Period, issue_date: date,
                 progress: Progress | None = None, pin: str | None = None, *, pades: bool = True) -> BatchResult:
     """The attestation of every child still in the pathway with something to attest in the period, one

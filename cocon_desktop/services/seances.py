@@ -14,6 +14,7 @@ from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Practice, Prescription, Seance
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.invoice_drafts import active_line_exists
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -114,6 +115,7 @@ def _check(session: Session, data: SeanceData) -> Child:
     return child
 
 
+@writes(Changes.SEANCES)
 def record_seance(sessions: sessionmaker[Session], data: SeanceData,
                   tariffs: dict[str, NetworkTariff] | None = None) -> int:
     """Record (id None) or change a séance. A billable one needs a valid prescription with sessions left;
@@ -147,6 +149,7 @@ def _audited(row: Seance) -> dict[str, object]:
     return {**audit.flatten(_data(row)), "prescription_id": row.prescription_id}
 
 
+@writes(Changes.SEANCES)
 def delete_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData:
     """Remove a séance (not yet invoiced); returns what it was, so that the UI can undo."""
     with sessions.begin() as session:

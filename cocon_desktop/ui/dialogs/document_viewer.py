@@ -1,8 +1,7 @@
-"""Shows a stored document (PDF through QtPdf, or an image) from memory: it never touches the disk."""
+"""Shows a stored document (PDF through QtPdf, or an image) from memory: it never touches the disk. A signed PDF
+is shown through `with_stamps` (services/pdf_copies.py), which the pages call off the GUI thread."""
 
 from __future__ import annotations
-
-import logging
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QPixmap
@@ -10,25 +9,12 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from cocon_desktop.services.pdf_copies import with_stamps
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
-log = logging.getLogger(__name__)
-
-
-def with_stamps(pdf: bytes) -> bytes:
-    """The copy of a signed PDF to show: QtPdf leaves form widgets out, so the PAdES stamp (a signature field's
-    appearance) is also drawn as page content (`documents/duplicata.printable`, an incremental update); the
-    file saved or exported stays the signed one. The raw bytes if that fails. Off the GUI thread: ~10 ms for
-    an invoice, ~0.5 s the first time (pyHanko's import)."""
-    from cocon_desktop.documents.duplicata import printable
-
-    try:
-        return printable(pdf)
-    except Exception as error:  # a PDF pyHanko cannot rewrite is still shown, without its stamp
-        log.warning("signature stamp not drawn for the preview: %s", type(error).__name__)
-        return pdf
+__all__ = ["DocumentViewer", "with_stamps"]
 
 
 class DocumentViewer(QDialog):
