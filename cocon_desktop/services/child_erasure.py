@@ -36,6 +36,7 @@ from cocon_desktop.models import (
     Seance,
 )
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def _strip_identity(child: Child, now: datetime) -> None:
     child.updated_at = child.erased_at = now
 
 
+@writes(Changes.CHILDREN | Changes.PRESCRIPTIONS | Changes.SEANCES | Changes.APPOINTMENTS
+        | Changes.ATTESTATIONS | Changes.DOCUMENTS)
 def erase_child(sessions: sessionmaker[Session], child_id: int, today: date) -> ErasureReport:
     """Erase what the retention period no longer requires (see the module); refused before the period's end with
     CoconError("retention_not_over", date=…)."""

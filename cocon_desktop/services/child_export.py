@@ -3,8 +3,8 @@
 dossier.json holds the child, the guardians, the prescriptions, the séances with their notes, the appointments,
 the audit entries, the register of attestations, the documents' descriptions and, of the invoices and credit
 notes, only the lines that concern this child; attestations/ and documents/ hold the attestations' PDFs as issued
-and the scanned documents as received. Bytes out: no temporary file; the caller writes the file where the user
-chose (fsutil.atomic_write). The export itself enters the audit log."""
+and the scanned documents as received. Bytes out: no temporary file; the file is written where the user chose
+(fsutil.atomic_write: `export_child_to`). The export itself enters the audit log."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import json
 import re
 import zipfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import __version__
 from cocon_desktop.errors import CoconError
+from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.models import (
     Appointment,
     Attestation,
@@ -33,6 +35,7 @@ from cocon_desktop.models import (
     Seance,
 )
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 
 FORMAT = "cocon-dossier-enfant"
 VERSION = 1
@@ -109,6 +112,7 @@ def _content(session: Session, child: Child) -> tuple[dict[str, Any], list[tuple
     return content, files
 
 
+@writes(Changes.DOCUMENTS)
 def export_child(sessions: sessionmaker[Session], child_id: int) -> bytes:
     """The ZIP's bytes (README.txt, dossier.json, attestations/*.pdf, documents/*); the export is logged."""
     with sessions.begin() as session:
@@ -125,6 +129,14 @@ def export_child(sessions: sessionmaker[Session], child_id: int) -> bytes:
         for path, data in files:
             archive.writestr(path, data)
     return out.getvalue()
+
+
+@writes(Changes.DOCUMENTS)
+def export_child_to(sessions: sessionmaker[Session], child_id: int, path: Path) -> int:
+    """The child's ZIP written to `path` (a file the user chose, its folder left as it is); its size in bytes."""
+    data = export_child(sessions, child_id)
+    atomic_write(path, data, private_dir=False)
+    return len(data)
 
 
 def export_name(inclusion_number: str, today: date) -> str:

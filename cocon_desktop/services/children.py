@@ -14,6 +14,7 @@ from cocon_desktop.domain.text import fold, parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Guardian, Prescription
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 
 CHILD_FIELDS = [name for name in ChildData.__dataclass_fields__ if name != "guardians"]
 GUARDIAN_FIELDS = [name for name in GuardianData.__dataclass_fields__ if name != "id"]
@@ -131,6 +132,7 @@ def add_child(session: Session, data: ChildData) -> Child:
     return row
 
 
+@writes(Changes.CHILDREN)
 def create_child(sessions: sessionmaker[Session], data: ChildData, today: date) -> int:
     with sessions.begin() as session:
         data = validated(session, data, None, today)
@@ -140,6 +142,7 @@ def create_child(sessions: sessionmaker[Session], data: ChildData, today: date) 
         return int(row.id)
 
 
+@writes(Changes.CHILDREN)
 def update_child(sessions: sessionmaker[Session], child_id: int, data: ChildData, today: date) -> None:
     with sessions.begin() as session:
         row = session.get(Child, child_id)

@@ -2,17 +2,21 @@
 
 Semicolons and UTF-8 with a BOM (what French Excel expects), French headers, dates as dd/mm/yyyy, the term
 as the import reads it back ("28+3"). The rows are those of the list (services/children.list_children): same
-filters, same order, every page. Bytes out; writing the file is the caller's (fsutil.atomic_write)."""
+filters, same order, every page. `export_children_csv` gives the bytes; `write_children_csv` writes them where the
+user chose (fsutil.atomic_write) and says how many children it holds."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.models import Child
-from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
+from cocon_desktop.services.children import ChildQuery, ChildRow, count_children, list_children
+from cocon_desktop.services.children_list import resolved_query
 from cocon_exchange.spreadsheet_csv import csv_bytes, inert
 
 EXPORT_HEADERS = ("N° d'inclusion", "Nom", "Prénom", "Date de naissance", "Terme (SA)", "Réseau", "Date de sortie")
@@ -55,3 +59,12 @@ def export_rows(sessions: sessionmaker[Session], query: ChildQuery, today: date)
 def export_children_csv(sessions: sessionmaker[Session], query: ChildQuery, today: date) -> bytes:
     """The CSV file's bytes: a header line, then one line per child matching `query` (every page)."""
     return csv_bytes(EXPORT_HEADERS, ([inert(cell) for cell in line] for line in export_rows(sessions, query, today)))
+
+
+def write_children_csv(sessions: sessionmaker[Session], path: Path, query: ChildQuery, today: date, *,
+                       alerts_only: bool = False) -> int:
+    """Write the children matching `query` (all of them, not only a page; with `alerts_only`, those with a forfait
+    warning) to `path`, a file the user chose; the number of children written."""
+    resolved = resolved_query(sessions, query, today, alerts_only=alerts_only)
+    atomic_write(path, export_children_csv(sessions, resolved, today), private_dir=False)
+    return count_children(sessions, resolved, today)

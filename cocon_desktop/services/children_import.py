@@ -22,6 +22,7 @@ from cocon_desktop.domain.text import fold
 from cocon_desktop.errors import DatabaseError, FieldError, ValidationError
 from cocon_desktop.models import Child
 from cocon_desktop.services import audit, children
+from cocon_desktop.services.changes import Changes, writes
 
 
 class RowError(NamedTuple):
@@ -94,6 +95,7 @@ def preview_import(sessions: sessionmaker[Session], raw: bytes, today: date, def
         return _run(session, preview, today, write=False)[0]
 
 
+@writes(Changes.CHILDREN)
 def import_children(sessions: sessionmaker[Session], raw: bytes, today: date, default_network: str,
                     mapping: Mapping[str, str | None] | None = None) -> ImportReport:
     """Import the valid rows in one transaction. The rows are checked again inside that transaction (the

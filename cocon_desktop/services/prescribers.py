@@ -12,6 +12,7 @@ from cocon_desktop.domain.prescription import PrescriberData, validate_prescribe
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import Prescriber
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 
 FIELDS = [name for name in PrescriberData.__dataclass_fields__ if name != "id"]
 
@@ -20,6 +21,7 @@ def _data(row: Prescriber) -> PrescriberData:
     return PrescriberData(id=row.id, **{name: getattr(row, name) for name in FIELDS})
 
 
+@writes(Changes.PRESCRIBERS)
 def save_prescriber(sessions: sessionmaker[Session], data: PrescriberData) -> int:
     """Create (id None) or update a prescriber; RPPS Luhn failures are warnings, not errors."""
     data = replace(data, last_name=data.last_name.strip(), first_name=data.first_name.strip(),

@@ -14,6 +14,7 @@ from cocon_desktop.domain.prescription import PrescriptionData, validate_prescri
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Document, Prescription
 from cocon_desktop.services import audit
+from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [name for name in PrescriptionData.__dataclass_fields__ if name != "id"]
@@ -75,6 +76,7 @@ def _store_scan(session: Session, child_id: int, scan: Scan) -> Document:
     return document
 
 
+@writes(Changes.PRESCRIPTIONS | Changes.DOCUMENTS)
 def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, today: date,
                       scan: Scan | None = None) -> int:
     """Create (id None) or update a prescription, with its scan if given, in one transaction."""

@@ -214,7 +214,7 @@ def test_form_survives_a_lock_and_saves_into_the_reopened_practice(qtbot: QtBot,
     fill(qtbot, dialog)
     window.lock()
     assert not dialog.isVisible()
-    assert window.children_page.current_sessions() is None
+    assert window.children_page.current_practice() is None
     dialog.save()  # nothing can reach the database while locked
     panel = window.unlock_panel
     panel.passphrase.setText(STRONG_PASSPHRASE)

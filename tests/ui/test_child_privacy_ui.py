@@ -22,16 +22,14 @@ from cocon_desktop.services import children
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.clipboard import IdentifierClipboard
 from cocon_desktop.ui.pages.child_file import ChildFile
-from cocon_desktop.ui.tasks import SyncRunner
-from tests.ui.child_helpers import TODAY, VALID_NIR, make_child
+from tests.ui.child_helpers import TODAY, VALID_NIR, children_window, make_child
 
 
-def open_file(qtbot: QtBot, practice: Practice, child_id: int, today: date = TODAY) -> ChildFile:
-    file = ChildFile(lambda: practice.sessions, SyncRunner(), lambda: today)
-    qtbot.addWidget(file)
-    file.show()
-    file.show_child(child_id)
-    return file
+def open_file(qtbot: QtBot, practice: Practice, child_id: int) -> ChildFile:
+    """The file as the user opens it, in the window: it reads again after a write as the window has it do."""
+    page = children_window(qtbot, practice).children_page
+    page.open_child(child_id)
+    return page.file
 
 
 def test_the_history_tab_lists_every_change_newest_first(qtbot: QtBot, practice: Practice) -> None:

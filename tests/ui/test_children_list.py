@@ -158,7 +158,7 @@ def test_in_the_background_only_the_last_search_is_shown(qtbot: QtBot, practice:
 
     three_children(practice)
     runner = ThreadPoolRunner()
-    model = ChildrenModel(lambda: practice.sessions, runner, lambda: TODAY)
+    model = ChildrenModel(lambda: practice, runner, lambda: TODAY)
     model.set_query(ChildQuery(text="dupont"))
     model.set_query(ChildQuery(text="martin"))  # typed on before the first answer came back
     qtbot.waitUntil(lambda: model.total == 1 and model.rowCount() == 1, timeout=3000)

@@ -37,7 +37,7 @@ EVERYONE = ChildQuery()
 
 
 def dialog_for(qtbot: QtBot, practice: Practice) -> ImportChildrenDialog:
-    dialog = ImportChildrenDialog(lambda: practice.sessions, SyncRunner(), lambda: TODAY)
+    dialog = ImportChildrenDialog(lambda: practice, SyncRunner(), lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -215,7 +215,7 @@ def test_in_the_background_only_the_last_mapping_is_previewed(qtbot: QtBot, prac
     from cocon_desktop.ui.tasks import ThreadPoolRunner
 
     runner = ThreadPoolRunner()
-    dialog = ImportChildrenDialog(lambda: practice.sessions, runner, lambda: TODAY)
+    dialog = ImportChildrenDialog(lambda: practice, runner, lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.load_bytes("liste.csv", UNUSUAL)

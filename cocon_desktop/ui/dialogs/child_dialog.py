@@ -40,7 +40,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.children import ChildRecord, create_child, update_child, warnings_for
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
@@ -70,12 +70,12 @@ def _combo(parent: QWidget, choices: dict[str, str], empty: str | None) -> QComb
 
 
 class ChildDialog(QDialog):
-    saved = Signal(int)  # the child's id
+    saved = Signal(int)  # the child's id (a new child's file opens; the views read again from the write's Changes)
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, record: ChildRecord | None = None,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, record: ChildRecord | None = None,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.record, self.today = sessions, runner, record, today
+        self.open_practice, self.runner, self.record, self.today = practice, runner, record, today
         self.setObjectName("child_dialog")
         self.setWindowTitle(tr("Nouvel enfant") if record is None else
                             tr("Dossier de {0}").format(record.data.display_name))
@@ -200,7 +200,7 @@ class ChildDialog(QDialog):
             column.addWidget(box)
         criteria.setFocusProxy(next(iter(self.criteria.values())))
         self._add(form, "inclusion_criteria", "Critères d'inclusion", criteria)
-        self.referent = PrescriberCombo(self.sessions, self.runner, group)
+        self.referent = PrescriberCombo(self.open_practice, self.runner, group)
         self._add(form, "referent_id", "Médecin référent", self.referent)
         self._date(form, "consent_date")
         return group
@@ -228,9 +228,9 @@ class ChildDialog(QDialog):
         return group
 
     def _default_network(self) -> None:
-        sessions = self.sessions()
-        if sessions is not None:
-            self.runner.run(lambda: load_profile(sessions).network, self._network_loaded, lambda _: None)
+        practice = self.open_practice()
+        if practice is not None:
+            self.runner.run(lambda: practice.read(load_profile).network, self._network_loaded, lambda _: None)
 
     def _network_loaded(self, network: str) -> None:
         combo = self.editors["network"]
@@ -292,8 +292,8 @@ class ChildDialog(QDialog):
 
     # -- saving
     def save(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.open_practice()
+        if practice is None:
             return
         data, problems = self.collect()
         if problems:
@@ -304,14 +304,11 @@ class ChildDialog(QDialog):
         self.save_button.setEnabled(False)
         self.status.clear()
         if record is None:
-            self.runner.run(lambda: create_child(sessions, data, today), self._saved,
-                            lambda error: self._failed(error, data))
+            self.runner.run_op(lambda report: practice.write(create_child, data, today), self._saved,
+                               lambda error: self._failed(error, data))
         else:
-            def update() -> int:
-                update_child(sessions, record.id, data, today)
-                return record.id
-
-            self.runner.run(update, self._saved, lambda error: self._failed(error, data))
+            self.runner.run_op(lambda report: practice.write(update_child, record.id, data, today),
+                               lambda _: self._saved(record.id), lambda error: self._failed(error, data))
 
     def _saved(self, child_id: int) -> None:
         self.save_button.setEnabled(True)

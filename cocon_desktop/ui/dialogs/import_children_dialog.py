@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,7 +40,7 @@ from cocon_desktop.ui.itemmodels.import_preview_model import (
     field_label,
     summary_text,
 )
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.column_mapping import ColumnMapping
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -65,12 +64,10 @@ def read_limited(path: Path) -> bytes:
 
 
 class ImportChildrenDialog(QDialog):
-    imported = Signal(int)  # how many children were imported
-
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.setObjectName("import_children_dialog")
         self.setWindowTitle(tr("Importer des enfants depuis un fichier CSV"))
         self.file_name = ""
@@ -192,9 +189,9 @@ class ImportChildrenDialog(QDialog):
 
     # -- the practice's network, the default of rows that give none
     def _load_network(self) -> None:
-        sessions = self.sessions()
-        if sessions is not None:
-            self.runner.run(lambda: load_profile(sessions).network, self._network_loaded, lambda _: None)
+        practice = self.open_practice()
+        if practice is not None:
+            self.runner.run(lambda: practice.read(load_profile).network, self._network_loaded, lambda _: None)
 
     def _network_loaded(self, network: str) -> None:
         if not self._network_known and network in NETWORKS:
@@ -247,10 +244,10 @@ class ImportChildrenDialog(QDialog):
 
     # -- the preview
     def _run_preview(self) -> None:
-        sessions, raw = self.sessions(), self.raw
+        practice, raw = self.open_practice(), self.raw
         if raw is None or self.import_done:
             return
-        if sessions is None:
+        if practice is None:
             self._show_status(tr("Le cabinet est verrouillé : déverrouillez-le pour continuer."))
             return
         self._generation += 1
@@ -259,8 +256,8 @@ class ImportChildrenDialog(QDialog):
         network = str(self.network.currentData() or "") if self._network_known else ""
 
         def work() -> tuple[str, CsvPreview]:
-            used = network or load_profile(sessions).network
-            return used, preview_import(sessions, raw, today, used, mapping)
+            used = network or practice.read(load_profile).network
+            return used, practice.read(preview_import, raw, today, used, mapping)
 
         self._set_busy(True)
         self.runner.run(work, lambda result: self._previewed(generation, result),
@@ -307,25 +304,24 @@ class ImportChildrenDialog(QDialog):
         return len(self.preview.valid_rows) if self.preview is not None and not self.import_done else 0
 
     def start_import(self) -> None:
-        sessions, raw = self.sessions(), self.raw
+        practice, raw = self.open_practice(), self.raw
         if self.busy or raw is None or not self.ready:
             return
-        if sessions is None:
+        if practice is None:
             self._show_status(tr("Le cabinet est verrouillé : déverrouillez-le pour continuer."))
             return
         today, network, mapping = self.today(), self.network_used, self.user_mapping
         self._show_status("")
         self._set_busy(True, importing=True)
-        self.runner.run(lambda: import_children(sessions, raw, today, network, mapping), self._imported,
-                        self._import_failed)
+        self.runner.run_op(lambda report: practice.write(import_children, raw, today, network, mapping),
+                           self._imported, self._import_failed)
 
     def _imported(self, report: ImportReport) -> None:
         self.import_done = True
         self._set_busy(False)
         self.preview = report.preview
         self.model.set_preview(report.preview, self.columns, imported=True)
-        self._show_state(report)
-        self.imported.emit(report.imported)
+        self._show_state(report)  # the children list reads again from the write's Changes (ui/views.py)
 
     def _import_failed(self, error: BaseException) -> None:
         """Nothing was imported; the file, the mapping and the network stay as they were."""

@@ -9,7 +9,7 @@ from cocon_desktop.domain.prescription import PrescriberData
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.services.prescribers import save_prescriber
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
@@ -24,9 +24,9 @@ FIELDS = {
 class PrescriberDialog(QDialog):
     saved = Signal(int)  # the new prescriber's id
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner = sessions, runner
+        self.open_practice, self.runner = practice, runner
         self.setWindowTitle(tr("Nouveau médecin"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -49,12 +49,12 @@ class PrescriberDialog(QDialog):
                               place=text["place"], city=text["city"], phone=text["phone"], email=text["email"])
 
     def save(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.open_practice()
+        if practice is None:
             return
         data = self.data()
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: save_prescriber(sessions, data), self._saved, self._failed)
+        self.runner.run_op(lambda report: practice.write(save_prescriber, data), self._saved, self._failed)
 
     def _saved(self, prescriber_id: int) -> None:
         self.save_button.setEnabled(True)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +29,7 @@ from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.prescriptions import Scan, save_prescription
 from cocon_desktop.services.tariff_store import load_tariffs
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
@@ -46,12 +45,10 @@ def _read_scan(path: Path | None) -> Scan | None:
 
 
 class PrescriptionDialog(QDialog):
-    saved = Signal(int)  # the prescription's id
-
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, child_id: int, network: str, birth: date,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, child_id: int, network: str, birth: date,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.child_id, self.network, self.birth = child_id, network, birth
         self.tariff: NetworkTariff | None = None
         self._proposed_for = ""  # the forfait whose number of sessions was last proposed
@@ -73,7 +70,7 @@ class PrescriptionDialog(QDialog):
         self.prescribed_on = DateField(self, today=today)
         self.prescribed_on.set_value(today())
         add("prescribed_on", "Date de prescription *", self.prescribed_on)
-        self.prescriber = PrescriberCombo(sessions, runner, self)
+        self.prescriber = PrescriberCombo(practice, runner, self)
         add("prescriber_id", "Prescripteur", self.prescriber)
         self.discipline = QComboBox(self)
         for code, label in DISCIPLINES.items():
@@ -123,12 +120,12 @@ class PrescriptionDialog(QDialog):
 
     # -- tariff and defaults, read in the background
     def _load(self) -> None:
-        sessions, network = self.sessions(), self.network
-        if sessions is None:
+        practice, network = self.open_practice(), self.network
+        if practice is None:
             return
 
         def load() -> tuple[NetworkTariff | None, str]:
-            return load_tariffs(sessions).get(network), load_profile(sessions).profession
+            return practice.read(load_tariffs).get(network), practice.read(load_profile).profession
 
         self.runner.run(load, self._loaded, lambda error: self.status.setText(error_text(error)))
 
@@ -212,8 +209,8 @@ class PrescriptionDialog(QDialog):
             valid_until=dates["valid_until"]), []
 
     def save(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.open_practice()
+        if practice is None:
             return
         data, problems = self.collect()
         if data is None:
@@ -222,12 +219,12 @@ class PrescriptionDialog(QDialog):
         today, path = self.today(), self.scan_path
         self.save_button.setEnabled(False)
         self.status.clear()
-        self.runner.run(lambda: save_prescription(sessions, data, today, scan=_read_scan(path)), self._saved,
-                        self._failed)
+        self.runner.run_op(lambda report: practice.write(save_prescription, data, today, scan=_read_scan(path)),
+                           self._saved, self._failed)
 
-    def _saved(self, prescription_id: int) -> None:
+    def _saved(self, _: int) -> None:
+        """The child's file reads again from the write's Changes (ui/views.py)."""
         self.save_button.setEnabled(True)
-        self.saved.emit(prescription_id)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

@@ -5,7 +5,6 @@ Every query goes through the task runner; a result that arrives after the query 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,12 +12,12 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtGui import QColor
 
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.services.children import ChildQuery, ChildRow, count_children, list_children
-from cocon_desktop.services.forfaits import children_with_warnings
+from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
+from cocon_desktop.services.children_list import ChildrenPage, first_page
 from cocon_desktop.ui.formatting import age_text, french_date
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 PAGE_SIZE = 200
@@ -39,10 +38,10 @@ class ChildrenModel(RowsTableModel):
     total_changed = Signal(int)  # the number of children matching the query
     failed = Signal(object)  # the exception, for the page to say it
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.rows: list[ChildRow] = []
         self.total = 0
         self.query = ChildQuery()
@@ -66,31 +65,24 @@ class ChildrenModel(RowsTableModel):
         self.rows, self.total, self._resolved, self._fetching = [], 0, None, False
         self._texts = {}
         self.endResetModel()
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.open_practice()
+        if practice is None:
             return
         query, alerts_only, today = self.query, self.alerts_only, self.today()
         self._day = today
-
-        def load() -> tuple[ChildQuery, int, list[ChildRow]]:
-            resolved = query
-            if alerts_only:
-                resolved = replace(query, only_ids=tuple(sorted(children_with_warnings(sessions, today))))
-            return (resolved, count_children(sessions, resolved, today),
-                    list_children(sessions, resolved, today, 0, PAGE_SIZE))
-
         self._fetching = True
-        self.runner.run(load, lambda result: self._first_page(generation, result),
+        self.runner.run(lambda: practice.read(first_page, query, today, PAGE_SIZE, alerts_only=alerts_only),
+                        lambda page: self._first_page(generation, page),
                         lambda error: self._failed(generation, error))
 
-    def _first_page(self, generation: int, result: tuple[ChildQuery, int, list[ChildRow]]) -> None:
+    def _first_page(self, generation: int, page: ChildrenPage) -> None:
         if generation != self._generation:
             return
-        self._resolved, total, rows = result
+        self._resolved = page.query
         self._fetching = False
-        self.total = total
-        self._append(rows)
-        self.total_changed.emit(total)
+        self.total = page.total
+        self._append(page.rows)
+        self.total_changed.emit(page.total)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
@@ -110,8 +102,8 @@ class ChildrenModel(RowsTableModel):
                 and len(self.rows) < self.total)
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 (Qt API)
-        sessions = self.sessions()
-        if not self.canFetchMore(parent) or sessions is None or self._resolved is None:
+        practice = self.open_practice()
+        if not self.canFetchMore(parent) or practice is None or self._resolved is None:
             return
         generation, query, offset, today = self._generation, self._resolved, len(self.rows), self._day
         self._fetching = True
@@ -121,7 +113,7 @@ class ChildrenModel(RowsTableModel):
                 self._fetching = False
                 self._append(rows)
 
-        self.runner.run(lambda: list_children(sessions, query, today, offset, PAGE_SIZE), more,
+        self.runner.run(lambda: practice.read(list_children, query, today, offset, PAGE_SIZE), more,
                         lambda error: self._failed(generation, error))
 
     # -- the table

@@ -1,12 +1,14 @@
-"""A child's file: header (name, inclusion number, age and corrected age, network) and its tabs."""
+"""A child's file: header (name, inclusion number, age and corrected age, network) and its tabs.
+
+It reads again when the Enfants page does (ChildrenPage.reload, called after a write that changed what it shows,
+ui/views.py): the writes made from it (the child edited, a prescription, a séance, an export, an erasure) reach it
+that way, like those made anywhere else."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +27,7 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.child_documents import DocumentInfo, list_documents
 from cocon_desktop.services.children import ChildRecord, ChildRow, get_child
 from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.services.prescriptions import StoredDocument, get_document
 from cocon_desktop.services.seances import SeanceRow, child_seances
@@ -37,7 +40,7 @@ from cocon_desktop.ui.formatting import age_text, file_size, french_date
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.child_history_tab import ChildHistoryTab
 from cocon_desktop.ui.pages.child_privacy import ChildPrivacyBar
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_seances_view import ChildSeancesView
 from cocon_desktop.ui.widgets.child_summary import FamilyView, IdentityView
@@ -56,23 +59,22 @@ class ChildFileContent:
     seances: list[SeanceRow]
 
 
-def load_file(maker: sessionmaker[Session], child_id: int, today: date) -> ChildFileContent:
+def load_file(practice: Practice, child_id: int, today: date) -> ChildFileContent:
     """Runs in the background: everything the file shows, read at once."""
     return ChildFileContent(
-        record=get_child(maker, child_id), forfaits=child_forfaits(maker, child_id, today),
-        prescribers={p.id: p.display_name for p in list_prescribers(maker) if p.id is not None},
-        documents=list_documents(maker, child_id), seances=child_seances(maker, child_id))
+        record=practice.read(get_child, child_id), forfaits=practice.read(child_forfaits, child_id, today),
+        prescribers={p.id: p.display_name for p in practice.read(list_prescribers) if p.id is not None},
+        documents=practice.read(list_documents, child_id), seances=practice.read(child_seances, child_id))
 
 
 class ChildFile(QWidget):
     back_requested = Signal()
-    child_changed = Signal(int)  # saved from the file (the list shows it again)
     seance_recorded = Signal(int, str)  # from the Séances tab: the séance's id, what it was (for undo)
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.content: ChildFileContent | None = None
         self.child_id: int | None = None
         self.cards: list[ForfaitCard] = []
@@ -95,9 +97,7 @@ class ChildFile(QWidget):
         self.attestations_button.setToolTip(tr("Attestations pour la famille : prise en charge, séances, annuelle"))
         self.attestations_button.clicked.connect(self.open_attestations)
         top.addWidget(self.attestations_button)
-        self.privacy = ChildPrivacyBar(sessions, runner, today, self)
-        self.privacy.erased.connect(self._child_saved)
-        self.privacy.exported.connect(self._exported)
+        self.privacy = ChildPrivacyBar(practice, runner, today, self)
         top.addWidget(self.privacy)
         self.edit_button = QPushButton(tr("Modifier le dossier"), self)
         self.edit_button.setObjectName("edit_child")
@@ -130,7 +130,7 @@ class ChildFile(QWidget):
         self.seances.new_requested.connect(self.new_seance)
         self.tabs.addTab(self.seances, tr("Séances"))
         self.tabs.addTab(self._documents_tab(), tr("Documents"))
-        self.history = ChildHistoryTab(sessions, runner, self.tabs)
+        self.history = ChildHistoryTab(practice, runner, self.tabs)
         self.tabs.addTab(self.history, tr("Historique"))
         layout.addWidget(self.tabs, 1)
 
@@ -187,11 +187,11 @@ class ChildFile(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        sessions = self.sessions()
-        if self.child_id is None or sessions is None:
+        practice = self.open_practice()
+        if self.child_id is None or practice is None:
             return
         child_id, today = self.child_id, self.today()
-        self.runner.run(lambda: load_file(sessions, child_id, today), self._loaded, self._failed)
+        self.runner.run(lambda: load_file(practice, child_id, today), self._loaded, self._failed)
         self.history.show_child(child_id)
 
     def _failed(self, error: BaseException) -> None:
@@ -253,24 +253,16 @@ class ChildFile(QWidget):
     def edit(self) -> None:
         if self.content is None:
             return
-        self.child_dialog = ChildDialog(self.sessions, self.runner, self.content.record, self.today, self.window())
-        self.child_dialog.saved.connect(self._child_saved)
+        self.child_dialog = ChildDialog(self.open_practice, self.runner, self.content.record, self.today,
+                                        self.window())
         self.child_dialog.open()
-
-    def _exported(self, child_id: int) -> None:
-        self.history.show_child(child_id)  # the export is in the history
-
-    def _child_saved(self, child_id: int) -> None:
-        self.reload()
-        self.child_changed.emit(child_id)
 
     def new_prescription(self) -> None:
         data = self.content.record.data if self.content is not None else None
         if self.content is None or data is None or data.birth_date is None:
             return
-        self.prescription_dialog = PrescriptionDialog(self.sessions, self.runner, self.content.record.id,
+        self.prescription_dialog = PrescriptionDialog(self.open_practice, self.runner, self.content.record.id,
                                                       data.network, data.birth_date, self.today, self.window())
-        self.prescription_dialog.saved.connect(lambda _: self.reload())
         self.prescription_dialog.open()
 
     def current_child(self) -> ChildRow | None:
@@ -286,7 +278,7 @@ class ChildFile(QWidget):
         if child is None:
             return
         label = f"{child.display_name} — {child.inclusion_number}"
-        self.attestation_dialog = AttestationDialog(self.sessions, self.runner, child.id, label, self.today,
+        self.attestation_dialog = AttestationDialog(self.open_practice, self.runner, child.id, label, self.today,
                                                     self.window())
         self.attestation_dialog.open()
 
@@ -294,20 +286,19 @@ class ChildFile(QWidget):
         child = self.current_child()
         if child is None:
             return
-        self.seance_dialog = QuickSeanceDialog(self.sessions, self.runner, self.today, child=child,
+        self.seance_dialog = QuickSeanceDialog(self.open_practice, self.runner, self.today, child=child,
                                                parent=self.window())
         self.seance_dialog.recorded.connect(self._seance_recorded)
         self.seance_dialog.open()
 
     def _seance_recorded(self, seance_id: int, label: str) -> None:
-        self.reload()
-        self.seance_recorded.emit(seance_id, label)
+        self.seance_recorded.emit(seance_id, label)  # for Ctrl+Z on the Séances page; the file reads again itself
 
     def open_document(self, document_id: int) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.open_practice()
+        if practice is None:
             return
-        self.runner.run(lambda: get_document(sessions, document_id), self._show_document, self._failed)
+        self.runner.run(lambda: practice.read(get_document, document_id), self._show_document, self._failed)
 
     def _show_document(self, document: StoredDocument) -> None:
         if self.viewer is not None:

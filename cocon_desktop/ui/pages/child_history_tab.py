@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,7 +22,7 @@ from cocon_desktop.domain.seance import PLACES
 from cocon_desktop.messages import FIELD_LABELS
 from cocon_desktop.services.audit import NOTE_CHANGED, AuditRecord, child_history
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 ENTITIES = {"child": "Dossier", "prescription": "Prescription", "prescriber": "Médecin", "seance": "Séance",
@@ -101,9 +99,9 @@ def local_time(at: datetime) -> str:
 
 
 class ChildHistoryTab(QWidget):
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner = sessions, runner
+        self.open_practice, self.runner = practice, runner
         self.child_id: int | None = None
         self.entries: list[AuditRecord] = []
         layout = QVBoxLayout(self)
@@ -130,10 +128,10 @@ class ChildHistoryTab(QWidget):
 
     def show_child(self, child_id: int) -> None:
         self.child_id = child_id
-        maker: sessionmaker[Session] | None = self.sessions()
-        if maker is None:
+        practice = self.open_practice()
+        if practice is None:
             return
-        self.runner.run(lambda: child_history(maker, child_id), lambda found: self._loaded(child_id, found),
+        self.runner.run(lambda: practice.read(child_history, child_id), lambda found: self._loaded(child_id, found),
                         self._failed)
 
     def _failed(self, error: BaseException) -> None:

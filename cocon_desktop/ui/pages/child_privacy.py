@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.messages import french_date
 from cocon_desktop.services.child_erasure import ErasureReport, RetentionStatus, erase_child, retention_status
-from cocon_desktop.services.child_export import export_child, export_name
+from cocon_desktop.services.child_export import export_child_to, export_name
 from cocon_desktop.services.children import ChildRecord
 from cocon_desktop.ui.clipboard import IdentifierClipboard
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 ERASED = ("le nom et le prénom (seules les initiales restent), le NIR, le lieu et le poids de naissance, les critères "
@@ -76,13 +74,13 @@ class EraseDialog(QDialog):
 
 
 class ChildPrivacyBar(QWidget):
-    erased = Signal(int)  # the child's data was erased: the file and the list show it again
-    exported = Signal(int)  # the export is in the child's history
+    """Copy the identifiers, export the file for the family, erase the data. The export (in the child's history) and
+    the erasure are writes: the file and the list read again from their Changes (ui/views.py)."""
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.record: ChildRecord | None = None
         self.clipboard = IdentifierClipboard(parent=self)
         self.dialog: EraseDialog | None = None
@@ -132,8 +130,8 @@ class ChildPrivacyBar(QWidget):
 
     # -- export
     def export(self) -> None:
-        maker = self.sessions()
-        if self.record is None or maker is None:
+        practice = self.open_practice()
+        if self.record is None or practice is None:
             return
         record = self.record
         suggested = Path.home() / export_name(record.data.inclusion_number, self.today())
@@ -142,29 +140,23 @@ class ChildPrivacyBar(QWidget):
         if not chosen:
             return
         path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".zip")
-
-        def run() -> int:
-            data = export_child(maker, record.id)
-            atomic_write(path, data, private_dir=False)
-            return len(data)
-
-        self.runner.run(run, lambda size: self._exported(record, path, size),
-                        lambda error: self._inform(tr("Export impossible"), error_text(error),
-                                                   QMessageBox.Icon.Warning))
+        self.runner.run_op(lambda report: practice.write(export_child_to, record.id, path),
+                           lambda size: self._exported(record, path, size),
+                           lambda error: self._inform(tr("Export impossible"), error_text(error),
+                                                      QMessageBox.Icon.Warning))
 
     def _exported(self, record: ChildRecord, path: Path, size: int) -> None:
         self._inform(tr("Dossier exporté"), tr(
             "Le dossier de l'enfant {0} a été écrit dans {1} ({2} octets). Il contient des données de santé : "
             "remettez-le à la famille par un moyen sûr.").format(record.data.inclusion_number, path, size))
-        self.exported.emit(record.id)
 
     # -- erasure
     def erase(self) -> None:
-        maker = self.sessions()
-        if self.record is None or maker is None:
+        practice = self.open_practice()
+        if self.record is None or practice is None:
             return
         child_id = self.record.id
-        self.runner.run(lambda: retention_status(maker, child_id), self._confirm_erase,
+        self.runner.run(lambda: practice.read(retention_status, child_id), self._confirm_erase,
                         lambda error: self._inform(tr("Effacement impossible"), error_text(error),
                                                    QMessageBox.Icon.Warning))
 
@@ -180,17 +172,16 @@ class ChildPrivacyBar(QWidget):
         self.dialog.open()
 
     def _erase(self, child_id: int) -> None:
-        maker = self.sessions()
-        if maker is None:
+        practice = self.open_practice()
+        if practice is None:
             return
         today = self.today()
-        self.runner.run(lambda: erase_child(maker, child_id, today), self._erased,
-                        lambda error: self._inform(tr("Effacement impossible"), error_text(error),
-                                                   QMessageBox.Icon.Warning))
+        self.runner.run_op(lambda report: practice.write(erase_child, child_id, today), self._erased,
+                           lambda error: self._inform(tr("Effacement impossible"), error_text(error),
+                                                      QMessageBox.Icon.Warning))
 
     def _erased(self, report: ErasureReport) -> None:
         self._inform(tr("Données effacées"), tr(
             "Les données de l'enfant {0} ont été effacées. Restent les factures telles qu'émises, {1} séance(s) "
             "facturée(s) sans note et le registre des attestations.").format(report.inclusion_number,
                                                                            report.seances_kept))
-        self.erased.emit(report.child_id)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
@@ -29,11 +26,9 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.changes import Changes
-from cocon_desktop.services.children import ChildQuery, count_children
-from cocon_desktop.services.children_export import export_children_csv
-from cocon_desktop.services.forfaits import children_with_warnings
+from cocon_desktop.services.children import ChildQuery
+from cocon_desktop.services.children_export import write_children_csv
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.import_children_dialog import ImportChildrenDialog
@@ -61,14 +56,14 @@ class ChildrenPage(QWidget):
         self.dialog: ChildDialog | None = None
         self.import_dialog: ImportChildrenDialog | None = None
         self._open_when_counted = False
-        self.model = ChildrenModel(self.current_sessions, runner, today, self)
+        self.model = ChildrenModel(self.current_practice, runner, today, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
         layout.addWidget(self.stack)
         self.list_panel = self._list_panel()
         self.stack.addWidget(self.list_panel)
-        self.file = ChildFile(self.current_sessions, runner, today, self.stack)
+        self.file = ChildFile(self.current_practice, runner, today, self.stack)
         self.file.back_requested.connect(self.show_list)
         self.stack.addWidget(self.file)
 
@@ -77,8 +72,9 @@ class ChildrenPage(QWidget):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filters)
 
-    def current_sessions(self) -> sessionmaker[Session] | None:
-        return self.practice.sessions if self.practice is not None else None
+    def current_practice(self) -> Practice | None:
+        """The PracticeSource of the list, the file and the dialogs: None while locked."""
+        return self.practice
 
     def _list_panel(self) -> QWidget:
         panel = QWidget(self)
@@ -272,13 +268,9 @@ class ChildrenPage(QWidget):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return
-        self.dialog = ChildDialog(self.current_sessions, self.runner, None, self.today, self.window())
-        self.dialog.saved.connect(self._created)
+        self.dialog = ChildDialog(self.current_practice, self.runner, None, self.today, self.window())
+        self.dialog.saved.connect(self.open_child)  # the list has read again already (the write's Changes)
         self.dialog.open()
-
-    def _created(self, child_id: int) -> None:
-        self.model.reload()
-        self.open_child(child_id)
 
     # -- import and export
     def import_children(self) -> None:
@@ -290,8 +282,7 @@ class ChildrenPage(QWidget):
                 self.import_dialog.activateWindow()
                 return
             self.import_dialog.deleteLater()  # with the previous file's bytes
-        self.import_dialog = ImportChildrenDialog(self.current_sessions, self.runner, self.today, self.window())
-        self.import_dialog.imported.connect(lambda _: self.model.reload())
+        self.import_dialog = ImportChildrenDialog(self.current_practice, self.runner, self.today, self.window())
         self.import_dialog.open()
 
     def choose_export_file(self) -> None:
@@ -314,23 +305,16 @@ class ChildrenPage(QWidget):
 
     def export_to(self, path: Path) -> None:
         """Write the children matching the filters (all of them, not only the rows loaded) to `path`."""
-        sessions = self.current_sessions()
-        if sessions is None:
+        practice = self.practice
+        if practice is None:
             return
         query, alerts_only, today = self.query(), self.alerts.isChecked(), self.today()
-
-        def export() -> int:
-            resolved = query
-            if alerts_only:
-                resolved = replace(query, only_ids=tuple(sorted(children_with_warnings(sessions, today))))
-            atomic_write(path, export_children_csv(sessions, resolved, today), private_dir=False)
-            return count_children(sessions, resolved, today)
-
         self.error.setVisible(False)
         self.notice.setVisible(False)
         self.export_button.setEnabled(False)
         self.export_button.setText(tr("Export en cours…"))
-        self.runner.run(export, lambda count: self._exported(path, count), self._export_failed)
+        self.runner.run(lambda: practice.read(write_children_csv, path, query, today, alerts_only=alerts_only),
+                        lambda count: self._exported(path, count), self._export_failed)
 
     def _exported(self, path: Path, count: int) -> None:
         self._export_done()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 120
@@ -36,10 +36,10 @@ class ChildPicker(QWidget):
     picked = Signal(object)  # the ChildRow
     cleared = Signal()
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.open_practice, self.runner, self.today = practice, runner, today
         self.child: ChildRow | None = None
         self.matches: list[ChildRow] = []
         self._generation = 0
@@ -81,14 +81,15 @@ class ChildPicker(QWidget):
     def search_now(self) -> None:
         self.timer.stop()
         self._generation += 1
-        generation, text, sessions, today = self._generation, self.search.text().strip(), self.sessions(), self.today()
-        if sessions is None:
+        generation, text, today = self._generation, self.search.text().strip(), self.today()
+        practice = self.open_practice()
+        if practice is None:
             return
         if not text:
             self._found(generation, [])
             return
         self._waiting = True
-        self.runner.run(lambda: list_children(sessions, ChildQuery(text=text), today, 0, 3 * MATCHES),
+        self.runner.run(lambda: practice.read(list_children, ChildQuery(text=text), today, 0, 3 * MATCHES),
                         lambda rows: self._found(generation, rows), self._failed)
 
     def _found(self, generation: int, rows: list[ChildRow]) -> None:

@@ -8,7 +8,7 @@ from cocon_desktop.domain.prescription import PrescriberData
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.ui.dialogs.prescriber_dialog import PrescriberDialog
 from cocon_desktop.ui.i18n import tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 NEW = -1  # the data of the "Nouveau médecin…" item
@@ -22,9 +22,9 @@ def prescriber_label(prescriber: PrescriberData) -> str:
 class PrescriberCombo(QComboBox):
     """`value()` is the chosen prescriber's id, None for "non renseigné"."""
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner = sessions, runner
+        self.open_practice, self.runner = practice, runner
         self.prescribers: list[PrescriberData] = []
         self.dialog: PrescriberDialog | None = None
         self._wanted: int | None = None
@@ -40,9 +40,9 @@ class PrescriberCombo(QComboBox):
             self._wanted = select
         elif self.prescribers:
             self._wanted = self.value()
-        sessions = self.sessions()
-        if sessions is not None:
-            self.runner.run(lambda: list_prescribers(sessions), self._loaded, lambda _: None)
+        practice = self.open_practice()
+        if practice is not None:
+            self.runner.run(lambda: practice.read(list_prescribers), self._loaded, lambda _: None)
 
     def _loaded(self, prescribers: list[PrescriberData]) -> None:
         self.prescribers = prescribers
@@ -75,6 +75,6 @@ class PrescriberCombo(QComboBox):
             self._previous = index
             return
         self.setCurrentIndex(self._previous)  # until the new doctor is saved
-        self.dialog = PrescriberDialog(self.sessions, self.runner, self.window())
+        self.dialog = PrescriberDialog(self.open_practice, self.runner, self.window())
         self.dialog.saved.connect(lambda new_id: self.load(select=new_id))
         self.dialog.open()
