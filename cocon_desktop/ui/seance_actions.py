@@ -1,15 +1,15 @@
 """What the day view, the agenda and the quick entry do to appointments and séances, with a one-step undo.
 
-Every change goes through the task runner. A "present" that cannot be billed comes back as
-`out_of_forfait_needed` (the reason in French): the page shows it and may `retry_out_of_forfait`."""
+Every change is a write through the practice handle run by `runner.run_op`, whose Changes make the views showing
+séances and appointments read again. A "present" that cannot be billed comes back as `out_of_forfait_needed` (the
+reason in French): the page shows it and may `retry_out_of_forfait`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,16 +18,20 @@ from cocon_desktop.services.appointments import STATUSES, AppointmentRow
 from cocon_desktop.services.seances import OutOfForfait
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
-Work = Callable[["sessionmaker[Session]"], object]
+if TYPE_CHECKING:
+    from cocon_desktop.services.changes import OpResult
+    from cocon_desktop.services.practice_handle import Practice
+
+Write = Callable[["Practice"], "OpResult[Any]"]  # practice.write(use_case, …), run in the background
 
 
 @dataclass(frozen=True)
 class UndoStep:
     label: str  # "Présent — DUPONT Léa, 10:00"
-    run: Work  # runs in the background
+    run: Write
 
 
 @dataclass(frozen=True)
@@ -43,33 +47,31 @@ def describe(row: AppointmentRow) -> str:
     return f"{row.child_name}, {french_date(row.day)} {clock(row.start)}"
 
 
-def _restore(appointment_id: int, status: str) -> Work:
+def _restore(appointment_id: int, status: str) -> Write:
     """Put an appointment back in the state it had (a present that is no longer billable stays hors forfait)."""
-    def run(sessions: sessionmaker[Session]) -> object:
-        try:
-            return appointments.mark(sessions, appointment_id, status)
-        except OutOfForfait:
-            return appointments.mark(sessions, appointment_id, status, out_of_forfait=True)
-    return run
+    return lambda practice: practice.write(appointments.restore, appointment_id, status)
 
 
 class SeanceActions(QObject):
-    changed = Signal()  # appointments or séances changed: views reload, child files too
+    """Every write goes through `runner.run_op`: the pages showing séances or appointments read again from the
+    write's Changes (ui/views.py), not from a signal of this object."""
+
     failed = Signal(str)  # a French sentence
     done = Signal(str)  # a French sentence saying what was done
     out_of_forfait_needed = Signal(object)  # PendingMark
     undo_changed = Signal(str)  # the label of the step Ctrl+Z would undo, "" when none
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner = sessions, runner
+        self.practice, self.runner = practice, runner
         self.undo_step: UndoStep | None = None
         self.pending: PendingMark | None = None
         self.busy = False  # one change at a time: a key pressed twice does not point twice
 
-    def _run(self, work: Callable[[], object], on_done: Callable[[object], None],
+    def _run(self, work: Write, on_done: Callable[[object], None],
              on_error: Callable[[BaseException], None]) -> None:
-        if self.busy:
+        practice = self.practice()
+        if practice is None or self.busy:
             return
         self.busy = True
 
@@ -81,7 +83,7 @@ class SeanceActions(QObject):
             self.busy = False
             on_error(error)
 
-        self.runner.run(work, done, failed)
+        self.runner.run_op(lambda report: work(practice), done, failed)
 
     # -- undo
     def _remember(self, step: UndoStep | None) -> None:
@@ -91,26 +93,19 @@ class SeanceActions(QObject):
     def remember_seance(self, seance_id: int, label: str) -> None:
         """A séance recorded by the quick entry: Ctrl+Z deletes it again."""
         self._remember(UndoStep(tr("saisie de la séance de {0}").format(label),
-                                lambda s: seances.delete_seance(s, seance_id)))
-        self.changed.emit()
+                                lambda practice: practice.write(seances.delete_seance, seance_id)))
 
     def undo(self) -> None:
-        step, sessions = self.undo_step, self.sessions()
-        if step is None or sessions is None or self.busy:
+        step = self.undo_step
+        if step is None or self.practice() is None or self.busy:
             return
         self._remember(None)
-
-        def undone(_: object) -> None:
-            self.done.emit(tr("Annulé : {0}.").format(step.label))
-            self.changed.emit()
-
-        self._run(lambda: step.run(sessions), undone, self._failed)
+        self._run(step.run, lambda _: self.done.emit(tr("Annulé : {0}.").format(step.label)), self._failed)
 
     # -- marks
     def mark(self, row: AppointmentRow, status: str, *, out_of_forfait: bool = False) -> None:
         """Present (records the séance), absent excusé / non excusé, or back to planned."""
-        sessions = self.sessions()
-        if sessions is None:
+        if self.practice() is None:
             return
         self.pending = None
         label = f"{tr(STATUSES[status])} — {describe(row)}"
@@ -120,7 +115,6 @@ class SeanceActions(QObject):
             self._remember(UndoStep(label, _restore(row.id, previous)))
             suffix = tr(" (hors forfait)") if out_of_forfait else ""
             self.done.emit(tr("Pointé : {0}{1}.").format(label, suffix))
-            self.changed.emit()
 
         def refused(error: BaseException) -> None:
             if isinstance(error, OutOfForfait):
@@ -129,7 +123,7 @@ class SeanceActions(QObject):
             else:
                 self._failed(error)
 
-        self._run(lambda: appointments.mark(sessions, row.id, status, out_of_forfait=out_of_forfait),
+        self._run(lambda practice: practice.write(appointments.mark, row.id, status, out_of_forfait=out_of_forfait),
                   marked, refused)
 
     def retry_out_of_forfait(self) -> None:
@@ -141,51 +135,32 @@ class SeanceActions(QObject):
         self.pending = None
 
     def cancel(self, row: AppointmentRow) -> None:
-        sessions = self.sessions()
-        if sessions is None:
-            return
+        """Cancel an appointment (a pointed one loses its séance); Ctrl+Z puts it back as it was."""
         label = tr("Rendez-vous annulé — {0}").format(describe(row))
         previous = row.status
 
         def cancelled(_: object) -> None:
             self._remember(UndoStep(label, _restore(row.id, previous)))
             self.done.emit(label + ".")
-            self.changed.emit()
 
-        def run() -> None:
-            if row.seance_id is not None:  # a pointed appointment: its séance goes with it
-                appointments.mark(sessions, row.id, "planned")
-            appointments.cancel(sessions, row.id)
-
-        self._run(run, cancelled, self._failed)
+        self._run(lambda practice: practice.write(appointments.call_off, row.id), cancelled, self._failed)
 
     def move(self, row: AppointmentRow, day: date, start: time) -> None:
-        sessions = self.sessions()
-        if sessions is None:
-            return
+        """Refused (a pointed appointment), the block goes back where it was: the page reads the week again from
+        the changes the failed write declares."""
         label = tr("Rendez-vous déplacé — {0} → {1} {2}").format(describe(row), french_date(day), clock(start))
 
         def moved(_: object) -> None:
-            self._remember(UndoStep(label, lambda s: appointments.move(s, row.id, row.day, row.start)))
+            self._remember(UndoStep(label, lambda practice: practice.write(appointments.move, row.id, row.day,
+                                                                            row.start)))
             self.done.emit(label + ".")
-            self.changed.emit()
 
-        def refused(error: BaseException) -> None:
-            self._failed(error)
-            self.changed.emit()  # the block goes back where it was
-
-        self._run(lambda: appointments.move(sessions, row.id, day, start), moved, refused)
+        self._run(lambda practice: practice.write(appointments.move, row.id, day, start), moved, self._failed)
 
     def planned(self, ids: list[int], label: str) -> None:
         """A slot or a series was planned (by the appointment dialog): Ctrl+Z cancels it again."""
-        def cancel_all(sessions: sessionmaker[Session]) -> object:
-            for appointment_id in ids:
-                appointments.cancel(sessions, appointment_id)
-            return None
-
-        self._remember(UndoStep(label, cancel_all))
+        self._remember(UndoStep(label, lambda practice: practice.write(appointments.cancel_all, ids)))
         self.done.emit(label + ".")
-        self.changed.emit()
 
     def _failed(self, error: BaseException) -> None:
         self.failed.emit(error_text(error))

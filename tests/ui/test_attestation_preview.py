@@ -126,19 +126,21 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
                                                                  tmp_path: Path) -> None:
     child_last_month(practice, "Dupont", "RPO-2025-0001")
     child_last_month(practice, "Martin", "RPO-2025-0002", count=2)
-    page = AttestationsPage(SyncRunner(), today=CLOCK.today)
-    qtbot.addWidget(page)
-    page.set_practice(practice)
-    page.show()
+    window = MainWindow(practice, SyncRunner(), clock=CLOCK)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("attestations")
+    page = window.attestations_page
     assert page.picker.period() == LAST_MONTH and page.combined.isChecked()
 
     def cancel_at_once(done: int, total: int) -> None:
-        assert page.progress.isVisible() and page.cancel_button.isVisible() and not page.batch_button.isEnabled()
-        page.cancel_button.click()
+        assert page.progress.isVisible() and page.progress.cancel_button.isVisible()
+        assert not page.batch_button.isEnabled()
+        page.progress.cancel_button.click()
 
-    page.relay.progressed.connect(cancel_at_once)
+    page.progress.relay.progressed.connect(cancel_at_once)
     page.batch_button.click()
-    page.relay.progressed.disconnect(cancel_at_once)
+    page.progress.relay.progressed.disconnect(cancel_at_once)
     assert page.message.text().startswith("Arrêté : 0 attestation(s) émise(s) sur 2")
     assert not page.progress.isVisible() and page.batch_button.isEnabled() and page.table.rowCount() == 0
 

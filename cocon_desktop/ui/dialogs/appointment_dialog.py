@@ -28,7 +28,7 @@ from cocon_desktop.services.seances import parse_time
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField
@@ -41,10 +41,10 @@ DEFAULT_WEEKS = 12
 class AppointmentDialog(QDialog):
     planned = Signal(list, str)  # the appointments' ids, what was planned (for undo)
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  day: date | None = None, start: time | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner = sessions, runner
+        self.practice, self.runner = practice, runner
         self.boxes: dict[str, FieldBox] = {}
         self.first_day: date | None = None
         self.setObjectName("appointment_dialog")
@@ -61,7 +61,7 @@ class AppointmentDialog(QDialog):
             self.boxes[name].setFocusProxy(editor)
             form.addRow(tr(label), self.boxes[name])
 
-        self.picker = ChildPicker(sessions, runner, today, self)
+        self.picker = ChildPicker(practice, runner, today, self)
         self.picker.picked.connect(lambda _: self._child_picked())
         add("child_id", "&Enfant", self.picker)
         self.day = DateField(self, today=today)
@@ -139,8 +139,8 @@ class AppointmentDialog(QDialog):
 
     # -- saving
     def save(self) -> None:
-        sessions = self.sessions()
-        if sessions is None or not self.save_button.isEnabled():
+        practice = self.practice()
+        if practice is None or not self.save_button.isEnabled():
             return
         problems: list[FieldError] = []
         child = self.picker.child
@@ -164,8 +164,8 @@ class AppointmentDialog(QDialog):
             self.weeks_wanted()
         label = self.describe()
         self.first_day = day
-        self.runner.run(lambda: plan(sessions, child_id, day, start, minutes, place, weeks),
-                        lambda ids: self._saved(ids, label), self._failed)
+        self.runner.run_op(lambda report: practice.write(plan, child_id, day, start, minutes, place, weeks),
+                           lambda ids: self._saved(ids, label), self._failed)
 
     def _saved(self, ids: list[int], label: str) -> None:
         self.save_button.setEnabled(True)

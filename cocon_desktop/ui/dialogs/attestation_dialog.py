@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,7 +32,7 @@ from cocon_desktop.services.attestations import (
 from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
@@ -88,10 +86,10 @@ def register_table(parent: QWidget, columns: tuple[str, ...], name: str) -> QTab
 
 
 class AttestationDialog(QDialog):
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, child_id: int, child_label: str,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, child_id: int, child_label: str,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.child_id, self.today = sessions, runner, child_id, today
+        self.practice, self.runner, self.child_id, self.today = practice, runner, child_id, today
         self.rows: list[IssuedAttestation] = []
         self.preview: AttestationPreview | None = None
         self.pin_asker: Callable[[QWidget], str | None] = ask_pin
@@ -139,13 +137,12 @@ class AttestationDialog(QDialog):
         self.status.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
         self.status.setVisible(bool(text))
 
-    def _maker(self) -> sessionmaker[Session] | None:
-        return self.sessions()
-
     def reload(self) -> None:
-        sessions, child_id = self._maker(), self.child_id
-        if sessions is not None:
-            self.runner.run(lambda: list_attestations(sessions, child_id), self._loaded,
+        """The child's register; read again after this dialog issues one (a modal dialog: nothing else writes
+        meanwhile)."""
+        practice, child_id = self.practice(), self.child_id
+        if practice is not None:
+            self.runner.run(lambda: practice.read(list_attestations, child_id), self._loaded,
                             lambda e: self.say(error_text(e), error=True))
 
     def _loaded(self, rows: list[IssuedAttestation]) -> None:
@@ -161,20 +158,21 @@ class AttestationDialog(QDialog):
         self.duplicata_button.setEnabled(self.current() is not None)
 
     def issue(self) -> None:
-        sessions = self._maker()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
-        self.runner.run(lambda: needs_pin(sessions), lambda needed: self._issue_with(
+        self.runner.run(lambda: practice.read(needs_pin), lambda needed: self._issue_with(
             self.pin_asker(self) if needed else None), lambda e: self.say(error_text(e), error=True))
 
     def _issue_with(self, pin: str | None) -> None:
-        sessions = self._maker()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
         kind, period, day, child_id = self.picker.selected_kind(), self.picker.period(), self.today(), self.child_id
         self.issue_button.setEnabled(False)
         self.say(tr("Émission en cours…"))
-        self.runner.run(lambda: issue(sessions, child_id, kind, period, day, pin), self._issued, self._failed)
+        self.runner.run_op(lambda report: practice.write(issue, child_id, kind, period, day, pin), self._issued,
+                           self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.issue_button.setEnabled(True)
@@ -195,11 +193,11 @@ class AttestationDialog(QDialog):
         self.preview.open()
 
     def show_duplicata(self) -> None:
-        sessions, row = self._maker(), self.current()
-        if sessions is None or row is None:
+        practice, row = self.practice(), self.current()
+        if practice is None or row is None:
             return
         number, today = row.number, self.today()
-        self.runner.run(lambda: reprint(sessions, number, today), lambda pdf: self.open_preview(
+        self.runner.run(lambda: practice.read(reprint, number, today), lambda pdf: self.open_preview(
             pdf, tr("Duplicata — {0}").format(number), f"{number}_duplicata.pdf",
             tr("Duplicata : l'attestation telle qu'elle a été émise le {0}, marquée « DUPLICATA ».").format(
                 french_date(row.issue_date))), lambda e: self.say(error_text(e), error=True))

@@ -28,7 +28,7 @@ from cocon_desktop.services.seances import OutOfForfait, parse_time, record_sean
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField
@@ -46,11 +46,11 @@ def rounded_quarter(now: datetime) -> time:
 class QuickSeanceDialog(QDialog):
     recorded = Signal(int, str)  # the séance's id, "ZORRO Test, 24/11/2026 10:15"
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, today: Callable[[], date] = date.today,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date] = date.today,
                  now: Callable[[], datetime] = datetime.now, child: ChildRow | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.practice, self.runner, self.today = practice, runner, today
         self.boxes: dict[str, FieldBox] = {}
         self.setObjectName("quick_seance_dialog")
         self.setWindowTitle(tr("Saisie rapide d'une séance"))
@@ -71,7 +71,7 @@ class QuickSeanceDialog(QDialog):
             self.boxes[name].setFocusProxy(editor)  # the label's Alt+letter reaches the editor
             form.addRow(tr(label), self.boxes[name])
 
-        self.picker = ChildPicker(sessions, runner, today, self)
+        self.picker = ChildPicker(practice, runner, today, self)
         self.picker.picked.connect(lambda _: self._child_picked())
         add("child_id", "&Enfant", self.picker)
         self.day = DateField(self, today=today)
@@ -135,8 +135,8 @@ class QuickSeanceDialog(QDialog):
                           note=self.note.text().strip(), out_of_forfait=out_of_forfait), []
 
     def save(self, out_of_forfait: bool = False) -> None:
-        sessions = self.sessions()
-        if sessions is None or not self.save_button.isEnabled():
+        practice = self.practice()
+        if practice is None or not self.save_button.isEnabled():
             return
         data, problems = self.collect(out_of_forfait)
         if data is None:
@@ -146,8 +146,8 @@ class QuickSeanceDialog(QDialog):
         self.bar.setVisible(False)
         self.status.clear()
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: record_seance(sessions, data), lambda seance_id: self._saved(seance_id, data),
-                        self._failed)
+        self.runner.run_op(lambda report: practice.write(record_seance, data),
+                           lambda seance_id: self._saved(seance_id, data), self._failed)
 
     def describe(self, data: SeanceData) -> str:
         name = self.picker.child.display_name if self.picker.child else ""

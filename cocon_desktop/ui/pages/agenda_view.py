@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from pathlib import Path
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction
@@ -20,10 +19,13 @@ from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
 from cocon_desktop.ui.formatting import french_date, week_text
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.seance_actions import SeanceActions, describe
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.week_grid import WeekGrid
+
+if TYPE_CHECKING:
+    from cocon_desktop.services.practice_handle import Practice
 
 EXPORT_WEEKS = 13  # the week shown and the twelve after it: about three months, what a phone calendar needs
 MARKS = (("present", "Présent"), ("absence_excusee", "Absent (excusé)"),
@@ -34,18 +36,18 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def export_calendar(sessions: sessionmaker[Session], first: date, last: date, path: Path) -> int:
+def export_calendar(practice: Practice, first: date, last: date, path: Path) -> int:
     """Runs in the background: writes the ICS file atomically; returns how many appointments it holds."""
-    content = appointments.export_ics(sessions, first, last)
+    content = practice.read(appointments.export_ics, first, last)
     atomic_write(path, content, private_dir=False)  # the folder is the user's: its permissions stay as they are
     return content.count(b"BEGIN:VEVENT")
 
 
 class AgendaView(QWidget):
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, actions: SeanceActions,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, actions: SeanceActions,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.seance_actions, self.today = sessions, runner, actions, today
+        self.practice, self.runner, self.seance_actions, self.today = practice, runner, actions, today
         self.monday = monday_of(today())
         self.dialog: AppointmentDialog | None = None
         self.menu: QMenu | None = None
@@ -110,11 +112,11 @@ class AgendaView(QWidget):
         self.week_label.setText(tr("Semaine {0}").format(week_text(self.monday)))
 
     def reload(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
         monday = self.monday
-        self.runner.run(lambda: appointments.between(sessions, monday, monday + timedelta(days=6)),
+        self.runner.run(lambda: practice.read(appointments.between, monday, monday + timedelta(days=6)),
                         lambda rows: self._loaded(monday, rows), lambda e: self.say(error_text(e), error=True))
 
     def _loaded(self, monday: date, rows: list[AppointmentRow]) -> None:
@@ -170,20 +172,21 @@ class AgendaView(QWidget):
 
     # -- new appointments
     def new_appointment(self, day: date | None = None, start: time | None = None) -> None:
-        if self.sessions() is None:
+        if self.practice() is None:
             return
         if day is None:
             today = self.today()
             day = today if self.monday <= today < self.monday + timedelta(days=7) else self.monday
-        self.dialog = AppointmentDialog(self.sessions, self.runner, self.today, day, start, self.window())
+        self.dialog = AppointmentDialog(self.practice, self.runner, self.today, day, start, self.window())
         self.dialog.planned.connect(self._planned)
         self.dialog.open()
 
     def _planned(self, ids: list[int], label: str) -> None:
+        """The week shown already read the new appointments (the write's Changes); planned in another week, that
+        week is shown."""
         dialog = self.dialog
-        if dialog is not None and dialog.first_day is not None:
-            self.monday = monday_of(dialog.first_day)
-            self._show_title()
+        if dialog is not None and dialog.first_day is not None and monday_of(dialog.first_day) != self.monday:
+            self.show_week(dialog.first_day)
         self.seance_actions.planned(ids, label)
 
     # -- export
@@ -191,8 +194,8 @@ class AgendaView(QWidget):
         return self.monday, self.monday + timedelta(weeks=EXPORT_WEEKS) - timedelta(days=1)
 
     def export_ics(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
         first, last = self.export_range()
         suggested = str(Path.home() / f"cocon-rendez-vous-{first.isoformat()}.ics")
@@ -213,4 +216,4 @@ class AgendaView(QWidget):
             self.say(tr("L'export a échoué, aucun fichier n'a été écrit : {0}").format(error_text(error)),
                      error=True)
 
-        self.runner.run(lambda: export_calendar(sessions, first, last, path), written, failed)
+        self.runner.run(lambda: export_calendar(practice, first, last, path), written, failed)

@@ -1,6 +1,6 @@
-"""Attestations: every child's attestation for a period or a year, issued in the background (progress, cancel),
-as one file to print or one PDF per child; and the register of the attestations issued, each reprinted as a
-DUPLICATA."""
+"""Attestations: every child's attestation for a period or a year, issued in the background (progress and cancel in
+a ProgressPanel, driven by `runner.run_op`), as one file to print or one PDF per child; and the register of the
+attestations issued, each reprinted as a DUPLICATA. The register reads again from the write's Changes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -37,9 +36,10 @@ from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, 
 from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
+from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 COLUMNS = ("Numéro", "Date", "Enfant", "N° d'inclusion", "Type", "Période", "Signature")
 
@@ -56,11 +56,8 @@ class AttestationsPage(QWidget):
         self.rows: list[IssuedAttestation] = []
         self.preview: AttestationPreview | None = None
         self.last_batch: BatchResult | None = None
-        self.running = False
         self.pin_asker: Callable[[QWidget], str | None] = ask_pin
         self.folder_chooser: Callable[[], Path | None] = self._choose_folder
-        self.relay = ProgressRelay(self)
-        self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
         heading = QLabel(tr("Attestations"), self)
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -86,17 +83,10 @@ class AttestationsPage(QWidget):
         self.batch_button.clicked.connect(self.start_batch)
         output.addWidget(self.batch_button)
         inner.addLayout(output)
-        progress = QHBoxLayout()
-        self.progress = QProgressBar(batch)
+        self.progress = ProgressPanel(lambda n, total: tr("Attestation {0} sur {1}").format(n, total), batch)
         self.progress.setObjectName("batch_progress")
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(tr("Annuler"), batch)
-        self.cancel_button.setObjectName("batch_cancel")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        progress.addWidget(self.progress, 1)
-        progress.addWidget(self.cancel_button)
-        inner.addLayout(progress)
+        self.progress.running.connect(self._running)
+        inner.addWidget(self.progress)
         hint = QLabel(tr("Chaque enfant encore dans le parcours au début de la période, avec des séances sur la "
                          "période (ou une prescription en cours, pour la prise en charge), reçoit son attestation ; "
                          "« Annuler » arrête après l'enfant en cours : les attestations déjà émises le restent."),
@@ -138,10 +128,10 @@ class AttestationsPage(QWidget):
         self.message.setVisible(bool(text))
 
     def reload(self) -> None:
-        if self.practice is None:
+        practice = self.practice
+        if practice is None:
             return
-        sessions = self.practice.sessions
-        self.runner.run(lambda: list_attestations(sessions), self._loaded,
+        self.runner.run(lambda: practice.read(list_attestations), self._loaded,
                         lambda e: self.say(error_text(e), error=True))
 
     def _loaded(self, rows: list[IssuedAttestation]) -> None:
@@ -158,52 +148,31 @@ class AttestationsPage(QWidget):
 
     # -- the batch
     def start_batch(self) -> None:
-        if self.practice is None or self.running:
+        practice = self.practice
+        if practice is None or self.progress.is_running:
             return
-        sessions = self.practice.sessions
-        self.runner.run(lambda: needs_pin(sessions), lambda needed: self._run_batch(
+        self.runner.run(lambda: practice.read(needs_pin), lambda needed: self._run_batch(
             self.pin_asker(self) if needed else None), lambda e: self.say(error_text(e), error=True))
 
     def _run_batch(self, pin: str | None) -> None:
-        if self.practice is None:
+        """The bar and « Annuler » are the panel's: it stops the batch after the child in progress."""
+        practice = self.practice
+        if practice is None or self.progress.is_running:
             return
-        sessions, kind, period, day = self.practice.sessions, self.picker.selected_kind(), self.picker.period(), \
-            self.today()
-        self.relay.cancelled.clear()
-        self._running(True)
+        kind, period, day = self.picker.selected_kind(), self.picker.period(), self.today()
         self.say("")
-        report = self.relay.report
-        self.runner.run(lambda: issue_batch(sessions, kind, period, day, report, pin), self._batch_done,
-                        self._batch_failed)
-
-    def cancel(self) -> None:
-        self.relay.cancelled.set()
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setText(tr("Annulation…"))
+        self.runner.run_op(lambda report: practice.write(issue_batch, kind, period, day, report, pin),
+                           self._batch_done, self._batch_failed, progress=self.progress)
 
     def _running(self, running: bool) -> None:
-        self.running = running
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
-        self.cancel_button.setText(tr("Annuler"))
         for widget in (self.picker, self.batch_button, self.combined, self.per_child):
             widget.setEnabled(not running)
 
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(tr("Attestation {0} sur {1}").format(min(done + 1, total), total))
-
     def _batch_failed(self, error: BaseException) -> None:
-        self._running(False)
         self.say(error_text(error), error=True)
 
     def _batch_done(self, batch: BatchResult) -> None:
-        self._running(False)
         self.last_batch = batch
-        self.reload()
         count = len(batch.results)
         if batch.cancelled:
             text = tr("Arrêté : {0} attestation(s) émise(s) sur {1} (numéros attribués, sans trou).").format(
@@ -253,10 +222,11 @@ class AttestationsPage(QWidget):
 
     def show_duplicata(self) -> None:
         row = self.current()
-        if self.practice is None or row is None:
+        practice = self.practice
+        if practice is None or row is None:
             return
-        sessions, number, today = self.practice.sessions, row.number, self.today()
-        self.runner.run(lambda: reprint(sessions, number, today), lambda pdf: self.open_preview(
+        number, today = row.number, self.today()
+        self.runner.run(lambda: practice.read(reprint, number, today), lambda pdf: self.open_preview(
             pdf, tr("Duplicata — {0}").format(number), f"{number}_duplicata.pdf",
             tr("Duplicata : l'attestation telle qu'elle a été émise le {0}, marquée « DUPLICATA ».").format(
                 french_date(row.issue_date))), lambda e: self.say(error_text(e), error=True))

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
@@ -29,7 +27,6 @@ class SeancesPage(QWidget):
     # ui/views.py: what this page shows; it reads again after a write that changed any of it
     SHOWS = Changes.SEANCES | Changes.APPOINTMENTS | Changes.CHILDREN | Changes.PRESCRIPTIONS | Changes.INVOICES
 
-    seances_changed = Signal()  # a séance was recorded, pointed, removed: child files refresh
     quick_entry_requested = Signal()
 
     def __init__(self, runner: TaskRunner, today: Callable[[], date] = date.today,
@@ -37,7 +34,7 @@ class SeancesPage(QWidget):
         super().__init__(parent)
         self.runner, self.today = runner, today
         self.practice: Practice | None = None
-        self.seance_actions = SeanceActions(self.current_sessions, runner, self)
+        self.seance_actions = SeanceActions(self.current_practice, runner, self)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -64,10 +61,10 @@ class SeancesPage(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("seances_tabs")
-        self.today_view = TodayView(self.current_sessions, runner, self.seance_actions, today, self.tabs)
+        self.today_view = TodayView(self.current_practice, runner, self.seance_actions, today, self.tabs)
         self.today_view.quick_entry_requested.connect(self.quick_entry_requested)
         self.tabs.addTab(self.today_view, tr("Aujourd'hui"))
-        self.agenda = AgendaView(self.current_sessions, runner, self.seance_actions, today, self.tabs)
+        self.agenda = AgendaView(self.current_practice, runner, self.seance_actions, today, self.tabs)
         self.tabs.addTab(self.agenda, tr("Agenda"))
         layout.addWidget(self.tabs, 1)
         self.setFocusProxy(self.today_view.table)
@@ -75,14 +72,13 @@ class SeancesPage(QWidget):
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
         undo.setContext(Qt.ShortcutContext.WindowShortcut)  # while the page is shown
         undo.activated.connect(self.seance_actions.undo)
-        self.seance_actions.changed.connect(self._changed)
         self.seance_actions.done.connect(lambda text: self.say(text))
         self.seance_actions.failed.connect(lambda text: self.say(text, error=True))
         self.seance_actions.out_of_forfait_needed.connect(self._out_of_forfait)
         self.seance_actions.undo_changed.connect(self._show_undo)
 
-    def current_sessions(self) -> sessionmaker[Session] | None:
-        return self.practice.sessions if self.practice is not None else None
+    def current_practice(self) -> Practice | None:
+        return self.practice
 
     def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the views stay as they were."""
@@ -94,19 +90,15 @@ class SeancesPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Both views read again (ui/views.py calls it after a write that changed what they show)."""
         self.today_view.reload()
         self.agenda.reload()
-
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.bar.setVisible(False)  # an action came after the one that could not be billed
         self.message.setText(text)
         self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
         self.message.setVisible(bool(text))
-
-    def _changed(self) -> None:
-        self.reload()
-        self.seances_changed.emit()
 
     def _out_of_forfait(self, pending: PendingMark) -> None:
         self.message.setVisible(False)

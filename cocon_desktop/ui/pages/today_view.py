@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,16 +29,19 @@ from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.appointments_model import AppointmentsModel
 from cocon_desktop.ui.itemmodels.seances_model import DAY_COLUMNS, SeancesModel
 from cocon_desktop.ui.seance_actions import SeanceActions
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+
+if TYPE_CHECKING:
+    from cocon_desktop.services.practice_handle import Practice
 
 DayContent = tuple[list[AppointmentRow], list[SeanceRow]]
 
 
-def load_day(sessions: sessionmaker[Session], day: date) -> DayContent:
+def load_day(practice: Practice, day: date) -> DayContent:
     """Runs in the background."""
-    return appointments.between(sessions, day, day), seances.seances_between(sessions, day, day)
+    return practice.read(appointments.between, day, day), practice.read(seances.seances_between, day, day)
 
 
 def _table(parent: QWidget, name: str) -> QTableView:
@@ -57,10 +59,10 @@ def _table(parent: QWidget, name: str) -> QTableView:
 class TodayView(QWidget):
     quick_entry_requested = Signal()
 
-    def __init__(self, sessions: SessionsSource, runner: TaskRunner, actions: SeanceActions,
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, actions: SeanceActions,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sessions, self.runner, self.seance_actions, self.today = sessions, runner, actions, today
+        self.practice, self.runner, self.seance_actions, self.today = practice, runner, actions, today
         self.day = today()
         self._advance_from: int | None = None  # after a mark, the next appointment is selected
         self.setObjectName("today_view")
@@ -191,11 +193,11 @@ class TodayView(QWidget):
         self.day_label.setText(tr("Aujourd'hui, {0}").format(text) if self.day == self.today() else text.capitalize())
 
     def reload(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
         day = self.day
-        self.runner.run(lambda: load_day(sessions, day), lambda content: self._loaded(day, content), self._failed)
+        self.runner.run(lambda: load_day(practice, day), lambda content: self._loaded(day, content), self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.error.setText(error_text(error))
