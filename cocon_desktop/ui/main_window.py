@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         children = self.page_set.built("children")
         showing_file = children is not None and self.pages.currentWidget() is children and \
             self.children_page.file.isVisible()
-        self.quick_dialog = QuickSeanceDialog(self.seances_page.current_sessions, self.runner, self.clock.today,
+        self.quick_dialog = QuickSeanceDialog(lambda: self.practice, self.runner, self.clock.today,
                                               child=self.children_page.file.current_child() if showing_file else None,
                                               parent=self)
         self.quick_dialog.recorded.connect(self._seance_recorded)
