@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from cocon_desktop import __version__
 from cocon_desktop.clock import SYSTEM_CLOCK, Clock, from_environment
 from cocon_desktop.paths import default_data_dir
-from cocon_desktop.security import vault
+from cocon_desktop.services import practice_keys
 from cocon_desktop.ui.i18n import error_text, install_fonts, install_french, tr
 from cocon_desktop.ui.icons import app_icon
 from cocon_desktop.ui.main_window import MainWindow
@@ -27,8 +27,8 @@ from cocon_desktop.ui.qt_messages import route_to_log
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner, ThreadPoolRunner
 
 if TYPE_CHECKING:
-    from cocon_desktop.security.kdf import Argon2Params
     from cocon_desktop.services.practice_handle import Practice
+    from cocon_desktop.services.practice_keys import Argon2Params
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -63,17 +63,16 @@ class AppController(QObject):
         """Show the first window: main window (demo, or key in the keychain), unlock window or wizard."""
         if self.demo:
             return self._prepare_demo()
-        if not vault.vault_exists(self.data_dir):
-            from cocon_desktop.security import keychain
+        if not practice_keys.practice_exists(self.data_dir):
             from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 
-            wizard = FirstRunWizard(self.data_dir, self.runner, keychain.status(), self.kdf)
+            wizard = FirstRunWizard(self.data_dir, self.runner, practice_keys.keychain_status(), self.kdf)
             wizard.practice_created.connect(self.open_main)
             self.first_window = wizard
             wizard.show()
             return wizard
         try:
-            keyfile = vault.load_keyfile(self.data_dir)
+            keyfile = practice_keys.key_file_facts(self.data_dir)
         except Exception:  # a damaged key file: the unlock window says so at its field
             keyfile = None
         if keyfile is not None and keyfile.remembered:
@@ -153,7 +152,7 @@ class AppController(QObject):
         return self.main_window or waiting
 
     def open_main(self, practice: Practice) -> MainWindow:
-        demo = self.demo or vault.load_keyfile(practice.data_dir).demo
+        demo = self.demo or practice_keys.key_file_facts(practice.data_dir).demo
         self.main_window = MainWindow(practice, self.runner, demo=demo, clock=self.clock)
         self.main_window.backup_on_close = not self.demo  # the demo practice is thrown away anyway
         self.main_window.warmed.connect(self._started)

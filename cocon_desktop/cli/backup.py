@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop.cli.support import Input, add_command, open_practice
-from cocon_desktop.security import vault
-from cocon_desktop.services import backup
-from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.services import backup, practice_handle, practice_keys
 
 
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
@@ -27,14 +25,13 @@ def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
         reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
         recovery = reader.line("Clé de secours : ")
         new = reader.new_passphrase()
-        vault.check_passphrase_allowed(new)  # before anything is written
+        practice_keys.check_new_passphrase(new)  # before anything is written
         report = backup.restore(args.file, args.data_dir, recovery_key=recovery, new_passphrase=new)
-        key = vault.unlock_with_passphrase(args.data_dir, new)
+        passphrase = new
     else:
         passphrase = secrets.line("Phrase de passe de la sauvegarde : ")
         report = backup.restore(args.file, args.data_dir, passphrase=passphrase)
-        key = vault.unlock_with_passphrase(args.data_dir, passphrase)
-    Practice.open(args.data_dir, key).close()  # opens, and brings an older schema up to date
+    practice_handle.open_with_passphrase(args.data_dir, passphrase).close()  # brings an older schema up to date
     rows = sum(n for table, n in report.counts.items() if table != "alembic_version")
     print(f"Sauvegarde du {report.created_at} restaurée dans {report.data_dir} ({rows} lignes vérifiées).")
     if args.recovery_key_stdin or args.recovery_key:

@@ -10,14 +10,12 @@ from pathlib import Path
 
 from cocon_desktop.cli.support import Command, Input, add_command, open_practice, read_input, today_of
 from cocon_desktop.domain.practice_toml import profile_from_toml
-from cocon_desktop.security import vault
-from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import practice_handle
+from cocon_desktop.services import practice_handle, practice_keys
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.info import practice_info
 
 
-def _print_recovery_key(key: RecoveryKey) -> None:
+def _print_recovery_key(key: practice_keys.RecoveryKey) -> None:
     print("Clé de secours (notez-la sur papier et rangez-la à part ; elle ne sera plus affichée) :")
     groups = key.groups
     for row in range(0, len(groups), 3):
@@ -29,7 +27,7 @@ def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
     raw = read_input(path)
     profile = profile_from_toml(raw, str(path))
     passphrase = secrets.new_passphrase()
-    recovery = RecoveryKey.generate()
+    recovery = practice_keys.new_recovery_key()
     practice = practice_handle.create_practice(args.data_dir, passphrase, profile, recovery)
     practice.close()
     print(f"Cabinet créé dans {args.data_dir}.")
@@ -78,7 +76,7 @@ def cmd_info(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
     current = secrets.line("Phrase de passe actuelle : ")
     new = secrets.new_passphrase()
-    vault.change_passphrase(args.data_dir, current, new)
+    practice_keys.change_passphrase_in(args.data_dir, current, new)
     print("Phrase de passe changée. La clé de secours reste valable.")
     return 0
 

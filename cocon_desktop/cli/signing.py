@@ -7,7 +7,6 @@ from pathlib import Path
 
 from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, read_input
-from cocon_desktop.security.certificate import describe_certificate
 from cocon_desktop.services import signing_identities
 from cocon_desktop.services.signing_identities import Identity
 
@@ -23,7 +22,7 @@ PIN_PROMPT = "Code PIN de la carte ou du jeton : "
 
 
 def _print_identity(identity: Identity) -> None:
-    info = describe_certificate(identity.certificate_pem)
+    info = signing_identities.certificate_facts(identity)
     print(f"Source      : {SOURCES.get(identity.source, identity.source)}")
     print(f"Titulaire   : {info.common_name}")
     if info.organization:

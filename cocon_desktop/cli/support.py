@@ -12,8 +12,7 @@ from pathlib import Path
 from cocon_desktop.clock import Clock
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError, VaultError
-from cocon_desktop.security import vault
-from cocon_desktop.services import audit, practice_handle
+from cocon_desktop.services import audit, practice_handle, practice_keys
 from cocon_desktop.services.practice_handle import Practice
 
 
@@ -43,7 +42,7 @@ class Input:
 
 def open_practice(args: argparse.Namespace, secrets: Input) -> Practice:
     data_dir: Path = args.data_dir
-    if not vault.vault_exists(data_dir):
+    if not practice_keys.practice_exists(data_dir):
         raise VaultError("vault_missing", path=str(data_dir))
     opened = practice_handle.open_from_keychain(data_dir) if not args.passphrase_stdin else None
     if opened is None:

@@ -22,6 +22,7 @@ from cocon_desktop.security.keyfile import KeyFile
 from cocon_desktop.security.vault import KEY_FILE, UnlockedKey, VaultPaths
 from cocon_desktop.services import backup_format, settings_store
 from cocon_desktop.services.backup_format import SUFFIX
+from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import ANCHOR_FILE
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.progress import Progress
@@ -168,6 +169,7 @@ def last_backup(practice: Practice) -> tuple[datetime, str] | None:
         return None
 
 
+@writes(Changes.SETTINGS, takes=HANDLE)  # the last backup's date and place
 def automatic_backup(practice: Practice, *, now: datetime | None = None) -> BackupInfo:
     """The backup taken when the program closes: into backups/, then only the last N (a setting) are kept."""
     info = create_backup(practice, ensure_private_dir(practice.paths.backups), now=now)
@@ -176,6 +178,7 @@ def automatic_backup(practice: Practice, *, now: datetime | None = None) -> Back
     return info
 
 
+@writes(Changes.SETTINGS, takes=HANDLE)  # the last backup's date and place
 def backup_to(practice: Practice, folder: Path, *, progress: Progress | None = None) -> BackupInfo:
     """A backup on demand, into a folder of the user's choice (a USB drive)."""
     info = create_backup(practice, folder, progress=progress)

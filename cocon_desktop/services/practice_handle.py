@@ -124,8 +124,17 @@ def open_sessions(practice: Practice | None) -> sessionmaker[Session]:
     return practice.sessions
 
 
-def open_with_passphrase(data_dir: Path, passphrase: str) -> Practice:
-    return Practice.open(data_dir, vault.unlock_with_passphrase(data_dir, passphrase))
+def open_with_passphrase(data_dir: Path, passphrase: str, *, remember: bool = False) -> Practice:
+    """Unlock with the passphrase and open the data; with `remember`, the key is then kept in this computer's
+    keychain (the next start opens without the passphrase)."""
+    practice = Practice.open(data_dir, vault.unlock_with_passphrase(data_dir, passphrase))
+    if remember:
+        try:
+            vault.remember_in_keychain(data_dir, practice.key)
+        except BaseException:
+            practice.close()
+            raise
+    return practice
 
 
 def open_with_recovery_key(data_dir: Path, recovery_text: str) -> Practice:

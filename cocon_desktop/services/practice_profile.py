@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.domain.practice import PracticeProfile, validate_profile
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import Practice
+from cocon_desktop.services.changes import Changes, writes
 
 
 def validated(profile: PracticeProfile) -> PracticeProfile:
@@ -35,6 +36,7 @@ def is_demo(sessions: sessionmaker[Session]) -> bool:
         return bool(session.scalar(select(Practice.is_demo).where(Practice.id == 1)))
 
 
+@writes(Changes.PROFILE)
 def save_profile(sessions: sessionmaker[Session], profile: PracticeProfile, *, demo: bool = False
                  ) -> PracticeProfile:
     profile = validated(profile)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import settings
 from cocon_desktop.models import Setting
+from cocon_desktop.services.changes import Changes, writes
 
 VERSION_KEY = "_version"
 
@@ -20,6 +21,7 @@ def get(sessions: sessionmaker[Session], var: settings.SettingVar) -> Any:
     return var.default if raw is None else var.coerce(json.loads(raw))
 
 
+@writes(Changes.SETTINGS)
 def put(sessions: sessionmaker[Session], var: settings.SettingVar, value: Any) -> Any:
     value = var.coerce(value)
     with sessions.begin() as session:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import SignatureImage
+from cocon_desktop.services.changes import Changes, writes
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_WIDTH = 1200  # pixels kept: ample for 60 mm at 500 dpi
@@ -51,6 +52,7 @@ def normalised_png(content: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), image.width, image.height
 
 
+@writes(Changes.PROFILE)
 def import_signature_image(sessions: sessionmaker[Session], content: bytes) -> StoredSignature:
     """Keep this image (PNG or JPEG) as the handwritten signature from now on; the file itself is not kept."""
     png, width, height = normalised_png(content)
@@ -75,6 +77,7 @@ def signature_png(sessions: sessionmaker[Session]) -> bytes | None:
     return stored.content if stored is not None else None
 
 
+@writes(Changes.PROFILE)
 def remove_signature_image(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         session.execute(delete(SignatureImage))

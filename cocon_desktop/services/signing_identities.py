@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.documents.token_key import TokenKey
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import SigningIdentity
-from cocon_desktop.security.certificate import create_self_signed, describe_certificate, import_pkcs12
+from cocon_desktop.security.certificate import CertificateInfo, create_self_signed, describe_certificate, import_pkcs12
 from cocon_desktop.services.practice_profile import load_profile
 
 
@@ -80,6 +80,11 @@ def use_token(sessions: sessionmaker[Session], module_path: str, token_label: st
         raise CoconError("certificate_expired", not_after=not_after.date())
     with sessions.begin() as session:
         return _store(session, "pkcs11", certificate, None, token)
+
+
+def certificate_facts(identity: Identity) -> CertificateInfo:
+    """What the identity's certificate says: holder, SIRET, validity, issuer, fingerprint."""
+    return describe_certificate(identity.certificate_pem)
 
 
 def all_certificates(sessions: sessionmaker[Session]) -> list[bytes]:

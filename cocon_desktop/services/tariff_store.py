@@ -13,6 +13,7 @@ from cocon_desktop.domain.tariffs import NetworkTariff, TariffVersion, parse_tar
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.models import TariffOverride
 from cocon_desktop.paths import resources_dir
+from cocon_desktop.services.changes import Changes, writes
 
 
 @functools.cache
@@ -39,6 +40,7 @@ def load_tariffs(sessions: sessionmaker[Session]) -> dict[str, NetworkTariff]:
     return tariffs
 
 
+@writes(Changes.TARIFFS)
 def save_version(sessions: sessionmaker[Session], network: str, version: TariffVersion) -> None:
     """Record a locally edited version (validated); a version of the same date is replaced."""
     errors: list[FieldError] = []

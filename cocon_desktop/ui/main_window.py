@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop import settings
 from cocon_desktop.clock import SYSTEM_CLOCK, Clock
-from cocon_desktop.security import vault
+from cocon_desktop.services import practice_keys
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.icons import navigation_icon
 from cocon_desktop.ui.idle import IdleWatcher
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         if data_dir is None:
             raise ValueError("a practice or its data folder")
         self.data_dir = data_dir
-        self.vault_id = practice.vault_id if practice is not None else vault.load_keyfile(data_dir).vault_id
+        self.vault_id = practice.vault_id if practice is not None else practice_keys.key_file_facts(data_dir).vault_id
         self._hidden_windows: list[QWidget] = []
         self.setWindowTitle(tr("COCON Desktop"))
         self.resize(1180, 760)
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
             self.vault_label.setText(tr("Cabinet verrouillé"))
             self.lock_button.setEnabled(False)
             return
-        remembered = vault.load_keyfile(self.data_dir).remembered
+        remembered = practice_keys.key_file_facts(self.data_dir).remembered
         self.vault_label.setText(
             tr("Coffre ouvert — base chiffrée (SQLCipher, AES-256)") + " · " +
             (tr("clé gardée dans le trousseau") if remembered else tr("clé en mémoire seulement")) +

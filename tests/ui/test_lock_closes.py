@@ -35,6 +35,7 @@ class HeldRunner(SyncRunner):
     runs after it."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.held = False
         self.waiting: list[tuple[Callable[[], Any], Done, Failed]] = []
         self.errors: list[BaseException] = []

@@ -90,7 +90,7 @@ def test_restore_from_the_wizard_opens_the_main_window_with_the_same_children(
     assert "3 enfants" in dialog.file_info.text() and not dialog.file_box.text
     qtbot.keyClicks(dialog.passphrase, STRONG_PASSPHRASE)
     steps: list[int] = []
-    dialog.relay.progressed.connect(lambda done, total: steps.append(done))
+    dialog.progress.relay.progressed.connect(lambda done, total: steps.append(done))
     _click(qtbot, dialog.restore_button)
 
     assert steps == [0, 1, 2, 3], dialog.status.text()  # each stage shown while it runs
@@ -255,11 +255,11 @@ def test_the_restore_runs_in_the_background_and_cannot_be_closed_half_way(
     qtbot.waitUntil(lambda: "3 enfants" in dialog.file_info.text())
     dialog.passphrase.setText(STRONG_PASSPHRASE)
     steps: list[int] = []
-    dialog.relay.progressed.connect(lambda done, total: steps.append(done))
+    dialog.progress.relay.progressed.connect(lambda done, total: steps.append(done))
     with qtbot.waitSignal(dialog.restored, timeout=30000) as caught:
         _click(qtbot, dialog.restore_button)
         assert dialog.busy and not dialog.restore_button.isEnabled() and not dialog.passphrase.isEnabled()
-        assert dialog.progress.isVisible() and dialog.step.text()
+        assert dialog.progress.isVisible() and not dialog.progress.cancel_button.isVisible()
         dialog.reject()  # ignored while it runs
         assert dialog.isVisible()
     runner.wait()

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.practice import PracticeProfile
-from cocon_desktop.security.kdf import Argon2Params
-from cocon_desktop.security.keychain import KeychainStatus
-from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import practice_keys
 from cocon_desktop.services.practice_handle import Practice, create_practice
+from cocon_desktop.services.practice_keys import Argon2Params, KeychainStatus
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -188,7 +187,7 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(720, 600)
         self.data_dir, self.runner, self.kdf = data_dir, runner, kdf
-        self.recovery = RecoveryKey.generate()
+        self.recovery = practice_keys.new_recovery_key()
         self.practice: Practice | None = None
         self.restore_dialog: RestoreDialog | None = None
         self.identity_page = ProfilePage(tr("Votre identité professionnelle"),

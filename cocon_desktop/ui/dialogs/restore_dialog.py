@@ -1,7 +1,11 @@
 """Restoring a backup from the window (first-run wizard, unlock window): the .coconbak file, a new or empty
 data folder, then the backup's passphrase, or the recovery key and a new passphrase. The restore runs in the
 background: services/backup.restore checks everything in a staging folder and writes nothing on any error;
-then the restored practice opens like after an unlock (`restored` carries the opened Practice)."""
+then the restored practice opens like after an unlock (`restored` carries the opened Practice).
+
+The restore is not a write through a practice handle (none is open yet; the window opens with the restored one, so
+there is nothing to refresh): `runner.run` runs it, its progress in a ProgressPanel driven here. It cannot stop
+half-way: the panel shows no « Annuler »."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -25,21 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.errors import CoconError, FieldError
-from cocon_desktop.security import vault
-from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import backup, backup_format, practice_handle
+from cocon_desktop.services import backup, backup_format, practice_handle, practice_keys
 from cocon_desktop.services.backup_format import SUFFIX, Container
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.backups_tab import when_text
-from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
+from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 STEP_TEXT = ("Vérification du fichier, ouverture des clés…", "Vérification de la base restaurée…",
-             "Mise en place dans le dossier…", "Ouverture du cabinet restauré…", "Terminé.")
+             "Mise en place dans le dossier…", "Ouverture du cabinet restauré…")  # RESTORE_STEPS + the opening
 GREY = "color: #555;"
 FILE_CODES = frozenset({"backup_not_a_backup", "backup_corrupted", "backup_tampered", "backup_too_new",
                         "backup_other_vault", "file_missing", "vault_file_corrupted", "vault_too_new"})
@@ -92,8 +94,6 @@ class RestoreDialog(QDialog):
         self.program_dir, self.runner = program_dir, runner
         self.practice: Practice | None = None
         self.busy = False
-        self.relay = ProgressRelay(self)
-        self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
         intro = QLabel(tr("La sauvegarde est vérifiée puis restaurée dans un dossier nouveau ou vide : un cabinet "
                           "existant n'est jamais remplacé. Si quelque chose ne va pas (fichier endommagé ou "
@@ -144,15 +144,10 @@ class RestoreDialog(QDialog):
         self._mode_changed(0)
         layout.addStretch(1)
 
-        row = QHBoxLayout()
-        self.progress = QProgressBar(self)
+        self.progress = ProgressPanel(lambda step, _total: tr(STEP_TEXT[step - 1]), self)
         self.progress.setObjectName("restore_progress")
-        self.progress.setVisible(False)
-        self.step = QLabel(self)
-        self.step.setObjectName("restore_step")
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.step, 2)
-        layout.addLayout(row)
+        self.progress.cancel_button.setVisible(False)  # the restore cannot stop half-way; it ends by itself
+        layout.addWidget(self.progress)
         self.status, self.restore_button = add_footer(self, layout, "restore", self.start_restore,
                                                       save_text="Restaurer et ouvrir", default=True)
         self._target_changed(self.target_edit.text())
@@ -246,7 +241,7 @@ class RestoreDialog(QDialog):
         self.target_box.clear()
         target = Path(text.strip()).expanduser() if text.strip() else None
         if target is None or target.absolute() == self.program_dir.absolute():
-            usable = target is not None and not vault.vault_exists(target)  # else the service refuses it
+            usable = target is not None and not practice_keys.practice_exists(target)  # else the service refuses it
             self.target_note.setText(tr("Le dossier des données du programme : le cabinet restauré s'ouvrira "
                                         "aussi aux prochains démarrages.") if usable else "")
             return
@@ -281,8 +276,8 @@ class RestoreDialog(QDialog):
             self.target_box.show_text(tr("Choisissez le dossier où restaurer le cabinet."))
             return None
         source, target = Path(file_text).expanduser().absolute(), Path(target_text).expanduser().absolute()
-        relay, total = self.relay, backup.RESTORE_STEPS + 1
-        report = lambda done, _steps: relay.report(done, total)  # noqa: E731
+        panel, total = self.progress, backup.RESTORE_STEPS + 1  # the restore's steps, then the opening
+        report = lambda done, _steps: panel.report(done, total)  # noqa: E731
         if self.with_passphrase.isChecked():
             passphrase = self.passphrase.text()
             if not passphrase:
@@ -296,7 +291,7 @@ class RestoreDialog(QDialog):
             return with_passphrase
         recovery = self.recovery_key.text()
         try:
-            RecoveryKey.parse(recovery)
+            practice_keys.check_recovery_key(recovery)
         except CoconError as exc:
             self.recovery_box.show_text(error_text(exc))
             return None
@@ -306,19 +301,16 @@ class RestoreDialog(QDialog):
 
         def with_recovery() -> Practice:
             backup.restore(source, target, recovery_key=recovery, new_passphrase=new, progress=report)
-            return Practice.open(target, vault.unlock_with_passphrase(target, new))
+            return practice_handle.open_with_passphrase(target, new)
 
         return with_recovery
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.progress.setVisible(busy)
         if busy:
-            self.progress.setRange(0, backup.RESTORE_STEPS + 1)
-            self.progress.setValue(0)
-            self.step.setText(tr(STEP_TEXT[0]))
+            self.progress.begin()
         else:
-            self.step.clear()
+            self.progress.end()
         for widget in (self.restore_button, self.file_edit, self.target_edit, self.with_passphrase,
                        self.with_recovery, *self.passphrase_rows, *self.recovery_rows):
             widget.setEnabled(not busy)
@@ -326,11 +318,6 @@ class RestoreDialog(QDialog):
             button = self.findChild(QPushButton, name)
             if button is not None:
                 button.setEnabled(not busy)
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self.step.setText(tr(STEP_TEXT[min(done, len(STEP_TEXT) - 1)]))
 
     def _done(self, practice: Practice) -> None:
         self._set_busy(False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from cocon_desktop.security import vault
+from cocon_desktop.services import practice_keys
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
@@ -37,7 +37,7 @@ class UnlockWindow(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         try:
-            demo = vault.load_keyfile(data_dir).demo
+            demo = practice_keys.key_file_facts(data_dir).demo
         except Exception:  # a damaged key file is reported when unlocking, at the field
             demo = False
         if demo:

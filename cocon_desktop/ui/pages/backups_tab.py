@@ -1,5 +1,9 @@
 """Paramètres › Sauvegardes: back up now to a folder of one's choice (a USB drive) in the background, how many
-automatic backups (taken when the program closes) are kept, the last backup's date, and how to restore."""
+automatic backups (taken when the program closes) are kept, the last backup's date, and how to restore.
+
+« Sauvegarder maintenant » is a write through the practice handle (`runner.run_op`, its bar in a ProgressPanel): it
+writes a file, and records the last backup in the settings (SETTINGS). A backup cannot stop half-way: the panel
+shows no « Annuler »."""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,13 +30,14 @@ from cocon_desktop.services import backup, settings_store
 from cocon_desktop.services.backup import BackupInfo
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
+from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 log = logging.getLogger(__name__)
 OK_STYLE = "color: #2e7d32;"
 STEP_TEXT = ("Copie de la base chiffrée…", "Écriture du fichier…", "Vérification de la sauvegarde…",
-             "Mise en place…", "Terminé.")
+             "Mise en place…")  # the bar's words at each of backup.STEPS
 
 
 def when_text(when: datetime) -> str:
@@ -46,8 +50,6 @@ class BackupsTab(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.practice: Practice | None = None
-        self.relay = ProgressRelay(self)
-        self.relay.progressed.connect(self._progressed)
         layout = QVBoxLayout(self)
 
         now_box = QGroupBox(tr("Sauvegarder maintenant"), self)
@@ -62,9 +64,11 @@ class BackupsTab(QWidget):
         self.backup_button.setObjectName("backup_now")
         self.backup_button.clicked.connect(self.choose_folder)
         row.addWidget(self.backup_button)
-        self.progress = QProgressBar(now_box)
+        self.progress = ProgressPanel(lambda step, _total: tr(STEP_TEXT[step - 1]), now_box)
         self.progress.setObjectName("backup_progress")
-        self.progress.setVisible(False)
+        self.progress.cancel_button.setVisible(False)  # the backup cannot stop half-way
+        self.progress.running.connect(lambda running: self.backup_button.setEnabled(
+            not running and self.practice is not None))
         row.addWidget(self.progress, 1)
         row.addStretch(1)
         now_layout.addLayout(row)
@@ -118,10 +122,9 @@ class BackupsTab(QWidget):
             return
         self.auto_hint.setText(tr("À chaque fermeture du programme, une sauvegarde est écrite dans {0} ; "
                                   "seules les plus récentes sont gardées.").format(practice.paths.backups))
-        sessions = practice.sessions
 
         def load() -> tuple[int, tuple[datetime, str] | None]:
-            return int(settings_store.get(sessions, settings.BACKUP_KEEP)), backup.last_backup(practice)
+            return int(practice.read(settings_store.get, settings.BACKUP_KEEP)), backup.last_backup(practice)
 
         self.runner.run(load, self._loaded, lambda error: self._say(error_text(error), False))
 
@@ -139,9 +142,9 @@ class BackupsTab(QWidget):
     def _save_keep(self) -> None:
         if self.practice is None:
             return
-        sessions, value = self.practice.sessions, self.keep.value()
-        self.runner.run(lambda: settings_store.put(sessions, settings.BACKUP_KEEP, value), lambda _: None,
-                        lambda error: self._say(error_text(error), False))
+        practice, value = self.practice, self.keep.value()
+        self.runner.run_op(lambda report: practice.write(settings_store.put, settings.BACKUP_KEEP, value),
+                           lambda _: None, lambda error: self._say(error_text(error), False))
 
     # -- backing up
     def choose_folder(self) -> None:
@@ -155,29 +158,16 @@ class BackupsTab(QWidget):
     def backup_to(self, folder: Path) -> None:
         if self.practice is None:
             return
-        practice, relay = self.practice, self.relay
-        self.backup_button.setEnabled(False)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, backup.STEPS)
-        self.progress.setValue(0)
-        self._say(tr(STEP_TEXT[0]), True)
-        self.runner.run(lambda: backup.backup_to(practice, folder, progress=relay.report), self._done,
-                        self._failed)
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self._say(tr(STEP_TEXT[min(done, len(STEP_TEXT) - 1)]), True)
+        practice = self.practice
+        self.status.clear()
+        self.runner.run_op(lambda report: practice.write(backup.backup_to, folder, progress=report), self._done,
+                           self._failed, progress=self.progress)
 
     def _done(self, info: BackupInfo) -> None:
-        self.backup_button.setEnabled(self.practice is not None)
-        self.progress.setVisible(False)
         self._say(tr("Sauvegarde écrite et vérifiée : {0}").format(info.path), True)
         self._show_last((info.created_at, str(info.path)))
 
     def _failed(self, error: BaseException) -> None:
-        self.backup_button.setEnabled(self.practice is not None)
-        self.progress.setVisible(False)
         self._say(error_text(error), False)
 
     def _say(self, text: str, ok: bool) -> None:
@@ -187,7 +177,8 @@ class BackupsTab(QWidget):
 
 def backup_on_close(practice: Practice, parent: QWidget | None = None) -> BackupInfo | None:
     """The automatic backup when the program closes (on the GUI thread: the window is going away). A failure
-    is said in a message box and logged without data; it never stops the program from closing."""
+    is said in a message box and logged without data; it never stops the program from closing. Through the handle
+    but not `run_op`: the window is going away, so there is nothing to refresh and no turn to wait for."""
     from PySide6.QtWidgets import QMessageBox
 
     note = QLabel(tr("Sauvegarde automatique du cabinet…"), parent, Qt.WindowType.Tool)
@@ -195,7 +186,7 @@ def backup_on_close(practice: Practice, parent: QWidget | None = None) -> Backup
     note.show()
     QApplication.processEvents()
     try:
-        return backup.automatic_backup(practice)
+        return practice.write(backup.automatic_backup).value
     except Exception as exc:
         log.warning("automatic backup failed: %s", type(exc).__name__)
         QMessageBox.warning(parent, tr("COCON Desktop"),

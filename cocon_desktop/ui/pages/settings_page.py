@@ -1,6 +1,13 @@
-"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain."""
+"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain.
+
+A form page: it reads the practice when it gets it, and after an unlock keeps what was typed (it has no SHOWS, so
+the window's refresher does not read it again). Its writes go through `runner.run_op`: the views showing the
+profile (PROFILE), the tariffs (TARIFFS) or the settings (SETTINGS) elsewhere read again from their Changes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,8 +27,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError, ValidationError
-from cocon_desktop.security import keychain, vault
-from cocon_desktop.services import practice_profile, settings_store
+from cocon_desktop.services import practice_keys, practice_profile, settings_store
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import set_corrected_age_cutoff
 from cocon_desktop.ui.i18n import error_text, message, tr
@@ -44,8 +50,7 @@ def _status_label(parent: QWidget, name: str) -> QLabel:
 
 
 class SettingsPage(QWidget):
-    lock_minutes_changed = Signal(int)
-    cutoff_changed = Signal(int)  # the list and the child's file show corrected ages up to this age
+    lock_minutes_changed = Signal(int)  # the window's idle delay follows the stored setting
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,10 +98,10 @@ class SettingsPage(QWidget):
         if self.form.check(profile):
             self._say(self.profile_status, tr("Corrigez les champs signalés : rien n'a été enregistré."), False)
             return
-        sessions = self.practice.sessions
+        practice = self.practice
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: practice_profile.save_profile(sessions, profile), self._profile_saved,
-                        self._profile_failed)
+        self.runner.run_op(lambda report: practice.write(practice_profile.save_profile, profile),
+                           self._profile_saved, self._profile_failed)
 
     def _profile_saved(self, profile: PracticeProfile) -> None:
         self.save_button.setEnabled(True)
@@ -144,7 +149,7 @@ class SettingsPage(QWidget):
         self.lock_minutes.setSuffix(tr(" min"))
         self.lock_minutes.editingFinished.connect(self._save_lock_minutes)
         lform.addRow(tr(var.label), self.lock_minutes)
-        status = keychain.status()
+        status = practice_keys.keychain_status()
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur (trousseau du système)"), locking)
         self.remember.setObjectName("settings_remember")
         self.remember.setEnabled(status.available)
@@ -175,17 +180,18 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
         return tab
 
-    def _cutoff_saved(self, months: object) -> None:
-        set_corrected_age_cutoff(int(str(months)))
-        self.cutoff_changed.emit(int(str(months)))
-
     def _save_cutoff(self) -> None:
+        """The children's list and file show corrected ages up to this age. They are on another page, hidden while
+        this one shows: marked stale by the write's SETTINGS, they read again when shown, with the new cut-off."""
+        self._put(settings.CORRECTED_AGE_CUTOFF_MONTHS, self.cutoff.value(),
+                  lambda months: set_corrected_age_cutoff(int(months)))
+
+    def _put(self, var: settings.SettingVar, value: int, saved: Callable[[Any], None]) -> None:
         if self.practice is None:
             return
-        sessions, value = self.practice.sessions, self.cutoff.value()
-        self.runner.run(lambda: settings_store.put(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS, value),
-                        self._cutoff_saved,
-                        lambda error: self._say(self.lock_status, error_text(error), False))
+        practice = self.practice
+        self.runner.run_op(lambda report: practice.write(settings_store.put, var, value), saved,
+                           lambda error: self._say(self.lock_status, error_text(error), False))
 
     def change_passphrase(self) -> None:
         if self.practice is None:
@@ -199,11 +205,11 @@ class SettingsPage(QWidget):
         new = self.new_field.checked()
         if new is None:
             return
-        data_dir = self.practice.data_dir
+        practice = self.practice
         self.change_button.setEnabled(False)
         self._say(self.change_status, tr("Changement en cours…"), True)
-        self.runner.run(lambda: vault.change_passphrase(data_dir, current, new), self._changed,
-                        self._change_failed)
+        self.runner.run_op(lambda report: practice.write(practice_keys.change_passphrase, current, new),
+                           self._changed, self._change_failed)
 
     def _changed(self, _: object) -> None:
         self.change_button.setEnabled(True)
@@ -217,29 +223,19 @@ class SettingsPage(QWidget):
         self.current_box.show_text(error_text(error))
 
     def _save_lock_minutes(self) -> None:
-        if self.practice is None:
-            return
-        sessions, value = self.practice.sessions, self.lock_minutes.value()
-        self.runner.run(lambda: settings_store.put(sessions, settings.LOCK_IDLE_MINUTES, value),
-                        lambda saved: self.lock_minutes_changed.emit(int(saved)),
-                        lambda error: self._say(self.lock_status, error_text(error), False))
+        self._put(settings.LOCK_IDLE_MINUTES, self.lock_minutes.value(),
+                  lambda saved: self.lock_minutes_changed.emit(int(saved)))
 
     def _remember_toggled(self, checked: bool) -> None:
         if self.practice is None or self._loading:
             return
-        data_dir, key = self.practice.data_dir, self.practice.key
+        practice = self.practice
+        self.runner.run_op(lambda report: practice.write(practice_keys.remember_key, checked), self._remembered,
+                           lambda error: self._say(self.lock_status, error_text(error), False))
 
-        def work() -> bool:
-            if checked:
-                vault.remember_in_keychain(data_dir, key)
-            else:
-                vault.forget_in_keychain(data_dir)
-            return checked
-
-        self.runner.run(work, lambda on: self._say(self.lock_status, tr(
-            "La clé est gardée dans le trousseau de cet ordinateur." if on else
-            "La clé a été retirée du trousseau de cet ordinateur."), True),
-            lambda error: self._say(self.lock_status, error_text(error), False))
+    def _remembered(self, on: bool) -> None:
+        self._say(self.lock_status, tr("La clé est gardée dans le trousseau de cet ordinateur." if on else
+                                       "La clé a été retirée du trousseau de cet ordinateur."), True)
 
     # -- loading
     _loading = False
@@ -253,13 +249,12 @@ class SettingsPage(QWidget):
         if practice is None or not reload:
             return
         self.signature_box.set_practice(practice)
-        sessions, data_dir = practice.sessions, practice.data_dir
 
         def load() -> tuple[PracticeProfile, int, bool, int]:
-            return (practice_profile.load_profile(sessions),
-                    int(settings_store.get(sessions, settings.LOCK_IDLE_MINUTES)),
-                    vault.load_keyfile(data_dir).remembered,
-                    int(settings_store.get(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
+            return (practice.read(practice_profile.load_profile),
+                    int(practice.read(settings_store.get, settings.LOCK_IDLE_MINUTES)),
+                    practice_keys.is_remembered(practice),
+                    int(practice.read(settings_store.get, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
 
         self.runner.run(load, self._loaded, lambda error: self._say(self.profile_status, error_text(error),
                                                                     False))

@@ -1,4 +1,7 @@
-"""Paramètres › Tarifs: each network's tariff versions, shown and edited as a new dated version."""
+"""Paramètres › Tarifs: each network's tariff versions, shown and edited as a new dated version.
+
+Saving goes through `runner.run_op` (TARIFFS): the invoicing page's drafts and the dashboard read again; this tab
+reads the versions again itself once saved."""
 
 from __future__ import annotations
 
@@ -110,8 +113,7 @@ class TariffsTab(QWidget):
             return
         if network:
             self.network.setCurrentIndex(max(0, self.network.findData(network)))
-        sessions = practice.sessions
-        self.runner.run(lambda: tariff_store.load_tariffs(sessions), self._loaded,
+        self.runner.run(lambda: practice.read(tariff_store.load_tariffs), self._loaded,
                         lambda error: self._say(error_text(error), False))
 
     def _loaded(self, tariffs: dict[str, NetworkTariff]) -> None:
@@ -211,9 +213,9 @@ class TariffsTab(QWidget):
 
                 self._say(tr("Ligne {0} : ").format(int(others[0].field[3:]) + 1) + field_text(others[0]), False)
             return
-        sessions, network = self.practice.sessions, str(self.network.currentData())
-        self.runner.run(lambda: tariff_store.save_version(sessions, network, version), self._saved,
-                        lambda error: self._say(error_text(error), False))
+        practice, network = self.practice, str(self.network.currentData())
+        self.runner.run_op(lambda report: practice.write(tariff_store.save_version, network, version), self._saved,
+                           lambda error: self._say(error_text(error), False))
 
     def _saved(self, _: object) -> None:
         self._say(tr("Version enregistrée. Les factures déjà émises gardent leurs montants."), True)

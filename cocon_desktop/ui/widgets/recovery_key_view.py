@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
-from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services.practice_keys import RecoveryKey
 
 
 class RecoveryKeyView(QFrame):

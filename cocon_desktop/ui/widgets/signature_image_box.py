@@ -1,4 +1,5 @@
-"""Paramètres: the image of the handwritten signature drawn on attestations (kept in the encrypted database)."""
+"""Paramètres: the image of the handwritten signature drawn on attestations (kept in the encrypted database).
+Importing it is a write of the practice's identity (PROFILE, through `runner.run_op`): the attestations read again."""
 
 from __future__ import annotations
 
@@ -50,8 +51,7 @@ class SignatureImageBox(QGroupBox):
     def set_practice(self, practice: Practice | None) -> None:
         self.practice = practice
         if practice is not None:
-            sessions = practice.sessions
-            self.runner.run(lambda: stored_signature(sessions), self._show, self._failed)
+            self.runner.run(lambda: practice.read(stored_signature), self._show, self._failed)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Image de la signature"), str(Path.home()),
@@ -62,8 +62,9 @@ class SignatureImageBox(QGroupBox):
     def import_file(self, path: Path) -> None:
         if self.practice is None:
             return
-        sessions = self.practice.sessions
-        self.runner.run(lambda: import_signature_image(sessions, path.read_bytes()), self._imported, self._failed)
+        practice = self.practice
+        self.runner.run_op(lambda report: practice.write(import_signature_image, path.read_bytes()), self._imported,
+                           self._failed)
 
     def _imported(self, stored: StoredSignature) -> None:
         self._show(stored)

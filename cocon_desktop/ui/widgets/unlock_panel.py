@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.errors import CoconError, FieldError, VaultError
-from cocon_desktop.security import keychain, vault
+from cocon_desktop.services import practice_keys
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import FieldBox
@@ -30,6 +30,7 @@ from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password
 
 if TYPE_CHECKING:  # the ORM is imported by the unlocking itself, in the background, not to show the window
     from cocon_desktop.services.practice_handle import Practice
+    from cocon_desktop.services.practice_keys import KeychainStatus
 
 
 class UnlockPanel(QWidget):
@@ -61,7 +62,7 @@ class UnlockPanel(QWidget):
         if offer_remember:
             form.addRow("", self.remember)
             form.addRow("", self.keychain_reason)
-            runner.run(keychain.status, self._keychain_checked, lambda _: None)
+            runner.run(practice_keys.keychain_status, self._keychain_checked, lambda _: None)
         self.unlock_button = QPushButton(tr("Déverrouiller"), normal)
         self.unlock_button.setObjectName("unlock_button")
         self.unlock_button.setDefault(True)
@@ -106,7 +107,7 @@ class UnlockPanel(QWidget):
         self._countdown.timeout.connect(self._tick)
         self._seconds_left = 0
 
-    def _keychain_checked(self, status: keychain.KeychainStatus) -> None:
+    def _keychain_checked(self, status: KeychainStatus) -> None:
         self.remember.setEnabled(status.available)
         self.remember.setToolTip(message(status.reason))
         self.keychain_reason.setText("" if status.available else message(status.reason))
@@ -125,10 +126,7 @@ class UnlockPanel(QWidget):
         def work() -> Practice:
             from cocon_desktop.services import practice_handle
 
-            opened = practice_handle.open_with_passphrase(data_dir, passphrase)
-            if remember:
-                vault.remember_in_keychain(data_dir, opened.key)
-            return opened
+            return practice_handle.open_with_passphrase(data_dir, passphrase, remember=remember)
 
         self._start(work, self.passphrase_box)
 
@@ -158,7 +156,7 @@ class UnlockPanel(QWidget):
 
     def _done(self, practice: Practice) -> None:
         self._set_busy(False)
-        if self.expected_vault_id and practice.key.vault_id != self.expected_vault_id:
+        if self.expected_vault_id and practice.vault_id != self.expected_vault_id:
             practice.close()
             self._failed(VaultError("vault_mismatch"), self.passphrase_box)
             return
