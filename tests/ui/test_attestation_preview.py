@@ -20,7 +20,6 @@ from cocon_desktop.services import attestations
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.main_window import MainWindow
-from cocon_desktop.ui.pages.attestations_page import AttestationsPage
 from cocon_desktop.ui.tasks import SyncRunner
 from cocon_desktop.ui.widgets.signature_image_box import SignatureImageBox
 from tests.dates import CLOCK, TODAY
