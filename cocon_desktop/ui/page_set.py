@@ -110,7 +110,9 @@ class PageSet:
         index = [k for k, _ in NAVIGATION].index(key)
         page = build_page(key, self.window, self.stack)
         page.setObjectName(f"page_{key}")
-        if self.window.practice is not None:  # before it shows: the refresher has it read when first shown
+        if hasattr(page, "SHOWS"):  # before it can show: it reads when first shown (ui/views.py)
+            self.window.refresher.track(page)
+        if self.window.practice is not None:
             page.set_practice(self.window.practice, reload=not hasattr(page, "SHOWS"))  # type: ignore[attr-defined]
         slot = self._slots.pop(key)
         current = self.stack.currentIndex()
@@ -155,8 +157,6 @@ class PageSet:
         """The few signals between this page and the window. What a write changed reaches the pages through the
         window's refresher (ui/views.py), not through signals from page to page."""
         window = self.window
-        if hasattr(page, "SHOWS"):
-            window.refresher.track(page)
         if key == "dashboard":
             from cocon_desktop.ui.dashboard_routes import open_action
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import cocon_desktop
 
 PACKAGE = Path(cocon_desktop.__file__).resolve().parent
@@ -115,3 +117,65 @@ def test_the_shared_package_imports_neither_side_nor_qt() -> None:
     exchange = ROOT / "cocon_exchange"
     assert (exchange / "batch_verify.py").exists()
     assert crossings(exchange, (*QT_MODULES, "cocon_desktop", "cocon_network")) == {}
+
+
+# -- the practice handle (issue 17): the window and the command line reach the data only through it
+BELOW_THE_HANDLE = ("sqlalchemy", "cocon_desktop.db", "cocon_desktop.models", "cocon_desktop.security",
+                    "cocon_desktop.documents", "cocon_desktop.sync")
+UI_FILES = (PACKAGE / "ui", PACKAGE / "app.py", PACKAGE / "__main__.py")
+
+
+def handle_crossings(places: tuple[Path, ...], forbidden: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for place in places:
+        files = sorted(place.rglob("*.py")) if place.is_dir() else [place]
+        for path in files:
+            names = [n for n in imported_modules(path.read_text("utf-8"))
+                     if n == forbidden or n.startswith(forbidden + ".")]
+            if names:
+                found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def session_uses(source: str) -> list[str]:
+    """Where `source` holds the database's sessions: `x.sessions`, `sessionmaker`, `Session`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("sessions", "engine", "key_holder"):
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Name) and node.id in ("sessionmaker", "Session"):
+            found.append(f"{node.lineno}: {node.id}")
+    return found
+
+
+def test_no_relative_imports_to_slip_past_the_checks() -> None:
+    relative = {}
+    for folder in (PACKAGE, NETWORK, ROOT / "cocon_exchange"):
+        for path in sorted(folder.rglob("*.py")):
+            if any(isinstance(n, ast.ImportFrom) and n.level for n in ast.walk(ast.parse(path.read_text("utf-8")))):
+                relative[str(path.relative_to(ROOT))] = True
+    assert relative == {}
+
+
+def test_the_session_check_sees_holding_the_sessions() -> None:
+    source = "def f(practice):\n    s = practice.sessions\n    m: sessionmaker[Session] = s\n"
+    assert session_uses(source) == ["2: .sessions", "3: sessionmaker", "3: Session"]
+    assert session_uses("practice.read(list_children, query)\nsessions_label = 1\n") == []
+
+
+@pytest.mark.parametrize("forbidden", BELOW_THE_HANDLE)
+def test_the_window_does_not_import_below_the_handle(forbidden: str) -> None:
+    assert handle_crossings(UI_FILES, forbidden) == {}
+
+
+@pytest.mark.parametrize("forbidden", BELOW_THE_HANDLE)
+def test_the_command_line_does_not_import_below_the_handle(forbidden: str) -> None:
+    assert (PACKAGE / "cli" / "main.py").exists()
+    assert handle_crossings((PACKAGE / "cli",), forbidden) == {}
+
+
+@pytest.mark.parametrize("place", ["ui", "cli"])
+def test_no_sessions_held_above_the_handle(place: str) -> None:
+    files = sorted((PACKAGE / place).rglob("*.py")) + ([PACKAGE / "app.py"] if place == "ui" else [])
+    held = {str(p.relative_to(ROOT)): uses for p in files if (uses := session_uses(p.read_text("utf-8")))}
+    assert held == {}
