@@ -25,7 +25,7 @@ class ForfaitRule:
     age_min_months: int
     age_max_months: int
     disciplines: tuple[str, ...]
-    sessions: int  # sessions per forfait, proposed when a prescription is entered
+    seances: int  # séances per forfait, proposed when a prescription is entered
     session_price: Decimal
     bilan_price: Decimal
     discipline_prices: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -148,7 +148,7 @@ def parse_forfait(data: Any, where: str, errors: list[FieldError]) -> ForfaitRul
         errors.append(FieldError(where, "tariff_range_invalid"))
     return ForfaitRule(
         kind=str(data.get("kind", "")), label=str(data.get("label", data.get("kind", ""))),
-        age_min_months=age_min, age_max_months=age_max, disciplines=disciplines, sessions=sessions,
+        age_min_months=age_min, age_max_months=age_max, disciplines=disciplines, seances=sessions,
         session_price=_decimal(data.get("session_price", "x"), f"{where}.session_price", errors),
         bilan_price=_decimal(data.get("bilan_price", "x"), f"{where}.bilan_price", errors),
         discipline_prices=prices,
@@ -204,7 +204,7 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
         "absence_unexcused_billable": version.absence_unexcused_billable,
         "forfaits": [
             {"kind": f.kind, "label": f.label, "age_min_months": f.age_min_months,
-             "age_max_months": f.age_max_months, "disciplines": list(f.disciplines), "sessions": f.sessions,
+             "age_max_months": f.age_max_months, "disciplines": list(f.disciplines), "sessions": f.seances,
              "session_price": str(f.session_price), "bilan_price": str(f.bilan_price),
              "discipline_prices": {d: {k: str(v) for k, v in p.items()} for d, p in f.discipline_prices.items()}}
             for f in version.forfaits

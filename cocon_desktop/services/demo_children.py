@@ -101,6 +101,6 @@ def _add_prescriptions(sessions: sessionmaker[Session], tariffs: dict[str, Netwo
             continue
         prescriptions.save_prescription(sessions, PrescriptionData(
             child_id=child_id, discipline=discipline, forfait_kind=rule.kind,
-            sessions_authorised=rng.choice([10, 15, 20, rule.sessions]), valid_from=valid_from,
+            sessions_authorised=rng.choice([10, 15, 20, rule.seances]), valid_from=valid_from,
             valid_until=valid_until, prescribed_on=valid_from - timedelta(days=rng.randint(0, 10)),
             bilan_included=True, prescriber_id=prescriber_id), today)

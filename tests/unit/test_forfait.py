@@ -12,7 +12,7 @@ from cocon_desktop.domain.forfait import PrescriptionTerms, UsedAct, forfait_sta
 from cocon_desktop.domain.tariffs import ForfaitRule
 
 RULE = ForfaitRule(kind="precoce_0_24", label="Forfait de soins précoces 0–24 mois", age_min_months=0,
-                   age_max_months=24, disciplines=("psychomotricite", "psychologie"), sessions=35,
+                   age_max_months=24, disciplines=("psychomotricite", "psychologie"), seances=35,
                    session_price=Decimal("39.00"), bilan_price=Decimal("140.00"),
                    discipline_prices={"psychologie": {"bilan": Decimal("300.00")}})
 BIRTH = date(2025, 3, 1)

@@ -171,7 +171,7 @@ class PrescriptionDialog(QDialog):
         """A newly chosen forfait proposes its number of sessions; the same one keeps what was typed."""
         rule = next((r for r in self.rules() if r.kind == self.forfait.currentData()), None)
         if rule is not None and rule.kind != self._proposed_for:
-            self.sessions_spin.setValue(rule.sessions)
+            self.sessions_spin.setValue(rule.seances)
             self._proposed_for = rule.kind
 
     # -- the scan

@@ -160,7 +160,7 @@ class TariffsTab(QWidget):
         self.table.insertRow(row)
         ages = tr("{0} à {1} mois").format(rule.age_min_months, rule.age_max_months)
         cells = (rule.label, ages, ", ".join(short_label(d) for d in rule.disciplines),
-                 str(rule.sessions), f"{rule.session_price:.2f}".replace(".", ","),
+                 str(rule.seances), f"{rule.session_price:.2f}".replace(".", ","),
                  f"{rule.bilan_price:.2f}".replace(".", ","))
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -191,7 +191,7 @@ class TariffsTab(QWidget):
             for price, text in ((session_price, values[1]), (bilan_price, values[2])):
                 if price is None:
                     errors.append(FieldError(f"row{row}", "amount_invalid", {"value": text}))
-            forfaits.append(replace(rule, sessions=sessions, session_price=session_price or Decimal(0),
+            forfaits.append(replace(rule, seances=sessions, session_price=session_price or Decimal(0),
                                     bilan_price=bilan_price or Decimal(0)))
         version = TariffVersion(effective or date.min, self.absence_excused.isChecked(),
                                 self.absence_unexcused.isChecked(), tuple(forfaits), source="local")
