@@ -257,7 +257,7 @@ def endpoint_screen(app: QApplication, window: MainWindow, out: Path) -> None:
     from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 
     page = window.sync_page
-    dialog = EndpointDialog(page.selected_network(), page._sessions, page.runner, window)
+    dialog = EndpointDialog(page.selected_network(), page.current_practice, page.runner, window)
     dialog.url.setText("https://reception.reseau-perinat.example.org/cocon")
     with tempfile.TemporaryDirectory() as tmp:
         pem = Path(tmp) / "serveur-reseau.pem"

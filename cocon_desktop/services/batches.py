@@ -29,6 +29,7 @@ from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.security.certificate import load_certificates
 from cocon_desktop.services import outbox_errors
+from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.outbox_errors import OutboxError
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
@@ -37,6 +38,7 @@ from cocon_exchange import batch_format as fmt
 
 STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
 OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
+TO_SEND = "prepare"  # not yet handed over (neither sent nor exported): what the status bar counts as « à envoyer »
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
                              signing_certificates=fingerprints)
 
 
+@writes(Changes.BATCHES, takes=HANDLE)
 def close_batch(practice: Practice, network: str, now: datetime, pin: str | None = None) -> BatchSummary:
     """Close a batch of everything pending for `network`: the file is built and signed first (the slow part),
     then stored with its documents and put in the outbox in ONE IMMEDIATE transaction, which re-checks that
@@ -276,6 +279,7 @@ def record_documents_event(session: Session, batch_pk: int, kind: str, detail: s
     session.add_all(InvoiceEvent(invoice_id=iid, kind=kind, at=utc(at), detail=detail) for iid in ids)
 
 
+@writes(Changes.BATCHES | Changes.INVOICES)  # its documents become « envoyée »
 def export_batch(sessions: sessionmaker[Session], batch_pk: int, out_dir: Path, now: datetime) -> Path:
     """Write the batch file into `out_dir` (created 0700 if missing; an existing folder, a removable drive, is
     left as it is), atomically and 0600. A `prepare` batch becomes `envoye` and its documents "sent"; the batch
@@ -304,12 +308,11 @@ def last_unreceived(sessions: sessionmaker[Session], network: str) -> BatchSumma
 
 
 def pending_count(sessions: sessionmaker[Session]) -> int:
-    """For the status bar: documents in no batch, plus batches not yet received, rejected or paid."""
+    """The status bar's « N à envoyer »: the issued documents in no batch (or only in rejected ones) plus the batches
+    still « Préparé », i.e. not yet handed over to the network — neither sent nor exported. An exported batch reads
+    « Envoyé » on the Synchronisation page and is no longer counted, whether or not the network has acknowledged it
+    (the batch rows and this count say the same thing)."""
     with sessions() as session:
         documents = session.scalar(select(func.count()).select_from(Invoice).where(*_pending_where())) or 0
-        open_batches = list(session.execute(select(Batch.id, Batch.state).where(Batch.state.in_(OPEN_STATES))))
-        # which batches are paid matters only for one handed over (envoyé): none, no need to sum every payment
-        # (this runs at each page change, for the status bar)
-        paid = paid_batches(session) if any(state in ("envoye", "recu") for _, state in open_batches) else set()
-        waiting = [pk for pk, state in open_batches if effective_state(state, pk, paid) in OPEN_STATES]
-    return int(documents) + len(waiting)
+        batches = session.scalar(select(func.count()).select_from(Batch).where(Batch.state == TO_SEND)) or 0
+    return int(documents) + int(batches)

@@ -22,6 +22,7 @@ from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import invoicing, settings_store
+from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
 from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderRequest
 from cocon_desktop.services.practice_handle import Practice
@@ -52,6 +53,7 @@ def network_address(sessions: sessionmaker[Session], network: str) -> NetworkAdd
     return address
 
 
+@writes(Changes.PROFILE)  # the practice's invoicing address of a network
 def set_network_address(sessions: sessionmaker[Session], network: str, address: NetworkAddress) -> None:
     settings_store.put(sessions, settings.network_address(network), address.stored())
 
@@ -106,6 +108,7 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     return render
 
 
+@writes(Changes.INVOICES | Changes.SEANCES, takes=HANDLE)  # the séances become invoiced
 def issue_period(practice: Practice, network: str, first: date, last: date, issue_date: date,
                  progress: Progress | None = None, pin: str | None = None) -> list[IssuedDocument]:
     """The invoice run for a network and a period: rendered, embedded, signed, numbered, stored, anchored.
@@ -117,6 +120,7 @@ def issue_period(practice: Practice, network: str, first: date, last: date, issu
     return issued
 
 
+@writes(Changes.INVOICES | Changes.SEANCES, takes=HANDLE)  # the lines' séances become billable again
 def issue_credit_note(practice: Practice, number: str, line_numbers: list[int] | None, issue_date: date,
                       pin: str | None = None) -> IssuedDocument:
     network = invoicing.document_network(practice.sessions, number)

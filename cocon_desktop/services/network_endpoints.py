@@ -18,6 +18,7 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import NetworkCredential, Setting
 from cocon_desktop.services import settings_store
+from cocon_desktop.services.changes import Changes, writes
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -76,6 +77,7 @@ def describe_server_ca(pem: str) -> str:
     return text + (f" (+ {others} autre(s) certificat(s))" if others else "")
 
 
+@writes(Changes.ENDPOINTS)
 def set_endpoint(sessions: sessionmaker[Session], network: str, url: str, token: str | None,
                  server_ca: str | None = None) -> None:
     """Store the network's URL and, unless `token` is None (keep the stored one), its access token; likewise its

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Batch, OutboxEntry
-from cocon_desktop.services import outbox_errors
+from cocon_desktop.services import network_endpoints, outbox_errors
 from cocon_desktop.services.batches import record_documents_event, utc
 from cocon_desktop.services.outbox_errors import OutboxError, outbox_error
 
@@ -59,6 +59,13 @@ def due(sessions: sessionmaker[Session], now: datetime) -> list[OutboxItem]:
 def waiting(sessions: sessionmaker[Session]) -> list[OutboxItem]:
     """Batches not delivered, whatever the time of their next attempt."""
     return _items(sessions, None)
+
+
+def due_with_address(sessions: sessionmaker[Session], now: datetime) -> bool:
+    """Is a batch due for a network that has an address? (The window's automatic sending runs only then: without
+    one, it would only repeat that the address is missing.)"""
+    networks = {item.network for item in due(sessions, now)}
+    return any(network_endpoints.endpoint(sessions, network) is not None for network in networks)
 
 
 def _rows(session: Session, batch_pk: int) -> tuple[Batch, OutboxEntry]:

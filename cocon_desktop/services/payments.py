@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from cocon_desktop.domain.money import from_cents, is_whole_cents, to_cents
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Invoice, InvoiceEvent, Payment
+from cocon_desktop.services.changes import Changes, writes
 
 STATES = {"emise": "Émise", "envoyee": "Envoyée", "payee": "Payée", "partiellement_payee": "Partiellement payée",
           "rejetee": "Rejetée", "annulee": "Annulée par avoir"}
@@ -144,6 +145,7 @@ def owing_summary(sessions: sessionmaker[Session]) -> tuple[int, Decimal]:
     return int(count), from_cents(total)
 
 
+@writes(Changes.PAYMENTS)  # an invoice's state and its batch's « payé » are derived from them
 def record_payment(sessions: sessionmaker[Session], number: str, day: date, amount: Decimal, today: date,
                    reference: str = "", means: str = "virement") -> InvoiceStatus:
     errors: list[FieldError] = []

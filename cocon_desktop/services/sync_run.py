@@ -19,6 +19,7 @@ import httpx
 from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batches, network_endpoints, outbox
+from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
 from cocon_desktop.services.practice_handle import Practice
@@ -153,12 +154,14 @@ class _Run:
                                               receipt.reason, receipt_id=receipt.receipt_id))
 
 
+@writes(Changes.BATCHES | Changes.INVOICES, takes=HANDLE)  # batches received or rejected, their documents' states
 def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
              timeout: float = 30, cancel: Callable[[], bool] | None = None,
-             progress: Callable[[int, int], None] | None = None, *, force: bool = False,
+             progress: Callable[[int, int], bool | None] | None = None, *, force: bool = False,
              check_status: bool = True, transport: httpx.BaseTransport | None = None) -> SyncReport:
     """Send what is due (with `force`: everything waiting, ignoring the backoff), then ask the network about
-    the batches it has received. `cancel` is checked between batches; `progress(done, total)` after each."""
+    the batches it has received. `cancel` is checked between batches; `progress(done, total)` after each (a
+    services/progress.Progress: answering False stops the run there, as `cancel` does)."""
     run = _Run(practice, now, verify, timeout, transport)
     sessions = practice.sessions
     items = outbox.waiting(sessions) if force else outbox.due(sessions, now())
@@ -167,14 +170,14 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
         if check_status else []
     tasks: list[Callable[[], None]] = [functools.partial(run.push, item) for item in items]
     tasks += [functools.partial(run.check_status, summary) for summary in received]
-    cancelled = False
+    cancelled = stop = False
     for done, task in enumerate(tasks, start=1):
-        if cancel is not None and cancel():
+        if stop or (cancel is not None and cancel()):
             cancelled = True
             break
         task()
         if progress is not None:
-            progress(done, len(tasks))
+            stop = progress(done, len(tasks)) is False
     outcomes = tuple(run.outcomes)
     states = [o.state for o in outcomes if o.batch_pk in pushed]
     return SyncReport(

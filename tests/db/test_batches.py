@@ -154,6 +154,7 @@ def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice
                                                                         tmp_path: Path) -> None:
     issued = issue_october(practice, ("RPO",))
     batch = batches.close_batch(practice, "RPO", NOW)
+    assert batches.pending_count(practice.sessions) == 1  # the batch « Préparé »
     drive = tmp_path / "cle-usb"
     drive.mkdir(mode=0o755)
     path = batches.export_batch(practice.sessions, batch.id, drive, NOW.replace(hour=12))
@@ -167,6 +168,7 @@ def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice
     assert [i.batch_pk for i in outbox.waiting(practice.sessions)] == [batch.id]
     assert all(_states(practice)[d.number] == "envoyee" for d in issued["RPO"])
     assert batches.last_unreceived(practice.sessions, "RPO") == got
+    assert batches.pending_count(practice.sessions) == 0  # handed over (« Envoyé »): no longer « à envoyer »
     fresh = batches.export_batch(practice.sessions, batch.id, tmp_path / "nouveau", NOW)
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
 

@@ -17,6 +17,7 @@ from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.invoice_helpers import OCTOBER, TODAY, fill
 from tests.softhsm import Token
+from tests.ui.refresh_helpers import follow_writes
 
 
 def credit_notes(practice: Practice) -> list[str]:
@@ -47,8 +48,10 @@ def test_a_token_credit_note_asks_the_pin_and_keeps_the_lines(qtbot: QtBot, on_t
         return (pin or "", pin is not None)
 
     monkeypatch.setattr(QInputDialog, "getText", answer)
-    page = InvoicingPage(SyncRunner(), today=lambda: TODAY)
+    runner = SyncRunner()
+    page = InvoicingPage(runner, today=lambda: TODAY)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: reads when shown, and again after a write
     page.set_practice(on_token)
     page.show()
     page.tabs.setCurrentIndex(1)
@@ -90,8 +93,10 @@ def test_another_error_after_the_pin_is_said_in_the_dialog(qtbot: QtBot, on_toke
         return softhsm_token.pin, True
 
     monkeypatch.setattr(QInputDialog, "getText", answer)
-    page = InvoicingPage(SyncRunner(), today=lambda: TODAY)
+    runner = SyncRunner()
+    page = InvoicingPage(runner, today=lambda: TODAY)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: reads when shown, and again after a write
     page.set_practice(on_token)
     page.show()
     docs = page.documents_tab

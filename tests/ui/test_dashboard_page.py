@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from cocon_desktop import messages
 from cocon_desktop.clock import FixedClock
 from cocon_desktop.domain.attestation import Period
-from cocon_desktop.services import payments
 from cocon_desktop.services.dashboard import monthly_series
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
@@ -28,6 +27,7 @@ from cocon_desktop.ui.tasks import SyncRunner, TaskRunner
 from cocon_desktop.ui.widgets.exports_box import ExportsBox, combo_index, journal_year, report_months
 from tests.db.invoice_helpers import TODAY
 from tests.ui.dashboard_helpers import LOW_INCLUSION, PAID_ON, dashboard_data
+from tests.ui.refresh_helpers import follow_writes
 
 
 @pytest.fixture
@@ -222,8 +222,17 @@ def test_a_payment_elsewhere_refreshes_the_dashboard(qtbot: QtBot, practice: Pra
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
     assert any("FAC-2026-0002" in line for line in texts(page))
-    payments.record_payment(practice.sessions, "FAC-2026-0002", TODAY, Decimal("218.00"), TODAY)
-    window.invoicing_page.documents_tab.changed.emit()  # what the payment dialog's "Enregistrer" ends with
+    window.show_page("invoicing")  # the payment recorded in its dialog, as the user does
+    docs = window.invoicing_page.documents_tab
+    window.invoicing_page.tabs.setCurrentWidget(docs)
+    docs.select("FAC-2026-0002")
+    docs.payment_button.click()
+    dialog = docs.payment_dialog
+    assert dialog is not None
+    dialog.amount.setText("218,00")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    window.show_page("dashboard")  # stale while hidden: it reads again when shown
     assert not any("FAC-2026-0002" in line for line in texts(page))
     assert page.amounts_chart.values(1)[-1] == 436.0
 
@@ -233,6 +242,7 @@ def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtB
     runner = DeferredRunner()
     page = DashboardPage(runner, today=lambda: TODAY)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: it reads when shown
     page.set_practice(practice)
     page.show()
     assert len(runner.tasks) == 2 and page.model.rowCount() == 0  # actions and charts: asked, not run here

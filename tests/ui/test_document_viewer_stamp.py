@@ -24,6 +24,7 @@ from cocon_desktop.ui.dialogs.document_viewer import with_stamps
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.invoice_helpers import TODAY, fill
+from tests.ui.refresh_helpers import follow_writes
 
 DPI = 100
 
@@ -77,8 +78,10 @@ def issued(practice: Practice, monkeypatch: pytest.MonkeyPatch) -> Practice:
 
 
 def test_the_viewer_draws_the_signature_stamp(qtbot: QtBot, issued: Practice, tmp_path: Path) -> None:
-    page = InvoicingPage(SyncRunner(), today=lambda: TODAY)
+    runner = SyncRunner()
+    page = InvoicingPage(runner, today=lambda: TODAY)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: reads when shown, and again after a write
     page.set_practice(issued)
     page.show()
     page.issue_tab.issue_button.click()

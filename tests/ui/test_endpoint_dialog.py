@@ -16,6 +16,7 @@ from cocon_desktop.ui.tasks import SyncRunner
 from cocon_network.receiver import Receiver
 from tests.db.batch_helpers import issue_october
 from tests.sync_samples import TOKEN, tls_certificate
+from tests.ui.refresh_helpers import follow_writes
 
 NONE = "aucun (autorités du système)"
 
@@ -32,8 +33,10 @@ def test_the_chosen_certificate_is_saved_and_trusted_for_sending(qtbot: QtBot, p
     cert, key = tls_certificate(tmp_path)
     expiry = x509.load_pem_x509_certificate(cert.read_bytes()).not_valid_after_utc
     issue_october(practice, ("RPO",))
-    page = SyncPage(SyncRunner())
+    runner = SyncRunner()
+    page = SyncPage(runner)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: reads when shown, and again after a write
     page.set_practice(practice)
     page.show()
     page.close_button.click()
@@ -68,7 +71,7 @@ def test_an_invalid_file_shows_its_error_and_keeps_the_certificate(qtbot: QtBot,
                                                                     tmp_path: Path) -> None:
     cert, _key = tls_certificate(tmp_path)
     network_endpoints.set_endpoint(practice.sessions, "RPO", "https://127.0.0.1:8443", TOKEN, cert.read_text())
-    dialog = EndpointDialog("RPO", lambda: practice.sessions, SyncRunner())
+    dialog = EndpointDialog("RPO", lambda: practice, SyncRunner())
     qtbot.addWidget(dialog)
     dialog.show()
     shown = dialog.server_ca_text()

@@ -19,6 +19,7 @@ from cocon_desktop.ui.itemmodels.batches_model import COLUMNS, details_text
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.batch_helpers import NOW, issue_october
+from tests.ui.refresh_helpers import follow_writes
 
 ERRORS = [
     (outbox_error("sync_no_endpoint", network="RPO"),
@@ -48,8 +49,10 @@ def batch(practice: Practice) -> int:
 
 def _page_says(qtbot: QtBot, practice: Practice, pk: int) -> tuple[str, str, str]:
     """The last attempt's cell, its tooltip and the batch's details on the Synchronisation page."""
-    page = SyncPage(SyncRunner())
+    runner = SyncRunner()
+    page = SyncPage(runner)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: reads when shown, and again after a write
     page.set_practice(practice)
     page.show()
     qtbot.waitUntil(lambda: page.model.row_of(pk) >= 0)

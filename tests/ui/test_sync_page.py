@@ -24,6 +24,7 @@ from cocon_network.receiver import Receiver
 from tests.db.batch_helpers import issue_october
 from tests.softhsm import Token
 from tests.sync_samples import TOKEN, tamper
+from tests.ui.refresh_helpers import follow_writes
 
 ERROR_COLOUR = "#b00020"
 
@@ -36,8 +37,10 @@ def issued(practice: Practice) -> Practice:
 
 
 def make_page(qtbot: QtBot, practice: Practice) -> SyncPage:
-    page = SyncPage(SyncRunner())
+    runner = SyncRunner()
+    page = SyncPage(runner)
     qtbot.addWidget(page)
+    follow_writes(runner, page)  # as in the window: the page reads again after a write
     page.set_practice(practice)
     page.show()
     return page
@@ -84,7 +87,7 @@ def test_closing_a_batch_shows_it_prepared_and_the_status_bar_follows(qtbot: QtB
     assert "Lot clos pour le réseau RPO : 3 documents" in page.message.text()
     assert page.current() is not None and "Préparé" in page.details.text()  # the new batch is selected
     assert not page.close_button.isEnabled() and "Aucun document" in page.pending_label.text()
-    assert status.text() == "1 à envoyer"  # the batch, until the network acknowledges it
+    assert status.text() == "1 à envoyer"  # the batch, until it is sent or exported
     window.lock()
     assert page.practice is None and not page.sending.timer.isActive()
 
@@ -97,7 +100,7 @@ def test_send_now_gets_the_receipt_from_the_receiver(qtbot: QtBot, issued: Pract
     assert stored is not None and stored.token == TOKEN
     page.send_button.click()
     assert page.message.text() == "1 lot reçu."
-    assert not page.progress.isVisible() and not page.cancel_button.isVisible() and page.send_button.isEnabled()
+    assert not page.progress.isVisible() and page.send_button.isEnabled()
     batch = batches.list_batches(issued.sessions)[0]
     assert batch.state == "recu" and batch.receipt_id
     assert cell(page, 0, "state") == "Reçu" and cell(page, 0, "receipt").startswith(batch.receipt_id[:8] + "…")
@@ -240,10 +243,11 @@ def test_cancel_stops_between_batches(qtbot: QtBot, practice: Practice, receiver
 
     def cancel_after_the_first(done: int, total: int) -> None:
         seen.append((done, total))
-        assert page.progress.isVisible() and page.cancel_button.isVisible()
-        page.cancel_button.click()
+        assert page.progress.isVisible() and page.progress.cancel_button.isEnabled()
+        assert page.progress.bar.format() == "2 sur 2"  # the second batch is next
+        page.progress.cancel_button.click()
 
-    page.sending.progressed.connect(cancel_after_the_first)
+    page.progress.relay.progressed.connect(cancel_after_the_first)
     page.send_button.click()
     assert seen == [(1, 2)]
     assert page.message.text() == "Envoi interrompu — 1 lot reçu, 1 en attente."
@@ -257,6 +261,7 @@ def test_sending_runs_in_the_background(qtbot: QtBot, issued: Practice, receiver
     runner = ThreadPoolRunner()
     page = SyncPage(runner)
     qtbot.addWidget(page)
+    follow_writes(runner, page)
     page.set_practice(issued)
     page.show()
     qtbot.waitUntil(page.close_button.isEnabled, timeout=20_000)
@@ -266,7 +271,7 @@ def test_sending_runs_in_the_background(qtbot: QtBot, issued: Practice, receiver
     qtbot.waitUntil(lambda: not page.sending.running, timeout=10_000)
     receiver.faults.delay_next(1, 1.0, before_store=True)  # the network takes its time
     page.send_button.click()
-    assert page.sending.running and page.progress.isVisible() and page.cancel_button.isVisible()  # not blocked
+    assert page.sending.running and page.progress.isVisible() and page.progress.cancel_button.isVisible()
     assert not page.send_button.isEnabled() and page.message.text() == "Envoi en cours…"
     qtbot.waitUntil(lambda: page.message.text() == "1 lot reçu.", timeout=30_000)
     qtbot.waitUntil(lambda: cell(page, 0, "state") == "Reçu", timeout=10_000)

@@ -22,19 +22,19 @@ from PySide6.QtWidgets import (
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services.network_endpoints import checked_server_ca, describe_server_ca, endpoint, set_endpoint
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox
 
 
 class EndpointDialog(QDialog):
-    saved = Signal(str)  # the network's code
+    saved = Signal(str)  # the network's code (the page says it; the views showing endpoints read again by Changes)
 
-    def __init__(self, network: str, sessions: SessionsSource, runner: TaskRunner,
+    def __init__(self, network: str, practice: PracticeSource, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.network, self.sessions, self.runner = network, sessions, runner
+        self.network, self.practice, self.runner = network, practice, runner
         self.has_token = False
         self.server_ca = ""  # the PEM shown; saved only when `server_ca_changed`
         self.server_ca_changed = False
@@ -127,12 +127,12 @@ class EndpointDialog(QDialog):
                                       else tr("Aucun jeton enregistré"))
 
     def load(self) -> None:
-        sessions, network = self.sessions(), self.network
-        if sessions is None:
+        practice, network = self.practice(), self.network
+        if practice is None:
             return
 
         def current() -> tuple[str, bool, str, str]:  # the token itself never reaches the dialog
-            point = endpoint(sessions, network)
+            point = practice.read(endpoint, network)
             if point is None:
                 return "", False, "", ""
             ca = point.server_ca
@@ -153,16 +153,16 @@ class EndpointDialog(QDialog):
         self._show_token_hint()
 
     def save(self) -> None:
-        sessions = self.sessions()
-        if sessions is None:
+        practice = self.practice()
+        if practice is None:
             return
         network, url, token = self.network, self.url.text(), self.token.text().strip() or None
         server_ca = self.server_ca if self.server_ca_changed else None
         self.url_box.clear()
         self.message.setVisible(False)
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: set_endpoint(sessions, network, url, token, server_ca), lambda _: self._saved(),
-                        self._failed)
+        self.runner.run_op(lambda _report: practice.write(set_endpoint, network, url, token, server_ca),
+                           lambda _: self._saved(), self._failed)
 
     def _saved(self) -> None:
         self.save_button.setEnabled(True)

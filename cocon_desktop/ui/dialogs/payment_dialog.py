@@ -1,5 +1,6 @@
 """« Enregistrer un paiement » : date, amount (French decimal comma), reference, means; errors at the field,
-and what was typed stays."""
+and what was typed stays. The payment is a write run by `runner.run_op`: the views showing payments (the documents,
+the unpaid list, the dashboard, the batches' « Payé ») read again from its Changes."""
 
 from __future__ import annotations
 
@@ -14,21 +15,21 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import SessionsSource
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
 
 
 class PaymentDialog(QDialog):
-    recorded = Signal(object)  # the invoice's InvoiceStatus after the payment
+    recorded = Signal(object)  # the invoice's InvoiceStatus after the payment (the tab says it)
 
-    def __init__(self, status: InvoiceStatus, sessions: SessionsSource, runner: TaskRunner,
+    def __init__(self, status: InvoiceStatus, practice: PracticeSource, runner: TaskRunner,
                  today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("payment_dialog")
         self.setWindowTitle(tr("Paiement de la facture {0}").format(status.number))
-        self.status, self.sessions, self.runner, self.today = status, sessions, runner, today
+        self.status, self.practice, self.runner, self.today = status, practice, runner, today
         form = QFormLayout(self)
         form.addRow(QLabel(tr("Reste dû : {0}").format(money(status.remaining)), self))
         self.day = DateField(self, name="payment_day", today=today)
@@ -76,15 +77,15 @@ class PaymentDialog(QDialog):
         if amount is None:
             errors.append(FieldError("amount", "amount_invalid", {"value": self.amount.text().strip()}) if
                           self.amount.text().strip() else FieldError("amount", "required"))
-        sessions = self.sessions()
-        if errors or day is None or amount is None or sessions is None:
+        practice = self.practice()
+        if errors or day is None or amount is None or practice is None:
             self._show(errors)
             return
         number, today, reference, means = (self.status.number, self.today(), self.reference.text(),
                                            str(self.means.currentData()))
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: record_payment(sessions, number, day, amount, today, reference, means),
-                        self._saved, self._failed)
+        self.runner.run_op(lambda _report: practice.write(record_payment, number, day, amount, today, reference,
+                                                          means), self._saved, self._failed)
 
     def _show(self, errors: list[FieldError]) -> None:
         errors = [FieldError(e.field, e.code, {**e.data, "due": str(e.data["due"]).replace(".", ",")},

@@ -1,14 +1,12 @@
 """Tableau de bord: what needs doing (each line opens the right place), séances and amounts over the last 12 months
 and per network, and the accountant's exports. Everything is loaded in the background when the page is shown and
-after a change elsewhere (the main window calls `refresh`)."""
+after a write that changed what it shows (the window's refresher, ui/views.py, calls `reload`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -51,12 +49,12 @@ class Charts:
     totals: list[NetworkTotal]
 
 
-def load_charts(sessions: sessionmaker[Session], today: date, network: str) -> Charts:
+def load_charts(practice: Practice, today: date, network: str) -> Charts:
     """The monthly series (one network or all), and every network over the same 12 months."""
     preload()  # pyqtgraph, in this background task: not at the program's start, not on the GUI thread
-    series = monthly_series(sessions, today, MONTHS, network)
+    series = practice.read(monthly_series, today, MONTHS, network)
     first = series[0].month if series else today.replace(day=1)
-    return Charts(series, network_totals(sessions, first, today))
+    return Charts(series, practice.read(network_totals, first, today))
 
 
 def month_words(first: date) -> str:
@@ -165,24 +163,18 @@ class DashboardPage(QWidget):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setVisible(False)
         layout.addWidget(self.message)
-        self.exports = ExportsBox(self.current_sessions, runner, today, self)
+        self.exports = ExportsBox(self.current_practice, runner, today, self)
         layout.addWidget(self.exports)
         self.setFocusProxy(self.table)
 
     # -- the practice
-    def current_sessions(self) -> sessionmaker[Session] | None:
-        return self.practice.sessions if self.practice is not None else None
+    def current_practice(self) -> Practice | None:
+        return self.practice
 
     def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """None while locked; after an unlock (reload=False) the views stay as they were."""
         self.practice = practice
         if practice is not None and reload and self.isVisible():
-            self.reload()
-
-
-    def refresh(self) -> None:
-        """Something changed elsewhere (séances, invoices, batches): reload now if shown, else when shown."""
-        if self.isVisible():
             self.reload()
 
     # -- loading
@@ -191,21 +183,21 @@ class DashboardPage(QWidget):
         self.reload_charts()
 
     def reload_actions(self) -> None:
-        sessions = self.current_sessions()
-        if sessions is None:
+        practice = self.practice
+        if practice is None:
             return
         self._generation["actions"] += 1
         generation, today = self._generation["actions"], self.today()
-        self.runner.run(lambda: action_items(sessions, today), lambda items: self._show_actions(generation, items),
+        self.runner.run(lambda: practice.read(action_items, today), lambda items: self._show_actions(generation, items),
                         self._failed)
 
     def reload_charts(self) -> None:
-        sessions = self.current_sessions()
-        if sessions is None:
+        practice = self.practice
+        if practice is None:
             return
         self._generation["charts"] += 1
         generation, network, today = self._generation["charts"], str(self.network.currentData()), self.today()
-        self.runner.run(lambda: load_charts(sessions, today, network),
+        self.runner.run(lambda: load_charts(practice, today, network),
                         lambda charts: self._show_charts(generation, charts), self._failed)
 
     def _failed(self, error: BaseException) -> None:

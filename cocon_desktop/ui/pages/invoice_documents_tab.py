@@ -1,5 +1,7 @@
 """« Documents émis » : invoices and credit notes with their state; the PDF (shown from memory or saved), a
-credit note, a payment, and the integrity check of the whole chain."""
+credit note, a payment, and the integrity check of the whole chain. A credit note or a payment is a write run by
+`runner.run_op`: the views showing invoices or payments (this list, the unpaid one, the preview, the dashboard…)
+read again from its Changes, not from a signal of this tab."""
 
 from __future__ import annotations
 
@@ -7,9 +9,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cocon_desktop.errors import DatabaseError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.invoice_documents import issue_credit_note, verify_practice
 from cocon_desktop.services.invoice_lines import LineRow, lines_of
 from cocon_desktop.services.invoice_verify import VerifyReport
 from cocon_desktop.services.invoicing import IssuedDocument, document_pdf
 from cocon_desktop.services.payments import STATES, InvoiceStatus, Listing, status_page
-from cocon_desktop.services.practice_handle import Practice, open_sessions
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
@@ -48,8 +48,6 @@ COLUMNS = ("Numéro", "Type", "Date", "Réseau", "Total", "État", "Reste dû")
 
 
 class DocumentsTab(QWidget):
-    changed = Signal()  # a credit note or a payment: the other tabs refresh
-
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,10 +119,6 @@ class DocumentsTab(QWidget):
         self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
         self.message.setVisible(bool(text))
 
-    def current_sessions(self) -> sessionmaker[Session] | None:
-        practice = self.practice()
-        return practice.sessions if practice is not None else None
-
     @property
     def rows(self) -> list[InvoiceStatus]:
         """The documents read so far (the pages the view has asked for), as shown."""
@@ -140,8 +134,13 @@ class DocumentsTab(QWidget):
         selected = self.current()
         self._reselect = selected.number if selected is not None else self._reselect
         # kept by the model: reaches the practice as it is at each page (none while locked), not the one of now
-        self.model.set_source(lambda offset, limit: status_page(open_sessions(self.practice()), listing, offset,
-                                                                limit))
+        self.model.set_source(lambda offset, limit: self._page(listing, offset, limit))
+
+    def _page(self, listing: Listing, offset: int, limit: int) -> list[InvoiceStatus]:
+        practice = self.practice()
+        if practice is None:
+            raise DatabaseError("practice_closed")
+        return practice.read(status_page, listing, offset, limit)
 
     def _page_loaded(self, offset: int) -> None:
         if offset == 0 and self._reselect:
@@ -185,9 +184,9 @@ class DocumentsTab(QWidget):
         practice, status = self.practice(), self.current()
         if practice is None or status is None:
             return
-        sessions, number = practice.sessions, status.number
-        self.runner.run(lambda: with_stamps(document_pdf(sessions, number)), lambda pdf: self._show_pdf(number, pdf),
-                        lambda e: self.say(error_text(e), error=True))
+        number = status.number
+        self.runner.run(lambda: with_stamps(practice.read(document_pdf, number)),
+                        lambda pdf: self._show_pdf(number, pdf), lambda e: self.say(error_text(e), error=True))
 
     def _show_pdf(self, number: str, pdf: bytes) -> None:
         if self.viewer is not None:
@@ -208,10 +207,9 @@ class DocumentsTab(QWidget):
         practice = self.practice()
         if practice is None:
             return
-        sessions = practice.sessions
 
         def write() -> None:
-            atomic_write(path, document_pdf(sessions, number), private_dir=False)
+            atomic_write(path, practice.read(document_pdf, number), private_dir=False)
 
         self.runner.run(write, lambda _: self.say(tr("{0} enregistré dans {1}.").format(number, path)),
                         lambda e: self.say(error_text(e), error=True))
@@ -220,8 +218,8 @@ class DocumentsTab(QWidget):
         practice, status = self.practice(), self.current()
         if practice is None or status is None or status.kind != "invoice":
             return
-        sessions, number = practice.sessions, status.number
-        self.runner.run(lambda: lines_of(sessions, number), lambda lines: self._credit_dialog(number, lines),
+        number = status.number
+        self.runner.run(lambda: practice.read(lines_of, number), lambda lines: self._credit_dialog(number, lines),
                         lambda e: self.say(error_text(e), error=True))
 
     def _credit_dialog(self, number: str, lines: list[LineRow]) -> None:
@@ -237,9 +235,9 @@ class DocumentsTab(QWidget):
                 self.credit_dialog.set_busy(False)
             return
         day = self.today()
-        self.runner.run(lambda: issue_credit_note(practice, number, line_numbers, day, pin),
-                        lambda document: self._credited(number, document),
-                        lambda e: self._credit_failed(number, line_numbers, e))
+        self.runner.run_op(lambda _report: practice.write(issue_credit_note, number, line_numbers, day, pin),
+                           lambda document: self._credited(number, document),
+                           lambda e: self._credit_failed(number, line_numbers, e))
 
     def _credit_failed(self, number: str, line_numbers: list[int], error: BaseException) -> None:
         dialog = self.credit_dialog
@@ -257,20 +255,18 @@ class DocumentsTab(QWidget):
             self.credit_dialog.done_issuing()
         self.say(tr("Avoir {0} émis et signé sur la facture {1} ({2}).").format(document.number, number,
                                                                               money(document.total)))
-        self.changed.emit()
 
     def open_payment(self) -> None:
         status = self.current()
         if status is None or self.practice() is None:
             return
-        self.payment_dialog = PaymentDialog(status, self.current_sessions, self.runner, self.today, self)
+        self.payment_dialog = PaymentDialog(status, self.practice, self.runner, self.today, self)
         self.payment_dialog.recorded.connect(self._paid)
         self.payment_dialog.open()
 
     def _paid(self, status: InvoiceStatus) -> None:
         self.say(tr("Paiement enregistré : facture {0}, {1}.").format(status.number,
                                                                      tr(STATES.get(status.state, status.state))))
-        self.changed.emit()
 
     def verify(self) -> None:
         practice = self.practice()

@@ -1,5 +1,7 @@
-"""« Émettre »: the invoices a period would bring, then the run that numbers, signs and stores them (with its
-progress and a Cancel that leaves nothing issued); the network's address asked for when it is missing."""
+"""« Émettre »: the invoices a period would bring, then the run that numbers, signs and stores them (through
+`runner.run_op`, with its progress and a Cancel that leaves nothing issued: ui/widgets/progress_panel.py); the
+network's address asked for when it is missing. After a run the views showing invoices and séances (this preview,
+the documents, the unpaid list, the status bar's count…) read again from the write's Changes (ui/views.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -34,9 +35,10 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.tasks import ProgressRelay, TaskRunner
+from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 DONE_STYLE = "color: #1b5e20;"
 MONTHS_SHOWN = 24
@@ -91,16 +93,11 @@ class AddressForm(QWidget):
 
 
 class IssueTab(QWidget):
-    issued = Signal(list)  # list[IssuedDocument]: the documents list refreshes
-
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.today = practice, runner, today
         self.drafts: list[DraftInvoice] = []
-        self.relay = ProgressRelay(self)
-        self.relay.progressed.connect(self._progressed)
-        self.running = False
         self._network_chosen = False
         layout = QVBoxLayout(self)
 
@@ -150,15 +147,10 @@ class IssueTab(QWidget):
         layout.addWidget(self.address_form)
 
         actions = QHBoxLayout()
-        self.progress = QProgressBar(self)
+        self.progress = ProgressPanel(lambda n, total: tr("Facture {0} sur {1}").format(n, total), self)
         self.progress.setObjectName("issue_progress")
-        self.progress.setVisible(False)
+        self.progress.running.connect(self._running)
         actions.addWidget(self.progress, 1)
-        self.cancel_button = QPushButton(tr("Annuler"), self)
-        self.cancel_button.setObjectName("cancel_issue")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        actions.addWidget(self.cancel_button)
         actions.addStretch(1)
         self.issue_button = QPushButton(self)
         self.issue_button.setObjectName("issue_button")
@@ -167,6 +159,10 @@ class IssueTab(QWidget):
         actions.addWidget(self.issue_button)
         layout.addLayout(actions)
         self._show_drafts([])
+
+    @property
+    def running(self) -> bool:
+        return self.progress.is_running
 
     def selected_network(self) -> str:
         return str(self.network.currentData())
@@ -189,11 +185,10 @@ class IssueTab(QWidget):
         practice = self.practice()
         if practice is None or self.running:
             return
-        sessions = practice.sessions
         if not self._network_chosen:  # the practice's own network, until the user picks another
-            self.runner.run(lambda: load_profile(sessions).network, self._default_network, lambda _: None)
+            self.runner.run(lambda: practice.read(load_profile).network, self._default_network, lambda _: None)
         network, (first, last) = self.selected_network(), self.period()
-        self.runner.run(lambda: preview(sessions, network, first, last), self._show_drafts,
+        self.runner.run(lambda: practice.read(preview, network, first, last), self._show_drafts,
                         lambda e: self.say(error_text(e), error=True))
 
     def _default_network(self, code: str) -> None:
@@ -243,45 +238,29 @@ class IssueTab(QWidget):
         if practice is None or self.running:
             return
         network, (first, last), day = self.selected_network(), self.period(), self.today()
-        self.relay.cancelled.clear()
-        self._running(True)
         self.say("")
-        report = self.relay.report
-        self.runner.run(lambda: issue_period(practice, network, first, last, day, report, pin),
-                        self._issued, self._failed)
+        self.runner.run_op(lambda report: practice.write(issue_period, network, first, last, day, report, pin),
+                           self._issued, self._failed, progress=self.progress)
 
     def cancel(self) -> None:
-        self.relay.cancelled.set()
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setText(tr("Annulation…"))
+        """« Annuler »: the run stops at its next safe point and nothing is issued."""
+        self.progress.cancel()
 
     def _running(self, running: bool) -> None:
-        self.running = running
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)  # busy until the first step is known
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
-        self.cancel_button.setText(tr("Annuler"))
         for widget in (self.network, self.month, self.issue_button):
             widget.setEnabled(not running)
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(tr("Facture {0} sur {1}").format(min(done + 1, total), total))
+        if not running:
+            self.issue_button.setEnabled(bool(self.drafts))
 
     def _issued(self, documents: list[IssuedDocument]) -> None:
-        self._running(False)
+        """The preview, the documents and the unpaid list have read again (the write's Changes): only the sentence."""
         self.address_form.setVisible(False)
         if documents:
             span = documents[0].number if len(documents) == 1 else f"{documents[0].number} à {documents[-1].number}"
             self.say(tr("{0} facture(s) émise(s) et signée(s) : {1}.").format(len(documents), span))
-        self.issued.emit(documents)
-        self.reload()
 
     def _failed(self, error: BaseException) -> None:
-        self._running(False)
-        self.reload()
+        """Nothing was issued (the views read again all the same: a failed write announces its changes)."""
         if isinstance(error, CoconError) and error.code == "network_address_missing":
             self.say(error_text(error), error=True)
             self.address_form.setVisible(True)
@@ -297,6 +276,6 @@ class IssueTab(QWidget):
         practice = self.practice()
         if practice is None:
             return
-        sessions, network = practice.sessions, self.selected_network()
-        self.runner.run(lambda: set_network_address(sessions, network, address), lambda _: self.issue(),
-                        lambda e: self.say(error_text(e), error=True))
+        network = self.selected_network()
+        self.runner.run_op(lambda _report: practice.write(set_network_address, network, address),
+                           lambda _: self.issue(), lambda e: self.say(error_text(e), error=True))

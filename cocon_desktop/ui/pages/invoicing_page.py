@@ -1,5 +1,6 @@
 """Facturation: « Émettre », « Documents émis », « Impayés ». Every service call goes through the runner; the
-practice (for the services that sign and anchor) is asked for when needed, None while locked."""
+practice is asked for when needed, None while locked. A write from any tab (an invoice run, a credit note, a
+payment) reaches the three tabs through the window's refresher (ui/views.py): `reload` reads them all again."""
 
 from __future__ import annotations
 
@@ -40,8 +41,6 @@ class InvoicingPage(QWidget):
         self.tabs.addTab(self.documents_tab, tr("Documents émis"))
         self.tabs.addTab(self.unpaid_tab, tr("Impayés"))
         layout.addWidget(self.tabs, 1)
-        self.issue_tab.issued.connect(lambda _: self.reload_documents())
-        self.documents_tab.changed.connect(self.reload)
 
     def current_practice(self) -> Practice | None:
         return self.practice
@@ -54,8 +53,5 @@ class InvoicingPage(QWidget):
 
     def reload(self) -> None:
         self.issue_tab.reload()
-        self.reload_documents()
-
-    def reload_documents(self) -> None:
         self.documents_tab.reload()
         self.unpaid_tab.reload()

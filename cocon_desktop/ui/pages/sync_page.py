@@ -1,7 +1,9 @@
 """Synchronisation: per network, the documents waiting for a batch and the button that closes one (signs its
 manifest); the batches with their state, receipt and attempts; « Envoyer maintenant » (in the background, with
 its progress and a Cancel), « Exporter… », « Vérifier un fichier de lot… »; the network's address of reception.
-Every service call goes through the runner; the practice is asked for when needed, None while locked."""
+Every service call goes through the runner; the practice is asked for when needed, None while locked. Closing,
+sending, exporting and saving an address are writes run by `runner.run_op`: this page, the status bar's « N à
+envoyer » and the dashboard read again from their Changes (ui/views.py), not from a signal of this page."""
 
 from __future__ import annotations
 
@@ -11,9 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -51,6 +50,7 @@ from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.column_fit import fit_columns
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 DONE_STYLE = "color: #1b5e20;"
 
@@ -67,8 +67,6 @@ class SyncPage(QWidget):
     # ui/views.py: what this page shows; it reads again after a write that changed any of it
     SHOWS = Changes.BATCHES | Changes.INVOICES | Changes.PAYMENTS | Changes.ENDPOINTS | Changes.PROFILE
 
-    changed = Signal()  # a batch closed, sent or exported: the status bar's count refreshes
-
     def __init__(self, runner: TaskRunner, now: Callable[[], datetime] = utc_now,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,9 +76,12 @@ class SyncPage(QWidget):
         self.select_next: int | None = None
         self.endpoint_dialog: EndpointDialog | None = None
         self._network_chosen = False
-        self.sending = SyncSender(self.current_practice, runner, now, self)
+        # the bar and « Annuler » of a sending, driven by runner.run_op (shown while a run sends)
+        self.progress = ProgressPanel(lambda n, total: tr("{0} sur {1}").format(n, total), self)
+        self.progress.setObjectName("sync_progress")
+        self.cancel_button = self.progress.cancel_button
+        self.sending = SyncSender(self.current_practice, runner, now, self.progress, self)
         self.sending.started.connect(self._send_started)
-        self.sending.progressed.connect(self._send_progressed)
         self.sending.finished.connect(self._sent)
         self.sending.failed.connect(self._send_failed)
         layout = QVBoxLayout(self)
@@ -141,12 +142,7 @@ class SyncPage(QWidget):
         self.message.setVisible(False)
         layout.addWidget(self.message)
         actions = QHBoxLayout()
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("sync_progress")
-        self.progress.setVisible(False)
         actions.addWidget(self.progress, 1)
-        self.cancel_button = self._button("Annuler", "cancel_sync", self.cancel_send, actions)
-        self.cancel_button.setVisible(False)
         actions.addStretch(1)
         self.verify_button = self._button("Vérifier un fichier de lot…", "verify_batch", self.choose_verify, actions)
         self.export_button = self._button("Exporter…", "export_batch", self.choose_export, actions)
@@ -199,18 +195,18 @@ class SyncPage(QWidget):
         practice = self.practice
         if practice is None:
             return
-        sessions, network = practice.sessions, self.selected_network()
+        network = self.selected_network()
         if not self._network_chosen:  # first the practice's own network, then what the user picks
             self._network_chosen = True
-            self.runner.run(lambda: load_profile(sessions).network, self._default_network,
+            self.runner.run(lambda: practice.read(load_profile).network, self._default_network,
                             lambda _: self.reload())
             return
         failed = self._failed
-        self.runner.run(lambda: list_batches(sessions), self._show_batches, failed)
-        self.runner.run(lambda: pending_documents(sessions, network), self._show_pending, failed)
+        self.runner.run(lambda: practice.read(list_batches), self._show_batches, failed)
+        self.runner.run(lambda: practice.read(pending_documents, network), self._show_pending, failed)
 
         def address() -> str:
-            point = endpoint(sessions, network)
+            point = practice.read(endpoint, network)
             return point.url if point is not None else ""
 
         self.runner.run(address, lambda url: self._show_endpoint(network, url), failed)
@@ -281,19 +277,21 @@ class SyncPage(QWidget):
         network, moment = self.selected_network(), self.now()
         self.close_button.setEnabled(False)
         self.say(tr("Préparation et signature du lot…"))
-        self.runner.run(lambda: close_batch(practice, network, moment, pin), self._closed, self._close_failed)
+        self.runner.run_op(lambda _report: practice.write(close_batch, network, moment, pin), self._closed,
+                           self._close_failed)
 
     def _closed(self, batch: BatchSummary) -> None:
+        """The page is reading its lists again (the write's Changes came first): the new batch is selected."""
         self.say(tr("Lot clos pour le réseau {0} : {1}, {2} — fichier {3}. Envoyez-le, ou exportez-le pour le "
                     "portail du réseau.").format(
             batch.network, documents_text(batch.documents), money(batch.total),
             batch.file_name))
-        self.select_next = batch.id  # once the list is back (from the background)
-        self.reload()
-        self.changed.emit()
+        if self.model.row_of(batch.id) >= 0:
+            self.select(batch.id)
+        else:
+            self.select_next = batch.id  # once the list is back (from the background)
 
     def _close_failed(self, error: BaseException) -> None:
-        self.reload()
         pin = pin_after(self, error)
         if pin:
             self.close_batch(pin)
@@ -307,43 +305,21 @@ class SyncPage(QWidget):
 
     def cancel_send(self) -> None:
         self.sending.cancel()
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setText(tr("Annulation…"))
 
     def _send_started(self, manual: bool) -> None:
         self.send_button.setEnabled(False)
         if manual:
             self.say(tr("Envoi en cours…"))
-            self._progress_visible(True)
-
-    def _progress_visible(self, visible: bool) -> None:
-        self.progress.setVisible(visible)
-        self.progress.setRange(0, 0)  # busy until the first batch is done
-        self.cancel_button.setVisible(visible)
-        self.cancel_button.setEnabled(visible)
-        self.cancel_button.setText(tr("Annuler"))
-
-    def _send_progressed(self, done: int, total: int) -> None:
-        if not self.progress.isVisible():  # an automatic run that found something to send
-            self._progress_visible(True)
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(tr("{0} sur {1}").format(done, total))
 
     def _sent(self, report: SyncReport | None) -> None:
-        self._progress_visible(False)
         self.send_button.setEnabled(True)
         if report is None:  # an automatic look at the outbox: nothing due
             return
         self.say(report_text(report), error=bool(report.errors or report.rejected))
-        self.reload()
-        self.changed.emit()
 
     def _send_failed(self, error: BaseException) -> None:
-        self._progress_visible(False)
         self.send_button.setEnabled(True)
         self.say(error_text(error), error=True)
-        self.reload()
 
     # -- export and verification -----------------------------------------------------------------------------------
 
@@ -359,13 +335,12 @@ class SyncPage(QWidget):
         practice = self.practice
         if practice is None:
             return
-        sessions, moment = practice.sessions, self.now()
-        self.runner.run(lambda: export_batch(sessions, batch_pk, folder, moment), self._exported, self._failed)
+        moment = self.now()
+        self.runner.run_op(lambda _report: practice.write(export_batch, batch_pk, folder, moment), self._exported,
+                           self._failed)
 
     def _exported(self, path: Path) -> None:
         self.say(tr("Lot exporté : {0}").format(path))
-        self.reload()
-        self.changed.emit()
 
     def choose_verify(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Vérifier un fichier de lot"), str(Path.home()),
@@ -401,13 +376,9 @@ class SyncPage(QWidget):
     def open_endpoint(self) -> None:
         if self.practice is None:
             return
-        self.endpoint_dialog = EndpointDialog(self.selected_network(), self._sessions, self.runner, self)
+        self.endpoint_dialog = EndpointDialog(self.selected_network(), self.current_practice, self.runner, self)
         self.endpoint_dialog.saved.connect(lambda network: self._endpoint_saved(network))
         self.endpoint_dialog.open()
 
-    def _sessions(self) -> sessionmaker[Session] | None:
-        return self.practice.sessions if self.practice is not None else None
-
     def _endpoint_saved(self, network: str) -> None:
         self.say(tr("Adresse de réception du réseau {0} enregistrée.").format(network))
-        self.reload()

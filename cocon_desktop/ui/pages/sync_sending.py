@@ -1,23 +1,25 @@
 """Sending the outbox from the window: « Envoyer maintenant » (everything waiting, whatever its backoff) and the
 automatic sending (when the practice opens, then every few minutes: only the batches that are due, to a network
-that has an address). One run at a time, in the background, with its progress and a Cancel between batches."""
+that has an address). One run at a time, a write run by `runner.run_op` (services/sync_run.sync_now) with its
+progress and a Cancel between batches (the page's ProgressPanel); the batches' rows, the documents' states and the
+status bar's count read again from its Changes."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from cocon_desktop.services import network_endpoints, outbox
+from cocon_desktop.services.outbox import due_with_address
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.batches_model import plural
-from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.tasks import ProgressView, Report, TaskRunner
 
 if TYPE_CHECKING:  # sync_run imports httpx: only when something is sent
+    from cocon_desktop.services.changes import OpResult
     from cocon_desktop.services.sync_run import SyncReport
 
 AUTO_SYNC_INTERVAL_MS = 5 * 60 * 1000  # the automatic sending looks at the outbox every five minutes
@@ -43,29 +45,20 @@ def report_text(report: SyncReport) -> str:
     return text + "."
 
 
-def due_with_address(practice: Practice, now: datetime) -> bool:
-    """Is a batch due for a network that has an address? (Without one, an automatic run would only repeat that
-    the address is missing.)"""
-    sessions = practice.sessions
-    networks = {item.network for item in outbox.due(sessions, now)}
-    return any(network_endpoints.endpoint(sessions, network) is not None for network in networks)
-
-
 class SyncSender(QObject):
-    """Runs sync_now through the runner; signals come back on the GUI thread."""
+    """Runs sync_now through the runner's `run_op`; signals come back on the GUI thread."""
 
     started = Signal(bool)  # manual
-    progressed = Signal(int, int)  # done, total (queued from the worker)
     finished = Signal(object)  # SyncReport, or None when an automatic check found nothing to send
     failed = Signal(object)  # the exception
 
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
-                 now: Callable[[], datetime], parent: QObject | None = None) -> None:
+                 now: Callable[[], datetime], progress: ProgressView | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.practice, self.runner, self.now = practice, runner, now
+        self.practice, self.runner, self.now, self.progress = practice, runner, now, progress
         self.running = False
         self.manual = False
-        self.cancelled = threading.Event()
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_SYNC_INTERVAL_MS)
         self.timer.timeout.connect(self.auto)
@@ -88,30 +81,38 @@ class SyncSender(QObject):
         return self._run(manual=False)
 
     def cancel(self) -> None:
-        self.cancelled.set()
+        """Stop after the batch being sent (what was received stays received)."""
+        cancel = getattr(self.progress, "cancel", None)
+        if callable(cancel):
+            cancel()
 
     def _run(self, *, manual: bool) -> bool:
         practice = self.practice()
         if practice is None or self.running:
             return False
         self.running, self.manual = True, manual
-        self.cancelled.clear()
-        now, cancelled = self.now, self.cancelled
+        self.started.emit(manual)
+        if manual:
+            self._send(manual=True)
+        else:  # a read first: an automatic look that finds nothing due writes nothing (and refreshes no view)
+            now = self.now
+            self.runner.run(lambda: practice.read(due_with_address, now()),
+                            lambda due: self._send(manual=False) if due else self._done(None), self._failed)
+        return True
 
-        def report(done: int, total: int) -> None:
-            self.progressed.emit(done, total)
+    def _send(self, *, manual: bool) -> None:
+        practice = self.practice()
+        if practice is None:  # locked in between
+            self._done(None)
+            return
+        now = self.now
 
-        def run() -> SyncReport | None:
-            if not manual and not due_with_address(practice, now()):
-                return None
+        def work(report: Report) -> OpResult[SyncReport]:
             from cocon_desktop.services.sync_run import sync_now
 
-            return sync_now(practice, now, timeout=SEND_TIMEOUT_S, cancel=cancelled.is_set, progress=report,
-                            force=manual)
+            return practice.write(sync_now, now, timeout=SEND_TIMEOUT_S, progress=report, force=manual)
 
-        self.started.emit(manual)
-        self.runner.run(run, self._done, self._failed)
-        return True
+        self.runner.run_op(work, self._done, self._failed, progress=self.progress)
 
     def _done(self, result: SyncReport | None) -> None:
         self.running = False

@@ -9,8 +9,9 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
+from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services.payments import STATES, UNPAID, InvoiceStatus, owing_summary, status_page
-from cocon_desktop.services.practice_handle import Practice, open_sessions
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
@@ -61,13 +62,15 @@ class UnpaidTab(QWidget):
         practice = self.practice()
         if practice is None:
             return
-        sessions = practice.sessions
         self._day = self.today()
         self.model.set_source(self._page)  # kept by the model: reaches the practice as it is at each page
-        self.runner.run(lambda: owing_summary(sessions), self._show_total, self._failed)
+        self.runner.run(lambda: practice.read(owing_summary), self._show_total, self._failed)
 
     def _page(self, offset: int, limit: int) -> list[InvoiceStatus]:
-        return status_page(open_sessions(self.practice()), UNPAID, offset, limit)
+        practice = self.practice()
+        if practice is None:
+            raise DatabaseError("practice_closed")
+        return practice.read(status_page, UNPAID, offset, limit)
 
     def _failed(self, error: BaseException) -> None:
         self.total.setText(error_text(error))

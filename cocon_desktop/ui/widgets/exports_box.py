@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +26,7 @@ from cocon_desktop.services.report_files import activity_report_file, journal_fi
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.invoice_issue_tab import DONE_STYLE, months
+from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -57,11 +56,13 @@ def report_months(today: date) -> tuple[date, date]:
 class ExportsBox(QGroupBox):
     written = Signal(str)  # the sentence saying where the file went (the main window's status bar repeats it)
 
-    def __init__(self, sessions: Callable[[], sessionmaker[Session] | None], runner: TaskRunner,
-                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+    def __init__(self, practice: PracticeSource, runner: TaskRunner, today: Callable[[], date],
+                 parent: QWidget | None = None) -> None:
+        """`practice`: the open practice, None while locked. The files are read from the practice (nothing in it
+        changes: no write, no Changes)."""
         super().__init__(tr("Exports comptables"), parent)
         self.setObjectName("exports_box")
-        self.sessions, self.runner, self.today = sessions, runner, today
+        self.practice, self.runner, self.today = practice, runner, today
         self.file_chooser: FileChooser = self._choose_file
         self.busy = False
         grid = QGridLayout(self)
@@ -149,7 +150,7 @@ class ExportsBox(QGroupBox):
 
     # -- the livre-journal
     def choose_journal(self, kind: str) -> None:
-        if self.sessions() is None or self.busy:
+        if self.practice() is None or self.busy:
             return
         year = self.selected_year()
         path = self.file_chooser(tr("Livre-journal des recettes {0}").format(year),
@@ -158,14 +159,14 @@ class ExportsBox(QGroupBox):
             self.write_journal(year, kind, path)
 
     def write_journal(self, year: int, kind: str, path: Path) -> None:
-        sessions = self.sessions()
-        if sessions is None or self.busy:
+        practice = self.practice()
+        if practice is None or self.busy:
             return
 
         today = self.today()
 
         def write() -> int:
-            built = journal_file(sessions, year, kind, today)
+            built = practice.read(journal_file, year, kind, today)
             atomic_write(path, built.data, private_dir=False)
             return built.receipts
 
@@ -177,7 +178,7 @@ class ExportsBox(QGroupBox):
 
     # -- the activity report
     def choose_report(self) -> None:
-        if self.sessions() is None or self.busy:
+        if self.practice() is None or self.busy:
             return
         network, (first, last) = str(self.network.currentData()), self.period()
         label = first.strftime("%Y-%m") if (first.year, first.month) == (last.year, last.month) else \
@@ -188,14 +189,15 @@ class ExportsBox(QGroupBox):
             self.write_report(network, first, last, path)
 
     def write_report(self, network: str, first: date, last: date, path: Path) -> None:
-        sessions = self.sessions()
-        if sessions is None or self.busy:
+        practice = self.practice()
+        if practice is None or self.busy:
             return
 
         today = self.today()
 
         def write() -> None:
-            atomic_write(path, activity_report_file(sessions, network, first, last, today).data, private_dir=False)
+            atomic_write(path, practice.read(activity_report_file, network, first, last, today).data,
+                         private_dir=False)
 
         self._start(tr("Rapport d'activité {0} en cours d'écriture…").format(network))
         self.runner.run(write, lambda _: self._done(tr("Rapport d'activité {0} enregistré dans {1}.").format(

@@ -1,5 +1,7 @@
-"""The status bar's « N à envoyer »: documents not yet in a batch plus batches the network has not acknowledged.
-Hidden when nothing waits; a click leads to the Synchronisation page."""
+"""The status bar's « N à envoyer »: the issued documents not yet in a batch plus the batches still « Préparé » (closed
+but neither sent nor exported: services/batches.pending_count). A batch handed over — sent, or exported for the
+network's portal — reads « Envoyé » on the Synchronisation page and is no longer counted. Hidden when nothing
+waits; a click leads to the Synchronisation page."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ if TYPE_CHECKING:  # the ORM (and the Qt namespace) are imported after the main 
 
 
 class PendingIndicator(QPushButton):
-    SHOWS = Changes.INVOICES | Changes.BATCHES | Changes.PAYMENTS  # read again after a write that changed these
+    SHOWS = Changes.INVOICES | Changes.BATCHES  # read again after a write that changed these (not a payment: a paid
+    # batch was handed over long before)
+
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,8 +33,8 @@ class PendingIndicator(QPushButton):
         self.setFlat(True)
         self.setStyleSheet("QPushButton { color: #a15c00; font-weight: bold; padding: 2px 8px; }"
                            "QPushButton:hover { text-decoration: underline; }")
-        self.setToolTip(tr("Factures et avoirs pas encore mis en lot, et lots sans accusé de réception du réseau : "
-                           "cliquez pour ouvrir la page Synchronisation."))
+        self.setToolTip(tr("Factures et avoirs émis pas encore mis en lot, et lots « Préparé » (ni envoyés au réseau "
+                           "ni exportés) : cliquez pour ouvrir la page Synchronisation."))
         self.setVisible(False)
 
     def refresh(self) -> None:
@@ -38,12 +42,11 @@ class PendingIndicator(QPushButton):
         if practice is None:
             self.show_count(0)
             return
-        sessions = practice.sessions
 
         def count() -> int:
             from cocon_desktop.services.batches import pending_count
 
-            return pending_count(sessions)
+            return practice.read(pending_count)
 
         self.runner.run(count, self.show_count, lambda _: None)
 
