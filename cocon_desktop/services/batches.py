@@ -126,7 +126,7 @@ def paid_batches(session: Session) -> set[int]:
     # Every invoice column read here is in an index (ix_invoice_corrects: corrects_id, kind, total_cents, and the
     # rowid): `coalesce(kind, '')` keeps SQLite off the unique (kind, year, sequence) index and `invoice.id + 0`
     # makes it scan that covering index, then find each invoice's batch — never the invoice rows with their PDF
-    # (large practice: 250 → 40 ms; this runs at each page change, for the status bar's « N à envoyer »).
+    # (large practice: 250 → 40 ms; the Synchronisation page's list of batches runs it at each reading).
     credit = aliased(Invoice)
     credits = (select(credit.corrects_id.label("iid"), func.sum(credit.total_cents).label("amount"))
                .where(func.coalesce(credit.kind, "") == "credit_note").group_by(credit.corrects_id).subquery())

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.db.catalog import trigger_names
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services.invoicing import GENESIS, chain_hash, lines_digest
@@ -78,7 +79,7 @@ def verify(sessions: sessionmaker[Session], data_dir: Path, key: bytes,
 def _verify(sessions: sessionmaker[Session], data_dir: Path, key: bytes,
             signature_ok: SignatureCheck | None) -> VerifyReport:
     with sessions() as session:
-        present = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        present = trigger_names(session.connection())
         missing = [t for t in TRIGGERS if t not in present]
         if missing:
             return VerifyReport(0, "triggers_missing", {"name": missing[0]})
