@@ -16,13 +16,14 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cocon_desktop.clock import FixedClock
-from cocon_desktop.services import network_endpoints
+from cocon_desktop.services import invoice_documents, network_endpoints
 from cocon_desktop.services.changes import Changes
+from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.sync_page import SyncPage
-from cocon_desktop.ui.tasks import SyncRunner
+from cocon_desktop.ui.tasks import SyncRunner, ThreadPoolRunner
 from cocon_network.receiver import Receiver
 from tests.conftest import STRONG_PASSPHRASE
 from tests.db.batch_helpers import issue_october
@@ -249,3 +250,35 @@ def test_an_automatic_look_that_finds_nothing_due_writes_nothing(qtbot: QtBot, p
     assert page.sending.auto()
     assert announced and announced[-1] & Changes.BATCHES  # a sending was tried: the views read again
     assert page.model.cell(0, COLUMNS.index("attempts")) == "1"
+
+
+@pytest.mark.slow
+def test_in_the_background_the_run_greys_the_tab_then_every_view_follows(qtbot: QtBot, practice: Practice,
+                                                                          confirm: None) -> None:
+    fill(practice)
+    invoice_documents.set_network_address(practice.sessions, "RPO", NetworkAddress("1 rue Fictive", "31000",
+                                                                                   "Toulouse"))
+    runner = ThreadPoolRunner()
+    window = MainWindow(practice, runner, clock=FixedClock(TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("invoicing")
+    tab = window.invoicing_page.issue_tab
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=20_000)
+    tab.issue_button.click()
+    assert tab.running and tab.progress.isVisible() and not tab.issue_button.isEnabled()  # not blocked
+    qtbot.waitUntil(lambda: "FAC-2026-0001 à FAC-2026-0003" in tab.message.text(), timeout=60_000)
+    assert not tab.progress.isVisible()
+    qtbot.waitUntil(lambda: status_count(window) == 3 and tab.table.rowCount() == 0, timeout=20_000)
+    qtbot.waitUntil(lambda: len(window.invoicing_page.documents_tab.rows) == 3, timeout=20_000)
+
+    window.show_page("sync")
+    page = window.sync_page
+    qtbot.waitUntil(page.close_button.isEnabled, timeout=20_000)
+    page.close_button.click()
+    qtbot.waitUntil(lambda: page.current() is not None, timeout=60_000)  # the new batch, selected once listed
+    assert states(page) == ["Préparé"] and page.current().state == "prepare"  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: status_count(window) == 1, timeout=20_000)
+    page.export(page.model.rows[0].id, practice.data_dir.parent / "export")
+    qtbot.waitUntil(lambda: states(page) == ["Envoyé"] and not window.pending_status.isVisible(), timeout=20_000)
+    assert runner.wait()
