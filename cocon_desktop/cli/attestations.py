@@ -46,7 +46,7 @@ def _notices(results: list[AttestationResult], pades_skipped: bool) -> None:
 
 
 def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | None:
-    if not args.pin_stdin or not attestations.needs_pin(practice.sessions):
+    if not args.pin_stdin or not practice.read(attestations.needs_pin):
         return None
     return next_secret(secrets, True, "Code PIN de la carte ou du jeton : ")
 
@@ -61,7 +61,7 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
     try:
         pin = _pin(args, secrets, practice)
         if args.all:
-            batch = attestations.issue_batch(practice.sessions, kind, period, day, pin=pin)
+            batch = practice.write(attestations.issue_batch, kind, period, day, pin=pin).value
             for result in batch.results:
                 print(_line(result.attestation))
             files = attestations.batch_files(batch, combined=args.output is not None)
@@ -75,8 +75,8 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
             print(f"{len(batch.results)} attestation(s) émise(s)" + (f", écrites dans {where}." if files else "."))
             _notices(batch.results, batch.pades_skipped)
             return 0
-        child = find_by_inclusion(practice.sessions, args.child)
-        result = attestations.issue(practice.sessions, child.id, kind, period, day, pin)
+        child = practice.read(find_by_inclusion, args.child)
+        result = practice.write(attestations.issue, child.id, kind, period, day, pin).value
     finally:
         practice.close()
     _write(args.output, result.pdf)
@@ -92,8 +92,8 @@ def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
     if args.list:
         practice = open_practice(args, secrets)
         try:
-            child_id = find_by_inclusion(practice.sessions, args.child).id if args.child else None
-            rows = attestations.list_attestations(practice.sessions, child_id)
+            child_id = practice.read(find_by_inclusion, args.child).id if args.child else None
+            rows = practice.read(attestations.list_attestations, child_id)
         finally:
             practice.close()
         for row in rows:
@@ -105,7 +105,7 @@ def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
             raise CoconError("required")
         practice = open_practice(args, secrets)
         try:
-            pdf = attestations.reprint(practice.sessions, args.reprint, today_of(args))
+            pdf = practice.read(attestations.reprint, args.reprint, today_of(args))
         finally:
             practice.close()
         _write(args.output, pdf)

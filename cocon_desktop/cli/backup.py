@@ -12,7 +12,7 @@ from cocon_desktop.services import backup, practice_handle, practice_keys
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        info = backup.backup_to(practice, args.out.expanduser())
+        info = practice.write(backup.backup_to, args.out.expanduser()).value
     finally:
         practice.close()
     rows = sum(n for table, n in info.counts.items() if table != "alembic_version")

@@ -44,20 +44,20 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         now = now_of(args)
-        if batches.pending_documents(practice.sessions, args.network):
+        if practice.read(batches.pending_documents, args.network):
             pin = (next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
-                   if batch_signing.uses_token(practice.sessions) else None)
-            batch = batches.close_batch(practice, args.network, now, pin)
+                   if practice.read(batch_signing.uses_token) else None)
+            batch = practice.write(batches.close_batch, args.network, now, pin).value
             print(f"Lot fermé : {batch.documents} document(s), total {messages.euros(batch.total)}, du "
                   f"{messages.french_date(batch.period_start)} au {messages.french_date(batch.period_end)}.")
         else:
-            found = batches.last_unreceived(practice.sessions, args.network)
+            found = practice.read(batches.last_unreceived, args.network)
             if found is None:
                 raise CoconError("batch_nothing_to_export", network=args.network)
             batch = found
             print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({batch.documents} document(s), "
                   f"{messages.euros(batch.total)}) est exporté de nouveau.")
-        path = batches.export_batch(practice.sessions, batch.id, out, now)
+        path = practice.write(batches.export_batch, batch.id, out, now).value
     finally:
         practice.close()
     print(f"Écrit dans {path}.")
@@ -79,9 +79,9 @@ def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        rows = batches.list_batches(practice.sessions, args.network or "")
+        rows = practice.read(batches.list_batches, args.network or "")
         networks = [args.network] if args.network else sorted(NETWORKS)
-        pending = {code: len(batches.pending_documents(practice.sessions, code)) for code in networks}
+        pending = {code: len(practice.read(batches.pending_documents, code)) for code in networks}
     finally:
         practice.close()
     for row in rows:
@@ -114,8 +114,8 @@ def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         token = next_secret(secrets, True, "Jeton d'accès : ") if args.token_stdin else None
-        network_endpoints.set_endpoint(practice.sessions, args.network, args.url, token, server_ca)
-        stored = network_endpoints.endpoint(practice.sessions, args.network)
+        practice.write(network_endpoints.set_endpoint, args.network, args.url, token, server_ca)
+        stored = practice.read(network_endpoints.endpoint, args.network)
     finally:
         practice.close()
     if stored is None:

@@ -15,7 +15,6 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.services import children, forfaits, prescribers, prescriptions, settings_store
-from cocon_desktop.services.tariff_store import load_tariffs
 
 PAGE = 500
 
@@ -31,13 +30,13 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     today = today_of(args)
     try:
-        cutoff = int(settings_store.get(practice.sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS))
+        cutoff = int(practice.read(settings_store.get, settings.CORRECTED_AGE_CUTOFF_MONTHS))
         query = children.ChildQuery(active_only=args.active)
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n") if args.csv else None
         if writer:
             writer.writerow(["inclusion", "nom", "prenom", "naissance", "terme_sa", "reseau", "sortie"])
         offset = 0
-        while rows := children.list_children(practice.sessions, query, today, offset, PAGE):
+        while rows := practice.read(children.list_children, query, today, offset, PAGE):
             for row in rows:
                 if writer:
                     writer.writerow([row.inclusion_number, row.last_name, row.first_name, row.birth_date.isoformat(),
@@ -60,50 +59,35 @@ def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     today = today_of(args)
     try:
-        child = children.find_by_inclusion(practice.sessions, args.child)
+        child = practice.read(children.find_by_inclusion, args.child)
         prescriber_id = None
         if args.prescriber_rpps:
-            found = prescribers.find_by_rpps(practice.sessions, args.prescriber_rpps)
+            found = practice.read(prescribers.find_by_rpps, args.prescriber_rpps)
             if found is None:
                 raise CoconError("prescriber_not_found", rpps=args.prescriber_rpps)
             prescriber_id = found.id
         valid_from = _date(args.start, "valid_from")
-        kind = args.forfait or _forfait_for(practice, child.data.network, child.data.birth_date, args.discipline,
-                                            valid_from)
+        kind = args.forfait or practice.read(forfaits.forfait_for, child.data.network, child.data.birth_date,
+                                             args.discipline, valid_from)
         data = PrescriptionData(
-            child_id=child.id, discipline=args.discipline, forfait_kind=kind, sessions_authorised=args.sessions,
+            child_id=child.id, discipline=args.discipline, forfait_kind=kind, sessions_authorised=args.seances,
             valid_from=valid_from, valid_until=_date(args.end, "valid_until"),
             prescribed_on=_date(args.prescribed_on, "prescribed_on") if args.prescribed_on else valid_from,
             bilan_included=args.bilan, prescriber_id=prescriber_id)
-        new_id = prescriptions.save_prescription(practice.sessions, data, today)
+        new_id = practice.write(prescriptions.save_prescription, data, today).value
     finally:
         practice.close()
     print(f"Prescription n° {new_id} enregistrée pour {child.data.inclusion_number} "
-          f"({DISCIPLINES.get(args.discipline, args.discipline)}, {args.sessions} séances).")
+          f"({DISCIPLINES.get(args.discipline, args.discipline)}, {args.seances} séances).")
     return 0
-
-
-def _forfait_for(practice: object, network: str, birth: date | None, discipline: str, start: date) -> str:
-    """The forfait whose age band covers the child on the first day of validity."""
-    from cocon_desktop.domain.ages import months_between
-
-    tariff = load_tariffs(practice.sessions).get(network)  # type: ignore[attr-defined]
-    version = tariff.version_on(start) if tariff else None
-    if version is None or birth is None:
-        raise CoconError("forfait_none", network=network)
-    months = months_between(birth, start)
-    for rule in version.forfaits:
-        if rule.covers_age(months) and discipline in rule.disciplines:
-            return rule.kind
-    raise CoconError("forfait_none", network=network)
 
 
 def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     today = today_of(args)
     try:
-        child = children.find_by_inclusion(practice.sessions, args.child)
-        lines = forfaits.child_forfaits(practice.sessions, child.id, today)
+        child = practice.read(children.find_by_inclusion, args.child)
+        lines = practice.read(forfaits.child_forfaits, child.id, today)
     finally:
         practice.close()
     print(f"{child.data.inclusion_number}  {child.data.display_name}")
@@ -135,7 +119,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = add_command(inner, "add", "enregistrer une prescription", cmd_prescription_add)
     add.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
     add.add_argument("--discipline", required=True, choices=sorted(DISCIPLINES))
-    add.add_argument("--sessions", required=True, type=int, help="séances accordées")
+    add.add_argument("--sessions", dest="seances", required=True, type=int, help="séances accordées")
     add.add_argument("--start", required=True, metavar="AAAA-MM-JJ", help="début de validité")
     add.add_argument("--end", required=True, metavar="AAAA-MM-JJ", help="fin de validité")
     add.add_argument("--prescribed-on", metavar="AAAA-MM-JJ", help="date de la prescription (défaut : début)")

@@ -83,12 +83,12 @@ def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     today = today_of(args)
     try:
-        network = args.network or load_profile(practice.sessions).network
+        network = args.network or practice.read(load_profile).network
         if args.dry_run:
-            preview = preview_import(practice.sessions, raw, today, network)
+            preview = practice.read(preview_import, raw, today, network)
             imported = len(preview.valid_rows)
         else:
-            report = import_children(practice.sessions, raw, today, network)
+            report = practice.write(import_children, raw, today, network).value
             preview, imported = report.preview, report.imported
     finally:
         practice.close()

@@ -33,12 +33,12 @@ def _month(text: str) -> tuple[date, date]:
 def _write_pdfs(practice: Practice, numbers: list[str], out: Path) -> None:
     ensure_private_dir(out)
     for number in numbers:
-        atomic_write(out / f"{number}.pdf", invoicing.document_pdf(practice.sessions, number))
+        atomic_write(out / f"{number}.pdf", practice.read(invoicing.document_pdf, number))
 
 
 def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | None:
     """The token's PIN, asked only when the practice signs with a PKCS#11 token."""
-    if signing_identities.active_identity(practice.sessions).source != "pkcs11":
+    if practice.read(signing_identities.active_identity).source != "pkcs11":
         return None
     return next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
 
@@ -48,15 +48,15 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         if args.dry_run:
-            drafts = invoice_drafts.preview(practice.sessions, args.network, first, last)
+            drafts = practice.read(invoice_drafts.preview, args.network, first, last)
             for draft in drafts:
                 who = draft.lines[0].inclusion_number if draft.child_id else args.network
                 print(f"{who}  {len(draft.lines)} acte(s)  {messages.euros(draft.total)}")
             total = sum((d.total for d in drafts), Decimal("0.00"))
             print(f"{len(drafts)} facture(s) seraient émises, total {messages.euros(total)}.")
             return 0
-        issued = invoice_documents.issue_period(practice, args.network, first, last, today_of(args),
-                                                pin=_pin(args, secrets, practice))
+        issued = practice.write(invoice_documents.issue_period, args.network, first, last, today_of(args),
+                                pin=_pin(args, secrets, practice)).value
         for doc in issued:
             print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
         print(f"{len(issued)} facture(s) émise(s) et signée(s).")
@@ -71,8 +71,8 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        doc = invoice_documents.issue_credit_note(practice, args.number, args.line or None, today_of(args),
-                                                  pin=_pin(args, secrets, practice))
+        doc = practice.write(invoice_documents.issue_credit_note, args.number, args.line or None, today_of(args),
+                             pin=_pin(args, secrets, practice)).value
     finally:
         practice.close()
     print(f"{doc.number} émise : {messages.euros(doc.total)}, corrige {args.number.upper()}.")
@@ -82,7 +82,7 @@ def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_document_export(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        pdf = invoicing.document_pdf(practice.sessions, args.number)
+        pdf = practice.read(invoicing.document_pdf, args.number)
     finally:
         practice.close()
     atomic_write(args.output, pdf)
@@ -114,8 +114,8 @@ def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
         raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
     practice = open_practice(args, secrets)
     try:
-        status = payments.record_payment(practice.sessions, args.number, day, amount, today_of(args),
-                                         args.reference or "", args.means)
+        status = practice.write(payments.record_payment, args.number, day, amount, today_of(args),
+                                args.reference or "", args.means).value
     finally:
         practice.close()
     print(f"Paiement enregistré. {status.number} : {payments.STATES[status.state].lower()}, "
@@ -126,7 +126,7 @@ def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        rows = payments.unpaid(practice.sessions, today_of(args))
+        rows = practice.read(payments.unpaid, today_of(args))
     finally:
         practice.close()
     today = today_of(args)
@@ -144,7 +144,7 @@ def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
         raise CoconError("required")
     practice = open_practice(args, secrets)
     try:
-        invoice_documents.set_network_address(practice.sessions, args.code, invoice_documents.NetworkAddress(
+        practice.write(invoice_documents.set_network_address, args.code, invoice_documents.NetworkAddress(
             args.street, args.postcode, args.city))
     finally:
         practice.close()

@@ -9,9 +9,6 @@ import logging
 import os
 import sys
 
-import sqlcipher3
-from sqlalchemy.exc import SQLAlchemyError
-
 from cocon_desktop import __version__, messages
 from cocon_desktop.cli import (
     attestations,
@@ -31,6 +28,7 @@ from cocon_desktop.cli.support import Input, add_common
 from cocon_desktop.clock import ENVIRONMENT_VARIABLE, from_environment
 from cocon_desktop.errors import CoconError
 from cocon_desktop.paths import default_data_dir
+from cocon_desktop.services.database_errors import database_failure
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -76,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return EXIT_ERROR
-    except (SQLAlchemyError, sqlcipher3.Error) as exc:  # disk full, file locked by another program…
-        print(messages.text("database_error", {"kind": type(exc).__name__}), file=sys.stderr)
-        return EXIT_ERROR
     except OSError as exc:
         print(f"Erreur d'accès au fichier {exc.filename or ''} : {exc.strerror}.", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        kind = database_failure(exc)  # disk full, file locked by another program…
+        if kind is None:
+            raise
+        print(messages.text("database_error", {"kind": kind}), file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -17,8 +17,8 @@ def cmd_child_export(args: argparse.Namespace, secrets: Input) -> int:
     out: Path = args.output
     practice = open_practice(args, secrets)
     try:
-        child = children.find_by_inclusion(practice.sessions, args.child)
-        data = export_child(practice.sessions, child.id)
+        child = practice.read(children.find_by_inclusion, args.child)
+        data = practice.write(export_child, child.id).value
     finally:
         practice.close()
     atomic_write(out, data, private_dir=not out.parent.exists())
@@ -30,13 +30,13 @@ def cmd_child_export(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_child_erase(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        child = children.find_by_inclusion(practice.sessions, args.child)
+        child = practice.read(children.find_by_inclusion, args.child)
         if not args.confirm:
-            status = retention_status(practice.sessions, child.id)
+            status = practice.read(retention_status, child.id)
             if not status.allows(today_of(args)):  # say the date first: --confirm would not help
-                erase_child(practice.sessions, child.id, today_of(args))
+                practice.write(erase_child, child.id, today_of(args))
             raise CoconError("erase_needs_confirm", inclusion=child.data.inclusion_number)
-        report = erase_child(practice.sessions, child.id, today_of(args))
+        report = practice.write(erase_child, child.id, today_of(args)).value
     finally:
         practice.close()
     print(f"Données de l'enfant {report.inclusion_number} effacées : {report.guardians} représentant(s) légal(aux), "

@@ -34,7 +34,7 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
     try:
         # --date is the PDF's date of issue: a CSV carries none, and does not read it
         made_on = today_of(args) if suffix == ".csv" else date_or_today(args)
-        built = journal_file(practice.sessions, args.year, suffix[1:], made_on)
+        built = practice.read(journal_file, args.year, suffix[1:], made_on)
     finally:
         practice.close()
     _write(path, built.data)
@@ -50,7 +50,7 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
     period = parse_period(args.period)
     practice = open_practice(args, secrets)
     try:
-        built = activity_report_file(practice.sessions, args.network, period.first, period.last, date_or_today(args))
+        built = practice.read(activity_report_file, args.network, period.first, period.last, date_or_today(args))
     finally:
         practice.close()
     _write(args.output, built.data)
@@ -65,7 +65,7 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        items = dashboard.action_items(practice.sessions, date_or_today(args), limit=args.limit)
+        items = practice.read(dashboard.action_items, date_or_today(args), limit=args.limit)
     finally:
         practice.close()
     for item in items:

@@ -28,11 +28,11 @@ def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
     assert day is not None and start is not None
     practice = open_practice(args, secrets)
     try:
-        child = children.find_by_inclusion(practice.sessions, args.child)
+        child = practice.read(children.find_by_inclusion, args.child)
         data = SeanceData(child_id=child.id, day=day, start=start, duration_min=args.duration, kind=args.kind,
                           place=args.place, note=args.note or "", out_of_forfait=args.hors_forfait)
         try:
-            seance_id = seances.record_seance(practice.sessions, data)
+            seance_id = practice.write(seances.record_seance, data).value
         except seances.OutOfForfait as exc:
             raise CoconError("out_of_forfait_cli", reason=messages.text(exc.reason, exc.data)) from exc
     finally:
@@ -50,7 +50,7 @@ def cmd_seance_list(args: argparse.Namespace, secrets: Input) -> int:
     last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     practice = open_practice(args, secrets)
     try:
-        rows = seances.seances_between(practice.sessions, day, last)
+        rows = practice.read(seances.seances_between, day, last)
     finally:
         practice.close()
     for row in rows:

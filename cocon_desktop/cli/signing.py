@@ -43,7 +43,7 @@ def _print_identity(identity: Identity) -> None:
 def cmd_show(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
-        identity = signing_identities.active_identity(practice.sessions)
+        identity = practice.read(signing_identities.active_identity)
     finally:
         practice.close()
     _print_identity(identity)
@@ -56,7 +56,7 @@ def cmd_import_p12(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         password = next_secret(secrets, args.p12_password_stdin, "Mot de passe du fichier de certificat : ")
-        identity = signing_identities.import_identity(practice.sessions, data, password)
+        identity = practice.write(signing_identities.import_identity, data, password).value
     finally:
         practice.close()
     print(f"Certificat importé : les prochaines factures seront signées par « {identity.label} ».")
@@ -68,7 +68,7 @@ def cmd_use_token(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         pin = next_secret(secrets, args.pin_stdin, PIN_PROMPT)
-        identity = signing_identities.use_token(practice.sessions, args.module, args.token, args.key, pin)
+        identity = practice.write(signing_identities.use_token, args.module, args.token, args.key, pin).value
     finally:
         practice.close()
     print(f"Jeton enregistré : les prochaines factures seront signées par « {identity.label} » "

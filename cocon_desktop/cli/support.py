@@ -47,7 +47,7 @@ def open_practice(args: argparse.Namespace, secrets: Input) -> Practice:
     opened = practice_handle.open_from_keychain(data_dir) if not args.passphrase_stdin else None
     if opened is None:
         opened = practice_handle.open_with_passphrase(data_dir, secrets.line("Phrase de passe : "))
-    audit.set_origin(opened.sessions, audit.ORIGIN_CLI)  # the audit log tells the command from the program
+    opened.read(audit.set_origin, audit.ORIGIN_CLI)  # the audit log tells the command from the program
     return opened
 
 

@@ -57,8 +57,8 @@ def cmd_sync(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         verify: bool | str = str(args.ca_file) if args.ca_file else True
-        report = sync_now(practice, verify=verify, timeout=args.timeout, force=not args.due_only,
-                          check_status=not args.no_status)
+        report = practice.write(sync_now, verify=verify, timeout=args.timeout, force=not args.due_only,
+                                check_status=not args.no_status).value
     finally:
         practice.close()
     for outcome in report.outcomes:

@@ -9,9 +9,11 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.domain.ages import months_between
 from cocon_desktop.domain.forfait import ForfaitStatus, PrescriptionTerms, UsedAct, forfait_status
 from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
+from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Child, Prescription, Seance
 from cocon_desktop.services.prescriptions import PrescriptionRecord, list_prescriptions
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -100,3 +102,18 @@ def children_with_warnings(sessions: sessionmaker[Session], today: date) -> set[
             if status.state != "expired" and status.warnings:
                 flagged.add(prescription.child_id)
         return flagged
+
+
+def forfait_for(sessions: sessionmaker[Session], network: str, birth: date | None, discipline: str,
+                start: date) -> str:
+    """The forfait whose age band covers a child born on `birth` on the first day of validity `start`, for
+    `discipline` (the default of a new prescription); CoconError("forfait_none") when the tariff has none."""
+    tariff = load_tariffs(sessions).get(network)
+    version = tariff.version_on(start) if tariff else None
+    if version is None or birth is None:
+        raise CoconError("forfait_none", network=network)
+    months = months_between(birth, start)
+    for rule in version.forfaits:
+        if rule.covers_age(months) and discipline in rule.disciplines:
+            return rule.kind
+    raise CoconError("forfait_none", network=network)

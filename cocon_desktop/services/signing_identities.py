@@ -16,6 +16,7 @@ from cocon_desktop.documents.token_key import TokenKey
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import SigningIdentity
 from cocon_desktop.security.certificate import CertificateInfo, create_self_signed, describe_certificate, import_pkcs12
+from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.practice_profile import load_profile
 
 
@@ -60,6 +61,7 @@ def active_identity(sessions: sessionmaker[Session]) -> Identity:
         return _store(session, "self_signed", certificate, key)
 
 
+@writes(Changes.PROFILE)  # the identity that signs the practice's documents
 def import_identity(sessions: sessionmaker[Session], pkcs12: bytes, password: str) -> Identity:
     """Use a certificate from a PKCS#12 file (.p12/.pfx) from now on; the file itself is not kept."""
     certificate, key = import_pkcs12(pkcs12, password)
@@ -67,6 +69,7 @@ def import_identity(sessions: sessionmaker[Session], pkcs12: bytes, password: st
         return _store(session, "pkcs12", certificate, key)
 
 
+@writes(Changes.PROFILE)  # the identity that signs the practice's documents
 def use_token(sessions: sessionmaker[Session], module_path: str, token_label: str, key_label: str,
               pin: str | None) -> Identity:
     """Sign with the key of a PKCS#11 token from now on: its certificate (same label as the key) is read from
