@@ -16,7 +16,8 @@ from cocon_desktop.services.outbox import due_with_address
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.batches_model import plural
-from cocon_desktop.ui.tasks import ProgressView, Report, TaskRunner
+from cocon_desktop.ui.tasks import Report, TaskRunner
+from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 if TYPE_CHECKING:  # sync_run imports httpx: only when something is sent
     from cocon_desktop.services.changes import OpResult
@@ -53,7 +54,7 @@ class SyncSender(QObject):
     failed = Signal(object)  # the exception
 
     def __init__(self, practice: Callable[[], Practice | None], runner: TaskRunner,
-                 now: Callable[[], datetime], progress: ProgressView | None = None,
+                 now: Callable[[], datetime], progress: ProgressPanel | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.practice, self.runner, self.now, self.progress = practice, runner, now, progress
@@ -82,9 +83,8 @@ class SyncSender(QObject):
 
     def cancel(self) -> None:
         """Stop after the batch being sent (what was received stays received)."""
-        cancel = getattr(self.progress, "cancel", None)
-        if callable(cancel):
-            cancel()
+        if self.progress is not None:
+            self.progress.cancel()
 
     def _run(self, *, manual: bool) -> bool:
         practice = self.practice()
