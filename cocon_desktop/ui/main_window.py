@@ -221,9 +221,15 @@ class MainWindow(QMainWindow):
     def changed(self, changes: Changes) -> None:
         """After every write run by `runner.run_op`: each page, and the status bar's count, that shows what
         changed reads it again (now if on screen, else when next shown)."""
+        from cocon_desktop.services.changes import Changes
+
         self.refresher.changed(changes)
         if changes & self.pending_status.SHOWS:
             self.pending_status.refresh()
+        if changes & Changes.SETTINGS and self.practice is not None:
+            self._apply_settings(self.practice)  # the idle delay, the corrected-age cut-off
+        if changes & Changes.KEYS:
+            self._show_state()  # « clé gardée dans le trousseau » or not
 
     # -- the pages (built when first needed)
     def page(self, key: str) -> QWidget:

@@ -168,8 +168,6 @@ class PageSet:
                 lambda *args: window.seances_page.seance_actions.remember_seance(*args))
         elif key == "seances":
             window.seances_page.quick_entry_requested.connect(window.quick_seance)
-        elif key == "settings":
-            window.settings_page.lock_minutes_changed.connect(window.idle.set_minutes)
 
     # -- the practice
     def attach(self, practice: Practice) -> None:

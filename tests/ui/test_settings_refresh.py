@@ -152,12 +152,15 @@ def test_the_keys_say_keys_and_change_what_they_change(qtbot: QtBot, practice: P
     page = window.settings_page
     page.tabs.setCurrentIndex(1)
     assert page.remember.isEnabled() and not page.remember.isChecked()
+    assert "clé en mémoire seulement" in window.vault_label.text()
     page.remember.setChecked(True)
     assert announced == [Changes.KEYS] and "gardée dans le trousseau" in page.lock_status.text()
     assert practice_keys.is_remembered(practice) and memory_keychain.store
+    assert "clé gardée dans le trousseau" in window.vault_label.text()  # the status bar follows KEYS
 
     page.remember.setChecked(False)
     assert announced == [Changes.KEYS, Changes.KEYS] and not practice_keys.is_remembered(practice)
+    assert "clé en mémoire seulement" in window.vault_label.text()
 
     page.current.setText(STRONG_PASSPHRASE)
     page.new.setText(OTHER_PASSPHRASE)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -29,7 +28,6 @@ from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services import practice_keys, practice_profile, settings_store
 from cocon_desktop.services.practice_handle import Practice
-from cocon_desktop.ui.formatting import set_corrected_age_cutoff
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
@@ -50,7 +48,6 @@ def _status_label(parent: QWidget, name: str) -> QLabel:
 
 
 class SettingsPage(QWidget):
-    lock_minutes_changed = Signal(int)  # the window's idle delay follows the stored setting
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,10 +178,10 @@ class SettingsPage(QWidget):
         return tab
 
     def _save_cutoff(self) -> None:
-        """The children's list and file show corrected ages up to this age. They are on another page, hidden while
-        this one shows: marked stale by the write's SETTINGS, they read again when shown, with the new cut-off."""
-        self._put(settings.CORRECTED_AGE_CUTOFF_MONTHS, self.cutoff.value(),
-                  lambda months: set_corrected_age_cutoff(int(months)))
+        """The children's list and file show corrected ages up to this age. The window applies the stored cut-off
+        after the write's SETTINGS (MainWindow.changed); the list and the file, marked stale, read again when
+        shown."""
+        self._put(settings.CORRECTED_AGE_CUTOFF_MONTHS, self.cutoff.value(), lambda _: None)
 
     def _put(self, var: settings.SettingVar, value: int, saved: Callable[[Any], None]) -> None:
         if self.practice is None:
@@ -223,8 +220,7 @@ class SettingsPage(QWidget):
         self.current_box.show_text(error_text(error))
 
     def _save_lock_minutes(self) -> None:
-        self._put(settings.LOCK_IDLE_MINUTES, self.lock_minutes.value(),
-                  lambda saved: self.lock_minutes_changed.emit(int(saved)))
+        self._put(settings.LOCK_IDLE_MINUTES, self.lock_minutes.value(), lambda _: None)  # the window follows
 
     def _remember_toggled(self, checked: bool) -> None:
         if self.practice is None or self._loading:
@@ -260,8 +256,7 @@ class SettingsPage(QWidget):
                                                                     False))
 
     def _loaded(self, values: tuple[PracticeProfile, int, bool, int]) -> None:
-        profile, minutes, remembered, cutoff = values
-        set_corrected_age_cutoff(cutoff)
+        profile, minutes, remembered, cutoff = values  # the window applies them (MainWindow._apply_settings)
         self.cutoff.setValue(cutoff)
         self.tariffs_tab.set_practice(self.practice, profile.network)
         self._loading = True
@@ -269,7 +264,6 @@ class SettingsPage(QWidget):
         self.lock_minutes.setValue(minutes)
         self.remember.setChecked(remembered)
         self._loading = False
-        self.lock_minutes_changed.emit(minutes)
 
     @staticmethod
     def _say(label: QLabel, text: str, ok: bool) -> None:
