@@ -22,7 +22,7 @@ from cocon_desktop.domain.attestation import Period
 from cocon_desktop.services.dashboard import monthly_series
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
-from cocon_desktop.ui.pages.dashboard_page import DashboardPage
+from cocon_desktop.ui.pages.dashboard_page import CHARTS_AFTER_MS, DashboardPage
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner
 from cocon_desktop.ui.widgets.exports_box import ExportsBox, combo_index, journal_year, report_months
 from tests.db.invoice_helpers import TODAY
@@ -199,6 +199,7 @@ def test_an_attestation_line_opens_attestations_on_the_month(qtbot: QtBot, pract
 def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: Practice, data: dict[str, Any]) -> None:
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
+    qtbot.waitUntil(lambda: bool(page.seances_chart.labels))  # the charts load once the lines show
     series = monthly_series(practice.sessions, TODAY)
     assert len(series) == 12 and series[-1].month == date(2026, 11, 1)
     assert page.seances_chart.labels[:3] == ["déc.\n2025", "janv.\n2026", "févr."]
@@ -234,7 +235,7 @@ def test_a_payment_elsewhere_refreshes_the_dashboard(qtbot: QtBot, practice: Pra
     assert not dialog.isVisible()
     window.show_page("dashboard")  # stale while hidden: it reads again when shown
     assert not any("FAC-2026-0002" in line for line in texts(page))
-    assert page.amounts_chart.values(1)[-1] == 436.0
+    qtbot.waitUntil(lambda: page.amounts_chart.values(1)[-1:] == [436.0])  # the charts, once the lines show
 
 
 def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtBot, practice: Practice,
@@ -245,16 +246,20 @@ def test_loading_goes_through_the_runner_and_a_late_answer_is_dropped(qtbot: QtB
     follow_writes(runner, page)  # as in the window: it reads when shown
     page.set_practice(practice)
     page.show()
-    assert len(runner.tasks) == 2 and page.model.rowCount() == 0  # actions and charts: asked, not run here
-    page.today = lambda: date(2026, 10, 2)  # a second reload, answered first: the older answers must not win
+    assert len(runner.tasks) == 1 and page.model.rowCount() == 0  # the lines first: asked, not run here
+    page.today = lambda: date(2026, 10, 2)  # a second reload, answered first: the older answer must not win
     page.reload()
-    runner.finish(2)  # the newer actions, then the newer charts
-    runner.finish(2)
-    newer, labels = texts(page), page.seances_chart.labels
-    assert labels[-1] == "oct." and not any("FAC-2026-0002" in line for line in newer)  # not yet due on 02/10
-    runner.finish(0)  # the older ones, late
-    runner.finish(0)
-    assert texts(page) == newer and page.seances_chart.labels == labels
+    runner.finish(1)  # the newer lines; the charts are asked once they show
+    newer = texts(page)
+    assert not any("FAC-2026-0002" in line for line in newer)  # not yet due on 02/10
+    assert len(runner.tasks) == 1 and page.seances_chart.labels == []
+    qtbot.waitUntil(lambda: len(runner.tasks) == 2)
+    runner.finish(1)  # the charts
+    labels = page.seances_chart.labels
+    assert labels[-1] == "oct."
+    runner.finish(0)  # the older lines, late: dropped, and no second charts load
+    qtbot.wait(2 * CHARTS_AFTER_MS)
+    assert texts(page) == newer and page.seances_chart.labels == labels and runner.tasks == []
     page.set_practice(None)  # locked: nothing is asked
     page.reload()
     assert runner.tasks == []
