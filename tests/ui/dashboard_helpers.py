@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
+
+from PySide6.QtTest import QTest
 
 from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.prescription import PrescriptionData
@@ -13,6 +16,7 @@ from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.services import batches, children, invoice_documents, payments, prescriptions, seances
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.ui.pages.dashboard_page import Charts, DashboardPage
 from tests.db.invoice_helpers import TODAY, fill
 
 ISSUED_ON = date(2026, 10, 16)
@@ -39,3 +43,13 @@ def dashboard_data(practice: Practice) -> dict[str, object]:
         seances.record_seance(practice.sessions, SeanceData(low, date(2026, 10, 5) + timedelta(weeks=week),
                                                             time(14, 0)))
     return {"issued": issued, "paid": paid, "batch": batch, "low": low, "total_paid": Decimal(paid.total)}
+
+
+def charts_of(page: DashboardPage) -> Charts:
+    """The dashboard's charts, once loaded: at the page's first load they are asked for after the action lines are
+    painted (a short timer), not with them."""
+    deadline = monotonic() + 10
+    while page.charts_data is None and monotonic() < deadline:
+        QTest.qWait(5)
+    assert page.charts_data is not None
+    return page.charts_data

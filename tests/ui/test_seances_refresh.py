@@ -24,6 +24,7 @@ from cocon_desktop.ui.pages.today_view import TodayView
 from cocon_desktop.ui.widgets.week_grid import GUTTER, HEADER
 from tests.db.attestation_helpers import make_child as child_with_seances
 from tests.ui.child_helpers import TODAY, children_window
+from tests.ui.dashboard_helpers import charts_of
 from tests.ui.seance_helpers import prescribed_child
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -47,8 +48,7 @@ def agenda_statuses(window: MainWindow) -> list[str]:
 
 def held_this_month(window: MainWindow) -> int:
     """The dashboard's chart: séances held this month."""
-    charts = window.dashboard_page.charts_data
-    assert charts is not None
+    charts = charts_of(window.dashboard_page)
     return next(point.seances for point in charts.series if point.month == TODAY.replace(day=1))
 
 

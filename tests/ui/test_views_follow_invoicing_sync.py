@@ -29,7 +29,7 @@ from tests.conftest import STRONG_PASSPHRASE
 from tests.db.batch_helpers import issue_october
 from tests.db.invoice_helpers import TODAY, fill
 from tests.sync_samples import TOKEN
-from tests.ui.dashboard_helpers import dashboard_data
+from tests.ui.dashboard_helpers import charts_of, dashboard_data
 
 
 @pytest.fixture
@@ -184,6 +184,7 @@ def test_a_payment_updates_the_unpaid_list_and_the_dashboard(qtbot: QtBot, pract
     window = open_window(qtbot, practice)
     dashboard = window.dashboard_page
     overdue = [item.text for item in dashboard.model.rows if item.text.startswith("Facture FAC-2026-0002")]
+    charts_of(dashboard)
     assert len(overdue) == 1 and dashboard.amounts_chart.values(1)[-1] == 218.0
     window.show_page("invoicing")
     invoicing = window.invoicing_page

@@ -181,10 +181,14 @@ class DashboardPage(QWidget):
 
     # -- loading
     def reload(self) -> None:
-        """The action lines first, the charts once they show: run together, the charts' work (pyqtgraph's import
-        at the first load, the 12 months of sums) took the GIL from the lines' queries and from the GUI thread
-        showing them (start to the lines: 1.2 s instead of 0.9 s on the large practice, make bench)."""
-        self._charts_after_actions = True
+        """At the first load, the action lines first and the charts once the lines are painted: run together, the
+        charts' first load (pyqtgraph's import, the 12 months of sums) took the GIL from the lines' queries and
+        from the GUI thread showing them (at start on the large practice, action_items took 250 ms instead of
+        80). Afterwards both at once (a write's refresh: nothing left to import)."""
+        if self.charts_data is None:
+            self._charts_after_actions = True
+        else:
+            self.reload_charts()
         self.reload_actions()
 
     def reload_actions(self) -> None:
