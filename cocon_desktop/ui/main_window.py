@@ -202,13 +202,12 @@ class MainWindow(QMainWindow):
 
     def _apply_settings(self, practice: Practice) -> None:
         """The stored idle delay and corrected-age cut-off, without waiting for the settings page to be built."""
-        sessions = practice.sessions
 
         def load() -> tuple[int, int]:
             from cocon_desktop.services import settings_store
 
-            return (int(settings_store.get(sessions, settings.LOCK_IDLE_MINUTES)),
-                    int(settings_store.get(sessions, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
+            return (int(practice.read(settings_store.get, settings.LOCK_IDLE_MINUTES)),
+                    int(practice.read(settings_store.get, settings.CORRECTED_AGE_CUTOFF_MONTHS)))
 
         def loaded(values: tuple[int, int]) -> None:
             from cocon_desktop.ui.formatting import set_corrected_age_cutoff

@@ -18,7 +18,7 @@ from cocon_desktop.services.appointments import STATUSES, AppointmentRow
 from cocon_desktop.services.seances import OutOfForfait
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

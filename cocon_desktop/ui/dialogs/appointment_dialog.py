@@ -28,7 +28,7 @@ from cocon_desktop.services.seances import parse_time
 from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField

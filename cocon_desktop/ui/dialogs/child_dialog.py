@@ -40,7 +40,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.children import ChildRecord, create_child, update_child, warnings_for
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services.network_endpoints import checked_server_ca, describe_server_ca, endpoint, set_endpoint
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox

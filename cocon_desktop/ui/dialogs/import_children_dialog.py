@@ -40,7 +40,7 @@ from cocon_desktop.ui.itemmodels.import_preview_model import (
     field_label,
     summary_text,
 )
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.column_mapping import ColumnMapping
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE

@@ -15,7 +15,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors

@@ -9,7 +9,7 @@ from cocon_desktop.domain.prescription import PrescriberData
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.services.prescribers import save_prescriber
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
 from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors

@@ -29,7 +29,7 @@ from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.prescriptions import Scan, save_prescription
 from cocon_desktop.services.tariff_store import load_tariffs
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer

@@ -17,7 +17,7 @@ from cocon_desktop.services.children_list import ChildrenPage, first_page
 from cocon_desktop.ui.formatting import age_text, french_date
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 PAGE_SIZE = 200

@@ -18,8 +18,8 @@ from cocon_desktop.services.appointments import AppointmentRow
 from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
 from cocon_desktop.ui.formatting import french_date, week_text
 from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.seance_actions import SeanceActions, describe
-from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 from cocon_desktop.ui.widgets.week_grid import WeekGrid

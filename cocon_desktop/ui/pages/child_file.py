@@ -40,7 +40,7 @@ from cocon_desktop.ui.formatting import age_text, file_size, french_date
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.child_history_tab import ChildHistoryTab
 from cocon_desktop.ui.pages.child_privacy import ChildPrivacyBar
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_seances_view import ChildSeancesView
 from cocon_desktop.ui.widgets.child_summary import FamilyView, IdentityView

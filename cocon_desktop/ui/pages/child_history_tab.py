@@ -22,7 +22,7 @@ from cocon_desktop.domain.seance import PLACES
 from cocon_desktop.messages import FIELD_LABELS
 from cocon_desktop.services.audit import NOTE_CHANGED, AuditRecord, child_history
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 ENTITIES = {"child": "Dossier", "prescription": "Prescription", "prescriber": "Médecin", "seance": "Séance",

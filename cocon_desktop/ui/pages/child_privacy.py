@@ -29,7 +29,7 @@ from cocon_desktop.services.child_export import export_child_to, export_name
 from cocon_desktop.services.children import ChildRecord
 from cocon_desktop.ui.clipboard import IdentifierClipboard
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 ERASED = ("le nom et le prénom (seules les initiales restent), le NIR, le lieu et le poids de naissance, les critères "

@@ -28,8 +28,8 @@ from cocon_desktop.ui.formatting import long_date
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.appointments_model import AppointmentsModel
 from cocon_desktop.ui.itemmodels.seances_model import DAY_COLUMNS, SeancesModel
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.seance_actions import SeanceActions
-from cocon_desktop.ui.sessions import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 

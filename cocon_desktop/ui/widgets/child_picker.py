@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from cocon_desktop.services.children import ChildQuery, ChildRow, list_children
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 120

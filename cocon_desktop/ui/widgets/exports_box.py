@@ -26,7 +26,7 @@ from cocon_desktop.services.report_files import activity_report_file, journal_fi
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.pages.invoice_issue_tab import DONE_STYLE, months
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 

@@ -8,7 +8,7 @@ from cocon_desktop.domain.prescription import PrescriberData
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.ui.dialogs.prescriber_dialog import PrescriberDialog
 from cocon_desktop.ui.i18n import tr
-from cocon_desktop.ui.sessions import PracticeSource
+from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 NEW = -1  # the data of the "Nouveau médecin…" item
