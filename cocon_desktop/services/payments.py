@@ -170,10 +170,3 @@ def record_payment(sessions: sessionmaker[Session], number: str, day: date, amou
     recorded = status_of(sessions, current.number)
     assert recorded is not None  # it was just paid
     return recorded
-
-
-def record_event(sessions: sessionmaker[Session], invoice_ids: list[int], kind: str, detail: str = "") -> None:
-    """Sent to the network, received, or rejected (with the network's reason): used by the sync."""
-    with sessions.begin() as session:
-        now = datetime.now(UTC)
-        session.add_all(InvoiceEvent(invoice_id=iid, kind=kind, at=now, detail=detail) for iid in invoice_ids)
