@@ -65,6 +65,17 @@ def _median_ms(fn: Callable[[], object], repeat: int = 7) -> float:
     return statistics.median(times) * 1000
 
 
+class _Reader:
+    """What load_file needs of the practice handle (`read`), over any sessions: the SQLCipher file's or the plain
+    copy's, so that both run the same reads."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def read(self, use_case: Callable[..., object], *args: object) -> object:
+        return use_case(self.sessions, *args)
+
+
 def _queries(today: date) -> dict[str, Callable[[sessionmaker[Session]], object]]:
     from cocon_desktop.ui.pages.child_file import load_file  # plain services, no widget
 
@@ -73,7 +84,7 @@ def _queries(today: date) -> dict[str, Callable[[sessionmaker[Session]], object]
         "children list page (count + 200 rows)": lambda s: (count_children(s, ChildQuery(active_only=True), today),
                                                            list_children(s, ChildQuery(active_only=True), today)),
         "children search « bern » (all)": lambda s: list_children(s, ChildQuery(text="bern"), today),
-        "a child's file (identity, forfaits, séances)": lambda s: load_file(s, 1000, today),
+        "a child's file (identity, forfaits, séances)": lambda s: load_file(_Reader(s), 1000, today),  # type: ignore[arg-type]
         "a month's invoice preview (RPM)": lambda s: preview(s, "RPM", first, last),
         "the unpaid list": lambda s: unpaid(s, today),
         "issued documents, a page of 200 (newest)": lambda s: status_page(s, Listing(), 0, 200),
@@ -150,8 +161,8 @@ def _start_rows(work: Path) -> list[Row]:
     return [
         ("start to main window shown (key in the keychain) vs bare PySide6 window",
          f"{statistics.median(shown):.0f} ms", f"{ratios(shown)}, bare {base:.0f} ms", "≤ 1.5×"),
-        ("… to the dashboard filled (practice opened in the background, action lines loaded)",
-         f"{statistics.median(ready):.0f} ms", ratios(ready), "—"),
+        ("… to the dashboard filled (practice opened in the background, action lines shown)",
+         f"{statistics.median(ready):.0f} ms", ratios(ready), "≤ 600 ms"),
         ("start to the unlock window (key not remembered) vs bare PySide6 window",
          f"{statistics.median(unlock):.0f} ms", ratios(unlock), "≤ 1.5×"),
     ]

@@ -104,9 +104,14 @@ class AppController(QObject):
             import gc
 
             gc.freeze()
+            gc.enable()  # run() turned it off for the start
 
     def _keychain_failed(self, error: BaseException | None) -> None:
         """No key in the keychain (or the database would not open with it): the passphrase, as without it."""
+        if self.freeze_after_start:
+            import gc
+
+            gc.enable()  # the passphrase may take a while: the start is over
         window, self.main_window = self.main_window, None
         unlock = self._ask_passphrase(error)
         unlock.finished.connect(lambda _: self.main_window or QApplication.quit())
@@ -169,9 +174,17 @@ def run(argv: list[str], data_dir: Path | None, demo: bool) -> int:
     controller = AppController((data_dir or default_data_dir()).expanduser(), ThreadPoolRunner(), demo=demo,
                                clock=from_environment(os.environ))  # COCON_TODAY=AAAA-MM-JJ: a fixed day
     controller.freeze_after_start = True
+    import gc
+
+    # No cyclic collection while the program starts: the imports behind the window (the ORM: ~170,000 objects)
+    # set off full passes that only walked them (~35 ms of the ORM's import in the background). Turned back on
+    # once every page is built (AppController._started freezes what is alive then), or at once when the first
+    # window is not the main window.
+    gc.disable()
     try:
         first = controller.start()
         if isinstance(first, QDialog):
+            gc.enable()
             first.finished.connect(lambda _: controller.main_window or app.quit())
         return app.exec()
     finally:

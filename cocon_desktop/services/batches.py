@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -27,13 +26,11 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
-from cocon_desktop.security.certificate import load_certificates
 from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.outbox_errors import OutboxError
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
-from cocon_desktop.services.signing_identities import all_certificates
 from cocon_exchange import batch_format as fmt
 
 STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
@@ -218,6 +215,11 @@ def manifest_signer(sessions: sessionmaker[Session], pin: str | None = None) -> 
 
 
 def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
+    from cryptography.hazmat.primitives import serialization  # here: the dashboard reads batches at start
+
+    from cocon_desktop.security.certificate import load_certificates
+    from cocon_desktop.services.signing_identities import all_certificates
+
     profile = load_profile(sessions)
     address = ", ".join(part for part in (profile.address, f"{profile.postcode} {profile.city}".strip()) if part)
     fingerprints = tuple(hashlib.sha256(load_certificates(pem)[0].public_bytes(serialization.Encoding.DER))

@@ -12,14 +12,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cocon_desktop.security import keychain, vault
-from cocon_desktop.security.kdf import Argon2Params as Argon2Params  # the passphrase's KDF cost (tests: a light one)
-from cocon_desktop.security.keychain import KeychainStatus as KeychainStatus
-from cocon_desktop.security.recovery import RecoveryKey as RecoveryKey
+from cocon_desktop.security import vault
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # at run time through __getattr__: the unlock window shows before they are needed
+    from cocon_desktop.security.kdf import Argon2Params as Argon2Params  # the passphrase's KDF cost
+    from cocon_desktop.security.keychain import KeychainStatus as KeychainStatus
+    from cocon_desktop.security.recovery import RecoveryKey as RecoveryKey
     from cocon_desktop.services.practice_handle import Practice
+
+_LATER = {"Argon2Params": "cocon_desktop.security.kdf", "KeychainStatus": "cocon_desktop.security.keychain",
+          "RecoveryKey": "cocon_desktop.security.recovery"}
+
+
+def __getattr__(name: str) -> object:
+    """The key types the window and the command line name, imported when first asked for (not before the first
+    window: ~10 ms of the unlock window's start)."""
+    if name in _LATER:
+        import importlib
+
+        return getattr(importlib.import_module(_LATER[name]), name)
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -49,16 +62,22 @@ def is_remembered(practice: Practice) -> bool:
 
 def keychain_status() -> KeychainStatus:
     """Whether this computer has a keychain fit for the key (never a plaintext one), and why not."""
+    from cocon_desktop.security import keychain
+
     return keychain.status()
 
 
 def new_recovery_key() -> RecoveryKey:
     """A new recovery key, to be shown once (the first-run wizard, `cocon init`)."""
+    from cocon_desktop.security.recovery import RecoveryKey
+
     return RecoveryKey.generate()
 
 
 def check_recovery_key(text: str) -> None:
     """VaultError (recovery_key_malformed, recovery_key_typo) when `text` cannot be a recovery key as typed."""
+    from cocon_desktop.security.recovery import RecoveryKey
+
     RecoveryKey.parse(text)
 
 

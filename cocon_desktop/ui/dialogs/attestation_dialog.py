@@ -29,12 +29,12 @@ from cocon_desktop.services.attestations import (
     needs_pin,
     reprint,
 )
-from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
+from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
 
 COLUMNS = ("Numéro", "Date", "Type", "Période", "Signature")

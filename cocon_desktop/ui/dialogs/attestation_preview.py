@@ -15,10 +15,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushBu
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.attestations import for_printing
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 
 PRINT_DPI = 300  # pages are rendered at most this fine for the printer (1200 dpi would mean 500 MB a page)
-DONE_STYLE = "color: #1b5e20;"
 
 
 def render_options() -> QPdfDocumentRenderOptions:

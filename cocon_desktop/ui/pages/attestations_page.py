@@ -33,11 +33,11 @@ from cocon_desktop.services.attestations import (
 from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, notice, register_table
-from cocon_desktop.ui.dialogs.attestation_preview import DONE_STYLE, AttestationPreview
+from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 

@@ -31,11 +31,10 @@ from cocon_desktop.services.backup import BackupInfo
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
 
 log = logging.getLogger(__name__)
-OK_STYLE = "color: #2e7d32;"
 STEP_TEXT = ("Copie de la base chiffrée…", "Écriture du fichier…", "Vérification de la sauvegarde…",
              "Mise en place…")  # the bar's words at each of backup.STEPS
 
@@ -171,7 +170,7 @@ class BackupsTab(QWidget):
         self._say(error_text(error), False)
 
     def _say(self, text: str, ok: bool) -> None:
-        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.status.setStyleSheet(DONE_STYLE if ok else ERROR_STYLE)
         self.status.setText(text)
 
 

@@ -37,10 +37,9 @@ from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
-DONE_STYLE = "color: #1b5e20;"
 STATE_COLOURS = {"emise": "#1f4e8c", "envoyee": "#00695c", "payee": "#1b5e20", "partiellement_payee": "#a15c00",
                  "rejetee": "#b00020", "annulee": "#6b7280"}
 KIND_LABELS = {"invoice": "Facture", "credit_note": "Avoir"}

@@ -6,7 +6,7 @@ the documents, the unpaid list, the status bar's count…) read again from the w
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -36,23 +36,10 @@ from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.period_picker import months
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
-
-DONE_STYLE = "color: #1b5e20;"
-MONTHS_SHOWN = 24
-
-
-def months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[date, date]]:
-    """(first day, last day) of this month and the `count - 1` before it, the most recent first."""
-    out = []
-    first = today.replace(day=1)
-    for _ in range(count):
-        following = (first + timedelta(days=32)).replace(day=1)
-        out.append((first, following - timedelta(days=1)))
-        first = (first - timedelta(days=1)).replace(day=1)
-    return out
 
 
 def grand_total(drafts: list[DraftInvoice]) -> Decimal:

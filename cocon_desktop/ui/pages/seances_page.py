@@ -17,10 +17,8 @@ from cocon_desktop.ui.pages.agenda_view import AgendaView
 from cocon_desktop.ui.pages.today_view import TodayView
 from cocon_desktop.ui.seance_actions import PendingMark, SeanceActions, describe
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.out_of_forfait_bar import OutOfForfaitBar
-
-DONE_STYLE = "color: #1b5e20;"
 
 
 class SeancesPage(QWidget):

@@ -32,12 +32,10 @@ from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.new_passphrase import NewPassphraseField, password_edit
 from cocon_desktop.ui.widgets.profile_form import ProfileForm
 from cocon_desktop.ui.widgets.signature_image_box import SignatureImageBox
-
-OK_STYLE = "color: #2e7d32;"
 
 
 def _status_label(parent: QWidget, name: str) -> QLabel:
@@ -267,5 +265,5 @@ class SettingsPage(QWidget):
 
     @staticmethod
     def _say(label: QLabel, text: str, ok: bool) -> None:
-        label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        label.setStyleSheet(DONE_STYLE if ok else ERROR_STYLE)
         label.setText(text)

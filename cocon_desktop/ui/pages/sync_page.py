@@ -48,11 +48,9 @@ from cocon_desktop.ui.itemmodels.paged_rows_model import SIZE_SAMPLE
 from cocon_desktop.ui.pages.sync_sending import SyncSender, report_text
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.column_fit import fit_columns
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
-
-DONE_STYLE = "color: #1b5e20;"
 
 if TYPE_CHECKING:  # the checks import factur-x and pyHanko: only when a file is verified
     from cocon_desktop.services.sync_run import SyncReport

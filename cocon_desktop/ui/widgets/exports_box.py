@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.fsutil import atomic_write
-from cocon_desktop.services.report_files import activity_report_file, journal_file
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
-from cocon_desktop.ui.pages.invoice_issue_tab import DONE_STYLE, months
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
+from cocon_desktop.ui.widgets.period_picker import months
 
 YEARS_SHOWN = 6
 FILTERS = {"csv": "Fichiers CSV (*.csv)", "pdf": "Fichiers PDF (*.pdf)"}
@@ -166,6 +165,8 @@ class ExportsBox(QGroupBox):
         today = self.today()
 
         def write() -> int:
+            from cocon_desktop.services.report_files import journal_file  # at the first export, not at start
+
             built = practice.read(journal_file, year, kind, today)
             atomic_write(path, built.data, private_dir=False)
             return built.receipts
@@ -196,6 +197,8 @@ class ExportsBox(QGroupBox):
         today = self.today()
 
         def write() -> None:
+            from cocon_desktop.services.report_files import activity_report_file
+
             atomic_write(path, practice.read(activity_report_file, network, first, last, today).data,
                          private_dir=False)
 

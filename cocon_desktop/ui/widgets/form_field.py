@@ -8,6 +8,7 @@ from cocon_desktop.errors import FieldError
 from cocon_desktop.ui.i18n import field_text
 
 ERROR_STYLE = "color: #b00020;"
+DONE_STYLE = "color: #1b5e20;"  # what was done (saved, issued, sent)
 WARNING_STYLE = "color: #a15c00;"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
@@ -10,9 +10,22 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from cocon_desktop.domain.attestation import KINDS, Period, month_end, year_period
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import tr
-from cocon_desktop.ui.pages.invoice_issue_tab import months
 
 YEARS_SHOWN = 4
+
+
+MONTHS_SHOWN = 24
+
+
+def months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[date, date]]:
+    """(first day, last day) of this month and the `count - 1` before it, the most recent first."""
+    out = []
+    first = today.replace(day=1)
+    for _ in range(count):
+        following = (first + timedelta(days=32)).replace(day=1)
+        out.append((first, following - timedelta(days=1)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return out
 
 
 class PeriodPicker(QWidget):
