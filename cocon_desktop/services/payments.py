@@ -170,3 +170,12 @@ def record_payment(sessions: sessionmaker[Session], number: str, day: date, amou
     recorded = status_of(sessions, current.number)
     assert recorded is not None  # it was just paid
     return recorded
+
+
+@writes(Changes.INVOICES)
+def record_event(sessions: sessionmaker[Session], invoice_ids: list[int], kind: str, detail: str = "") -> None:
+    """Sent to the network, received, or rejected (with the network's reason), for the invoices given (tests and the
+    schema fixtures record states this way; the sync records them with its batches)."""
+    with sessions.begin() as session:
+        now = datetime.now(UTC)
+        session.add_all(InvoiceEvent(invoice_id=iid, kind=kind, at=now, detail=detail) for iid in invoice_ids)
