@@ -13,7 +13,9 @@ log = logging.getLogger("cocon_desktop")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="cocon-desktop", description="COCON Desktop")
+    from cocon_desktop.french_argparse import FrenchArgumentParser
+
+    parser = FrenchArgumentParser(prog="cocon-desktop", description="COCON Desktop")
     parser.add_argument("--data-dir", type=Path, help="dossier des données du cabinet")
     parser.add_argument("--demo", action="store_true",
                         help="cabinet de démonstration temporaire, ouvert sans phrase de passe")

@@ -27,6 +27,7 @@ from cocon_desktop.cli import (
 from cocon_desktop.cli.support import Input, add_common
 from cocon_desktop.clock import ENVIRONMENT_VARIABLE, from_environment
 from cocon_desktop.errors import CoconError
+from cocon_desktop.french_argparse import FrenchArgumentParser
 from cocon_desktop.paths import default_data_dir
 from cocon_desktop.services.database_errors import database_failure
 
@@ -35,7 +36,7 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cocon", description="COCON Desktop en ligne de commande.")
+    parser = FrenchArgumentParser(prog="cocon", description="COCON Desktop en ligne de commande.")
     parser.add_argument("--version", action="version", version=f"cocon {__version__}")
     add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -16,16 +16,44 @@ log = logging.getLogger(__name__)
 _translators: list[QTranslator] = []
 
 
+class AcceleratorFallback(QTranslator):
+    """Qt's own strings that gained an accelerator after its French catalogue was written: Qt 6.12's file dialog
+    asks « &Look in: » and « Files of &type: » where qtbase_fr.qm only knows « Look in: » and « Files of type: »;
+    this answers with the catalogue's words for the text without its « & », marked on their first letter."""
+
+    def __init__(self, parent: QObject, catalogues: list[QTranslator]) -> None:
+        super().__init__(parent)
+        self.catalogues = catalogues
+
+    def isEmpty(self) -> bool:
+        return False
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        if "&" not in source or "&&" in source:
+            return ""
+        plain = source.replace("&", "")
+        for catalogue in self.catalogues:
+            words = catalogue.translate(context, plain, disambiguation, n)
+            if words:
+                return "&" + words
+        return ""
+
+
 def install_french(app: QApplication) -> bool:
     """Load Qt's French translations (standard dialogs, buttons) and the French locale."""
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = False
+    catalogues: list[QTranslator] = []
+    fallback = AcceleratorFallback(app, catalogues)
+    app.installTranslator(fallback)  # installed first, so asked last: only when the catalogues have no answer
+    _translators.append(fallback)
     for name in ("qtbase_fr", "qt_fr"):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
             _translators.append(translator)
+            catalogues.append(translator)
             loaded = True
     if not loaded:
         log.warning("Qt's French translations were not found in %s", folder)

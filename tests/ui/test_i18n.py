@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QToolButton
 
 from cocon_desktop.ui.i18n import install_fonts, install_french
 
@@ -34,3 +34,23 @@ def test_shipped_fonts_are_loaded(qtbot: QtBot) -> None:
     install_fonts(app)
     assert "DejaVu Sans" in QFontDatabase.families()
     assert app.font().family() == "DejaVu Sans"
+
+
+def test_qt_file_dialog_and_message_box_are_french(qtbot: QtBot) -> None:
+    """Qt 6.12 asks « &Look in: » and « Files of &type: », which qtbase_fr.qm only knows without the « & »
+    (issue 18, #13): the accelerator fallback answers with the catalogue's words."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert install_french(app)
+    dialog = QFileDialog(None, "Choisir")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    labels = {label.text().replace("\xa0", " ") for label in dialog.findChildren(QLabel)}
+    assert labels == {"&Voir dans :", "&Nom de fichier :", "&Fichiers de type :"}
+    tips = {button.toolTip() for button in dialog.findChildren(QToolButton) if button.toolTip()}
+    assert {"Précédent", "Dossier parent", "Créer un nouveau dossier", "Vue détaillée"} <= tips
+    box = QMessageBox(QMessageBox.Icon.Question, "COCON", "?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                      | QMessageBox.StandardButton.Close)
+    qtbot.addWidget(box)
+    assert {button.text().replace("&", "") for button in box.buttons()} == {"Oui", "Non", "Fermer"}
