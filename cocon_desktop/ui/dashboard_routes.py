@@ -1,6 +1,7 @@
-"""Where a line of the dashboard opens: a child's file, Facturation (the month to invoice, or the unpaid invoice),
-Synchronisation (the batch), Attestations (the month, or the year for the annual ones). The target pages load in
-the background: a row to select is selected as soon as its page has it."""
+"""Where a line of the dashboard opens: a child's file on its prescriptions, Facturation (the month to invoice, or
+the unpaid invoice), Synchronisation (the batch), Attestations (the month, or the year for the annual ones); the
+steps of « Pour commencer »: a new child, Paramètres (tariffs, networks). The target pages load in the background:
+a row to select is selected as soon as its page has it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
+from PySide6.QtWidgets import QWidget
 
 from cocon_desktop.services.dashboard import ActionItem
 from cocon_desktop.ui.widgets.exports_box import combo_index
@@ -40,6 +42,7 @@ def open_action(window: MainWindow, item: ActionItem, today: date) -> None:
     if item.target == "child" and item.child_id is not None:
         window.show_page("children")
         window.children_page.open_child(item.child_id)
+        _show_prescriptions(window)  # every child line is about a forfait: its card, not the identity
     elif item.target == "invoicing":
         _open_invoicing(window, item)
     elif item.target == "unpaid":
@@ -48,6 +51,33 @@ def open_action(window: MainWindow, item: ActionItem, today: date) -> None:
         _open_sync(window, item)
     elif item.target == "attestations":
         _open_attestations(window, item, today)
+    elif item.target == "new_child":
+        window.show_page("children")
+        window.children_page.new_child()
+    elif item.target in ("tariffs", "networks"):
+        _open_settings(window, item.target)
+
+
+def _show_prescriptions(window: MainWindow) -> None:
+    """The child's file on « Prescriptions et forfaits » (the tab holding « Nouvelle prescription »)."""
+    file = window.children_page.file
+    widget: QWidget | None = file.new_prescription_button
+    while widget is not None and file.tabs.indexOf(widget) < 0:
+        widget = widget.parentWidget()
+    if widget is not None:
+        file.tabs.setCurrentWidget(widget)
+
+
+def _open_settings(window: MainWindow, target: str) -> None:
+    """Paramètres on « Tarifs », or on the networks' tab (« Réseaux », where the network's addresses are)."""
+    page = window.settings_page
+    window.show_page("settings")
+    tabs = page.tabs
+    if target == "tariffs":
+        tabs.setCurrentWidget(page.tariffs_tab)
+        return
+    index = next((i for i in range(tabs.count()) if "seau" in tabs.tabText(i)), -1)
+    tabs.setCurrentIndex(index if index >= 0 else 0)
 
 
 def _open_invoicing(window: MainWindow, item: ActionItem) -> None:

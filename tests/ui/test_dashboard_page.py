@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from cocon_desktop import messages
 from cocon_desktop.clock import FixedClock
@@ -92,8 +93,10 @@ def test_lists_what_needs_doing_from_real_data(qtbot: QtBot, practice: Practice,
 
 def test_enter_on_a_forfait_line_opens_the_childs_file(qtbot: QtBot, practice: Practice,
                                                        data: dict[str, Any]) -> None:
+    """… on « Prescriptions et forfaits », where the forfait is, whatever tab was shown before (issue 18, #15)."""
     window = dashboard_window(qtbot, practice)
     page = window.dashboard_page
+    window.children_page.file.tabs.setCurrentIndex(0)  # Identité
     page.table.setFocus()
     page.table.selectRow(row_of(page, "Jules PETIT"))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
@@ -103,6 +106,9 @@ def test_enter_on_a_forfait_line_opens_the_childs_file(qtbot: QtBot, practice: P
     assert children.file.content is not None
     assert children.file.content.record.id == data["low"]
     assert children.file.content.record.data.inclusion_number == LOW_INCLUSION
+    tabs = children.file.tabs
+    assert tabs.tabText(tabs.currentIndex()) == "Prescriptions et forfaits"
+    assert children.file.new_prescription_button.isVisible()
 
 
 def test_double_click_on_an_overdue_invoice_opens_the_unpaid_tab_on_it(qtbot: QtBot, practice: Practice,
@@ -211,7 +217,11 @@ def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: Practice, 
     assert page.amounts_chart.values(0)[-2] == 654.0 and page.amounts_chart.values(1)[-1] == 218.0
     assert page.network_chart.labels == ["RPM\n12 séances", "RPO\n16 séances"]
     assert page.network_chart.values(0) == [654.0, 0.0] and page.network_chart.values(1) == [218.0, 0.0]
-    assert page.amounts_chart.describe(10) == "oct. — Facturé : 654 €, Encaissé : 0 €"
+    assert page.amounts_chart.describe(10) == \
+        "oct. — Facturé (mois de la facture) : 654 €, Encaissé (mois du paiement) : 0 €"
+    assert page.seances_chart.title == "Séances par mois de soin"  # séances by care month, amounts by invoice month
+    assert page.amounts_chart.title == "Montants : facturé au mois de la facture, encaissé au mois du paiement"
+    assert page.seances_chart.isVisible() and not page.start_panel.isVisible()
     page.network.setCurrentIndex(page.network.findData("RPO"))
     rpo = monthly_series(practice.sessions, TODAY, network="RPO")
     assert page.seances_chart.values() == [float(p.seances) for p in rpo]
@@ -337,3 +347,25 @@ def test_the_exports_default_to_the_year_to_declare_and_the_months_so_far(qtbot:
     assert box.period() == (date(2026, 9, 1), date(2026, 12, 31))  # picked the wrong way round: put in order
     box.journal_csv.click()  # no practice (locked): nothing asked, nothing said
     assert not box.message.isVisible() and not box.busy
+
+
+def test_day_one_shows_how_to_begin_instead_of_empty_charts(qtbot: QtBot, practice: Practice) -> None:
+    """A new practice: no séance, invoice or payment — « Pour commencer » (first child, tariffs, network) instead
+    of three empty charts with made-up axes (issue 18, #15); each step opens its place."""
+    window = dashboard_window(qtbot, practice)
+    page = window.dashboard_page
+    qtbot.waitUntil(lambda: page.charts_data is not None)
+    assert page.start_panel.isVisible()
+    assert not page.seances_chart.isVisible() and not page.amounts_chart.isVisible()
+    assert not page.network_chart.isVisible()
+    steps = [label.text() for label in page.start_panel.findChildren(QLabel) if label.objectName()]
+    assert [text.split(">")[1].split("<")[0] for text in steps] == [
+        "Ajouter le premier enfant", "Confirmer les tarifs de votre réseau", "Renseigner votre réseau"]
+    page.start_panel.findChild(QLabel, "start_tariffs").linkActivated.emit("tariffs")
+    settings = window.settings_page
+    assert window.pages.currentWidget() is settings and settings.tabs.currentWidget() is settings.tariffs_tab
+    page.start_panel.findChild(QLabel, "start_new_child").linkActivated.emit("new_child")
+    assert window.pages.currentWidget() is window.children_page
+    dialog = window.children_page.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -56,6 +57,50 @@ def load_charts(practice: Practice, today: date, network: str) -> Charts:
     series = practice.read(monthly_series, today, MONTHS, network)
     first = series[0].month if series else today.replace(day=1)
     return Charts(series, practice.read(network_totals, first, today))
+
+
+def is_day_one(charts: Charts) -> bool:
+    """Nothing yet in 12 months: no séance, no invoice, no payment, in any network."""
+    return not charts.totals and not any(p.seances or p.invoiced or p.paid for p in charts.series)
+
+
+def start_item(target: str) -> ActionItem:
+    """A step of « Pour commencer » as a line the window's routes open (ui/dashboard_routes.open_action)."""
+    return ActionItem("start", "info", "", target)
+
+
+START_STEPS = (
+    ("new_child", "Ajouter le premier enfant", "son numéro d'inclusion, sa date de naissance et son terme (Ctrl+N)"),
+    ("tariffs", "Confirmer les tarifs de votre réseau",
+     "les montants livrés sont des exemples : vérifiez-les avec votre convention"),
+    ("networks", "Renseigner votre réseau",
+     "son adresse postale (sur les factures) et l'adresse où envoyer les lots"),
+)
+
+
+def start_panel(parent: QWidget, open_step: Callable[[str], None]) -> QFrame:
+    """« Pour commencer » : the three steps before a first invoice, each a link to its place."""
+    panel = QFrame(parent)
+    panel.setObjectName("dashboard_start")
+    panel.setFrameShape(QFrame.Shape.StyledPanel)
+    inner = QVBoxLayout(panel)
+    title = QLabel(tr("<b>Pour commencer</b>"), panel)
+    title.setStyleSheet("font-size: 13pt;")
+    inner.addWidget(title)
+    intro = QLabel(tr("Les graphiques apparaîtront avec vos premières séances et factures. D'abord :"), panel)
+    intro.setWordWrap(True)
+    inner.addWidget(intro)
+    for number, (target, link, detail) in enumerate(START_STEPS, start=1):
+        step = QLabel(f'{number}. <a href="{target}">{tr(link)}</a> — {tr(detail)}', panel)
+        step.setObjectName(f"start_{target}")
+        step.setWordWrap(True)
+        step.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                     | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        step.linkActivated.connect(open_step)
+        inner.addWidget(step)
+    inner.addStretch(1)
+    panel.setVisible(False)
+    return panel
 
 
 def month_words(first: date) -> str:
@@ -115,6 +160,7 @@ class DashboardPage(QWidget):
         self.model = ActionItemsModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("action_items")
+        self.table.setAccessibleName(tr("À faire"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -151,12 +197,18 @@ class DashboardPage(QWidget):
         filters.addWidget(self.network)
         layout.addLayout(filters)
         charts = QHBoxLayout()
-        self.seances_chart = BarChart(tr("Séances par mois"), parent=self)
+        self.seances_chart = BarChart(tr("Séances par mois de soin"), parent=self)
         self.seances_chart.setObjectName("seances_chart")
-        self.amounts_chart = BarChart(tr("Montants par mois"), money=True, parent=self)
+        self.seances_chart.setToolTip(tr("Chaque séance faite compte dans le mois où elle a eu lieu."))
+        self.amounts_chart = BarChart(tr("Montants : facturé au mois de la facture, encaissé au mois du paiement"),
+                                      money=True, parent=self)
         self.amounts_chart.setObjectName("amounts_chart")
+        self.amounts_chart.setToolTip(tr("Une facture compte dans le mois où elle a été émise (souvent le mois "
+                                         "suivant les soins), un paiement dans le mois où il a été reçu."))
         charts.addWidget(self.seances_chart, 1)
         charts.addWidget(self.amounts_chart, 1)
+        self.start_panel = start_panel(self, lambda target: self.open_requested.emit(start_item(target)))
+        charts.addWidget(self.start_panel, 1)
         layout.addLayout(charts, 4)
 
         self.message = QLabel(self)
@@ -235,6 +287,7 @@ class DashboardPage(QWidget):
         if generation != self._generation["charts"]:
             return  # another network was picked, or a newer reload is on its way
         self.charts_data = charts
+        self._show_start(is_day_one(charts) and not self.network.currentData())
         labels = month_labels([p.month for p in charts.series])
         if charts.series:
             span = tr("de {0} à {1}").format(month_words(charts.series[0].month), month_words(charts.series[-1].month))
@@ -243,12 +296,19 @@ class DashboardPage(QWidget):
         self.seances_chart.set_bars(labels, [Series(tr("Séances"), SEANCES_COLOUR,
                                                     tuple(float(p.seances) for p in charts.series))])
         self.amounts_chart.set_bars(labels, [
-            Series(tr("Facturé"), INVOICED_COLOUR, tuple(float(p.invoiced) for p in charts.series)),
-            Series(tr("Encaissé"), PAID_COLOUR, tuple(float(p.paid) for p in charts.series))])
+            Series(tr("Facturé (mois de la facture)"), INVOICED_COLOUR,
+                   tuple(float(p.invoiced) for p in charts.series)),
+            Series(tr("Encaissé (mois du paiement)"), PAID_COLOUR, tuple(float(p.paid) for p in charts.series))])
         totals = charts.totals
         self.network_chart.set_bars([f"{t.network}\n{seances_text(t.seances)}" for t in totals], [
             Series(tr("Facturé"), INVOICED_COLOUR, tuple(float(t.invoiced) for t in totals)),
             Series(tr("Encaissé"), PAID_COLOUR, tuple(float(t.paid) for t in totals))])
+
+    def _show_start(self, day_one: bool) -> None:
+        """Day one: how to begin, instead of empty charts with made-up axes."""
+        self.start_panel.setVisible(day_one)
+        for chart in (self.seances_chart, self.amounts_chart, self.network_chart):
+            chart.setVisible(not day_one)
 
     # -- opening a line
     def current(self) -> ActionItem | None:
