@@ -65,6 +65,9 @@ MESSAGES: dict[str, str] = {
     "siret_length": "Le SIRET compte 14 chiffres.",
     "siret_checksum": "Ce SIRET est invalide (chiffre de contrôle) : vérifiez-le sur votre avis de situation.",
     "siren_invalid": "Ce SIREN est invalide.",
+    "network_siret_length": "Le SIREN compte 9 chiffres, le SIRET 14.",
+    "network_siret_invalid": "Ce SIREN ou SIRET est invalide (chiffre de contrôle) : recopiez-le depuis la "
+                             "convention du réseau.",
     "nir_length": "Le NIR compte 13 caractères suivis d'une clé de 2 chiffres.",
     "nir_key": "La clé de ce NIR ne correspond pas au numéro.",
     "iban_invalid": "Cet IBAN est invalide (clé de contrôle) : recopiez-le depuis votre RIB.",
@@ -95,6 +98,19 @@ MESSAGES: dict[str, str] = {
     "document_missing": "Ce document n'existe plus.",
     "sessions_positive": "Le nombre de séances accordées doit être d'au moins 1.",
     "end_before_start": "La fin de validité précède son début.",
+    "sessions_above_maximum": "{count} séances, c'est plus que le maximum de {max} (deux fois les {seances} "
+                              "séances du forfait) : vérifiez le nombre sur l'ordonnance.",
+    "sessions_above_forfait": "{count} séances, au-delà des {seances} séances du forfait : le motif indiqué "
+                              "sera gardé avec la prescription.",
+    "over_forfait_reason_required": "{count} séances dépassent les {seances} séances du forfait : indiquez le "
+                                    "motif du dépassement (au plus {max} séances).",
+    "reason_too_long": "Le motif est limité à {max} caractères.",
+    "prescription_field_locked": "Des séances sont déjà comptées sur cette prescription : seules la fin de "
+                                 "validité et la note peuvent encore changer.",
+    "end_before_last_seance": "Une séance du {date} est comptée sur cette prescription : la fin de validité "
+                              "ne peut pas la précéder.",
+    "prescription_in_use": "{count} séance(s) sont comptées sur cette prescription : elle ne peut plus être "
+                           "supprimée (vous pouvez encore modifier sa fin de validité et sa note).",
     "forfait_unknown": "Ce forfait n'existe pas dans les tarifs du réseau {network} à cette date.",
     "discipline_not_in_forfait": "Cette discipline n'est pas couverte par le {forfait}.",
     "discipline_unknown": "Discipline inconnue : {value}.",
@@ -110,6 +126,8 @@ MESSAGES: dict[str, str] = {
     "recurrence_range": "Une série compte de 1 à 104 rendez-vous.",
     "appointment_missing": "Ce rendez-vous n'existe plus.",
     "appointment_done": "Ce rendez-vous est déjà pointé : annulez le pointage avant de le déplacer.",
+    "series_all_holidays": "Chaque jour de cette série est férié : cochez « Inclure les jours fériés » ou "
+                           "choisissez un autre jour.",
     "duration_range": "La durée d'une séance va de 5 minutes à 8 heures.",
     "seance_after_exit": "L'enfant est sorti du parcours le {exit} : pas de séance après cette date.",
     "note_too_long": "La note est limitée à 2 000 caractères.",
@@ -138,7 +156,7 @@ MESSAGES: dict[str, str] = {
     "payment_before_issue": "Un paiement ne peut pas précéder l'émission de la facture.",
     "payment_exceeds_due": "Ce montant dépasse ce qui reste dû sur la facture ({due} €).",
     "network_address_missing": "L'adresse du réseau {network} n'est pas renseignée : elle doit figurer sur la "
-                               "facture (Paramètres, ou `cocon network address`).",
+                               "facture (Paramètres › Réseaux).",
     "signing_key_unavailable": "La clé de signature du cabinet n'est pas disponible.",
     "pkcs12_invalid": "Ce fichier n'est pas un certificat utilisable (.p12 ou .pfx contenant un certificat et sa "
                       "clé privée).",
@@ -151,7 +169,7 @@ MESSAGES: dict[str, str] = {
                          "de son fournisseur.",
     "pkcs11_unavailable": "La carte ou le jeton de signature n'est pas accessible : {detail}.",
     "pkcs11_certificate_changed": "Le certificat de la carte ou du jeton a changé depuis son enregistrement : "
-                                  "enregistrez-le de nouveau (`cocon signing use-token`).",
+                                  "il doit être enregistré de nouveau avant de signer.",
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",
@@ -215,12 +233,11 @@ MESSAGES: dict[str, str] = {
     **FAULT_TEXTS,  # verification of a batch file (cocon_exchange/batch_checks.py, `cocon verify-batch`)
     # sync with the network (sync/client.py, services/sync_run.py)
     "send_transient": "Envoi impossible pour l'instant ({detail}) : le lot reste en attente et sera renvoyé.",
-    "send_auth_rejected": "Le réseau refuse le jeton d'accès ({detail}) : vérifiez-le dans les paramètres "
-                          "(ou `cocon network endpoint`).",
+    "send_auth_rejected": "Le réseau refuse le jeton d'accès ({detail}) : vérifiez-le dans Paramètres › Réseaux.",
     "batch_rejected": "Le réseau a rejeté le lot, motif : « {reason} ».",
     "batch_id_invalid": "Numéro de lot invalide : {batch_id}.",
-    "sync_no_endpoint": "Aucune adresse de réception configurée pour le réseau {network} : le lot attend "
-                        "(Paramètres, ou `cocon network endpoint`).",
+    "sync_no_endpoint": "Aucune adresse de réception pour le réseau {network} : le lot attend. Donnez-la dans "
+                        "Paramètres › Réseaux, ou exportez le lot pour le remettre au réseau.",
     "send_server_ca_unreadable": "Envoi impossible pour l'instant (certificat du serveur enregistré illisible : "
                                  "{detail}) : le lot reste en attente et sera renvoyé.",
     "network_reason": "{reason}",  # VERBATIM: a rejection, in the network's own words
@@ -249,6 +266,8 @@ MESSAGES: dict[str, str] = {
                              "et à renvoyer.",
     "line_batch_not_sent": "Lot {network} du {created} ({count} documents, {total}) : pas encore envoyé au réseau.",
     "line_batch_not_sent_1": "Lot {network} du {created} (1 document, {total}) : pas encore envoyé au réseau.",
+    "line_batch_exported": "Lot {network} du {created} ({count} documents, {total}) : exporté, à remettre au réseau.",
+    "line_batch_exported_1": "Lot {network} du {created} (1 document, {total}) : exporté, à remettre au réseau.",
     "line_batch_send_failed": "Lot {network} du {created} ({count} documents, {total}) : l'envoi a échoué.",
     "line_batch_send_failed_1": "Lot {network} du {created} (1 document, {total}) : l'envoi a échoué.",
     "line_documents_waiting": "{network} : {count} documents émis attendent d'être mis dans un lot.",
@@ -309,6 +328,7 @@ MESSAGES: dict[str, str] = {
 VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is
 
 FIELD_LABELS: dict[str, str] = {
+    "over_forfait_reason": "Motif du dépassement",
     "name": "Nom et prénom", "trade_name": "Nom du cabinet", "profession": "Profession", "rpps": "RPPS",
     "adeli": "ADELI", "siret": "SIRET", "address": "Adresse", "postcode": "Code postal", "city": "Ville",
     "phone": "Téléphone", "email": "Courriel", "iban": "IBAN", "bic": "BIC", "network": "Réseau",

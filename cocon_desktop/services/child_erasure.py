@@ -132,7 +132,8 @@ def erase_child(sessions: sessionmaker[Session], child_id: int, today: date) -> 
         session.execute(update(Seance).where(Seance.id.in_(kept)).values(note=""))
         session.execute(delete(Seance).where(Seance.id.in_(seance_ids - kept)))
         still_used = select(Seance.prescription_id).where(Seance.prescription_id.is_not(None))
-        session.execute(update(Prescription).where(Prescription.child_id == child_id).values(document_id=None))
+        session.execute(update(Prescription).where(Prescription.child_id == child_id)
+                        .values(document_id=None, note="", over_forfait_reason=""))
         prescriptions = _count(session, delete(Prescription).where(Prescription.child_id == child_id,
                                                                    Prescription.id.not_in(still_used)))
         documents = _count(session, delete(Document).where(Document.child_id == child_id))

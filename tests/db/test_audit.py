@@ -68,9 +68,10 @@ def test_each_kind_of_change_leaves_one_entry(practice: Practice) -> None:
     assert len([e for e in log(practice, "child") if e.action == "update"]) == 1  # nothing changed, no entry
 
     [prescription] = prescriptions.list_prescriptions(practice.sessions, child)
-    prescriptions.save_prescription(practice.sessions, replace(prescription.data, sessions_authorised=20), TODAY,
-                                    prescriptions.Scan("ordonnance.pdf", b"%PDF-1.4 ordonnance"))
-    assert only(practice, "prescription", "update").changes["sessions_authorised"] == (30, 20)
+    # séances count against it: only its end date (and note) may change (issue 18, #3)
+    prescriptions.save_prescription(practice.sessions, replace(prescription.data, valid_until=date(2027, 3, 31)),
+                                    TODAY, prescriptions.Scan("ordonnance.pdf", b"%PDF-1.4 ordonnance"))
+    assert only(practice, "prescription", "update").changes["valid_until"] == ("2027-02-28", "2027-03-31")
     document = only(practice, "document", "create")
     assert document.child_id == child and document.changes["filename"] == (None, "ordonnance.pdf")
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cocon_desktop.db.snapshot import integrity_of
 from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.models import Invoice, Seance
+from cocon_desktop.models import Invoice, Prescription, Seance
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import children, prescriptions
@@ -81,10 +81,14 @@ def setup(data_dir: Path) -> None:
                 child_id = children.create_child(practice.sessions, ChildData(
                     last_name=f"Torture{code}{n}", first_name="Prénom", birth_date=date(2025, 3, 1 + n), sex="F",
                     gestational_weeks=30, inclusion_number=f"{code}-2025-{n:04d}", network=code), today)
-                prescriptions.save_prescription(practice.sessions, PrescriptionData(
+                pid = prescriptions.save_prescription(practice.sessions, PrescriptionData(
                     child_id=child_id, discipline="orthophonie", forfait_kind="precoce_0_24",
-                    sessions_authorised=100000, valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31),
+                    sessions_authorised=35, valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31),
                     prescribed_on=date(2025, 12, 20)), today)
+                # a forfait the torture never exhausts: beyond what the program accepts (twice the forfait)
+                with practice.sessions.begin() as session:
+                    session.execute(update(Prescription).where(Prescription.id == pid)
+                                    .values(sessions_authorised=100000))
         active_identity(practice.sessions)  # the self-signed signing identity, made once here
     finally:
         practice.close()
