@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.ics import CalendarEvent, to_ics
+from cocon_desktop.domain.public_holidays import Series, region_of, series_days
 from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES, SeanceData, overlaps
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.models import Appointment, Child
+from cocon_desktop.models import Appointment, Child, Seance
+from cocon_desktop.models import Practice as PracticeRow
 from cocon_desktop.services import audit, seances
 from cocon_desktop.services.changes import Changes, writes
 
@@ -35,17 +37,49 @@ class AppointmentRow:
     seance_id: int | None
     series_id: str
     conflict: bool = False  # overlaps another appointment of the practice
+    first_name: str = ""
+    last_name: str = ""
 
     @property
     def starts_at(self) -> datetime:
         return datetime.combine(self.day, self.start)
 
 
+@dataclass(frozen=True)
+class AgendaSeance:
+    """A séance recorded without an appointment (quick entry, « Aujourd'hui », the command line): done, or an
+    absence, drawn in the agenda beside the appointments."""
+
+    id: int
+    child_id: int
+    inclusion_number: str
+    child_name: str
+    first_name: str
+    last_name: str
+    day: date
+    start: time
+    duration_min: int
+    place: str
+    kind: str  # domain.seance.KINDS
+    out_of_forfait: bool
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.day, self.start)
+
+
+@dataclass(frozen=True)
+class AgendaWeek:
+    appointments: list[AppointmentRow]
+    seances: list[AgendaSeance]  # the séances of no appointment (a pointed appointment carries its own)
+
+
 @writes(Changes.APPOINTMENTS)
 def plan(sessions: sessionmaker[Session], child_id: int, first_day: date, start: time,
          duration_min: int = DEFAULT_DURATION, place: str = "cabinet", weeks: int = 1,
-         every_days: int = 7) -> list[int]:
-    """One slot, or a recurring series (e.g. every Tuesday 10:00 for 12 weeks)."""
+         every_days: int = 7, include_holidays: bool = False) -> list[int]:
+    """One slot, or a recurring series (e.g. every Tuesday 10:00 for 12 weeks). A series skips the French public
+    holidays of the practice's region (`series_days`) unless `include_holidays`; a single slot is kept as chosen."""
     errors = []
     if not 1 <= weeks <= 104:
         errors.append(FieldError("weeks", "recurrence_range"))
@@ -60,13 +94,33 @@ def plan(sessions: sessionmaker[Session], child_id: int, first_day: date, start:
             raise CoconError("child_missing", id=child_id)
         if first_day < child.birth_date:
             raise ValidationError([FieldError("day", "date_before_birth")])
-        rows = [Appointment(child_id=child_id, day=first_day + timedelta(days=every_days * i), start=start,
-                            duration_min=duration_min, place=place, status="planned", series_id=series)
-                for i in range(weeks) if child.exit_date is None
-                or first_day + timedelta(days=every_days * i) <= child.exit_date]
+        days = series_days(first_day, weeks, every_days, include_holidays=include_holidays,
+                           region=_region(session)).days
+        if not days:
+            raise ValidationError([FieldError("weeks", "series_all_holidays")])
+        rows = [Appointment(child_id=child_id, day=day, start=start, duration_min=duration_min, place=place,
+                            status="planned", series_id=series)
+                for day in days if child.exit_date is None or day <= child.exit_date]
         session.add_all(rows)
         session.flush()
         return [int(r.id) for r in rows]
+
+
+def _region(session: Session) -> str | None:
+    return region_of(session.scalar(select(PracticeRow.postcode).where(PracticeRow.id == 1)) or "")
+
+
+def holiday_region(sessions: sessionmaker[Session]) -> str | None:
+    """The practice's region for public holidays (Alsace-Moselle and overseas have days of their own)."""
+    with sessions() as session:
+        return _region(session)
+
+
+def series_preview(sessions: sessionmaker[Session], first_day: date, weeks: int, every_days: int = 7,
+                   include_holidays: bool = False) -> Series:
+    """The days `plan` would keep and the holidays it would skip, before planning."""
+    return series_days(first_day, weeks, every_days, include_holidays=include_holidays,
+                       region=holiday_region(sessions))
 
 
 @writes(Changes.APPOINTMENTS)
@@ -169,8 +223,24 @@ def between(sessions: sessionmaker[Session], first: date, last: date, include_ca
         for a, inclusion, last_name, first_name in session.execute(statement):
             initials = f"{first_name[:1].upper()}. {last_name[:1].upper()}."
             rows.append(AppointmentRow(a.id, a.child_id, inclusion, f"{last_name.upper()} {first_name}", initials,
-                                       a.day, a.start, a.duration_min, a.place, a.status, a.seance_id, a.series_id))
+                                       a.day, a.start, a.duration_min, a.place, a.status, a.seance_id, a.series_id,
+                                       first_name=first_name, last_name=last_name))
     return _with_conflicts(rows)
+
+
+def week(sessions: sessionmaker[Session], first: date, last: date) -> AgendaWeek:
+    """What the agenda draws for these days: the appointments (planned or pointed) and the séances recorded
+    without one (done or absent), in one read."""
+    pointed = select(Appointment.seance_id).where(Appointment.seance_id.is_not(None))
+    with sessions() as session:
+        statement = (select(Seance, Child.inclusion_number, Child.last_name, Child.first_name)
+                     .join(Child, Child.id == Seance.child_id)
+                     .where(Seance.day >= first, Seance.day <= last, Seance.id.not_in(pointed))
+                     .order_by(Seance.day, Seance.start, Seance.id))
+        seances_done = [AgendaSeance(s.id, s.child_id, inclusion, f"{last_name.upper()} {first_name}", first_name,
+                                     last_name, s.day, s.start, s.duration_min, s.place, s.kind, s.out_of_forfait)
+                        for s, inclusion, last_name, first_name in session.execute(statement)]
+    return AgendaWeek(between(sessions, first, last), seances_done)
 
 
 def _with_conflicts(rows: list[AppointmentRow]) -> list[AppointmentRow]:

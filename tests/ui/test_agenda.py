@@ -57,7 +57,7 @@ def test_every_tuesday_for_twelve_weeks_through_the_dialog(qtbot: QtBot, practic
     assert dialog.weeks.value() == 12
     last = tuesday + timedelta(weeks=11)
     assert dialog.summary.text() == (f"12 rendez-vous pour ZORRO Test : chaque mardi à 10:00, du "
-                                     f"{tuesday:%d/%m/%Y} au {last:%d/%m/%Y}")
+                                     f"{tuesday:%d/%m/%Y} au {last:%d/%m/%Y}. Aucun jour férié dans cette série.")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
 

@@ -1,5 +1,6 @@
-"""« Agenda »: the week's appointments (drag to move, double-click or right-click to point or cancel),
-new appointments and weekly series, and the export of the coming weeks as an ICS calendar file."""
+"""« Agenda »: the week's appointments beside the séances done and the absences recorded without one (each kind
+distinct), drag to move, double-click, right-click or Entrée to point or cancel; new appointments and weekly series
+(which skip public holidays unless asked), and the export of the coming weeks as an ICS calendar file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButt
 
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import appointments
-from cocon_desktop.services.appointments import AppointmentRow
+from cocon_desktop.services.appointments import AgendaWeek, AppointmentRow
 from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
 from cocon_desktop.ui.formatting import french_date, week_text
 from cocon_desktop.ui.i18n import error_text, tr
@@ -22,6 +23,7 @@ from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.seance_actions import SeanceActions, describe
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
+from cocon_desktop.ui.widgets.week_blocks import Legend
 from cocon_desktop.ui.widgets.week_grid import WeekGrid
 
 if TYPE_CHECKING:
@@ -89,9 +91,11 @@ class AgendaView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid)
         layout.addWidget(scroll, 1)
-        legend = QLabel(tr("Glissez un rendez-vous prévu pour le déplacer (par quarts d'heure) · double-clic ou "
-                           "clic droit : pointer, annuler · double-clic sur un créneau vide : nouveau rendez-vous · "
-                           "en rouge : deux rendez-vous se chevauchent."), self)
+        self.legend = Legend(self)
+        layout.addWidget(self.legend)
+        legend = QLabel(tr("Glissez un rendez-vous prévu pour le déplacer (par quarts d'heure) · double-clic, "
+                           "clic droit ou Entrée : pointer, annuler · double-clic sur un créneau vide : nouveau "
+                           "rendez-vous · ⚠ en rouge : deux rendez-vous se chevauchent."), self)
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #555;")
         layout.addWidget(legend)
@@ -116,12 +120,12 @@ class AgendaView(QWidget):
         if practice is None:
             return
         monday = self.monday
-        self.runner.run(lambda: practice.read(appointments.between, monday, monday + timedelta(days=6)),
-                        lambda rows: self._loaded(monday, rows), lambda e: self.say(error_text(e), error=True))
+        self.runner.run(lambda: practice.read(appointments.week, monday, monday + timedelta(days=6)),
+                        lambda week: self._loaded(monday, week), lambda e: self.say(error_text(e), error=True))
 
-    def _loaded(self, monday: date, rows: list[AppointmentRow]) -> None:
+    def _loaded(self, monday: date, week: AgendaWeek) -> None:
         if monday == self.monday:
-            self.grid.set_week(monday, rows)
+            self.grid.set_week(monday, week.appointments, week.seances)
 
     def row(self, appointment_id: int) -> AppointmentRow | None:
         return next((r for r in self.grid.rows if r.id == appointment_id), None)
@@ -188,6 +192,8 @@ class AgendaView(QWidget):
         if dialog is not None and dialog.first_day is not None and monday_of(dialog.first_day) != self.monday:
             self.show_week(dialog.first_day)
         self.seance_actions.planned(ids, label)
+        if dialog is not None:  # which public holidays the series skipped (or kept), said after the dialog closed
+            self.say(dialog.holidays_text())
 
     # -- export
     def export_range(self) -> tuple[date, date]:

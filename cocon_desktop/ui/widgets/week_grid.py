@@ -1,7 +1,11 @@
-"""A week of appointments, painted: Monday to Sunday in columns, quarter hours in rows (8:00–19:00 at least).
+"""A week of appointments and séances, painted: Monday to Sunday in columns, quarter hours in rows (8:00–19:00 at
+least).
 
-Blocks show the child's initials and the time (the full name in the tooltip); overlapping slots sit side by
-side, in red. A planned block can be dragged to another day or time (snapped to the quarter hour)."""
+Blocks (week_blocks.py) show the child's name as much as fits and the time (the full name, the date and what the
+block is in the tooltip and in the block's accessible name): planned appointments, séances done and absences, each
+kind in its colour with its mark and pattern; overlapping slots sit side by side, conflicting appointments in red.
+A planned block can be dragged to another day or time (snapped to the quarter hour); Tab reaches every block and
+Entrée opens an appointment's menu."""
 
 from __future__ import annotations
 
@@ -10,20 +14,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from cocon_desktop.domain.seance import PLACES
-from cocon_desktop.services.appointments import STATUSES, AppointmentRow
-from cocon_desktop.ui.formatting import clock, short_day
+from cocon_desktop.services.appointments import AgendaSeance, AppointmentRow
+from cocon_desktop.ui.formatting import short_day
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.widgets.week_blocks import Block, BlockItem, appointment_block, paint_block, seance_block, tooltip
 
 GUTTER, HEADER = 54, 34
 QUARTER_PX, MIN_QUARTER_PX = 14, 10
 FIRST_HOUR, LAST_HOUR = 8, 19
-FILLS = {"planned": ("#dbe8fb", "#1f4e8c"), "present": ("#dff1e3", "#2e7d32"),
-         "absence_excusee": ("#fff0d6", "#a15c00"), "absence_non_excusee": ("#fbe3e6", "#b00020")}
-CONFLICT = ("#f8cfcf", "#c62828")
 
 
 @dataclass
@@ -35,17 +45,17 @@ class _Drag:
     moved: bool = False
 
 
-def lanes(rows: list[AppointmentRow]) -> dict[int, tuple[int, int]]:
-    """appointment id → (its lane, the number of lanes of its group of overlapping slots), day by day."""
-    placed: dict[int, tuple[int, int]] = {}
-    by_day: dict[date, list[AppointmentRow]] = {}
+def lanes(rows: list[Block]) -> dict[str, tuple[int, int]]:
+    """block key → (its lane, the number of lanes of its group of overlapping blocks), day by day."""
+    placed: dict[str, tuple[int, int]] = {}
+    by_day: dict[date, list[Block]] = {}
     for row in rows:
         by_day.setdefault(row.day, []).append(row)
     for day_rows in by_day.values():
-        group: list[tuple[int, int]] = []  # (id, lane) of the slots that overlap, directly or through others
+        group: list[tuple[str, int]] = []  # (key, lane) of the blocks that overlap, directly or through others
         lane_ends: list[datetime] = []
         group_end = datetime.min
-        for row in sorted(day_rows, key=lambda r: (r.start, r.id)):
+        for row in sorted(day_rows, key=lambda r: (r.start, r.key)):
             end = row.starts_at + timedelta(minutes=row.duration_min)
             if row.starts_at >= group_end:
                 placed.update({member: (lane, len(lane_ends)) for member, lane in group})
@@ -55,7 +65,7 @@ def lanes(rows: list[AppointmentRow]) -> dict[int, tuple[int, int]]:
                 lane_ends.append(end)
             else:
                 lane_ends[lane] = end
-            group.append((row.id, lane))
+            group.append((row.key, lane))
             group_end = max(group_end, end)
         placed.update({member: (lane, len(lane_ends)) for member, lane in group})
     return placed
@@ -70,22 +80,56 @@ class WeekGrid(QWidget):
         super().__init__(parent)
         self.today = today
         self.monday = today() - timedelta(days=today().weekday())
-        self.rows: list[AppointmentRow] = []
-        self.placed: dict[int, tuple[int, int]] = {}
+        self.rows: list[AppointmentRow] = []  # the appointments
+        self.seances: list[AgendaSeance] = []  # the séances recorded without an appointment
+        self.blocks: list[Block] = []  # both, in time order
+        self.items: list[BlockItem] = []
+        self.placed: dict[str, tuple[int, int]] = {}
         self.first_hour, self.last_hour = FIRST_HOUR, LAST_HOUR
         self.drag: _Drag | None = None
         self.setObjectName("week_grid")
         self.setMouseTracking(True)
-        self.setAccessibleName(tr("Semaine de rendez-vous"))
+        self.setAccessibleName(tr("Semaine de rendez-vous et de séances"))
 
-    def set_week(self, monday: date, rows: list[AppointmentRow]) -> None:
-        self.monday, self.rows, self.drag = monday, list(rows), None
-        self.placed = lanes(self.rows)
-        self.first_hour = min([FIRST_HOUR] + [r.start.hour for r in rows])
-        ends = [r.start.hour * 60 + r.start.minute + r.duration_min for r in rows]
+    def set_week(self, monday: date, rows: list[AppointmentRow], seances: list[AgendaSeance] | None = None) -> None:
+        self.monday, self.rows, self.seances, self.drag = monday, list(rows), list(seances or []), None
+        self.blocks = sorted([appointment_block(r) for r in self.rows] + [seance_block(s) for s in self.seances],
+                             key=lambda b: (b.day, b.start, b.key))
+        self.placed = lanes(self.blocks)
+        self.first_hour = min([FIRST_HOUR] + [b.start.hour for b in self.blocks])
+        ends = [b.start.hour * 60 + b.start.minute + b.duration_min for b in self.blocks]
         self.last_hour = max([LAST_HOUR] + [min(24, -(-end // 60)) for end in ends])  # whole hours, rounded up
+        self._make_items()
         self.updateGeometry()
         self.update()
+
+    def _make_items(self) -> None:
+        """One focusable, named item per block, in time order (the Tab order)."""
+        had_focus = next((item.block.key for item in self.items if item.hasFocus()), None)
+        for item in self.items:
+            item.hide()
+            item.deleteLater()
+        self.items = [BlockItem(block, self._activate, self) for block in self.blocks]
+        for item in self.items:
+            item.show()
+        self._place_items()
+        again = next((item for item in self.items if item.block.key == had_focus), None)
+        if again is not None:
+            again.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _place_items(self) -> None:
+        for item in self.items:
+            item.setGeometry(self.block_rect(item.block).toAlignedRect())
+
+    def _activate(self, item: BlockItem) -> None:
+        """Entrée on a block: an appointment's menu, under the block."""
+        appointment = item.block.appointment
+        if appointment is not None:
+            self.menu_requested.emit(appointment.id, item.mapToGlobal(QPoint(0, item.height())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_items()
 
     # -- geometry
     def quarters(self) -> int:
@@ -103,8 +147,10 @@ class WeekGrid(QWidget):
     def column_width(self) -> float:
         return (self.width() - GUTTER) / 7
 
-    def block_rect(self, row: AppointmentRow) -> QRectF:
-        lane, count = self.placed.get(row.id, (0, 1))
+    def block_rect(self, row: Block | AppointmentRow) -> QRectF:
+        if isinstance(row, AppointmentRow):
+            row = appointment_block(row)
+        lane, count = self.placed.get(row.key, (0, 1))
         width = (self.column_width() - 6) / count
         x = GUTTER + (row.day - self.monday).days * self.column_width() + 3 + lane * width
         minutes = (row.start.hour - self.first_hour) * 60 + row.start.minute
@@ -123,8 +169,13 @@ class WeekGrid(QWidget):
         minutes = self.first_hour * 60 + quarter * 15
         return self.monday + timedelta(days=column), time(minutes // 60, minutes % 60)
 
+    def item_at(self, point: QPointF) -> Block | None:
+        return next((b for b in reversed(self.blocks) if self.block_rect(b).contains(point)), None)
+
     def block_at(self, point: QPointF) -> AppointmentRow | None:
-        return next((r for r in reversed(self.rows) if self.block_rect(r).contains(point)), None)
+        """The appointment under `point` (None on a séance recorded without one, or on an empty slot)."""
+        block = self.item_at(point)
+        return None if block is None else block.appointment
 
     def drop_target(self) -> tuple[date, time] | None:
         drag = self.drag
@@ -169,8 +220,8 @@ class WeekGrid(QWidget):
         for index in range(8):
             x = GUTTER + index * colw
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        for row in self.rows:
-            self._paint_block(painter, row)
+        for block in self.blocks:
+            paint_block(painter, self.block_rect(block), block)
         target = self.drop_target() if self.drag is not None and self.drag.moved else None
         if target is not None and self.drag is not None:
             ghost = self.block_rect(AppointmentRow(**{**self.drag.row.__dict__, "day": target[0],
@@ -179,30 +230,6 @@ class WeekGrid(QWidget):
             painter.setBrush(QColor(31, 78, 140, 40))
             painter.drawRoundedRect(ghost, 4, 4)
         painter.end()
-
-    def _paint_block(self, painter: QPainter, row: AppointmentRow) -> None:
-        rect = self.block_rect(row)
-        fill, border = CONFLICT if row.conflict else FILLS.get(row.status, ("#eeeeee", "#666666"))
-        painter.setPen(QPen(QColor(border), 2 if row.conflict else 1))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.fillRect(QRectF(rect.left(), rect.top(), 4, rect.height()), QColor(border))
-        painter.setPen(QColor("#7f1d1d" if row.conflict else "#102a43"))
-        inner = rect.adjusted(7, 1, -2, -1)
-        mark = "⚠ " if row.conflict else ""
-        painter.save()
-        font = painter.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        width = int(inner.width())
-        if inner.height() >= 2 * metrics.height():
-            lines = [f"{mark}{row.initials}", clock(row.start)]
-        else:
-            lines = [f"{mark}{row.initials} {clock(row.start)}"]
-        text = "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
-        painter.restore()
 
     # -- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -220,8 +247,8 @@ class WeekGrid(QWidget):
             self.drag.moved = self.drag.moved or distance >= QApplication.startDragDistance()
             self.update()
         else:
-            row = self.block_at(event.position())
-            movable = row is not None and row.status == "planned"
+            block = self.item_at(event.position())
+            movable = block is not None and block.movable
             self.setCursor(Qt.CursorShape.OpenHandCursor if movable else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
 
@@ -239,9 +266,10 @@ class WeekGrid(QWidget):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.drag = None
-        row = self.block_at(event.position())
-        if row is not None:
-            self.menu_requested.emit(row.id, event.globalPosition().toPoint())
+        block = self.item_at(event.position())
+        if block is not None:
+            if block.appointment is not None:
+                self.menu_requested.emit(block.appointment.id, event.globalPosition().toPoint())
         else:
             slot = self.slot_at(event.position())
             if slot is not None and event.position().y() >= HEADER:
@@ -254,22 +282,11 @@ class WeekGrid(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            row = self.block_at(QPointF(event.pos()))
-            if row is None:
+            block = self.item_at(QPointF(event.pos()))
+            if block is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), tooltip(row), self)
+                QToolTip.showText(event.globalPos(), tooltip(block), self)
             return True
         return super().event(event)
 
-
-def tooltip(row: AppointmentRow) -> str:
-    end = (row.starts_at + timedelta(minutes=row.duration_min)).time()
-    lines = [f"{row.child_name} ({row.inclusion_number})",
-             f"{clock(row.start)} – {clock(end)} · {tr(PLACES.get(row.place, row.place))}",
-             tr(STATUSES.get(row.status, row.status))]
-    if row.conflict:
-        lines.append(tr("⚠ Chevauche un autre rendez-vous du cabinet."))
-    if row.status == "planned":
-        lines.append(tr("Glisser pour déplacer ; double-clic ou clic droit pour pointer."))
-    return "\n".join(lines)
