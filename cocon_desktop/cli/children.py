@@ -73,7 +73,8 @@ def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
             child_id=child.id, discipline=args.discipline, forfait_kind=kind, sessions_authorised=args.seances,
             valid_from=valid_from, valid_until=_date(args.end, "valid_until"),
             prescribed_on=_date(args.prescribed_on, "prescribed_on") if args.prescribed_on else valid_from,
-            bilan_included=args.bilan, prescriber_id=prescriber_id)
+            bilan_included=args.bilan, prescriber_id=prescriber_id, note=args.note,
+            over_forfait_reason=args.reason)
         new_id = practice.write(prescriptions.save_prescription, data, today).value
     finally:
         practice.close()
@@ -126,6 +127,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--prescriber-rpps", metavar="RPPS", help="RPPS du médecin prescripteur (annuaire)")
     add.add_argument("--forfait", help="forfait (défaut : celui de la tranche d'âge de l'enfant)")
     add.add_argument("--bilan", action="store_true", help="bilan inclus")
+    add.add_argument("--reason", default="", metavar="MOTIF",
+                     help="motif, exigé au-delà des séances du forfait (refusé au-delà du double)")
+    add.add_argument("--note", default="", help="note libre (hors du journal d'audit)")
 
     group = sub.add_parser("forfait", help="l'état des forfaits", description="L'état des forfaits.")
     inner = group.add_subparsers(dest="forfait_command", required=True, metavar="ACTION")

@@ -53,3 +53,21 @@ def test_prescription_add_then_forfait_status(demo: Path) -> None:
     unknown = cocon("--data-dir", demo, "--passphrase-stdin", "forfait", "status", "--child", "RPM-0000-0",
                     stdin="demo\n")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "Aucun enfant n'a le numéro d'inclusion RPM-0000-0."
+
+
+def test_prescription_add_is_bounded_by_the_forfait(demo: Path) -> None:
+    """The same bounds as the window (issue 18, #3): above the forfait's 35 séances a reason, above 70 refused."""
+    listing = cocon("--data-dir", demo, "--passphrase-stdin", "children", "list", "--csv", stdin="demo\n")
+    inclusion = list(csv.DictReader(io.StringIO(listing.stdout), delimiter=";"))[1]["inclusion"]
+    base = ("--data-dir", demo, "--passphrase-stdin", "prescription", "add", "--child", inclusion,
+            "--discipline", "psychomotricite", "--start", "2026-11-01", "--end", "2027-03-31")
+    absurd = cocon(*base, "--sessions", "999", "--reason", "accord", stdin="demo\n")
+    assert absurd.returncode == 1 and "Traceback" not in absurd.stderr
+    assert "plus que le maximum de 70" in absurd.stderr
+    unexplained = cocon(*base, "--sessions", "40", stdin="demo\n")
+    assert unexplained.returncode == 1 and "indiquez le motif du dépassement" in unexplained.stderr
+    added = cocon(*base, "--sessions", "40", "--reason", "Accord du réseau", stdin="demo\n")
+    assert added.returncode == 0, added.stderr
+    status = cocon("--data-dir", demo, "--passphrase-stdin", "forfait", "status", "--child", inclusion,
+                   stdin="demo\n")
+    assert "0 utilisées, 40 restantes sur 40" in status.stdout
