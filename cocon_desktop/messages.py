@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cocon_desktop.domain.money import euros as euros  # the CLI writes amounts through messages
@@ -46,12 +47,12 @@ MESSAGES: dict[str, str] = {
     "database_key_mismatch": "La base de données ne s'ouvre pas avec la clé de ce cabinet : fichier "
                              "endommagé ou remplacé. Rien n'a été modifié.",
     "practice_closed": "Le cabinet est verrouillé : déverrouillez-le pour reprendre.",
-    "foreign_key_check_failed": "La mise à jour de la base a laissé {count} référence(s) cassée(s) "
-                                "(table {table}) : elle a été annulée.",
+    "foreign_key_check_failed": "La mise à jour de la base a laissé {count} référence cassée (table {table}) : "
+                                "elle a été annulée.",
     "database_error": "La base de données a refusé l'opération ({kind}) : disque plein, fichier verrouillé par "
                       "un autre programme ou endommagé. Rien n'a été écrit à moitié.",
     "practice_missing": "Le profil du cabinet est absent de la base de données.",
-    "validation_failed": "{count} champ(s) à corriger.",
+    "validation_failed": "{count} champ à corriger.",
     "practice_file_invalid": "Le fichier {path} n'est pas un fichier TOML lisible : {detail}.",
     "file_missing": "Le fichier {path} est introuvable.",
     "stdin_empty": "Rien n'a été lu sur l'entrée standard.",
@@ -188,9 +189,9 @@ MESSAGES: dict[str, str] = {
     "server_ca_invalid": "Ce fichier ne contient aucun certificat PEM lisible ({detail}) : choisissez le "
                          "certificat du serveur remis par le réseau.",
     # forfait warnings
-    "few_sessions_left": "Plus que {count} séance(s) sur ce forfait.",
+    "few_sessions_left": "Plus que {count} séance sur ce forfait.",
     "exhausted": "Forfait épuisé : toutes les séances accordées ont été réalisées.",
-    "ends_soon": "Fin de validité le {on} (dans {count} jours).",
+    "ends_soon": "Fin de validité le {on} (dans {count} jour).",
     "expired": "Forfait terminé le {on}.",
     "leaves_age_band": "L'enfant sort de la tranche d'âge de ce forfait le {on}.",
     "leaves_pathway": "L'enfant atteint la limite d'âge du parcours le {on}.",
@@ -325,6 +326,15 @@ MESSAGES: dict[str, str] = {
                                 "nouveau, jamais par-dessus un cabinet existant. Rien n'a été modifié.",
 }
 
+# A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks
+PLURALS: dict[str, str] = {
+    "foreign_key_check_failed": "La mise à jour de la base a laissé {count} références cassées (table {table}) : "
+                                "elle a été annulée.",
+    "validation_failed": "{count} champs à corriger.",
+    "few_sessions_left": "Plus que {count} séances sur ce forfait.",
+    "ends_soon": "Fin de validité le {on} (dans {count} jours).",
+}
+
 VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is
 
 FIELD_LABELS: dict[str, str] = {
@@ -354,8 +364,49 @@ def fill(template: str, data: Mapping[str, Any] | None = None) -> str:
         return template
 
 
+def is_singular(count: int) -> bool:
+    """French plural rule (CLDR, through Babel): 0 and 1 take the singular (« 0 facture », « 1 facture »)."""
+    return _plural_rule()(abs(count)) == "one"
+
+
+@lru_cache(maxsize=1)
+def _plural_rule() -> Callable[[int], str]:
+    from babel import Locale  # Babel's data: loaded at the first plural, not at start
+
+    rule: Callable[[int], str] = Locale.parse("fr_FR").plural_form
+    return rule
+
+
+def plural(count: int, singular: str, plural_text: str) -> str:
+    """ngettext for French: the singular for 0 and 1, else the plural (the caller fills in the count)."""
+    return singular if is_singular(count) else plural_text
+
+
+def counted(count: int, singular: str, plural_text: str) -> str:
+    """« 1 facture émise », « 2 factures émises », « 0 facture émise »: the count and its words, agreed."""
+    return f"{count} {plural(count, singular, plural_text)}"
+
+
+def agreed(sex: str, masculine: str, feminine: str) -> str:
+    """The word agreed with a person's sex (« F », « M »: a child's record, the practitioner's civility); both
+    forms, « né(e) », only when it is unknown."""
+    if sex == "F":
+        return feminine
+    if sex == "M":
+        return masculine
+    return f"{masculine}({feminine[len(masculine):]})" if feminine.startswith(masculine) else feminine
+
+
+def template(code: str, data: Mapping[str, Any] | None = None) -> str:
+    """The sentence of `code`, in its plural form (PLURALS) when its data's count takes the plural."""
+    count = (data or {}).get("count")
+    if isinstance(count, int) and not isinstance(count, bool) and code in PLURALS and not is_singular(count):
+        return PLURALS[code]
+    return MESSAGES.get(code, code)
+
+
 def text(code: str, data: Mapping[str, Any] | None = None) -> str:
-    return fill(MESSAGES.get(code, code), data)
+    return fill(template(code, data), data)
 
 
 def describe(error: CoconError) -> str:

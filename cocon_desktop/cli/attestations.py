@@ -72,7 +72,8 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
                 for name, pdf in files:
                     atomic_write(args.out_dir / name, pdf)
             where = args.output or args.out_dir
-            print(f"{len(batch.results)} attestation(s) émise(s)" + (f", écrites dans {where}." if files else "."))
+            print(messages.counted(len(batch.results), "attestation émise", "attestations émises")
+                  + (f", écrites dans {where}." if files else "."))
             _notices(batch.results, batch.pades_skipped)
             return 0
         child = practice.read(find_by_inclusion, args.child)
@@ -82,7 +83,8 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
     _write(args.output, result.pdf)
     a = result.attestation
     print(f"{a.number} : {a.kind_label.lower()} de {a.inclusion_number}, du {messages.french_date(a.period_start)} "
-          f"au {messages.french_date(a.period_end)}, {a.seance_count} acte(s), {_signature(result)}.")
+          f"au {messages.french_date(a.period_end)}, {messages.counted(a.seance_count, 'acte', 'actes')}, "
+          f"{_signature(result)}.")
     print(f"Écrite dans {args.output} ({len(result.pdf)} octets).")
     _notices([result], result.pades_skipped)
     return 0
@@ -98,7 +100,7 @@ def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
             practice.close()
         for row in rows:
             print(_line(row))
-        print(f"{len(rows)} attestation(s).")
+        print(f"{messages.counted(len(rows), 'attestation', 'attestations')}.")
         return 0
     if args.reprint:
         if args.output is None:

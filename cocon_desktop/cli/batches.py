@@ -24,9 +24,13 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
+def _documents(count: int) -> str:
+    return messages.counted(count, "document", "documents")
+
+
 def _describe(batch: BatchSummary) -> str:
     period = f"{messages.french_date(batch.period_start)} – {messages.french_date(batch.period_end)}"
-    line = (f"{_when(batch.created_at)}  {batch.network:<4}  {batch.file_name}  {batch.documents} document(s)  "
+    line = (f"{_when(batch.created_at)}  {batch.network:<4}  {batch.file_name}  {_documents(batch.documents)}  "
             f"{messages.euros(batch.total)}  {period}  {batch.state_label}")
     if batch.receipt_id:
         line += f", accusé {batch.receipt_id} du {_when(batch.received_at)}"
@@ -35,7 +39,7 @@ def _describe(batch: BatchSummary) -> str:
     if batch.exported_at:
         line += f", exporté le {_when(batch.exported_at)}"
     if batch.attempts and batch.last_error and batch.state in batches.OPEN_STATES:
-        line += f", {batch.attempts} tentative(s), dernière erreur : {batch.last_error}"
+        line += f", {messages.counted(batch.attempts, 'tentative', 'tentatives')}, dernière erreur : {batch.last_error}"
     return line
 
 
@@ -48,14 +52,14 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
             pin = (next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
                    if practice.read(batch_signing.uses_token) else None)
             batch = practice.write(batches.close_batch, args.network, now, pin).value
-            print(f"Lot fermé : {batch.documents} document(s), total {messages.euros(batch.total)}, du "
+            print(f"Lot fermé : {_documents(batch.documents)}, total {messages.euros(batch.total)}, du "
                   f"{messages.french_date(batch.period_start)} au {messages.french_date(batch.period_end)}.")
         else:
             found = practice.read(batches.last_unreceived, args.network)
             if found is None:
                 raise CoconError("batch_nothing_to_export", network=args.network)
             batch = found
-            print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({batch.documents} document(s), "
+            print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({_documents(batch.documents)}, "
                   f"{messages.euros(batch.total)}) est exporté de nouveau.")
         path = practice.write(batches.export_batch, batch.id, out, now).value
     finally:
@@ -86,10 +90,10 @@ def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
         practice.close()
     for row in rows:
         print(_describe(row))
-    print(f"{len(rows)} lot(s).")
+    print(f"{messages.counted(len(rows), 'lot', 'lots')}.")
     for code, count in pending.items():
         if count:
-            print(f"{count} document(s) du réseau {code} en attente de mise en lot (`cocon export-batch "
+            print(f"{_documents(count)} du réseau {code} en attente de mise en lot (`cocon export-batch "
                   f"--network {code}`).")
     return 0
 

@@ -46,8 +46,8 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
                 age = age_between(row.birth_date, today).french()
                 if shows_corrected_age(row.birth_date, row.gestational_weeks, today, cutoff):
                     age += f" (corrigé {corrected_age(row.birth_date, row.gestational_weeks, today).french()})"
-                left = f"  sorti le {messages.french_date(row.exit_date)}" if row.exit_date else ""
-                print(f"{row.inclusion_number}  {row.display_name}  né(e) le {messages.french_date(row.birth_date)}"
+                left = f"  sortie du parcours le {messages.french_date(row.exit_date)}" if row.exit_date else ""
+                print(f"{row.inclusion_number}  {row.display_name}  naissance le {messages.french_date(row.birth_date)}"
                       f"  {age}  {row.network}{left}")
             offset += len(rows)
     finally:

@@ -51,15 +51,16 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
             drafts = practice.read(invoice_drafts.preview, args.network, first, last)
             for draft in drafts:
                 who = draft.lines[0].inclusion_number if draft.child_id else args.network
-                print(f"{who}  {len(draft.lines)} acte(s)  {messages.euros(draft.total)}")
+                print(f"{who}  {messages.counted(len(draft.lines), 'acte', 'actes')}  {messages.euros(draft.total)}")
             total = sum((d.total for d in drafts), Decimal("0.00"))
-            print(f"{len(drafts)} facture(s) seraient émises, total {messages.euros(total)}.")
+            print(f"{messages.counted(len(drafts), 'facture serait émise', 'factures seraient émises')}, total "
+                  f"{messages.euros(total)}.")
             return 0
         issued = practice.write(invoice_documents.issue_period, args.network, first, last, today_of(args),
                                 pin=_pin(args, secrets, practice)).value
         for doc in issued:
             print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
-        print(f"{len(issued)} facture(s) émise(s) et signée(s).")
+        print(f"{messages.counted(len(issued), 'facture émise et signée', 'factures émises et signées')}.")
         if args.out and issued:
             _write_pdfs(practice, [d.number for d in issued], args.out)
             print(f"PDF écrits dans {args.out}.")
@@ -97,7 +98,8 @@ def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
     finally:
         practice.close()
     if report.ok:
-        print(f"Vérification réussie : {report.checked} document(s), chaîne, empreintes, numérotation et "
+        print(f"Vérification réussie : {messages.counted(report.checked, 'document', 'documents')}, chaîne, "
+              "empreintes, numérotation et "
               "signatures intactes.")
         return 0
     print(messages.text(report.code, report.data), file=sys.stderr)
@@ -135,7 +137,8 @@ def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
         print(f"{row.number}  émise le {messages.french_date(row.issue_date)}  {row.network}  reste "
               f"{messages.euros(row.remaining)}  ({payments.STATES[row.state].lower()}{late})")
     total = sum((r.remaining for r in rows), Decimal("0.00"))
-    print(f"{len(rows)} facture(s) impayée(s), {messages.euros(total)} au total.")
+    print(f"{messages.counted(len(rows), 'facture impayée', 'factures impayées')}, {messages.euros(total)} au "
+          "total.")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write
@@ -39,12 +40,15 @@ def cmd_child_erase(args: argparse.Namespace, secrets: Input) -> int:
         report = practice.write(erase_child, child.id, today_of(args)).value
     finally:
         practice.close()
-    print(f"Données de l'enfant {report.inclusion_number} effacées : {report.guardians} représentant(s) légal(aux), "
-          f"{report.documents} document(s), {report.appointments} rendez-vous, {report.seances_deleted} séance(s) "
-          f"non facturée(s), les notes et les PDF de {report.attestation_pdfs} attestation(s).")
-    print(f"Conservés : les factures et avoirs tels qu'émis, {report.seances_kept} séance(s) facturée(s) (sans "
-          "note), le numéro d'inclusion et les initiales, le registre des attestations et l'historique (sans "
-          "valeurs).")
+    count = messages.counted
+    print(f"Données de l'enfant {report.inclusion_number} effacées : "
+          f"{count(report.guardians, 'représentant légal', 'représentants légaux')}, "
+          f"{count(report.documents, 'document', 'documents')}, {report.appointments} rendez-vous, "
+          f"{count(report.seances_deleted, 'séance non facturée', 'séances non facturées')}, les notes et les PDF "
+          f"de {count(report.attestation_pdfs, 'attestation', 'attestations')}.")
+    print(f"Conservés : les factures et avoirs tels qu'émis, "
+          f"{count(report.seances_kept, 'séance facturée', 'séances facturées')} (sans note), le numéro "
+          "d'inclusion et les initiales, le registre des attestations et l'historique (sans valeurs).")
     return 0
 
 

@@ -39,7 +39,7 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
         practice.close()
     _write(path, built.data)
     summary = built.summary
-    print(f"Livre-journal des recettes {args.year} : {built.receipts} recette(s), total "
+    print(f"Livre-journal des recettes {args.year} : {messages.counted(built.receipts, 'recette', 'recettes')}, total "
           f"{messages.euros(summary.receipts)}, écrit dans {path}.")
     print(f"Factures émises {messages.euros(summary.invoiced)}, avoirs {messages.euros(summary.credited)}, "
           f"restant dû au 31/12/{args.year} {messages.euros(summary.outstanding)}.")
@@ -57,7 +57,8 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
     report = built.report
     day = messages.french_date
     print(f"Rapport d'activité {report.network} du {day(period.first)} au {day(period.last)} : "
-          f"{len(report.children)} enfant(s), {report.seances} acte(s), facturé net "
+          f"{messages.counted(len(report.children), 'enfant', 'enfants')}, "
+          f"{messages.counted(report.seances, 'acte', 'actes')}, facturé net "
           f"{messages.euros(report.net_invoiced)}, payé {messages.euros(report.paid)} ; écrit dans {args.output}.")
     return 0
 
@@ -70,7 +71,7 @@ def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
         practice.close()
     for item in items:
         print(f"{SEVERITY_LABELS.get(item.severity, item.severity)}  {item.text}")
-    print(f"{len(items)} point(s) à traiter." if items else "Rien à traiter.")
+    print(f"{messages.counted(len(items), 'point', 'points')} à traiter." if items else "Rien à traiter.")
     return 0
 
 

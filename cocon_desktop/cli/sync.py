@@ -38,10 +38,13 @@ def outcome_line(outcome: BatchOutcome) -> str:
 def summary_line(report: SyncReport) -> str:
     if not report.outcomes and not report.waiting:
         return "Rien à envoyer : aucun lot n'attend dans la file d'envoi."
-    parts = [f"{report.received} reçu(s)", f"{report.rejected} rejeté(s)", f"{report.failed} en échec"]
+    count = messages.counted
+    parts = [count(report.received, "reçu", "reçus"), count(report.rejected, "rejeté", "rejetés"),
+             f"{report.failed} en échec"]
     if report.paid:
-        parts.append(f"{report.paid} payé(s)")
-    text = "Synchronisation : " + ", ".join(parts) + f" ; {report.waiting} lot(s) encore en attente d'envoi."
+        parts.append(count(report.paid, "payé", "payés"))
+    text = ("Synchronisation : " + ", ".join(parts)
+            + f" ; {count(report.waiting, 'lot encore', 'lots encore')} en attente d'envoi.")
     return text + (" Interrompue avant la fin." if report.cancelled else "")
 
 

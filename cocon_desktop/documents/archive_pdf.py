@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from cocon_desktop.messages import counted
+
 ArchiveLine = tuple[date, str, str, str, int]
 """(service day, inclusion number, initials, kind label, amount in cents)."""
 
@@ -38,7 +40,7 @@ def archive_invoice_pdf(number: str, issue_date: date, period: tuple[date, date]
     text += [(9, f"{day.strftime('%d/%m/%Y')}   {inclusion}   {initials}   {kind}   {_euros(amount)}")
              for day, inclusion, initials, kind, amount in lines[:60]]
     if len(lines) > 60:
-        text.append((9, f"… et {len(lines) - 60} autre(s) ligne(s)"))
+        text.append((9, f"… et {counted(len(lines) - 60, 'autre ligne', 'autres lignes')}"))
     text.append((11, f"Total : {_euros(total_cents)}"))
     ops = [b"BT", b"50 800 Td"]
     for size, line in text:

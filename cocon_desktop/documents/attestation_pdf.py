@@ -193,8 +193,9 @@ def _forfait_lines(data: AttestationData, forfait: ForfaitInfo, s: dict[str, Par
                 f"{short_date(forfait.valid_from)} au {short_date(forfait.valid_until)} : {granted}{bilan}.",
                 s["base"])]
     if data.kind != "prise_en_charge":
-        used = (f"Au {short_date(data.period_end)} : {forfait.sessions_used} séance(s) réalisée(s) sur ce forfait, "
-                f"<b>{forfait.sessions_left} restante(s)</b>")
+        used = (f"Au {short_date(data.period_end)} : "
+                f"{counted(forfait.sessions_used, 'séance réalisée', 'séances réalisées')} sur ce forfait, "
+                f"<b>{counted(forfait.sessions_left, 'restante', 'restantes')}</b>")
         if forfait.bilan_included:
             used += ", bilan réalisé" if forfait.bilan_used else ", bilan non encore réalisé"
         lines.append(_p(used + ".", s["base"]))

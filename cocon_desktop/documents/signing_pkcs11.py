@@ -73,7 +73,7 @@ def open_token(where: TokenKey, pin: str | None) -> Iterator[Any]:
 def _certificate(session: Any, where: TokenKey) -> asn1_x509.Certificate:
     found = list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: where.key_label}))
     if len(found) != 1:
-        raise _unavailable(f"{'aucun' if not found else 'plusieurs'} certificat(s) « {where.key_label} » "
+        raise _unavailable(f"{'aucun certificat' if not found else 'plusieurs certificats'} « {where.key_label} » "
                            "sur le jeton")
     return asn1_x509.Certificate.load(bytes(found[0][Attribute.VALUE]))
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop import settings
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
+from cocon_desktop.messages import counted
 from cocon_desktop.models import NetworkCredential, Setting
 from cocon_desktop.services import settings_store
 from cocon_desktop.services.changes import Changes, writes
@@ -74,7 +75,7 @@ def describe_server_ca(pem: str) -> str:
     subject = str(names[0].value) if names else first.subject.rfc4514_string() or "sans nom"
     text = f"{subject}, valable jusqu'au {first.not_valid_after_utc:%d/%m/%Y}"
     others = len(certificates) - 1
-    return text + (f" (+ {others} autre(s) certificat(s))" if others else "")
+    return text + (f" (+ {counted(others, 'autre certificat', 'autres certificats')})" if others else "")
 
 
 @writes(Changes.ENDPOINTS)

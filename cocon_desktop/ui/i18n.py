@@ -85,11 +85,26 @@ def message(code: str, data: dict[str, Any] | None = None) -> str:
     """The French sentence for a core code, through Qt's translation layer."""
     from cocon_desktop import messages  # ~400 sentences: read at the first message, not to show the window
 
-    template = tr(messages.MESSAGES.get(code, code), "messages")
+    template = tr(messages.template(code, data), "messages")
     try:
         return template.format(**(data or {}))
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def ntr(singular: str, plural: str, count: int) -> str:
+    """ngettext: the French singular (0 and 1) or plural of a sentence, translated; the caller fills the count in:
+    ntr("{0} facture émise", "{0} factures émises", n).format(n)."""
+    from cocon_desktop import messages
+
+    return tr(messages.plural(count, singular, plural))
+
+
+def agreed(sex: str, masculine: str, feminine: str) -> str:
+    """A word agreed with a person's sex: agreed(child.sex, "né le {0}", "née le {0}") (messages.agreed)."""
+    from cocon_desktop import messages
+
+    return tr(messages.agreed(sex, masculine, feminine))
 
 
 def line_message(code: str, data: dict[str, Any]) -> str:

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.nav = QListWidget(self.shell)
         self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(tr("Pages"))
         self.nav.setFixedWidth(210)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; border: none; background: #f3f5f8; }"
                                "QListWidget::item { padding: 10px 14px; }"

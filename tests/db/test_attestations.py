@@ -62,8 +62,8 @@ def test_seances_attestation_says_who_when_what_and_the_cocon_mention(practice: 
                      "Orthophoniste", "RPPS 10001234565", "Léa DUPONT", "née le 01/03/2025", "RPO-2025-0001",
                      "Sarah DUPONT (mère)", "12 rue des Lilas", "du 01/10/2026 au 31/10/2026",
                      "Réseau Périnatalité Occitanie", COCON_MENTION, "Bilan initial", "Total : 4 actes",
-                     "Dr Hélène ACHARD", "30 séances accordées", "Au 31/10/2026 : 3 séance(s) réalisée(s)",
-                     "27 restante(s)", "Fait à Toulouse, le 23 novembre 2026"):
+                     "Dr Hélène ACHARD", "30 séances accordées", "Au 31/10/2026 : 3 séances réalisées",
+                     "27 restantes", "Fait à Toulouse, le 23 novembre 2026"):
         assert expected in words, expected
     for day in ("1 octobre 2026", "8 octobre 2026", "15 octobre 2026", "22 octobre 2026"):
         assert day in words

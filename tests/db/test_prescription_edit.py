@@ -146,5 +146,5 @@ def test_the_attestation_prints_bounded_numbers(practice: Practice) -> None:
     result = attestations.issue(practice.sessions, child_id, "seances", Period(date(2026, 10, 1),
                                                                                 date(2026, 10, 31)), TODAY)
     words = pdf_text(result.pdf)
-    assert "70 séances accordées" in words and "69 restante(s)" in words
+    assert "70 séances accordées" in words and "69 restantes" in words
     assert "999" not in words

@@ -60,13 +60,13 @@ def test_attestation_duplicata_list_and_batch(demo: Path, tmp_path: Path) -> Non
                 "-o", tmp_path / "care.pdf")
     assert care.returncode == 0, care.stderr and "ATTESTATION DE PRISE EN CHARGE" in _text(tmp_path / "care.pdf")
     register = _run(demo, "attestation", "--list", "--child", inclusion)
-    assert register.returncode == 0 and register.stdout.strip().endswith("2 attestation(s).")
+    assert register.returncode == 0 and register.stdout.strip().endswith("2 attestations.")
 
     batch = _run(demo, "attestation", "--all", "--period", str(TODAY.year), "--kind", "annuelle",
                  "--out-dir", tmp_path / "annuelles")
     assert batch.returncode == 0, batch.stderr
     files = sorted((tmp_path / "annuelles").glob("ATT-*.pdf"))
-    assert files and f"{len(files)} attestation(s) émise(s)" in batch.stdout
+    assert files and f"{len(files)} attestations émises" in batch.stdout
     assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
 
 

@@ -77,7 +77,7 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
     lines = listing.stdout.splitlines()
     assert "RPO" in lines[0] and "Envoyé" in lines[0] and "exporté le" in lines[0]  # newest first
     assert "RPM" in lines[1] and "Reçu, accusé DEMO-" in lines[1]
-    assert "3 lot(s)." in lines and any("réseau RPNA en attente" in line for line in lines)
+    assert "3 lots." in lines and any("réseau RPNA en attente" in line for line in lines)
 
     absent = tmp_path / "absent.zip"
     missing = cocon("verify-batch", absent)

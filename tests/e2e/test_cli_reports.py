@@ -79,7 +79,7 @@ def test_dashboard_lists_what_needs_doing(demo: Path) -> None:
     result = _run(demo, "dashboard")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"{len(lines) - 1} point(s) à traiter."
+    assert lines[-1] == f"{len(lines) - 1} points à traiter."
     # the demo leaves last month to invoice and a third of its invoices unpaid
     assert any(line.startswith("À FAIRE") and "restent à facturer" in line for line in lines)
     order = [line.split()[0] for line in lines[:-1]]

@@ -61,7 +61,7 @@ def test_sync_sends_then_has_nothing_left(data_dir: Path, receiver: Receiver, cl
     lines = result.stdout.splitlines()
     assert lines == [
         f"Lot {closed.batch_id} (RPO) : reçu par le réseau, accusé de réception {stored.receipt.receipt_id}.",
-        "Synchronisation : 1 reçu(s), 0 rejeté(s), 0 en échec ; 0 lot(s) encore en attente d'envoi.",
+        "Synchronisation : 1 reçu, 0 rejeté, 0 en échec ; 0 lot encore en attente d'envoi.",
     ]
     assert batch_state(data_dir, closed).state == "recu"
     again = sync(data_dir)
@@ -77,7 +77,7 @@ def test_sync_while_the_network_is_down_exits_2_and_keeps_the_batch(data_dir: Pa
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"Lot {closed.batch_id} (RPO) : en attente — Envoi impossible pour l'instant")
     assert "connexion refusée" in first and "Prochain essai automatique le " in first
-    assert "1 en échec ; 1 lot(s) encore en attente" in result.stdout
+    assert "1 en échec ; 1 lot encore en attente" in result.stdout
     waiting = batch_state(data_dir, closed)
     assert waiting.state == "prepare" and waiting.attempts == 1
 

@@ -67,13 +67,13 @@ def test_preview_loads_from_memory_and_prints_every_page_to_a_file(qtbot: QtBot,
     qtbot.addWidget(preview)
     preview.show()
     qtbot.waitUntil(preview.is_ready)
-    assert preview.page_count() == 1 and preview.pages_label.text() == "1 page(s)"
+    assert preview.page_count() == 1 and preview.pages_label.text() == "1 page"
     assert preview.print_button.isEnabled() and preview.save_button.isEnabled()
     out = tmp_path / "imprime.pdf"
     assert preview.print_to(pdf_printer(out)) == 1
     assert printed_pages(out) == [1]
     assert stamp_is_printed(out)  # QtPdf leaves signature widgets out: the preview draws them in the page
-    assert preview.status.text() == "1 page(s) envoyée(s) à l'impression."
+    assert preview.status.text() == "1 page envoyée à l'impression."
     preview.save_to(tmp_path / "copie.pdf")
     assert (tmp_path / "copie.pdf").read_bytes() == pdf and "Enregistré dans" in preview.status.text()
 
@@ -140,11 +140,11 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
     page.progress.relay.progressed.connect(cancel_at_once)
     page.batch_button.click()
     page.progress.relay.progressed.disconnect(cancel_at_once)
-    assert page.message.text().startswith("Arrêté : 0 attestation(s) émise(s) sur 2")
+    assert page.message.text().startswith("Arrêté : 0 attestation émise sur 2")
     assert not page.progress.isVisible() and page.batch_button.isEnabled() and page.table.rowCount() == 0
 
     page.batch_button.click()
-    assert page.message.text().startswith(f"2 attestation(s) émise(s) : ATT-{TODAY.year}-0001 à ATT-{TODAY.year}-0002")
+    assert page.message.text().startswith(f"2 attestations émises : ATT-{TODAY.year}-0001 à ATT-{TODAY.year}-0002")
     assert page.table.rowCount() == 2 and page.table.item(0, 2).text() == "MARTIN Léa"
     preview = page.preview
     assert preview is not None and preview.file_name == f"attestations-{LAST_MONTH.first:%Y-%m}.pdf"
@@ -158,7 +158,7 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
     page.batch_button.click()
     written = sorted(p.name for p in tmp_path.glob("ATT-*.pdf"))
     assert written == [f"ATT-{TODAY.year}-0003_RPO-2025-0001.pdf", f"ATT-{TODAY.year}-0004_RPO-2025-0002.pdf"]
-    assert "2 fichier(s) PDF écrit(s)" in page.message.text()
+    assert "2 fichiers PDF écrits" in page.message.text()
     assert len(PdfReader(io.BytesIO((tmp_path / written[0]).read_bytes())).pages) == 1
 
     page.table.selectRow(0)

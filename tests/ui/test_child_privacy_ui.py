@@ -46,7 +46,7 @@ def test_the_history_tab_lists_every_change_newest_first(qtbot: QtBot, practice:
     assert table.item(0, 4).text() == "Prénom : Léa → Léna"
     assert "Représentant 1 · Téléphone : 06 12 34 56 78" in table.item(1, 4).text()
     assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
-    assert file.history.status.text() == "2 entrée(s)."
+    assert file.history.status.text() == "2 entrées."
 
 
 def test_copied_identifiers_leave_the_clipboard(qtbot: QtBot, practice: Practice) -> None:

@@ -29,7 +29,7 @@ def test_pointing_present_moves_the_gauge_of_the_open_file(qtbot: QtBot, practic
     file = window.children_page.file
     file.tabs.setCurrentIndex(3)
     tab = file.seances
-    assert tab.summary.text() == "2 séance(s) enregistrée(s) : 1 à facturer, 1 hors forfait."
+    assert tab.summary.text() == "2 séances enregistrées : 1 à facturer, 1 hors forfait."
     assert [tab.model.cell(r, 0) for r in range(2)] == [f"{TODAY - timedelta(days=3):%d/%m/%Y}",
                                                         f"{TODAY - timedelta(days=7):%d/%m/%Y}"], "newest first"
     assert [tab.model.cell(r, 2) for r in range(2)] == ["RCP (réunion de concertation)", "Séance"]

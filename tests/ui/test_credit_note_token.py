@@ -69,7 +69,7 @@ def test_a_token_credit_note_asks_the_pin_and_keeps_the_lines(qtbot: QtBot, on_t
     assert dialog.isVisible() and dialog.chosen() == [2, 3]  # nothing lost
     assert dialog.error.isVisible()
     assert dialog.error.text() == "Code PIN incorrect pour la carte ou le jeton de signature."
-    assert dialog.ok_button.isEnabled() and "2 ligne(s)" in dialog.summary.text()
+    assert dialog.ok_button.isEnabled() and "2 lignes choisies" in dialog.summary.text()
     assert credit_notes(on_token) == []  # no number taken
 
     answers[:] = [softhsm_token.pin]

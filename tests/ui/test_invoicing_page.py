@@ -127,7 +127,7 @@ def test_credit_note_on_two_lines(qtbot: QtBot, filled: Practice, confirm: None)
     assert dialog is not None and dialog.table.rowCount() == 4
     assert not dialog.ok_button.isEnabled()
     dialog.check([2, 3])
-    assert "2 ligne(s)" in dialog.summary.text() and "78,00" in dialog.summary.text()
+    assert "2 lignes choisies" in dialog.summary.text() and "78,00" in dialog.summary.text()
     dialog.ok_button.click()
     assert "Avoir AV-2026-0001" in docs.message.text()
     assert [r.number for r in docs.rows if r.kind == "credit_note"] == ["AV-2026-0001"]
@@ -193,7 +193,7 @@ def test_pdf_viewer_opens_the_signed_invoice_from_memory(qtbot: QtBot, filled: P
 def test_verify_reports_success(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     page = issued_page(qtbot, filled)
     page.documents_tab.verify_button.click()
-    assert page.documents_tab.message.text().startswith("Vérification réussie : 3 document(s)")
+    assert page.documents_tab.message.text().startswith("Vérification réussie : 3 documents ;")
 
 
 def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: Practice, confirm: None) -> None:

@@ -287,7 +287,7 @@ def test_a_batch_shows_its_progress_can_be_cancelled_and_the_register_follows(qt
     qtbot.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)
     panel.relay.progressed.disconnect(cancel_at_the_second)
     assert seen == [("Attestation 1 sur 2", True, False), ("Attestation 2 sur 2", True, False)]
-    assert page.message.text().startswith("Arrêté : 1 attestation(s) émise(s) sur 2")
+    assert page.message.text().startswith("Arrêté : 1 attestation émise sur 2")
     assert not panel.isVisible() and page.batch_button.isEnabled() and page.picker.isEnabled()
     assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == f"ATT-{TODAY.year}-0001"
     window.show_page("dashboard")
@@ -295,7 +295,7 @@ def test_a_batch_shows_its_progress_can_be_cancelled_and_the_register_follows(qt
 
     window.show_page("attestations")
     qtbot.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)  # to the end this time
-    assert page.message.text().startswith("2 attestation(s) émise(s)")
+    assert page.message.text().startswith("2 attestations émises")
     assert page.table.rowCount() == 3
     window.show_page("dashboard")
     assert attestations_due(window) == 0

@@ -165,6 +165,7 @@ class AboutDialog(QDialog):
         rows = components()
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setObjectName("about_components")
+        self.table.setAccessibleName(tr("Composants et licences"))
         self.table.setHorizontalHeaderLabels([tr("Composant"), tr("Version"), tr("Licence")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -75,6 +75,7 @@ def fill_register(table: QTableWidget, rows: list[IssuedAttestation], with_child
 def register_table(parent: QWidget, columns: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(columns), parent)
     table.setObjectName(name)
+    table.setAccessibleName(tr("Attestations émises"))
     table.setHorizontalHeaderLabels([tr(c) for c in columns])
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

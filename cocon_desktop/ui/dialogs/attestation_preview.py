@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushBu
 
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.attestations import for_printing
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 
 PRINT_DPI = 300  # pages are rendered at most this fine for the printer (1200 dpi would mean 500 MB a page)
@@ -92,7 +92,7 @@ class AttestationPreview(QDialog):
         self.save_button.clicked.connect(self.choose_file)
         close = QPushButton(tr("Fermer"), self)
         close.clicked.connect(self.reject)
-        self.pages_label = QLabel(tr("{0} page(s)").format(self.page_count()), self)
+        self.pages_label = QLabel(ntr("{0} page", "{0} pages", self.page_count()).format(self.page_count()), self)
         buttons.addWidget(self.pages_label)
         buttons.addStretch(1)
         for button in (self.print_button, self.save_button, close):
@@ -113,7 +113,8 @@ class AttestationPreview(QDialog):
     def print_to(self, printer: QPrinter) -> int:
         printed = print_pdf(self.document, printer)
         if printed:
-            self.say(tr("{0} page(s) envoyée(s) à l'impression.").format(printed))
+            self.say(ntr("{0} page envoyée à l'impression.", "{0} pages envoyées à l'impression.", printed)
+                     .format(printed))
         else:
             self.say(tr("L'imprimante n'a pas pu être ouverte."), error=True)
         return printed

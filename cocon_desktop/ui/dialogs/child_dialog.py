@@ -152,6 +152,7 @@ class ChildDialog(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         self.weeks = QLineEdit(row)
         self.weeks.setObjectName("field_gestational_weeks")
+        self.weeks.setAccessibleName(tr("Terme de naissance, semaines d'aménorrhée"))
         self.weeks.setValidator(QIntValidator(0, 99, self.weeks))
         self.weeks.setMaximumWidth(60)
         self.days = QSpinBox(row)

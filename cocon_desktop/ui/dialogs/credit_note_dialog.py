@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.services.invoice_lines import LineRow
 from cocon_desktop.ui.formatting import french_date, money
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import ntr, tr
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 
@@ -129,7 +129,8 @@ class CreditNoteDialog(QDialog):
     def _update(self) -> None:
         chosen = set(self.chosen())
         amount = sum((line[5] for line in self.lines if line[0] in chosen), Decimal("0.00"))
-        self.summary.setText(tr("{0} ligne(s) choisie(s), avoir de {1}").format(len(chosen), money(amount))
+        self.summary.setText(ntr("{0} ligne choisie, avoir de {1}", "{0} lignes choisies, avoir de {1}",
+                                 len(chosen)).format(len(chosen), money(amount))
                              if chosen else tr("Aucune ligne choisie."))
         self.summary.setStyleSheet("" if chosen else ERROR_STYLE)
         self.ok_button.setText(tr("Signature en cours…") if self.busy else tr("Émettre et signer l'avoir"))

@@ -118,6 +118,7 @@ class RestoreDialog(QDialog):
 
         self.target_edit = QLineEdit(str(default_target(program_dir)), self)
         self.target_edit.setObjectName("restore_target")
+        self.target_edit.setAccessibleName(tr("Restaurer dans"))
         self.target_edit.textChanged.connect(self._target_changed)
         self.target_box = FieldBox(self.target_edit, parent=self)
         form.addRow(tr("Restaurer dans"), self._with_button(self.target_box, "choose_target", self.choose_target))

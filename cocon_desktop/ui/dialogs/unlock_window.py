@@ -61,6 +61,7 @@ class UnlockWindow(QDialog):
         layout.addLayout(row)
         folder = QLineEdit(tr("Dossier : {0}").format(data_dir), self)
         folder.setObjectName("data_folder")
+        folder.setAccessibleName(tr("Dossier des données"))
         folder.setReadOnly(True)
         folder.setFrame(False)
         folder.setStyleSheet("color: #666; background: transparent;")

@@ -21,7 +21,7 @@ from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
 PAGE_SIZE = 200
-COLUMNS = ("N° d'inclusion", "Nom", "Né(e) le", "Âge", "Réseau", "Suivi")
+COLUMNS = ("N° d'inclusion", "Nom", "Naissance", "Âge", "Réseau", "Suivi")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # the roles answered (a view asks ~20 a cell while sizing and painting: the others are answered at once)
 _ROLES = frozenset((int(ID_ROLE), *(int(r.value) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,

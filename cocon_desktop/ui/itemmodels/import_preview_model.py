@@ -23,7 +23,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 # column title, and the field whose cell a refused row shows ("" for the row number and the status)
 COLUMNS = (("Ligne", ""), ("N° d'inclusion", "inclusion_number"), ("Nom", "last_name"),
-           ("Prénom", "first_name"), ("Né(e) le", "birth_date"), ("Sexe", "sex"),
+           ("Prénom", "first_name"), ("Naissance", "birth_date"), ("Sexe", "sex"),
            ("Terme", "gestational_weeks"), ("Réseau", "network"), ("État", ""))
 STATUS = len(COLUMNS) - 1
 REFUSED_BACKGROUND = "#fdecee"

@@ -35,7 +35,7 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.attestation_dialog import ask_pin, fill_register, notice, register_table
 from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
 from cocon_desktop.ui.formatting import french_date
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.period_picker import PeriodPicker
@@ -175,13 +175,15 @@ class AttestationsPage(QWidget):
         self.last_batch = batch
         count = len(batch.results)
         if batch.cancelled:
-            text = tr("Arrêté : {0} attestation(s) émise(s) sur {1} (numéros attribués, sans trou).").format(
+            text = ntr("Arrêté : {0} attestation émise sur {1} (numéros attribués, sans trou).",
+                       "Arrêté : {0} attestations émises sur {1} (numéros attribués, sans trou).", count).format(
                 count, batch.total)
         elif not count:
             text = tr("Aucun enfant n'a de soins à attester sur cette période.")
         else:
-            text = tr("{0} attestation(s) émise(s) : {1} à {2}.").format(
-                count, batch.results[0].attestation.number, batch.results[-1].attestation.number)
+            first, last = batch.results[0].attestation.number, batch.results[-1].attestation.number
+            text = (tr("1 attestation émise : {0}.").format(first) if count == 1 else
+                    tr("{0} attestations émises : {1} à {2}.").format(count, first, last))
         extra = notice(batch.pades_skipped and any(r.attestation.signature_image for r in batch.results),
                        any(r.unsigned for r in batch.results))
         self.say(f"{text} {extra}".strip())
@@ -210,7 +212,8 @@ class AttestationsPage(QWidget):
                 atomic_write(folder / name, pdf, private_dir=False)
             return len(files)
 
-        self.runner.run(write, lambda n: self.say(tr("{0} fichier(s) PDF écrit(s) dans {1}.").format(n, folder)),
+        self.runner.run(write, lambda n: self.say(ntr("{0} fichier PDF écrit dans {1}.",
+                                                      "{0} fichiers PDF écrits dans {1}.", n).format(n, folder)),
                         lambda e: self.say(error_text(e), error=True))
 
     # -- the register

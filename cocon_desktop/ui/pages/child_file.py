@@ -37,7 +37,7 @@ from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
 from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
 from cocon_desktop.ui.formatting import age_text, file_size, french_date
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import agreed, error_text, tr
 from cocon_desktop.ui.pages.child_history_tab import ChildHistoryTab
 from cocon_desktop.ui.pages.child_privacy import ChildPrivacyBar
 from cocon_desktop.ui.practice_source import PracticeSource
@@ -207,12 +207,13 @@ class ChildFile(QWidget):
         self.title.setText(data.display_name)
         parts = [tr("N° d'inclusion {0}").format(data.inclusion_number)]
         if data.birth_date is not None:
-            parts.append(tr("né(e) le {0}").format(french_date(data.birth_date)))
+            parts.append(agreed(data.sex, "né le {0}", "née le {0}").format(french_date(data.birth_date)))
             parts.append(age_text(data.birth_date, data.gestational_weeks, today))
         network = NETWORKS.get(data.network)
         second = [tr("Réseau : {0}").format(f"{data.network} — {network.name}" if network else data.network)]
         if data.exit_date is not None and data.exit_date <= today:
-            second.append(tr("sorti(e) du parcours le {0}").format(french_date(data.exit_date)))
+            second.append(agreed(data.sex, "sorti du parcours le {0}", "sortie du parcours le {0}").format(
+                french_date(data.exit_date)))
         if content.record.erased_at is not None:
             second.append(tr("données effacées le {0}").format(french_date(content.record.erased_at.date())))
         self.subtitle.setText("  ·  ".join(parts) + "\n" + "  ·  ".join(second))

@@ -28,7 +28,7 @@ from cocon_desktop.services.child_erasure import ErasureReport, RetentionStatus,
 from cocon_desktop.services.child_export import export_child_to, export_name
 from cocon_desktop.services.children import ChildRecord
 from cocon_desktop.ui.clipboard import IdentifierClipboard
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
@@ -181,7 +181,9 @@ class ChildPrivacyBar(QWidget):
                                                       QMessageBox.Icon.Warning))
 
     def _erased(self, report: ErasureReport) -> None:
-        self._inform(tr("Données effacées"), tr(
-            "Les données de l'enfant {0} ont été effacées. Restent les factures telles qu'émises, {1} séance(s) "
-            "facturée(s) sans note et le registre des attestations.").format(report.inclusion_number,
-                                                                           report.seances_kept))
+        self._inform(tr("Données effacées"), ntr(
+            "Les données de l'enfant {0} ont été effacées. Restent les factures telles qu'émises, {1} séance "
+            "facturée sans note et le registre des attestations.",
+            "Les données de l'enfant {0} ont été effacées. Restent les factures telles qu'émises, {1} séances "
+            "facturées sans note et le registre des attestations.", report.seances_kept).format(
+                report.inclusion_number, report.seances_kept))

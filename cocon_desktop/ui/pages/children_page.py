@@ -117,11 +117,13 @@ class ChildrenPage(QWidget):
         self.active_only.setChecked(True)
         self.network = QComboBox(panel)
         self.network.setObjectName("filter_network")
+        self.network.setAccessibleName(tr("Filtrer par réseau"))
         self.network.addItem(tr("Tous les réseaux"), "")
         for code, network in NETWORKS.items():
             self.network.addItem(f"{code} — {network.name}", code)
         self.discipline = QComboBox(panel)
         self.discipline.setObjectName("filter_discipline")
+        self.discipline.setAccessibleName(tr("Filtrer par discipline"))
         self.discipline.addItem(tr("Toutes les disciplines"), "")
         for code, label in DISCIPLINES.items():
             self.discipline.addItem(tr(label), code)
@@ -159,6 +161,7 @@ class ChildrenPage(QWidget):
         self.model.failed.connect(self._failed)
         self.table = QTableView(panel)
         self.table.setObjectName("children_table")
+        self.table.setAccessibleName(tr("Enfants suivis"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -81,6 +81,7 @@ class DocumentsTab(QWidget):
         self.model.failed.connect(lambda e: self.say(error_text(e), error=True))
         self.table = PagedTableView(self.model, self)
         self.table.setObjectName("documents_table")
+        self.table.setAccessibleName(tr("Documents émis"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

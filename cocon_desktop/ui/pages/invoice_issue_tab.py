@@ -109,6 +109,7 @@ class IssueTab(QWidget):
 
         self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("preview_table")
+        self.table.setAccessibleName(tr("Aperçu des factures à émettre"))
         self.table.setHorizontalHeaderLabels([tr("Enfant (n° d'inclusion)"), tr("Actes"), tr("Montant")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)

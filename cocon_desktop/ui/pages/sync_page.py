@@ -112,6 +112,7 @@ class SyncPage(QWidget):
         self.model = BatchesModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("batches_table")
+        self.table.setAccessibleName(tr("Lots de facturation"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -78,6 +78,7 @@ class TariffsTab(QWidget):
         layout.addWidget(self.example)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("tariff_table")
+        self.table.setAccessibleName(tr("Tarifs du réseau"))
         self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

@@ -47,6 +47,7 @@ def load_day(practice: Practice, day: date) -> DayContent:
 def _table(parent: QWidget, name: str) -> QTableView:
     table = QTableView(parent)
     table.setObjectName(name)
+    table.setAccessibleName(tr("Rendez-vous du jour") if name == "today_appointments" else tr("Séances du jour"))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

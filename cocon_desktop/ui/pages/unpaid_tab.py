@@ -35,6 +35,7 @@ class UnpaidTab(QWidget):
         self.model.failed.connect(self._failed)
         self.table = PagedTableView(self.model, self)
         self.table.setObjectName("unpaid_table")
+        self.table.setAccessibleName(tr("Factures impayées"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

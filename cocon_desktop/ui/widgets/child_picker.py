@@ -57,6 +57,7 @@ class ChildPicker(QWidget):
         layout.addWidget(self.search)
         self.results = QListWidget(self)
         self.results.setObjectName("child_picker_results")
+        self.results.setAccessibleName(tr("Enfants trouvés"))
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the search field
         self.results.itemClicked.connect(lambda item: self._pick_row(self.results.row(item)))
         self.results.setFixedHeight(self.results.fontMetrics().height() * VISIBLE_ROWS + 12)  # no jumping form

@@ -40,6 +40,7 @@ class ChildSeancesView(QWidget):
         self.model = SeancesModel(CHILD_COLUMNS, self)
         self.table = QTableView(self)
         self.table.setObjectName("child_seances_table")
+        self.table.setAccessibleName(tr("Séances de l'enfant"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

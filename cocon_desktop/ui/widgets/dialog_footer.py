@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QLabel, QPushButton
 
+from cocon_desktop.ui.accessibility import name_widgets
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -30,4 +31,5 @@ def add_footer(dialog: QDialog, layout: QBoxLayout, name: str, on_save: Callable
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
+    name_widgets(dialog)  # the form is built: each field takes its label's name (ui/accessibility.py)
     return status, save

@@ -9,7 +9,7 @@ from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.messages import warning_text
 from cocon_desktop.services.forfaits import ForfaitLine
 from cocon_desktop.ui.formatting import french_date, money
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import ntr, tr
 from cocon_desktop.ui.widgets.form_field import WARNING_STYLE
 
 STATES = {"not_started": "Pas encore commencé", "active": "En cours", "exhausted": "Épuisé",
@@ -64,7 +64,8 @@ class ForfaitCard(QFrame):
         bilan = tr("bilan inclus, réalisé") if status.bilan_used else (
             tr("bilan inclus, pas encore réalisé") if status.bilan_included else tr("sans bilan"))
         self.amounts = QLabel(
-            tr("Utilisé : {0} · Reste : {1} sur {2} · {3} séance(s) restante(s), {4}").format(
+            ntr("Utilisé : {0} · Reste : {1} sur {2} · {3} séance restante, {4}",
+                "Utilisé : {0} · Reste : {1} sur {2} · {3} séances restantes, {4}", status.sessions_left).format(
                 money(status.amount_used), money(status.amount_left), money(status.amount_authorised),
                 status.sessions_left, bilan), self)
         self.amounts.setObjectName("forfait_amounts")

@@ -22,6 +22,7 @@ class FieldBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(editor)
+        self.setFocusProxy(editor)  # the row's label is the box's buddy: its Alt+letter reaches the editor
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setVisible(False)

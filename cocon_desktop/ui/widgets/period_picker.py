@@ -37,12 +37,15 @@ class PeriodPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox(self)
         self.kind.setObjectName("attestation_kind")
+        self.kind.setAccessibleName(tr("Type d'attestation"))
         for code, label in KINDS.items():
             self.kind.addItem(tr(label), code)
         self.kind.setCurrentIndex(self.kind.findData("seances"))
         self.first, self.last = QComboBox(self), QComboBox(self)
         self.first.setObjectName("period_first")
+        self.first.setAccessibleName(tr("Premier mois"))
         self.last.setObjectName("period_last")
+        self.last.setAccessibleName(tr("Dernier mois"))
         for first, last in months(today):
             label = month_year(first).capitalize()
             self.first.addItem(label, first)

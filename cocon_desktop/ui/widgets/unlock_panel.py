@@ -50,6 +50,7 @@ class UnlockPanel(QWidget):
         self.passphrase = password_edit(normal, "unlock_passphrase")
         self.passphrase_box = FieldBox(self.passphrase, parent=normal)
         form.addRow(tr("Phrase de passe"), self.passphrase_box)
+        self.passphrase.setAccessibleName(tr("Phrase de passe"))
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur"), normal)
         self.remember.setObjectName("unlock_remember")
         self.remember.setEnabled(False)  # until the keychain answers (keyring finds its backend: 50–100 ms)
