@@ -64,7 +64,7 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
         path = practice.write(batches.export_batch, batch.id, out, now).value
     finally:
         practice.close()
-    print(f"Écrit dans {path}.")
+    print(f"Écrit dans {path}. Lot exporté : à remettre au réseau (son portail, un dépôt).")
     return 0
 
 

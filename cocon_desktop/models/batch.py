@@ -28,7 +28,7 @@ class Batch(Base):
     zip_sha256: Mapped[str] = mapped_column(String(64))
     documents: Mapped[int] = mapped_column(Integer)
     total_cents: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(12), index=True)  # prepare, envoye, recu, rejete, paye
+    state: Mapped[str] = mapped_column(String(12), index=True)  # services/batches.STATES
     receipt_id: Mapped[str] = mapped_column(String(100), default="")
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")

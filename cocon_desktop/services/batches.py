@@ -1,9 +1,12 @@
 """Batches ("lots de facturation"): the issued invoices and credit notes not yet sent to a network, closed into
 one signed file (sync/batch_format.py), kept in the database as built, put in the outbox, exported.
 
-States: `prepare` (closed, waiting in the outbox) → `envoye` (handed over without a receipt: exported) →
-`recu` (the network acknowledged it) or `rejete` (with its reason; its documents become pending again) →
-`paye` (every invoice of the batch paid — derived from the payments — or reported paid by the network).
+States: `prepare` (closed, waiting in the outbox) → `exporte` (written to a file for the therapist to hand over
+to the network — its portal, a drive —: « à remettre au réseau », not yet delivered) → `recu` (delivered over
+HTTPS, the network acknowledged it) or `rejete` (with its reason; its documents become pending again) → `paye`
+(every invoice of the batch paid — derived from the payments — or reported paid by the network). `envoye` was
+what an export set before migration 0012 (which turned those batches into `exporte`); no code writes it now, its
+label stays for a file written by an older version.
 A document is never in two batches that are not rejected: checked in the closing IMMEDIATE transaction, and by
 a trigger (migration 0006)."""
 
@@ -33,9 +36,11 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_exchange import batch_format as fmt
 
-STATES = {"prepare": "Préparé", "envoye": "Envoyé", "recu": "Reçu", "rejete": "Rejeté", "paye": "Payé"}
-OPEN_STATES = ("prepare", "envoye")  # not yet acknowledged by the network
+STATES = {"prepare": "Préparé", "exporte": "Exporté (à remettre au réseau)", "envoye": "Envoyé", "recu": "Reçu",
+          "rejete": "Rejeté", "paye": "Payé"}
+OPEN_STATES = ("prepare", "exporte", "envoye")  # not yet acknowledged by the network
 TO_SEND = "prepare"  # not yet handed over (neither sent nor exported): what the status bar counts as « à envoyer »
+EXPORTED = "exporte"  # exported, « à remettre au réseau »: neither « à envoyer » nor « Envoyé »
 
 
 @dataclass(frozen=True)
@@ -139,8 +144,8 @@ def paid_batches(session: Session) -> set[int]:
 
 
 def effective_state(stored: str, batch_pk: int, paid: set[int]) -> str:
-    """`paye` is derived for a batch handed over (envoyé, reçu) once every invoice in it is paid."""
-    return "paye" if stored in ("envoye", "recu") and batch_pk in paid else stored
+    """`paye` is derived for a batch handed over (exporté, reçu) once every invoice in it is paid."""
+    return "paye" if stored in ("exporte", "envoye", "recu") and batch_pk in paid else stored
 
 
 _COLUMNS = (Batch.id, Batch.batch_id, Batch.network, Batch.period_start, Batch.period_end, Batch.created_at,
@@ -284,8 +289,10 @@ def record_documents_event(session: Session, batch_pk: int, kind: str, detail: s
 @writes(Changes.BATCHES | Changes.INVOICES)  # its documents become « envoyée »
 def export_batch(sessions: sessionmaker[Session], batch_pk: int, out_dir: Path, now: datetime) -> Path:
     """Write the batch file into `out_dir` (created 0700 if missing; an existing folder, a removable drive, is
-    left as it is), atomically and 0600. A `prepare` batch becomes `envoye` and its documents "sent"; the batch
-    stays in the outbox (a network with an endpoint still gets it: the receiver is idempotent by batch id)."""
+    left as it is), atomically and 0600. A `prepare` batch becomes `exporte` (« à remettre au réseau ») and its
+    documents "sent"; the batch stays in the outbox (a network with an endpoint still gets it: the receiver is
+    idempotent by batch id), but the error of an earlier sending (« Aucune adresse de réception… ») goes: the
+    therapist has chosen to hand the file over herself."""
     name, data = batch_file(sessions, batch_pk)
     if not out_dir.exists():
         ensure_private_dir(out_dir)
@@ -299,21 +306,24 @@ def export_batch(sessions: sessionmaker[Session], batch_pk: int, out_dir: Path, 
         batch.exported_at = moment
         batch.updated_at = moment
         if batch.state == "prepare":
-            batch.state = "envoye"
+            batch.state = EXPORTED
             record_documents_event(session, batch_pk, "sent", f"lot {batch.batch_id} exporté", moment)
+        entry = session.scalar(select(OutboxEntry).where(OutboxEntry.batch_pk == batch_pk))
+        if entry is not None and entry.delivered_at is None:
+            entry.last_error = ""
     return target
 
 
 def last_unreceived(sessions: sessionmaker[Session], network: str) -> BatchSummary | None:
-    """The newest batch of `network` still waiting for a receipt (préparé or envoyé), if any."""
+    """The newest batch of `network` still waiting for a receipt (préparé or exporté), if any."""
     return next((b for b in list_batches(sessions, network) if b.state in OPEN_STATES), None)
 
 
 def pending_count(sessions: sessionmaker[Session]) -> int:
     """The status bar's « N à envoyer »: the issued documents in no batch (or only in rejected ones) plus the batches
     still « Préparé », i.e. not yet handed over to the network — neither sent nor exported. An exported batch reads
-    « Envoyé » on the Synchronisation page and is no longer counted, whether or not the network has acknowledged it
-    (the batch rows and this count say the same thing)."""
+    « Exporté (à remettre au réseau) » on the Synchronisation page and on the dashboard, and is not counted here
+    (the batch rows, the dashboard and this count say the same thing)."""
     with sessions() as session:
         documents = session.scalar(select(func.count()).select_from(Invoice).where(*_pending_where())) or 0
         batches = session.scalar(select(func.count()).select_from(Batch).where(Batch.state == TO_SEND)) or 0

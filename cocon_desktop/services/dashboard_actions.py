@@ -35,7 +35,7 @@ from cocon_desktop.models import (
     Seance,
 )
 from cocon_desktop.services import outbox_errors
-from cocon_desktop.services.batches import in_live_batch
+from cocon_desktop.services.batches import EXPORTED, TO_SEND, in_live_batch
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -181,9 +181,15 @@ def overdue_items(session: Session, today: date) -> list[ActionItem]:
     return [build() for build in _overdue_lines(session, today)]
 
 
+# a batch's line by its state: closed, not handed over (« pas encore envoyé »); exported, for the therapist to hand
+# over (« à remettre au réseau »: neither « envoyé » nor « à envoyer »); otherwise (`envoye`, an older version's
+# export) only when its last sending failed
+_BATCH_LINES = {TO_SEND: ("line_batch_not_sent", "warning"), EXPORTED: ("line_batch_exported", "info")}
+
+
 def batch_items(session: Session) -> list[ActionItem]:
-    """Rejected batches with documents in no new batch; batches closed but not sent, or whose last sending failed;
-    issued documents waiting outside any batch (per network)."""
+    """Rejected batches with documents in no new batch; batches closed but not sent, exported but not yet handed
+    over, or whose last sending failed; issued documents waiting outside any batch (per network)."""
     items = []
     not_rebatched = exists().where(and_(BatchDocument.batch_pk == Batch.id,
                                         BatchDocument.invoice_id.not_in(in_live_batch())))
@@ -198,12 +204,12 @@ def batch_items(session: Session) -> list[ActionItem]:
             select(Batch.id, Batch.network, Batch.created_at, Batch.documents, Batch.total_cents, Batch.state,
                    OutboxEntry.last_error)
             .outerjoin(OutboxEntry, OutboxEntry.batch_pk == Batch.id)
-            .where(or_(Batch.state == "prepare", and_(Batch.state == "envoye", failing)))
+            .where(or_(Batch.state.in_((TO_SEND, EXPORTED)), and_(Batch.state == "envoye", failing)))
             .order_by(Batch.created_at)):
-        code = "line_batch_not_sent" if state == "prepare" else "line_batch_send_failed"
+        code, severity = _BATCH_LINES.get(state, ("line_batch_send_failed", "warning"))
         data = _data(network=network, created=created.date(), count=documents, total=from_cents(total),
-                     error=outbox_errors.read(error))
-        items.append(ActionItem("batch_waiting", "warning", code, "sync", batch_pk=pk, count=documents,
+                     error=None if state == EXPORTED else outbox_errors.read(error))
+        items.append(ActionItem("batch_waiting", severity, code, "sync", batch_pk=pk, count=documents,
                                 network=network, data=data))
     for network, count in session.execute(
             select(Invoice.network, func.count(Invoice.id)).where(Invoice.id.not_in(in_live_batch()))

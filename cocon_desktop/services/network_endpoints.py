@@ -118,3 +118,8 @@ def endpoint(sessions: sessionmaker[Session], network: str) -> Endpoint | None:
     with sessions() as session:
         credential = session.get(NetworkCredential, code)
         return Endpoint(code, url, credential.token if credential is not None else "", server_ca)
+
+
+def networks_with_endpoint(sessions: sessionmaker[Session]) -> list[str]:
+    """The networks a batch can be sent to (« Envoyer maintenant » needs one), in NETWORKS order."""
+    return [code for code in NETWORKS if str(settings_store.get(sessions, settings.network_endpoint(code)))]

@@ -107,7 +107,7 @@ def _receive(session: Session, batch: Batch, entry: OutboxEntry, receipt_id: str
              moment: datetime) -> None:
     if batch.state == "rejete":  # a rejected batch's documents may already be in another batch: stays rejected
         return
-    if batch.state in ("prepare", "envoye"):
+    if batch.state in ("prepare", "exporte", "envoye"):  # exporte, envoye: its documents are already "sent"
         kind = "sent" if batch.state == "prepare" else "received"
         record_documents_event(session, batch.id, kind, f"lot {batch.batch_id} reçu par le réseau", moment)
         batch.state = "recu"

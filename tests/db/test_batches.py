@@ -164,11 +164,11 @@ def test_export_writes_a_private_file_and_keeps_the_batch_in_the_outbox(practice
     assert verify_batch(path.read_bytes()).ok
     assert [p.name for p in drive.iterdir()] == [batch.file_name]  # no temporary file left
     got = batches.get_batch(practice.sessions, batch.id)
-    assert (got.state, got.exported_at) == ("envoye", NOW.replace(hour=12))
+    assert (got.state, got.exported_at) == ("exporte", NOW.replace(hour=12))  # « à remettre au réseau »
     assert [i.batch_pk for i in outbox.waiting(practice.sessions)] == [batch.id]
     assert all(_states(practice)[d.number] == "envoyee" for d in issued["RPO"])
     assert batches.last_unreceived(practice.sessions, "RPO") == got
-    assert batches.pending_count(practice.sessions) == 0  # handed over (« Envoyé »): no longer « à envoyer »
+    assert batches.pending_count(practice.sessions) == 0  # exported, to hand over: no longer « à envoyer »
     fresh = batches.export_batch(practice.sessions, batch.id, tmp_path / "nouveau", NOW)
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
 

@@ -254,8 +254,8 @@ def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_sta
 
 def test_no_address_configured_waits_without_counting_attempts(practice: Practice, receiver: Receiver) -> None:
     (batch,) = close(practice, "RPM")
-    expected = ("Aucune adresse de réception configurée pour le réseau RPM : le lot attend (Paramètres, ou "
-                "`cocon network endpoint`).")
+    expected = ("Aucune adresse de réception pour le réseau RPM : le lot attend. Donnez-la dans Paramètres › "
+                "Réseaux, ou exportez le lot pour le remettre au réseau.")
     clock = Clock()
     for _ in range(3):
         report = run(practice, clock)

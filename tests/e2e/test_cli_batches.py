@@ -75,7 +75,8 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
     listing = _run(demo, "batch", "list")
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
-    assert "RPO" in lines[0] and "Envoyé" in lines[0] and "exporté le" in lines[0]  # newest first
+    assert "RPO" in lines[0] and "Exporté (à remettre au réseau)" in lines[0]  # newest first
+    assert "exporté le" in lines[0]
     assert "RPM" in lines[1] and "Reçu, accusé DEMO-" in lines[1]
     assert "3 lots." in lines and any("réseau RPNA en attente" in line for line in lines)
 

@@ -23,13 +23,12 @@ from tests.ui.refresh_helpers import follow_writes
 
 ERRORS = [
     (outbox_error("sync_no_endpoint", network="RPO"),
-     "Aucune adresse de réception configurée pour le réseau RPO : le lot attend (Paramètres, ou `cocon network "
-     "endpoint`)."),
+     "Aucune adresse de réception pour le réseau RPO : le lot attend. Donnez-la dans Paramètres › Réseaux, ou "
+     "exportez le lot pour le remettre au réseau."),
     (error_of(CoconError("send_transient", detail="HTTP 503")),
      "Envoi impossible pour l'instant (HTTP 503) : le lot reste en attente et sera renvoyé."),
     (error_of(CoconError("send_auth_rejected", detail="HTTP 401")),
-     "Le réseau refuse le jeton d'accès (HTTP 401) : vérifiez-le dans les paramètres (ou `cocon network "
-     "endpoint`)."),
+     "Le réseau refuse le jeton d'accès (HTTP 401) : vérifiez-le dans Paramètres › Réseaux."),
     (error_of(CoconError("endpoint_url_invalid", url="ftp://reseau")),
      "Adresse de réception invalide : ftp://reseau (https://…, sans identifiant ni mot de passe ; http:// "
      "seulement vers cet ordinateur)."),

@@ -141,10 +141,10 @@ def test_export_writes_a_file_that_verifies(qtbot: QtBot, issued: Practice, tmp_
     page.export_button.click()
     files = list(folder.iterdir())
     assert len(files) == 1 and files[0].name.startswith("COCON-RPO-") and files[0].suffix == ".zip"
-    assert page.message.text() == f"Lot exporté : {files[0]}"
+    assert page.message.text() == f"Lot exporté : {files[0]} — à remettre au réseau (son portail, un dépôt)."
     check = verify_batch(files[0].read_bytes())
     assert check.ok and check.documents == 3 and check.network == "RPO"
-    assert cell(page, 0, "state") == "Envoyé"
+    assert cell(page, 0, "state") == "Exporté (à remettre au réseau)"
 
 
 def test_verifying_a_batch_file_says_valid_or_shows_the_first_fault(qtbot: QtBot, issued: Practice,
@@ -268,7 +268,8 @@ def test_sending_runs_in_the_background(qtbot: QtBot, issued: Practice, receiver
     page.close_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30_000)
     network_endpoints.set_endpoint(issued.sessions, "RPO", receiver.url, TOKEN)
-    qtbot.waitUntil(lambda: not page.sending.running, timeout=10_000)
+    page.reload()  # written behind the page's back: « Envoyer maintenant » waits for an address
+    qtbot.waitUntil(lambda: not page.sending.running and page.send_button.isEnabled(), timeout=10_000)
     receiver.faults.delay_next(1, 1.0, before_store=True)  # the network takes its time
     page.send_button.click()
     assert page.sending.running and page.progress.isVisible() and page.progress.cancel_button.isVisible()

@@ -22,7 +22,8 @@ COLUMN_TITLES = {"created": "Clos le", "network": "Réseau", "period": "Période
                  "total": "Total", "state": "État", "receipt": "Accusé de réception", "attempts": "Essais",
                  "last_attempt": "Dernier essai", "next_attempt": "Prochain essai"}
 # the colours of the invoices' states (Facturation, « Documents émis »); reçu between envoyé and payé
-STATE_COLOURS = {"prepare": INVOICE_COLOURS["emise"], "envoye": INVOICE_COLOURS["envoyee"], "recu": "#2e7d32",
+STATE_COLOURS = {"prepare": INVOICE_COLOURS["emise"], "exporte": "#a15c00", "envoye": INVOICE_COLOURS["envoyee"],
+                 "recu": "#2e7d32",
                  "rejete": INVOICE_COLOURS["rejetee"], "paye": INVOICE_COLOURS["payee"]}
 ERROR_COLOUR = "#b00020"
 RIGHT_ALIGNED = ("documents", "total", "attempts")

@@ -1,6 +1,8 @@
 """Synchronisation: per network, the documents waiting for a batch and the button that closes one (signs its
 manifest); the batches with their state, receipt and attempts; « Envoyer maintenant » (in the background, with
-its progress and a Cancel), « Exporter… », « Vérifier un fichier de lot… »; the network's address of reception.
+its progress and a Cancel; greyed while no network has an address of reception, its tooltip says why), « Exporter… »
+(the batch becomes « Exporté (à remettre au réseau) »), « Vérifier un fichier de lot… »; the network's address of
+reception (the dialog Paramètres › Réseaux also opens).
 Every service call goes through the runner; the practice is asked for when needed, None while locked. Closing,
 sending, exporting and saving an address are writes run by `runner.run_op`: this page, the status bar's « N à
 envoyer » and the dashboard read again from their Changes (ui/views.py), not from a signal of this page."""
@@ -37,7 +39,7 @@ from cocon_desktop.services.batches import (
     pending_documents,
 )
 from cocon_desktop.services.changes import Changes
-from cocon_desktop.services.network_endpoints import endpoint
+from cocon_desktop.services.network_endpoints import endpoint, networks_with_endpoint
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
@@ -74,6 +76,8 @@ class SyncPage(QWidget):
         self.select_next: int | None = None
         self.endpoint_dialog: EndpointDialog | None = None
         self._network_chosen = False
+        self.sendable: list[str] = []  # the networks with an address of reception: « Envoyer maintenant » needs one
+        self.sending_now = False
         # the bar and « Annuler » of a sending, driven by runner.run_op (shown while a run sends)
         self.progress = ProgressPanel(lambda n, total: tr("{0} sur {1}").format(n, total), self)
         self.progress.setObjectName("sync_progress")
@@ -149,6 +153,7 @@ class SyncPage(QWidget):
         layout.addLayout(actions)
         self._show_pending([])
         self._selection_changed()
+        self._update_send_button()
 
     def _button(self, text: str, name: str, slot: Callable[[], object], row: QHBoxLayout) -> QPushButton:
         button = QPushButton(tr(text) if text else "", self)
@@ -209,6 +214,7 @@ class SyncPage(QWidget):
             return point.url if point is not None else ""
 
         self.runner.run(address, lambda url: self._show_endpoint(network, url), failed)
+        self.runner.run(lambda: practice.read(networks_with_endpoint), self._show_sendable, failed)
 
     def _default_network(self, code: str) -> None:
         index = self.network.findData(code)
@@ -238,8 +244,26 @@ class SyncPage(QWidget):
     def _show_endpoint(self, network: str, url: str) -> None:
         self.endpoint_label.setText(
             tr("Les lots du réseau {0} lui sont envoyés à {1}.").format(network, url) if url else
-            tr("Aucune adresse de réception pour le réseau {0} : exportez ses lots et déposez-les sur son "
-               "portail.").format(network))
+            tr("Aucune adresse de réception pour le réseau {0} : exportez ses lots et remettez-les au réseau "
+               "(son portail), ou donnez son adresse de réception (« Adresse de réception… », ou Paramètres › "
+               "Réseaux).").format(network))
+
+    def _show_sendable(self, networks: list[str]) -> None:
+        self.sendable = list(networks)
+        self._update_send_button()
+
+    def _update_send_button(self) -> None:
+        """« Envoyer maintenant » only when a network has an address of reception (and no sending runs): without
+        one, nothing can be sent — the tooltip says why and what to do instead."""
+        can = bool(self.sendable) and not self.sending_now and self.practice is not None
+        self.send_button.setEnabled(can)
+        if self.sendable:
+            self.send_button.setToolTip(tr("Envoyer maintenant les lots en attente aux réseaux qui ont une adresse "
+                                           "de réception : {0}.").format(", ".join(self.sendable)))
+        else:
+            self.send_button.setToolTip(tr("Aucun réseau n'a d'adresse de réception : rien ne peut être envoyé. "
+                                           "Donnez-la avec « Adresse de réception… » ou dans Paramètres › Réseaux, "
+                                           "ou exportez les lots (« Exporter… ») pour les remettre au réseau."))
 
     def _show_batches(self, rows: list[BatchSummary]) -> None:
         selected = self.current()
@@ -306,18 +330,21 @@ class SyncPage(QWidget):
         self.sending.cancel()
 
     def _send_started(self, manual: bool) -> None:
-        self.send_button.setEnabled(False)
+        self.sending_now = True
+        self._update_send_button()
         if manual:
             self.say(tr("Envoi en cours…"))
 
     def _sent(self, report: SyncReport | None) -> None:
-        self.send_button.setEnabled(True)
+        self.sending_now = False
+        self._update_send_button()
         if report is None:  # an automatic look at the outbox: nothing due
             return
         self.say(report_text(report), error=bool(report.errors or report.rejected))
 
     def _send_failed(self, error: BaseException) -> None:
-        self.send_button.setEnabled(True)
+        self.sending_now = False
+        self._update_send_button()
         self.say(error_text(error), error=True)
 
     # -- export and verification -----------------------------------------------------------------------------------
@@ -339,7 +366,7 @@ class SyncPage(QWidget):
                            self._failed)
 
     def _exported(self, path: Path) -> None:
-        self.say(tr("Lot exporté : {0}").format(path))
+        self.say(tr("Lot exporté : {0} — à remettre au réseau (son portail, un dépôt).").format(path))
 
     def choose_verify(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Vérifier un fichier de lot"), str(Path.home()),

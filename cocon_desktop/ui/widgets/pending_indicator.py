@@ -1,7 +1,7 @@
 """The status bar's « N à envoyer »: the issued documents not yet in a batch plus the batches still « Préparé » (closed
-but neither sent nor exported: services/batches.pending_count). A batch handed over — sent, or exported for the
-network's portal — reads « Envoyé » on the Synchronisation page and is no longer counted. Hidden when nothing
-waits; a click leads to the Synchronisation page."""
+but neither sent nor exported: services/batches.pending_count). A batch sent is « Reçu »; a batch exported reads
+« Exporté (à remettre au réseau) » on the Synchronisation page and on the dashboard: neither is counted. Hidden when
+nothing waits; a click leads to the Synchronisation page."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ class PendingIndicator(QPushButton):
         self.setStyleSheet("QPushButton { color: #a15c00; font-weight: bold; padding: 2px 8px; }"
                            "QPushButton:hover { text-decoration: underline; }")
         self.setToolTip(tr("Factures et avoirs émis pas encore mis en lot, et lots « Préparé » (ni envoyés au réseau "
-                           "ni exportés) : cliquez pour ouvrir la page Synchronisation."))
+                           "ni exportés ; un lot exporté est à remettre au réseau) : cliquez pour ouvrir la page "
+                           "Synchronisation."))
         self.setVisible(False)
 
     def refresh(self) -> None:
