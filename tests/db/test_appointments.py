@@ -8,8 +8,10 @@ import pytest
 
 from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.errors import CoconError
-from cocon_desktop.services import appointments, children, forfaits, prescriptions
+from cocon_desktop.domain.seance import SeanceData
+from cocon_desktop.errors import CoconError, ValidationError
+from cocon_desktop.models import Practice as PracticeRow
+from cocon_desktop.services import appointments, children, forfaits, prescriptions, seances
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.seances import OutOfForfait
 
@@ -75,3 +77,44 @@ def test_ics_export_has_initials_not_names(practice: Practice, child_id: int) ->
     assert ics.count("BEGIN:VEVENT") == 3 and "DTSTART:20260901T100000" in ics
     assert "I. P." in ics and "RPO-2025-0101" in ics
     assert "Perrin" not in ics and "Ilyès" not in ics
+
+
+def test_a_weekly_series_skips_public_holidays_unless_asked(practice: Practice, child_id: int) -> None:
+    wednesday, friday = date(2026, 11, 4), date(2026, 12, 18)
+    appointments.plan(practice.sessions, child_id, wednesday, time(10, 0), weeks=12)
+    appointments.plan(practice.sessions, child_id, friday, time(16, 0), weeks=4)
+    days = [r.day for r in appointments.between(practice.sessions, wednesday, date(2027, 2, 1))]
+    assert len(days) == 11 + 2
+    assert not {date(2026, 11, 11), date(2026, 12, 25), date(2027, 1, 1)} & set(days)
+    kept = appointments.plan(practice.sessions, child_id, wednesday, time(14, 0), weeks=12, include_holidays=True)
+    assert len(kept) == 12
+    assert [r.start for r in appointments.between(practice.sessions, date(2026, 11, 11), date(2026, 11, 11))] == [
+        time(14, 0)]
+    preview = appointments.series_preview(practice.sessions, friday, 4)
+    assert preview.skipped == ((date(2026, 12, 25), "Noël"), (date(2027, 1, 1), "Jour de l'an"))
+
+
+def test_a_series_of_holidays_only_is_refused_and_the_region_counts(practice: Practice, child_id: int) -> None:
+    with pytest.raises(ValidationError) as refused:  # 1 and 8 May 2026 are both Fridays
+        appointments.plan(practice.sessions, child_id, date(2026, 5, 1), time(10, 0), weeks=2)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("weeks", "series_all_holidays")]
+    good_friday = date(2027, 3, 26)
+    assert appointments.holiday_region(practice.sessions) is None  # Toulouse
+    assert len(appointments.plan(practice.sessions, child_id, good_friday, time(9, 0), weeks=2)) == 2
+    with practice.sessions.begin() as session:
+        session.get(PracticeRow, 1).postcode = "57000"  # Metz: Vendredi saint is a day off
+    assert appointments.holiday_region(practice.sessions) == "57"
+    assert len(appointments.plan(practice.sessions, child_id, good_friday, time(11, 0), weeks=2)) == 1
+
+
+def test_the_week_holds_the_appointments_and_the_seances_of_none(practice: Practice, child_id: int) -> None:
+    [planned, pointed] = appointments.plan(practice.sessions, child_id, TUESDAY, time(9, 0), weeks=2, every_days=1)
+    appointments.mark(practice.sessions, pointed, "present")
+    done = seances.record_seance(practice.sessions, SeanceData(child_id, TUESDAY + timedelta(days=2), time(11, 0)))
+    absent = seances.record_seance(practice.sessions, SeanceData(
+        child_id, TUESDAY + timedelta(days=3), time(11, 0), kind="absence_excusee", out_of_forfait=True))
+    seances.record_seance(practice.sessions, SeanceData(child_id, TUESDAY + timedelta(days=7), time(11, 0)))
+    week = appointments.week(practice.sessions, TUESDAY - timedelta(days=1), TUESDAY + timedelta(days=5))
+    assert [(r.id, r.status) for r in week.appointments] == [(planned, "planned"), (pointed, "present")]
+    assert [(s.id, s.kind, s.child_name, s.first_name) for s in week.seances] == [
+        (done, "seance", "PERRIN Ilyès", "Ilyès"), (absent, "absence_excusee", "PERRIN Ilyès", "Ilyès")]

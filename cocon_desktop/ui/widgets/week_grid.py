@@ -110,8 +110,11 @@ class WeekGrid(QWidget):
             item.hide()
             item.deleteLater()
         self.items = [BlockItem(block, self._activate, self) for block in self.blocks]
+        previous: QWidget = self  # Tab goes from what precedes the grid to its blocks, in time order
         for item in self.items:
+            QWidget.setTabOrder(previous, item)
             item.show()
+            previous = item
         self._place_items()
         again = next((item for item in self.items if item.block.key == had_focus), None)
         if again is not None:
