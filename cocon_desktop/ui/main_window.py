@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.clock import SYSTEM_CLOCK, Clock
 from cocon_desktop.services import practice_keys
+from cocon_desktop.ui.fit import fit_to_screen, scrolling
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.icons import navigation_icon
 from cocon_desktop.ui.idle import IdleWatcher
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         self.vault_id = practice.vault_id if practice is not None else practice_keys.key_file_facts(data_dir).vault_id
         self._hidden_windows: list[QWidget] = []
         self.setWindowTitle(tr("COCON Desktop"))
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)  # never larger than the screen's available area (ui/fit.py)
 
         self.root = QStackedWidget(self)
         self.setCentralWidget(self.root)
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
             self.nav.item(index).setIcon(navigation_icon(key))
         self.quick_dialog: QuickSeanceDialog | None = None
         body.addWidget(self.nav)
-        body.addWidget(self.pages, 1)
+        body.addWidget(scrolling(self.pages, self.shell), 1)  # a page larger than the window scrolls
         self.root.addWidget(self.shell)
         self.lock_screen: QWidget | None = None  # built at the first lock
         self.refresher = ViewRefresher(self)  # ui/views.py: after a write, the pages that show it read again

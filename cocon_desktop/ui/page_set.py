@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QThreadPool, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from cocon_desktop.ui.accessibility import name_widgets
 from cocon_desktop.ui.i18n import tr
@@ -70,6 +70,17 @@ class PageSet:
         self._importing = False
         self._import_tried: set[str] = set()
         self._warmed = False
+        stack.currentChanged.connect(self._size_to_current)
+
+    def _size_to_current(self, _: int = -1) -> None:
+        """The stack takes the current page's minimum size only (the hidden pages' policy is Ignored): a wide page
+        does not widen the window while another one shows, and the window's scroll area (ui/fit.py `scrolling`)
+        scrolls the current page when the window is smaller than it."""
+        current = self.stack.currentWidget()
+        for index in range(self.stack.count()):
+            widget = self.stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if widget is current else QSizePolicy.Policy.Ignored
+            widget.setSizePolicy(policy, policy)
 
     def show_opening(self) -> None:
         """While the practice opens: a busy bar in the first page's slot (centred by stretches: PySide6 builds
@@ -122,6 +133,7 @@ class PageSet:
         self.stack.removeWidget(slot)
         slot.deleteLater()
         self.stack.setCurrentIndex(current)
+        self._size_to_current()
         self._built[key] = page
         self._wire(key, page)
         return page

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop import __version__
 from cocon_desktop.paths import fonts_dir
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.icons import app_icon
 
@@ -128,7 +129,7 @@ class AboutDialog(QDialog):
         self.data_dir = data_dir
         self.setWindowTitle(tr("À propos de COCON Desktop"))
         self.setObjectName("about_dialog")
-        self.resize(680, 620)
+        fit_to_screen(self, 680, 620)
         layout = QVBoxLayout(self)
 
         head = QHBoxLayout()

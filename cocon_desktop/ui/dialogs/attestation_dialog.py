@@ -30,6 +30,7 @@ from cocon_desktop.services.attestations import (
     reprint,
 )
 from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.formatting import french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.practice_source import PracticeSource
@@ -96,7 +97,7 @@ class AttestationDialog(QDialog):
         self.pin_asker: Callable[[QWidget], str | None] = ask_pin
         self.setObjectName("attestation_dialog")
         self.setWindowTitle(tr("Attestations — {0}").format(child_label))
-        self.resize(780, 520)
+        fit_to_screen(self, 780, 520)
         layout = QVBoxLayout(self)
         title = QLabel(child_label, self)
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushBu
 
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services.attestations import for_printing
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 
@@ -57,7 +58,7 @@ class AttestationPreview(QDialog):
         super().__init__(parent)
         self.setObjectName("attestation_preview")
         self.setWindowTitle(title)
-        self.resize(860, 940)
+        fit_to_screen(self, 860, 940)
         self.pdf, self.file_name = pdf, file_name
         layout = QVBoxLayout(self)
         self.note = QLabel(note, self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QV
 
 from cocon_desktop.services.pdf_copies import with_stamps
 from cocon_desktop.services.prescriptions import StoredDocument
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -22,7 +23,7 @@ class DocumentViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("document_viewer")
         self.setWindowTitle(tr("Document — {0}").format(document.filename))
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
         layout = QVBoxLayout(self)
         self.pdf_document: QPdfDocument | None = None
         self.pdf_view: QPdfView | None = None

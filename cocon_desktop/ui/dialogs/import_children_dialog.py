@@ -32,6 +32,7 @@ from cocon_desktop.domain.csv_reading import ENCODING_LABELS, SEPARATOR_LABELS
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.children_import import ImportReport, import_children, preview_import
 from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.itemmodels.import_preview_model import (
     STATUS,
@@ -136,7 +137,7 @@ class ImportChildrenDialog(QDialog):
         for label in (self.missing, self.note, self.status):
             layout.addWidget(label)
         layout.addLayout(self._bottom_row())
-        self.resize(1320, 720)
+        fit_to_screen(self, 1320, 720)
         self._show_state()
         self._load_network()
 

@@ -28,6 +28,7 @@ from cocon_desktop.services.child_erasure import ErasureReport, RetentionStatus,
 from cocon_desktop.services.child_export import export_child_to, export_name
 from cocon_desktop.services.children import ChildRecord
 from cocon_desktop.ui.clipboard import IdentifierClipboard
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
@@ -70,7 +71,7 @@ class EraseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.typed.textChanged.connect(
             lambda value: self.erase_button.setEnabled(value.strip().upper() == inclusion.upper()))
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 560, self.sizeHint().height())
 
 
 class ChildPrivacyBar(QWidget):

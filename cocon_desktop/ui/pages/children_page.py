@@ -139,6 +139,7 @@ class ChildrenPage(QWidget):
         filters.addStretch(1)
         self.count_label = QLabel(panel)
         self.count_label.setObjectName("children_count")
+        self.count_label.setWordWrap(True)  # « Aucun enfant pour l'instant… » wraps: it never widens the window
         filters.addWidget(self.count_label)
         layout.addLayout(filters)
         self.active_only.toggled.connect(lambda _: self.apply_filters())
@@ -172,12 +173,13 @@ class ChildrenPage(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setResizeContentsPrecision(SIZE_SAMPLE)  # size the columns on 50 rows, not every row loaded
+        # Nom and Suivi (the long texts) share the room left; Âge and Réseau are as wide as their contents
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.Stretch,
                                        QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.Stretch,
                                        QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.ResizeToContents)):
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch)):
             header.setSectionResizeMode(column, mode)
         fit_columns(self.table)  # sized when rows arrive, not at every resize (ResizeToContents measured rows)
         self.table.activated.connect(self._activated)
