@@ -35,6 +35,7 @@ from cocon_desktop.documents.pdf_page import (
     canvas_maker,
 )
 from cocon_desktop.domain.attestation import COCON_MENTION
+from cocon_desktop.messages import counted
 
 _BASE_STYLE = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9)]  # tables name their font (see invoice_pdf)
 IMAGE_MAX = (60 * mm, 20 * mm)

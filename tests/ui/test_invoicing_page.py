@@ -69,7 +69,8 @@ def test_issuing_numbers_the_invoices_and_empties_the_preview(qtbot: QtBot, fill
     page = issued_page(qtbot, filled)
     tab = page.issue_tab
     assert tab.table.rowCount() == 0 and not tab.issue_button.isEnabled()
-    assert "FAC-2026-0001 à FAC-2026-0003" in tab.message.text()
+    assert tab.issue_button.text() == "Aucune facture à émettre"  # never « les 0 factures » (issue 18, #14)
+    assert tab.message.text() == "3 factures émises et signées : FAC-2026-0001 à FAC-2026-0003."
     assert not tab.progress.isVisible()
     numbers = [r.number for r in page.documents_tab.rows]
     assert sorted(numbers) == ["FAC-2026-0001", "FAC-2026-0002", "FAC-2026-0003"]

@@ -21,7 +21,7 @@ from cocon_desktop.domain.seance import KINDS as SEANCE_KINDS
 from cocon_desktop.domain.seance import PLACES
 from cocon_desktop.messages import FIELD_LABELS
 from cocon_desktop.services.audit import NOTE_CHANGED, AuditRecord, child_history
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 
@@ -152,4 +152,4 @@ class ChildHistoryTab(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.status.setText(tr("Aucune modification enregistrée.") if not entries else
-                            tr("{0} entrée(s).").format(len(entries)))
+                            ntr("{0} entrée.", "{0} entrées.", len(entries)).format(len(entries)))

@@ -34,7 +34,7 @@ from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
 from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
 from cocon_desktop.ui.formatting import french_date, money
-from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.i18n import error_text, message, ntr, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
@@ -278,8 +278,9 @@ class DocumentsTab(QWidget):
     def _verified(self, report: VerifyReport) -> None:
         self.verify_button.setEnabled(True)
         if report.ok:
-            self.say(tr("Vérification réussie : {0} document(s) ; chaîne, empreintes, numérotation et signatures "
-                        "intactes.").format(report.checked))
+            self.say(ntr("Vérification réussie : {0} document ; chaîne, empreintes, numérotation et signatures "
+                         "intactes.", "Vérification réussie : {0} documents ; chaîne, empreintes, numérotation et "
+                         "signatures intactes.", report.checked).format(report.checked))
         else:
             self.say(tr("Vérification échouée : {0}").format(message(report.code, report.data)), error=True)
 

@@ -34,12 +34,20 @@ from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import money, month_year
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.period_picker import months
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
+
+
+def issue_button_text(count: int) -> str:
+    """« Émettre et signer la facture », « … les 3 factures »; with nothing to issue « Aucune facture à émettre »
+    (the button is then disabled), never « les 0 factures »."""
+    if count == 0:
+        return tr("Aucune facture à émettre")
+    return tr("Émettre et signer la facture") if count == 1 else tr("Émettre et signer les {0} factures").format(count)
 
 
 def grand_total(drafts: list[DraftInvoice]) -> Decimal:
@@ -140,7 +148,7 @@ class IssueTab(QWidget):
         self.progress.running.connect(self._running)
         actions.addWidget(self.progress, 1)
         actions.addStretch(1)
-        self.issue_button = QPushButton(self)
+        self.issue_button = QPushButton(issue_button_text(0), self)
         self.issue_button.setObjectName("issue_button")
         self.issue_button.setDefault(True)
         self.issue_button.clicked.connect(self.confirm_and_issue)
@@ -204,8 +212,7 @@ class IssueTab(QWidget):
         self.total.setText(tr("Total : {0}").format(money(grand)) if drafts else
                            tr("Aucune séance à facturer pour ce réseau et ce mois."))
         count = len(drafts)
-        self.issue_button.setText(tr("Émettre et signer la facture") if count == 1 else
-                                  tr("Émettre et signer les {0} factures").format(count))
+        self.issue_button.setText(issue_button_text(count))
         self.issue_button.setEnabled(count > 0 and not self.running)
 
     def confirm_and_issue(self) -> None:
@@ -214,9 +221,10 @@ class IssueTab(QWidget):
             return
         answer = QMessageBox.question(
             self, tr("Émettre les factures"),
-            tr("Émettre et signer {0} facture(s) pour un total de {1} ?\n\nLes numéros attribués sont définitifs : "
-               "une facture émise ne peut plus être modifiée ni supprimée, seulement annulée par un avoir.")
-            .format(count, money(grand_total(self.drafts))),
+            ntr("Émettre et signer {0} facture pour un total de {1} ?", "Émettre et signer {0} factures pour un "
+                "total de {1} ?", count).format(count, money(grand_total(self.drafts))) + "\n\n"
+            + tr("Les numéros attribués sont définitifs : une facture émise ne peut plus être modifiée ni supprimée, "
+                 "seulement annulée par un avoir."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self.issue()
@@ -245,7 +253,8 @@ class IssueTab(QWidget):
         self.address_form.setVisible(False)
         if documents:
             span = documents[0].number if len(documents) == 1 else f"{documents[0].number} à {documents[-1].number}"
-            self.say(tr("{0} facture(s) émise(s) et signée(s) : {1}.").format(len(documents), span))
+            self.say(ntr("{0} facture émise et signée : {1}.", "{0} factures émises et signées : {1}.",
+                         len(documents)).format(len(documents), span))
 
     def _failed(self, error: BaseException) -> None:
         """Nothing was issued (the views read again all the same: a failed write announces its changes)."""

@@ -13,7 +13,7 @@ from cocon_desktop.errors import DatabaseError
 from cocon_desktop.services.payments import STATES, UNPAID, InvoiceStatus, owing_summary, status_page
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import french_date, money
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -80,5 +80,6 @@ class UnpaidTab(QWidget):
     def _show_total(self, summary: tuple[int, Decimal]) -> None:
         count, due = summary
         self.total.setStyleSheet("font-size: 12pt; font-weight: bold;")
-        self.total.setText(tr("Total dû : {0} ({1} facture(s))").format(money(due), count) if count else
+        self.total.setText(ntr("Total dû : {0} ({1} facture)", "Total dû : {0} ({1} factures)", count).format(
+                           money(due), count) if count else
                            tr("Aucune facture impayée."))

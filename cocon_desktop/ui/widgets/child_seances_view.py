@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.services.seances import SeanceRow
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import ntr, tr
 from cocon_desktop.ui.itemmodels.seances_model import CHILD_COLUMNS, SeancesModel
 from cocon_desktop.ui.widgets.column_fit import fit_columns
 
@@ -64,5 +64,6 @@ class ChildSeancesView(QWidget):
             return
         billable = sum(1 for r in rows if r.billing_state == "a_facturer")
         outside = sum(1 for r in rows if r.data.out_of_forfait)
-        self.summary.setText(tr("{0} séance(s) enregistrée(s) : {1} à facturer, {2} hors forfait.").format(
+        self.summary.setText(ntr("{0} séance enregistrée : {1} à facturer, {2} hors forfait.",
+                                 "{0} séances enregistrées : {1} à facturer, {2} hors forfait.", len(rows)).format(
             len(rows), billable, outside))
