@@ -103,6 +103,8 @@ MESSAGES: dict[str, str] = {
                               "séances du forfait) : vérifiez le nombre sur l'ordonnance.",
     "sessions_above_forfait": "{count} séances, au-delà des {seances} séances du forfait : le motif indiqué "
                               "sera gardé avec la prescription.",
+    "sessions_above_forfait_ask": "{count} séances, au-delà des {seances} séances du forfait : indiquez le motif "
+                                  "du dépassement ci-dessous.",
     "over_forfait_reason_required": "{count} séances dépassent les {seances} séances du forfait : indiquez le "
                                     "motif du dépassement (au plus {max} séances).",
     "reason_too_long": "Le motif est limité à {max} caractères.",
@@ -110,7 +112,7 @@ MESSAGES: dict[str, str] = {
                                  "validité et la note peuvent encore changer.",
     "end_before_last_seance": "Une séance du {date} est comptée sur cette prescription : la fin de validité "
                               "ne peut pas la précéder.",
-    "prescription_in_use": "{count} séance(s) sont comptées sur cette prescription : elle ne peut plus être "
+    "prescription_in_use": "{count} séance est comptée sur cette prescription : elle ne peut plus être "
                            "supprimée (vous pouvez encore modifier sa fin de validité et sa note).",
     "forfait_unknown": "Ce forfait n'existe pas dans les tarifs du réseau {network} à cette date.",
     "discipline_not_in_forfait": "Cette discipline n'est pas couverte par le {forfait}.",
@@ -333,6 +335,8 @@ PLURALS: dict[str, str] = {
     "validation_failed": "{count} champs à corriger.",
     "few_sessions_left": "Plus que {count} séances sur ce forfait.",
     "ends_soon": "Fin de validité le {on} (dans {count} jours).",
+    "prescription_in_use": "{count} séances sont comptées sur cette prescription : elle ne peut plus être "
+                           "supprimée (vous pouvez encore modifier sa fin de validité et sa note).",
 }
 
 VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is

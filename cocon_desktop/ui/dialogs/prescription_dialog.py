@@ -1,4 +1,8 @@
-"""A new prescription for a child: discipline, forfait from the network's tariff, validity, scanned copy."""
+"""A prescription for a child — new, corrected or renewed: discipline, forfait from the network's tariff, validity,
+the séances granted (bounded by the forfait: a reason above it, refused above twice it), a note, a scanned copy.
+
+Once séances count against it (`PrescriptionRecord.locked`) only the end date, the note and the scan stay open:
+the other fields are shown, not editable, and the service refuses them anyway (domain/prescription.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,13 +28,22 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.ages import months_between
 from cocon_desktop.domain.disciplines import DISCIPLINES, PROFESSION_DISCIPLINE
-from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.domain.prescription import (
+    EDITABLE_AFTER_FIRST_SEANCE,
+    NOTE_MAX,
+    REASON_MAX,
+    PrescriptionData,
+    check_sessions,
+    renewal,
+    sessions_bounds,
+)
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.practice_profile import load_profile
-from cocon_desktop.services.prescriptions import Scan, save_prescription
+from cocon_desktop.services.prescriptions import PrescriptionRecord, Scan, save_prescription
 from cocon_desktop.services.tariff_store import load_tariffs
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.formatting import french_date
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
@@ -45,20 +60,31 @@ def _read_scan(path: Path | None) -> Scan | None:
 
 
 class PrescriptionDialog(QDialog):
+    """`record`: the prescription to correct; `renew`: the one to renew (a new one, prefilled from it)."""
+
     def __init__(self, practice: PracticeSource, runner: TaskRunner, child_id: int, network: str, birth: date,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None, *,
+                 record: PrescriptionRecord | None = None, renew: PrescriptionData | None = None) -> None:
         super().__init__(parent)
         self.open_practice, self.runner, self.today = practice, runner, today
         self.child_id, self.network, self.birth = child_id, network, birth
+        self.record, self.renewed = record, renew
         self.tariff: NetworkTariff | None = None
         self._proposed_for = ""  # the forfait whose number of sessions was last proposed
         self.scan_path: Path | None = None
         self.boxes: dict[str, FieldBox] = {}
         self.setObjectName("prescription_dialog")
-        self.setWindowTitle(tr("Nouvelle prescription"))
+        self.setWindowTitle(tr("Modifier la prescription") if record is not None else
+                            tr("Renouveler la prescription") if renew is not None else tr("Nouvelle prescription"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
+        self.locked_note = QLabel(self)
+        self.locked_note.setObjectName("prescription_locked_note")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setVisible(False)
+        layout.addWidget(self.locked_note)
         form = QFormLayout()
+        self.form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         layout.addLayout(form)
 
@@ -89,12 +115,25 @@ class PrescriptionDialog(QDialog):
         add("forfait_kind", "Forfait *", self.forfait,
             hint="Les forfaits du réseau de l'enfant, selon les tarifs en vigueur au début de validité.")
         self.sessions_spin = QSpinBox(self)
-        self.sessions_spin.setRange(0, 999)
+        self.sessions_spin.setRange(0, 999)  # the forfait bounds it: said at the field, not clamped silently
         self.sessions_spin.setSuffix(tr(" séances"))
-        add("sessions_authorised", "Séances accordées *", self.sessions_spin)
+        add("sessions_authorised", "Séances accordées *", self.sessions_spin,
+            hint="Au-delà des séances du forfait, un motif est demandé ; au-delà du double, c'est refusé.")
+        self.sessions_spin.valueChanged.connect(lambda _: self.check_bounds())  # after the box drops its message
+        self.reason = QLineEdit(self)
+        self.reason.setMaxLength(REASON_MAX)
+        self.reason.setPlaceholderText(tr("Par exemple : accord du réseau du 02/01/2026"))
+        add("over_forfait_reason", "Motif du dépassement *", self.reason,
+            hint="Pourquoi l'ordonnance accorde plus de séances que le forfait du réseau ; gardé avec elle.")
+        self.reason.textChanged.connect(lambda _: self.check_bounds())
+        form.setRowVisible(self.boxes["over_forfait_reason"], False)
         self.bilan = QCheckBox(tr("Le bilan est compris dans la prescription"), self)
         self.bilan.setChecked(True)
         add("bilan_included", "Bilan inclus", self.bilan)
+        self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)  # Tab leaves the note: no keyboard trap
+        self.note.setMaximumHeight(self.note.fontMetrics().lineSpacing() * 4 + 12)
+        add("note", "Note", self.note, hint="Pour vous seulement : elle ne figure sur aucun document.")
 
         scan_row = QWidget(self)
         row = QHBoxLayout(scan_row)
@@ -115,8 +154,38 @@ class PrescriptionDialog(QDialog):
 
         self.status, self.save_button = add_footer(self, layout, "prescription", self.save)
 
+        self._fill_from(record.data if record is not None else renewal(renew, None, today()) if renew else None)
         self.prescriber.load()
         self._load()
+
+    # -- correcting or renewing: the fields start from a prescription
+    def _fill_from(self, data: PrescriptionData | None) -> None:
+        if data is None:
+            return
+        self.prescribed_on.set_value(data.prescribed_on)
+        self.valid_from.set_value(data.valid_from)
+        self.valid_until.set_value(data.valid_until)
+        self.discipline.setCurrentIndex(max(0, self.discipline.findData(data.discipline)))
+        self.bilan.setChecked(data.bilan_included)
+        self.prescriber.set_value(data.prescriber_id)
+        if self.record is None:
+            return  # a renewal: the forfait and its séances are proposed once the tariff is read
+        self.sessions_spin.setValue(data.sessions_authorised)
+        self._proposed_for = data.forfait_kind  # its séances stay as they were
+        self.reason.setText(data.over_forfait_reason)
+        self.note.setPlainText(data.note)
+        if self.record.locked:
+            self.locked_note.setText(ntr(
+                "{0} séance est déjà comptée sur cette prescription (le {1}) : seules la fin de validité, la note "
+                "et l'ordonnance scannée peuvent encore changer.",
+                "{0} séances sont déjà comptées sur cette prescription (la dernière le {1}) : seules la fin de "
+                "validité, la note et l'ordonnance scannée peuvent encore changer.", self.record.seance_count).format(
+                    self.record.seance_count, french_date(self.record.last_seance)))
+            self.locked_note.setVisible(True)
+            self.form.setRowVisible(self.boxes["over_forfait_reason"], bool(data.over_forfait_reason))
+            for name, box in self.boxes.items():
+                if name not in (*EDITABLE_AFTER_FIRST_SEANCE, "document"):
+                    box.editor.setEnabled(False)
 
     # -- tariff and defaults, read in the background
     def _load(self) -> None:
@@ -132,6 +201,10 @@ class PrescriptionDialog(QDialog):
     def _loaded(self, result: tuple[NetworkTariff | None, str]) -> None:
         self.tariff, profession = result
         discipline = PROFESSION_DISCIPLINE.get(profession)
+        start = self.record.data if self.record is not None else self.renewed
+        if start is not None:
+            self._fill_forfaits(wanted=start.forfait_kind)
+            return
         if discipline:
             self.discipline.setCurrentIndex(max(0, self.discipline.findData(discipline)))
         self._fill_forfaits()
@@ -141,9 +214,15 @@ class PrescriptionDialog(QDialog):
         version = self.tariff.version_on(start) if self.tariff else None
         return version.forfaits if version else ()
 
-    def _fill_forfaits(self) -> None:
+    def _fill_forfaits(self, wanted: str = "") -> None:
+        """The forfaits in force at the start; `wanted` (the prescription corrected or renewed) is kept if it is
+        one of them and, for a renewal, if it still covers the child's age at the new start."""
         kept = self.forfait.currentData()
         rules = self.rules()
+        if wanted and self.record is None:
+            months = months_between(self.birth, self.valid_from.value() or self.today())
+            wanted = wanted if any(r.kind == wanted and r.covers_age(months) for r in rules) else ""
+        kept = wanted or kept
         self.forfait.blockSignals(True)
         self.forfait.clear()
         for rule in rules:
@@ -173,6 +252,30 @@ class PrescriptionDialog(QDialog):
         if rule is not None and rule.kind != self._proposed_for:
             self.sessions_spin.setValue(rule.seances)
             self._proposed_for = rule.kind
+        self.check_bounds()
+
+    def current_rule(self) -> ForfaitRule | None:
+        return next((r for r in self.rules() if r.kind == self.forfait.currentData()), None)
+
+    def check_bounds(self) -> None:
+        """As one types: the séances against the forfait (an error above the maximum, a warning above the
+        forfait), and the reason's row shown only while it is needed."""
+        if self.record is not None and self.record.locked:
+            return  # the number can no longer change: not judged again
+        rule = self.current_rule()
+        value = self.sessions_spin.value()
+        forfait, _ = sessions_bounds(rule)
+        over = value > forfait
+        self.form.setRowVisible(self.boxes["over_forfait_reason"], over)
+        problems = [e if e.field == "sessions_authorised" else  # no reason yet: said at the number, asked below
+                    FieldError("sessions_authorised", "sessions_above_forfait_ask", e.data, severity="warning")
+                    for e in check_sessions(value, self.reason.text(), rule)]
+        if problems:
+            self.boxes["sessions_authorised"].show_error(problems[0])
+        elif self.boxes["sessions_authorised"].text:
+            self.boxes["sessions_authorised"].clear()
+        if over and self.reason.text().strip() and self.boxes["over_forfait_reason"].text:
+            self.boxes["over_forfait_reason"].clear()
 
     # -- the scan
     def choose_scan(self) -> None:
@@ -201,12 +304,18 @@ class PrescriptionDialog(QDialog):
                 dates[name] = value
         if problems:
             return None, problems
+        if len(self.note.toPlainText()) > NOTE_MAX:
+            return None, [FieldError("note", "note_too_long")]
+        old = self.record.data if self.record is not None else None
+        kind = str(self.forfait.currentData() or "") or (old.forfait_kind if old is not None else "")
         return PrescriptionData(
-            child_id=self.child_id, discipline=str(self.discipline.currentData()),
-            forfait_kind=str(self.forfait.currentData() or ""), sessions_authorised=self.sessions_spin.value(),
-            bilan_included=self.bilan.isChecked(), prescriber_id=self.prescriber.value(),
-            prescribed_on=dates["prescribed_on"], valid_from=dates["valid_from"],
-            valid_until=dates["valid_until"]), []
+            child_id=self.child_id, discipline=str(self.discipline.currentData()), forfait_kind=kind,
+            sessions_authorised=self.sessions_spin.value(), bilan_included=self.bilan.isChecked(),
+            prescriber_id=self.prescriber.value(), prescribed_on=dates["prescribed_on"],
+            valid_from=dates["valid_from"], valid_until=dates["valid_until"], note=self.note.toPlainText(),
+            over_forfait_reason=old.over_forfait_reason if self.record is not None and self.record.locked and old
+            else self.reason.text() if self.reason.isVisibleTo(self) else "",
+            id=old.id if old is not None else None), []
 
     def save(self) -> None:
         practice = self.open_practice()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -29,7 +30,7 @@ from cocon_desktop.services.children import ChildRecord, ChildRow, get_child
 from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescribers import list_prescribers
-from cocon_desktop.services.prescriptions import StoredDocument, get_document
+from cocon_desktop.services.prescriptions import PrescriptionRecord, StoredDocument, delete_prescription, get_document
 from cocon_desktop.services.seances import SeanceRow, child_seances
 from cocon_desktop.ui.dialogs.attestation_dialog import AttestationDialog
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
@@ -80,6 +81,7 @@ class ChildFile(QWidget):
         self.cards: list[ForfaitCard] = []
         self.child_dialog: ChildDialog | None = None
         self.prescription_dialog: PrescriptionDialog | None = None
+        self.confirm: QMessageBox | None = None
         self.viewer: DocumentViewer | None = None
         self.seance_dialog: QuickSeanceDialog | None = None
         self.attestation_dialog: AttestationDialog | None = None
@@ -147,7 +149,7 @@ class ChildFile(QWidget):
         row = QHBoxLayout()
         self.new_prescription_button = QPushButton(tr("Nouvelle prescription"), tab)
         self.new_prescription_button.setObjectName("new_prescription")
-        self.new_prescription_button.clicked.connect(self.new_prescription)
+        self.new_prescription_button.clicked.connect(lambda: self.new_prescription())
         row.addWidget(self.new_prescription_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -235,6 +237,9 @@ class ChildFile(QWidget):
             prescriber = content.prescribers.get(line.prescription.data.prescriber_id or 0, "")
             card = ForfaitCard(line, prescriber, self.cards_layout.parentWidget())
             card.show_document.connect(self.open_document)
+            card.edit_requested.connect(self.edit_prescription)
+            card.renew_requested.connect(self.renew_prescription)
+            card.delete_requested.connect(self.confirm_delete)
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
             self.cards.append(card)
         self.no_prescription.setVisible(not self.cards)
@@ -258,13 +263,47 @@ class ChildFile(QWidget):
                                         self.window())
         self.child_dialog.open()
 
-    def new_prescription(self) -> None:
+    def new_prescription(self, record: PrescriptionRecord | None = None, renew: bool = False) -> None:
+        """A new prescription; with `record`, that one corrected, or (`renew`) renewed from the day after it."""
         data = self.content.record.data if self.content is not None else None
         if self.content is None or data is None or data.birth_date is None:
             return
-        self.prescription_dialog = PrescriptionDialog(self.open_practice, self.runner, self.content.record.id,
-                                                      data.network, data.birth_date, self.today, self.window())
+        self.prescription_dialog = PrescriptionDialog(
+            self.open_practice, self.runner, self.content.record.id, data.network, data.birth_date, self.today,
+            self.window(), record=record if not renew else None,
+            renew=record.data if record is not None and renew else None)
         self.prescription_dialog.open()
+
+    def edit_prescription(self, record: PrescriptionRecord) -> None:
+        self.new_prescription(record)
+
+    def renew_prescription(self, record: PrescriptionRecord) -> None:
+        self.new_prescription(record, renew=True)
+
+    def confirm_delete(self, record: PrescriptionRecord) -> None:
+        """Asked first (No is the default); the file reads again from the write's Changes."""
+        p = record.data
+        self.confirm = QMessageBox(QMessageBox.Icon.Question, tr("Supprimer la prescription"), tr(
+            "Supprimer la prescription du {0} (valable du {1} au {2}, {3} séances) ? Aucune séance n'y est "
+            "comptée ; l'ordonnance scannée, s'il y en a une, reste dans les documents de l'enfant.").format(
+                french_date(p.prescribed_on), french_date(p.valid_from), french_date(p.valid_until),
+                p.sessions_authorised),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window())
+        self.confirm.setObjectName("confirm_delete_prescription")
+        yes = self.confirm.button(QMessageBox.StandardButton.Yes)
+        yes.setText(tr("Supprimer"))
+        self.confirm.button(QMessageBox.StandardButton.No).setText(tr("Garder"))
+        self.confirm.setDefaultButton(QMessageBox.StandardButton.No)
+        self.confirm.buttonClicked.connect(lambda button: self.delete_prescription(record) if button is yes else None)
+        self.confirm.open()
+
+    def delete_prescription(self, record: PrescriptionRecord) -> None:
+        practice = self.open_practice()
+        if practice is None or record.data.id is None:
+            return
+        prescription_id = record.data.id
+        self.runner.run_op(lambda report: practice.write(delete_prescription, prescription_id),
+                           lambda _: None, self._failed)
 
     def current_child(self) -> ChildRow | None:
         """The child shown, as the quick entry of a séance takes it."""

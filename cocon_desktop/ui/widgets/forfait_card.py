@@ -1,8 +1,12 @@
-"""One prescription and its forfait: a gauge of sessions used, the amounts, the validity, the warnings."""
+"""One prescription and its forfait: a gauge of sessions used, the amounts, the validity, the warnings, and what
+can be done with it: « Modifier », « Renouveler », « Supprimer » (buttons in the tab order; « Supprimer » is
+disabled, and says why, once séances count against it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
@@ -19,6 +23,9 @@ STATE_COLOURS = {"not_started": "#4a5568", "active": "#2e7d32", "exhausted": "#a
 
 class ForfaitCard(QFrame):
     show_document = Signal(int)  # the document id of the scanned prescription
+    edit_requested = Signal(object)  # the PrescriptionRecord
+    renew_requested = Signal(object)  # the PrescriptionRecord
+    delete_requested = Signal(object)  # the PrescriptionRecord
 
     def __init__(self, line: ForfaitLine, prescriber: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +39,7 @@ class ForfaitCard(QFrame):
         layout.setSpacing(6)
 
         top = QHBoxLayout()
+        self.title_text = f"{tr(DISCIPLINES.get(data.discipline, data.discipline))} — {line.label}"
         title = QLabel(f"<b>{tr(DISCIPLINES.get(data.discipline, data.discipline))}</b> — {line.label}", self)
         title.setObjectName("forfait_title")
         title.setWordWrap(True)
@@ -79,13 +87,48 @@ class ForfaitCard(QFrame):
         self.warnings.setVisible(bool(status.warnings))
         layout.addWidget(self.warnings)
 
-        document_id = line.prescription.document_id
+        extra = []
+        if data.over_forfait_reason:
+            extra.append(tr("Au-delà du forfait, motif : {0}").format(data.over_forfait_reason))
+        if data.note:
+            extra.append(tr("Note : {0}").format(data.note))
+        self.details = QLabel("\n".join(extra), self)
+        self.details.setObjectName("forfait_details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setStyleSheet("color: #444;")
+        self.details.setVisible(bool(extra))
+        layout.addWidget(self.details)
+
+        bottom = QHBoxLayout()
+        record = line.prescription
+        document_id = record.document_id
         if document_id is not None:
-            bottom = QHBoxLayout()
             self.view_button = QPushButton(tr("Voir l'ordonnance"), self)
             self.view_button.setObjectName("view_prescription")
-            self.view_button.setToolTip(line.prescription.document_name)
+            self.view_button.setToolTip(record.document_name)
             self.view_button.clicked.connect(lambda: self.show_document.emit(document_id))
             bottom.addWidget(self.view_button)
-            bottom.addStretch(1)
-            layout.addLayout(bottom)
+        bottom.addStretch(1)
+        self.edit_button = self._button("edit_prescription", tr("Modifier"), bottom, self.edit_requested)
+        self.edit_button.setToolTip(tr("Seules la fin de validité et la note peuvent encore changer : des séances "
+                                       "sont comptées sur cette prescription.") if record.locked else
+                                    tr("Corriger la prescription (aucune séance n'y est encore comptée)."))
+        self.renew_button = self._button("renew_prescription", tr("Renouveler"), bottom, self.renew_requested)
+        self.renew_button.setToolTip(tr("Une nouvelle prescription qui commence le {0}.").format(
+            french_date(data.valid_until + timedelta(days=1))))
+        self.delete_button = self._button("delete_prescription", tr("Supprimer"), bottom, self.delete_requested)
+        self.delete_button.setEnabled(not record.locked)
+        self.delete_button.setToolTip(tr("Des séances sont comptées sur cette prescription : elle ne peut plus être "
+                                         "supprimée.") if record.locked else
+                                      tr("Supprimer cette prescription saisie par erreur."))
+        layout.addLayout(bottom)
+
+    def _button(self, name: str, text: str, row: QHBoxLayout, signal: SignalInstance) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.setAccessibleName(f"{text} — {self.title_text}")
+        button.clicked.connect(lambda: signal.emit(self.line.prescription))
+        row.addWidget(button)
+        return button
