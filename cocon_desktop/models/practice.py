@@ -18,6 +18,7 @@ class Practice(Base):
     name: Mapped[str] = mapped_column(String(200))
     trade_name: Mapped[str] = mapped_column(String(200), default="")
     profession: Mapped[str] = mapped_column(String(40))
+    civility: Mapped[str] = mapped_column(String(4), default="", server_default="")  # "Mme", "M.", "" not given
     rpps: Mapped[str] = mapped_column(String(11), default="")
     adeli: Mapped[str] = mapped_column(String(9), default="")
     siret: Mapped[str] = mapped_column(String(14))
