@@ -28,15 +28,17 @@ class AcceleratorFallback(QTranslator):
     def isEmpty(self) -> bool:
         return False
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        """None (a null QString: no answer) when it has none — "" would be an answer, and every text empty."""
         if "&" not in source or "&&" in source:
-            return ""
+            return None
         plain = source.replace("&", "")
         for catalogue in self.catalogues:
             words = catalogue.translate(context, plain, disambiguation, n)
             if words:
                 return "&" + words
-        return ""
+        return None
 
 
 def install_french(app: QApplication) -> bool:

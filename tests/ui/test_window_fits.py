@@ -201,3 +201,13 @@ def test_first_run_wizard_fits(qtbot: QtBot, data_dir: Path, screen: QRect) -> N
         wizard.next()
         if wizard.currentId() == -1:
             break
+
+
+def test_the_french_catalogues_keep_the_program_s_own_text(qapp: QApplication) -> None:
+    """Qt's French catalogues installed (as app.py does): the program's own texts stay whole, not empty (a
+    translator answering "" answers every text with nothing: the whole window's words were gone)."""
+    from cocon_desktop.ui.i18n import install_french, tr
+
+    install_french(qapp)
+    assert tr("Enfants") == "Enfants"
+    assert QApplication.translate("QFileDialog", "&Look in:") == "&Voir dans\u00a0:"  # the fallback still answers
