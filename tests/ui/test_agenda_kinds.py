@@ -72,8 +72,8 @@ def test_the_week_draws_seances_done_and_absences_beside_appointments(qtbot: QtB
     marks = {key: shown_lines(grid, key) for key in looks}
     assert marks[f"a{planned}"][0].startswith("○ ") and marks[f"a{planned}"][1].startswith("10:00 · prévu")
     assert marks[f"s{done}"][0].startswith("✓ ") and marks[f"a{pointed}"][0].startswith("✓ ")
-    assert marks[f"s{excused}"][0].startswith("✗ ") and marks[f"s{excused}"][1].startswith("16:00 · abs")
-    assert marks[f"a{missed}"][0].startswith("✗ ")
+    assert marks[f"s{excused}"][0].startswith("✗ ") and marks[f"s{excused}"][1] == "16:00 · excusé"
+    assert marks[f"a{missed}"][0].startswith("✗ ") and marks[f"a{missed}"][1].startswith("09:00 · non ")
     assert LOOKS["absence_excusee"].pattern != LOOKS["absence_non_excusee"].pattern
     assert hatched(grid, f"s{excused}") and hatched(grid, f"a{missed}")
     assert not hatched(grid, f"s{done}") and not hatched(grid, f"a{planned}")

@@ -24,16 +24,16 @@ class Look:
     border: str
     pattern: Qt.BrushStyle  # drawn over the fill in the border's colour
     mark: str  # before the name
-    word: str  # after the time: what the block is
+    word: str  # after the time: what the block is (an absence's ✗ says "absent", the word whether excused)
     legend: str
 
 
 LOOKS = {
     "planned": Look("#dbe8fb", "#1f4e8c", Qt.BrushStyle.NoBrush, "○", "prévu", "○ prévu"),
     "done": Look("#dff1e3", "#2e7d32", Qt.BrushStyle.NoBrush, "✓", "fait", "✓ séance faite"),
-    "absence_excusee": Look("#fff0d6", "#a15c00", Qt.BrushStyle.BDiagPattern, "✗", "absent excusé",
+    "absence_excusee": Look("#fff0d6", "#a15c00", Qt.BrushStyle.BDiagPattern, "✗", "excusé",
                             "✗ absence excusée (hachures)"),
-    "absence_non_excusee": Look("#fbe3e6", "#b00020", Qt.BrushStyle.DiagCrossPattern, "✗", "absent non excusé",
+    "absence_non_excusee": Look("#fbe3e6", "#b00020", Qt.BrushStyle.DiagCrossPattern, "✗", "non excusé",
                                 "✗ absence non excusée (croisillons)"),
 }
 CONFLICT = ("#f8cfcf", "#c62828")
