@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,12 +39,13 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.children import ChildRecord, create_child, update_child, warnings_for
 from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import FieldBox, first_error_box, show_field_errors
 from cocon_desktop.ui.widgets.guardians_editor import GuardiansEditor
 from cocon_desktop.ui.widgets.prescriber_combo import PrescriberCombo
 
@@ -82,6 +83,7 @@ class ChildDialog(QDialog):
         self.editors: dict[str, QWidget] = {}
         self.boxes: dict[str, FieldBox] = {}
         self._errors: list[FieldError] = []
+        self._watched: set[int] = set()  # the boxes whose « fixed » drops their errors
 
         layout = QVBoxLayout(self)
         self.scroll_area = QScrollArea(self)
@@ -104,13 +106,14 @@ class ChildDialog(QDialog):
         layout.addWidget(self.scroll_area, 1)
 
         self.status, self.save_button = add_footer(self, layout, "child", self.save)
-        self.resize(1120, 780)
+        fit_to_screen(self, 1120, 780)
 
         self.referent.load(select=record.data.referent_id if record else None)
         if record is not None:
             self.set_values(record.data)
         else:
             self._default_network()
+        self.editors["last_name"].setFocus(Qt.FocusReason.OtherFocusReason)  # typing starts at once (Ctrl+N)
 
     # -- building
     def _add(self, form: QFormLayout, name: str, label: str, editor: QWidget, field: QWidget | None = None,
@@ -325,23 +328,31 @@ class ChildDialog(QDialog):
 
     def _show_errors(self, errors: list[FieldError], data: ChildData) -> None:
         self._errors = errors
+        for name, box in self._all_boxes().items():
+            if id(box) not in self._watched:
+                self._watched.add(id(box))
+                box.fixed.connect(lambda name=name: self._field_fixed(name))
         orphans = self._display(errors + warnings_for(data, self.today()))
         lines = [tr("Corrigez les champs signalés : rien n'a été enregistré.")]
         lines += [error_text(ValidationError([e])) for e in orphans if e.blocking]
         self.status.setText(" ".join(lines))
-        first = next((self._all_boxes()[e.field] for e in errors if e.field in self._all_boxes()), None)
+        first = first_error_box(self._all_boxes(), errors)  # the first in the form's order
         if first is not None:
             self.scroll_area.ensureWidgetVisible(first)
             first.editor.setFocus()
+
+    def _field_fixed(self, name: str) -> None:
+        """The field was changed to a value that may be right: its error goes (the save checks it again)."""
+        self._errors = [e for e in self._errors if e.field != name]
 
     def _all_boxes(self) -> dict[str, FieldBox]:
         return {**self.boxes, **self.guardians.boxes()}
 
     def _display(self, errors: list[FieldError]) -> list[FieldError]:
-        return show_field_errors(self._all_boxes(), errors)
+        return show_field_errors(self._all_boxes(), errors, focus=False)  # _show_errors focuses, scrolling
 
     def _refresh_warnings(self) -> None:
-        """Warnings (orange) follow the typing; errors stay until the next save."""
+        """Warnings (orange) follow the typing; an error stays until its field is changed or the next save."""
         data, _ = self.collect()
         self._display(self._errors + warnings_for(data, self.today()))
 

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.services.invoice_lines import LineRow
+from cocon_desktop.ui.fit import fit_to_screen
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import ntr, tr
+from cocon_desktop.ui.widgets.dialog_footer import guard_buttons
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
 
@@ -35,7 +37,7 @@ class CreditNoteDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("credit_note_dialog")
         self.setWindowTitle(tr("Avoir sur la facture {0}").format(number))
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.lines = lines
         self.busy = False
         layout = QVBoxLayout(self)
@@ -79,6 +81,7 @@ class CreditNoteDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("issue_credit_note")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
+        guard_buttons(self.ok_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

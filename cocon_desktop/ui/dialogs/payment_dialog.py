@@ -8,17 +8,19 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.money import parse_euros
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
+from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
-from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.dialog_footer import add_footer
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 
 
 class PaymentDialog(QDialog):
@@ -30,7 +32,11 @@ class PaymentDialog(QDialog):
         self.setObjectName("payment_dialog")
         self.setWindowTitle(tr("Paiement de la facture {0}").format(status.number))
         self.status, self.practice, self.runner, self.today = status, practice, runner, today
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.addLayout(form)
         form.addRow(QLabel(tr("Reste dû : {0}").format(money(status.remaining)), self))
         self.day = DateField(self, name="payment_day", today=today)
         self.day.set_value(today())
@@ -50,19 +56,9 @@ class PaymentDialog(QDialog):
         for name, label in (("day", "Date du paiement"), ("amount", "Montant (€)"), ("reference", "Référence"),
                             ("means", "Moyen de paiement")):
             form.addRow(tr(label), self.boxes[name])
-        self.message = QLabel(self)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
+        self.message, self.save_button = add_footer(self, layout, "payment", self.save,
+                                                    save_text="Enregistrer le paiement")
         self.message.setVisible(False)
-        form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Enregistrer le paiement"))
-        self.save_button.setObjectName("save_payment")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
         self.amount.setFocus()
         self.amount.selectAll()
 
@@ -94,6 +90,7 @@ class PaymentDialog(QDialog):
         orphans = show_field_errors(self.boxes, errors)
         self.message.setText(" ".join(error_text(ValidationError([e])) for e in orphans))
         self.message.setVisible(bool(orphans))
+        grow_to_content(self)
 
     def _saved(self, status: InvoiceStatus) -> None:
         self.save_button.setEnabled(True)
@@ -107,6 +104,7 @@ class PaymentDialog(QDialog):
             return
         self.message.setText(error_text(error))
         self.message.setVisible(True)
+        grow_to_content(self)
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

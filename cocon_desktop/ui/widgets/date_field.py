@@ -1,12 +1,15 @@
-"""A date typed "jj/mm/aaaa" (or picked in a calendar), that can stay empty; impossible dates are reported."""
+"""A date typed "jj/mm/aaaa" (or picked in a calendar), that can stay empty; impossible dates are reported.
+
+The calendar button is off the Tab chain (Tab and Shift+Tab go from field to field); Alt+↓ or F4 in the
+date opens the calendar from the keyboard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
 
 from cocon_desktop.domain.text import parse_date_fr
@@ -43,7 +46,8 @@ class DateField(QWidget):
         self.pick = QToolButton(self)
         self.pick.setIcon(QIcon.fromTheme("x-office-calendar"))
         self.pick.setText("▾")
-        self.pick.setToolTip(tr("Choisir dans le calendrier"))
+        self.pick.setToolTip(tr("Choisir dans le calendrier (Alt+↓ dans la date)"))
+        self.pick.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.pick.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         menu = QMenu(self.pick)
@@ -58,6 +62,15 @@ class DateField(QWidget):
         layout.addWidget(self.pick)
         layout.addStretch(1)
         self.setFocusProxy(self.line)
+        self.line.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.line and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            alt_down = event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            if alt_down or event.key() == Qt.Key.Key_F4:
+                self.pick.showMenu()
+                return True
+        return super().eventFilter(watched, event)
 
     def text(self) -> str:
         return self.line.text().strip()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWidget
 from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.errors import FieldError
 from cocon_desktop.ui.accessibility import name_widgets
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import field_text, tr
 from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
 
@@ -32,8 +32,11 @@ class NewPassphraseField(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.edit = password_edit(self, name)
         self.confirm = password_edit(self, confirm_name)
-        self.box = FieldBox(self.edit, parent=self)
-        self.confirm_box = FieldBox(self.confirm, parent=self)
+        # the messages' lines are kept even when empty: nothing below moves when a message goes (#8)
+        weakest = field_text(FieldError("new", "passphrase_too_weak", {"bits": 99}))
+        self.box = FieldBox(self.edit, parent=self, reserve_text=weakest)
+        self.confirm_box = FieldBox(self.confirm, parent=self,
+                                    reserve_text=field_text(FieldError("confirm", "passphrase_mismatch")))
         self.meter = StrengthMeter(self)
         self.show_chars = QCheckBox(tr("Afficher les caractères"), self)
         self.show_chars.toggled.connect(self._toggle_echo)

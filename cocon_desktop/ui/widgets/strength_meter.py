@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.widgets.form_field import WrappedLabel
 
 RULES = ("Au moins 12 caractères avec minuscules, majuscules, chiffres et symboles, ou 14 caractères "
          "de trois de ces sortes, ou une phrase d'au moins 7 mots (recommandation CNIL : 80 bits).")
@@ -20,8 +21,9 @@ class StrengthMeter(QWidget):
         self.bar.setRange(0, 100)
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        # the longest text's height is kept: the rows below do not move as one types (issue 18, #8)
+        self.label = WrappedLabel(self, reserve_text=tr("Trop faible : environ {0} bits sur les 80 demandés. ")
+                                  .format(99) + tr(RULES))
         layout.addWidget(self.bar)
         layout.addWidget(self.label)
         self.update_for("")

@@ -48,7 +48,7 @@ class UnlockPanel(QWidget):
         normal = QWidget(self)
         form = QFormLayout(normal)
         self.passphrase = password_edit(normal, "unlock_passphrase")
-        self.passphrase_box = FieldBox(self.passphrase, parent=normal)
+        self.passphrase_box = FieldBox(self.passphrase, parent=normal, reserve_lines=2)  # the button stays put
         form.addRow(tr("Phrase de passe"), self.passphrase_box)
         self.passphrase.setAccessibleName(tr("Phrase de passe"))
         self.remember = QCheckBox(tr("Se souvenir sur cet ordinateur"), normal)
@@ -83,7 +83,7 @@ class UnlockPanel(QWidget):
         self.recovery_key = QLineEdit(recovery)
         self.recovery_key.setObjectName("recovery_key")
         self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-        self.recovery_box = FieldBox(self.recovery_key, parent=recovery)
+        self.recovery_box = FieldBox(self.recovery_key, parent=recovery, reserve_lines=2)
         self.new_field = NewPassphraseField("new_passphrase", "new_passphrase_confirm", recovery)
         self.new_passphrase, self.new_confirm = self.new_field.edit, self.new_field.confirm
         self.new_box, self.confirm_box = self.new_field.box, self.new_field.confirm_box
