@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
+from itertools import pairwise
 
 from pytestqt.qtbot import QtBot
 
@@ -51,6 +52,8 @@ def test_recording_a_seance_takes_at_most_five_keys_after_the_name(qtbot: QtBot,
     print(f"keystrokes after the name: {keys.count}")
     assert keys.count <= 5
     [seance] = child_seances(practice.sessions, zorro)
+    assert dialog.isVisible(), "the form stays open for the next séance"
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     data = seance.data
     assert (data.day, data.kind, data.duration_min, data.place) == (TODAY, "seance", 45, "cabinet")
@@ -96,7 +99,7 @@ def test_without_prescription_says_why_and_records_it_hors_forfait(qtbot: QtBot,
     assert dialog.start.text() == "8h30"
 
     qtbot.mouseClick(dialog.bar.record_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    assert dialog.isVisible() and dialog.picker.child is None, "recorded: the form waits for the next child"
     [seance] = child_seances(practice.sessions, child_id)
     assert seance.data.out_of_forfait and seance.data.start == time(8, 30)
     assert seance.billing_state == "non_facturable"
@@ -126,7 +129,7 @@ def test_overlap_is_shown_at_the_time_field_and_the_form_is_kept(qtbot: QtBot, p
 
     dialog.start.setText("10:45")
     qtbot.keyClick(dialog.start, Qt.Key.Key_Return)
-    assert not dialog.isVisible()
+    assert dialog.status.text().startswith("Séance enregistrée : ZORRO Test")
     assert [s.data.start for s in child_seances(practice.sessions, child_id)] == [time(10, 45), time(10, 0)]
 
 
@@ -176,3 +179,100 @@ def test_down_then_enter_picks_the_second_match(qtbot: QtBot, practice: Practice
     assert child_seances(practice.sessions, zorrino) == []
     [seance] = child_seances(practice.sessions, zorro)
     assert seance.child_name == "ZORRO Test"
+
+
+def test_the_form_stays_open_keeps_the_day_and_moves_the_time_on(qtbot: QtBot, practice: Practice) -> None:
+    zorro = prescribed_child(practice)
+    alba = prescribed_child(practice, last_name="Albaret", first_name="Alba", inclusion="RPO-0101")
+    window = seances_window(qtbot, practice)
+    dialog = open_quick_entry(qtbot, window)
+    yesterday = TODAY - timedelta(days=1)
+    dialog.day.set_value(yesterday)  # typing yesterday's séances
+    qtbot.keyClicks(dialog.picker.search, "zor")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.start, "9h00")
+    dialog.note.setText("Jeux de souffle")
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Return)
+    [first] = child_seances(practice.sessions, zorro)
+    assert (first.data.day, first.data.start) == (yesterday, time(9, 0))
+
+    assert dialog.isVisible() and "ZORRO Test" in dialog.status.text()
+    assert dialog.day.value() == yesterday, "the day stays"
+    assert dialog.start.text() == "09:45", "the time moved on by the séance's 45 minutes"
+    assert dialog.picker.child is None and dialog.picker.search.text() == "" and dialog.note.text() == ""
+    assert QApplication.focusWidget() is dialog.picker.search, "ready for the next child"
+    keys = Keyboard(qtbot)
+    for key in (Qt.Key.Key_A, Qt.Key.Key_L, Qt.Key.Key_B):
+        keys.press(key)
+    keys.press(Qt.Key.Key_Return)  # pick
+    keys.press(Qt.Key.Key_Return)  # save
+    [second] = child_seances(practice.sessions, alba)
+    assert (second.data.day, second.data.start) == (yesterday, time(9, 45))
+    assert dialog.isVisible() and dialog.start.text() == "10:30"
+    assert "Séance enregistrée : ALBARET Alba" in window.statusBar().currentMessage()
+
+    qtbot.keyClicks(dialog.picker.search, "zor")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # save and close
+    assert not dialog.isVisible()
+    assert [s.data.start for s in child_seances(practice.sessions, zorro)] == [time(10, 30), time(9, 0)]
+
+
+def test_tab_goes_from_field_to_field(qtbot: QtBot, practice: Practice) -> None:
+    prescribed_child(practice)
+    window = seances_window(qtbot, practice)
+    dialog = open_quick_entry(qtbot, window)
+    keys = Keyboard(qtbot)
+    order = [dialog.picker.search, dialog.day.line, dialog.start, dialog.duration, dialog.kind, dialog.place,
+             dialog.note]
+    for current, following in pairwise(order):
+        assert QApplication.focusWidget() is current
+        keys.press(Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is following or (following is dialog.duration and focused is dialog.duration.lineEdit()), \
+            f"Tab from {current.objectName() or current} went to {focused}"
+    dialog.start.setFocus()
+    keys.press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.day.line, "Shift+Tab from Heure goes to the date, not the calendar"
+    keys.press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.picker.search
+
+
+def test_a_seance_dated_in_the_future_is_asked_about(qtbot: QtBot, practice: Practice) -> None:
+    child_id = prescribed_child(practice)
+    window = seances_window(qtbot, practice)
+    dialog = open_quick_entry(qtbot, window)
+    qtbot.keyClicks(dialog.picker.search, "zor")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    dialog.day.line.selectAll()
+    qtbot.keyClicks(dialog.day.line, "18/11/2030")  # 2030 for 2026
+    qtbot.keyClick(dialog.day.line, Qt.Key.Key_Return)
+    assert child_seances(practice.sessions, child_id) == [], "not recorded at the first Entrée"
+    assert "après aujourd'hui" in dialog.field_text("day")
+    assert "Appuyez de nouveau sur Entrée" in dialog.status.text()
+    assert QApplication.focusWidget() is dialog.day.line
+
+    dialog.day.line.selectAll()
+    qtbot.keyClicks(dialog.day.line, "18/12/2026")  # another future day (the prescription's): asked again
+    assert dialog.field_text("day") == ""
+    qtbot.keyClick(dialog.day.line, Qt.Key.Key_Return)
+    assert child_seances(practice.sessions, child_id) == []
+    qtbot.keyClick(dialog.day.line, Qt.Key.Key_Return)  # confirmed
+    [seance] = child_seances(practice.sessions, child_id)
+    assert seance.data.day == TODAY + timedelta(days=30)
+
+
+def test_the_form_closes_up_when_the_refusal_panel_goes(qtbot: QtBot, practice: Practice) -> None:
+    prescribed_child(practice, last_name="Sansordo", first_name="Noe", discipline="psychomotricite")
+    window = seances_window(qtbot, practice)
+    dialog = open_quick_entry(qtbot, window)
+    before = dialog.height()
+    qtbot.keyClicks(dialog.picker.search, "sanso")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Return)
+    qtbot.wait(10)
+    assert dialog.bar.isVisible() and dialog.height() > before
+    qtbot.mouseClick(dialog.bar.drop_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert not dialog.bar.isVisible()
+    assert dialog.height() <= before + 2, f"a blank where the panel was: {dialog.height()} px, {before} before"

@@ -2,20 +2,31 @@
 
 Everything else is prefilled (today, now rounded to the quarter hour, a séance of 45 minutes at the practice).
 Errors show at their field; a séance that cannot be billed says why and may be recorded "hors forfait".
-The form keeps what was typed whatever happens."""
+The form keeps what was typed whatever happens.
+
+A day's séances are typed one after the other: « Enregistrer » (Entrée) records one and keeps the form open,
+the same day, the time moved on by the séance's length, only the child (and the note, which was about that
+child) cleared; « Enregistrer et fermer » (Ctrl+Entrée) or « Fermer » (Échap) closes it. What is typed here is
+a séance that took place: one dated after today is asked about once (a typo of the year, usually) and recorded
+if Entrée is pressed again on the same date — not refused, since a wrong clock on the laptop must not stop
+the work."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,13 +44,19 @@ from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.child_picker import ChildPicker
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox, show_field_errors
 from cocon_desktop.ui.widgets.out_of_forfait_bar import OutOfForfaitBar
 
 
 def rounded_quarter(now: datetime) -> time:
     """Now, to the nearest quarter hour (10:07 → 10:00, 10:08 → 10:15), never past 23:45."""
     minutes = min((now.hour * 60 + now.minute + 7) // 15 * 15, 23 * 60 + 45)
+    return time(minutes // 60, minutes % 60)
+
+
+def next_start(start: time, duration_min: int) -> time:
+    """The time of the séance that follows one (10:15 + 45 min → 11:00), never past 23:45."""
+    minutes = min(start.hour * 60 + start.minute + duration_min, 23 * 60 + 45)
     return time(minutes // 60, minutes % 60)
 
 
@@ -81,16 +98,16 @@ class QuickSeanceDialog(QDialog):
         self.start.setMaximumWidth(90)
         self.start.setToolTip(tr("Par exemple 9h30, 09:30 ou 14h"))
         add("start", "&Heure", self.start)
-        self.kind = QComboBox(self)
-        for code, label in KINDS.items():
-            self.kind.addItem(tr(label), code)
-        add("kind", "&Type", self.kind)
         self.duration = QSpinBox(self)
         self.duration.setRange(5, 480)
         self.duration.setSingleStep(15)
         self.duration.setValue(DEFAULT_DURATION)
         self.duration.setSuffix(tr(" min"))
         add("duration_min", "D&urée", self.duration)
+        self.kind = QComboBox(self)
+        for code, label in KINDS.items():
+            self.kind.addItem(tr(label), code)
+        add("kind", "&Type", self.kind)
         self.place = QComboBox(self)
         for code, label in PLACES.items():
             self.place.addItem(tr(label), code)
@@ -99,15 +116,40 @@ class QuickSeanceDialog(QDialog):
         self.note.setPlaceholderText(tr("Facultative ; reste au cabinet, n'est jamais transmise"))
         add("note", "&Note", self.note)
 
+        self._closing = False  # the save under way closes the form when it succeeds
         self.bar = OutOfForfaitBar(self)
-        self.bar.accepted.connect(lambda: self.save(out_of_forfait=True))
+        self.bar.accepted.connect(lambda: self.save(out_of_forfait=True, close=self._closing))
+        self.bar.closed.connect(self._close_up)
         layout.addWidget(self.bar)
         self.status, self.save_button = add_footer(self, layout, "seance", self.save,
-                                                   save_text="Enregistrer (Entrée)", cancel_text="Fermer",
-                                                   default=True)
+                                                   save_text="Enregistrer (Entrée)", cancel_text="Fermer (Échap)")
+        buttons = self.save_button.parentWidget()
+        assert isinstance(buttons, QDialogButtonBox)
+        self.save_close_button = buttons.addButton(tr("Enregistrer et fermer (Ctrl+Entrée)"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_close_button.setObjectName("save_close_seance")
+        self.save_close_button.setAutoDefault(False)
+        self.save_close_button.clicked.connect(lambda: self.save(close=True))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, lambda: self.save(close=True))
+        self._future_confirmed: date | None = None  # the future day Entrée was pressed again for
+        self.day.edited.connect(self._day_edited)
+        self.day.line.textChanged.connect(self._day_edited)
+        self._tab_order()
         if child is not None:  # opened from a child's file: the child is already chosen
             self.picker.set_child(child)
             self.start.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _tab_order(self) -> None:
+        """Child, date, time, length, kind, place, note, then the buttons (the calendar button is off the chain:
+        Alt+↓ in the date opens it)."""
+        cancel = self.findChild(QPushButton, "cancel_seance")
+        assert cancel is not None
+        chain: list[QWidget] = [self.picker.search, self.day.line, self.start, self.duration, self.kind,
+                                self.place, self.note, self.bar.record_button, self.bar.drop_button,
+                                self.save_button, self.save_close_button, cancel]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _child_picked(self) -> None:
         self.boxes["child_id"].clear()
@@ -134,7 +176,7 @@ class QuickSeanceDialog(QDialog):
                           kind=str(self.kind.currentData()), place=str(self.place.currentData()),
                           note=self.note.text().strip(), out_of_forfait=out_of_forfait), []
 
-    def save(self, out_of_forfait: bool = False) -> None:
+    def save(self, out_of_forfait: bool = False, close: bool = False) -> None:
         practice = self.practice()
         if practice is None or not self.save_button.isEnabled():
             return
@@ -142,9 +184,14 @@ class QuickSeanceDialog(QDialog):
         if data is None:
             self._show(problems)
             return
+        if data.day > self.today() and self._future_confirmed != data.day:
+            self._ask_future(data.day)
+            return
         show_field_errors(self.boxes, [])
         self.bar.setVisible(False)
+        self._close_up()
         self.status.clear()
+        self._closing = close
         self.save_button.setEnabled(False)
         self.runner.run_op(lambda report: practice.write(record_seance, data),
                            lambda seance_id: self._saved(seance_id, data), self._failed)
@@ -155,8 +202,50 @@ class QuickSeanceDialog(QDialog):
 
     def _saved(self, seance_id: int, data: SeanceData) -> None:
         self.save_button.setEnabled(True)
-        self.recorded.emit(seance_id, self.describe(data))
-        self.accept()
+        label = self.describe(data)
+        self.recorded.emit(seance_id, label)
+        if self._closing:
+            self.accept()
+            return
+        # the next séance: same day, the time moved on, another child
+        self.picker.reset()
+        self.note.clear()
+        self.start.setText(clock(next_start(data.start, data.duration_min)))
+        self._future_confirmed = None
+        self.status.setStyleSheet(DONE_STYLE)
+        self.status.setText(tr("Séance enregistrée : {0}. La suivante ? (Échap pour fermer)").format(label))
+        self.picker.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _ask_future(self, day: date) -> None:
+        """A séance typed here took place: one after today is asked about, recorded on a second Entrée."""
+        self._future_confirmed = day
+        show_field_errors(self.boxes, [])
+        self.boxes["day"].show_text(tr("Cette date est après aujourd'hui : une séance saisie ici est une séance "
+                                       "faite."), warning=True)
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(tr("Rien n'a été enregistré. Appuyez de nouveau sur Entrée pour enregistrer la "
+                               "séance du {0} quand même, ou corrigez la date.").format(french_date(day)))
+        grow_to_content(self)
+        self.day.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _day_edited(self, *_: object) -> None:
+        """Another date: the question about a future date, if any, is asked again for it."""
+        if self._future_confirmed is not None and self.day.value() != self._future_confirmed:
+            self._future_confirmed = None
+            if self.boxes["day"].warning:
+                self.boxes["day"].clear()
+                self.status.clear()
+
+    def _close_up(self) -> None:
+        """The refusal panel went: the form closes up (no blank where it was)."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else \
+            layout.totalSizeHint().height()
+        if needed < self.height():
+            self.resize(self.width(), max(needed, self.minimumSizeHint().height()))
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
@@ -166,6 +255,7 @@ class QuickSeanceDialog(QDialog):
         elif isinstance(error, ValidationError):
             self._show(error.errors)
         else:
+            self.status.setStyleSheet(ERROR_STYLE)
             self.status.setText(error_text(error))
         grow_to_content(self)
 
@@ -173,11 +263,9 @@ class QuickSeanceDialog(QDialog):
         orphans = show_field_errors(self.boxes, errors)
         lines = [tr("Corrigez les champs signalés : rien n'a été enregistré.")]
         lines += [error_text(ValidationError([e])) for e in orphans]
+        self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(" ".join(lines))
         grow_to_content(self)
-        first = next((self.boxes[e.field] for e in errors if e.field in self.boxes), None)
-        if first is not None:
-            first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def field_text(self, name: str) -> str:
         box = self.boxes.get(name)

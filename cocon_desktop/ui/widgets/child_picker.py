@@ -25,10 +25,10 @@ PICKED_STYLE = "color: #1b5e20;"
 
 
 def row_text(row: ChildRow, today: date) -> str:
-    text = tr("{0} — {1} — né(e) le {2}").format(row.display_name, row.inclusion_number,
+    text = tr("{0} — {1} — naissance le {2}").format(row.display_name, row.inclusion_number,
                                                   french_date(row.birth_date))
     if row.exit_date is not None and row.exit_date <= today:
-        text += " " + tr("(sorti(e) du parcours le {0})").format(french_date(row.exit_date))
+        text += " " + tr("(sortie du parcours le {0})").format(french_date(row.exit_date))
     return text
 
 
@@ -143,6 +143,16 @@ class ChildPicker(QWidget):
     def set_child(self, row: ChildRow) -> None:
         self.matches = [row]
         self._pick_row(0)
+
+    def reset(self) -> None:
+        """No child chosen, nothing typed: ready for the next one (quick entry after a save)."""
+        self.timer.stop()
+        self._generation += 1
+        self._waiting = self._pick_when_found = False
+        self.child, self.matches = None, []
+        self.search.clear()
+        self.results.clear()
+        self._show_note(tr("Tapez quelques lettres, puis Entrée pour choisir (↓ ↑ pour changer)."))
 
     def _move(self, step: int) -> None:
         if self.timer.isActive():

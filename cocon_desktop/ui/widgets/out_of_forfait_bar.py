@@ -13,6 +13,7 @@ from cocon_desktop.ui.i18n import tr
 class OutOfForfaitBar(QFrame):
     accepted = Signal()  # record it hors forfait
     dismissed = Signal()  # record nothing
+    closed = Signal()  # hidden by one of its buttons: the form around it closes up
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,8 +57,10 @@ class OutOfForfaitBar(QFrame):
 
     def _accept(self) -> None:
         self.setVisible(False)
+        self.closed.emit()
         self.accepted.emit()
 
     def _dismiss(self) -> None:
         self.setVisible(False)
+        self.closed.emit()
         self.dismissed.emit()
