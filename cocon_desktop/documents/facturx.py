@@ -93,7 +93,7 @@ def _seller(agreement: ET.Element, data: InvoiceData) -> None:
 def _buyer(agreement: ET.Element, data: InvoiceData) -> None:
     buyer = data.buyer
     party = _sub(agreement, "ram:BuyerTradeParty")
-    if buyer.siret:
+    if len(buyer.siret) == 14:  # a SIRET (ICD 0009); a network may give only its SIREN (9 digits, below)
         _sub(party, "ram:GlobalID", buyer.siret, schemeID="0009")
     _sub(party, "ram:Name", buyer.name)
     if buyer.siret:

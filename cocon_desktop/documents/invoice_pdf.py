@@ -99,7 +99,8 @@ def _buyer_block(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
     rows: list[list[Flowable]] = [[_p("FACTURÉ À", s["label"])], [_p(_e(buyer.name), s["strong"])]]
     rows += [[_p(_e(line), s["base"])] for line in buyer.address.lines()]
     if buyer.siret:
-        rows.append([_p(f"SIRET : {siret(buyer.siret)}", s["base"])])
+        label = "SIRET" if len(buyer.siret) == 14 else "SIREN"  # a network may give only its SIREN
+        rows.append([_p(f"{label} : {siret(buyer.siret)}", s["base"])])
     if buyer.reference:
         rows.append([_p(f"Référence : {_e(buyer.reference)}", s["base"])])
     box = Table(rows, colWidths=[78 * mm])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,10 +18,11 @@ from cocon_desktop.documents.invoice_data import (
     buyer_for_network,
     seller_from_profile,
 )
+from cocon_desktop.domain import identifiers
 from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.seance import KINDS
-from cocon_desktop.errors import CoconError
+from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.services import invoicing, settings_store
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
@@ -32,22 +34,51 @@ from cocon_desktop.services.signing_identities import active_identity, all_certi
 
 @dataclass(frozen=True)
 class NetworkAddress:
+    """Where a network receives its invoices (the buyer's address on every invoice) and its SIREN or SIRET, if the
+    convention gives it (the buyer's identifier in the Factur-X data)."""
+
     street: str
     postcode: str
     city: str
+    siret: str = ""  # 9 (SIREN) or 14 (SIRET) digits, or ""
 
     @classmethod
     def parse(cls, text: str) -> NetworkAddress | None:
-        """Stored as "street|postcode|city"."""
+        """Stored as "street|postcode|city" or "street|postcode|city|siret"."""
         parts = text.split("|")
-        return cls(*parts) if len(parts) == 3 and all(p.strip() for p in parts) else None
+        if len(parts) not in (3, 4) or not all(p.strip() for p in parts[:3]):
+            return None
+        return cls(*parts)
 
     def stored(self) -> str:
-        return f"{self.street.strip()}|{self.postcode.strip()}|{self.city.strip()}"
+        text = f"{self.street.strip()}|{self.postcode.strip()}|{self.city.strip()}"
+        return f"{text}|{self.siret}" if self.siret else text
+
+
+def checked_network_address(address: NetworkAddress) -> NetworkAddress:
+    """`address` with its SIREN/SIRET reduced to its digits; ValidationError naming each field at fault: street,
+    postcode (5 digits), city required, the SIREN (9 digits) or SIRET (14) checked with python-stdnum."""
+    errors = [FieldError(name, "required") for name in ("street", "postcode", "city")
+              if not getattr(address, name).strip()]
+    if address.postcode.strip() and not re.fullmatch(r"\d{5}", address.postcode.strip()):
+        errors.append(FieldError("postcode", "postcode_invalid"))
+    number = re.sub(r"[\s.]", "", address.siret)  # "123 456 789 00012" as printed
+    if number and not re.fullmatch(r"\d{9}|\d{14}", number):
+        errors.append(FieldError("siret", "network_siret_length"))
+    elif number and (identifiers.check_siren if len(number) == 9 else identifiers.check_siret)(number):
+        errors.append(FieldError("siret", "network_siret_invalid"))
+    if errors:
+        raise ValidationError(errors)
+    return NetworkAddress(address.street.strip(), address.postcode.strip(), address.city.strip(), number)
+
+
+def stored_network_address(sessions: sessionmaker[Session], network: str) -> NetworkAddress | None:
+    """The network's address as stored, None when it is not given yet (Paramètres › Réseaux)."""
+    return NetworkAddress.parse(str(settings_store.get(sessions, settings.network_address(network))))
 
 
 def network_address(sessions: sessionmaker[Session], network: str) -> NetworkAddress:
-    address = NetworkAddress.parse(str(settings_store.get(sessions, settings.network_address(network))))
+    address = stored_network_address(sessions, network)
     if address is None:
         raise CoconError("network_address_missing", network=network)
     return address
@@ -55,7 +86,8 @@ def network_address(sessions: sessionmaker[Session], network: str) -> NetworkAdd
 
 @writes(Changes.PROFILE)  # the practice's invoicing address of a network
 def set_network_address(sessions: sessionmaker[Session], network: str, address: NetworkAddress) -> None:
-    settings_store.put(sessions, settings.network_address(network), address.stored())
+    """Checked first (ValidationError, see checked_network_address)."""
+    settings_store.put(sessions, settings.network_address(network), checked_network_address(address).stored())
 
 
 def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: int) -> InvoiceData:
@@ -67,7 +99,8 @@ def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: 
         number=request.number, kind="credit_note" if request.kind == "credit_note" else "invoice",
         issue_date=request.issue_date, period_start=request.period_start, period_end=request.period_end,
         seller=seller_from_profile(request.practice),
-        buyer=buyer_for_network(request.network, PostalAddress(address.street, address.postcode, address.city)),
+        buyer=buyer_for_network(request.network, PostalAddress(address.street, address.postcode, address.city),
+                                siret=address.siret),
         lines=lines, payment=PaymentTerms(days=term_days, due_date=request.due_date),
         corrects=InvoiceReference(*request.corrects) if request.corrects else None,
         reason="Annulation de lignes facturées" if request.kind == "credit_note" else "",

@@ -141,3 +141,21 @@ def test_credit_note_xml_is_381_and_references_the_invoice() -> None:
     root = ET.fromstring(xml)
     assert _find(root, ".//ram:InvoiceReferencedDocument/ram:FormattedIssueDateTime/qdt:DateTimeString") \
         == "20261130"
+
+
+@pytest.mark.parametrize(("number", "global_id"), [("73282932000074", "73282932000074"), ("732829320", None)],
+                         ids=["siret", "siren"])
+def test_xml_buyer_carries_the_networks_siret_or_siren(number: str, global_id: str | None) -> None:
+    """Paramètres › Réseaux (issue 18): a network's SIRET is its GlobalID (0009) and its SIREN its legal id (0002);
+    a SIREN alone is no GlobalID."""
+    data = sample_invoice(3)
+    data = dataclasses.replace(data, buyer=dataclasses.replace(data.buyer, siret=number))
+    xml = fx.build_xml(data)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    buyer = ET.fromstring(xml).find(".//ram:BuyerTradeParty", NS)
+    assert buyer is not None
+    found = buyer.find("ram:GlobalID", NS)
+    assert (None if found is None else (found.text, found.get("schemeID"))) == (
+        None if global_id is None else (global_id, "0009"))
+    legal = buyer.find("ram:SpecifiedLegalOrganization/ram:ID", NS)
+    assert legal is not None and (legal.text, legal.get("schemeID")) == ("732829320", "0002")

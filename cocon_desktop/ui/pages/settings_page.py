@@ -1,4 +1,5 @@
-"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain.
+"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain, the tariffs, the networks
+(ui/pages/networks_tab.py: address, SIRET, address of reception) and the backups.
 
 A form page: it reads the practice when it gets it, and after an unlock keeps what was typed (it has no SHOWS, so
 the window's refresher does not read it again). Its writes go through `runner.run_op`: the views showing the
@@ -30,6 +31,7 @@ from cocon_desktop.services import practice_keys, practice_profile, settings_sto
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
+from cocon_desktop.ui.pages.networks_tab import NetworksTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox
@@ -61,6 +63,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._security_tab(), tr("Sécurité et préférences"))
         self.tariffs_tab = TariffsTab(runner, self)
         self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
+        self.networks_tab = NetworksTab(runner, self)  # each network's address, SIRET and address of reception
+        self.tabs.addTab(self.networks_tab, tr("Réseaux"))
         self.backups_tab = BackupsTab(runner, self)
         self.tabs.addTab(self.backups_tab, tr("Sauvegardes"))
 
@@ -238,6 +242,7 @@ class SettingsPage(QWidget):
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
         self.tariffs_tab.practice = practice
+        self.networks_tab.practice = practice
         self.backups_tab.set_practice(practice, reload=reload)
         self.signature_box.practice = practice
         if practice is None or not reload:
@@ -257,6 +262,7 @@ class SettingsPage(QWidget):
         profile, minutes, remembered, cutoff = values  # the window applies them (MainWindow._apply_settings)
         self.cutoff.setValue(cutoff)
         self.tariffs_tab.set_practice(self.practice, profile.network)
+        self.networks_tab.set_practice(self.practice, network=profile.network)
         self._loading = True
         self.form.set_values(profile)
         self.lock_minutes.setValue(minutes)
