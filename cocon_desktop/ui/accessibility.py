@@ -2,10 +2,11 @@
 
 Qt names a button from its text and a field from the QLabel whose buddy it is (a QFormLayout row sets that buddy);
 our fields sit inside a FieldBox (the editor and its message), so the row's label names the box, not the editor.
-`name_widgets(root)`, called once per page and dialog, gives each interactive widget still without a name the text
-of its form row's label (and makes that label its buddy, so that the label's Alt+letter reaches it), else of a
-label just before it, else its placeholder or tooltip. `unnamed_widgets(root)` lists what is still nameless (the
-accessibility test holds it at zero)."""
+`make_accessible(root)`, called once per page and dialog, gives each interactive widget still without a name the
+text of its form row's label (and makes that label its buddy, so that the label's Alt+letter reaches it), else of a
+label just before it, else its placeholder or tooltip; and it gives Tab back to the read-only lists (a QTableView
+moves from cell to cell with Tab and Ctrl+Tab: the keyboard could not leave the list, nor change tab, without the
+mouse). `unnamed_widgets(root)` lists what is still nameless (the accessibility test holds it at zero)."""
 
 from __future__ import annotations
 
@@ -118,11 +119,14 @@ def _label_before(widget: QWidget) -> QLabel | None:
     return None
 
 
-def name_widgets(root: QWidget) -> int:
-    """Name every interactive widget under `root` that has no accessible name yet (visible or not); returns how
-    many were named."""
+def make_accessible(root: QWidget) -> int:
+    """Name every interactive widget under `root` that has no accessible name yet (visible or not), let Tab leave
+    the read-only lists; returns how many widgets were named."""
     named = 0
     for widget in interactive_widgets(root, visible_only=False):
+        if isinstance(widget, QAbstractItemView) and \
+                widget.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            widget.setTabKeyNavigation(False)  # Tab to the next control, Ctrl+Tab to the next tab
         if accessible_name(widget):
             continue
         label = _form_label(widget, root) or _label_before(widget)

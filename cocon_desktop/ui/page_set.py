@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from cocon_desktop.ui.accessibility import name_widgets
+from cocon_desktop.ui.accessibility import make_accessible
 from cocon_desktop.ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class PageSet:
         index = [k for k, _ in NAVIGATION].index(key)
         page = build_page(key, self.window, self.stack)
         page.setObjectName(f"page_{key}")
-        name_widgets(page)  # what a screen reader says for each field, list and button (ui/accessibility.py)
+        make_accessible(page)  # names for a screen reader, Tab out of lists (ui/accessibility.py)
         if hasattr(page, "SHOWS"):  # before it can show: it reads when first shown (ui/views.py)
             self.window.refresher.track(page)
         if self.window.practice is not None:

@@ -3,6 +3,7 @@ in a child's file and in the dialogs a therapist opens; every field's label take
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,3 +179,56 @@ def test_a_form_label_names_its_field_and_its_mnemonic_can_reach_it(qtbot: QtBot
         target.setFocus()
         assert target.hasFocus(), label.text()
     dialog.reject()
+
+
+KEY_HINT = re.compile(r"\((?:[^()]*\+[^()]*|[A-Z]|Échap|Entrée|F\d+)\)")  # « Présent (P) », « Jour suivant (Alt+→) »
+
+
+def mouse_only(root: QWidget) -> list[QWidget]:
+    """Visible, enabled controls that Tab never reaches and that say no key of their own."""
+    found = []
+    for widget in interactive_widgets(root):
+        if not widget.isEnabled() or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if widget.focusProxy() is not None:
+            continue
+        said = " ".join(t for t in (getattr(widget, "text", lambda: "")(), widget.toolTip()) if isinstance(t, str))
+        if not KEY_HINT.search(said):
+            found.append(widget)
+    return found
+
+
+def test_every_control_of_the_window_has_a_tab_path_or_its_own_key(qtbot: QtBot, desk: tuple[MainWindow, int]) -> None:
+    window, child_id = desk
+    seen: set[int] = set()
+    found: dict[str, list[str]] = {}
+    for where, root in window_views(qtbot, window, child_id):
+        for widget in mouse_only(root):
+            if id(widget) not in seen:
+                seen.add(id(widget))
+                found.setdefault(where, []).append(describe(widget) + f" {widget.toolTip()!r}")
+    assert found == {}, found
+
+
+def test_tab_leaves_a_list_and_ctrl_tab_changes_tab(qtbot: QtBot, desk: tuple[MainWindow, int]) -> None:
+    """A QTableView moves from cell to cell with Tab and Ctrl+Tab: from « Aujourd'hui »'s list the keyboard could
+    neither reach the day's séances nor the Agenda tab."""
+    window, _ = desk
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = window.seances_page
+    today = page.today_view
+    today.table.setFocus()
+    qtbot.keyClick(today.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not today.table, "Tab leaves the list"
+    today.table.setFocus()
+    qtbot.keyClick(today.table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert page.tabs.currentWidget() is page.agenda, "Ctrl+Tab: the next tab"
+    page.tabs.setCurrentWidget(today)
+    reached = set()
+    today.table.setFocus()
+    for _ in range(12):  # Tab goes round the page, the day's séances included
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        reached.add(focused.objectName())
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert "day_seances" in reached, reached

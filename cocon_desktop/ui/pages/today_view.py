@@ -136,7 +136,7 @@ class TodayView(QWidget):
         self.seances_model = SeancesModel(DAY_COLUMNS, self)
         self.seances_table = _table(self, "day_seances")
         self.seances_table.setModel(self.seances_model)
-        self.seances_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seances_table.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reads it; a click leaves the keys on the list
         header = self.seances_table.horizontalHeader()
         for column in range(self.seances_model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1

@@ -59,6 +59,7 @@ class ChildPicker(QWidget):
         self.results.setObjectName("child_picker_results")
         self.results.setAccessibleName(tr("Enfants trouvés"))
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the search field
+        self.results.setFocusProxy(self.search)  # ↑ ↓ and Entrée there choose in this list
         self.results.itemClicked.connect(lambda item: self._pick_row(self.results.row(item)))
         self.results.setFixedHeight(self.results.fontMetrics().height() * VISIBLE_ROWS + 12)  # no jumping form
         layout.addWidget(self.results)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
-from cocon_desktop.ui.accessibility import name_widgets
+from cocon_desktop.ui.accessibility import make_accessible
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -76,5 +76,5 @@ def add_footer(dialog: QDialog, layout: QBoxLayout, name: str, on_save: Callable
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    name_widgets(dialog)  # the form is built: each field takes its label's name (ui/accessibility.py)
+    make_accessible(dialog)  # the form is built: each field takes its label's name (ui/accessibility.py)
     return status, save

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWidget
 
 from cocon_desktop.domain.passphrase import assess
 from cocon_desktop.errors import FieldError
-from cocon_desktop.ui.accessibility import name_widgets
+from cocon_desktop.ui.accessibility import make_accessible
 from cocon_desktop.ui.i18n import field_text, tr
 from cocon_desktop.ui.widgets.form_field import FieldBox
 from cocon_desktop.ui.widgets.strength_meter import StrengthMeter
@@ -43,7 +43,7 @@ class NewPassphraseField(QWidget):
         form.addRow(tr("Nouvelle phrase de passe"), self.box)
         form.addRow("", self.meter)
         form.addRow(tr("Confirmation"), self.confirm_box)
-        name_widgets(self)
+        make_accessible(self)
         form.addRow("", self.show_chars)
         self.edit.textChanged.connect(self.meter.update_for)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile, validate_profile
 from cocon_desktop.errors import FieldError
-from cocon_desktop.ui.accessibility import name_widgets
+from cocon_desktop.ui.accessibility import make_accessible
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 
@@ -47,7 +47,7 @@ class ProfileForm(QWidget):
             box = FieldBox(editor, parent=self)
             self.boxes[name] = box
             layout.addRow(tr(LABELS[name]), box)
-        name_widgets(self)
+        make_accessible(self)
 
     def _editor(self, name: str) -> QLineEdit | QComboBox:
         if name == "profession":
