@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.ics import CalendarEvent, to_ics
-from cocon_desktop.domain.public_holidays import Series, region_of, series_days
+from cocon_desktop.domain.public_holidays import Series, public_holidays, region_of, series_days
 from cocon_desktop.domain.seance import DEFAULT_DURATION, PLACES, SeanceData, overlaps
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Appointment, Child, Seance
@@ -72,6 +72,7 @@ class AgendaSeance:
 class AgendaWeek:
     appointments: list[AppointmentRow]
     seances: list[AgendaSeance]  # the séances of no appointment (a pointed appointment carries its own)
+    holidays: dict[date, str] = field(default_factory=dict)  # the public holidays of these days, with their names
 
 
 @writes(Changes.APPOINTMENTS)
@@ -240,7 +241,8 @@ def week(sessions: sessionmaker[Session], first: date, last: date) -> AgendaWeek
         seances_done = [AgendaSeance(s.id, s.child_id, inclusion, f"{last_name.upper()} {first_name}", first_name,
                                      last_name, s.day, s.start, s.duration_min, s.place, s.kind, s.out_of_forfait)
                         for s, inclusion, last_name, first_name in session.execute(statement)]
-    return AgendaWeek(between(sessions, first, last), seances_done)
+        region = _region(session)
+    return AgendaWeek(between(sessions, first, last), seances_done, public_holidays(first, last, region))
 
 
 def _with_conflicts(rows: list[AppointmentRow]) -> list[AppointmentRow]:

@@ -118,3 +118,6 @@ def test_the_week_holds_the_appointments_and_the_seances_of_none(practice: Pract
     assert [(r.id, r.status) for r in week.appointments] == [(planned, "planned"), (pointed, "present")]
     assert [(s.id, s.kind, s.child_name, s.first_name) for s in week.seances] == [
         (done, "seance", "PERRIN Ilyès", "Ilyès"), (absent, "absence_excusee", "PERRIN Ilyès", "Ilyès")]
+    assert week.holidays == {}
+    assert appointments.week(practice.sessions, date(2026, 11, 9), date(2026, 11, 15)).holidays == {
+        date(2026, 11, 11): "Armistice"}

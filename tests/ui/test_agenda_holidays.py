@@ -7,12 +7,15 @@ from datetime import date
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from cocon_desktop.services import appointments
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
 from cocon_desktop.ui.pages.agenda_view import AgendaView
+from cocon_desktop.ui.widgets.week_grid import GUTTER, HEADER
 from tests.dates import SPECIAL_DAYS
 from tests.ui.seance_helpers import prescribed_child
 from tests.ui.test_agenda import agenda
@@ -49,7 +52,14 @@ def test_a_weekly_series_across_armistice_day_skips_it_and_says_so(qtbot: QtBot,
     assert view.message.text() == sentence and view.message.isVisible()
     assert view.monday == date(2026, 11, 2) and [b.day for b in view.grid.blocks] == [date(2026, 11, 4)]
     view.show_week(ARMISTICE)
-    assert view.grid.blocks == [], "nothing the week of 11 November"
+    grid = view.grid
+    assert grid.blocks == [], "nothing the week of 11 November"
+    assert grid.holidays == {ARMISTICE: "Armistice"}  # its column is marked « férié », its name on hover
+    column = (ARMISTICE - grid.monday).days
+    at = QPoint(int(GUTTER + (column + 0.5) * grid.column_width()), HEADER + 40)
+    QApplication.sendEvent(grid, QHelpEvent(QEvent.Type.ToolTip, at, grid.mapToGlobal(at)))
+    assert QToolTip.text() == "Armistice : jour férié"
+    QToolTip.hideText()
 
 
 def test_christmas_and_new_year_are_skipped_or_kept_when_asked(qtbot: QtBot, practice: Practice) -> None:

@@ -125,7 +125,7 @@ class AgendaView(QWidget):
 
     def _loaded(self, monday: date, week: AgendaWeek) -> None:
         if monday == self.monday:
-            self.grid.set_week(monday, week.appointments, week.seances)
+            self.grid.set_week(monday, week.appointments, week.seances, week.holidays)
 
     def row(self, appointment_id: int) -> AppointmentRow | None:
         return next((r for r in self.grid.rows if r.id == appointment_id), None)

@@ -85,14 +85,17 @@ class WeekGrid(QWidget):
         self.blocks: list[Block] = []  # both, in time order
         self.items: list[BlockItem] = []
         self.placed: dict[str, tuple[int, int]] = {}
+        self.holidays: dict[date, str] = {}  # the week's public holidays: their columns are marked
         self.first_hour, self.last_hour = FIRST_HOUR, LAST_HOUR
         self.drag: _Drag | None = None
         self.setObjectName("week_grid")
         self.setMouseTracking(True)
         self.setAccessibleName(tr("Semaine de rendez-vous et de séances"))
 
-    def set_week(self, monday: date, rows: list[AppointmentRow], seances: list[AgendaSeance] | None = None) -> None:
+    def set_week(self, monday: date, rows: list[AppointmentRow], seances: list[AgendaSeance] | None = None,
+                 holidays: dict[date, str] | None = None) -> None:
         self.monday, self.rows, self.seances, self.drag = monday, list(rows), list(seances or []), None
+        self.holidays = dict(holidays or {})
         self.blocks = sorted([appointment_block(r) for r in self.rows] + [seance_block(s) for s in self.seances],
                              key=lambda b: (b.day, b.start, b.key))
         self.placed = lanes(self.blocks)
@@ -195,13 +198,15 @@ class WeekGrid(QWidget):
             x = GUTTER + index * colw
             if day == today:
                 painter.fillRect(QRectF(x, 0, colw, self.height()), QColor("#fffbe6"))
-            elif index >= 5:
+            elif index >= 5 or day in self.holidays:
                 painter.fillRect(QRectF(x, 0, colw, self.height()), QColor("#f7f8fa"))
             font = painter.font()
             font.setBold(day == today)
             painter.setFont(font)
             painter.setPen(QColor("#102a43"))
-            painter.drawText(QRectF(x, 0, colw, HEADER), Qt.AlignmentFlag.AlignCenter, short_day(day))
+            header = short_day(day) + (tr(" · férié") if day in self.holidays else "")
+            painter.drawText(QRectF(x, 0, colw, HEADER), Qt.AlignmentFlag.AlignCenter,
+                             painter.fontMetrics().elidedText(header, Qt.TextElideMode.ElideRight, int(colw) - 4))
         font = painter.font()
         font.setBold(False)
         painter.setFont(font)
@@ -286,10 +291,13 @@ class WeekGrid(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             block = self.item_at(QPointF(event.pos()))
-            if block is None:
-                QToolTip.hideText()
-            else:
+            slot = self.slot_at(QPointF(event.pos()))
+            if block is not None:
                 QToolTip.showText(event.globalPos(), tooltip(block), self)
+            elif slot is not None and slot[0] in self.holidays:
+                QToolTip.showText(event.globalPos(), tr("{0} : jour férié").format(self.holidays[slot[0]]), self)
+            else:
+                QToolTip.hideText()
             return True
         return super().event(event)
 
