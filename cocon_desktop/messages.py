@@ -343,6 +343,7 @@ VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is som
 
 FIELD_LABELS: dict[str, str] = {
     "over_forfait_reason": "Motif du dépassement",
+    "civility": "Civilité",
     "name": "Nom et prénom", "trade_name": "Nom du cabinet", "profession": "Profession", "rpps": "RPPS",
     "adeli": "ADELI", "siret": "SIRET", "address": "Adresse", "postcode": "Code postal", "city": "Ville",
     "phone": "Téléphone", "email": "Courriel", "iban": "IBAN", "bic": "BIC", "network": "Réseau",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cocon_desktop.domain.attestation import KINDS
+from cocon_desktop.domain.networks import civility_sex
+from cocon_desktop.messages import agreed
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,11 @@ class Therapist:
     city: str = ""  # "Fait à {city}"
     phone: str = ""
     email: str = ""
+    civility: str = ""  # "Mme", "M." or "" (not given): « Je soussignée », « Je soussigné »
+
+    @property
+    def sex(self) -> str:
+        return civility_sex(self.civility)
 
     @property
     def identifiers(self) -> str:
@@ -46,7 +53,7 @@ class ChildInfo:
 
     @property
     def born(self) -> str:
-        return {"F": "née", "M": "né"}.get(self.sex, "né(e)")
+        return agreed(self.sex, "né", "née")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from cocon_desktop.documents.pdf_page import (
     canvas_maker,
 )
 from cocon_desktop.domain.attestation import COCON_MENTION
-from cocon_desktop.messages import counted
+from cocon_desktop.messages import agreed, counted
 
 _BASE_STYLE = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9)]  # tables name their font (see invoice_pdf)
 IMAGE_MAX = (60 * mm, 20 * mm)
@@ -138,7 +138,7 @@ def _child_text(data: AttestationData) -> str:
 
 def _opening(data: AttestationData, s: dict[str, ParagraphStyle]) -> Paragraph:
     t = data.therapist
-    who = f"Je soussigné(e) <b>{_e(t.name)}</b>, {_e(t.profession.lower())}"
+    who = f"{agreed(t.sex, 'Je soussigné', 'Je soussignée')} <b>{_e(t.name)}</b>, {_e(t.profession.lower())}"
     if t.identifiers:
         who += f" ({_e(t.identifiers)})"
     frame = (f"dans le cadre du parcours COCON (soins précoces et coordonnés du nouveau-né vulnérable), "

@@ -18,7 +18,7 @@ from typing import Literal
 
 from cocon_desktop.domain.disciplines import DISCIPLINES, PROFESSION_DISCIPLINE
 from cocon_desktop.domain.money import CENT
-from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
+from cocon_desktop.domain.networks import NETWORKS, profession_label
 from cocon_desktop.domain.practice import PracticeProfile
 
 VAT_EXEMPTION = "TVA non applicable, article 261-4-1° du CGI"
@@ -188,7 +188,7 @@ def seller_from_profile(profile: PracticeProfile) -> Seller:
     p = profile.normalized()
     return Seller(
         legal_name=p.legal_name, siret=p.siret, address=PostalAddress(p.address, p.postcode, p.city),
-        iban=p.iban, profession=PROFESSIONS.get(p.profession, p.profession), trade_name=p.trade_name,
+        iban=p.iban, profession=profession_label(p.profession, p.civility), trade_name=p.trade_name,
         rpps=p.rpps, adeli=p.adeli, phone=p.phone, email=p.email, bic=p.bic,
     )
 

@@ -22,7 +22,7 @@ from cocon_desktop.documents.pdf_page import (
     a4_document,
     canvas_maker,
 )
-from cocon_desktop.domain.networks import PROFESSIONS
+from cocon_desktop.domain.networks import profession_label
 from cocon_desktop.domain.practice import PracticeProfile
 
 _BASE_STYLE = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5)]  # tables name their font (see invoice_pdf)
@@ -64,7 +64,7 @@ def practice_lines(practice: PracticeProfile) -> list[str]:
     lines = [practice.legal_name]
     if practice.trade_name:
         lines.append(practice.trade_name)
-    profession = PROFESSIONS.get(practice.profession, practice.profession)
+    profession = profession_label(practice.profession, practice.civility)
     identifiers = [x for x in (profession, f"SIRET {siret(practice.siret)}" if practice.siret else "",
                                f"RPPS {practice.rpps}" if practice.rpps else "") if x]
     if identifiers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from cocon_desktop.domain import identifiers as ids
-from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
+from cocon_desktop.domain.networks import CIVILITIES, NETWORKS, PROFESSIONS
 from cocon_desktop.errors import FieldError
 
 
@@ -14,6 +14,7 @@ class PracticeProfile:
     name: str = ""  # the therapist's legal name; invoices show it followed by "EI"
     trade_name: str = ""  # optional name of the practice
     profession: str = "psychomotricien"
+    civility: str = ""  # "Mme", "M." (networks.CIVILITIES) or "" while not given: the attestation's agreement
     rpps: str = ""
     adeli: str = ""
     siret: str = ""
@@ -45,6 +46,7 @@ class PracticeProfile:
         """Spaces trimmed; identifiers compacted the way they are printed."""
         return PracticeProfile(
             name=self.name.strip(), trade_name=self.trade_name.strip(), profession=self.profession,
+            civility=self.civility,
             rpps=ids.digits(self.rpps), adeli=self.adeli.replace(" ", ""), siret=ids.digits(self.siret),
             address=self.address.strip(), postcode=self.postcode.strip(), city=self.city.strip(),
             phone=self.phone.strip(), email=self.email.strip(), iban=self.iban.replace(" ", "").upper(),
@@ -66,6 +68,8 @@ def validate_profile(profile: PracticeProfile) -> list[FieldError]:
             add(required, "required")
     if profile.profession not in PROFESSIONS:
         add("profession", "choice_invalid")
+    if profile.civility and profile.civility not in CIVILITIES:
+        add("civility", "choice_invalid")
     if profile.network not in NETWORKS:
         add("network", "choice_invalid")
     if not profile.rpps.strip() and not profile.adeli.strip():

@@ -20,7 +20,7 @@ from cocon_desktop.documents.attestation_data import (
 from cocon_desktop.domain.attestation import ATTESTED_KINDS, Period
 from cocon_desktop.domain.child import GUARDIAN_RELATIONS
 from cocon_desktop.domain.disciplines import short_label
-from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
+from cocon_desktop.domain.networks import NETWORKS, profession_label
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.domain.seance import BILANS, KINDS
 from cocon_desktop.errors import CoconError
@@ -32,7 +32,8 @@ from cocon_desktop.services.seances import practice_discipline
 
 def therapist(profile: PracticeProfile) -> Therapist:
     p = profile.normalized()
-    return Therapist(name=p.name, profession=PROFESSIONS.get(p.profession, p.profession), rpps=p.rpps,
+    return Therapist(name=p.name, profession=profession_label(p.profession, p.civility), civility=p.civility,
+                     rpps=p.rpps,
                      adeli=p.adeli, trade_name=p.trade_name,
                      address_lines=tuple(x for x in (p.address, f"{p.postcode} {p.city}".strip()) if x),
                      city=p.city, phone=p.phone, email=p.email)

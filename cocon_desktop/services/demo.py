@@ -21,6 +21,7 @@ DEMO_PROFILE = PracticeProfile(
     name="Camille Martin",
     trade_name="Cabinet de psychomotricité du Vieux-Port (démonstration)",
     profession="psychomotricien",
+    civility="Mme",
     rpps="10001234565",
     siret="91234567500017",
     address="12 rue de la République",

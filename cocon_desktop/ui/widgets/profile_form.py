@@ -6,19 +6,19 @@ from dataclasses import asdict
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
-from cocon_desktop.domain.networks import NETWORKS, PROFESSIONS
+from cocon_desktop.domain.networks import CIVILITIES, NETWORKS, PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile, validate_profile
 from cocon_desktop.errors import FieldError
 from cocon_desktop.ui.accessibility import make_accessible
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
 
-IDENTITY = ("name", "trade_name", "profession", "rpps", "adeli", "siret")
+IDENTITY = ("civility", "name", "trade_name", "profession", "rpps", "adeli", "siret")
 CONTACT = ("address", "postcode", "city", "phone", "email", "iban", "bic")
 NETWORK = ("network",)
 
 LABELS = {
-    "name": "Nom et prénom *", "trade_name": "Nom du cabinet", "profession": "Profession *",
+    "civility": "Civilité", "name": "Nom et prénom *", "trade_name": "Nom du cabinet", "profession": "Profession *",
     "rpps": "N° RPPS", "adeli": "N° ADELI", "siret": "SIRET *", "address": "Adresse *",
     "postcode": "Code postal *", "city": "Ville *", "phone": "Téléphone", "email": "Courriel",
     "iban": "IBAN *", "bic": "BIC", "network": "Réseau de périnatalité *",
@@ -54,6 +54,13 @@ class ProfileForm(QWidget):
             combo = QComboBox(self)
             for code, label in PROFESSIONS.items():
                 combo.addItem(tr(label), code)
+            return combo
+        if name == "civility":  # what the attestations agree with: « Je soussignée … psychomotricienne »
+            combo = QComboBox(self)
+            combo.addItem(tr("Non précisée"), "")
+            for code, label in CIVILITIES.items():
+                combo.addItem(tr(label), code)
+            combo.setToolTip(tr("Les attestations l'accordent : « Je soussignée … psychomotricienne »."))
             return combo
         if name == "network":
             combo = QComboBox(self)
