@@ -63,6 +63,7 @@ def test_999_sessions_refused_at_the_field_as_one_types(qtbot: QtBot, practice: 
     assert dialog.field_text("sessions_authorised") == (
         "999 séances, c'est plus que le maximum de 70 (deux fois les 35 séances du forfait) : vérifiez le nombre "
         "sur l'ordonnance.")
+    assert not dialog.boxes["over_forfait_reason"].isVisible()  # no reason makes 999 right
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and len(list_prescriptions(practice.sessions, child_id)) == 1
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -120,6 +121,9 @@ class PrescriptionDialog(QDialog):
         add("sessions_authorised", "Séances accordées *", self.sessions_spin,
             hint="Au-delà des séances du forfait, un motif est demandé ; au-delà du double, c'est refusé.")
         self.sessions_spin.valueChanged.connect(lambda _: self.check_bounds())  # after the box drops its message
+        # the bounds' sentences are long: the row takes the form's width, the number keeps its own
+        self.boxes["sessions_authorised"].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.sessions_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.reason = QLineEdit(self)
         self.reason.setMaxLength(REASON_MAX)
         self.reason.setPlaceholderText(tr("Par exemple : accord du réseau du 02/01/2026"))
@@ -132,7 +136,7 @@ class PrescriptionDialog(QDialog):
         add("bilan_included", "Bilan inclus", self.bilan)
         self.note = QPlainTextEdit(self)
         self.note.setTabChangesFocus(True)  # Tab leaves the note: no keyboard trap
-        self.note.setMaximumHeight(self.note.fontMetrics().lineSpacing() * 4 + 12)
+        self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 4 + 12)
         add("note", "Note", self.note, hint="Pour vous seulement : elle ne figure sur aucun document.")
 
         scan_row = QWidget(self)
@@ -152,6 +156,7 @@ class PrescriptionDialog(QDialog):
         add("document", "Ordonnance scannée", scan_row,
             hint="PDF ou image (PNG, JPEG, TIFF, WebP) ; gardée chiffrée dans la base du cabinet.")
 
+        layout.addStretch(1)  # room left when the reason's row goes: below the form, not between its rows
         self.status, self.save_button = add_footer(self, layout, "prescription", self.save)
 
         self._fill_from(record.data if record is not None else renewal(renew, None, today()) if renew else None)
@@ -264,8 +269,8 @@ class PrescriptionDialog(QDialog):
             return  # the number can no longer change: not judged again
         rule = self.current_rule()
         value = self.sessions_spin.value()
-        forfait, _ = sessions_bounds(rule)
-        over = value > forfait
+        forfait, maximum = sessions_bounds(rule)
+        over = forfait < value <= maximum  # above the maximum no reason helps: the number is wrong
         self.form.setRowVisible(self.boxes["over_forfait_reason"], over)
         problems = [e if e.field == "sessions_authorised" else  # no reason yet: said at the number, asked below
                     FieldError("sessions_authorised", "sessions_above_forfait_ask", e.data, severity="warning")
