@@ -16,9 +16,11 @@ from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.services import attestations, audit, forfaits, prescriptions, seances
 from cocon_desktop.services.changes import Changes
+from cocon_desktop.services.child_erasure import erase_child
 from cocon_desktop.services.practice_handle import Practice
 from tests.db.attestation_helpers import make_child
 from tests.db.test_attestations import pdf_text
+from tests.db.test_child_privacy import LATER, followed  # noqa: F401 (a fixture: a child with billed séances)
 
 TODAY = date(2026, 11, 23)
 
@@ -148,3 +150,17 @@ def test_the_attestation_prints_bounded_numbers(practice: Practice) -> None:
     words = pdf_text(result.pdf)
     assert "70 séances accordées" in words and "69 restantes" in words
     assert "999" not in words
+
+
+def test_the_erasure_blanks_a_kept_prescriptions_note_and_reason(practice: Practice,
+                                                                  followed: tuple[int, int]) -> None:  # noqa: F811
+    child, _ = followed
+    record = _only(practice, child)
+    prescriptions.save_prescription(practice.sessions, replace(record.data, note="Retard de langage sévère"),
+                                    TODAY)
+    with practice.sessions.begin() as session:  # a reason given before the séances were billed
+        session.execute(text("UPDATE prescription SET over_forfait_reason = 'accord Dr X' WHERE id = :id"),
+                        {"id": record.data.id})
+    erase_child(practice.sessions, child, LATER)
+    kept = _only(practice, child).data  # billed séances keep it
+    assert (kept.note, kept.over_forfait_reason) == ("", "")
