@@ -224,7 +224,8 @@ def test_the_quick_entry_reaches_the_day_view_shown(qtbot: QtBot, practice: Prac
     window, zorro, _ = day_window(qtbot, practice)
     dialog = quick_entry(qtbot, window)
     dialog.start.setText("11h")
-    qtbot.keyClick(dialog.start, Qt.Key.Key_Return)  # records
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Return)  # records; the form stays for the next séance
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     view = window.seances_page.today_view
     assert day_seances(window) == 1 and view.seances_model.cell(0, 1) == "ZORRO Test"

@@ -6,7 +6,7 @@ The form keeps what was typed whatever happens.
 
 A day's séances are typed one after the other: « Enregistrer » (Entrée) records one and keeps the form open,
 the same day, the time moved on by the séance's length, only the child (and the note, which was about that
-child) cleared; « Enregistrer et fermer » (Ctrl+Entrée) or « Fermer » (Échap) closes it. What is typed here is
+child) cleared (opened from a child's file, with that child chosen, it closes after the save); « Enregistrer et fermer » (Ctrl+Entrée) or « Fermer » (Échap) closes it. What is typed here is
 a séance that took place: one dated after today is asked about once (a typo of the year, usually) and recorded
 if Entrée is pressed again on the same date — not refused, since a wrong clock on the laptop must not stop
 the work."""
@@ -117,6 +117,7 @@ class QuickSeanceDialog(QDialog):
         add("note", "&Note", self.note)
 
         self._closing = False  # the save under way closes the form when it succeeds
+        self.keep_open = child is None  # from a child's file: one séance for that child, then it closes
         self.bar = OutOfForfaitBar(self)
         self.bar.accepted.connect(lambda: self.save(out_of_forfait=True, close=self._closing))
         self.bar.closed.connect(self._close_up)
@@ -191,7 +192,7 @@ class QuickSeanceDialog(QDialog):
         self.bar.setVisible(False)
         self._close_up()
         self.status.clear()
-        self._closing = close
+        self._closing = close or not self.keep_open
         self.save_button.setEnabled(False)
         self.runner.run_op(lambda report: practice.write(record_seance, data),
                            lambda seance_id: self._saved(seance_id, data), self._failed)
