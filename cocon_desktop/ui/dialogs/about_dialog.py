@@ -50,6 +50,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("jsonschema", "jsonschema (manifestes des lots)", "MIT"),
     ("babel", "Babel (formats français)", "BSD-3-Clause"),
     ("python-stdnum", "python-stdnum (numéros)", "LGPL-2.1-or-later"),
+    ("holidays", "holidays (jours fériés)", "MIT"),
     ("platformdirs", "platformdirs (dossiers)", "MIT"),
 )
 PROGRAM_LICENCE = "AGPL-3.0-or-later"
