@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 
 from cocon_desktop.domain.public_holidays import public_holidays, region_of, series_days
@@ -55,3 +57,11 @@ def test_the_holidays_of_a_year() -> None:
     days = public_holidays(date(2026, 1, 1), date(2026, 12, 31))
     assert len(days) == 11 and days[date(2026, 7, 14)] == "Fête nationale"
     assert public_holidays(date(2026, 12, 31), date(2026, 12, 1)) == {}
+
+
+def test_the_window_loads_the_holidays_only_when_it_needs_them() -> None:
+    """`holidays` costs ~80 ms to import and ~100 ms to build France's calendar: not at the window's start."""
+    code = ("import sys, cocon_desktop.ui.pages.agenda_view, cocon_desktop.ui.dialogs.appointment_dialog\n"
+            "print('holidays' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "False"
