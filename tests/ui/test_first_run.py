@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 from cocon_desktop.app import AppController
 from cocon_desktop.security import keychain, vault
 from cocon_desktop.services import practice_profile
+from cocon_desktop.services.invoice_documents import NetworkAddress, stored_network_address
 from cocon_desktop.services.practice_handle import open_with_recovery_key
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.main_window import MainWindow
@@ -46,6 +47,8 @@ def test_wizard_creates_the_practice_and_opens_the_main_window(qtbot: QtBot, dat
     _fill_profile(qtbot, wizard)
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.contact_page
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.network_page  # left empty: given later in Paramètres › Réseaux
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.passphrase_page
     _type(qtbot, wizard.passphrase_page.first, STRONG_PASSPHRASE)
@@ -92,6 +95,7 @@ def test_wizard_shows_errors_at_the_field_and_keeps_what_was_typed(qtbot: QtBot,
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.contact_page
     _next(qtbot, wizard)
+    _next(qtbot, wizard)  # the network's address, left empty
     _type(qtbot, wizard.passphrase_page.first, "court")
     _type(qtbot, wizard.passphrase_page.second, "court")
     _next(qtbot, wizard)
@@ -121,6 +125,7 @@ def test_remember_in_keychain_then_start_opens_directly(qtbot: QtBot, data_dir: 
     _fill_profile(qtbot, wizard)
     _next(qtbot, wizard)
     _next(qtbot, wizard)
+    _next(qtbot, wizard)  # the network's address, left empty
     _type(qtbot, wizard.passphrase_page.first, STRONG_PASSPHRASE)
     _type(qtbot, wizard.passphrase_page.second, STRONG_PASSPHRASE)
     wizard.passphrase_page.remember.setChecked(True)
@@ -148,6 +153,7 @@ def test_creation_in_the_background_then_main_window(qtbot: QtBot, data_dir: Pat
     _fill_profile(qtbot, wizard)
     _next(qtbot, wizard)
     _next(qtbot, wizard)
+    _next(qtbot, wizard)  # the network's address, left empty
     _type(qtbot, wizard.passphrase_page.first, STRONG_PASSPHRASE)
     _type(qtbot, wizard.passphrase_page.second, STRONG_PASSPHRASE)
     _next(qtbot, wizard)
@@ -158,3 +164,47 @@ def test_creation_in_the_background_then_main_window(qtbot: QtBot, data_dir: Pat
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10000)
     assert not wizard.isVisible()
     controller.main_window.close()  # type: ignore[union-attr]
+
+
+def test_wizard_asks_the_networks_address_and_writes_it_with_the_practice(qtbot: QtBot, data_dir: Path) -> None:
+    """Issue 18, #6: the network's postal address and SIREN/SIRET are asked at first run (checked at their
+    fields), not first after confirming « Émettre »."""
+    controller = AppController(data_dir, SyncRunner(), kdf=FAST_KDF)
+    wizard = controller.start()
+    assert isinstance(wizard, FirstRunWizard)
+    qtbot.addWidget(wizard)
+    _next(qtbot, wizard)
+    _fill_profile(qtbot, wizard)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    page = wizard.network_page
+    assert wizard.currentPage() is page
+    assert page.network_label.text() == "Réseau : Réseau Périnatalité Occitanie (RPO)"  # chosen on the page before
+    _type(qtbot, page.edits["street"], "12 rue des Lilas")
+    _type(qtbot, page.edits["postcode"], "3100")
+    _type(qtbot, page.edits["siret"], "732 829 321")
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is page  # refused, each error at its field, what was typed kept
+    assert page.boxes["postcode"].text == "Le code postal compte 5 chiffres."
+    assert page.boxes["city"].text == "Champ obligatoire."
+    assert "SIREN ou SIRET est invalide" in page.boxes["siret"].text
+    assert page.edits["siret"].text() == "732 829 321" and page.boxes["street"].text == ""
+    _type(qtbot, page.edits["postcode"], "31000")
+    _type(qtbot, page.edits["city"], "Toulouse")
+    _type(qtbot, page.edits["siret"], "732 829 320")
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.passphrase_page
+    _type(qtbot, wizard.passphrase_page.first, STRONG_PASSPHRASE)
+    _type(qtbot, wizard.passphrase_page.second, STRONG_PASSPHRASE)
+    _next(qtbot, wizard)
+    wizard.recovery_page.confirm.setChecked(True)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+
+    window = controller.main_window
+    assert isinstance(window, MainWindow), wizard.recovery_page.status.text()
+    qtbot.addWidget(window)
+    practice = window.practice
+    assert practice is not None
+    assert practice.read(stored_network_address, "RPO") == NetworkAddress("12 rue des Lilas", "31000", "Toulouse",
+                                                                           "732829320")
+    window.close()

@@ -1,4 +1,5 @@
-"""First run: the practice profile, the passphrase, the recovery key — then the encrypted practice."""
+"""First run: the practice profile, the network's postal address (ui/dialogs/network_address_page.py), the
+passphrase, the recovery key — then the encrypted practice (with the network's address, if given)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.services import practice_keys
+from cocon_desktop.services.invoice_documents import set_network_address
 from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.services.practice_keys import Argon2Params, KeychainStatus
+from cocon_desktop.ui.dialogs.network_address_page import NetworkAddressPage
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -195,10 +198,11 @@ class FirstRunWizard(QWizard):
         self.contact_page = ProfilePage(tr("Coordonnées et réseau"),
                                         tr("L'adresse et l'IBAN figurent sur les factures adressées au "
                                            "réseau, qui vous paie."), CONTACT + NETWORK)
+        self.network_page = NetworkAddressPage(lambda: self.contact_page.form.values()["network"])
         self.passphrase_page = PassphrasePage(keychain)
         self.recovery_page = RecoveryPage()
-        for page in (WelcomePage(data_dir), self.identity_page, self.contact_page, self.passphrase_page,
-                     self.recovery_page):
+        for page in (WelcomePage(data_dir), self.identity_page, self.contact_page, self.network_page,
+                     self.passphrase_page, self.recovery_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Créer le cabinet"))
         self.accepted.connect(self._announce)
@@ -222,10 +226,19 @@ class FirstRunWizard(QWizard):
         return PracticeProfile(**values)
 
     def creation_task(self) -> Callable[[], Practice]:
-        """What the worker runs (Argon2id, key file, encrypted database, profile), values read here."""
+        """What the worker runs (Argon2id, key file, encrypted database, profile, the network's address), values
+        read here."""
         data_dir, passphrase, profile = self.data_dir, self.passphrase_page.first.text(), self.profile()
         recovery, remember, kdf = self.recovery, self.passphrase_page.remember.isChecked(), self.kdf
-        return lambda: create_practice(data_dir, passphrase, profile, recovery, remember=remember, params=kdf)
+        address = self.network_page.address()
+
+        def create() -> Practice:
+            practice = create_practice(data_dir, passphrase, profile, recovery, remember=remember, params=kdf)
+            if address is not None:
+                practice.write(set_network_address, profile.network, address)
+            return practice
+
+        return create
 
     def _announce(self) -> None:
         # QWizard.accept() validates the last page first (which creates the practice), then accepts.
