@@ -211,3 +211,22 @@ def test_the_french_catalogues_keep_the_program_s_own_text(qapp: QApplication) -
     install_french(qapp)
     assert tr("Enfants") == "Enfants"
     assert QApplication.translate("QFileDialog", "&Look in:") == "&Voir dans\u00a0:"  # the fallback still answers
+
+
+def test_dashboard_lines_wrap_and_charts_are_whole(qtbot: QtBot, demo: Practice, screen: QRect) -> None:
+    """« À faire » lines wrap on two lines instead of being cut; each chart's plot (title, keys, axes) is no wider
+    than its widget (pyqtgraph drew a long title's plot past the widget's right side, cut)."""
+    from tests.ui.dashboard_helpers import charts_of
+
+    window = main_window(qtbot, demo)
+    window.resize(screen.width() - fit.FRAME_WIDTH, screen.height() - fit.FRAME_HEIGHT)
+    page = window.dashboard_page
+    charts_of(page)
+    qtbot.wait(50)
+    assert page.table.wordWrap()
+    assert page.table.verticalHeader().defaultSectionSize() >= 2 * page.table.fontMetrics().lineSpacing()
+    for chart in (page.network_chart, page.seances_chart, page.amounts_chart):
+        plot = chart.plot
+        assert plot is not None
+        drawn = plot.getPlotItem().geometry().width()
+        assert drawn <= plot.viewport().width() + 1, f"{chart.objectName()}: {drawn} > {plot.viewport().width()}"

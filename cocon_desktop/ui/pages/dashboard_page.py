@@ -165,11 +165,12 @@ class DashboardPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a line wraps on a narrow window instead of being cut: rows of two lines
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.table.fontMetrics().lineSpacing() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -178,7 +179,8 @@ class DashboardPage(QWidget):
         upper.addLayout(actions, 1)
         self.network_chart = BarChart(tr("Par réseau"), money=True, parent=self)
         self.network_chart.setObjectName("network_chart")
-        self.network_chart.setFixedWidth(310)
+        self.network_chart.setMinimumWidth(300)  # its title and axes whole; the lines keep the rest
+        self.network_chart.setMaximumWidth(360)
         upper.addWidget(self.network_chart)
         layout.addLayout(upper, 5)
 

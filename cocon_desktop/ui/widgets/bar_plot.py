@@ -8,8 +8,8 @@ from typing import Any
 
 import pyqtgraph as pg
 
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont, QResizeEvent, QTextOption
 from PySide6.QtWidgets import QWidget
 
 from cocon_desktop.ui.widgets.month_chart import GROUP_WIDTH, Series, euros, whole
@@ -68,8 +68,28 @@ class BarPlot(pg.PlotWidget):  # type: ignore[misc]
         keys = "&nbsp;&nbsp;".join(f'<span style="color:{s.colour}">■</span>&nbsp;{s.name}'
                                    for s in self.series if len(self.series) > 1)
         self.setTitle(f'<span style="font-size:10pt; font-weight:bold">{self.title}</span>'
-                      f'{"&nbsp;&nbsp;&nbsp;" if keys else ""}<span style="font-size:9pt">{keys}</span>',
+                      f'{"<br>" if keys else ""}<span style="font-size:9pt">{keys}</span>',
                       color="#222")
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title wraps to the chart's width (and its row grows) instead of widening the plot past the widget,
+        which cut its right side (« Montants : facturé au mois de la facture… », the keys)."""
+        plot = getattr(self, "plotItem", None)  # None while pyqtgraph builds the widget (a first resize)
+        if plot is None:
+            return
+        label = plot.titleLabel
+        room = self.width() - plot.getAxis("left").width() - 24  # the title sits above the plot, right of the axis
+        label.item.setTextWidth(max(100, room))
+        label.item.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+        label.updateMin()
+        height = max(30, round(label.item.boundingRect().height()) + 4)
+        label.setMaximumHeight(height)
+        plot.layout.setRowFixedHeight(0, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_title()
+        super().resizeEvent(event)
 
     def set_bars(self, labels: Sequence[str], series: Sequence[Series]) -> None:
         for item in self.bars:
