@@ -251,6 +251,10 @@ def test_a_seance_dated_in_the_future_is_asked_about(qtbot: QtBot, practice: Pra
     assert "après aujourd'hui" in dialog.field_text("day")
     assert "Appuyez de nouveau sur Entrée" in dialog.status.text()
     assert QApplication.focusWidget() is dialog.day.line
+    qtbot.wait(10)
+    layout = dialog.layout()
+    assert layout is not None
+    assert dialog.height() <= layout.totalHeightForWidth(dialog.width()) + 2, "the form grew more than needed"
 
     dialog.day.line.selectAll()
     qtbot.keyClicks(dialog.day.line, "18/12/2026")  # another future day (the prescription's): asked again

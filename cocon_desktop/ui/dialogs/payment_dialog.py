@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.money import parse_euros
@@ -90,7 +90,7 @@ class PaymentDialog(QDialog):
         orphans = show_field_errors(self.boxes, errors)
         self.message.setText(" ".join(error_text(ValidationError([e])) for e in orphans))
         self.message.setVisible(bool(orphans))
-        grow_to_content(self)
+        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
 
     def _saved(self, status: InvoiceStatus) -> None:
         self.save_button.setEnabled(True)
@@ -104,7 +104,7 @@ class PaymentDialog(QDialog):
             return
         self.message.setText(error_text(error))
         self.message.setVisible(True)
-        grow_to_content(self)
+        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

@@ -6,10 +6,10 @@ The form keeps what was typed whatever happens.
 
 A day's séances are typed one after the other: « Enregistrer » (Entrée) records one and keeps the form open,
 the same day, the time moved on by the séance's length, only the child (and the note, which was about that
-child) cleared (opened from a child's file, with that child chosen, it closes after the save); « Enregistrer et fermer » (Ctrl+Entrée) or « Fermer » (Échap) closes it. What is typed here is
-a séance that took place: one dated after today is asked about once (a typo of the year, usually) and recorded
-if Entrée is pressed again on the same date — not refused, since a wrong clock on the laptop must not stop
-the work."""
+child) cleared; « Enregistrer et fermer » (Ctrl+Entrée) or « Fermer » (Échap) closes it. Opened from a child's
+file, that child chosen, it closes after the save. What is typed here is a séance that took place: one dated
+after today is asked about once (a typo of the year, usually) and recorded if Entrée is pressed again on the
+same date — not refused, since a wrong clock on the laptop must not stop the work."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +36,6 @@ from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceD
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.children import ChildRow
 from cocon_desktop.services.seances import OutOfForfait, parse_time, record_seance
-from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import clock, french_date
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.practice_source import PracticeSource
@@ -226,7 +225,7 @@ class QuickSeanceDialog(QDialog):
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(tr("Rien n'a été enregistré. Appuyez de nouveau sur Entrée pour enregistrer la "
                                "séance du {0} quand même, ou corrigez la date.").format(french_date(day)))
-        grow_to_content(self)
+        self._close_up()
         self.day.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _day_edited(self, *_: object) -> None:
@@ -238,15 +237,20 @@ class QuickSeanceDialog(QDialog):
                 self.status.clear()
 
     def _close_up(self) -> None:
-        """The refusal panel went: the form closes up (no blank where it was)."""
+        """Messages or the refusal panel came or went: the form takes the height it needs, no blank left where
+        the panel was (measured once the layout has placed them)."""
+        QTimer.singleShot(0, self, self._fit_height)
+
+    def _fit_height(self) -> None:
         layout = self.layout()
         if layout is None or not self.isVisible():
             return
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else \
             layout.totalSizeHint().height()
-        if needed < self.height():
-            self.resize(self.width(), max(needed, self.minimumSizeHint().height()))
+        needed = max(needed, self.minimumSizeHint().height())
+        if needed != self.height():
+            self.resize(self.width(), needed)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
@@ -258,7 +262,7 @@ class QuickSeanceDialog(QDialog):
         else:
             self.status.setStyleSheet(ERROR_STYLE)
             self.status.setText(error_text(error))
-        grow_to_content(self)
+        self._close_up()
 
     def _show(self, errors: list[FieldError]) -> None:
         orphans = show_field_errors(self.boxes, errors)
@@ -266,7 +270,7 @@ class QuickSeanceDialog(QDialog):
         lines += [error_text(ValidationError([e])) for e in orphans]
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(" ".join(lines))
-        grow_to_content(self)
+        self._close_up()
 
     def field_text(self, name: str) -> str:
         box = self.boxes.get(name)

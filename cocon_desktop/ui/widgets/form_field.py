@@ -6,7 +6,7 @@ After a failed save the first field in error takes the focus (`show_field_errors
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -161,7 +161,8 @@ class FieldBox(QWidget):
         """A shown dialog grows to show the message whole (word-wrapped), never squeezing the fields."""
         window = self.window()
         if window is not self and window.isVisible() and window.isWindow():
-            grow_to_content(window)
+            # once the layout has placed the message (its width known): measured now, it would be too tall
+            QTimer.singleShot(0, window, lambda: grow_to_content(window))
 
 
 def first_error_box(boxes: dict[str, FieldBox], errors: list[FieldError]) -> FieldBox | None:
