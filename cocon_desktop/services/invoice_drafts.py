@@ -25,6 +25,7 @@ class DraftLine:
     discipline: str
     kind: str
     amount: Decimal
+    child_name: str = ""  # "DUPONT Léa", for the practitioner's preview only: never on the invoice nor the batch
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,16 @@ class DraftInvoice:
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    @property
+    def child_name(self) -> str:
+        """The child's name on a per-child invoice ("" for one of the whole network)."""
+        return self.lines[0].child_name if self.child_id is not None and self.lines else ""
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """The séances' days, each once, in order."""
+        return tuple(sorted({line.day for line in self.lines}))
 
 
 def active_line_exists(seance_id_column: object) -> object:
@@ -71,7 +82,8 @@ def billable_lines(session: Session, network: str, first: date, last: date,
             statement):
         initials = f"{first_name[:1].upper()}. {last_name[:1].upper()}."
         lines.append(DraftLine(sid, day, child_id, inclusion, initials, discipline, kind,
-                               price(tariff, forfait_kind, discipline, day, kind)))
+                               price(tariff, forfait_kind, discipline, day, kind),
+                               f"{last_name.upper()} {first_name}"))
     return lines
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from cocon_desktop.domain.money import from_cents, is_whole_cents, to_cents
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.models import Invoice, InvoiceEvent, Payment
+from cocon_desktop.models import Child, Invoice, InvoiceEvent, Payment
 from cocon_desktop.services.changes import Changes, writes
 
 STATES = {"emise": "Émise", "envoyee": "Envoyée", "payee": "Payée", "partiellement_payee": "Partiellement payée",
@@ -32,6 +32,9 @@ class InvoiceStatus:
     credited: Decimal
     paid: Decimal
     state: str
+    period_start: date | None = None  # the séances' period (the practitioner's lists: « Période »)
+    period_end: date | None = None
+    child: str = ""  # "DUPONT Léa": the practitioner's own screen only; "" for a network-wide invoice
 
     @property
     def remaining(self) -> Decimal:
@@ -97,17 +100,33 @@ def _listing(listing: Listing) -> Select[Any]:
     return statement.order_by(rows.c.issue_date.desc(), rows.c.id.desc())
 
 
-def _status(row: Any) -> InvoiceStatus:
+def _status(row: Any, details: dict[int, tuple[date, date, str]] | None = None) -> InvoiceStatus:
     iid, number, kind, issued, due, network, total, credited, paid, state = row
+    start, end, child = (details or {}).get(iid, (None, None, ""))
     return InvoiceStatus(iid, number, kind, issued, due, network, from_cents(total), from_cents(credited),
-                         from_cents(paid), state)
+                         from_cents(paid), state, start, end, child)
+
+
+def _statuses(session: Session, statement: Select[Any]) -> list[InvoiceStatus]:
+    """The rows of a listing with their period and child, read by primary key for these rows only (the columns
+    come before the inline PDF in the row: SQLite does not read the PDF for them)."""
+    rows = list(session.execute(statement))
+    ids = [row[0] for row in rows]
+    details: dict[int, tuple[date, date, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for iid, first, last, last_name, first_name in session.execute(
+                select(Invoice.id, Invoice.period_start, Invoice.period_end, Child.last_name, Child.first_name)
+                .outerjoin(Child, Child.id == Invoice.child_id).where(Invoice.id.in_(chunk))):
+            details[iid] = (first, last, f"{last_name.upper()} {first_name}" if last_name else "")
+    return [_status(row, details) for row in rows]
 
 
 def status_page(sessions: sessionmaker[Session], listing: Listing, offset: int, limit: int) -> list[InvoiceStatus]:
     """One page of a list (LIMIT/OFFSET in SQL): what the paged tables of « Documents émis » and « Impayés » ask
     for as they scroll."""
     with sessions() as session:
-        return [_status(row) for row in session.execute(_listing(listing).offset(offset).limit(limit))]
+        return _statuses(session, _listing(listing).offset(offset).limit(limit))
 
 
 def statuses(sessions: sessionmaker[Session], network: str = "", kind: str = "",
@@ -115,15 +134,15 @@ def statuses(sessions: sessionmaker[Session], network: str = "", kind: str = "",
     """Every document with its derived state, newest first; `owing_only`: only those with something left to pay.
     The lists of the window read pages (status_page) instead."""
     with sessions() as session:
-        return [_status(row) for row in session.execute(_listing(Listing(network, kind, owing_only=owing_only)))]
+        return _statuses(session, _listing(Listing(network, kind, owing_only=owing_only)))
 
 
 def status_of(sessions: sessionmaker[Session], number: str) -> InvoiceStatus | None:
     """One document's state, by its number."""
     statement = _listing(Listing(number=number.strip().upper()))
     with sessions() as session:
-        row = session.execute(statement).first()
-    return _status(row) if row is not None else None
+        found = _statuses(session, statement.limit(1))
+    return found[0] if found else None
 
 
 UNPAID = Listing(kind="invoice", owing_only=True, oldest_first=True)
@@ -132,7 +151,7 @@ UNPAID = Listing(kind="invoice", owing_only=True, oldest_first=True)
 def unpaid(sessions: sessionmaker[Session], today: date) -> list[InvoiceStatus]:
     """Invoices with something left to be paid, the oldest first."""
     with sessions() as session:
-        return [_status(row) for row in session.execute(_listing(UNPAID))]
+        return _statuses(session, _listing(UNPAID))
 
 
 def owing_summary(sessions: sessionmaker[Session]) -> tuple[int, Decimal]:

@@ -17,6 +17,7 @@ from cocon_desktop.services import payments
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
+from cocon_desktop.ui.pages.invoice_documents_tab import COLUMNS
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.invoice_helpers import TODAY, fill
@@ -59,7 +60,7 @@ def test_preview_shows_one_row_per_invoice_and_the_total(qtbot: QtBot, filled: P
     assert tab.selected_network() == "RPO"  # the practice's network
     assert tab.month.currentText() == "Octobre 2026"  # the previous month
     assert tab.table.rowCount() == 3
-    assert tab.table.item(0, 0).text() == "RPO-2025-0000" and tab.table.item(0, 1).text() == "4"
+    assert tab.table.item(0, 1).text() == "RPO-2025-0000" and tab.table.item(0, 3).text() == "4"
     assert "771,00" in tab.total.text()
     assert tab.issue_button.text() == "Émettre et signer les 3 factures" and tab.issue_button.isEnabled()
 
@@ -168,7 +169,7 @@ def test_payment_over_the_remaining_is_refused_at_the_amount(qtbot: QtBot, fille
     assert status is not None and status.paid == Decimal("100.50") and status.state == "partiellement_payee"
     docs.select("FAC-2026-0002")
     row = docs.table.currentRow()
-    assert docs.table.item(row, 5).text() == "Partiellement payée"
+    assert docs.table.item(row, COLUMNS.index("État")).text() == "Partiellement payée"
     assert "Partiellement payée" in docs.message.text()
     docs.state_filter.setCurrentIndex(docs.state_filter.findData("partiellement_payee"))
     assert docs.table.rowCount() == 1 and docs.table.item(0, 0).text() == "FAC-2026-0002"

@@ -6,7 +6,7 @@ read again from its Changes, not from a signal of this tab."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -33,7 +33,7 @@ from cocon_desktop.services.prescriptions import StoredDocument
 from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer, with_stamps
 from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
-from cocon_desktop.ui.formatting import french_date, money
+from cocon_desktop.ui.formatting import french_date, money, month_year
 from cocon_desktop.ui.i18n import error_text, message, ntr, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
 from cocon_desktop.ui.tasks import TaskRunner
@@ -43,7 +43,17 @@ from cocon_desktop.ui.widgets.pin_prompt import pin_after
 STATE_COLOURS = {"emise": "#1f4e8c", "envoyee": "#00695c", "payee": "#1b5e20", "partiellement_payee": "#a15c00",
                  "rejetee": "#b00020", "annulee": "#6b7280"}
 KIND_LABELS = {"invoice": "Facture", "credit_note": "Avoir"}
-COLUMNS = ("Numéro", "Type", "Date", "Réseau", "Total", "État", "Reste dû")
+COLUMNS = ("Numéro", "Type", "Date", "Enfant", "Période", "Réseau", "Total", "État", "Reste dû")
+
+
+def period_text(first: date | None, last: date | None) -> str:
+    """« octobre 2026 » for a whole month, else « 01/10 – 15/10/2026 » (the séances an invoice covers)."""
+    if first is None or last is None:
+        return ""
+    if first.day == 1 and last == (first + timedelta(days=32)).replace(day=1) - timedelta(days=1):
+        return month_year(first)
+    return f"{first:%d/%m} – {french_date(last)}" if first.year == last.year else \
+        f"{french_date(first)} – {french_date(last)}"
 
 
 class DocumentsTab(QWidget):
@@ -152,7 +162,10 @@ class DocumentsTab(QWidget):
     def _cells(status: InvoiceStatus) -> tuple[Cell, ...]:
         remaining = money(status.remaining) if status.kind == "invoice" else ""
         return (Cell(status.number), Cell(tr(KIND_LABELS.get(status.kind, status.kind))),
-                Cell(french_date(status.issue_date)), Cell(status.network), Cell(money(status.total), right=True),
+                Cell(french_date(status.issue_date)), Cell(status.child or (tr("tout le réseau") if status.kind ==
+                                                                            "invoice" else "")),
+                Cell(period_text(status.period_start, status.period_end)), Cell(status.network),
+                Cell(money(status.total), right=True),
                 Cell(tr(STATES.get(status.state, status.state)), colour=STATE_COLOURS.get(status.state, "#000000"),
                      bold=True),
                 Cell(remaining, right=True))

@@ -33,6 +33,7 @@ from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
 from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
+from cocon_desktop.ui.dialogs.draft_detail_dialog import DraftDetailDialog
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.tasks import TaskRunner
@@ -48,6 +49,18 @@ def issue_button_text(count: int) -> str:
     if count == 0:
         return tr("Aucune facture à émettre")
     return tr("Émettre et signer la facture") if count == 1 else tr("Émettre et signer les {0} factures").format(count)
+
+
+PREVIEW_COLUMNS = ("Enfant", "N° d'inclusion", "Dates des séances", "Actes", "Montant")
+
+
+def days_text(days: tuple[date, ...]) -> str:
+    """« 02, 09, 16, 23/10 »: the days of one month, the month said once; « 28/09, 05/10 » across months."""
+    if not days:
+        return ""
+    if len({(d.year, d.month) for d in days}) == 1:
+        return ", ".join(f"{d:%d}" for d in days[:-1]) + (", " if len(days) > 1 else "") + f"{days[-1]:%d/%m}"
+    return ", ".join(f"{d:%d/%m}" for d in days)
 
 
 def grand_total(drafts: list[DraftInvoice]) -> Decimal:
@@ -115,17 +128,22 @@ class IssueTab(QWidget):
         self.network.currentIndexChanged.connect(self._choice_changed)
         self.month.currentIndexChanged.connect(lambda _: self.reload())
 
-        self.table = QTableWidget(0, 3, self)
+        # the child's name and the séances' dates: this screen is the practitioner's own (the invoice and the
+        # batch keep to the inclusion number and initials); a double-click or Entrée shows the line's séances
+        self.table = QTableWidget(0, len(PREVIEW_COLUMNS), self)
         self.table.setObjectName("preview_table")
         self.table.setAccessibleName(tr("Aperçu des factures à émettre"))
-        self.table.setHorizontalHeaderLabels([tr("Enfant (n° d'inclusion)"), tr("Actes"), tr("Montant")])
+        self.table.setHorizontalHeaderLabels([tr(c) for c in PREVIEW_COLUMNS])
+        self.table.setToolTip(tr("Double-cliquez (ou Entrée) sur une ligne pour voir ses séances."))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.activated.connect(lambda index: self.show_detail(index.row()))
+        self.detail: DraftDetailDialog | None = None
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PREVIEW_COLUMNS.index("Dates des séances"), QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.total = QLabel(self)
         self.total.setObjectName("preview_total")
@@ -200,12 +218,13 @@ class IssueTab(QWidget):
         self.table.setRowCount(0)  # items set into empty rows: replacing 192 shown items took 180 ms (large demo)
         self.table.setRowCount(len(drafts))
         for row, draft in enumerate(drafts):
-            who = draft.lines[0].inclusion_number if draft.child_id is not None and draft.lines else tr("tout le "
-                                                                                                        "réseau")
-            cells = (who, str(len(draft.lines)), money(draft.total))
+            per_child = draft.child_id is not None and bool(draft.lines)
+            cells = (draft.child_name if per_child else tr("tout le réseau"),
+                     draft.lines[0].inclusion_number if per_child else "", days_text(draft.days),
+                     str(len(draft.lines)), money(draft.total))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column:
+                if column >= 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         grand = grand_total(drafts)
@@ -214,6 +233,13 @@ class IssueTab(QWidget):
         count = len(drafts)
         self.issue_button.setText(issue_button_text(count))
         self.issue_button.setEnabled(count > 0 and not self.running)
+
+    def show_detail(self, row: int) -> None:
+        """The séances of the preview's line `row` (double-click, Entrée)."""
+        if not 0 <= row < len(self.drafts):
+            return
+        self.detail = DraftDetailDialog(self.drafts[row], self.window())
+        self.detail.open()
 
     def confirm_and_issue(self) -> None:
         count = len(self.drafts)
