@@ -115,7 +115,7 @@ def test_restore_with_the_recovery_key_and_a_new_passphrase_from_the_unlock_wind
     window, dialog = _from_unlock_window(qtbot, data_dir)
     target = data_dir.with_name("cabinet-restauration")
     assert dialog.target_edit.text() == str(target)  # this folder holds a practice: a new one beside it
-    assert "--data-dir" in dialog.target_note.text()
+    assert "pas aux prochains démarrages" in dialog.target_note.text()  # and no command to type (issue 18)
     dialog.set_backup_file(backup_file)
     assert dialog.passphrase.isVisible() and not dialog.recovery_key.isVisible()
     _click(qtbot, dialog.with_recovery)

@@ -247,8 +247,8 @@ class RestoreDialog(QDialog):
                                         "aussi aux prochains démarrages.") if usable else "")
             return
         self.target_note.setText(tr(
-            "Ce n'est pas le dossier que le programme ouvre au démarrage ({0}) : pour rouvrir ce cabinet plus "
-            "tard, lancez « cocon-desktop --data-dir {1} ».").format(self.program_dir, target))
+            "Ce n'est pas le dossier que le programme ouvre au démarrage ({0}) : le cabinet restauré s'ouvrira "
+            "tout de suite, mais pas aux prochains démarrages.").format(self.program_dir))
         if self.isVisible():
             grow_to_content(self)
 

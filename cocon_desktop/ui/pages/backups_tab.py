@@ -103,8 +103,7 @@ class BackupsTab(QWidget):
         how = QLabel(tr(
             "Une sauvegarde se restaure dans un dossier nouveau ou vide, jamais par-dessus un cabinet : au "
             "démarrage du programme, « Restaurer une sauvegarde… » (dans l'assistant de création sur un nouvel "
-            "ordinateur, ou sous la phrase de passe dans la fenêtre de déverrouillage), ou avec la commande :\n"
-            "    cocon --data-dir NOUVEAU_DOSSIER restore FICHIER.coconbak\n"
+            "ordinateur, ou sous la phrase de passe dans la fenêtre de déverrouillage).\n"
             "Elle s'ouvre avec la phrase de passe en vigueur au moment où elle a été écrite, ou avec la clé de "
             "secours (puis une nouvelle phrase de passe)."), restore)
         how.setWordWrap(True)
