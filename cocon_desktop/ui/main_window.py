@@ -301,8 +301,11 @@ class MainWindow(QMainWindow):
         inner.addWidget(self._unlock_panel)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.root.addWidget(screen)
-        return screen
+        from cocon_desktop.ui.fit import scrolling
+
+        area = scrolling(screen, self.root)  # the recovery key's form is taller than a laptop's screen: it scrolls
+        self.root.addWidget(area)
+        return area
 
     def _ensure_lock_screen(self) -> QWidget:
         if self.lock_screen is None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,15 +25,19 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QWidget,
     QWizard,
 )
 
 from cocon_desktop.app import AppController
+from cocon_desktop.clock import FixedClock
+from cocon_desktop.ui import fit
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.child_file import ChildFile
@@ -98,6 +103,9 @@ class Desk:
         """Every visible button inside the screen, no error box; the screenshot of `shown` (else the window)."""
         QApplication.processEvents()
         self.step += 1
+        target = shown if shown is not None else self.window
+        if target is not None:
+            target.grab().save(str(self.shots / f"desk-{self.step:02d}-{name}.png"))
         windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         errors = [w for w in windows if isinstance(w, QMessageBox) and w.icon() == QMessageBox.Icon.Critical]
         assert not errors, f"{name}: {[e.text() for e in errors]}"
@@ -110,9 +118,6 @@ class Desk:
                 if not SCREEN.contains(rect):
                     outside.append(f"{button.text() or button.objectName()!r} at {rect.getRect()}")
         assert not outside, f"{name}: buttons off the {SCREEN.width()}×{SCREEN.height()} screen: {outside}"
-        target = shown if shown is not None else self.window
-        if target is not None:
-            target.grab().save(str(self.shots / f"desk-{self.step:02d}-{name}.png"))
 
     def dialog(self, kind: type[QDialog] = QDialog) -> QDialog:
         """The dialog just opened (the newest visible one)."""
@@ -132,6 +137,12 @@ def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ["COCON_DESK_SHOTS"]) if os.environ.get("COCON_DESK_SHOTS") else tmp_path / "shots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def turn_to(today: FixedClock, day: date) -> None:
+    """The next working day: the clock's day and its moment (noon UTC), as a program opened that morning."""
+    today.day = day
+    today.at = datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 def place(widget: QWidget) -> None:
@@ -158,6 +169,12 @@ def run_wizard(desk: Desk, data_dir: Path, today: object) -> MainWindow:
                 editor.setCurrentIndex(editor.findData(getattr(PROFILE, name)))
         desk.check(f"assistant-{'identite' if page is wizard.identity_page else 'coordonnees'}", wizard)
         desk.press(wizard.focusWidget() or wizard, Qt.Key.Key_Return)  # Entrée: « Suivant »
+    edits = getattr(wizard.currentPage(), "edits", {})
+    if "street" in edits:  # the network's postal address, on the invoices (issue 18, #6)
+        for name, text in (("street", "12 rue du Reseau"), ("postcode", "31000"), ("city", "Toulouse")):
+            desk.type(edits[name], text)
+        desk.check("assistant-reseau", wizard)
+        desk.press(edits["city"], Qt.Key.Key_Return)
     assert wizard.currentPage() is wizard.passphrase_page
     desk.type(wizard.passphrase_page.first, STRONG_PASSPHRASE)
     desk.type(wizard.passphrase_page.second, STRONG_PASSPHRASE)
@@ -355,6 +372,166 @@ def quick_entry(desk: Desk, search: str, start: str) -> None:
     assert not dialog.isVisible()
 
 
+def look_at_the_agenda(desk: Desk) -> None:
+    """Ctrl+3, the Agenda tab (Ctrl+Tab), « Cette semaine » then the week before (←): October's last week, the
+    séances done drawn in it."""
+    window = desk.main
+    desk.activate()
+    desk.press(window, Qt.Key.Key_3, CTRL, "Ctrl+3")
+    page = window.seances_page
+    if page.tabs.currentWidget() is not page.agenda:
+        desk.press(QApplication.focusWidget() or page, Qt.Key.Key_Tab, CTRL)
+    assert page.tabs.currentWidget() is page.agenda, describe_focus()
+    buttons = {b.text(): b for b in page.agenda.findChildren(QPushButton)}
+    for text in ("Cette semaine", "←"):
+        buttons[text].setFocus()
+        desk.press(buttons[text], Qt.Key.Key_Space)
+    assert page.agenda.monday == date(2026, 10, 26)
+    desk.qtbot.waitUntil(lambda: len(page.agenda.grid.blocks) >= 2)
+    desk.check("agenda")
+
+
+def choose_by_keys(desk: Desk, combo: QComboBox, chosen: Callable[[], bool]) -> None:
+    """The month proposed is the one before the day the page was built (the program was not restarted since
+    1 October): the therapist picks October with the arrow keys."""
+    combo.setFocus()
+    for key in (Qt.Key.Key_Home,) + (Qt.Key.Key_Down,) * combo.count():
+        if chosen():
+            return
+        desk.press(combo, key)
+    assert chosen(), combo.currentText()
+
+
+def invoice_october(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+4: October proposed, « Émettre », yes; the network's postal address typed where it is asked."""
+    window = desk.main
+    asked: list[str] = []
+
+    def yes(_parent: QWidget, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    desk.activate()
+    desk.press(window, Qt.Key.Key_4, CTRL, "Ctrl+4")
+    issue = window.invoicing_page.issue_tab
+    choose_by_keys(desk, issue.month, lambda: issue.period() == (date(2026, 10, 1), date(2026, 10, 31)))
+    desk.qtbot.waitUntil(lambda: issue.issue_button.isEnabled())
+    desk.check("facturation-apercu")
+    issue.issue_button.setFocus()
+    desk.press(issue.issue_button, Qt.Key.Key_Space)
+    assert asked, "« Émettre » asks first"
+    if issue.address_form.isVisible():  # the network's postal address, asked once
+        form = issue.address_form
+        desk.type(form.street, "12 rue du Reseau")
+        desk.type(form.postcode, "31000")
+        desk.type(form.city, "Toulouse")
+        desk.check("facturation-adresse")
+        form.save_button.setFocus()
+        desk.press(form.save_button, Qt.Key.Key_Space)
+    desk.qtbot.waitUntil(lambda: "émises et signées" in issue.message.text() or "émise et signée" in
+                         issue.message.text())
+    desk.check("facturation-emises")
+
+
+def export_the_batch(desk: Desk, monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Ctrl+6: « Clore le lot », then « Exporter… » into a folder (the folder dialog answered)."""
+    window = desk.main
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args, **_kw: str(folder))
+    desk.activate()
+    desk.press(window, Qt.Key.Key_6, CTRL, "Ctrl+6")
+    sync = window.sync_page
+    desk.qtbot.waitUntil(sync.close_button.isEnabled)
+    sync.close_button.setFocus()
+    desk.press(sync.close_button, Qt.Key.Key_Space)
+    desk.qtbot.waitUntil(lambda: sync.current() is not None)
+    desk.qtbot.waitUntil(sync.export_button.isEnabled)
+    sync.export_button.setFocus()
+    desk.press(sync.export_button, Qt.Key.Key_Space)
+    desk.qtbot.waitUntil(lambda: any(folder.iterdir()))
+    assert "Lot exporté" in sync.message.text(), sync.message.text()
+    desk.check("lot-exporte")
+
+
+def attest_october(desk: Desk, child_id: int) -> None:
+    """The child's file, « Attestations… »: October, issued and shown (to print or save), then closed (Échap)."""
+    file = open_file(desk, child_id, "Identité")
+    file.attestations_button.setFocus()
+    desk.press(file.attestations_button, Qt.Key.Key_Space)
+    dialog = file.attestation_dialog
+    assert dialog is not None and dialog.isVisible()
+    desk.activate(dialog)
+    choose_by_keys(desk, dialog.picker.first, lambda: dialog.picker.period().first == date(2026, 10, 1))
+    choose_by_keys(desk, dialog.picker.last, lambda: dialog.picker.period().last == date(2026, 10, 31))
+    desk.check("attestation", dialog)
+    dialog.issue_button.setFocus()
+    desk.press(dialog.issue_button, Qt.Key.Key_Space)
+    desk.qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview.isVisible())
+    preview = dialog.preview
+    assert preview is not None
+    desk.check("attestation-apercu", preview)
+    desk.activate(preview)
+    desk.press(preview, Qt.Key.Key_Escape)
+    assert not preview.isVisible()
+    assert dialog.table.rowCount() == 1
+    desk.activate(dialog)
+    desk.press(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def every_page_and_the_other_keys(desk: Desk, first_name: str, inclusion: str) -> None:
+    """Ctrl+1…7 each show their page; F1 the « À propos »; Ctrl+F the children's search (Entrée opens the first
+    found); Ctrl+Maj+C copies the inclusion number from the child's file."""
+    window = desk.main
+    desk.activate()
+    for index, key in enumerate(window.page_keys):
+        desk.press(window, getattr(Qt.Key, f"Key_{index + 1}"), CTRL, f"Ctrl+{index + 1}")
+        assert window.pages.currentWidget() is window.page(key), key
+        if key == "dashboard":
+            dashboard = window.dashboard_page
+            desk.qtbot.waitUntil(lambda: bool(dashboard.model.rows))
+            texts = [row.text for row in dashboard.model.rows]
+            assert not any("à facturer" in text for text in texts), texts  # October is invoiced
+        desk.check(f"page-{key}")
+    desk.press(window, Qt.Key.Key_F1, name="F1")
+    about = window.about_dialog
+    assert about is not None and about.isVisible()
+    desk.check("a-propos", about)
+    desk.activate(about)
+    desk.press(about, Qt.Key.Key_Escape)
+    desk.activate()
+    desk.press(window, Qt.Key.Key_F, CTRL, "Ctrl+F")
+    search = window.children_page.search
+    assert QApplication.focusWidget() is search
+    desk.qtbot.keyClicks(search, first_name)
+    desk.press(search, Qt.Key.Key_Return)
+    file = window.children_page.file
+    desk.qtbot.waitUntil(lambda: file.isVisible() and file.current_child() is not None
+                         and file.current_child().first_name == first_name)
+    QApplication.clipboard().clear()
+    desk.activate()
+    desk.press(QApplication.focusWidget() or window, Qt.Key.Key_C, CTRL | SHIFT, "Ctrl+Shift+C")
+    desk.qtbot.waitUntil(lambda: QApplication.clipboard().text() == inclusion)  # a button's key: clicked 0.1 s on
+    desk.check("dossier-copie")
+
+
+def lock_and_unlock(desk: Desk) -> None:
+    """Ctrl+L hides everything; the passphrase and Entrée bring the window back as it was."""
+    window = desk.main
+    desk.activate()
+    desk.press(window, Qt.Key.Key_L, CTRL, "Ctrl+L")
+    assert window.is_locked
+    panel = window.unlock_panel
+    assert QApplication.focusWidget() is panel.passphrase
+    desk.check("verrouille")
+    desk.qtbot.keyClicks(panel.passphrase, STRONG_PASSPHRASE)
+    desk.press(panel.passphrase, Qt.Key.Key_Return)
+    desk.qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    assert window.children_page.file.current_child() is not None  # back where it was
+    desk.check("deverrouille")
+
+
 def place_dialog(dialog: QDialog) -> None:
     """A dialog shows inside the screen (Qt centres it on its window; a window manager would keep it on screen)."""
     dialog.adjustSize()
@@ -363,6 +540,8 @@ def place_dialog(dialog: QDialog) -> None:
 
 def test_a_therapists_month_at_the_desk(qtbot: QtBot, tmp_path: Path, shots: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the windows and dialogs fit themselves to the screen's available area: the laptop's, not the test platform's
+    monkeypatch.setattr(fit, "available_area", lambda _widget=None: QRect(SCREEN))
     today = clock(FIRST_DAY)  # moved forward day by day: the pages ask it for « today »
     desk = Desk(qtbot, shots)
     window = desk.window = run_wizard(desk, tmp_path / "cabinet", today)
@@ -385,7 +564,7 @@ def test_a_therapists_month_at_the_desk(qtbot: QtBot, tmp_path: Path, shots: Pat
     recorded = 0
     day = FIRST_DAY
     while day.month == FIRST_DAY.month:
-        today.day = day
+        turn_to(today, day)
         if day.weekday() in (1, 3):  # Tuesday, Thursday
             mark = "A" if day == date(2026, 10, 20) else "P"  # Lou excused once
             point_the_day(desk, mark)
@@ -402,3 +581,13 @@ def test_a_therapists_month_at_the_desk(qtbot: QtBot, tmp_path: Path, shots: Pat
             recorded += 1
         day += timedelta(days=1)
     assert recorded == 4 + 5 + 2
+
+    turn_to(today, date(2026, 11, 2))  # Monday 2 November: October to invoice, to send, to attest
+    look_at_the_agenda(desk)
+    invoice_october(desk, monkeypatch)
+    export_the_batch(desk, monkeypatch, tmp_path / "export")
+    attest_october(desk, children[0])
+    every_page_and_the_other_keys(desk, "Lou", f"{PROFILE.network}-2026-0001")
+    lock_and_unlock(desk)
+    assert readme_shortcuts() <= desk.pressed, f"not pressed: {readme_shortcuts() - desk.pressed}"
+    window.close()

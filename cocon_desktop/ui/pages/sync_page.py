@@ -109,6 +109,7 @@ class SyncPage(QWidget):
         self.endpoint_label = QLabel(self)
         self.endpoint_label.setObjectName("endpoint_label")
         self.endpoint_label.setStyleSheet("color: #4b5563;")
+        self.endpoint_label.setWordWrap(True)  # a long sentence must not widen the page past a 1366 px screen
         address.addWidget(self.endpoint_label, 1)
         self.endpoint_button = self._button("Adresse de réception…", "endpoint_button", self.open_endpoint, address)
         layout.addLayout(address)
