@@ -99,11 +99,21 @@ def test_cancel_at_the_first_step_issues_nothing(qtbot: QtBot, filled: Practice,
     assert tab.table.rowCount() == 3 and tab.issue_button.isEnabled() and not tab.progress.isVisible()
 
 
-def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: Practice, confirm: None) -> None:
+def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: Practice,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []  # the confirmation comes once the address is known (issue 18, #6), not before it
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     page = make_page(qtbot, filled)
     tab = page.issue_tab
     tab.issue_button.click()
+    assert asked == []
     assert "L'adresse du réseau RPO n'est pas renseignée" in tab.message.text()
+    assert "Paramètres › Réseaux" in tab.message.text() and "cocon" not in tab.message.text()
     assert tab.address_form.isVisible() and payments.statuses(filled.sessions) == []
     form = tab.address_form
     form.street.setText("10 rue du Réseau")
@@ -116,6 +126,7 @@ def test_missing_address_asks_for_it_then_issues(qtbot: QtBot, filled: Practice,
     form.city.setText("Toulouse")
     form.save_button.click()
     assert not form.isVisible()
+    assert len(asked) == 1 and asked[0].startswith("Émettre et signer 3 factures")
     assert len(payments.statuses(filled.sessions)) == 3 and tab.table.rowCount() == 0
 
 

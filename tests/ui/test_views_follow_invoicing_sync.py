@@ -271,8 +271,9 @@ def test_in_the_background_the_run_greys_the_tab_then_every_view_follows(qtbot: 
     window.show_page("invoicing")
     tab = window.invoicing_page.issue_tab
     qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=20_000)
-    tab.issue_button.click()
-    assert tab.running and tab.progress.isVisible() and not tab.issue_button.isEnabled()  # not blocked
+    tab.issue_button.click()  # the network's address read first (in the background), then the run
+    qtbot.waitUntil(lambda: tab.running, timeout=10_000)
+    assert tab.progress.isVisible() and not tab.issue_button.isEnabled()  # not blocked
     qtbot.waitUntil(lambda: "FAC-2026-0001 à FAC-2026-0003" in tab.message.text(), timeout=60_000)
     assert not tab.progress.isVisible()
     qtbot.waitUntil(lambda: status_count(window) == 3 and tab.table.rowCount() == 0, timeout=20_000)

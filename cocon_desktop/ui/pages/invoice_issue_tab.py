@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError, FieldError
-from cocon_desktop.services.invoice_documents import NetworkAddress, issue_period, set_network_address
+from cocon_desktop.services.invoice_documents import (
+    NetworkAddress,
+    issue_period,
+    set_network_address,
+    stored_network_address,
+)
 from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
 from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_handle import Practice
@@ -242,8 +247,21 @@ class IssueTab(QWidget):
         self.detail.open()
 
     def confirm_and_issue(self) -> None:
+        """The network's address first (issue 18, #6: asked before « Émettre » is confirmed, not after), then the
+        confirmation, then the run."""
+        practice = self.practice()
+        if not self.drafts or self.running or practice is None:
+            return
+        network = self.selected_network()
+        self.runner.run(lambda: practice.read(stored_network_address, network),
+                        lambda address: self._confirm(network, address), lambda e: self.say(error_text(e), error=True))
+
+    def _confirm(self, network: str, address: NetworkAddress | None) -> None:
         count = len(self.drafts)
-        if not count or self.running:
+        if not count or self.running or network != self.selected_network():
+            return
+        if address is None:  # given here, or in Paramètres › Réseaux
+            self._ask_address(CoconError("network_address_missing", network=network))
             return
         answer = QMessageBox.question(
             self, tr("Émettre les factures"),
@@ -285,9 +303,7 @@ class IssueTab(QWidget):
     def _failed(self, error: BaseException) -> None:
         """Nothing was issued (the views read again all the same: a failed write announces its changes)."""
         if isinstance(error, CoconError) and error.code == "network_address_missing":
-            self.say(error_text(error), error=True)
-            self.address_form.setVisible(True)
-            self.address_form.street.setFocus()
+            self._ask_address(error)
             return
         pin = pin_after(self, error)
         if pin:
@@ -295,10 +311,20 @@ class IssueTab(QWidget):
             return
         self.say(error_text(error), error=True)
 
+    def _ask_address(self, error: CoconError) -> None:
+        self.say(error_text(error), error=True)
+        self.address_form.setVisible(True)
+        self.address_form.street.setFocus()
+
     def save_address(self, address: NetworkAddress) -> None:
         practice = self.practice()
         if practice is None:
             return
         network = self.selected_network()
         self.runner.run_op(lambda _report: practice.write(set_network_address, network, address),
-                           lambda _: self.issue(), lambda e: self.say(error_text(e), error=True))
+                           lambda _: self._address_saved(), lambda e: self.say(error_text(e), error=True))
+
+    def _address_saved(self) -> None:
+        self.address_form.setVisible(False)
+        self.say("")
+        self.confirm_and_issue()  # now the confirmation, then the run
