@@ -53,6 +53,7 @@ def test_the_address_and_siret_are_saved_and_a_bad_siret_is_refused_at_its_field
     assert tab.field_error("siret") == ("Ce SIREN ou SIRET est invalide (chiffre de contrôle) : recopiez-le depuis "
                                         "la convention du réseau.")
     assert tab.field_error("street") == tab.field_error("postcode") == ""
+    assert tab.address_status.text() == ""  # said at its field, not twice
     assert tab.edits["siret"].hasFocus() and tab.edits["siret"].text() == "732 829 321"  # kept as typed
     assert announced == [] and practice.read(stored_network_address, "RPO") is None  # nothing written
 

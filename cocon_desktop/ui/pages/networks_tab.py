@@ -253,7 +253,7 @@ class NetworksTab(QWidget):
                 if box is not None:
                     box.show_error(field_error)
                     first = first or self.edits[field_error.field]
-            self._status(error_text(error), error=True)
+            self.address_status.clear()  # each error is at its field: not said twice
             if first is not None:
                 first.setFocus()
             return
