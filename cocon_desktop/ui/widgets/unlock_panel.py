@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -98,6 +99,8 @@ class UnlockPanel(QWidget):
         rform.addRow("", self.recover_button)
         rform.addRow("", back)
         self.stack.addWidget(recovery)
+        self.stack.currentChanged.connect(self._size_to_current)
+        self._size_to_current()
 
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -194,6 +197,14 @@ class UnlockPanel(QWidget):
 
     def _tick_text(self) -> None:
         self.unlock_button.setText(tr("Déverrouiller (attendez {0} s)").format(self._seconds_left))
+
+    def _size_to_current(self, _: int = -1) -> None:
+        """The hidden mode takes no room: the recovery form (taller) would make the lock screen scroll."""
+        for index in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if index == self.stack.currentIndex() else QSizePolicy.Policy.Ignored
+            page = self.stack.widget(index)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
 
     def focus(self) -> None:
         self.stack.setCurrentIndex(0)
