@@ -288,6 +288,8 @@ MESSAGES: dict[str, str] = {
     "attestation_no_seance": "Aucune séance à attester pour l'enfant {inclusion} du {first} au {last}.",
     "attestation_no_prescription": "Aucune prescription en {discipline} pour l'enfant {inclusion} entre le {first} "
                                    "et le {last} : rien à attester.",
+    "attestation_already_issued": "Déjà émise le {date} : {number} ; réimprimez son duplicata plutôt que d'utiliser "
+                                  "un nouveau numéro pour les mêmes soins.",
     "attestation_not_found": "Aucune attestation ne porte le numéro {number}.",
     "attestation_usage": "Indiquez l'enfant (--child) et le fichier à écrire (-o FICHIER.pdf), ou --all avec -o "
                          "FICHIER.pdf ou --out-dir DOSSIER, ou --reprint NUMERO -o FICHIER.pdf, ou --list.",

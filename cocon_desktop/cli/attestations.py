@@ -74,10 +74,13 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
             where = args.output or args.out_dir
             print(messages.counted(len(batch.results), "attestation émise", "attestations émises")
                   + (f", écrites dans {where}." if files else "."))
+            if batch.already:
+                print(messages.counted(batch.already, "attestation déjà émise", "attestations déjà émises")
+                      + " sur cette période, laissées de côté (--reprint NUMERO pour un duplicata).")
             _notices(batch.results, batch.pades_skipped)
             return 0
         child = practice.read(find_by_inclusion, args.child)
-        result = practice.write(attestations.issue, child.id, kind, period, day, pin).value
+        result = practice.write(attestations.issue, child.id, kind, period, day, pin, again=args.again).value
     finally:
         practice.close()
     _write(args.output, result.pdf)
@@ -136,6 +139,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--date", metavar="AAAA-MM-JJ", help="date de l'attestation (par défaut : aujourd'hui)")
     parser.add_argument("--all", action="store_true", help="tous les enfants suivis ayant des soins sur la période")
     parser.add_argument("--out-dir", type=Path, metavar="DOSSIER", help="avec --all : un PDF par enfant")
+    parser.add_argument("--again", action="store_true",
+                        help="émettre une nouvelle attestation même si cet enfant a déjà la sienne pour la période "
+                             "(une correction : un nouveau numéro)")
     parser.add_argument("--reprint", metavar="NUMERO", help="réimprimer une attestation émise (DUPLICATA)")
     parser.add_argument("--list", action="store_true", help="les attestations émises (d'un enfant avec --child)")
     parser.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)

@@ -22,6 +22,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Attestation, Child
 from cocon_desktop.services import audit
 from cocon_desktop.services.attestation_content import children_to_attest, draft
+from cocon_desktop.services.attestation_preview import already_issued, issued_children
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signature_image import signature_png
@@ -68,6 +69,7 @@ class BatchResult:
     total: int  # children with something to attest
     cancelled: bool
     pades_skipped: bool
+    already: int = 0  # children who have this attestation already (left out: reprint their duplicata)
 
     @property
     def pdfs(self) -> list[bytes]:
@@ -145,11 +147,18 @@ def _issue_one(sessions: sessionmaker[Session], child_id: int, kind: str, period
 
 @writes(Changes.ATTESTATIONS)
 def issue(sessions: sessionmaker[Session], child_id: int, kind: str, period: Period, issue_date: date,
-          pin: str | None = None, *, pades: bool = True) -> AttestationResult:
+          pin: str | None = None, *, pades: bool = True, again: bool = False) -> AttestationResult:
     """One attestation, numbered, signed and stored in one transaction (nothing is numbered if anything fails).
 
-    `period` is the one asked for; an annual attestation covers the calendar year of its start."""
+    `period` is the one asked for; an annual attestation covers the calendar year of its start. The same child,
+    kind and period issued before: CoconError "attestation_already_issued" (its number and date: reprint its
+    duplicata), unless `again` (a corrected attestation, knowingly a second number)."""
     period = period_for(kind, period)
+    if not again:
+        with sessions() as session:
+            found = already_issued(session, child_id, kind, period)
+        if found is not None:
+            raise CoconError("attestation_already_issued", number=found[0], date=found[1].strftime("%d/%m/%Y"))
     sign = signer(sessions, pin) if pades else None
     skipped = pades and sign is None
     result = _issue_one(sessions, child_id, kind, period, issue_date, sign, signature_png(sessions))
@@ -164,15 +173,18 @@ def issue_batch(sessions: sessionmaker[Session], kind: str, period: Period, issu
     period = period_for(kind, period)
     sign = signer(sessions, pin) if pades else None
     image = signature_png(sessions)
-    children = children_to_attest(sessions, kind, period)
+    done = issued_children(sessions, kind, period)  # never a second number for the same care
+    every = children_to_attest(sessions, kind, period)
+    children = [child_id for child_id in every if child_id not in done]
+    already = len(every) - len(children)
     results: list[AttestationResult] = []
     for index, child_id in enumerate(children):
         if progress is not None and progress(index, len(children)) is False:
-            return BatchResult(results, len(children), True, pades and sign is None)
+            return BatchResult(results, len(children), True, pades and sign is None, already)
         results.append(_issue_one(sessions, child_id, kind, period, issue_date, sign, image))
     if progress is not None:
         progress(len(children), len(children))
-    return BatchResult(results, len(children), False, pades and sign is None)
+    return BatchResult(results, len(children), False, pades and sign is None, already)
 
 
 def list_attestations(sessions: sessionmaker[Session], child_id: int | None = None) -> list[IssuedAttestation]:

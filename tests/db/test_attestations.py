@@ -95,8 +95,8 @@ def test_prise_en_charge_and_annual(practice: Practice, child: int) -> None:
 
 
 def test_numbering_is_gap_free_per_year(practice: Practice, child: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    numbers = [attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY).attestation.number
-               for _ in range(2)]
+    numbers = [attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, again=n > 0)
+               .attestation.number for n in range(2)]
     with pytest.raises(CoconError) as raised:  # nothing to attest: no number taken
         attestations.issue(practice.sessions, child, "seances", parse_period("2026-07"), TODAY)
     assert raised.value.code == "attestation_no_seance"
@@ -107,9 +107,10 @@ def test_numbering_is_gap_free_per_year(practice: Practice, child: int, monkeypa
     with monkeypatch.context() as patch:  # a failure while rendering: the transaction leaves no number behind
         patch.setattr(attestations, "render_attestation_pdf", broken)
         with pytest.raises(RuntimeError):
-            attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
-    numbers.append(attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY).attestation.number)
-    numbers.append(attestations.issue(practice.sessions, child, "seances", OCTOBER, date(2027, 1, 4))
+            attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, again=True)
+    numbers.append(attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, again=True)
+                   .attestation.number)
+    numbers.append(attestations.issue(practice.sessions, child, "seances", OCTOBER, date(2027, 1, 4), again=True)
                    .attestation.number)
     assert numbers == ["ATT-2026-0001", "ATT-2026-0002", "ATT-2026-0003", "ATT-2027-0001"]
     listed = attestations.list_attestations(practice.sessions, child)
@@ -182,9 +183,9 @@ def test_a_token_without_its_pin_signs_with_the_image_only(practice: Practice, c
     assert without.pades_skipped and not without.attestation.signed_pades and without.attestation.signature_image
     assert not validate(without.pdf, t.certificate_pem).signed
     with pytest.raises(CoconError) as raised:  # a wrong PIN stops before any number is taken
-        attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, pin="0000")
+        attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, pin="0000", again=True)
     assert raised.value.code == "pkcs11_wrong_pin"
-    signed = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, pin=t.pin)
+    signed = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY, pin=t.pin, again=True)
     assert signed.attestation.number == "ATT-2026-0002" and signed.attestation.signed_pades
     assert validate(signed.pdf, t.certificate_pem).ok
 
@@ -203,15 +204,17 @@ def test_batch_for_every_child_cancel_then_files(practice: Practice, child: int)
     assert stopped.cancelled and stopped.total == 2 and seen == [(0, 2), (1, 2)]
     assert [r.attestation.number for r in stopped.results] == ["ATT-2026-0001"]
     batch = attestations.issue_batch(practice.sessions, "seances", OCTOBER, TODAY)
-    assert not batch.cancelled
+    assert not batch.cancelled and batch.already == 1  # Dupont has hers: never a second number for the same care
     assert [(r.attestation.number, r.attestation.inclusion_number) for r in batch.results] == [
-        ("ATT-2026-0002", "RPO-2025-0001"), ("ATT-2026-0003", "RPO-2025-0002")]  # by name: Dupont, Martin
+        ("ATT-2026-0002", "RPO-2025-0002")]
     per_child = attestations.batch_files(batch, combined=False)
-    assert [name for name, _ in per_child] == ["ATT-2026-0002_RPO-2025-0001.pdf", "ATT-2026-0003_RPO-2025-0002.pdf"]
+    assert [name for name, _ in per_child] == ["ATT-2026-0002_RPO-2025-0002.pdf"]
     [(name, combined)] = attestations.batch_files(batch, combined=True, label="attestations-2026-10")
     assert name == "attestations-2026-10.pdf"
     pages = sum(len(PdfReader(io.BytesIO(pdf)).pages) for _, pdf in per_child)
-    assert len(PdfReader(io.BytesIO(combined)).pages) == pages == 2
+    assert len(PdfReader(io.BytesIO(combined)).pages) == pages == 1
+    again = attestations.issue_batch(practice.sessions, "seances", OCTOBER, TODAY)
+    assert again.results == [] and again.already == 2
     care = attestations.issue_batch(practice.sessions, "prise_en_charge", OCTOBER, TODAY)
     assert care.total == 3  # Petit too (a forfait running in October); Roux left the pathway in September
 
@@ -225,3 +228,34 @@ def test_renderer_alone_is_plain_data_in_bytes_out() -> None:
                            seances=(AttestedSeance(OCTOBER.first + timedelta(days=1), "Séance", 45),))
     pdf = attestation_pdf.render_attestation_pdf(data)
     assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_the_same_child_and_period_again_is_refused_with_the_first_number(practice: Practice, child: int) -> None:
+    """Issuing again would silently use ATT-2026-0002 for the same care (issue 18, #10): refused, saying which
+    attestation exists, so that its duplicata is reprinted; a corrected one needs again=True."""
+    first = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
+    with pytest.raises(CoconError) as raised:
+        attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY + timedelta(days=3))
+    assert raised.value.code == "attestation_already_issued"
+    assert raised.value.data == {"number": "ATT-2026-0001", "date": "23/11/2026"}
+    from cocon_desktop import messages
+
+    assert messages.describe(raised.value).startswith("Déjà émise le 23/11/2026 : ATT-2026-0001 ; réimprimez")
+    assert [a.number for a in attestations.list_attestations(practice.sessions, child)] == [first.attestation.number]
+    other = attestations.issue(practice.sessions, child, "prise_en_charge", OCTOBER, TODAY)  # another kind: fine
+    assert other.attestation.number == "ATT-2026-0002"
+
+
+@needs_poppler
+def test_a_preview_uses_no_number_and_is_marked(practice: Practice, child: int) -> None:
+    from cocon_desktop.services.attestation_preview import preview, preview_batch
+
+    words = pdf_text(preview(practice.sessions, child, "seances", OCTOBER, TODAY))
+    assert "APERÇU — non émise" in words and "N° (aperçu)" in words and "Léa DUPONT" in words
+    assert attestations.list_attestations(practice.sessions) == []
+    pdf, count = preview_batch(practice.sessions, "seances", OCTOBER, TODAY)
+    assert count == 1 and "APERÇU — non émise" in pdf_text(pdf)
+    issued = attestations.issue(practice.sessions, child, "seances", OCTOBER, TODAY)
+    assert issued.attestation.number == "ATT-2026-0001"  # the previews took none
+    assert "APERÇU" not in pdf_text(issued.pdf)
+    assert preview_batch(practice.sessions, "seances", OCTOBER, TODAY) == (b"", 0)  # nothing left to issue

@@ -155,6 +155,7 @@ def test_batch_cancel_then_one_file_to_print_then_one_per_child(qtbot: QtBot, pr
 
     page.per_child.setChecked(True)
     page.folder_chooser = lambda: tmp_path
+    page.picker.set_kind("prise_en_charge")  # the month's séances are attested: another kind, other numbers
     page.batch_button.click()
     written = sorted(p.name for p in tmp_path.glob("ATT-*.pdf"))
     assert written == [f"ATT-{TODAY.year}-0003_RPO-2025-0001.pdf", f"ATT-{TODAY.year}-0004_RPO-2025-0002.pdf"]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cocon_desktop.errors import CoconError
+from cocon_desktop.services.attestation_preview import preview
 from cocon_desktop.services.attestations import (
     AttestationResult,
     IssuedAttestation,
@@ -94,6 +97,7 @@ class AttestationDialog(QDialog):
         self.practice, self.runner, self.child_id, self.today = practice, runner, child_id, today
         self.rows: list[IssuedAttestation] = []
         self.preview: AttestationPreview | None = None
+        self.question: QMessageBox | None = None
         self.pin_asker: Callable[[QWidget], str | None] = ask_pin
         self.setObjectName("attestation_dialog")
         self.setWindowTitle(tr("Attestations — {0}").format(child_label))
@@ -105,6 +109,12 @@ class AttestationDialog(QDialog):
         row = QHBoxLayout()
         self.picker = PeriodPicker(today(), self)
         row.addWidget(self.picker, 1)
+        self.preview_button = QPushButton(tr("Aperçu (sans numéro)"), self)
+        self.preview_button.setObjectName("preview_attestation")
+        self.preview_button.setToolTip(tr("L'attestation telle qu'elle serait émise, marquée « APERÇU — non "
+                                          "émise » : aucun numéro n'est utilisé."))
+        self.preview_button.clicked.connect(self.show_preview)
+        row.addWidget(self.preview_button)
         self.issue_button = QPushButton(tr("Émettre et prévisualiser"), self)
         self.issue_button.setObjectName("issue_attestation")
         self.issue_button.setDefault(True)
@@ -166,19 +176,50 @@ class AttestationDialog(QDialog):
         self.runner.run(lambda: practice.read(needs_pin), lambda needed: self._issue_with(
             self.pin_asker(self) if needed else None), lambda e: self.say(error_text(e), error=True))
 
-    def _issue_with(self, pin: str | None) -> None:
+    def _issue_with(self, pin: str | None, again: bool = False) -> None:
         practice = self.practice()
         if practice is None:
             return
         kind, period, day, child_id = self.picker.selected_kind(), self.picker.period(), self.today(), self.child_id
         self.issue_button.setEnabled(False)
         self.say(tr("Émission en cours…"))
-        self.runner.run_op(lambda report: practice.write(issue, child_id, kind, period, day, pin), self._issued,
-                           self._failed)
+        self.runner.run_op(lambda report: practice.write(issue, child_id, kind, period, day, pin, again=again),
+                           self._issued, lambda error: self._failed(error, pin))
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, pin: str | None = None) -> None:
         self.issue_button.setEnabled(True)
+        if isinstance(error, CoconError) and error.code == "attestation_already_issued":
+            self.say("")
+            self.ask_again(str(error.data.get("number", "")), str(error.data.get("date", "")), pin)
+            return
         self.say(error_text(error), error=True)
+
+    def ask_again(self, number: str, day: str, pin: str | None) -> None:
+        """The same child, kind and period issued already: its duplicata (the default), or knowingly a new number
+        (a corrected attestation), or nothing."""
+        self.question = QMessageBox(QMessageBox.Icon.Question, tr("Attestation déjà émise"),
+                                    tr("Déjà émise le {0} : {1} ; réimprimer le duplicata ?").format(day, number),
+                                    QMessageBox.StandardButton.Cancel, self)
+        self.question.setObjectName("attestation_again")
+        duplicata = self.question.addButton(tr("Réimprimer le duplicata"), QMessageBox.ButtonRole.AcceptRole)
+        again = self.question.addButton(tr("Émettre une nouvelle attestation"), QMessageBox.ButtonRole.DestructiveRole)
+        again.setToolTip(tr("Un nouveau numéro pour les mêmes soins : seulement pour corriger l'attestation."))
+        self.question.setDefaultButton(duplicata)
+        self.question.buttonClicked.connect(lambda button: self.reprint_number(number) if button is duplicata else (
+            self._issue_with(pin, again=True) if button is again else None))
+        self.question.open()
+
+    def show_preview(self) -> None:
+        """The attestation as it would be issued, « APERÇU — non émise », no number used, nothing stored."""
+        practice = self.practice()
+        if practice is None:
+            return
+        kind, period, day, child_id = self.picker.selected_kind(), self.picker.period(), self.today(), self.child_id
+        self.say("")
+        self.runner.run(lambda: practice.read(preview, child_id, kind, period, day), lambda pdf: self.open_preview(
+            pdf, tr("Aperçu — non émise"), "apercu-attestation.pdf",
+            tr("Aperçu : aucun numéro n'est attribué ; « Émettre » numérote et signe l'attestation.")),
+            lambda e: self.say(error_text(e), error=True))
 
     def _issued(self, result: AttestationResult) -> None:
         self.issue_button.setEnabled(True)
@@ -195,11 +236,16 @@ class AttestationDialog(QDialog):
         self.preview.open()
 
     def show_duplicata(self) -> None:
-        practice, row = self.practice(), self.current()
-        if practice is None or row is None:
+        row = self.current()
+        if row is not None:
+            self.reprint_number(row.number)
+
+    def reprint_number(self, number: str) -> None:
+        practice = self.practice()
+        if practice is None:
             return
-        number, today = row.number, self.today()
+        today = self.today()
         self.runner.run(lambda: practice.read(reprint, number, today), lambda pdf: self.open_preview(
             pdf, tr("Duplicata — {0}").format(number), f"{number}_duplicata.pdf",
-            tr("Duplicata : l'attestation telle qu'elle a été émise le {0}, marquée « DUPLICATA ».").format(
-                french_date(row.issue_date))), lambda e: self.say(error_text(e), error=True))
+            tr("Duplicata : l'attestation {0} telle qu'elle a été émise, marquée « DUPLICATA ».").format(number)),
+            lambda e: self.say(error_text(e), error=True))

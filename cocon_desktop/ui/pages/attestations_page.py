@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.fsutil import atomic_write
+from cocon_desktop.services.attestation_preview import preview_batch
 from cocon_desktop.services.attestations import (
     BatchResult,
     IssuedAttestation,
@@ -78,6 +79,12 @@ class AttestationsPage(QWidget):
             self._output.addButton(button)
             output.addWidget(button)
         output.addStretch(1)
+        self.preview_button = QPushButton(tr("Aperçu (sans numéro)"), batch)
+        self.preview_button.setObjectName("batch_preview")
+        self.preview_button.setToolTip(tr("Les attestations que l'émission produirait, marquées « APERÇU — non "
+                                          "émise » : aucun numéro n'est utilisé."))
+        self.preview_button.clicked.connect(self.preview_batch)
+        output.addWidget(self.preview_button)
         self.batch_button = QPushButton(tr("Émettre les attestations"), batch)
         self.batch_button.setObjectName("batch_button")
         self.batch_button.clicked.connect(self.start_batch)
@@ -165,7 +172,7 @@ class AttestationsPage(QWidget):
                            self._batch_done, self._batch_failed, progress=self.progress)
 
     def _running(self, running: bool) -> None:
-        for widget in (self.picker, self.batch_button, self.combined, self.per_child):
+        for widget in (self.picker, self.batch_button, self.preview_button, self.combined, self.per_child):
             widget.setEnabled(not running)
 
     def _batch_failed(self, error: BaseException) -> None:
@@ -178,17 +185,44 @@ class AttestationsPage(QWidget):
             text = ntr("Arrêté : {0} attestation émise sur {1} (numéros attribués, sans trou).",
                        "Arrêté : {0} attestations émises sur {1} (numéros attribués, sans trou).", count).format(
                 count, batch.total)
+        elif not count and batch.already:
+            text = ntr("Rien de nouveau : l'attestation de cette période est déjà émise (réimprimez son duplicata "
+                       "depuis le registre).", "Rien de nouveau : les {0} attestations de cette période sont déjà "
+                       "émises (réimprimez leur duplicata depuis le registre).", batch.already).format(batch.already)
         elif not count:
             text = tr("Aucun enfant n'a de soins à attester sur cette période.")
         else:
             first, last = batch.results[0].attestation.number, batch.results[-1].attestation.number
             text = (tr("1 attestation émise : {0}.").format(first) if count == 1 else
                     tr("{0} attestations émises : {1} à {2}.").format(count, first, last))
+        if count and batch.already:
+            text += " " + ntr("{0} enfant l'avait déjà : laissé de côté.", "{0} enfants l'avaient déjà : laissés de "
+                              "côté.", batch.already).format(batch.already)
         extra = notice(batch.pades_skipped and any(r.attestation.signature_image for r in batch.results),
                        any(r.unsigned for r in batch.results))
         self.say(f"{text} {extra}".strip())
         if count:
             self.deliver(batch, extra)
+
+    def preview_batch(self) -> None:
+        """What « Émettre » would issue for the period, marked « APERÇU — non émise », no number used."""
+        practice = self.practice
+        if practice is None or self.progress.is_running:
+            return
+        kind, period, day = self.picker.selected_kind(), self.picker.period(), self.today()
+        self.say("")
+        self.runner.run(lambda: practice.read(preview_batch, kind, period, day), self._previewed,
+                        lambda e: self.say(error_text(e), error=True))
+
+    def _previewed(self, found: tuple[bytes, int]) -> None:
+        pdf, count = found
+        if not count:
+            self.say(tr("Aucune attestation à émettre sur cette période (aucun soin, ou toutes déjà émises)."))
+            return
+        self.open_preview(pdf, ntr("Aperçu — {0} attestation, non émise", "Aperçu — {0} attestations, non émises",
+                                   count).format(count), f"apercu-attestations-{self.picker.period_label()}.pdf",
+                          tr("Aperçu : aucun numéro n'est attribué ; « Émettre les attestations » les numérote et "
+                             "les signe."))
 
     def deliver(self, batch: BatchResult, note: str = "") -> None:
         """One file: shown to print or save; one per child: written in a folder the user picks."""
