@@ -28,6 +28,7 @@ class OutboxItem:
     batch_id: str
     network: str
     attempts: int
+    state: str = ""  # the batch's (services/batches.STATES)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -40,14 +41,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _items(sessions: sessionmaker[Session], now: datetime | None) -> list[OutboxItem]:
-    statement = (select(Batch.id, Batch.batch_id, Batch.network, OutboxEntry.attempts)
+    statement = (select(Batch.id, Batch.batch_id, Batch.network, OutboxEntry.attempts, Batch.state)
                  .join(OutboxEntry, OutboxEntry.batch_pk == Batch.id)
                  .where(OutboxEntry.delivered_at.is_(None))
                  .order_by(OutboxEntry.next_attempt_at, Batch.id))
     if now is not None:
         statement = statement.where(OutboxEntry.next_attempt_at <= utc(now))
     with sessions() as session:
-        return [OutboxItem(pk, batch_id, network, attempts) for pk, batch_id, network, attempts
+        return [OutboxItem(pk, batch_id, network, attempts, state) for pk, batch_id, network, attempts, state
                 in session.execute(statement)]
 
 

@@ -109,6 +109,8 @@ class _Run:
 
     def push(self, item: outbox.OutboxItem) -> None:
         point = self.endpoint(item.network)
+        if point is None and item.state == batches.EXPORTED:
+            return  # exported, handed over by hand: nothing to wait for, no « Aucune adresse… » on its row again
         if point is None:  # waits for the settings: the error is kept, no attempt counted (so no growing backoff)
             self.wait(item, outbox_error("sync_no_endpoint", network=item.network))
             return
@@ -184,7 +186,8 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
         received=sum(s in (STATUS_RECEIVED, STATUS_PAID) for s in states),
         rejected=sum(o.state == STATUS_REJECTED for o in outcomes),
         failed=states.count(WAITING),
-        waiting=len(outbox.waiting(sessions)),
+        waiting=sum(not (i.state == batches.EXPORTED and run.endpoint(i.network) is None)  # handed over by hand
+                    for i in outbox.waiting(sessions)),
         errors=tuple(run.errors),
         outcomes=outcomes,
         paid=sum(o.state == STATUS_PAID for o in outcomes),

@@ -74,3 +74,18 @@ def test_migration_0012_turns_exported_batches_into_exporte(practice: Practice, 
     moved = batches.get_batch(practice.sessions, exported.id)
     assert moved.state == "exporte" and moved.error is None
     assert batches.get_batch(practice.sessions, kept.id).state == "prepare"  # never exported: unchanged
+
+
+def test_a_sending_without_an_address_leaves_an_exported_batch_alone(practice: Practice, tmp_path: Path) -> None:
+    """« Envoyer maintenant » (another network may have an address) or `cocon sync` after the export: the exported
+    batch does not get « Aucune adresse de réception… » back on its row, and is not reported as waiting."""
+    from cocon_desktop.services.sync_run import sync_now
+
+    issue_october(practice)
+    exported = batches.close_batch(practice, "RPO", NOW)
+    waiting = batches.close_batch(practice, "RPM", NOW)
+    batches.export_batch(practice.sessions, exported.id, tmp_path, NOW)
+    report = sync_now(practice, lambda: NOW, force=True, timeout=5)
+    assert report.waiting == 1 and len(report.errors) == 1 and "RPM" in report.errors[0]
+    assert batches.get_batch(practice.sessions, exported.id).error is None
+    assert batches.get_batch(practice.sessions, waiting.id).error is not None  # not exported: it waits, and says so

@@ -22,7 +22,7 @@ def test_failures_are_retried_later_and_survive_a_restart(practice: Practice) ->
     issue_october(practice)
     rpo = batches.close_batch(practice, "RPO", NOW)
     rpm = batches.close_batch(practice, "RPM", NOW + timedelta(seconds=1))
-    assert outbox.due(practice.sessions, NOW) == [outbox.OutboxItem(rpo.id, rpo.batch_id, "RPO", 0)]
+    assert outbox.due(practice.sessions, NOW) == [outbox.OutboxItem(rpo.id, rpo.batch_id, "RPO", 0, "prepare")]
     assert [i.batch_pk for i in outbox.due(practice.sessions, NOW + timedelta(seconds=1))] == [rpo.id, rpm.id]
 
     now = NOW
