@@ -220,7 +220,7 @@ def test_the_charts_draw_the_services_figures(qtbot: QtBot, practice: Practice, 
     assert page.amounts_chart.describe(10) == \
         "oct. — Facturé (mois de la facture) : 654 €, Encaissé (mois du paiement) : 0 €"
     assert page.seances_chart.title == "Séances par mois de soin"  # séances by care month, amounts by invoice month
-    assert page.amounts_chart.title == "Montants : facturé au mois de la facture, encaissé au mois du paiement"
+    assert page.amounts_chart.title == "Montants par mois de facture et de paiement"
     assert page.seances_chart.isVisible() and not page.start_panel.isVisible()
     page.network.setCurrentIndex(page.network.findData("RPO"))
     rpo = monthly_series(practice.sessions, TODAY, network="RPO")

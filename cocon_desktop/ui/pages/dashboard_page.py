@@ -202,8 +202,7 @@ class DashboardPage(QWidget):
         self.seances_chart = BarChart(tr("Séances par mois de soin"), parent=self)
         self.seances_chart.setObjectName("seances_chart")
         self.seances_chart.setToolTip(tr("Chaque séance faite compte dans le mois où elle a eu lieu."))
-        self.amounts_chart = BarChart(tr("Montants : facturé au mois de la facture, encaissé au mois du paiement"),
-                                      money=True, parent=self)
+        self.amounts_chart = BarChart(tr("Montants par mois de facture et de paiement"), money=True, parent=self)
         self.amounts_chart.setObjectName("amounts_chart")
         self.amounts_chart.setToolTip(tr("Une facture compte dans le mois où elle a été émise (souvent le mois "
                                          "suivant les soins), un paiement dans le mois où il a été reçu."))
