@@ -148,7 +148,7 @@ def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
     practice = open_practice(args, secrets)
     try:
         practice.write(invoice_documents.set_network_address, args.code, invoice_documents.NetworkAddress(
-            args.street, args.postcode, args.city))
+            args.street, args.postcode, args.city, args.siret))
     finally:
         practice.close()
     print(f"Adresse du réseau {args.code} enregistrée.")
@@ -188,6 +188,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     address.add_argument("street")
     address.add_argument("postcode")
     address.add_argument("city")
+    address.add_argument("--siret", default="", help="SIREN (9 chiffres) ou SIRET (14) du réseau, s'il figure dans "
+                                                     "la convention")
 
 
 

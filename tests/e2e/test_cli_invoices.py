@@ -81,3 +81,11 @@ def test_invoice_errors_are_french(demo: Path, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "adresse du réseau RPNA" in missing.stderr
     unknown = _run(demo, "credit-note", "FAC-1999-0001")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "Aucune facture ne porte le numéro FAC-1999-0001."
+
+
+def test_network_address_with_its_siret_refuses_a_bad_one(demo: Path) -> None:
+    """Issue 18, #6: the network's SIREN/SIRET, checked as in Paramètres › Réseaux."""
+    bad = _run(demo, "network", "address", "RPO", "2 allée Fictive", "31000", "Toulouse", "--siret", "732 829 321")
+    assert bad.returncode != 0 and "SIREN ou SIRET est invalide" in bad.stderr, bad.stderr
+    good = _run(demo, "network", "address", "RPO", "2 allée Fictive", "31000", "Toulouse", "--siret", "732 829 320")
+    assert good.returncode == 0 and "Adresse du réseau RPO enregistrée." in good.stdout, good.stderr
