@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
 
         self.vault_label = QLabel(self)
         self.vault_label.setObjectName("vault_state")
+        self.vault_label.setWordWrap(True)  # a long data folder wraps: it neither widens the window nor is cut
         self.statusBar().addWidget(self.vault_label, 1)
         self.lock_button = QPushButton(tr("Verrouiller (Ctrl+L)"), self)
         self.lock_button.setObjectName("lock_button")
@@ -299,7 +300,11 @@ class MainWindow(QMainWindow):
         self._unlock_panel = UnlockPanel(self.data_dir, self.runner, expected_vault_id=self.vault_id, parent=box)
         self._unlock_panel.unlocked.connect(self._unlocked)
         inner.addWidget(self._unlock_panel)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()  # centred by stretches: an aligned box got the height for a wider one, clipping its error
+        row.addStretch(1)
+        row.addWidget(box, 1000)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)
         from cocon_desktop.ui.fit import scrolling
 

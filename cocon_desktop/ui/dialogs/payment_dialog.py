@@ -31,6 +31,8 @@ class PaymentDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("payment_dialog")
         self.setWindowTitle(tr("Paiement de la facture {0}").format(status.number))
+        # wide enough for its title whole beside the window manager's buttons (« Paiement de la f… e »)
+        self.setMinimumWidth(max(480, self.fontMetrics().horizontalAdvance(self.windowTitle()) * 3 // 2 + 160))
         self.status, self.practice, self.runner, self.today = status, practice, runner, today
         layout = QVBoxLayout(self)
         form = QFormLayout()

@@ -112,6 +112,7 @@ class PrescriptionDialog(QDialog):
         self.valid_until = DateField(self, today=today)
         add("valid_until", "Fin de validité *", self.valid_until)
         self.forfait = QComboBox(self)
+        self.forfait.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # filled later: whole names
         self.forfait.currentIndexChanged.connect(lambda _: self._forfait_chosen())
         add("forfait_kind", "Forfait *", self.forfait,
             hint="Les forfaits du réseau de l'enfant, selon les tarifs en vigueur au début de validité.")

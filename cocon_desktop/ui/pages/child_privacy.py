@@ -102,7 +102,7 @@ class ChildPrivacyBar(QWidget):
         layout.addWidget(self.copy_ins)
         self.menu_button = QToolButton(self)
         self.menu_button.setObjectName("privacy_menu")
-        self.menu_button.setText(tr("Dossier ▾"))
+        self.menu_button.setText(tr("Dossier"))  # the tool button draws its menu's arrow itself
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.menu_button)
         self.export_action = QAction(tr("Exporter le dossier…"), self)

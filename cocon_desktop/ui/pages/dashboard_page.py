@@ -196,6 +196,9 @@ class DashboardPage(QWidget):
         for code, network in NETWORKS.items():
             self.network.addItem(f"{code} — {network.name}", code)
         self.network.currentIndexChanged.connect(lambda _: self.reload_charts())
+        self.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.network.setMinimumContentsLength(24)  # the long names no longer squeeze the period beside it
+        self.network.view().setMinimumWidth(self.network.view().sizeHintForColumn(0) + 24)
         filters.addWidget(self.network)
         layout.addLayout(filters)
         charts = QHBoxLayout()

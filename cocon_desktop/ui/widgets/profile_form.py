@@ -66,6 +66,11 @@ class ProfileForm(QWidget):
             combo = QComboBox(self)
             for network in NETWORKS.values():
                 combo.addItem(f"{network.code} — {network.name} ({network.region})", network.code)
+            # the long names do not squeeze the form's labels (« Réseau de pé… » in the wizard): the box takes
+            # ~30 characters and the form's room, its list shows the names whole
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(30)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             return combo
         line = QLineEdit(self)
         line.setPlaceholderText(tr(PLACEHOLDERS.get(name, "")))
