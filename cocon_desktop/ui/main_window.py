@@ -279,8 +279,6 @@ class MainWindow(QMainWindow):
 
     # -- locking
     def _build_lock_screen(self) -> QWidget:
-        from PySide6.QtCore import Qt  # not at start: PySide6 builds the whole Qt namespace (30 ms) at first use
-
         from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
 
         screen = QWidget(self.root)

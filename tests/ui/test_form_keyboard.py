@@ -183,3 +183,24 @@ def test_nothing_moves_on_the_passphrase_page_when_its_error_goes(qtbot: QtBot, 
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     assert "différentes" in page.second_box.text
     assert remember_y() == start
+
+
+def test_the_unlock_button_stays_put_when_the_error_comes_and_goes(qtbot: QtBot, practice: Practice) -> None:
+    window = children_window(qtbot, practice, active=True)
+    window.resize(1366, 768)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the lock screen
+    assert window.is_locked
+    panel = window.unlock_panel
+
+    def button_y() -> int:
+        qtbot.wait(10)
+        return panel.unlock_button.mapTo(window, QPoint(0, 0)).y()
+
+    start = button_y()
+    qtbot.keyClicks(panel.passphrase, "pas la bonne")
+    qtbot.keyClick(panel.passphrase, ENTER)
+    assert panel.passphrase_box.text == "Phrase de passe incorrecte."
+    with_error = button_y()
+    qtbot.keyClicks(panel.passphrase, "x")  # typing again: the error goes
+    assert panel.passphrase_box.text == ""
+    assert (with_error, button_y()) == (start, start), "the button moved under the mouse"

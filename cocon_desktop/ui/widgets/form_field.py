@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -41,6 +42,7 @@ class WrappedLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.reserve_text = reserve_text
+        self._laid_out = False
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def _needed(self, text: str, width: int) -> int:
@@ -53,20 +55,29 @@ class WrappedLabel(QLabel):
 
     def heightForWidth(self, width: int) -> int:
         shown = super().heightForWidth(width) if self.text() else 0
-        return max(shown, self._needed(self.reserve_text, width))
+        return max(shown, self._needed(self.reserve_text, width), self.minimumHeight())
+
+    def hasHeightForWidth(self) -> bool:
+        # the size hints already follow the width (updated on resize): a height-for-width would let a hidden
+        # page of a stack (sized "Ignored") count again through QStackedLayout.heightForWidth
+        return False
+
+    def _width(self) -> int:
+        """The width laid out, or (never laid out: a page not shown yet) the preferred one, not Qt's default
+        100 px: a tall guess would make a page taller than the screen, and scroll it."""
+        if self._laid_out:
+            return self.width()
+        return max(super().sizeHint().width(), self.fontMetrics().averageCharWidth() * 60)
 
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        width = self.width() if self.width() > 20 else hint.width()
-        return QSize(hint.width(), self.heightForWidth(width))
+        return QSize(super().sizeHint().width(), self.heightForWidth(self._width()))
 
     def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        width = self.width() if self.width() > 20 else hint.width()
-        return QSize(hint.width(), self.heightForWidth(width))
+        return QSize(super().minimumSizeHint().width(), self.heightForWidth(self._width()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._laid_out = True
         if event.oldSize().width() != event.size().width():
             self.updateGeometry()  # another width, another number of lines
 
@@ -160,7 +171,7 @@ class FieldBox(QWidget):
     def _grow_window(self) -> None:
         """A shown dialog grows to show the message whole (word-wrapped), never squeezing the fields."""
         window = self.window()
-        if window is not self and window.isVisible() and window.isWindow():
+        if isinstance(window, QDialog) and window.isVisible():  # never the main window (its pages scroll)
             # once the layout has placed the message (its width known): measured now, it would be too tall
             QTimer.singleShot(0, window, lambda: grow_to_content(window))
 
