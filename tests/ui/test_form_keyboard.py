@@ -4,6 +4,7 @@ is fixed; nothing moves on the passphrase page when its error goes; a small dial
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton,
 from cocon_desktop.security import keychain
 from cocon_desktop.services.invoice_documents import NetworkAddress, set_network_address
 from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.services.prescriptions import list_prescriptions
 from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
@@ -22,7 +24,7 @@ from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import FAST_KDF, STRONG_PASSPHRASE
 from tests.db.invoice_helpers import TODAY, fill
-from tests.ui.child_helpers import children_window
+from tests.ui.child_helpers import children_window, make_child
 from tests.ui.refresh_helpers import follow_writes
 
 ENTER = Qt.Key.Key_Return
@@ -204,3 +206,28 @@ def test_the_unlock_button_stays_put_when_the_error_comes_and_goes(qtbot: QtBot,
     qtbot.keyClicks(panel.passphrase, "x")  # typing again: the error goes
     assert panel.passphrase_box.text == ""
     assert (with_error, button_y()) == (start, start), "the button moved under the mouse"
+
+
+def test_enter_after_a_refused_prescription_keeps_the_dialog(qtbot: QtBot, practice: Practice) -> None:
+    child_id = make_child(practice)
+    window = children_window(qtbot, practice, active=True)
+    page = window.children_page
+    page.open_child(child_id)
+    page.file.tabs.setCurrentIndex(2)
+    page.file.new_prescription_button.click()
+    dialog = page.file.prescription_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    ended = (TODAY - timedelta(days=10)).strftime("%d/%m/%Y")
+    dialog.valid_until.line.selectAll()
+    qtbot.keyClicks(dialog.valid_until.line, ended)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # refused by the core
+    assert dialog.field_text("valid_until") == "La fin de validité précède son début."
+    assert focused() is dialog.valid_until.line, f"the focus is on {focused()!r}"
+    target = focused()
+    assert target is not None
+    qtbot.keyClick(target, ENTER)
+    assert dialog.isVisible() and dialog.valid_until.text() == ended
+    assert list_prescriptions(practice.sessions, child_id) == []
