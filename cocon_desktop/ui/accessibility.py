@@ -11,7 +11,6 @@ mouse). `unnamed_widgets(root)` lists what is still nameless (the accessibility 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSlider,
@@ -43,9 +43,27 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).rstrip(" :*").strip()
 
 
+def given_name(widget: QWidget) -> str:
+    """The name the widget has without asking the accessibility tree (its first use costs milliseconds at start):
+    its accessibleName, a button's text, or the text of the label whose buddy it is."""
+    if widget.accessibleName().strip():
+        return widget.accessibleName().strip()
+    if isinstance(widget, QAbstractButton) and _clean(widget.text()):
+        return _clean(widget.text())
+    parent = widget.parentWidget()
+    if parent is not None:
+        for label in parent.findChildren(QLabel, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if label.buddy() is widget and _clean(label.text()):
+                return _clean(label.text())
+    return ""
+
+
 def accessible_name(widget: QWidget) -> str:
-    """What the accessibility tree gives as the widget's name. A combo box's "name" on Linux is its current text
-    (the reader takes the label from the label relation), so a combo is named by accessibleName or a buddy label."""
+    """What the accessibility tree gives as the widget's name (what Orca or NVDA reads). A combo box's "name" on
+    Linux is its current text (the reader takes the label from the label relation), so a combo is named by its
+    accessibleName or a buddy label only."""
+    from PySide6.QtGui import QAccessible  # only here: asking the tree costs milliseconds at its first use
+
     if widget.accessibleName().strip():
         return widget.accessibleName().strip()
     interface = QAccessible.queryAccessibleInterface(widget)
@@ -56,7 +74,7 @@ def accessible_name(widget: QWidget) -> str:
         return _clean(labels[0][0].text(QAccessible.Text.Name))
     if isinstance(widget, QComboBox):
         return ""
-    return interface.text(QAccessible.Text.Name).strip()
+    return str(interface.text(QAccessible.Text.Name)).strip()
 
 
 def _is_inner(widget: QWidget, root: QWidget) -> bool:
@@ -86,19 +104,32 @@ def unnamed_widgets(root: QWidget) -> list[QWidget]:
     return [w for w in interactive_widgets(root) if not accessible_name(w)]
 
 
-def _form_label(widget: QWidget, root: QWidget) -> QLabel | None:
+def _layouts(widget: QWidget) -> list[QLayout]:
+    """The widget's layout and the layouts nested in it (not those of its child widgets)."""
+    found: list[QLayout] = []
+    pending = [widget.layout()]
+    while pending:
+        layout = pending.pop()
+        if layout is None:
+            continue
+        found.append(layout)
+        pending += [layout.itemAt(i).layout() for i in range(layout.count())]  # type: ignore[union-attr]
+    return found
+
+
+def _form_label(widget: QWidget, root: QWidget, widgets: list[QWidget]) -> QLabel | None:
     """The label of the QFormLayout row holding `widget`, or holding a box (a FieldBox) whose only interactive
-    widget it is."""
+    widget it is (`widgets`: the interactive widgets under `root`)."""
     current: QWidget | None = widget
     while current is not None and current is not root:
         parent = current.parentWidget()
         if parent is None:
             return None
-        for form in parent.findChildren(QFormLayout):
-            label = form.labelForField(current)
+        for form in _layouts(parent):
+            label = form.labelForField(current) if isinstance(form, QFormLayout) else None
             if isinstance(label, QLabel) and label.text().strip():
                 return label
-        if len(interactive_widgets(parent, visible_only=False)) > 1:
+        if sum(1 for other in widgets if parent.isAncestorOf(other)) > 1:
             return None
         current = parent
     return None
@@ -109,8 +140,8 @@ def _label_before(widget: QWidget) -> QLabel | None:
     parent = widget.parentWidget()
     if parent is None:
         return None
-    for layout in parent.findChildren(QBoxLayout):
-        index = layout.indexOf(widget)
+    for layout in _layouts(parent):
+        index = layout.indexOf(widget) if isinstance(layout, QBoxLayout) else -1
         if index > 0:
             item = layout.itemAt(index - 1)
             before = item.widget() if item is not None else None
@@ -123,13 +154,14 @@ def make_accessible(root: QWidget) -> int:
     """Name every interactive widget under `root` that has no accessible name yet (visible or not), let Tab leave
     the read-only lists; returns how many widgets were named."""
     named = 0
-    for widget in interactive_widgets(root, visible_only=False):
+    widgets = interactive_widgets(root, visible_only=False)
+    for widget in widgets:
         if isinstance(widget, QAbstractItemView) and \
                 widget.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
             widget.setTabKeyNavigation(False)  # Tab to the next control, Ctrl+Tab to the next tab
-        if accessible_name(widget):
+        if given_name(widget):
             continue
-        label = _form_label(widget, root) or _label_before(widget)
+        label = _form_label(widget, root, widgets) or _label_before(widget)
         text = _clean(label.text()) if label is not None else ""
         if label is not None and label.buddy() is None:
             label.setBuddy(widget)
@@ -142,7 +174,3 @@ def make_accessible(root: QWidget) -> int:
             named += 1
     return named
 
-
-def name(widget: QWidget, text: str) -> None:
-    """A name given by hand (a list, a table, an icon-only button)."""
-    widget.setAccessibleName(text)
