@@ -24,6 +24,7 @@ from cocon_desktop.services.dashboard import monthly_series
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.dashboard_page import CHARTS_AFTER_MS, DashboardPage
+from cocon_desktop.ui.pages.invoice_issue_tab import PREVIEW_COLUMNS
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner
 from cocon_desktop.ui.widgets.exports_box import ExportsBox, combo_index, journal_year, report_months
 from tests.db.invoice_helpers import TODAY
@@ -138,7 +139,8 @@ def test_seances_to_invoice_open_the_issue_tab_on_the_network_and_month(qtbot: Q
     assert window.invoicing_page.tabs.currentWidget() is tab
     assert tab.selected_network() == "RPO"
     assert tab.period() == (date(2026, 10, 1), date(2026, 10, 31))
-    assert sum(int(tab.table.item(r, 1).text()) for r in range(tab.table.rowCount())) == 16  # the 16 séances
+    acts = PREVIEW_COLUMNS.index("Actes")
+    assert sum(int(tab.table.item(r, acts).text()) for r in range(tab.table.rowCount())) == 16  # the 16 séances
     window.show_page("dashboard")
     page.open_row(row_of(page, "RPM : 3 séances"))
     assert tab.selected_network() == "RPM" and tab.table.rowCount() == 3
