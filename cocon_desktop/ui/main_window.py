@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
 
         self.vault_label = QLabel(self)
         self.vault_label.setObjectName("vault_state")
-        self.vault_label.setWordWrap(True)  # a long data folder wraps: it neither widens the window nor is cut
+        self.vault_label.setMinimumWidth(120)  # a long data folder's path is clipped: it never widens the window
         self.statusBar().addWidget(self.vault_label, 1)
         self.lock_button = QPushButton(tr("Verrouiller (Ctrl+L)"), self)
         self.lock_button.setObjectName("lock_button")

@@ -103,6 +103,8 @@ def cut(window: QWidget) -> list[str]:
             continue
         if not isinstance(widget, QLabel | QAbstractButton | QComboBox):
             continue
+        if widget.objectName() == "vault_state":  # the status text ends with the data folder: clipped when long
+            continue
         text = widget.currentText() if isinstance(widget, QComboBox) else widget.text()
         if isinstance(widget, QAbstractButton):  # its text (and icon) must fit; a style's minimum width need not
             if not text:
