@@ -31,8 +31,8 @@ class AcceleratorFallback(QTranslator):
     def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
         """None (a null QString: no answer) when it has none — "" would be an answer, and every text empty."""
-        if "&" not in source or "&&" in source:
-            return None
+        if not context.startswith("Q") or "&" not in source or "&&" in source:
+            return None  # Qt's own classes only (QFileDialog…): the program's sentences are French already
         plain = source.replace("&", "")
         for catalogue in self.catalogues:
             words = catalogue.translate(context, plain, disambiguation, n)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QToolButton
 
-from cocon_desktop.ui.i18n import install_fonts, install_french
+from cocon_desktop.ui.i18n import install_fonts, install_french, tr
 
 
 def test_standard_buttons_dates_and_numbers_are_french(qtbot: QtBot) -> None:
@@ -54,3 +54,6 @@ def test_qt_file_dialog_and_message_box_are_french(qtbot: QtBot) -> None:
                       | QMessageBox.StandardButton.Close)
     qtbot.addWidget(box)
     assert {button.text().replace("&", "") for button in box.buttons()} == {"Oui", "Non", "Fermer"}
+    # the fallback answers nothing for what it does not know: the program's own words stay as written
+    assert tr("Tableau de bord") == "Tableau de bord" and tr("&Fichier") == "&Fichier"
+    assert QCoreApplication.translate("QFileDialog", "&Inconnu") == "&Inconnu"
