@@ -280,3 +280,27 @@ def test_the_form_closes_up_when_the_refusal_panel_goes(qtbot: QtBot, practice: 
     qtbot.wait(10)
     assert not dialog.bar.isVisible()
     assert dialog.height() <= before + 2, f"a blank where the panel was: {dialog.height()} px, {before} before"
+
+
+def test_after_a_save_in_the_background_the_form_is_not_squeezed(qtbot: QtBot, practice: Practice) -> None:
+    """With the real background runner the « Séance enregistrée » line comes after the form was measured."""
+    prescribed_child(practice)
+    runner = ThreadPoolRunner()
+    dialog = QuickSeanceDialog(lambda: practice, runner, lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.picker.search, "zor")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.picker.child is not None, timeout=5000)
+    dialog.start.setText("25h")
+    qtbot.keyClick(dialog.start, Qt.Key.Key_Return)  # refused: the form grows for the error
+    dialog.start.setText("10h")
+    with qtbot.waitSignal(dialog.recorded, timeout=5000):
+        qtbot.keyClick(dialog.start, Qt.Key.Key_Return)
+    assert runner.wait()
+    qtbot.wait(50)
+    layout = dialog.layout()
+    assert layout is not None and "Séance enregistrée" in dialog.status.text()
+    needed = layout.totalHeightForWidth(dialog.width())
+    assert dialog.height() >= needed - 2, f"squeezed: {dialog.height()} px for {needed} needed"

@@ -214,6 +214,7 @@ class QuickSeanceDialog(QDialog):
         self._future_confirmed = None
         self.status.setStyleSheet(DONE_STYLE)
         self.status.setText(tr("Séance enregistrée : {0}. La suivante ? (Échap pour fermer)").format(label))
+        self._close_up()  # the line says what was recorded: measured with it
         self.picker.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ask_future(self, day: date) -> None:
