@@ -43,12 +43,17 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).rstrip(" :*").strip()
 
 
+def _words(text: str) -> str:
+    """A name a reader can say: « ? », « ← » or « ▾ » alone say nothing."""
+    return text if any(character.isalnum() for character in text) else ""
+
+
 def given_name(widget: QWidget) -> str:
     """The name the widget has without asking the accessibility tree (its first use costs milliseconds at start):
     its accessibleName, a button's text, or the text of the label whose buddy it is."""
     if widget.accessibleName().strip():
         return widget.accessibleName().strip()
-    if isinstance(widget, QAbstractButton) and _clean(widget.text()):
+    if isinstance(widget, QAbstractButton) and _words(_clean(widget.text())):
         return _clean(widget.text())
     parent = widget.parentWidget()
     if parent is not None:
@@ -74,7 +79,7 @@ def accessible_name(widget: QWidget) -> str:
         return _clean(labels[0][0].text(QAccessible.Text.Name))
     if isinstance(widget, QComboBox):
         return ""
-    return str(interface.text(QAccessible.Text.Name)).strip()
+    return _words(str(interface.text(QAccessible.Text.Name)).strip())
 
 
 def _is_inner(widget: QWidget, root: QWidget) -> bool:

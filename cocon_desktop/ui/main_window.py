@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.about_button.setObjectName("about_button")
         self.about_button.setFixedWidth(32)
         self.about_button.setToolTip(tr("À propos de COCON Desktop (F1)"))
+        self.about_button.setAccessibleName(tr("À propos de COCON Desktop"))  # « ? » says nothing to a reader
         self.about_button.clicked.connect(self.show_about)
         self.statusBar().addPermanentWidget(self.about_button)
         self._shortcuts_installed = False

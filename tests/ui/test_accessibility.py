@@ -4,7 +4,8 @@ in a child's file and in the dialogs a therapist opens; every field's label take
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QTabWidget, QWidget, QWizard
 
 from cocon_desktop.security import keychain
+from cocon_desktop.services.payments import InvoiceStatus
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.accessibility import accessible_name, interactive_widgets, unnamed_widgets
+from cocon_desktop.ui.dialogs.attestation_preview import AttestationPreview
+from cocon_desktop.ui.dialogs.credit_note_dialog import CreditNoteDialog
+from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from cocon_desktop.ui.dialogs.import_children_dialog import ImportChildrenDialog
+from cocon_desktop.ui.dialogs.payment_dialog import PaymentDialog
 from cocon_desktop.ui.dialogs.prescriber_dialog import PrescriberDialog
 from cocon_desktop.ui.dialogs.restore_dialog import RestoreDialog
 from cocon_desktop.ui.dialogs.unlock_window import UnlockWindow
@@ -25,7 +31,7 @@ from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import FAST_KDF
 from tests.dates import CLOCK
-from tests.ui.child_helpers import make_child
+from tests.ui.child_helpers import make_child, small_pdf
 
 
 def describe(widget: QWidget) -> str:
@@ -104,12 +110,13 @@ def desk(qtbot: QtBot, practice: Practice) -> Iterator[tuple[MainWindow, int]]:
     window.close()
 
 
-def survey(views: Iterator[tuple[str, QWidget]]) -> dict[str, list[str]]:
-    """Where → the interactive widgets without a name, each counted once."""
+def survey(views: Iterator[tuple[str, QWidget]],
+           lacking: Callable[[QWidget], list[QWidget]] = unnamed_widgets) -> dict[str, list[str]]:
+    """Where → the interactive widgets without a name (or lacking what `lacking` looks for), each counted once."""
     seen: set[int] = set()
     found: dict[str, list[str]] = {}
     for where, root in views:
-        for widget in unnamed_widgets(root):
+        for widget in lacking(root):
             if id(widget) not in seen:
                 seen.add(id(widget))
                 found.setdefault(where, []).append(describe(widget))
@@ -137,9 +144,16 @@ def test_the_first_run_and_opening_dialogs_name_every_field(qtbot: QtBot, data_d
             yield f"assistant › {page.title()}", page
             page.hide()
 
+    status = InvoiceStatus(1, "FAC-2026-0001", "invoice", CLOCK.today(), CLOCK.today(), "RPO", Decimal("120.00"),
+                           Decimal(0), Decimal(0), "unpaid")
+    pdf = small_pdf(tmp_path / "attestation.pdf").read_bytes()
     others: list[QDialog] = [UnlockWindow(data_dir, SyncRunner()), RestoreDialog(tmp_path / "r", SyncRunner()),
                              ImportChildrenDialog(lambda: practice, SyncRunner(), CLOCK.today),
-                             PrescriberDialog(lambda: practice, SyncRunner())]
+                             PrescriberDialog(lambda: practice, SyncRunner()),
+                             PaymentDialog(status, lambda: practice, SyncRunner(), CLOCK.today),
+                             CreditNoteDialog("FAC-2026-0001", []),
+                             EndpointDialog("RPO", lambda: practice, SyncRunner()),
+                             AttestationPreview(pdf, "Attestation", "ATT.pdf", note="Aperçu")]
 
     def dialogs() -> Iterator[tuple[str, QWidget]]:
         for dialog in others:
@@ -150,6 +164,8 @@ def test_the_first_run_and_opening_dialogs_name_every_field(qtbot: QtBot, data_d
 
     unnamed = survey(wizard_pages()) | survey(dialogs())
     assert unnamed == {}, f"{sum(map(len, unnamed.values()))} unnamed: {unnamed}"
+    mouse = survey(wizard_pages(), mouse_only) | survey(dialogs(), mouse_only)
+    assert mouse == {}, mouse
     assert wizard.button(QWizard.WizardButton.NextButton) in interactive_widgets(wizard)
 
 

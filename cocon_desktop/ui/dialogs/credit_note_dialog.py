@@ -47,6 +47,7 @@ class CreditNoteDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(len(lines), 5, self)
         self.table.setObjectName("credit_lines")
+        self.table.setAccessibleName(tr("Lignes de la facture"))
         self.table.setHorizontalHeaderLabels([tr("Ligne"), tr("Date"), tr("Enfant"), tr("Acte"), tr("Montant")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
