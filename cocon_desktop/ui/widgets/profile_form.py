@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSizePolicy, QWidget
 
 from cocon_desktop.domain.networks import CIVILITIES, NETWORKS, PROFESSIONS
 from cocon_desktop.domain.practice import PracticeProfile, validate_profile
@@ -70,6 +70,7 @@ class ProfileForm(QWidget):
             # ~30 characters and the form's room, its list shows the names whole
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(30)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # the row's width, like a line
             combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             return combo
         line = QLineEdit(self)
