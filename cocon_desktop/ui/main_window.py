@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
             banner = QLabel(tr("Cabinet de démonstration — données fictives. Phrase de passe : « demo » "
                                "(seule phrase dispensée de la règle de robustesse)."), self.shell)
             banner.setObjectName("demo_banner")
+            banner.setWordWrap(True)  # with a large font it wraps instead of widening the window
             banner.setStyleSheet("background: #fff4d6; padding: 6px 12px; color: #5a4300;")
             outer.addWidget(banner)
         body = QHBoxLayout()

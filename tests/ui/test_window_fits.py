@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -281,3 +282,21 @@ def test_the_file_menu_shows_one_arrow(qtbot: QtBot, demo: Practice) -> None:
     qtbot.addWidget(bar)
     assert bar.menu_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
     assert bar.menu_button.text() == "Dossier"
+
+
+def test_a_14_pt_font_still_fits(qtbot: QtBot, demo: Practice, screen: QRect, qapp: QApplication) -> None:
+    """The system font at 14 pt: the window's minimum still fits the screen (the demo banner wraps)."""
+    font = qapp.font()
+    large = QFont(font)
+    large.setPointSize(14)
+    qapp.setFont(large)
+    try:
+        window = main_window(qtbot, demo)
+        for key, _ in NAVIGATION:
+            window.show_page(key)
+            QTest.qWait(30)
+            hint = window.minimumSizeHint()
+            assert hint.width() <= screen.width() - fit.FRAME_WIDTH, (key, hint.toTuple())
+            assert hint.height() <= screen.height() - fit.FRAME_HEIGHT, (key, hint.toTuple())
+    finally:
+        qapp.setFont(font)
