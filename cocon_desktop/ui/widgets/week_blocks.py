@@ -173,13 +173,19 @@ class BlockItem(QWidget):
 
     def __init__(self, block: Block, activate: Callable[[BlockItem], None], parent: QWidget) -> None:
         super().__init__(parent)
-        self.block, self.activate = block, activate
-        self.setObjectName(f"block_{block.key}")
+        self.activate = activate
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.set_block(block)
+
+    def set_block(self, block: Block) -> None:
+        """Show `block` (the grid reuses its items from week to week)."""
+        self.block = block
+        self.setObjectName(f"block_{block.key}")
+        described = tooltip(block)
         self.setAccessibleName(accessible_name(block))
-        self.setAccessibleDescription(tooltip(block))
-        self.setToolTip(tooltip(block))
+        self.setAccessibleDescription(described)
+        self.setToolTip(described)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Menu):

@@ -83,7 +83,8 @@ class WeekGrid(QWidget):
         self.rows: list[AppointmentRow] = []  # the appointments
         self.seances: list[AgendaSeance] = []  # the séances recorded without an appointment
         self.blocks: list[Block] = []  # both, in time order
-        self.items: list[BlockItem] = []
+        self.items: list[BlockItem] = []  # the week's, in time order
+        self._pool: list[BlockItem] = []  # every item made so far, reused from week to week
         self.placed: dict[str, tuple[int, int]] = {}
         self.holidays: dict[date, str] = {}  # the week's public holidays: their columns are marked
         self.first_hour, self.last_hour = FIRST_HOUR, LAST_HOUR
@@ -107,18 +108,21 @@ class WeekGrid(QWidget):
         self.update()
 
     def _make_items(self) -> None:
-        """One focusable, named item per block, in time order (the Tab order)."""
+        """One focusable, named item per block, in time order (the Tab order). The items are kept from week to
+        week and given the new blocks: creating a widget per block, and chaining the Tab order, at each week took
+        50–70 ms of the GUI thread on a full practice (tests/ui/test_responsiveness.py, « séances: next week»).
+        Siblings take the Tab in the order they were created, which is the blocks' time order here."""
         had_focus = next((item.block.key for item in self.items if item.hasFocus()), None)
-        for item in self.items:
-            item.hide()
-            item.deleteLater()
-        self.items = [BlockItem(block, self._activate, self) for block in self.blocks]
-        previous: QWidget = self  # Tab goes from what precedes the grid to its blocks, in time order
-        for item in self.items:
-            QWidget.setTabOrder(previous, item)
-            item.show()
-            previous = item
+        while len(self._pool) < len(self.blocks):
+            self._pool.append(BlockItem(self.blocks[len(self._pool)], self._activate, self))
+        self.items = self._pool[:len(self.blocks)]
+        for item, block in zip(self.items, self.blocks, strict=True):
+            item.set_block(block)
         self._place_items()
+        for item in self.items:
+            item.show()
+        for item in self._pool[len(self.blocks):]:
+            item.hide()
         again = next((item for item in self.items if item.block.key == had_focus), None)
         if again is not None:
             again.setFocus(Qt.FocusReason.OtherFocusReason)
