@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QTextEdit,
     QWidget,
 )
@@ -107,7 +109,9 @@ def cut(window: QWidget) -> list[str]:
         if widget.objectName() == "vault_state":  # the status text ends with the data folder: clipped when long
             continue
         text = widget.currentText() if isinstance(widget, QComboBox) else widget.text()
-        if isinstance(widget, QAbstractButton):  # its text (and icon) must fit; a style's minimum width need not
+        if isinstance(widget, QCheckBox | QRadioButton) and text:  # the words and the indicator's room
+            needed = widget.sizeHint().width()
+        elif isinstance(widget, QAbstractButton):  # its text (and icon) must fit; a style's minimum width need not
             if not text:
                 continue
             icon = widget.iconSize().width() + 4 if not widget.icon().isNull() else 0
@@ -300,3 +304,15 @@ def test_a_14_pt_font_still_fits(qtbot: QtBot, demo: Practice, screen: QRect, qa
             assert hint.height() <= screen.height() - fit.FRAME_HEIGHT, (key, hint.toTuple())
     finally:
         qapp.setFont(font)
+
+
+def test_appointment_dialog_fits_with_its_weekly_series(qtbot: QtBot, demo: Practice, screen: QRect) -> None:
+    from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
+
+    window = main_window(qtbot, demo)
+    dialog = AppointmentDialog(lambda: demo, window.runner, lambda: TODAY, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.repeat.setChecked(True)  # « Répéter chaque semaine pendant », its weeks and « Inclure les jours fériés »
+    assert_fits(dialog, screen)
+    assert cut(dialog) == []
