@@ -16,12 +16,9 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader, PdfWriter
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
-from cocon_desktop.documents import fonts
 from cocon_desktop.documents.formatting import short_date
-from cocon_desktop.documents.pdf_page import PAGE_HEIGHT, PAGE_WIDTH
+from cocon_desktop.documents.watermark import watermark_page
 
 MARK = "DUPLICATA"
 _XOBJECT = "/CoconDuplicata"
@@ -29,25 +26,9 @@ _XOBJECT = "/CoconDuplicata"
 
 def _overlay(number: str, issued: date, printed: date) -> bytes:
     """One A4 page: a large diagonal mark and, at the top, which document this duplicates."""
-    fonts.register_fonts()
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), initialFontName=fonts.REGULAR)
-    canvas.saveState()
-    canvas.setFillColorRGB(0.75, 0.1, 0.1)
-    canvas.setFillAlpha(0.16)
-    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-    canvas.rotate(40)
-    canvas.setFont(fonts.BOLD, 84)
-    canvas.drawCentredString(0, -30, MARK)
-    canvas.restoreState()
-    canvas.setFillColorRGB(0.7, 0.1, 0.1)
-    canvas.setFont(fonts.BOLD, 8)
-    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 8 * mm,
-                             f"{MARK} — copie du document n° {number} émis le {short_date(issued)}, "
-                             f"réimprimée le {short_date(printed)}")
-    canvas.showPage()
-    canvas.save()
-    return out.getvalue()
+    return watermark_page(MARK, f"{MARK} — copie du document n° {number} émis le {short_date(issued)}, "
+                                f"réimprimée le {short_date(printed)}",
+                          colour=(0.75, 0.1, 0.1), caption_colour=(0.7, 0.1, 0.1), size=84)
 
 
 def mark_duplicata(pdf: bytes, number: str, issued: date, printed: date) -> bytes:
