@@ -28,7 +28,7 @@ from cocon_desktop.ui.pages.invoice_issue_tab import PREVIEW_COLUMNS
 from cocon_desktop.ui.tasks import SyncRunner, TaskRunner
 from cocon_desktop.ui.widgets.exports_box import ExportsBox, combo_index, journal_year, report_months
 from tests.db.invoice_helpers import TODAY
-from tests.ui.dashboard_helpers import LOW_INCLUSION, PAID_ON, dashboard_data
+from tests.ui.dashboard_helpers import LOW_INCLUSION, PAID_ON, charts_of, dashboard_data
 from tests.ui.refresh_helpers import follow_writes
 
 
@@ -371,3 +371,17 @@ def test_day_one_shows_how_to_begin_instead_of_empty_charts(qtbot: QtBot, practi
     dialog = window.children_page.dialog
     assert dialog is not None and dialog.isVisible()
     dialog.reject()
+
+
+def test_the_activity_report_is_for_the_practice_s_network_until_another_is_picked(
+        qtbot: QtBot, practice: Practice, data: dict[str, Any]) -> None:
+    window = dashboard_window(qtbot, practice)
+    page = window.dashboard_page
+    box = page.exports
+    charts_of(page)
+    assert box.network.itemData(0) == "RPM" and box.network.currentData() == "RPO"  # the profile's, not the first
+    box.network.setCurrentIndex(0)
+    box.network.activated.emit(0)  # as a user's pick
+    page.reload()
+    charts_of(page)
+    assert box.network.currentData() == "RPM"  # a reload does not undo the user's choice

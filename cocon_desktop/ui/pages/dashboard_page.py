@@ -32,6 +32,7 @@ from cocon_desktop.services.dashboard import (
     network_totals,
 )
 from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.formatting import month_year
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.action_items_model import ActionItemsModel
@@ -49,6 +50,7 @@ SEANCES_COLOUR, INVOICED_COLOUR, PAID_COLOUR = "#4a78b5", "#8fb3de", "#3f9142"
 class Charts:
     series: list[MonthPoint]
     totals: list[NetworkTotal]
+    practice_network: str = ""  # the practice's own network: the activity report's default
 
 
 def load_charts(practice: Practice, today: date, network: str) -> Charts:
@@ -56,7 +58,7 @@ def load_charts(practice: Practice, today: date, network: str) -> Charts:
     preload()  # pyqtgraph, in this background task: not at the program's start, not on the GUI thread
     series = practice.read(monthly_series, today, MONTHS, network)
     first = series[0].month if series else today.replace(day=1)
-    return Charts(series, practice.read(network_totals, first, today))
+    return Charts(series, practice.read(network_totals, first, today), practice.read(load_profile).network)
 
 
 def is_day_one(charts: Charts) -> bool:
@@ -291,6 +293,7 @@ class DashboardPage(QWidget):
         if generation != self._generation["charts"]:
             return  # another network was picked, or a newer reload is on its way
         self.charts_data = charts
+        self.exports.default_network(charts.practice_network)
         self._show_start(is_day_one(charts) and not self.network.currentData())
         labels = month_labels([p.month for p in charts.series])
         if charts.series:

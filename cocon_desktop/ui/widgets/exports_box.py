@@ -90,6 +90,8 @@ class ExportsBox(QGroupBox):
         for code, network in NETWORKS.items():
             self.network.addItem(code, code)
             self.network.setItemData(self.network.count() - 1, network.name, Qt.ItemDataRole.ToolTipRole)
+        self._network_chosen = False  # by the user: the practice's network no longer replaces it
+        self.network.activated.connect(lambda _: setattr(self, "_network_chosen", True))
         self.first, self.last = QComboBox(self), QComboBox(self)
         self.first.setObjectName("report_first")
         self.last.setObjectName("report_last")
@@ -114,6 +116,12 @@ class ExportsBox(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         grid.addWidget(self.message, 2, 0, 1, 2)
+
+    def default_network(self, code: str) -> None:
+        """The activity report's network: the practice's own, until the user picks one."""
+        index = self.network.findData(code)
+        if index >= 0 and not self._network_chosen:
+            self.network.setCurrentIndex(index)
 
     def _row(self, grid: QGridLayout, row: int, title: str, widgets: list[QWidget]) -> None:
         grid.addWidget(QLabel(f"<b>{title}</b>", self), row, 0)
