@@ -117,13 +117,6 @@ class Practice:
             engine.dispose()
 
 
-def open_sessions(practice: Practice | None) -> sessionmaker[Session]:
-    """The sessions of `practice` as it is now: DatabaseError('practice_closed') while locked (None) or closed."""
-    if practice is None:
-        raise DatabaseError("practice_closed")
-    return practice.sessions
-
-
 def open_with_passphrase(data_dir: Path, passphrase: str, *, remember: bool = False) -> Practice:
     """Unlock with the passphrase and open the data; with `remember`, the key is then kept in this computer's
     keychain (the next start opens without the passphrase)."""

@@ -171,16 +171,6 @@ def delete_prescription(sessions: sessionmaker[Session], prescription_id: int) -
                      {name: (value, None) for name, value in old.items()})
 
 
-def get_prescription(sessions: sessionmaker[Session], prescription_id: int) -> PrescriptionRecord:
-    with sessions() as session:
-        row = session.get(Prescription, prescription_id)
-        if row is None:
-            raise CoconError("prescription_missing", id=prescription_id)
-        document = session.get(Document, row.document_id) if row.document_id is not None else None
-        count, last = _seances_of(session, prescription_id)
-        return PrescriptionRecord(_data(row), row.document_id, document.filename if document else "", count, last)
-
-
 def list_prescriptions(sessions: sessionmaker[Session], child_id: int) -> list[PrescriptionRecord]:
     with sessions() as session:
         rows = session.execute(
