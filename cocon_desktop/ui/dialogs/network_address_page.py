@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizardPage
 
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.errors import ValidationError
 from cocon_desktop.services.invoice_documents import NetworkAddress, checked_network_address
 from cocon_desktop.ui.i18n import tr
-from cocon_desktop.ui.widgets.form_field import FieldBox
-
-FIELDS = ("street", "postcode", "city", "siret")
+from cocon_desktop.ui.widgets.network_address_form import NetworkAddressForm
 
 
 class NetworkAddressPage(QWizardPage):
@@ -31,21 +28,10 @@ class NetworkAddressPage(QWizardPage):
         self.network_label.setObjectName("wizard_network_name")
         self.network_label.setWordWrap(True)
         layout.addWidget(self.network_label)
-        form = QFormLayout()
-        titles = {"street": tr("Adresse"), "postcode": tr("Code postal"), "city": tr("Ville"),
-                  "siret": tr("SIREN ou SIRET")}
-        hints = {"siret": tr("9 chiffres (SIREN) ou 14 (SIRET), s'il figure dans votre convention ; facultatif.")}
-        self.edits: dict[str, QLineEdit] = {}
-        self.boxes: dict[str, FieldBox] = {}
-        for name in FIELDS:
-            edit = QLineEdit(self)
-            edit.setObjectName(f"wizard_network_{name}")
-            edit.setAccessibleName(titles[name])
-            box = FieldBox(edit, hint=hints.get(name, ""), parent=self)
-            self.edits[name], self.boxes[name] = edit, box
-            form.addRow(titles[name], box)
-        self.edits["postcode"].setMaxLength(5)
-        layout.addLayout(form)
+        self.form = NetworkAddressForm("wizard_network", tr(
+            "9 chiffres (SIREN) ou 14 (SIRET), s'il figure dans votre convention ; facultatif."), self)
+        self.edits, self.boxes = self.form.edits, self.form.boxes
+        layout.addWidget(self.form)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
@@ -54,27 +40,12 @@ class NetworkAddressPage(QWizardPage):
         self.network_label.setText(tr("Réseau : {0} ({1})").format(network.name if network else code, code))
 
     def typed(self) -> NetworkAddress:
-        return NetworkAddress(*(self.edits[name].text() for name in FIELDS))
+        return self.form.typed()
 
     def address(self) -> NetworkAddress | None:
         """The address to write with the practice, None when the page was left empty."""
-        typed = self.typed()
-        if not any(part.strip() for part in (typed.street, typed.postcode, typed.city, typed.siret)):
-            return None
-        return checked_network_address(typed)
+        return None if self.form.is_empty() else checked_network_address(self.typed())
 
     def validatePage(self) -> bool:
-        for box in self.boxes.values():
-            box.clear()
-        try:
-            self.address()
-        except ValidationError as error:
-            first = None
-            for field_error in error.errors:
-                if field_error.field in self.boxes:
-                    self.boxes[field_error.field].show_error(field_error)
-                    first = first or self.edits[field_error.field]
-            if first is not None:
-                first.setFocus()
-            return False
-        return True
+        self.form.clear_errors()
+        return self.form.is_empty() or self.form.checked() is not None

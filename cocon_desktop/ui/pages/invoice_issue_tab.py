@@ -13,11 +13,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.errors import CoconError, FieldError
+from cocon_desktop.errors import CoconError
 from cocon_desktop.services.invoice_documents import (
     NetworkAddress,
     issue_period,
@@ -42,7 +40,8 @@ from cocon_desktop.ui.dialogs.draft_detail_dialog import DraftDetailDialog
 from cocon_desktop.ui.formatting import money, month_year
 from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
+from cocon_desktop.ui.widgets.network_address_form import NetworkAddressForm
 from cocon_desktop.ui.widgets.period_picker import months
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
@@ -73,36 +72,28 @@ def grand_total(drafts: list[DraftInvoice]) -> Decimal:
 
 
 class AddressForm(QWidget):
-    """Street, postcode, city of a network, saved then the run retried."""
+    """The network's address and SIREN/SIRET when none is stored yet: saved, then the run goes on."""
 
-    submitted = Signal(object)  # NetworkAddress
+    submitted = Signal(object)  # NetworkAddress, as the service checked it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("address_form")
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        self.street, self.postcode, self.city = QLineEdit(self), QLineEdit(self), QLineEdit(self)
-        self.postcode.setMaxLength(5)
-        self.boxes = {"street": FieldBox(self.street, parent=self), "postcode": FieldBox(self.postcode, parent=self),
-                      "city": FieldBox(self.city, parent=self)}
-        for name, label in (("street", "Rue"), ("postcode", "Code postal"), ("city", "Ville")):
-            getattr(self, name).setObjectName(f"address_{name}")
-            form.addRow(tr(label), self.boxes[name])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.form = NetworkAddressForm("address", tr("9 chiffres (SIREN) ou 14 (SIRET) ; facultatif."), self)
+        self.boxes = self.form.boxes
+        self.street, self.postcode, self.city = (self.form.edits[name] for name in ("street", "postcode", "city"))
+        layout.addWidget(self.form)
         self.save_button = QPushButton(tr("Enregistrer l'adresse et émettre"), self)
         self.save_button.setObjectName("save_address")
         self.save_button.clicked.connect(self.submit)
-        form.addRow("", self.save_button)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def submit(self) -> None:
-        values = {"street": self.street.text().strip(), "postcode": self.postcode.text().strip(),
-                  "city": self.city.text().strip()}
-        errors = [FieldError(name, "required") for name, value in values.items() if not value]
-        if values["postcode"] and not (len(values["postcode"]) == 5 and values["postcode"].isdigit()):
-            errors.append(FieldError("postcode", "postcode_invalid"))
-        show_field_errors(self.boxes, errors)
-        if not errors:
-            self.submitted.emit(NetworkAddress(values["street"], values["postcode"], values["city"]))
+        address = self.form.checked()
+        if address is not None:
+            self.submitted.emit(address)
 
 
 class IssueTab(QWidget):

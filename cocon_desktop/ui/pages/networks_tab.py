@@ -12,11 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,7 +25,6 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import ValidationError
 from cocon_desktop.services.invoice_documents import (
     NetworkAddress,
-    checked_network_address,
     set_network_address,
     stored_network_address,
 )
@@ -36,9 +33,8 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.dialogs.endpoint_dialog import EndpointDialog
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
-from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox
-
-FIELDS = ("street", "postcode", "city", "siret")
+from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
+from cocon_desktop.ui.widgets.network_address_form import NetworkAddressForm
 
 # (url, a token is stored, the server certificate described or "")
 Reception = tuple[str, bool, str]
@@ -90,22 +86,11 @@ class NetworksTab(QWidget):
                           "donné (convention)."), postal)
         intro.setWordWrap(True)
         postal_layout.addWidget(intro)
-        form = QFormLayout()
-        self.edits: dict[str, QLineEdit] = {}
-        self.boxes: dict[str, FieldBox] = {}
-        titles = {"street": tr("Adresse"), "postcode": tr("Code postal"), "city": tr("Ville"),
-                  "siret": tr("SIREN ou SIRET")}
-        hints = {"siret": tr("9 chiffres (SIREN) ou 14 (SIRET) ; facultatif.")}
-        for name in FIELDS:
-            edit = QLineEdit(postal)
-            edit.setObjectName(f"network_{name}")
-            edit.setAccessibleName(titles[name])
-            box = FieldBox(edit, hint=hints.get(name, ""), parent=postal)
-            self.edits[name], self.boxes[name] = edit, box
-            form.addRow(titles[name], box)
+        self.form = NetworkAddressForm("network", tr("9 chiffres (SIREN) ou 14 (SIRET) ; facultatif."), postal)
+        self.edits, self.boxes = self.form.edits, self.form.boxes
+        for edit in self.edits.values():
             edit.returnPressed.connect(self.save_address)
-        self.edits["postcode"].setMaxLength(5)
-        postal_layout.addLayout(form)
+        postal_layout.addWidget(self.form)
         row = QHBoxLayout()
         self.save_button = QPushButton(tr("Enregistrer l'adresse du réseau"), postal)
         self.save_button.setObjectName("save_network_address")
@@ -167,8 +152,7 @@ class NetworksTab(QWidget):
             return
         self.address_status.clear()
         self.reception_status.clear()
-        for box in self.boxes.values():
-            box.clear()
+        self.form.clear_errors()
         self.runner.run(lambda: practice.read(stored_network_address, network),
                         lambda address: self._show_address(network, address), self._address_failed)
         self.runner.run(lambda: reception_of(practice, network),
@@ -178,10 +162,7 @@ class NetworksTab(QWidget):
     def _show_address(self, network: str, address: NetworkAddress | None) -> None:
         if network != self.selected_network():
             return  # another network was picked meanwhile
-        values = {"street": "", "postcode": "", "city": "", "siret": ""} if address is None else {
-            "street": address.street, "postcode": address.postcode, "city": address.city, "siret": address.siret}
-        for name, value in values.items():
-            self.edits[name].setText(value)
+        self.form.set_address(address)
         if address is None:
             self._status(tr("L'adresse du réseau {0} n'est pas encore renseignée : elle est nécessaire pour "
                             "émettre ses factures.").format(network), error=True)
@@ -210,19 +191,15 @@ class NetworksTab(QWidget):
     # -- writing
 
     def address(self) -> NetworkAddress:
-        return NetworkAddress(*(self.edits[name].text() for name in FIELDS))
+        return self.form.typed()
 
     def save_address(self) -> None:
         practice = self.practice
         if practice is None:
             return
         network, address = self.selected_network(), self.address()
-        for box in self.boxes.values():
-            box.clear()
-        try:  # checked here first: a refused form writes nothing (and announces nothing)
-            checked_network_address(address)
-        except ValidationError as error:
-            self._save_failed(error)
+        if self.form.checked() is None:  # checked here first: a refused form writes nothing (nor announces)
+            self.address_status.clear()  # each error is at its field: not said twice
             return
         self.save_button.setEnabled(False)
         self.runner.run_op(lambda _report: practice.write(set_network_address, network, address),
@@ -247,15 +224,8 @@ class NetworksTab(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationError):
-            first = None
-            for field_error in error.errors:
-                box = self.boxes.get(field_error.field)
-                if box is not None:
-                    box.show_error(field_error)
-                    first = first or self.edits[field_error.field]
+            self.form.show_errors(error)
             self.address_status.clear()  # each error is at its field: not said twice
-            if first is not None:
-                first.setFocus()
             return
         self._status(error_text(error), error=True)
 
