@@ -57,8 +57,7 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
         raise CoconError("required")
     period = parse_period(args.period)
     day = date_or_today(args)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         pin = _pin(args, secrets, practice)
         if args.all:
             batch = practice.write(attestations.issue_batch, kind, period, day, pin=pin).value
@@ -81,8 +80,6 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
             return 0
         child = practice.read(find_by_inclusion, args.child)
         result = practice.write(attestations.issue, child.id, kind, period, day, pin, again=args.again).value
-    finally:
-        practice.close()
     _write(args.output, result.pdf)
     a = result.attestation
     print(f"{a.number} : {a.kind_label.lower()} de {a.inclusion_number}, du {messages.french_date(a.period_start)} "
@@ -95,12 +92,9 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
     if args.list:
-        practice = open_practice(args, secrets)
-        try:
+        with open_practice(args, secrets) as practice:
             child_id = practice.read(find_by_inclusion, args.child).id if args.child else None
             rows = practice.read(attestations.list_attestations, child_id)
-        finally:
-            practice.close()
         for row in rows:
             print(_line(row))
         print(f"{messages.counted(len(rows), 'attestation', 'attestations')}.")
@@ -108,11 +102,8 @@ def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
     if args.reprint:
         if args.output is None:
             raise CoconError("required")
-        practice = open_practice(args, secrets)
-        try:
+        with open_practice(args, secrets) as practice:
             pdf = practice.read(attestations.reprint, args.reprint, today_of(args))
-        finally:
-            practice.close()
         _write(args.output, pdf)
         print(f"Duplicata de {args.reprint.strip().upper()} écrit dans {args.output} ({len(pdf)} octets).")
         return 0

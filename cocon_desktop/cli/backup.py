@@ -10,11 +10,8 @@ from cocon_desktop.services import backup, practice_handle, practice_keys
 
 
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         info = practice.write(backup.backup_to, args.out.expanduser()).value
-    finally:
-        practice.close()
     rows = sum(n for table, n in info.counts.items() if table != "alembic_version")
     print(f"Sauvegarde écrite et vérifiée : {info.path} ({info.size} octets, {rows} lignes).")
     return 0

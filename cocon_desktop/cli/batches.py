@@ -45,8 +45,7 @@ def _describe(batch: BatchSummary) -> str:
 
 def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
     out: Path = args.out
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         now = now_of(args)
         if practice.read(batches.pending_documents, args.network):
             pin = (next_secret(secrets, args.pin_stdin, "Code PIN de la carte ou du jeton : ")
@@ -62,8 +61,6 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
             print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({_documents(batch.documents)}, "
                   f"{messages.euros(batch.total)}) est exporté de nouveau.")
         path = practice.write(batches.export_batch, batch.id, out, now).value
-    finally:
-        practice.close()
     print(f"Écrit dans {path}. Lot exporté : à remettre au réseau (son portail, un dépôt).")
     return 0
 
@@ -81,13 +78,10 @@ def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         rows = practice.read(batches.list_batches, args.network or "")
         networks = [args.network] if args.network else sorted(NETWORKS)
         pending = {code: len(practice.read(batches.pending_documents, code)) for code in networks}
-    finally:
-        practice.close()
     for row in rows:
         print(_describe(row))
     print(f"{messages.counted(len(rows), 'lot', 'lots')}.")
@@ -115,13 +109,10 @@ def cmd_network_endpoint(args: argparse.Namespace, secrets: Input) -> int:
     if args.url.strip():
         network_endpoints.checked_url(args.url)  # before asking anything
     server_ca = _server_ca(args)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         token = next_secret(secrets, True, "Jeton d'accès : ") if args.token_stdin else None
         practice.write(network_endpoints.set_endpoint, args.network, args.url, token, server_ca)
         stored = practice.read(network_endpoints.endpoint, args.network)
-    finally:
-        practice.close()
     if stored is None:
         print(f"Réception du réseau {args.network} supprimée : ses lots seront exportés à la main.")
         return 0

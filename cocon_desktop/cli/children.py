@@ -27,9 +27,8 @@ def _date(value: str, field: str) -> date:
 
 
 def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
     today = today_of(args)
-    try:
+    with open_practice(args, secrets) as practice:
         cutoff = int(practice.read(settings_store.get, settings.CORRECTED_AGE_CUTOFF_MONTHS))
         query = children.ChildQuery(active_only=args.active)
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n") if args.csv else None
@@ -50,15 +49,12 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
                 print(f"{row.inclusion_number}  {row.display_name}  naissance le {messages.french_date(row.birth_date)}"
                       f"  {age}  {row.network}{left}")
             offset += len(rows)
-    finally:
-        practice.close()
     return 0
 
 
 def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
     today = today_of(args)
-    try:
+    with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         prescriber_id = None
         if args.prescriber_rpps:
@@ -76,21 +72,16 @@ def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
             bilan_included=args.bilan, prescriber_id=prescriber_id, note=args.note,
             over_forfait_reason=args.reason)
         new_id = practice.write(prescriptions.save_prescription, data, today).value
-    finally:
-        practice.close()
     print(f"Prescription n° {new_id} enregistrée pour {child.data.inclusion_number} "
           f"({DISCIPLINES.get(args.discipline, args.discipline)}, {args.seances} séances).")
     return 0
 
 
 def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
     today = today_of(args)
-    try:
+    with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         lines = practice.read(forfaits.child_forfaits, child.id, today)
-    finally:
-        practice.close()
     print(f"{child.data.inclusion_number}  {child.data.display_name}")
     if not lines:
         print("  Aucune prescription.")

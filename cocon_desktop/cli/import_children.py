@@ -80,9 +80,8 @@ def report_lines(name: str, preview: CsvPreview, imported: int, dry_run: bool) -
 def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
     raw = read_input(path)
-    practice = open_practice(args, secrets)
     today = today_of(args)
-    try:
+    with open_practice(args, secrets) as practice:
         network = args.network or practice.read(load_profile).network
         if args.dry_run:
             preview = practice.read(preview_import, raw, today, network)
@@ -90,8 +89,6 @@ def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
         else:
             report = practice.write(import_children, raw, today, network).value
             preview, imported = report.preview, report.imported
-    finally:
-        practice.close()
     print("\n".join(report_lines(path.name, preview, imported, args.dry_run)))
     return 1 if preview.refused_rows else 0
 

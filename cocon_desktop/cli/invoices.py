@@ -45,8 +45,7 @@ def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | 
 
 def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
     first, last = _month(args.period)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         if args.dry_run:
             drafts = practice.read(invoice_drafts.preview, args.network, first, last)
             for draft in drafts:
@@ -64,39 +63,28 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
         if args.out and issued:
             _write_pdfs(practice, [d.number for d in issued], args.out)
             print(f"PDF écrits dans {args.out}.")
-    finally:
-        practice.close()
     return 0
 
 
 def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         doc = practice.write(invoice_documents.issue_credit_note, args.number, args.line or None, today_of(args),
                              pin=_pin(args, secrets, practice)).value
-    finally:
-        practice.close()
     print(f"{doc.number} émise : {messages.euros(doc.total)}, corrige {args.number.upper()}.")
     return 0
 
 
 def cmd_document_export(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         pdf = practice.read(invoicing.document_pdf, args.number)
-    finally:
-        practice.close()
     atomic_write(args.output, pdf)
     print(f"{args.number.upper()} écrit dans {args.output} ({len(pdf)} octets).")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         report = invoice_documents.verify_practice(practice)
-    finally:
-        practice.close()
     if report.ok:
         print(f"Vérification réussie : {messages.counted(report.checked, 'document', 'documents')}, chaîne, "
               "empreintes, numérotation et "
@@ -114,23 +102,17 @@ def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
         amount = Decimal("-1")
     if day is None:
         raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         status = practice.write(payments.record_payment, args.number, day, amount, today_of(args),
                                 args.reference or "", args.means).value
-    finally:
-        practice.close()
     print(f"Paiement enregistré. {status.number} : {payments.STATES[status.state].lower()}, "
           f"reste {messages.euros(status.remaining)}.")
     return 0
 
 
 def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         rows = practice.read(payments.unpaid, today_of(args))
-    finally:
-        practice.close()
     today = today_of(args)
     for row in rows:
         late = f", en retard de {row.days_overdue(today)} j" if row.days_overdue(today) else ""
@@ -145,12 +127,9 @@ def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
     if not (args.street.strip() and args.postcode.strip() and args.city.strip()):
         raise CoconError("required")
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         practice.write(invoice_documents.set_network_address, args.code, invoice_documents.NetworkAddress(
             args.street, args.postcode, args.city, args.siret))
-    finally:
-        practice.close()
     print(f"Adresse du réseau {args.code} enregistrée.")
     return 0
 

@@ -50,11 +50,8 @@ def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_info(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         info = practice_info(practice)
-    finally:
-        practice.close()
     if args.json:
         print(json.dumps(asdict(info), indent=2, ensure_ascii=False))
         return 0

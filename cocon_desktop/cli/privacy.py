@@ -16,12 +16,9 @@ from cocon_desktop.services.child_export import export_child
 
 def cmd_child_export(args: argparse.Namespace, secrets: Input) -> int:
     out: Path = args.output
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         data = practice.write(export_child, child.id).value
-    finally:
-        practice.close()
     atomic_write(out, data, private_dir=not out.parent.exists())
     print(f"Dossier de l'enfant {child.data.inclusion_number} exporté dans {out} ({len(data)} octets). "
           "Il contient des données de santé : remettez-le à la famille par un moyen sûr.")
@@ -29,8 +26,7 @@ def cmd_child_export(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_child_erase(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         if not args.confirm:
             status = practice.read(retention_status, child.id)
@@ -38,8 +34,6 @@ def cmd_child_erase(args: argparse.Namespace, secrets: Input) -> int:
                 practice.write(erase_child, child.id, today_of(args))
             raise CoconError("erase_needs_confirm", inclusion=child.data.inclusion_number)
         report = practice.write(erase_child, child.id, today_of(args)).value
-    finally:
-        practice.close()
     count = messages.counted
     print(f"Données de l'enfant {report.inclusion_number} effacées : "
           f"{count(report.guardians, 'représentant légal', 'représentants légaux')}, "

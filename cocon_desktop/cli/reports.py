@@ -30,13 +30,10 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
         raise CoconError("journal_format_unknown", path=str(path))
     if not 1900 <= args.year <= 9999:
         raise ValidationError([FieldError("year", "year_invalid", {"value": str(args.year)})])
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         # --date is the PDF's date of issue: a CSV carries none, and does not read it
         made_on = today_of(args) if suffix == ".csv" else date_or_today(args)
         built = practice.read(journal_file, args.year, suffix[1:], made_on)
-    finally:
-        practice.close()
     _write(path, built.data)
     summary = built.summary
     print(f"Livre-journal des recettes {args.year} : {messages.counted(built.receipts, 'recette', 'recettes')}, total "
@@ -48,11 +45,8 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
 
 def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
     period = parse_period(args.period)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         built = practice.read(activity_report_file, args.network, period.first, period.last, date_or_today(args))
-    finally:
-        practice.close()
     _write(args.output, built.data)
     report = built.report
     day = messages.french_date
@@ -64,11 +58,8 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         items = practice.read(dashboard.action_items, date_or_today(args), limit=args.limit)
-    finally:
-        practice.close()
     for item in items:
         print(f"{SEVERITY_LABELS.get(item.severity, item.severity)}  {item.text}")
     print(f"{messages.counted(len(items), 'point', 'points')} à traiter." if items else "Rien à traiter.")

@@ -26,8 +26,7 @@ def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
     if problems:
         raise ValidationError(problems)
     assert day is not None and start is not None
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         data = SeanceData(child_id=child.id, day=day, start=start, duration_min=args.duration, kind=args.kind,
                           place=args.place, note=args.note or "", out_of_forfait=args.hors_forfait)
@@ -35,8 +34,6 @@ def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
             seance_id = practice.write(seances.record_seance, data).value
         except seances.OutOfForfait as exc:
             raise CoconError("out_of_forfait_cli", reason=messages.text(exc.reason, exc.data)) from exc
-    finally:
-        practice.close()
     billed = "hors forfait" if args.hors_forfait else "sur le forfait"
     print(f"Séance n° {seance_id} enregistrée ({KINDS[args.kind]}, {messages.french_date(day)} à "
           f"{start.strftime('%H:%M')}, {billed}) pour {child.data.inclusion_number}.")
@@ -48,11 +45,8 @@ def cmd_seance_list(args: argparse.Namespace, secrets: Input) -> int:
     if day is None:
         raise ValidationError([FieldError("month", "date_invalid", {"value": args.month})])
     last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         rows = practice.read(seances.seances_between, day, last)
-    finally:
-        practice.close()
     for row in rows:
         s = row.data
         print(f"{row.inclusion_number}  {s.day.isoformat()} {s.start.strftime('%H:%M')}  {s.duration_min} min  "

@@ -41,11 +41,8 @@ def _print_identity(identity: Identity) -> None:
 
 
 def cmd_show(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         identity = practice.read(signing_identities.active_identity)
-    finally:
-        practice.close()
     _print_identity(identity)
     return 0
 
@@ -53,24 +50,18 @@ def cmd_show(args: argparse.Namespace, secrets: Input) -> int:
 def cmd_import_p12(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
     data = read_input(path)
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         password = next_secret(secrets, args.p12_password_stdin, "Mot de passe du fichier de certificat : ")
         identity = practice.write(signing_identities.import_identity, data, password).value
-    finally:
-        practice.close()
     print(f"Certificat importé : les prochaines factures seront signées par « {identity.label} ».")
     print("Le fichier n'est pas conservé ; les documents déjà émis gardent leur signature.")
     return 0
 
 
 def cmd_use_token(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         pin = next_secret(secrets, args.pin_stdin, PIN_PROMPT)
         identity = practice.write(signing_identities.use_token, args.module, args.token, args.key, pin).value
-    finally:
-        practice.close()
     print(f"Jeton enregistré : les prochaines factures seront signées par « {identity.label} » "
           f"(jeton {args.token}, clé {args.key}).")
     print("Le code PIN n'est pas enregistré : il sera demandé à chaque émission (--pin-stdin).")

@@ -57,13 +57,10 @@ def exit_status(report: SyncReport) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, secrets: Input) -> int:
-    practice = open_practice(args, secrets)
-    try:
+    with open_practice(args, secrets) as practice:
         verify: bool | str = str(args.ca_file) if args.ca_file else True
         report = practice.write(sync_now, verify=verify, timeout=args.timeout, force=not args.due_only,
                                 check_status=not args.no_status).value
-    finally:
-        practice.close()
     for outcome in report.outcomes:
         print(outcome_line(outcome))
     print(summary_line(report))

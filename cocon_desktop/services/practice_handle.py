@@ -108,6 +108,12 @@ class Practice:
             raise
         return cls(data_dir, key, engine, sessions, holder, key.vault_id, backup)
 
+    def __enter__(self) -> Practice:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Forget the key and close every connection (idempotent)."""
         self.key_holder.clear()
