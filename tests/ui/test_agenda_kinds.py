@@ -33,11 +33,13 @@ def stripe(grid: WeekGrid, key: str) -> str:
 
 
 def hatched(grid: WeekGrid, key: str) -> bool:
-    """Whether the bottom of the block (below its text) holds a pattern: more than one colour in a strip."""
+    """Whether the block holds a pattern: more than one colour down a line near its right edge, where the text
+    (left-aligned, a short name and a time) does not reach whatever the font (the program's own DejaVu once
+    make_application ran, or the platform's)."""
     rect = grid.block_rect(block(grid, key))
     image = grid.grab().toImage()
-    y = int(rect.bottom()) - 4
-    colours = {image.pixelColor(x, y).name() for x in range(int(rect.left()) + 8, int(rect.right()) - 4)}
+    x = int(rect.right()) - 6
+    colours = {image.pixelColor(x, y).name() for y in range(int(rect.top()) + 6, int(rect.bottom()) - 5)}
     return len(colours) > 1
 
 
