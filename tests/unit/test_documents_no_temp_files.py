@@ -45,8 +45,14 @@ PRIVACY_SCRIPT = """
 import sys, tempfile
 def tripwire(*args, **kwargs):
     raise AssertionError("a temporary file was requested")
-for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile", "mkstemp", "mkdtemp"):
+real_mkstemp = tempfile.mkstemp
+def beside_target(*args, dir=None, **kwargs):  # fsutil.atomic_write: the new file's own temporary, in its folder
+    if dir is None:
+        tripwire()
+    return real_mkstemp(*args, dir=dir, **kwargs)
+for name in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile", "mkdtemp"):
     setattr(tempfile, name, tripwire)
+tempfile.mkstemp = beside_target
 from datetime import date
 from pathlib import Path
 from PySide6.QtPrintSupport import QPrinter
@@ -93,6 +99,7 @@ print("ok")
 JUSTIFIED_TEMPFILE = {
     "cocon_desktop/app.py": "the demo practice's folder (fictitious data, encrypted like any practice)",
     "cocon_desktop/services/backup.py": "a 0700 staging folder inside the data folder for the encrypted snapshot",
+    "cocon_desktop/fsutil.py": "mkstemp in the target's own folder (O_EXCL, no symlink followed), renamed over it",
 }
 
 
