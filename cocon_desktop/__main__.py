@@ -1,4 +1,4 @@
-"""`python -m cocon_desktop` / `cocon-desktop`: arguments, logging, crash dialog, then the program."""
+"""`python -m cocon_desktop` / `cocon-desktop`: core dumps off, arguments, logging, crash dialog, then the program."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cocon_desktop import third_party_warnings
+    from cocon_desktop import core_dumps, third_party_warnings
+
+    core_dumps.disable()  # first: no core file of this process, whatever happens next (issue 19, #12)
 
     third_party_warnings.silence()  # before PySide6, pyHanko and the rest are imported
     args = parse_args(sys.argv[1:] if argv is None else argv)
