@@ -12,6 +12,17 @@ RULES = ("Au moins 12 caractères avec minuscules, majuscules, chiffres et symbo
          "de trois de ces sortes, ou une phrase d'au moins 7 mots (recommandation CNIL : 80 bits).")
 
 
+# What makes a passphrase that meets the rule's letter guessable (Assessment.hint), said before the rule.
+HINTS = {
+    "common_word": "Trop facile à deviner : elle contient un mot de passe courant, un mot ou un prénom fréquent. ",
+    "keyboard": "Trop facile à deviner : elle suit les touches du clavier. ",
+    "repeat": "Trop facile à deviner : elle répète les mêmes caractères. ",
+    "sequence": "Trop facile à deviner : elle contient une suite (abcd, 1234). ",
+    "date": "Trop facile à deviner : elle contient une date ou une année. ",
+    "short_words": "Les mots de moins de trois lettres ou d'une seule lettre répétée ne comptent pas. ",
+}
+
+
 class StrengthMeter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,8 +33,9 @@ class StrengthMeter(QWidget):
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
         # the longest text's height is kept: the rows below do not move as one types (issue 18, #8)
-        self.label = WrappedLabel(self, reserve_text=tr("Trop faible : environ {0} bits sur les 80 demandés. ")
-                                  .format(99) + tr(RULES))
+        longest = max([tr("Trop faible : environ {0} bits sur les 80 demandés. ").format(99)]
+                      + [tr(text) for text in HINTS.values()], key=len)
+        self.label = WrappedLabel(self, reserve_text=longest + tr(RULES))
         layout.addWidget(self.bar)
         layout.addWidget(self.label)
         self.update_for("")
@@ -38,6 +50,8 @@ class StrengthMeter(QWidget):
         elif result.acceptable:
             self.label.setText(tr("Robuste : environ {0} bits. Conforme à la recommandation de la CNIL.")
                                .format(round(result.bits)))
+        elif result.hint and (result.rule or result.hint == "short_words"):  # the rule met, yet guessable
+            self.label.setText(tr(HINTS[result.hint]) + tr(RULES))
         else:
             self.label.setText(tr("Trop faible : environ {0} bits sur les 80 demandés. ").format(
                 round(result.bits)) + tr(RULES))
