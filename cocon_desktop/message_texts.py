@@ -22,6 +22,10 @@ MESSAGES: dict[str, str] = {
     "passphrase_too_weak": "Phrase de passe trop faible (environ {bits} bits, il en faut 80) : au moins "
                            "12 caractères mêlant minuscules, majuscules, chiffres et symboles, 14 caractères "
                            "de trois de ces sortes, ou une phrase de 7 mots.",
+    # issue 19: keys (key rotation, vault.json's HMAC, Argon2 caps)
+    "kdf_too_costly": "Ce fichier demande un calcul de clé démesuré ({time_cost} passes sur {memory_mib} Mio ; "
+                      "au plus {max_time_cost} passes et {max_memory_mib} Mio) : il est refusé, rien n'a été "
+                      "calculé ni écrit.",
     "passphrase_mismatch": "Les deux saisies de la phrase de passe sont différentes.",
     "passphrase_empty": "Saisissez la phrase de passe.",
     "keychain_none": "Aucun trousseau du système n'est disponible sur cet ordinateur "

@@ -1,4 +1,7 @@
-"""Argon2id key derivation from the passphrase, with parameters tuned to this machine."""
+"""Argon2id key derivation from the passphrase, with parameters tuned to this machine.
+
+Parameters read from a file (vault.json, the key file inside a backup) are capped near what `tune()` chooses
+(issue 19, #9): a crafted file asking 1 GiB × 100 passes is refused before anything is derived."""
 
 from __future__ import annotations
 
@@ -12,6 +15,21 @@ TARGET_SECONDS = 0.4  # the issue asks for 0.3–0.5 s on this kind of machine
 DEFAULT_MEMORY_KIB = 64 * 1024
 DEFAULT_PARALLELISM = 2
 MAX_TIME_COST = 40
+# What a file may ask: tune()'s own bounds (at most MAX_TIME_COST passes over DEFAULT_MEMORY_KIB) with room for a
+# machine that tuned a little more memory, and never more work than tune() could have chosen.
+MAX_MEMORY_KIB = 4 * DEFAULT_MEMORY_KIB
+MAX_PARALLELISM = 8
+MAX_WORK_KIB = MAX_TIME_COST * DEFAULT_MEMORY_KIB  # passes × memory
+
+
+def check_cost(params: Argon2Params) -> None:
+    """VaultError('kdf_too_costly') when deriving with `params` would cost far beyond the tuned defaults."""
+    if (params.time_cost > MAX_TIME_COST or params.memory_kib > MAX_MEMORY_KIB
+            or params.parallelism > MAX_PARALLELISM or params.time_cost * params.memory_kib > MAX_WORK_KIB):
+        from cocon_desktop.errors import VaultError
+
+        raise VaultError("kdf_too_costly", time_cost=params.time_cost, memory_mib=params.memory_kib // 1024,
+                         max_time_cost=MAX_TIME_COST, max_memory_mib=MAX_MEMORY_KIB // 1024)
 
 
 @dataclass(frozen=True)
@@ -28,14 +46,15 @@ class Argon2Params:
         if data.get("kdf") != "argon2id":
             raise ValueError("unknown kdf")
         params = cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
-        if not (1 <= params.time_cost <= 100 and 8 <= params.memory_kib <= 1024 * 1024
-                and 1 <= params.parallelism <= 64):
+        if params.time_cost < 1 or params.memory_kib < 8 or params.parallelism < 1:
             raise ValueError("kdf parameters out of range")
+        check_cost(params)
         return params
 
 
 def derive_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
-    """The 256-bit key-encryption key for `passphrase`."""
+    """The 256-bit key-encryption key for `passphrase` (refused beyond the caps, whoever asks)."""
+    check_cost(params)
     from argon2.low_level import Type, hash_secret_raw  # here: not needed to show the first window
 
     return hash_secret_raw(
