@@ -40,6 +40,9 @@ class Attestation(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)  # as issued: a reprint stamps these very bytes
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the attestations' own hash chain (schema 0014; services/chains.py), in the order they were issued
+    prev_chain: Mapped[str] = mapped_column(String(64), server_default="")
+    chain_hash: Mapped[str] = mapped_column(String(64), server_default="")
 
 
 class SignatureImage(Base):

@@ -2,7 +2,7 @@
 
 Append-only: the migration's triggers refuse any DELETE and any UPDATE, except the one erasure makes
 (services/child_erasure.py): the values of a child's entries blanked (`changes` emptied, `redacted` set), the
-rest of the row — who, when, what, which fields — unchanged."""
+rest of the row — who, when, what, which fields, the digest of the values and the chain — unchanged."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ class AuditEntry(Base):
     fields: Mapped[str] = mapped_column(String(2000), default="")  # the changed fields, comma-separated
     changes: Mapped[str] = mapped_column(Text, default="")  # JSON {field: [old, new]}; "" once redacted
     redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the audit log's own hash chain (schema 0014; services/chains.py): the SHA-256 of `changes` as written (kept
+    # when an erasure blanks them), then each entry's link over the one before
+    changes_sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    prev_chain: Mapped[str] = mapped_column(String(64), server_default="")
+    chain_hash: Mapped[str] = mapped_column(String(64), server_default="")

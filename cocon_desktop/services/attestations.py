@@ -3,7 +3,10 @@ listed per child, reprinted as a "DUPLICATA" of the very bytes issued, and issue
 
 Signature: the image of the handwritten signature when the practice keeps one (services/signature_image.py) and
 the practice's PAdES signature (services/signing_identities.py). An identity on a PKCS#11 token needs its PIN:
-without one, the attestation is issued with the image only and the result says so (`pades_skipped`)."""
+without one, the attestation is issued with the image only and the result says so (`pades_skipped`).
+
+Chained (schema 0014, services/chains.py): each attestation's link over the one issued before it, computed in the
+issuing transaction (which holds the write lock from its start: two issuers never chain onto the same row)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from cocon_desktop.models import Attestation, Child
 from cocon_desktop.services import audit
 from cocon_desktop.services.attestation_content import children_to_attest, draft
 from cocon_desktop.services.attestation_preview import already_issued, issued_children
+from cocon_desktop.services.chains import GENESIS, attestation_hash
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signature_image import signature_png
@@ -114,6 +118,10 @@ def _next_sequence(session: Session, year: int) -> int:
     return int(session.scalar(select(func.max(Attestation.sequence)).where(Attestation.year == year)) or 0) + 1
 
 
+def _last_link(session: Session) -> str:
+    return session.scalar(select(Attestation.chain_hash).order_by(Attestation.id.desc()).limit(1)) or GENESIS
+
+
 def _issued(row: Attestation, child: Child) -> IssuedAttestation:
     name = f"{child.last_name.upper()} {child.first_name}"
     return IssuedAttestation(row.id, row.number, row.kind, row.child_id, name, child.inclusion_number,
@@ -131,11 +139,15 @@ def _issue_one(sessions: sessionmaker[Session], child_id: int, kind: str, period
         pdf = render_attestation_pdf(data)
         if sign is not None:
             pdf = sign(pdf)
+        pdf_sha256, prev = hashlib.sha256(pdf).hexdigest(), _last_link(session)
         row = Attestation(number=data.number, year=issue_date.year, sequence=sequence, kind=kind, child_id=child_id,
                           issue_date=issue_date, period_start=period.first, period_end=period.last,
                           seance_count=len(data.seances), signed_pades=sign is not None,
-                          signature_image=image is not None, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-                          created_at=datetime.now(UTC))
+                          signature_image=image is not None, pdf=pdf, pdf_sha256=pdf_sha256,
+                          created_at=datetime.now(UTC), prev_chain=prev,
+                          chain_hash=attestation_hash(prev, data.number, kind, child_id, issue_date, period.first,
+                                                      period.last, len(data.seances), sign is not None,
+                                                      image is not None, pdf_sha256))
         session.add(row)
         session.flush()
         audit.record(session, "attestation", row.id, "issue", child_id,

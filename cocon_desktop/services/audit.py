@@ -3,7 +3,11 @@
 Who: the practitioner (the practice's one user, named in the profile) and where from — the program or the
 `cocon` command (set_origin, on the sessionmaker). What: the entity, its id, the action, the child concerned and,
 for a change, each field as (old, new). A note's text never enters the log: it shows as "note modifiée".
-Read-only through the program: nothing here updates or deletes an entry (the database refuses it anyway)."""
+Read-only through the program: nothing here updates or deletes an entry (the database refuses it anyway).
+
+Chained (schema 0014, services/chains.py): when a session flushes new entries, each gets the SHA-256 of its
+`changes` and its link over the last entry written, in the order they were recorded — read inside the writing
+transaction, so two writers never chain onto the same entry (SQLite lets one writer in at a time)."""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from cocon_desktop.models import AuditEntry, Practice
+from cocon_desktop.services.chains import GENESIS, audit_hash, sha256_text
 
 ORIGIN_APP = "application"
 ORIGIN_CLI = "cli"
@@ -123,6 +128,28 @@ def record(session: Session, entity: str, entity_id: int | None, action: str, ch
                            origin=str(session.info.get(_ORIGIN_KEY, ORIGIN_APP)), entity=entity,
                            entity_id=entity_id, action=action, child_id=child_id, fields=",".join(masked)[:2000],
                            changes=json.dumps(masked, ensure_ascii=False, sort_keys=True), redacted=False))
+
+
+def last_link(session: Session) -> str:
+    """The chain link of the last entry written (in this session's transaction), GENESIS for an empty log."""
+    head = session.connection().scalar(select(AuditEntry.chain_hash).order_by(AuditEntry.id.desc()).limit(1))
+    return str(head) if head else GENESIS
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Link the entries about to be inserted, in the order they were added (the order of their ids)."""
+    new = [entry for entry in session.new if isinstance(entry, AuditEntry)]
+    if not new:
+        return
+    new.sort(key=lambda entry: inspect(entry).insert_order or 0)
+    previous = last_link(session)
+    for entry in new:
+        entry.changes_sha256 = sha256_text(entry.changes or "")
+        entry.prev_chain = previous
+        entry.chain_hash = previous = audit_hash(previous, entry.at, entry.actor, entry.origin, entry.entity,
+                                                 entry.entity_id, entry.action, entry.child_id, entry.fields or "",
+                                                 entry.changes_sha256)
 
 
 def _record(row: AuditEntry) -> AuditRecord:
