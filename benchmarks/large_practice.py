@@ -131,7 +131,7 @@ def _keychain_copy(practice_dir: Path, work: Path) -> tuple[Path, dict[str, str]
     shutil.copytree(practice_dir, copy)
     key = vault.unlock_with_passphrase(copy, "demo")
     keyfile = KeyFile.load(VaultPaths(copy).key_file)
-    replace(keyfile, remembered=True).save(VaultPaths(copy).key_file)
+    replace(keyfile, remembered=True).save(VaultPaths(copy).key_file, key.data_key)
     return copy, {"PYTHON_KEYRING_BACKEND": "memory_keyring.MemoryKeyring",
                   "COCON_BENCH_KEYCHAIN": f"{key.vault_id}:{key.data_key.hex()}"}
 

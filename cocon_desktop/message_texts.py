@@ -21,11 +21,25 @@ MESSAGES: dict[str, str] = {
     "unlock_throttled": "Trop d'essais manqués : patientez encore {seconds} s avant de réessayer.",
     "passphrase_too_weak": "Phrase de passe trop faible (environ {bits} bits, il en faut 80) : au moins "
                            "12 caractères mêlant minuscules, majuscules, chiffres et symboles, 14 caractères "
-                           "de trois de ces sortes, ou une phrase de 7 mots.",
+                           "de trois de ces sortes, ou une phrase de 7 mots, sans mot de passe courant, suite "
+                           "ni motif de clavier.",
     # issue 19: keys (key rotation, vault.json's HMAC, Argon2 caps)
     "kdf_too_costly": "Ce fichier demande un calcul de clé démesuré ({time_cost} passes sur {memory_mib} Mio ; "
                       "au plus {max_time_cost} passes et {max_memory_mib} Mio) : il est refusé, rien n'a été "
                       "calculé ni écrit.",
+    "vault_file_tampered": "Le fichier des clés du cabinet (vault.json) a été modifié en dehors de COCON Desktop "
+                           "(son sceau ne correspond plus) : il est refusé et rien n'a été ouvert. Restaurez une "
+                           "sauvegarde de ce dossier.",
+    "recovery_key_needed": "La clé de secours actuelle n'est pas connue de ce fichier : une nouvelle est "
+                           "nécessaire.",
+    "rotation_interrupted": "Le changement de phrase de passe a été interrompu avant d'aboutir : ouvrez le "
+                            "cabinet avec l'ANCIENNE phrase de passe (ou la clé de secours), puis recommencez.",
+    "rotation_needs_verify": "Les documents émis ne correspondent pas à leur ancre (chain-head.json) : lancez "
+                             "d'abord « cocon verify ». La clé n'a pas été changée.",
+    "practice_busy": "Le cabinet est ouvert ailleurs (une autre fenêtre ou une commande cocon) : fermez-la, puis "
+                     "recommencez. Rien n'a été changé.",
+    "rekey_check_failed": "La copie rechiffrée de la base n'a pas passé la vérification ({detail}) : la base "
+                          "est restée sous l'ancienne clé, rien n'a été changé.",
     "passphrase_mismatch": "Les deux saisies de la phrase de passe sont différentes.",
     "passphrase_empty": "Saisissez la phrase de passe.",
     "keychain_none": "Aucun trousseau du système n'est disponible sur cet ordinateur "

@@ -17,6 +17,7 @@ from cocon_desktop.cli import (
     children,
     import_children,
     invoices,
+    keys,
     practice,
     privacy,
     reports,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     practice.register(sub)
+    keys.register(sub)  # rekey, recovery-key (issue 19, #3)
     children.register(sub)
     seances.register(sub)
     invoices.register(sub)

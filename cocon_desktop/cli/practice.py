@@ -74,7 +74,9 @@ def cmd_change_passphrase(args: argparse.Namespace, secrets: Input) -> int:
     current = secrets.line("Phrase de passe actuelle : ")
     new = secrets.new_passphrase()
     practice_keys.change_passphrase_in(args.data_dir, current, new)
-    print("Phrase de passe changée. La clé de secours reste valable.")
+    print("Phrase de passe changée, et la base rechiffrée sous une nouvelle clé (une sauvegarde neuve est dans "
+          "le dossier du cabinet). La clé de secours reste valable ; les sauvegardes antérieures s'ouvrent encore "
+          "avec l'ancienne phrase de passe (« cocon rekey --delete-older » pour les supprimer).")
     return 0
 
 

@@ -40,6 +40,11 @@ class KeyHolder:
             raise DatabaseError("practice_closed")
         return bytes(self._key)
 
+    def replace(self, key: bytes) -> None:
+        """A new data key (a key rotation): connections opened from now on use it."""
+        self.clear()
+        self._key = bytearray(key)
+
     def clear(self) -> None:
         if self._key is not None:
             self._key[:] = bytes(len(self._key))  # the holder's own copy is wiped, not only dropped

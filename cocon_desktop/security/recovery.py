@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cocon_desktop.errors import VaultError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 # Crockford's base32: no I, L, O, U, so that nothing written by hand reads as something else.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -66,8 +70,32 @@ class RecoveryKey:
             raise VaultError("recovery_key_typo")
         return cls(_unb32(body))
 
+    def _private(self) -> X25519PrivateKey:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=b"cocon-desktop recovery x25519/2").derive(self.secret)
+        return X25519PrivateKey.from_private_bytes(seed)
+
+    def public_bytes(self) -> bytes:
+        """The public half kept in vault.json: a new data key is wrapped for this recovery key without it."""
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        return bytes(self._private().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+    def agreed_wrapping_key(self, ephemeral_public: bytes) -> bytes:
+        """The key that wrapped a data key for this recovery key (keyfile.seal_for_public)."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+        from cocon_desktop.security.keyfile import x25519_wrapping_key
+
+        shared = self._private().exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+        return x25519_wrapping_key(shared, ephemeral_public, self.public_bytes())
+
     def wrapping_key(self, salt: bytes) -> bytes:
-        """The key that wraps the data key. The secret is random, so HKDF suffices (no slow KDF)."""
+        """The key that wrapped the data key in a version 1 file. The secret is random: HKDF suffices."""
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 

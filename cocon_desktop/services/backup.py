@@ -8,7 +8,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -207,11 +207,11 @@ def restore(backup_file: Path, data_dir: Path, *, passphrase: str | None = None,
         keyfile = KeyFile.load(staging / KEY_FILE)
         if keyfile.vault_id != container.vault_id:
             raise CoconError("backup_tampered", path=str(backup_file))
-        replace(keyfile, remembered=False).save(staging / KEY_FILE)  # this computer's keychain knows nothing yet
         if recovery_key is not None:
             key = vault.unlock_with_recovery(staging, recovery_key)
         else:
             key = vault.unlock_with_passphrase(staging, passphrase or "")
+        vault.not_remembered(staging, key)  # this computer's keychain knows nothing yet (vault.json's HMAC holds)
         (staging / vault.ATTEMPTS_FILE).unlink(missing_ok=True)
         _report_restore(progress, 1)
         container.check_mac(key.data_key)

@@ -90,6 +90,10 @@ class Practice:
         """Open the database with an unlocked key and bring its schema to the current version.
         A missing database is an error (never silently replaced by an empty one) unless `create`."""
         paths = VaultPaths(data_dir)
+        if not create:  # a key rotation cut short by a kill is finished or undone first (issue 19, #3)
+            from cocon_desktop.services.key_rotation import settle
+
+            key = settle(data_dir, key)
         if not create and not paths.database.exists():
             raise DatabaseError("database_missing", path=str(paths.database))
         holder = KeyHolder(key.data_key)
@@ -107,6 +111,13 @@ class Practice:
             engine.dispose()
             raise
         return cls(data_dir, key, engine, sessions, holder, key.vault_id, backup)
+
+    def adopt_key(self, key: UnlockedKey) -> None:
+        """The database now opens with `key` (services/key_rotation.py): the pooled connections, keyed with the old
+        one, are closed; the next ones use the new key."""
+        self.key_holder.replace(key.data_key)
+        self._key = key
+        self.engine.dispose()
 
     def __enter__(self) -> Practice:
         return self

@@ -87,14 +87,23 @@ def check_new_passphrase(passphrase: str) -> None:
 
 
 def change_passphrase_in(data_dir: Path, current: str, new_passphrase: str) -> None:
-    """The passphrase of the practice in `data_dir`, changed (the data key is rewrapped; the data stays as it is)."""
-    vault.change_passphrase(data_dir, current, new_passphrase)
+    """The passphrase of the practice in `data_dir`, changed: a new data key under it (the database is re-encrypted,
+    services/key_rotation.py), so that an old vault.json put back no longer opens it with the old passphrase."""
+    from cocon_desktop.services import key_rotation
+    from cocon_desktop.services.practice_handle import open_with_passphrase
+
+    vault.check_passphrase_allowed(new_passphrase)  # said before the practice is even opened
+    with open_with_passphrase(data_dir, current) as practice:
+        key_rotation.rotate(practice, current, new_passphrase=new_passphrase)
 
 
-@writes(Changes.KEYS, takes=HANDLE)
+@writes(Changes.KEYS | Changes.SETTINGS, takes=HANDLE)  # the key, the fresh backup's date and place
 def change_passphrase(practice: Practice, current: str, new_passphrase: str) -> None:
-    """The open practice's passphrase changed: `current` must open it (wrong_passphrase, with the unlock's delay)."""
-    change_passphrase_in(practice.data_dir, current, new_passphrase)
+    """The open practice's passphrase changed: `current` must open it (wrong_passphrase, with the unlock's delay).
+    The data key is rotated too (a fresh backup is written under the new key)."""
+    from cocon_desktop.services import key_rotation
+
+    key_rotation.rotate(practice, current, new_passphrase=new_passphrase)
 
 
 @writes(Changes.KEYS, takes=HANDLE)
@@ -104,5 +113,5 @@ def remember_key(practice: Practice, remember: bool) -> bool:
     if remember:
         vault.remember_in_keychain(practice.data_dir, practice.key)
     else:
-        vault.forget_in_keychain(practice.data_dir)
+        vault.forget_in_keychain(practice.data_dir, practice.key)
     return remember

@@ -15,7 +15,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.throttle import UnlockThrottle
 from cocon_desktop.security.vault import VaultPaths
-from cocon_desktop.services import practice_handle
+from cocon_desktop.services import practice_handle, practice_keys
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import FAST_KDF, OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
@@ -79,20 +79,20 @@ def test_damaged_key_file_is_reported_and_left_alone(practice: Practice, data_di
     key_file.write_bytes(damaged)
     for attempt in (lambda: practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE),
                     lambda: practice_handle.open_with_recovery_key(data_dir, recovery.formatted()),
-                    lambda: vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)):
+                    lambda: practice_keys.change_passphrase_in(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)):
         with pytest.raises(VaultError) as caught:
             attempt()
         assert code_of(caught) == "vault_file_corrupted"
     assert key_file.read_bytes() == damaged
 
 
-def test_change_passphrase_rewraps_without_touching_the_database(practice: Practice,
-                                                                  data_dir: Path) -> None:
+def test_change_passphrase_rewraps_and_reencrypts_the_database(practice: Practice, data_dir: Path) -> None:
+    """Issue 19, #3: a passphrase change rotates the data key too (the database file is rewritten)."""
     practice.close()
     database = VaultPaths(data_dir).database
     before = sha256(database)
-    vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
-    assert sha256(database) == before
+    practice_keys.change_passphrase_in(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
+    assert sha256(database) != before
     with pytest.raises(VaultError) as caught:
         practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)
     assert code_of(caught) == "wrong_passphrase"
@@ -102,7 +102,7 @@ def test_change_passphrase_rewraps_without_touching_the_database(practice: Pract
 def test_recovery_key_still_works_after_a_passphrase_change(practice: Practice, data_dir: Path,
                                                             recovery: RecoveryKey) -> None:
     practice.close()
-    vault.change_passphrase(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
+    practice_keys.change_passphrase_in(data_dir, STRONG_PASSPHRASE, OTHER_PASSPHRASE)
     assert reopened_profile(practice_handle.open_with_recovery_key(data_dir, recovery.formatted())) == PROFILE
 
 
@@ -117,7 +117,7 @@ def test_weak_passphrase_refused_at_creation(data_dir: Path) -> None:
 def test_weak_passphrase_refused_at_change(practice: Practice, data_dir: Path) -> None:
     before = VaultPaths(data_dir).key_file.read_bytes()
     with pytest.raises(VaultError) as caught:
-        vault.change_passphrase(data_dir, STRONG_PASSPHRASE, "court")
+        practice_keys.change_passphrase_in(data_dir, STRONG_PASSPHRASE, "court")
     assert code_of(caught) == "passphrase_too_weak"
     assert VaultPaths(data_dir).key_file.read_bytes() == before
     practice.close()

@@ -180,7 +180,7 @@ def test_practice_file_one_value_replaced(data: st.DataObject) -> None:
 
 def good_keyfile() -> dict[str, Any]:
     slot = Slot("passphrase", b"s" * 16, b"n" * 12, b"w" * 48, Argon2Params(3, 65536, 2))
-    raw = KeyFile("0f1e2d3c-vault", "2026-11-30T10:00:00+00:00", {"passphrase": slot}).to_bytes()
+    raw = KeyFile("0f1e2d3c-vault", "2026-11-30T10:00:00+00:00", {"passphrase": slot}).to_bytes(b"k" * 32)
     body: dict[str, Any] = json.loads(raw)
     body.pop("sha256")
     return body

@@ -1,5 +1,6 @@
-"""Paramètres: the practice profile, the passphrase, automatic locking, the keychain, the tariffs, the networks
-(ui/pages/networks_tab.py: address, SIRET, address of reception) and the backups.
+"""Paramètres: the practice profile, the passphrase and the data key (ui/pages/key_rotation_box.py), automatic
+locking, the keychain, the tariffs, the networks (ui/pages/networks_tab.py: address, SIRET, address of reception) and
+the backups.
 
 A form page: it reads the practice when it gets it, and after an unlock keeps what was typed (it has no SHOWS, so
 the window's refresher does not read it again). Its writes go through `runner.run_op`: the views showing the
@@ -27,10 +28,11 @@ from PySide6.QtWidgets import (
 from cocon_desktop import settings
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import FieldError, ValidationError
-from cocon_desktop.services import practice_keys, practice_profile, settings_store
+from cocon_desktop.services import key_rotation, practice_keys, practice_profile, settings_store
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
+from cocon_desktop.ui.pages.key_rotation_box import KeyRotationBox
 from cocon_desktop.ui.pages.networks_tab import NetworksTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
@@ -133,10 +135,14 @@ class SettingsPage(QWidget):
         self.change_status = _status_label(change, "change_status")
         form.addRow("", self.change_button)
         form.addRow("", self.change_status)
-        note = QLabel(tr("La clé de secours reste valable ; les données ne sont pas rechiffrées."), change)
+        note = QLabel(tr("La base est rechiffrée sous une nouvelle clé, et une sauvegarde neuve écrite : une ancienne "
+                         "copie du fichier des clés ne l'ouvre plus. La clé de secours reste valable."), change)
+        note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         form.addRow("", note)
         layout.addWidget(change)
+        self.rotation = KeyRotationBox(self.runner, tab)  # the bar and the older backups' question are shown here
+        layout.addWidget(self.rotation)
 
         locking = QGroupBox(tr("Verrouillage et trousseau"), tab)
         lform = QFormLayout(locking)
@@ -204,11 +210,10 @@ class SettingsPage(QWidget):
         new = self.new_field.checked()
         if new is None:
             return
-        practice = self.practice
         self.change_button.setEnabled(False)
         self._say(self.change_status, tr("Changement en cours…"), True)
-        self.runner.run_op(lambda report: practice.write(practice_keys.change_passphrase, current, new),
-                           self._changed, self._change_failed)
+        self.rotation.rotate(key_rotation.change_passphrase, current, new, on_done=self._changed,
+                             on_failed=self._change_failed)
 
     def _changed(self, _: object) -> None:
         self.change_button.setEnabled(True)
@@ -216,10 +221,10 @@ class SettingsPage(QWidget):
             edit.clear()
         self._say(self.change_status, tr("Phrase de passe changée."), True)
 
-    def _change_failed(self, error: BaseException) -> None:
+    def _change_failed(self, text: str) -> None:
         self.change_button.setEnabled(True)
         self.change_status.clear()
-        self.current_box.show_text(error_text(error))
+        self.current_box.show_text(text)
 
     def _save_lock_minutes(self) -> None:
         self._put(settings.LOCK_IDLE_MINUTES, self.lock_minutes.value(), lambda _: None)  # the window follows
@@ -241,6 +246,7 @@ class SettingsPage(QWidget):
     def set_practice(self, practice: Practice | None, *, reload: bool = True) -> None:
         """Show `practice`; after an unlock (reload=False) what was typed stays as it is."""
         self.practice = practice
+        self.rotation.practice = practice
         self.tariffs_tab.practice = practice
         self.networks_tab.practice = practice
         self.backups_tab.set_practice(practice, reload=reload)
