@@ -178,11 +178,28 @@ def touch_private(path: Path) -> None:
 
 
 def private_copy(source: Path, target: Path) -> None:
-    """Copy a file to a new 0600 file, fsynced."""
-    ensure_private_dir(target.parent)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-        shutil.copyfileobj(src, out, 1024 * 1024)
-        out.flush()
-        os.fsync(out.fileno())
-    fsync_dir(target.parent)
+    """Copy a file to a new 0600 file, fsynced; FileExistsError if `target` exists. The copy is made under a
+    temporary name (mkstemp, as atomic_write) and linked to `target` only once whole: a kill during the copy never
+    leaves a truncated file under the final name (the torture found one: issue 19, #13)."""
+    folder = ensure_private_dir(target.parent)
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, "File exists", str(target))
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, target)  # fails if target appeared meanwhile: never overwritten
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (FAT): checked just above, then renamed
+            if os.path.lexists(target):
+                raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+            os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    fsync_dir(folder)

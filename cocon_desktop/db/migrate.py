@@ -80,7 +80,10 @@ def backup_before_upgrade(engine: Engine, db_path: Path, backups: Path, revision
     with engine.connect() as conn:
         _raw(conn).execute("PRAGMA wal_checkpoint(TRUNCATE)")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = backups / f"practice-before-upgrade-{revision}-{stamp}.db"
+    target, n = backups / f"practice-before-upgrade-{revision}-{stamp}.db", 1
+    while target.exists():  # an upgrade killed and started again within the second (issue 19, #13)
+        n += 1
+        target = backups / f"practice-before-upgrade-{revision}-{stamp}-{n}.db"
     private_copy(db_path, target)
     return target
 

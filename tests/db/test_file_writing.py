@@ -193,3 +193,38 @@ def test_another_process_writes_the_anchor_only_under_its_lock(practice: Practic
     assert worker.wait(timeout=60) == 0, worker.communicate()[1][-800:]
     assert anchor.exists() and mode(anchor) == 0o600
     assert [p.name for p in data_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_copy_killed_halfway_leaves_nothing_under_its_final_name(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the wider torture (#13): the copy taken before a schema upgrade was written under its final name,
+    so a kill during the copy left a truncated « practice-before-upgrade-…db »."""
+    source = tmp_path / "practice.db"
+    source.write_bytes(os.urandom(3 * 1024 * 1024))
+    target = tmp_path / "backups" / "practice-before-upgrade-0004-20261207T101010Z.db"
+
+    def killed(src: object, dst: object, length: int = 0) -> None:
+        dst.write(b"x" * 1000)  # type: ignore[attr-defined]
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(fsutil.shutil, "copyfileobj", killed)
+    with pytest.raises(KeyboardInterrupt):
+        fsutil.private_copy(source, target)
+    assert not target.exists(), "a partial copy under the final name"
+    assert list(target.parent.iterdir()) == []
+    monkeypatch.undo()
+    fsutil.private_copy(source, target)
+    assert target.read_bytes() == source.read_bytes() and mode(target) == 0o600
+    with pytest.raises(FileExistsError):
+        fsutil.private_copy(source, target)  # never overwritten
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_an_upgrade_started_again_within_the_second_takes_its_own_copy(practice: Practice) -> None:
+    """The torture's reopening after a kill during an upgrade came within the same second: the copy's name was
+    taken (FileExistsError) and the practice did not open."""
+    from cocon_desktop.db import migrate
+
+    first = migrate.backup_before_upgrade(practice.engine, practice.paths.database, practice.paths.backups, "0004")
+    second = migrate.backup_before_upgrade(practice.engine, practice.paths.database, practice.paths.backups, "0004")
+    assert first != second and first.exists() and second.exists()
