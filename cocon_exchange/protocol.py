@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from datetime import datetime
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -27,6 +28,67 @@ STATUSES = (STATUS_RECEIVED, STATUS_REJECTED, STATUS_PAID)
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 BATCH_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+# What the program takes from a network's answer (issue 19, #6 and #8): the receiver may be hostile.
+MAX_ANSWER_BYTES = 256 * 1024  # a receipt is a few hundred bytes; a rejection's reason at most 64 KB
+MAX_REMOTE_TEXT = 64 * 1024  # bytes of UTF-8 of any text from a network (a reason, a code, a detail)
+MAX_RECEIPT_ID = 100  # batch.receipt_id's column
+MAX_CODE = 64
+SERIES_PATTERN = re.compile(r"^[A-Z]{2,5}-[0-9]{4}$")  # « FAC-2026 », « AV-2026 »
+MAX_SERIES = 64  # series in a receipt's "highest"
+MAX_SEQUENCE = 10**9
+_SPACES = frozenset("\t\n\r\v\f\u0085\u2028\u2029")
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def remote_text(value: object, limit: int = MAX_REMOTE_TEXT) -> str:
+    """A text received from a network, safe to print, store and show: not a string → ""; line breaks and tabs
+    become spaces; control characters (C0, DEL, C1: the terminal's ESC sequences among them) and bidirectional
+    overrides are removed; at most `limit` bytes of UTF-8 (cut on a character, then « … »)."""
+    if not isinstance(value, str):
+        return ""
+    if len(value) > 4 * limit:  # never walk megabytes: 4 × limit characters hold more than `limit` bytes
+        value = value[:4 * limit]
+    value = _ESCAPES.sub("", value)  # a terminal's sequences go whole (their ESC alone would leave « [31m »)
+    kept = "".join(" " if c in _SPACES else c for c in value
+                   if c in _SPACES or (unicodedata.category(c) not in ("Cc", "Cs") and c not in _BIDI))
+    text = kept.strip()
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit - 3].decode("utf-8", "ignore").rstrip() + "…"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_answer(body: bytes) -> Any:
+    """The JSON of a network's answer; ValueError when it is too large (MAX_ANSWER_BYTES), not UTF-8, not JSON
+    (NaN and Infinity included) or nested too deep for the parser."""
+    if len(body) > MAX_ANSWER_BYTES:
+        raise ValueError("answer too large")
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError:  # "[" × 200,000: the C parser gives up by recursion
+        raise ValueError("answer nested too deep") from None
+
+
+def parse_highest(value: Any) -> dict[str, int]:
+    """A receipt's "highest": series (« FAC-2026 ») → the highest sequence the network holds for this practice.
+    ValueError unless an object of at most 64 such series, each a whole number 0…10⁹."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_SERIES:
+        raise ValueError("highest is not an object of at most 64 series")
+    highest: dict[str, int] = {}
+    for series, sequence in value.items():
+        if not SERIES_PATTERN.match(series) or type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
+            raise ValueError("highest holds a malformed series or number")
+        highest[series] = sequence
+    return highest
 
 
 @dataclass(frozen=True)
@@ -40,10 +102,13 @@ class Receipt:
     code: str = ""  # the rejection's code (a fault code of verify_batch, or set by the network)
     batch_id: str = ""
     sha256: str = ""
+    # series → the highest document number the network holds for this practice (a witness of the numbering)
+    highest: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"receipt_id": self.receipt_id, "received_at": self.received_at.isoformat(),
-                                "status": self.status, "batch_id": self.batch_id, "sha256": self.sha256}
+                                "status": self.status, "batch_id": self.batch_id, "sha256": self.sha256,
+                                "highest": dict(sorted(self.highest.items()))}
         if self.reason or self.code:
             data["reason"] = self.reason
             data["code"] = self.code
@@ -51,27 +116,31 @@ class Receipt:
 
     @classmethod
     def from_json(cls, data: Any) -> Receipt:
-        """A receipt read from the network; ValueError when something required is missing or malformed."""
+        """A receipt read from the network; ValueError when something required is missing or malformed. Its texts
+        are `remote_text`: bounded, without control characters."""
         if not isinstance(data, dict):
             raise ValueError("receipt is not a JSON object")
         receipt_id, received_at, status = data.get("receipt_id"), data.get("received_at"), data.get("status")
-        if not isinstance(receipt_id, str) or not receipt_id:
+        receipt_id = remote_text(receipt_id, MAX_RECEIPT_ID)
+        if not receipt_id:
             raise ValueError("receipt_id missing")
-        if not isinstance(received_at, str):
+        if not isinstance(received_at, str) or len(received_at) > 40:
             raise ValueError("received_at missing")
         moment = datetime.fromisoformat(received_at.replace("Z", "+00:00"))
         if moment.tzinfo is None:
             raise ValueError("received_at has no time zone")
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        return cls(receipt_id=receipt_id, received_at=moment, status=str(status),
-                   reason=_text(data, "reason"), code=_text(data, "code"),
-                   batch_id=_text(data, "batch_id"), sha256=_text(data, "sha256"))
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    return value if isinstance(value, str) else ""
+        try:
+            moment = moment.astimezone(UTC)  # year 1 or 9999 with an offset overflows: a malformed receipt
+        except OverflowError:
+            raise ValueError("received_at out of range") from None
+        if not isinstance(status, str) or status not in STATUSES:
+            raise ValueError("unknown status")
+        batch_id, sha256 = data.get("batch_id"), data.get("sha256")
+        return cls(receipt_id=receipt_id, received_at=moment, status=status,
+                   reason=remote_text(data.get("reason")), code=remote_text(data.get("code"), MAX_CODE),
+                   batch_id=batch_id if isinstance(batch_id, str) and BATCH_ID_PATTERN.match(batch_id) else "",
+                   sha256=sha256 if isinstance(sha256, str) and SHA256_PATTERN.match(sha256) else "",
+                   highest=parse_highest(data.get("highest")))
 
 
 def encode(data: dict[str, Any]) -> bytes:

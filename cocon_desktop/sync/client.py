@@ -2,25 +2,33 @@
 
 Every answer maps to one outcome: a `Receipt`, `TransientSendError` (try again later), `BatchRejectedError`
 (never again as is) or `AuthRejectedError` (the settings must change). The access token is only ever put in the
-Authorization header: never in an exception, a log line or a repr."""
+Authorization header: never in an exception, a log line or a repr.
+
+The network may be hostile (issue 19, #6 and #8): its answer is read up to MAX_ANSWER_BYTES (a larger one is a
+failure, never read whole), parsed without trusting its depth, types or sizes, and every text taken from it is
+`remote_text` (bounded, without control characters) before anyone prints or stores it."""
 
 from __future__ import annotations
 
-import json
 import logging
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from cocon_exchange.protocol import (
     CONTENT_TYPE,
+    MAX_ANSWER_BYTES,
+    MAX_CODE,
     SHA256_HEADER,
     AuthRejectedError,
     BatchRejectedError,
     Receipt,
     TransientSendError,
     batch_url,
+    parse_answer,
+    remote_text,
     sha256_hex,
 )
 
@@ -39,17 +47,40 @@ def _verify(verify: Verify) -> ssl.SSLContext | bool:
     return verify
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A network's answer: its HTTP status and its body, read up to MAX_ANSWER_BYTES."""
+
+    status_code: int
+    body: bytes
+
+
+def _read_bounded(response: httpx.Response) -> bytes:
+    """The body, or TransientSendError as soon as it is larger than MAX_ANSWER_BYTES (never read whole)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise TransientSendError(f"réponse du serveur trop volumineuse ({int(declared)} octets annoncés)")
+    body = bytearray()
+    for chunk in response.iter_raw():
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise TransientSendError(f"réponse du serveur trop volumineuse (plus de {MAX_ANSWER_BYTES} octets)")
+    return bytes(body)
+
+
 def _request(method: str, url: str, token: str, *, content: bytes | None, headers: dict[str, str],
-             timeout: float, verify: Verify, transport: httpx.BaseTransport | None) -> httpx.Response:
+             timeout: float, verify: Verify, transport: httpx.BaseTransport | None) -> Answer:
     token = token.strip()
     if not token or not token.isprintable() or not token.isascii():
         raise AuthRejectedError("aucun jeton d'accès configuré, ou jeton illisible")
+    # identity: the body is read as sent (raw), so that no compressed answer expands past the limit
     all_headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": USER_AGENT,
-                   **headers}
+                   "Accept-Encoding": "identity", **headers}
     try:
         with httpx.Client(timeout=httpx.Timeout(timeout), verify=_verify(verify), transport=transport,
-                          follow_redirects=False, trust_env=False) as client:
-            return client.request(method, url, content=content, headers=all_headers)
+                          follow_redirects=False, trust_env=False) as client, \
+                client.stream(method, url, content=content, headers=all_headers) as response:
+            return Answer(response.status_code, _read_bounded(response))
     except httpx.TimeoutException as exc:
         detail = f"pas de réponse du serveur en {timeout:g} s ({type(exc).__name__})"
     except httpx.ConnectError as exc:
@@ -69,28 +100,28 @@ def _connect_detail(exc: httpx.ConnectError) -> str:
     return f"connexion impossible ({text})"
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(answer: Answer) -> Any:
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return parse_answer(answer.body)
+    except ValueError:
         return None
 
 
-def _receipt(response: httpx.Response) -> Receipt:
+def _receipt(answer: Answer) -> Receipt:
     try:
-        return Receipt.from_json(_json(response))
-    except ValueError as exc:
-        raise TransientSendError(f"accusé de réception illisible ({exc})") from None
+        return Receipt.from_json(parse_answer(answer.body))
+    except (ValueError, TypeError, OverflowError) as exc:  # the message is ours: never the answer's text
+        raise TransientSendError(f"accusé de réception illisible ({remote_text(str(exc), 200)})") from None
 
 
-def _outcome(response: httpx.Response) -> Receipt:
-    status = response.status_code
-    body = _json(response)
+def _outcome(answer: Answer) -> Receipt:
+    status = answer.status_code
+    body = _json(answer)
     fields = body if isinstance(body, dict) else {}
-    reason = str(fields.get("reason") or "")
-    code = str(fields.get("code") or "")
+    reason = remote_text(fields.get("reason"))
+    code = remote_text(fields.get("code"), MAX_CODE)
     if status in (200, 201):
-        return _receipt(response)
+        return _receipt(answer)
     if status == 422:
         raise BatchRejectedError(reason or "lot refusé par le réseau", code or "rejected")
     if status == 409:
@@ -120,18 +151,18 @@ def push_batch(url: str, token: str, batch_id: str, data: bytes, *, timeout: flo
     file (a network's self-signed server certificate)."""
     target = batch_url(url, batch_id)
     headers = {"Content-Type": CONTENT_TYPE, SHA256_HEADER: sha256_hex(data)}
-    response = _request("PUT", target, token, content=data, headers=headers, timeout=timeout, verify=verify,
-                        transport=transport)
-    log.info("batch %s: HTTP %s", batch_id, response.status_code)
-    return _outcome(response)
+    answer = _request("PUT", target, token, content=data, headers=headers, timeout=timeout, verify=verify,
+                      transport=transport)
+    log.info("batch %s: HTTP %s", batch_id, answer.status_code)
+    return _outcome(answer)
 
 
 def fetch_status(url: str, token: str, batch_id: str, *, timeout: float = 30, verify: Verify = True,
                  transport: httpx.BaseTransport | None = None) -> Receipt:
     """The batch's current state at the network (recu, rejete with its reason, paye)."""
     target = batch_url(url, batch_id)
-    response = _request("GET", target, token, content=None, headers={}, timeout=timeout, verify=verify,
-                        transport=transport)
-    if response.status_code == 200:
-        return _receipt(response)
-    return _outcome(response)
+    answer = _request("GET", target, token, content=None, headers={}, timeout=timeout, verify=verify,
+                      transport=transport)
+    if answer.status_code == 200:
+        return _receipt(answer)
+    return _outcome(answer)

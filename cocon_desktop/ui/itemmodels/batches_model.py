@@ -3,6 +3,7 @@ invoice states), the network's receipt, and the outbox's attempts."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from cocon_desktop.ui.formatting import french_date, money, month_year
 from cocon_desktop.ui.i18n import message, tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
+from cocon_exchange.protocol import remote_text
 
 # the last attempt comes last: its error can be long (elided in the table, in full in the details and tooltip)
 COLUMNS = ("created", "network", "period", "documents", "total", "state", "receipt", "attempts", "next_attempt",
@@ -31,6 +33,13 @@ STRETCHED = ("last_attempt",)  # takes the room left; elided, in full in the too
 SHORT_RECEIPT = 16  # a longer receipt id is cut in the table (in full in the tooltip and the details)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows `text` as it is (issue 19, #8). Qt takes a tooltip that looks like HTML
+    (Qt::mightBeRichText) as rich text: a network's reason « <img src=…> » or « <a href=…> » would be rendered.
+    Escaped inside a paragraph of our own, every character of it is shown literally."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -85,7 +94,9 @@ def receipt_text(batch: BatchSummary, *, short: bool = False) -> str:
 
 def error_text(batch: BatchSummary) -> str:
     """Why the last sending failed (or the network's reason), in French; "" when nothing failed."""
-    return "" if batch.error is None else message(batch.error.code, batch.error.params)
+    if batch.error is None:
+        return ""  # its data may quote the network (a reason, a detail): bounded, no control characters (#8)
+    return message(batch.error.code, {name: remote_text(value) for name, value in batch.error.params.items()})
 
 
 def last_attempt_text(batch: BatchSummary) -> str:
@@ -109,8 +120,8 @@ def details_text(batch: BatchSummary) -> str:
                                                                              local_time(batch.received_at)))
     if batch.exported_at is not None:
         lines.append(tr("Exporté le {0}").format(local_time(batch.exported_at)))
-    if batch.reason:
-        lines.append(tr("Motif du réseau : {0}").format(batch.reason))
+    if batch.reason:  # the network's words: bounded, no control characters (a row stored by an older version too)
+        lines.append(tr("Motif du réseau : {0}").format(remote_text(batch.reason)))
     if batch.attempts:
         lines.append(tr("Dernier essai d'envoi : {0} ({1})").format(
             local_time(batch.last_attempt_at), plural(batch.attempts, tr("{0} essai"), tr("{0} essais"))))
@@ -194,9 +205,9 @@ class BatchesModel(RowsTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if name == "last_attempt" and batch.error is not None:
-                return error_text(batch)
+                return plain_tip(error_text(batch))
             if name == "state" and batch.reason:
-                return batch.reason
+                return plain_tip(remote_text(batch.reason))
             if name == "receipt" and batch.receipt_id:
-                return receipt_text(batch)
+                return plain_tip(remote_text(receipt_text(batch)))
         return None
