@@ -252,6 +252,17 @@ MESSAGES: dict[str, str] = {
     "send_server_ca_unreadable": "Envoi impossible pour l'instant (certificat du serveur enregistré illisible : "
                                  "{detail}) : le lot reste en attente et sera renvoyé.",
     "network_reason": "{reason}",  # VERBATIM: a rejection, in the network's own words
+    # issue 19: network (the networks' numbering witness, signer pinning, verify-batch)
+    "sync_network_ahead": "Le réseau ({networks}) détient déjà {number}, mais la base du cabinet s'arrête à {last} : "
+                          "elle a été remplacée par une copie plus ancienne. Ne facturez pas avant d'avoir "
+                          "restauré la sauvegarde la plus récente (ou confirmé la reprise de la numérotation) : "
+                          "ces numéros sont déjà au réseau.",
+    "batch_signer_mismatch": "Le lot est signé par le certificat {fingerprint} ({subject}), pas par celui "
+                             "attendu ({expected}) : lot refusé.",
+    "expect_cert_invalid": "La valeur de --expect-cert ({value}) n'est ni une empreinte SHA-256 (64 chiffres "
+                           "hexadécimaux) ni un fichier de certificat PEM lisible.",
+    "batch_file_too_large": "Le fichier {path} dépasse {limit} : ce n'est pas un lot (rien n'a été lu en entier).",
+    "batch_file_not_regular": "{path} n'est pas un fichier ordinaire : un lot est un fichier .zip.",
     "outbox_sentence": "{sentence}",  # VERBATIM: an outbox error an earlier version stored as a sentence
     # the dashboard's lines (services/dashboard_actions.py, written by line_text); a `_N` variant is the wording
     # for a count of N

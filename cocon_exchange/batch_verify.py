@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from cocon_exchange.acts_csv import ACTS_CSV_NAME
 from cocon_exchange.batch_checks import BatchFault, FaultList, check_csv, check_document, check_manifest_content
 from cocon_exchange.batch_format import FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME
+from cocon_exchange.certificates import certificate_fingerprint, certificate_subject
 from cocon_exchange.manifest_schema import schema_problem
 from cocon_exchange.manifest_signature import verify_detached
 
@@ -40,6 +41,16 @@ class BatchCheck:
     documents: int
     total: Decimal  # net amount (credit notes negative), as the manifest says
     manifest: dict[str, Any] | None
+    signer_pem: bytes = b""  # the certificate the manifest's signature carries (PEM; b"" when unreadable)
+
+    @property
+    def signer_fingerprint(self) -> str:
+        """The SHA-256 of the signer's certificate (DER), hexadecimal; "" when there is none."""
+        return certificate_fingerprint(self.signer_pem) if self.signer_pem else ""
+
+    @property
+    def signer_subject(self) -> str:
+        return certificate_subject(self.signer_pem) if self.signer_pem else ""
 
     @property
     def ok(self) -> bool:
@@ -129,8 +140,9 @@ def _members_listed(manifest: dict[str, Any]) -> list[str]:
     return [MANIFEST_NAME, SIGNATURE_NAME, *(d["file"] for d in manifest["documents"]), ACTS_CSV_NAME]
 
 
-def _check(data: bytes, faults: FaultList) -> dict[str, Any] | None:
-    """The faults of `data`, and its manifest once it is known to follow the schema."""
+def _check(data: bytes, faults: FaultList, signer: list[bytes]) -> dict[str, Any] | None:
+    """The faults of `data`, and its manifest once it is known to follow the schema; the manifest signature's
+    certificate is appended to `signer`."""
     if len(data) > MAX_TOTAL_SIZE:
         faults.add("batch_too_large", limit="500 Mo")
         return None
@@ -177,6 +189,7 @@ def _check(data: bytes, faults: FaultList) -> dict[str, Any] | None:
         if signature is not None:
             verdict = verify_detached(manifest_data, signature)
             certificate_pem = verdict.certificate_pem
+            signer.append(certificate_pem)
             if verdict.problem in ("unreadable", "not_detached", "digest", "no_certificate"):
                 faults.add("batch_signature_unreadable")
             elif verdict.problem == "altered":
@@ -201,11 +214,21 @@ def verify_batch(data: bytes) -> BatchCheck:
     """Every check of the batch file `data`; `ok` when there is no fault. Never raises on any input."""
     faults = FaultList()
     manifest: dict[str, Any] | None = None
+    signer: list[bytes] = []
     try:
-        manifest = _check(bytes(data), faults)
+        manifest = _check(bytes(data), faults, signer)
     except Exception:  # a last resort: whatever happened, the answer is a fault, not a crash
         faults.add("batch_unreadable")
-    return _result(faults, manifest)
+    result = _result(faults, manifest)
+    return replace(result, signer_pem=signer[0]) if signer and _readable(signer[0]) else result
+
+
+def _readable(certificate_pem: bytes) -> bool:
+    try:
+        certificate_fingerprint(certificate_pem)
+    except Exception:  # never raises, whatever the bytes
+        return False
+    return True
 
 
 def _result(faults: FaultList, manifest: dict[str, Any] | None) -> BatchCheck:

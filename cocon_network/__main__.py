@@ -1,7 +1,9 @@
 """Command line of the reference receiver: serve, and the network operator's later decisions.
 
     python -m cocon_network [serve] --store DIR [--host H] --port N --token-file F
-                           [--tls-cert CERT.pem --tls-key KEY.pem] [--base-path /cocon/v1]
+                           [--tls-cert CERT.pem --tls-key KEY.pem] [--base-path /cocon/v1] [--trust-first-use]
+    python -m cocon_network register --store DIR --siret SIRET CERT.pem
+    python -m cocon_network unregister --store DIR --siret SIRET FINGERPRINT
     python -m cocon_network list --store DIR
     python -m cocon_network mark-paid --store DIR BATCH_ID
     python -m cocon_network mark-rejected --store DIR BATCH_ID --reason "…"
@@ -14,11 +16,13 @@ import logging
 import sys
 from pathlib import Path
 
+from cocon_exchange.certificates import display_fingerprint, normalised_fingerprint
 from cocon_exchange.protocol import MAX_BATCH_BYTES, STATUS_PAID, STATUS_REJECTED
-from cocon_network.receiver import Receiver, describe, dumps, read_tokens, verify_judge
+from cocon_network.receiver import Receiver, describe, dumps, pinned_judge, read_tokens
+from cocon_network.registry import SIRET_PATTERN, CertificateRegistry
 from cocon_network.store import ReceiverStore
 
-COMMANDS = ("serve", "list", "mark-paid", "mark-rejected")
+COMMANDS = ("serve", "list", "mark-paid", "mark-rejected", "register", "unregister")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", type=Path, help="clé privée du serveur (PEM)")
     serve.add_argument("--base-path", default="", help="préfixe des adresses, par exemple /cocon/v1")
     serve.add_argument("--max-bytes", type=int, default=MAX_BATCH_BYTES, help="taille maximale d'un lot")
+    serve.add_argument("--trust-first-use", action="store_true",
+                       help="enregistrer le certificat du premier lot accepté d'un SIRET sans certificat enregistré "
+                            "(sinon ce lot est refusé) ; les lots suivants de ce SIRET doivent porter ce certificat")
     listing = sub.add_parser("list", help="lister les lots reçus et leur état")
     listing.add_argument("--store", type=Path, required=True)
     paid = sub.add_parser("mark-paid", help="déclarer un lot payé")
@@ -46,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     rejected.add_argument("batch_id")
     rejected.add_argument("--reason", required=True, help="motif du rejet, en français, lu par le cabinet")
     rejected.add_argument("--code", default="rejected_by_network", help="code du motif")
+    register = sub.add_parser("register", help="enregistrer le certificat de signature d'un cabinet pour son SIRET")
+    register.add_argument("--store", type=Path, required=True)
+    register.add_argument("--siret", required=True, help="le SIRET du cabinet (14 chiffres)")
+    register.add_argument("certificate", type=Path, metavar="CERTIFICAT.pem",
+                          help="le certificat remis par le cabinet (PEM)")
+    unregister = sub.add_parser("unregister", help="retirer un certificat enregistré pour un SIRET")
+    unregister.add_argument("--store", type=Path, required=True)
+    unregister.add_argument("--siret", required=True)
+    unregister.add_argument("fingerprint", help="l'empreinte SHA-256 du certificat (64 chiffres hexadécimaux)")
     return parser
 
 
@@ -58,7 +74,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Aucun jeton d'accès dans {args.token_file}.", file=sys.stderr)
         return 2
     receiver = Receiver(args.store, tokens, host=args.host, port=args.port, tls_cert=args.tls_cert,
-                        tls_key=args.tls_key, base_path=args.base_path, max_bytes=args.max_bytes)
+                        tls_key=args.tls_key, base_path=args.base_path, max_bytes=args.max_bytes,
+                        trust_first_use=args.trust_first_use)
     server = receiver.bind()
     print(f"Récepteur COCON à l'écoute sur {receiver.url} (lots dans {args.store}).", flush=True)
     try:
@@ -70,8 +87,40 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(folder: Path) -> ReceiverStore:
+    return ReceiverStore(folder, pinned_judge(CertificateRegistry(folder)))
+
+
+def _register(args: argparse.Namespace) -> int:
+    registry = CertificateRegistry(args.store)
+    siret = "".join(args.siret.split())
+    if not SIRET_PATTERN.match(siret):
+        print(f"SIRET invalide : {args.siret!r} (14 chiffres attendus).", file=sys.stderr)
+        return 2
+    if args.command == "unregister":
+        fingerprint = normalised_fingerprint(args.fingerprint)
+        if fingerprint is None or not registry.unregister(siret, fingerprint):
+            print(f"Aucun certificat d'empreinte {args.fingerprint} n'est enregistré pour le SIRET {siret}.",
+                  file=sys.stderr)
+            return 1
+        print(f"Certificat {display_fingerprint(fingerprint)} retiré du SIRET {siret}.")
+        return 0
+    try:
+        entry = registry.register(siret, args.certificate.read_bytes())
+    except OSError as exc:
+        print(f"Certificat illisible : {args.certificate} ({exc.strerror or exc}).", file=sys.stderr)
+        return 2
+    except ValueError:
+        print(f"Aucun certificat PEM lisible dans {args.certificate}.", file=sys.stderr)
+        return 2
+    assert entry is not None
+    print(f"Certificat enregistré pour le SIRET {siret} : {entry.subject}, SHA-256 "
+          f"{display_fingerprint(entry.fingerprint)}.")
+    return 0
+
+
 def _decide(args: argparse.Namespace) -> int:
-    store = ReceiverStore(args.store, verify_judge)
+    store = _store(args.store)
     try:
         if args.command == "mark-paid":
             receipt = store.set_status(args.batch_id, STATUS_PAID)
@@ -85,7 +134,7 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = ReceiverStore(args.store, verify_judge)
+    store = _store(args.store)
     found = [store.get(batch_id) for batch_id in store.batch_ids()]
     print(dumps([describe(stored) for stored in found if stored is not None]))
     return 0
@@ -101,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "list":
         return _list(args)
+    if args.command in ("register", "unregister"):
+        return _register(args)
     return _decide(args)
 
 

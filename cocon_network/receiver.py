@@ -2,10 +2,13 @@
 
 What a network runs to receive batches, or starts from: the standard library's threaded HTTP server, TLS when
 given a certificate, bearer tokens, every batch verified with `verify_batch` (hashes, PDF signatures, manifest
-signature, totals) and stored with its receipt (store.py). The tests run it on 127.0.0.1 and inject
-faults through `Receiver.faults`.
+signature, totals) and stored with its receipt (store.py). A batch is accepted only when its signer's
+certificate is registered for the practice's SIRET (registry.py; `trust_first_use` registers the first one).
+Each receipt carries the highest document number per series the network holds for the practice. The tests run it
+on 127.0.0.1 and inject faults through `Receiver.faults`.
 
     python -m cocon_network --store DIR --port 8443 --token-file tokens.txt --tls-cert cert.pem --tls-key key.pem
+    python -m cocon_network register --store DIR --siret 91234567500017 practice-cert.pem
     python -m cocon_network mark-paid --store DIR BATCH_ID
 """
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from cocon_exchange.protocol import (
@@ -33,16 +36,16 @@ from cocon_exchange.protocol import (
     encode,
     sha256_hex,
 )
+from cocon_network.registry import CertificateRegistry
 from cocon_network.store import ConflictError, Judge, ReceiverStore, Stored
+
+if TYPE_CHECKING:
+    from cocon_exchange.batch_verify import BatchCheck
 
 log = logging.getLogger(__name__)
 
 
-def verify_judge(batch_id: str, data: bytes) -> tuple[str, str] | None:
-    """What a network checks on receipt, using only the file; None when the batch is accepted."""
-    from cocon_exchange.batch_verify import verify_batch
-
-    check = verify_batch(data)
+def _verdict(batch_id: str, check: BatchCheck) -> tuple[str, str] | None:
     if not check.ok:
         fault = check.first_fault
         assert fault is not None
@@ -51,6 +54,29 @@ def verify_judge(batch_id: str, data: bytes) -> tuple[str, str] | None:
         return "batch_id_mismatch", (f"le numéro de lot de l'adresse ({batch_id}) diffère de celui du "
                                      f"manifeste ({check.batch_id})")
     return None
+
+
+def verify_judge(batch_id: str, data: bytes) -> tuple[str, str] | None:
+    """What a network checks on receipt, using only the file; None when the batch is accepted."""
+    from cocon_exchange.batch_verify import verify_batch
+
+    return _verdict(batch_id, verify_batch(data))
+
+
+def pinned_judge(registry: CertificateRegistry, *, trust_first_use: bool = False) -> Judge:
+    """`verify_judge`, then the signer pinning (issue 19, #4): the certificate that signed the manifest (and, as
+    verify_batch checks, every PDF) must be registered for the SIRET the manifest names."""
+    from cocon_exchange.batch_verify import verify_batch
+
+    def judge(batch_id: str, data: bytes) -> tuple[str, str] | None:
+        check = verify_batch(data)
+        fault = _verdict(batch_id, check)
+        if fault is not None or check.manifest is None:
+            return fault or ("batch_unreadable", "lot illisible")
+        siret = str(check.manifest["practice"].get("siret", ""))
+        return registry.admit(siret, check.signer_pem, trust_first_use=trust_first_use)
+
+    return judge
 
 
 @dataclass
@@ -267,11 +293,16 @@ class Receiver:
 
     def __init__(self, store_dir: Path, tokens: Iterable[str], *, host: str = "127.0.0.1", port: int = 0,
                  tls_cert: Path | None = None, tls_key: Path | None = None, base_path: str = "",
-                 max_bytes: int = MAX_BATCH_BYTES, judge: Judge = verify_judge,
+                 max_bytes: int = MAX_BATCH_BYTES, judge: Judge | None = None, trust_first_use: bool = False,
                  now: Callable[[], datetime] | None = None) -> None:
+        """`judge` None: verify_batch and the signer pinning of `registry` (under store_dir), where a SIRET without
+        a registered certificate is refused, unless `trust_first_use` registers its first signer."""
         self.tokens = tuple(t for t in tokens if t)
         if not self.tokens:
             raise ValueError("at least one access token is needed")
+        self.registry = CertificateRegistry(store_dir)
+        if judge is None:
+            judge = pinned_judge(self.registry, trust_first_use=trust_first_use)
         self.store = ReceiverStore(store_dir, judge) if now is None else ReceiverStore(store_dir, judge, now=now)
         self.faults = Faults()
         self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""

@@ -4,6 +4,11 @@ moment leaves a state it recovers from.
     <store>/batches/<batch_id>/batch.zip      the bytes received, exactly
     <store>/batches/<batch_id>/receipt.json   the receipt given at reception (recu, or rejete with the fault)
     <store>/batches/<batch_id>/status.json    a later decision of the network (paye, rejete), if any
+    <store>/batches/<batch_id>/index.json     an accepted batch's practice (SIRET) and highest number per series
+
+Each receipt and status answer carries the highest document number per series the network holds for the
+batch's practice (`highest`, issue 19 #1: the practice's outside witness against a rolled-back database), read
+from the index of every batch of that SIRET accepted on receipt (a batch rejected on receipt proves nothing).
 
 The ZIP is written first (temp file, fsync, rename), the receipt after it. A ZIP without a receipt (a crash
 between the two) was never acknowledged: its receipt is written when the receiver starts again or when the
@@ -12,9 +17,12 @@ same batch arrives again, whichever comes first. One lock per batch id serialise
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import re
 import threading
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -35,6 +43,9 @@ from cocon_exchange.protocol import (
 ZIP_NAME = "batch.zip"
 RECEIPT_NAME = "receipt.json"
 STATUS_NAME = "status.json"
+INDEX_NAME = "index.json"
+MANIFEST_NAME = "manifest.json"
+NUMBER_PATTERN = re.compile(r"^([A-Z]{2,5}-[0-9]{4})-([0-9]{1,9})$")  # FAC-2026-0023 → FAC-2026, 23
 
 # (batch_id, data) -> None when the batch is accepted, else (fault code, French reason)
 Judge = Callable[[str, bytes], "tuple[str, str] | None"]
@@ -52,6 +63,31 @@ class ConflictError(Exception):
     """Another file was already received under this batch id."""
 
 
+@dataclass(frozen=True)
+class BatchIndex:
+    """What an accepted batch tells about its practice's numbering."""
+
+    siret: str
+    highest: dict[str, int]
+
+
+def index_of(data: bytes) -> BatchIndex:
+    """The SIRET and the highest number per series of a batch's manifest (an accepted batch: its manifest
+    follows the schema); an empty index when it cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(MANIFEST_NAME) as stream:
+            manifest = json.loads(stream.read(50 * 1024 * 1024))
+        siret = str(manifest["practice"]["siret"])
+        highest: dict[str, int] = {}
+        for document in manifest["documents"]:
+            match = NUMBER_PATTERN.match(str(document["number"]))
+            if match:
+                highest[match[1]] = max(int(match[2]), highest.get(match[1], 0))
+    except Exception:  # an accepted batch always reads; anything else proves nothing
+        return BatchIndex("", {})
+    return BatchIndex(siret, highest)
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -66,6 +102,8 @@ class ReceiverStore:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self.created: list[str] = []  # batch ids stored by this instance, in order (a duplicate never adds one)
+        self._indexes: dict[str, BatchIndex] = {}  # batch id → its index, once read
+        self._indexes_guard = threading.Lock()
         ensure_private_dir(self.batches_dir)
 
     @property
@@ -107,7 +145,43 @@ class ReceiverStore:
         if later is not None:
             receipt = replace(receipt, status=str(later["status"]), reason=str(later.get("reason", "")),
                               code=str(later.get("code", "")))
-        return Stored(receipt, rejected)
+        return Stored(replace(receipt, highest={} if rejected else self.highest(self.index(batch_id).siret)),
+                      rejected)
+
+    # the practice's numbering (issue 19, #1) -------------------------------------------------------------------
+
+    def index(self, batch_id: str) -> BatchIndex:
+        """The batch's index (read from index.json, or from its ZIP for a batch stored by an earlier version);
+        empty for a batch rejected on receipt or not received."""
+        with self._indexes_guard:
+            known = self._indexes.get(batch_id)
+        if known is not None:
+            return known
+        folder = self.folder(batch_id)
+        raw = self._read_json(folder / RECEIPT_NAME)
+        if raw is None or raw.get("status") == STATUS_REJECTED:
+            return BatchIndex("", {})
+        stored = self._read_json(folder / INDEX_NAME)
+        if stored is not None and isinstance(stored.get("highest"), dict):
+            found = BatchIndex(str(stored.get("siret", "")),
+                               {str(k): int(v) for k, v in stored["highest"].items() if type(v) is int})
+        else:
+            found = index_of((folder / ZIP_NAME).read_bytes()) if (folder / ZIP_NAME).exists() else BatchIndex("", {})
+        with self._indexes_guard:
+            self._indexes[batch_id] = found
+        return found
+
+    def highest(self, siret: str) -> dict[str, int]:
+        """Series → the highest document number of every batch of `siret` accepted on receipt."""
+        if not siret:
+            return {}
+        highest: dict[str, int] = {}
+        for batch_id in self.batch_ids():
+            index = self.index(batch_id)
+            if index.siret == siret:
+                for series, sequence in index.highest.items():
+                    highest[series] = max(sequence, highest.get(series, 0))
+        return highest
 
     def get(self, batch_id: str) -> Stored | None:
         with self.lock(batch_id):
@@ -129,8 +203,15 @@ class ReceiverStore:
         status, code, reason = (STATUS_RECEIVED, "", "") if fault is None else (STATUS_REJECTED, *fault)
         receipt = Receipt(receipt_id=str(uuid.uuid4()), received_at=self.now(), status=status, reason=reason,
                           code=code, batch_id=batch_id, sha256=sha256_hex(data))
+        with self._indexes_guard:
+            self._indexes.pop(batch_id, None)
+        if fault is None:  # before the receipt: a crash between the two judges the batch again at the restart
+            index = index_of(data)
+            atomic_write(self.folder(batch_id) / INDEX_NAME,
+                         encode({"siret": index.siret, "highest": index.highest}))
         atomic_write(self.folder(batch_id) / RECEIPT_NAME, encode(receipt.to_json()))
-        return Stored(receipt, fault is not None)
+        highest = {} if fault is not None else self.highest(self.index(batch_id).siret)
+        return Stored(replace(receipt, highest=highest), fault is not None)
 
     def receive(self, batch_id: str, data: bytes) -> tuple[Stored, bool]:
         """Store a delivery: (its receipt, True) the first time; the first receipt and False for the same bytes

@@ -121,6 +121,6 @@ def receiver(tmp_path: Path) -> Iterator[Receiver]:
     from cocon_network.receiver import Receiver
     from tests.sync_samples import TOKEN
 
-    server = Receiver(tmp_path / "reseau", [TOKEN]).start()
+    server = Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True).start()
     yield server
     server.stop()

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice, read_input
+from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
-from cocon_exchange.batch_verify import verify_batch
+from cocon_exchange.batch_verify import MAX_TOTAL_SIZE, BatchCheck, verify_batch
+from cocon_exchange.certificates import certificate_fingerprint, display_fingerprint, normalised_fingerprint
+from cocon_exchange.protocol import remote_text
 
-EXIT_INVALID = 1
+EXIT_INVALID = 1  # the batch has a fault, or is signed by another certificate than --expect-cert's
+EXIT_UNUSABLE = 2  # the file or --expect-cert cannot be used: nothing was checked
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
             "si --passphrase-stdin) ; sans cette option il est demandé au terminal")
 
@@ -34,12 +39,13 @@ def _describe(batch: BatchSummary) -> str:
             f"{messages.euros(batch.total)}  {period}  {batch.state_label}")
     if batch.receipt_id:
         line += f", accusé {batch.receipt_id} du {_when(batch.received_at)}"
-    if batch.state == "rejete":
-        line += f", motif : {batch.reason}"
+    if batch.state == "rejete":  # the network's words: bounded, no terminal escapes (stored by an older version?)
+        line += f", motif : {remote_text(batch.reason)}"
     if batch.exported_at:
         line += f", exporté le {_when(batch.exported_at)}"
     if batch.attempts and batch.last_error and batch.state in batches.OPEN_STATES:
-        line += f", {messages.counted(batch.attempts, 'tentative', 'tentatives')}, dernière erreur : {batch.last_error}"
+        tries = messages.counted(batch.attempts, "tentative", "tentatives")
+        line += f", {tries}, dernière erreur : {remote_text(batch.last_error)}"
     return line
 
 
@@ -65,16 +71,76 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
+def read_batch_file(path: Path) -> bytes:
+    """The bytes of a batch file, its size checked before anything is read (issue 19, #6: `/dev/zero` was read
+    whole): a folder or a device is refused, a regular file larger than a batch may be is refused from its size,
+    a pipe is read up to that size and no further."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise CoconError("file_missing", path=str(path)) from None
+    except IsADirectoryError:
+        raise CoconError("batch_file_not_regular", path=str(path)) from None
+    mode = os.fstat(fd)
+    if not (stat.S_ISREG(mode.st_mode) or stat.S_ISFIFO(mode.st_mode)):  # a folder, /dev/zero, a socket
+        os.close(fd)
+        raise CoconError("batch_file_not_regular", path=str(path))
+    with os.fdopen(fd, "rb") as stream:
+        if mode.st_size > MAX_TOTAL_SIZE:
+            raise CoconError("batch_file_too_large", path=str(path), limit="500 Mo")
+        if stat.S_ISFIFO(mode.st_mode):
+            os.set_blocking(stream.fileno(), True)
+        data = stream.read(MAX_TOTAL_SIZE + 1)
+    if len(data) > MAX_TOTAL_SIZE:
+        raise CoconError("batch_file_too_large", path=str(path), limit="500 Mo")
+    return data
+
+
+def expected_fingerprint(value: str) -> str:
+    """--expect-cert: a SHA-256 fingerprint (« AB:CD:… » or 64 hexadecimal digits), or a PEM certificate file."""
+    fingerprint = normalised_fingerprint(value)
+    if fingerprint is not None:
+        return fingerprint
+    try:
+        with open(value, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise OSError
+            return certificate_fingerprint(stream.read(1024 * 1024))
+    except (OSError, ValueError):
+        raise CoconError("expect_cert_invalid", value=value) from None
+
+
+def _signer_lines(check: BatchCheck) -> list[str]:
+    if not check.signer_pem:
+        return []
+    return [f"Signataire : {remote_text(check.signer_subject, 1000)}",
+            f"Empreinte SHA-256 du certificat : {display_fingerprint(check.signer_fingerprint)}"]
+
+
 def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
-    data = read_input(path)
+    try:
+        expected = expected_fingerprint(args.expect_cert) if args.expect_cert else None
+        data = read_batch_file(path)
+    except CoconError as exc:
+        print(messages.describe(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
     check = verify_batch(data)
     fault = check.first_fault
-    if fault is None:
-        print(f"Lot valide : {check.documents} documents, total {messages.euros(check.total)}")
-        return 0
-    print(fault.message, file=sys.stderr)
-    return EXIT_INVALID
+    if fault is not None:
+        print(fault.message, file=sys.stderr)
+        return EXIT_INVALID
+    for line in _signer_lines(check):
+        print(line)
+    if expected is not None and check.signer_fingerprint != expected:
+        print(messages.text("batch_signer_mismatch", {
+            "fingerprint": display_fingerprint(check.signer_fingerprint),
+            "subject": remote_text(check.signer_subject, 1000), "expected": display_fingerprint(expected)}),
+            file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Lot valide : {check.documents} documents, total {messages.euros(check.total)}"
+          + (" ; signé par le certificat attendu." if expected is not None else ""))
+    return 0
 
 
 def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
@@ -147,6 +213,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check = add_command(sub, "verify-batch", "vérifier un fichier de lot : empreintes, signatures, totaux "
                         "(sans cabinet ni phrase de passe)", cmd_verify_batch)
     check.add_argument("file", type=Path, metavar="FICHIER.zip")
+    check.add_argument("--expect-cert", metavar="FICHIER.pem|EMPREINTE",
+                       help="le certificat attendu du cabinet signataire (fichier PEM, ou son empreinte SHA-256) : "
+                            "un lot signé par un autre certificat, même au même SIRET, est refusé (code 1)")
     group = sub.add_parser("batch", help="les lots envoyés aux réseaux", description="Les lots envoyés aux réseaux.")
     inner = group.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
     listing = add_command(inner, "list", "les lots, du plus récent au plus ancien, et leur état", cmd_batch_list)

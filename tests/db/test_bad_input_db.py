@@ -80,7 +80,7 @@ def test_csv_import_of_any_bytes(practice: Practice, raw: bytes) -> None:
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
-    server = Receiver(Path(tmp_path_factory.mktemp("reseau")), [TOKEN]).start()
+    server = Receiver(Path(tmp_path_factory.mktemp("reseau")), [TOKEN], trust_first_use=True).start()
     yield server
     server.stop()
 

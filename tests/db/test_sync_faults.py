@@ -101,7 +101,7 @@ def test_connection_refused_waits_with_backoff_then_is_delivered_once(practice: 
     assert waiting.next_attempt_at == NOW + timedelta(seconds=30)
     assert run(practice, clock.advance(20)).outcomes == ()  # not due yet: no attempt, no error
     assert state(practice, batch).attempts == 1
-    with Receiver(tmp_path / "reseau", [TOKEN], port=port) as receiver:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, port=port) as receiver:
         report = run(practice, clock.advance(10))
         assert (report.received, report.failed, report.waiting) == (1, 0, 0)
         assert_received_once(practice, receiver, batch)
@@ -220,7 +220,7 @@ def _pdf_members(data: bytes) -> list[str]:
 def test_tls_with_a_self_signed_server_certificate(practice: Practice, tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     (batch,) = close(practice, "RPO")
-    with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, tls_cert=cert, tls_key=key) as secure:
         point_to(practice, secure.url, "RPO")
         clock = Clock()
         untrusted = run(practice, clock)
@@ -235,7 +235,7 @@ def test_the_networks_stored_server_certificate_is_trusted_for_its_sends_and_sta
     (tmp_path / "autre").mkdir()
     other, _ = tls_certificate(tmp_path / "autre")  # another server's certificate
     (batch,) = close(practice, "RPO")
-    with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, tls_cert=cert, tls_key=key) as secure:
         point_to(practice, secure.url, "RPO")
         clock = Clock()
         untrusted = run(practice, clock)  # the system's authorities do not know this server: the batch waits

@@ -27,8 +27,9 @@ from cocon_exchange.protocol import (
     sha256_hex,
 )
 from cocon_network.receiver import Receiver, verify_judge
-from cocon_network.store import RECEIPT_NAME, ZIP_NAME, ReceiverStore
+from cocon_network.store import INDEX_NAME, RECEIPT_NAME, ZIP_NAME, ReceiverStore
 from tests.sync_samples import TOKEN, make_batch, tamper, tls_certificate
+from tests.sync_samples import _certificate as sample_certificate
 
 RECEIVER = [sys.executable, "-m", "cocon_network"]
 
@@ -47,7 +48,8 @@ def test_a_batch_is_received_once_and_a_duplicate_gets_the_first_receipt(receive
     again = push_batch(receiver.url, TOKEN, batch.batch_id, batch.data, timeout=10)
     assert again == first
     assert receiver.statuses() == [201, 200]
-    assert stored_files(receiver) == [f"{batch.batch_id}/{ZIP_NAME}", f"{batch.batch_id}/{RECEIPT_NAME}"]
+    assert stored_files(receiver) == [f"{batch.batch_id}/{ZIP_NAME}", f"{batch.batch_id}/{INDEX_NAME}",
+                                      f"{batch.batch_id}/{RECEIPT_NAME}"]
     assert receiver.store.data(batch.batch_id) == batch.data
     assert fetch_status(receiver.url, TOKEN, batch.batch_id) == first
 
@@ -104,7 +106,7 @@ def test_a_wrong_token_is_refused_and_never_shown(receiver: Receiver) -> None:
 
 def test_a_batch_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
     batch = make_batch()
-    with Receiver(tmp_path / "reseau", [TOKEN], max_bytes=1000) as small:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, max_bytes=1000) as small:
         with pytest.raises(BatchRejectedError) as caught:
             push_batch(small.url, TOKEN, batch.batch_id, batch.data)
         assert caught.value.reject_code == "too_large"
@@ -167,7 +169,8 @@ def test_concurrent_deliveries_of_one_batch_store_it_once(receiver: Receiver) ->
         thread.join()
     assert len(receipts) == 6 and len({r.receipt_id for r in receipts}) == 1
     assert sorted(receiver.statuses()) == [200] * 5 + [201] and receiver.store.created == [batch.batch_id]
-    assert stored_files(receiver) == [f"{batch.batch_id}/{ZIP_NAME}", f"{batch.batch_id}/{RECEIPT_NAME}"]
+    assert stored_files(receiver) == [f"{batch.batch_id}/{ZIP_NAME}", f"{batch.batch_id}/{INDEX_NAME}",
+                                      f"{batch.batch_id}/{RECEIPT_NAME}"]
 
 
 def test_a_crash_between_the_zip_and_its_receipt_is_recovered(tmp_path: Path) -> None:
@@ -182,7 +185,8 @@ def test_a_crash_between_the_zip_and_its_receipt_is_recovered(tmp_path: Path) ->
     folder = crashed.folder(batch.batch_id)
     assert (folder / ZIP_NAME).exists() and not (folder / RECEIPT_NAME).exists()
     (folder / f".{ZIP_NAME}.999.tmp").write_bytes(b"half")  # a write cut short before its rename
-    with Receiver(tmp_path / "reseau", [TOKEN]) as restarted:  # recovers at start: the receipt is written
+    with Receiver(tmp_path / "reseau", [TOKEN],
+                  trust_first_use=True) as restarted:  # recovers at start: the receipt is written
         assert not (folder / f".{ZIP_NAME}.999.tmp").exists()
         written = restarted.store.get(batch.batch_id)
         assert written is not None and written.receipt.status == "recu"
@@ -204,7 +208,7 @@ def test_a_zip_without_receipt_is_completed_by_the_next_delivery(tmp_path: Path)
 def test_tls_with_the_networks_self_signed_certificate(tmp_path: Path) -> None:
     cert, key = tls_certificate(tmp_path)
     batch = make_batch()
-    with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, tls_cert=cert, tls_key=key) as secure:
         assert secure.url.startswith("https://127.0.0.1:")
         with pytest.raises(TransientSendError) as caught:  # not trusted by the system
             push_batch(secure.url, TOKEN, batch.batch_id, batch.data, timeout=10)
@@ -231,6 +235,11 @@ def test_only_https_leaves_this_computer() -> None:
 def test_the_receiver_runs_from_the_command_line(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.txt"
     tokens.write_text(f"# cabinet de test\n{TOKEN}\n\n", "utf-8")
+    certificate = tmp_path / "cabinet.pem"  # the practice's signing certificate, registered for its SIRET
+    certificate.write_bytes(sample_certificate()[0])
+    registered = subprocess.run([*RECEIVER, "register", "--store", str(tmp_path / "reseau"), "--siret",
+                                 "912 345 675 00017", str(certificate)], capture_output=True, text=True, check=True)
+    assert "Certificat enregistré pour le SIRET 91234567500017" in registered.stdout
     command = [*RECEIVER, "--store", str(tmp_path / "reseau"), "--port", "0", "--token-file", str(tokens),
                "--base-path", "/cocon/v1"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

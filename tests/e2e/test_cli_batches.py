@@ -82,7 +82,7 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
 
     absent = tmp_path / "absent.zip"
     missing = cocon("verify-batch", absent)
-    assert missing.returncode == 1 and missing.stderr.strip() == f"Le fichier {absent} est introuvable."
+    assert missing.returncode == 2 and missing.stderr.strip() == f"Le fichier {absent} est introuvable."
 
 
 def test_network_endpoint_keeps_the_token_out_of_sight(demo: Path) -> None:

@@ -40,7 +40,7 @@ def test_the_chosen_certificate_is_saved_and_trusted_for_sending(qtbot: QtBot, p
     page.set_practice(practice)
     page.show()
     page.close_button.click()
-    with Receiver(tmp_path / "reseau", [TOKEN], tls_cert=cert, tls_key=key) as secure:
+    with Receiver(tmp_path / "reseau", [TOKEN], trust_first_use=True, tls_cert=cert, tls_key=key) as secure:
         dialog = open_dialog(qtbot, page)
         assert dialog.server_ca_text() == NONE and not dialog.server_ca_remove.isEnabled()
         dialog.url.setText(secure.url)
