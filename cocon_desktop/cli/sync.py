@@ -1,11 +1,14 @@
 """`cocon sync`: send the batches waiting in the outbox to their network, then ask about those it received.
 
 Exit status: 0 when nothing failed, 2 when some batch waits for another attempt (offline, server error, no
-address configured, token refused), 1 when the network rejected a batch (or on an error)."""
+address configured, token refused), 1 when the network rejected a batch (or on an error). When a network holds a
+document number the database does not have (an older copy of the database was put back), a sentence on standard
+error says so (issue 19, #1)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -64,6 +67,8 @@ def cmd_sync(args: argparse.Namespace, secrets: Input) -> int:
     for outcome in report.outcomes:
         print(outcome_line(outcome))
     print(summary_line(report))
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     return exit_status(report)
 
 

@@ -3,7 +3,12 @@ has received (paid? rejected later?). Called by `cocon sync` and by the Synchron
 
 Whatever happens, a batch is never lost nor received twice: the attempt is recorded before the request (a kill
 mid-send leaves it waiting), the receiver is idempotent by batch id (the same bytes again give the first
-receipt back), and only a receipt or a rejection takes a batch out of the outbox."""
+receipt back), and only a receipt or a rejection takes a batch out of the outbox.
+
+Each receipt and status answer says the highest document number the network holds for this practice, per series
+(issue 19, #1): the run stores it (services/network_witness.py) and, when a network holds a number the database
+does not have (an older copy of the database was put back), says so in the report (`behind`). A network none of
+whose batches was sent or asked about in the run is asked about its latest delivered batch, for that witness."""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
+from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
-from cocon_desktop.services import batches, network_endpoints, outbox
+from cocon_desktop.services import batches, network_endpoints, network_witness, outbox
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
@@ -62,6 +68,16 @@ class SyncReport:
     outcomes: tuple[BatchOutcome, ...] = ()
     paid: int = 0  # batches the network reported paid during this run
     cancelled: bool = False
+    behind: tuple[network_witness.Behind, ...] = ()  # series where a network holds a number the database lacks
+    behind_networks: tuple[str, ...] = ()  # the networks that said so
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The French sentences of `behind` (the database was rolled back: numbers must not be issued again)."""
+        return tuple(messages.text("sync_network_ahead", {
+            "networks": ", ".join(self.behind_networks), "number": f"{b.series}-{b.network_highest:04d}",
+            "last": f"{b.series}-{b.database_highest:04d}" if b.database_highest else "aucun numéro de cette série"})
+            for b in self.behind)
 
 
 def _utc_now() -> datetime:
@@ -78,6 +94,7 @@ class _Run:
         self.transport = transport
         self.outcomes: list[BatchOutcome] = []
         self.errors: list[str] = []
+        self.answered: set[str] = set()  # the networks whose answer carried their numbering witness
         self._endpoints: dict[str, Endpoint | None] = {}
 
     def endpoint(self, network: str) -> Endpoint | None:
@@ -132,8 +149,15 @@ class _Run:
             return
         self.receipt(item.batch_pk, item.batch_id, item.network, receipt)
 
+    def witness(self, network: str, receipt: Receipt) -> None:
+        """Keep what the network says it holds for this practice (issue 19, #1)."""
+        self.answered.add(network)
+        if receipt.highest:
+            network_witness.record_network_highest(self.sessions, network, receipt.highest)
+
     def receipt(self, batch_pk: int, batch_id: str, network: str, receipt: Receipt) -> None:
         outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at, self.now())
+        self.witness(network, receipt)
         state = receipt.status
         if state in (STATUS_PAID, STATUS_REJECTED):
             outbox.record_network_status(self.sessions, batch_pk, state, receipt.reason, self.now())
@@ -150,13 +174,15 @@ class _Run:
         except CoconError as exc:  # not fatal: the state is asked again at the next run
             log.info("status of batch %s: %s", summary.batch_id, exc.code)
             return
-        if receipt.status in (STATUS_PAID, STATUS_REJECTED):
+        self.witness(summary.network, receipt)
+        if receipt.status in (STATUS_PAID, STATUS_REJECTED) and summary.state == STATUS_RECEIVED:
             outbox.record_network_status(self.sessions, summary.id, receipt.status, receipt.reason, self.now())
             self.outcomes.append(BatchOutcome(summary.id, summary.batch_id, summary.network, receipt.status,
                                               receipt.reason, receipt_id=receipt.receipt_id))
 
 
-@writes(Changes.BATCHES | Changes.INVOICES, takes=HANDLE)  # batches received or rejected, their documents' states
+# batches received or rejected, their documents' states; the networks' numbering witness (a setting)
+@writes(Changes.BATCHES | Changes.INVOICES | Changes.SETTINGS, takes=HANDLE)
 def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
              timeout: float = 30, cancel: Callable[[], bool] | None = None,
              progress: Callable[[int, int], bool | None] | None = None, *, force: bool = False,
@@ -172,6 +198,9 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
         if check_status else []
     tasks: list[Callable[[], None]] = [functools.partial(run.push, item) for item in items]
     tasks += [functools.partial(run.check_status, summary) for summary in received]
+    if check_status:  # a network with nothing to send nor to ask about: its latest delivered batch, as a witness
+        asked = {item.network for item in items} | {summary.network for summary in received}
+        tasks += [functools.partial(run.check_status, summary) for summary in _latest_delivered(sessions, asked)]
     cancelled = stop = False
     for done, task in enumerate(tasks, start=1):
         if stop or (cancel is not None and cancel()):
@@ -182,6 +211,10 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
             stop = progress(done, len(tasks)) is False
     outcomes = tuple(run.outcomes)
     states = [o.state for o in outcomes if o.batch_pk in pushed]
+    behind = network_witness.ahead_of_database(sessions) if run.answered else []
+    said = network_witness.network_highest_by_network(sessions) if behind else {}
+    behind_networks = sorted(network for network, highest in said.items()
+                             if any(highest.get(b.series, 0) > b.database_highest for b in behind))
     return SyncReport(
         received=sum(s in (STATUS_RECEIVED, STATUS_PAID) for s in states),
         rejected=sum(o.state == STATUS_REJECTED for o in outcomes),
@@ -192,4 +225,15 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
         outcomes=outcomes,
         paid=sum(o.state == STATUS_PAID for o in outcomes),
         cancelled=cancelled,
+        behind=tuple(behind),
+        behind_networks=tuple(behind_networks),
     )
+
+
+def _latest_delivered(sessions: sessionmaker[Session], skip: set[str]) -> list[batches.BatchSummary]:
+    """Per network not in `skip`, its most recent batch the network received (recu or paye)."""
+    latest: dict[str, batches.BatchSummary] = {}
+    for summary in batches.list_batches(sessions):  # the most recent first
+        if summary.network not in skip and summary.state in (STATUS_RECEIVED, STATUS_PAID):
+            latest.setdefault(summary.network, summary)
+    return list(latest.values())

@@ -135,6 +135,7 @@ class SyncPage(QWidget):
         self.details = QLabel(self)
         self.details.setObjectName("batch_details")
         self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # holds the network's words: never rich text (#8)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setStyleSheet("background: #f3f5f8; padding: 8px; border-radius: 4px;")
         layout.addWidget(self.details)
@@ -142,6 +143,7 @@ class SyncPage(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("sync_message")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # a run's report quotes the network (issue 19, #8)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setVisible(False)
         layout.addWidget(self.message)
@@ -341,7 +343,7 @@ class SyncPage(QWidget):
         self._update_send_button()
         if report is None:  # an automatic look at the outbox: nothing due
             return
-        self.say(report_text(report), error=bool(report.errors or report.rejected))
+        self.say(report_text(report), error=bool(report.errors or report.rejected or report.behind))
 
     def _send_failed(self, error: BaseException) -> None:
         self.sending_now = False

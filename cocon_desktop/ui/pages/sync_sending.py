@@ -42,8 +42,11 @@ def report_text(report: SyncReport) -> str:
     if report.cancelled:
         text = tr("Envoi interrompu — ") + text
     if report.errors:
-        return f"{text} : {report.errors[0]}"
-    return text + "."
+        text = f"{text} : {report.errors[0]}"
+    else:
+        text += "."
+    # a network holds numbers the database lacks (an older copy was put back: issue 19, #1)
+    return " ".join([text, *report.warnings])
 
 
 class SyncSender(QObject):
