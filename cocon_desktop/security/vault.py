@@ -116,24 +116,26 @@ def load_keyfile(data_dir: Path) -> KeyFile:
     return KeyFile.load(VaultPaths(data_dir).key_file)
 
 
-def _unlocked(paths: VaultPaths, keyfile: KeyFile, data_key: bytes, *, is_next: bool = False,
-              recovery: RecoveryKey | None = None) -> UnlockedKey:
+def _unlocked(keyfile: KeyFile, data_key: bytes, *, is_next: bool = False) -> UnlockedKey:
     """The unlock's result once vault.json's HMAC holds under the key found (VaultError('vault_file_tampered') if
-    not). A version 1 file is rewritten as version 2 (its HMAC; with the recovery key, its public half too)."""
+    not). An unlock writes nothing: a version 1 file is upgraded when the practice opens (`upgrade_legacy`)."""
     if not keyfile.authentic(data_key):
         raise VaultError("vault_file_tampered")
     next_key = None
     rekey = keyfile.pending.get("rekey")
     if rekey is not None and not is_next:
         next_key = open_slot(keyfile.vault_id, rekey, rekey_wrapping_key(data_key, keyfile.vault_id))
-    if keyfile.legacy:
-        upgraded = keyfile
-        if recovery is not None:
-            public = recovery.public_bytes()
-            upgraded = replace(keyfile.with_slot(seal_for_public(keyfile.vault_id, "recovery", public, data_key)),
-                               recovery_public=public)
-        upgraded.save(paths.key_file, data_key)
     return UnlockedKey(keyfile.vault_id, data_key, next_key, is_next)
+
+
+def upgrade_legacy(data_dir: Path, key: UnlockedKey) -> None:
+    """A version 1 vault.json (unkeyed checksum) rewritten as version 2, HMACed under the data key: read once,
+    then authenticated. Its recovery slot stays as it is (the recovery key is not known here); the next rotation
+    issues a new recovery key (services/key_rotation.py)."""
+    paths = VaultPaths(data_dir)
+    keyfile = KeyFile.load(paths.key_file)
+    if keyfile.legacy and keyfile.vault_id == key.vault_id and keyfile.authentic(key.data_key):
+        keyfile.save(paths.key_file, key.data_key)
 
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, throttle: UnlockThrottle | None = None
@@ -157,7 +159,7 @@ def unlock_with_passphrase(data_dir: Path, passphrase: str, throttle: UnlockThro
         delay = throttle.record_failure()
         raise VaultError("wrong_passphrase", failures=throttle.failures, delay=delay)
     throttle.reset()
-    return _unlocked(paths, keyfile, data_key, is_next=is_next)
+    return _unlocked(keyfile, data_key, is_next=is_next)
 
 
 def _open_recovery_slot(vault_id: str, slot: Slot, recovery: RecoveryKey) -> bytes | None:
@@ -188,7 +190,7 @@ def unlock_with_recovery(data_dir: Path, recovery_text: str) -> UnlockedKey:
         throttle.record_failure()
         raise VaultError("wrong_recovery_key")
     throttle.reset()
-    return _unlocked(paths, keyfile, data_key, is_next=is_next, recovery=recovery)
+    return _unlocked(keyfile, data_key, is_next=is_next)
 
 
 def set_passphrase(data_dir: Path, key: UnlockedKey, new_passphrase: str, *,
@@ -298,4 +300,4 @@ def unlock_from_keychain(data_dir: Path) -> UnlockedKey | None:
     data_key = keychain.fetch(keyfile.vault_id)
     if data_key is None or len(data_key) != DATA_KEY_BYTES:
         return None
-    return _unlocked(paths, keyfile, data_key)
+    return _unlocked(keyfile, data_key)

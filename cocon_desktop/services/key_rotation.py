@@ -152,6 +152,8 @@ def settle(data_dir: Path, key: UnlockedKey) -> UnlockedKey:
     or undone (it is still under the current one). Returns the key that opens the database."""
     paths = VaultPaths(data_dir)
     keyfile = vault.load_keyfile(data_dir)
+    if keyfile.legacy and paths.database.exists():
+        vault.upgrade_legacy(data_dir, key)  # opened once unauthenticated (version 1), HMACed from now on
     if not keyfile.pending:
         _pending_file(paths.database).unlink(missing_ok=True)  # a copy left by a kill before vault.json changed
         return key

@@ -223,8 +223,15 @@ def test_version_1_vault_json_opens_once_and_is_upgraded(practice: Practice, dat
     body["slots"]["recovery"] = {"kdf": "hkdf-sha256", **{k: v for k, v in body["slots"]["recovery"].items()
                                                           if k != "kdf"}}
     body["sha256"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    VaultPaths(data_dir).key_file.write_text(json.dumps(body), "utf-8")
+    key_file = VaultPaths(data_dir).key_file
+    key_file.write_text(json.dumps(body), "utf-8")
     assert vault.load_keyfile(data_dir).legacy
+    written = key_file.read_bytes()
+    vault.unlock_with_passphrase(data_dir, STRONG_PASSPHRASE)  # an unlock writes nothing (fixtures, read-only media)
+    assert key_file.read_bytes() == written
+    with practice_handle.open_with_recovery_key(data_dir, recovery.formatted()) as again:  # opening upgrades it
+        assert again.key.data_key == key.data_key
+    assert not vault.load_keyfile(data_dir).legacy and vault.load_keyfile(data_dir).authentic(key.data_key)
     report = practice.write(key_rotation.rotate_data_key, STRONG_PASSPHRASE).value
     assert report.recovery_key is not None  # shown once by the window and `cocon rekey`
     upgraded = vault.load_keyfile(data_dir)
