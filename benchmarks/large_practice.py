@@ -182,6 +182,9 @@ def rows(work: Path) -> list[Row]:
         out.append((f"{name}, SQLCipher vs SQLite", f"{cipher_ms:.1f} ms", f"{cipher_ms / plain_ms:.2f}×",
                     "≤ 1.3×, < 100 ms"))
     plain.kw["bind"].dispose()
+    from benchmarks import key_rotation
+
+    out += key_rotation.rows(practice)  # issue 19, #3: the whole database re-encrypted under a new key
     practice.close()
 
     out += _start_rows(work)
