@@ -16,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from cocon_exchange.batch_verify import MAX_TOTAL_SIZE
 from cocon_exchange.certificates import display_fingerprint, normalised_fingerprint
 from cocon_exchange.protocol import MAX_BATCH_BYTES, STATUS_PAID, STATUS_REJECTED
 from cocon_network.receiver import Receiver, describe, dumps, pinned_judge, read_tokens
@@ -56,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     register = sub.add_parser("register", help="enregistrer le certificat de signature d'un cabinet pour son SIRET")
     register.add_argument("--store", type=Path, required=True)
     register.add_argument("--siret", required=True, help="le SIRET du cabinet (14 chiffres)")
-    register.add_argument("certificate", type=Path, metavar="CERTIFICAT.pem",
-                          help="le certificat remis par le cabinet (PEM)")
+    register.add_argument("certificate", type=Path, metavar="CERTIFICAT.pem|LOT.zip",
+                          help="le certificat remis par le cabinet (PEM), ou un lot valide du cabinet reçu par un "
+                               "canal sûr (son signataire) ; comparez l'empreinte affichée à celle que le cabinet lit "
+                               "dans « cocon signing show »")
     unregister = sub.add_parser("unregister", help="retirer un certificat enregistré pour un SIRET")
     unregister.add_argument("--store", type=Path, required=True)
     unregister.add_argument("--siret", required=True)
@@ -106,17 +109,35 @@ def _register(args: argparse.Namespace) -> int:
         print(f"Certificat {display_fingerprint(fingerprint)} retiré du SIRET {siret}.")
         return 0
     try:
-        entry = registry.register(siret, args.certificate.read_bytes())
+        if not args.certificate.is_file() or args.certificate.stat().st_size > MAX_TOTAL_SIZE:
+            raise OSError(f"{args.certificate} n'est pas un fichier de certificat ni de lot")
+        entry = registry.register(siret, _certificate_of(args.certificate.read_bytes(), siret))
     except OSError as exc:
         print(f"Certificat illisible : {args.certificate} ({exc.strerror or exc}).", file=sys.stderr)
         return 2
-    except ValueError:
-        print(f"Aucun certificat PEM lisible dans {args.certificate}.", file=sys.stderr)
+    except ValueError as exc:
+        print(f"Aucun certificat utilisable dans {args.certificate} ({exc}).", file=sys.stderr)
         return 2
     assert entry is not None
     print(f"Certificat enregistré pour le SIRET {siret} : {entry.subject}, SHA-256 "
           f"{display_fingerprint(entry.fingerprint)}.")
     return 0
+
+
+def _certificate_of(data: bytes, siret: str) -> bytes:
+    """A PEM certificate as it is; for a batch (ZIP), the certificate of its signer, when the batch is valid and
+    is the practice's (its SIRET). ValueError otherwise, with the reason."""
+    if not data.startswith(b"PK"):
+        return data
+    from cocon_exchange.batch_verify import verify_batch
+
+    check = verify_batch(data)
+    if not check.ok or check.manifest is None or not check.signer_pem:
+        fault = check.first_fault
+        raise ValueError(f"lot invalide : {fault.message if fault else 'sans signataire'}")
+    if str(check.manifest["practice"].get("siret", "")) != siret:
+        raise ValueError(f"le lot est celui du SIRET {check.manifest['practice'].get('siret', '')}, pas {siret}")
+    return check.signer_pem
 
 
 def _decide(args: argparse.Namespace) -> int:

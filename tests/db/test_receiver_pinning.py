@@ -146,3 +146,20 @@ def test_receipts_say_the_highest_number_per_series_for_the_practice(pinned: Rec
     with pytest.raises(BatchRejectedError):
         push_batch(pinned.url, TOKEN, impostor.batch_id, impostor.data, timeout=20)
     assert fetch_status(pinned.url, TOKEN, first.batch_id).highest == {"FAC-2026": 7, "FAC-2025": 31}
+
+
+def test_the_network_registers_a_certificate_from_a_valid_batch_of_the_practice(tmp_path: Path) -> None:
+    store = str(tmp_path / "reseau")
+    batch = tmp_path / "lot.zip"
+    batch.write_bytes(signed_batch().data)
+    code, out, _ = run(network_main, "register", "--store", store, "--siret", SIRET, str(batch))
+    assert code == 0 and display_fingerprint(certificate_fingerprint(sample_certificate()[0])) in out
+    other_siret = run(network_main, "register", "--store", store, "--siret", "12345678900011", str(batch))
+    assert other_siret[0] == 2 and "pas 12345678900011" in other_siret[2]
+    damaged = tmp_path / "abime.zip"
+    damaged.write_bytes(tamper(signed_batch(impostor_certificate()).data))
+    code, _, err = run(network_main, "register", "--store", store, "--siret", SIRET, str(damaged))
+    assert code == 2 and "lot invalide" in err
+    with Receiver(tmp_path / "reseau", [TOKEN]) as receiver:
+        assert [r.fingerprint for r in receiver.registry.certificates(SIRET)] == [
+            certificate_fingerprint(sample_certificate()[0])]
