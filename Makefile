@@ -81,7 +81,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 torture: $(STAMP)
-	$(PY) -m tests.torture --runs $(or $(RUNS),200)
+	$(PY) -m tests.torture --runs $(or $(RUNS),210) $(if $(KINDS),--kinds $(KINDS))
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks

@@ -1,6 +1,7 @@
 """The process the torture driver kills: opens the practice, then loops recording séances and issuing invoices
 (and now and then a credit note) through the real services, printing each committed id or number on stdout,
-flushed, only after the call that committed it has returned.
+flushed, only after the call that committed it has returned. The other kinds of kill (backup, restore, passphrase
+change, key rotation, erasure, migration) loop in tests/torture/operations.py.
 
     python -m tests.torture.worker DATA_DIR PASSPHRASE SEED
     python -m tests.torture.worker --zygote     # what the driver runs (see zygote())
@@ -8,6 +9,7 @@ flushed, only after the call that committed it has returned.
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import sys
@@ -27,6 +29,7 @@ FIRST_DAY = date(2026, 1, 5)
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 ISSUE_DAY = date(2026, 12, 31)
 SLOTS_PER_DAY = 8  # 8:00 … 15:00, 45 minutes each
+WRITER_PREFIX = "Torture"  # the children the writer records séances for (the erasure's come and go)
 
 
 def slot(n: int, children: list[int]) -> SeanceData:
@@ -46,8 +49,10 @@ def main(argv: list[str]) -> int:
     rng = random.Random(seed)
     practice = open_with_passphrase(data_dir, passphrase)
     with practice.sessions() as session:
-        children = [(c.id, c.network) for c in session.scalars(select(Child).order_by(Child.id))]
-        n = int(session.scalar(select(func.count(Seance.id))) or 0)
+        children = [(c.id, c.network) for c in session.scalars(
+            select(Child).where(Child.last_name.like(f"{WRITER_PREFIX}%")).order_by(Child.id))]
+        n = int(session.scalar(select(func.count(Seance.id)).where(Seance.child_id.in_([c for c, _ in children])))
+                or 0)
     ids = [cid for cid, _ in children]
     networks = sorted({network for _, network in children})
     say("ready")
@@ -72,7 +77,8 @@ def main(argv: list[str]) -> int:
 
 
 def zygote() -> int:
-    """Import everything once, then fork one worker per line read on stdin ("DATA_DIR\tPASSPHRASE\tSEED\tOUT"):
+    """Import everything once, then fork one worker per line read on stdin
+    ("KIND\tDATA_DIR\tPASSPHRASE\tSEED\tOUT\tEXTRA", KIND "write" or one of operations.LOOPS):
     prints "pid N", then "exit STATUS" once the worker has died (os.waitpid's status). Each worker is a real
     process the driver kills with SIGKILL; forking only spares the seconds of imports and font loading of each
     start (one invoice is rendered and signed here first, in memory, so that the workers find fonts loaded)."""
@@ -81,15 +87,22 @@ def zygote() -> int:
     from tests.document_samples import sample_invoice
 
     render_signed_invoice(sample_invoice(2), *create_self_signed("Alice Dupont EI", "Cabinet", "91234567500017"))
+    from tests.torture.operations import LOOPS, has_key_rotation
+
+    for name in ("backup", "child_erasure", "practice_keys") + (("key_rotation",) if has_key_rotation() else ()):
+        importlib.import_module(f"cocon_desktop.services.{name}")  # once here, not in each worker
     for line in sys.stdin:
-        data_dir, passphrase, seed, out = line.rstrip("\n").split("\t")
+        kind, data_dir, passphrase, seed, out, extra = line.rstrip("\n").split("\t")
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(fd, 1)
             try:
-                main([data_dir, passphrase, seed])
+                if kind == "write":
+                    main([data_dir, passphrase, seed])
+                else:
+                    LOOPS[kind](Path(data_dir), passphrase, extra, random.Random(int(seed)))
             except BaseException:
                 traceback.print_exc()
                 sys.stderr.flush()
