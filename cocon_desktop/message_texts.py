@@ -184,6 +184,36 @@ MESSAGES: dict[str, str] = {
     "anchor_altered": "Le fichier de contrôle chain-head.json a été modifié.",
     "anchor_missing": "Le fichier de contrôle chain-head.json est absent alors que des documents existent.",
     "documents_deleted": "Des documents ont été supprimés : {expected} attendus, {found} trouvés.",
+    # issue 19: verify binds (services/verify_invoices.py, verify_chains.py, invoice_verify.py)
+    "trigger_altered": ("Une protection des documents émis a été modifiée dans la base : le déclencheur {name} ne "
+                        "fait plus ce qu'il doit."),
+    "trigger_unexpected": "Un déclencheur inconnu du programme a été ajouté à la base ({name}).",
+    "facturx_missing": ("Le PDF signé du document {number} ne contient pas sa facture électronique (Factur-X) "
+                        "lisible : ce n'est pas le PDF émis pour ce document."),
+    "facturx_mismatch_number": "Le document {number} porte le PDF signé d'un autre document.",
+    "facturx_mismatch_kind": "Le document {number} ne correspond plus à son PDF signé (facture ou avoir).",
+    "facturx_mismatch_date": "La date du document {number} ne correspond plus à celle de son PDF signé.",
+    "facturx_mismatch_lines": "Les lignes du document {number} ne correspondent plus à celles de son PDF signé.",
+    "facturx_mismatch_total": "Le total du document {number} ne correspond plus à celui de son PDF signé.",
+    "facturx_mismatch_reference": "L'avoir {number} ne corrige plus la facture nommée dans son PDF signé.",
+    "attestation_chain_broken": ("La chaîne des attestations est rompue avant {number} : une attestation a été "
+                                 "supprimée ou insérée."),
+    "attestation_altered": "L'attestation {number} a été modifiée après sa délivrance.",
+    "attestation_pdf_altered": "Le PDF de l'attestation {number} a été modifié après sa délivrance.",
+    "attestation_pdf_removed": ("Le PDF de l'attestation {number} a été retiré alors que les données de l'enfant "
+                                "n'ont pas été effacées."),
+    "attestation_numbering_gap": ("Trou dans la numérotation des attestations : {number} au lieu du numéro "
+                                  "{expected} attendu."),
+    "attestation_signature_invalid": "La signature de l'attestation {number} n'est plus valide.",
+    "attestations_deleted": ("Des attestations ont été supprimées ou réécrites : {expected} attendues, {found} "
+                             "trouvées."),
+    "audit_chain_broken": ("L'historique des modifications est rompu avant l'entrée n° {id} : une entrée a été "
+                           "supprimée ou insérée."),
+    "audit_altered": "L'entrée n° {id} de l'historique des modifications a été modifiée après coup.",
+    "audit_redaction_unexplained": ("Les valeurs de l'entrée n° {id} de l'historique ont été effacées alors que "
+                                    "l'enfant concerné ne l'a pas été."),
+    "audit_deleted": ("Des entrées de l'historique des modifications ont été supprimées ou réécrites : {expected} "
+                      "attendues, {found} trouvées."),
     # batches for the networks (services/batches.py, outbox.py, network_endpoints.py)
     "batch_empty": "Aucune facture ni aucun avoir n'attend d'être envoyé au réseau {network}.",
     "batch_nothing_to_export": "Aucune facture ni aucun avoir n'attend d'être envoyé au réseau {network}, et "

@@ -6,6 +6,7 @@ Nothing outside `services/` (and the command line's own commands) touches its se
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +83,20 @@ class Practice:
             value = use_case(first, *args, **kwargs)
         except BaseException as exc:
             exc.changes = changes  # type: ignore[attr-defined]
+            with contextlib.suppress(Exception):  # what a write stopped halfway committed is anchored too
+                self.anchor()
             raise
+        self.anchor()
         return OpResult(value, changes)
+
+    def anchor(self) -> None:
+        """chain-head.json brought up to what the database holds (services/invoice_verify.write_anchor), after every
+        write: removing the last entries of the audit log, or the last attestations, is then seen (issue 19, #2)."""
+        if self.closed or not self.paths.database.exists():
+            return
+        from cocon_desktop.services.invoice_verify import write_anchor
+
+        write_anchor(self.sessions, self.data_dir, self.key.data_key)
 
     @classmethod
     def open(cls, data_dir: Path, key: UnlockedKey, *, create: bool = False) -> Practice:
