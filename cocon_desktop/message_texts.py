@@ -377,6 +377,31 @@ MESSAGES: dict[str, str] = {
     "backup_other_vault": "La sauvegarde {path} appartient à un autre cabinet.",
     "restore_target_not_empty": "Le dossier {path} n'est pas vide : une sauvegarde se restaure dans un dossier "
                                 "nouveau, jamais par-dessus un cabinet existant. Rien n'a été modifié.",
+    # issue 19: witness (the numbering's outside witnesses, services/number_witness.py)
+    "numbering_behind_witness": "La base du cabinet est en retard sur sa numérotation : {number} a déjà été émis "
+                                "(un témoin extérieur le sait), la base ne l'a pas. Aucun numéro n'a été "
+                                "attribué : restaurez la sauvegarde la plus récente, ou confirmez la reprise de "
+                                "la numérotation après {number}.",
+    "numbering_behind_keychain": "La base est en retard : le trousseau de cet ordinateur sait que {number} a été "
+                                 "émis, la base ne contient pas {missing}. Elle a été remplacée par une copie plus "
+                                 "ancienne.",
+    "numbering_behind_network": "La base est en retard : le réseau a reçu {number}, la base ne contient pas "
+                                "{missing}. Elle a été remplacée par une copie plus ancienne.",
+    "numbering_behind_both": "La base est en retard : le trousseau de cet ordinateur et le réseau savent que "
+                             "{number} a été émis, la base ne contient pas {missing}. Elle a été remplacée par une "
+                             "copie plus ancienne.",
+    "numbering_way_out": "Restaurez la sauvegarde la plus récente, ou confirmez : « Je confirme : reprendre la "
+                         "numérotation après {number} » (cocon numbering confirm {number}).",
+    "numbering_confirm_label": "Je confirme : reprendre la numérotation après {number}",
+    "numbering_confirmed_gap": "Numéros sautés confirmés le {date} : {skipped} (la numérotation reprend après le "
+                               "témoin).",
+    "numbering_confirm_mismatch": "La numérotation n'est à reprendre qu'après {expected}, pas après {number}.",
+    "numbering_not_behind": "La base n'est en retard sur aucun témoin : rien à confirmer.",
+    "numbering_resumed": "La numérotation de la série {series} reprend après {number} : le prochain numéro sera "
+                         "{next}.",
+    "restore_behind": "Attention : cette sauvegarde s'arrête avant {number}, déjà émis (un témoin extérieur le "
+                      "sait) : il lui manque {missing}. Les numéros émis depuis ne seront pas réattribués.",
+    "numbering_in_step": "Numérotation à jour : aucun témoin ne connaît de numéro que la base n'a pas.",
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, open_practice
-from cocon_desktop.services import backup, practice_handle, practice_keys
+from cocon_desktop.services import backup, number_witness, practice_handle, practice_keys
 
 
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
@@ -28,11 +30,16 @@ def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
     else:
         passphrase = secrets.line("Phrase de passe de la sauvegarde : ")
         report = backup.restore(args.file, args.data_dir, passphrase=passphrase)
-    practice_handle.open_with_passphrase(args.data_dir, passphrase).close()  # brings an older schema up to date
+    with practice_handle.open_with_passphrase(args.data_dir, passphrase) as practice:  # brings its schema up to date
+        numbering = practice.numbering  # its numbers against the witnesses (issue 19, #1)
     rows = sum(n for table, n in report.counts.items() if table != "alembic_version")
     print(f"Sauvegarde du {report.created_at} restaurée dans {report.data_dir} ({rows} lignes vérifiées).")
     if args.recovery_key_stdin or args.recovery_key:
         print("La nouvelle phrase de passe est en place ; la clé de secours reste valable.")
+    for item in numbering.behind if numbering is not None else ():
+        data = number_witness.behind_data(item)
+        print(messages.text("restore_behind", data), file=sys.stderr)
+        print(messages.text("numbering_way_out", data), file=sys.stderr)
     return 0
 
 

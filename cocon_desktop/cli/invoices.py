@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import numbering
 from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, today_of
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.text import parse_date_fr
@@ -89,8 +90,11 @@ def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
         print(f"Vérification réussie : {messages.counted(report.checked, 'document', 'documents')}, chaîne, "
               "empreintes, numérotation et "
               "signatures intactes.")
+        numbering.print_confirmed(report.data.get("confirmed_gaps", []))  # issue 19, #1: gaps the user confirmed
         return 0
     print(messages.text(report.code, report.data), file=sys.stderr)
+    if report.code.startswith("numbering_behind"):
+        print(messages.text("numbering_way_out", report.data), file=sys.stderr)
     return EXIT_BROKEN
 
 

@@ -18,6 +18,7 @@ from cocon_desktop.cli import (
     import_children,
     invoices,
     keys,
+    numbering,
     practice,
     privacy,
     reports,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     privacy.register(sub)
     reports.register(sub)
     backup.register(sub)
+    numbering.register(sub)
     return parser
 
 

@@ -89,3 +89,37 @@ def delete(vault_id: str) -> None:
 
     with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(SERVICE, vault_id)
+
+
+# The numbering's witness (services/number_witness.py, issue 19, #1): a small MACed JSON per vault, under a service
+# of its own, so that an old practice.db put back in the data folder is seen. It holds no secret.
+WITNESS_SERVICE = "cocon-desktop-witness"
+WITNESS_MAX_CHARS = 65_536  # a witness is a few hundred characters: anything longer is not ours
+
+
+def store_witness(vault_id: str, text: str) -> bool:
+    """Keep `text` for this vault; False when there is no real keychain or it refused (never raises)."""
+    if not status().available or len(text) > WITNESS_MAX_CHARS:
+        return False
+    import keyring
+    import keyring.errors
+
+    try:
+        keyring.set_password(WITNESS_SERVICE, vault_id, text)
+    except keyring.errors.KeyringError:
+        return False
+    return True
+
+
+def fetch_witness(vault_id: str) -> str | None:
+    """The text kept for this vault, None when there is none, no real keychain, or it cannot be read."""
+    if not status().available:
+        return None
+    import keyring
+    import keyring.errors
+
+    try:
+        value = keyring.get_password(WITNESS_SERVICE, vault_id)
+    except keyring.errors.KeyringError:
+        return None
+    return value if value and len(value) <= WITNESS_MAX_CHARS else None

@@ -23,7 +23,7 @@ from cocon_desktop.domain.disciplines import short_label
 from cocon_desktop.domain.money import CENT
 from cocon_desktop.domain.seance import KINDS
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.services import invoicing, settings_store
+from cocon_desktop.services import invoicing, number_witness, settings_store
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
 from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderRequest
@@ -148,8 +148,10 @@ def issue_period(practice: Practice, network: str, first: date, last: date, issu
 
     `pin`: the token's PIN when the practice signs with a PKCS#11 token (see `renderer`)."""
     render = renderer(practice.sessions, network, pin)
-    issued = invoicing.issue_run(practice.sessions, network, first, last, issue_date, render, progress)
+    issued = invoicing.issue_run(practice.sessions, network, first, last, issue_date, render, progress,
+                                 number_witness.witnessed(practice))
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
+    number_witness.remember_highest(practice)
     return issued
 
 
@@ -158,8 +160,9 @@ def issue_credit_note(practice: Practice, number: str, line_numbers: list[int] |
                       pin: str | None = None) -> IssuedDocument:
     network = invoicing.document_network(practice.sessions, number)
     document = invoicing.credit_note(practice.sessions, number, line_numbers, issue_date,
-                                     renderer(practice.sessions, network, pin))
+                                     renderer(practice.sessions, network, pin), number_witness.witnessed(practice))
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
+    number_witness.remember_highest(practice)
     return document
 
 

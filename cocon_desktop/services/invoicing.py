@@ -4,7 +4,7 @@ its SHA-256, and a hash chain over every document so that `cocon verify` sees an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +18,7 @@ from cocon_desktop.domain.money import from_cents, to_cents
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
-from cocon_desktop.services import audit, settings_store
+from cocon_desktop.services import audit, number_witness, settings_store
 from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.progress import Progress
@@ -78,9 +78,13 @@ def chain_hash(prev: str, number: str, kind: str, issue_date: date, total_cents:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _next_number(session: Session, kind: str, year: int) -> tuple[int, str]:
+def _next_number(session: Session, kind: str, year: int,
+                 witnessed: Mapping[str, int] | None = None) -> tuple[int, str]:
+    """The series' next number: after its last, and after a confirmed resume; never one that `witnessed` (series →
+    the highest number an outside witness knows: services/number_witness.py) says exists already (CoconError
+    "numbering_behind_witness": the database was put back from an older copy)."""
     last = session.scalar(select(func.max(Invoice.sequence)).where(Invoice.kind == kind, Invoice.year == year))
-    sequence = int(last or 0) + 1
+    sequence = number_witness.next_sequence(session, kind, year, int(last or 0), witnessed)
     return sequence, f"{PREFIX[kind]}-{year}-{sequence:04d}"
 
 
@@ -126,8 +130,10 @@ def payment_term_days(sessions: sessionmaker[Session]) -> int:
 
 
 def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: date, issue_date: date,
-              render: Render, progress: Progress | None = None) -> list[IssuedDocument]:
-    """Issue every invoice of the period in ONE transaction: all numbered and stored, or none (no gap)."""
+              render: Render, progress: Progress | None = None,
+              witnessed: Mapping[str, int] | None = None) -> list[IssuedDocument]:
+    """Issue every invoice of the period in ONE transaction: all numbered and stored, or none (no gap).
+    `witnessed`: what the numbering's outside witnesses know (see `_next_number`)."""
     tariffs = load_tariffs(sessions)
     grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
     practice = load_profile(sessions)
@@ -140,7 +146,7 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
         for index, draft in enumerate(drafts):
             if progress is not None and progress(index, len(drafts)) is False:
                 raise RunCancelled()
-            sequence, number = _next_number(session, "invoice", issue_date.year)
+            sequence, number = _next_number(session, "invoice", issue_date.year, witnessed)
             request = RenderRequest(number, "invoice", issue_date, due, first, last, network, practice, draft.lines)
             issued.append(_store(session, request, sequence, render(request), draft.child_id, None))
         if progress is not None:
@@ -149,7 +155,7 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
 
 
 def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbers: list[int] | None,
-                issue_date: date, render: Render) -> IssuedDocument:
+                issue_date: date, render: Render, witnessed: Mapping[str, int] | None = None) -> IssuedDocument:
     """A facture d'avoir cancelling the whole invoice or some of its lines; their séances become billable again."""
     practice = load_profile(sessions)
     due = issue_date + timedelta(days=payment_term_days(sessions))
@@ -171,7 +177,7 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
         lines = tuple(DraftLine(r.seance_id or 0, r.service_day, original.child_id or 0, r.inclusion_number,
                                 r.initials, r.discipline, r.seance_kind, from_cents(r.amount_cents))
                       for r in wanted)
-        sequence, number = _next_number(session, "credit_note", issue_date.year)
+        sequence, number = _next_number(session, "credit_note", issue_date.year, witnessed)
         request = RenderRequest(number, "credit_note", issue_date, due, original.period_start, original.period_end,
                                 original.network, practice, lines, (original.number, original.issue_date))
         credited = {r.seance_id or 0: r.id for r in wanted}

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,9 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import UnlockedKey, VaultPaths
 from cocon_desktop.services import settings_store
 from cocon_desktop.services.changes import OpResult, changes_of, takes_handle
+
+if TYPE_CHECKING:
+    from cocon_desktop.services.number_witness import NumberingCheck
 
 T = TypeVar("T")
 
@@ -42,6 +45,9 @@ class Practice:
     key_holder: KeyHolder = field(repr=False)
     vault_id: str
     upgrade_backup: Path | None = None
+    # the numbering's witnesses (services/number_witness.py): what the keychain said, and the check at opening
+    keychain_numbers: dict[str, int] = field(default_factory=dict, repr=False)
+    numbering: NumberingCheck | None = field(default=None, repr=False)
 
     @property
     def paths(self) -> VaultPaths:
@@ -123,7 +129,11 @@ class Practice:
             holder.clear()
             engine.dispose()
             raise
-        return cls(data_dir, key, engine, sessions, holder, key.vault_id, backup)
+        practice = cls(data_dir, key, engine, sessions, holder, key.vault_id, backup)
+        from cocon_desktop.services import number_witness
+
+        practice.numbering = number_witness.at_opening(practice)  # a database behind its witnesses is said at once
+        return practice
 
     def adopt_key(self, key: UnlockedKey) -> None:
         """The database now opens with `key` (services/key_rotation.py): the pooled connections, keyed with the old
