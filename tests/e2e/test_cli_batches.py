@@ -55,8 +55,10 @@ def test_export_verify_and_tamper(demo: Path, tmp_path: Path) -> None:
 
     checked = cocon("verify-batch", files[0])  # no practice, no passphrase
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith(f"Lot valide : {closed} documents, total ")
-    assert checked.stdout.rstrip().endswith("€")
+    signer, fingerprint, valid = checked.stdout.splitlines()  # who signed it, then the verdict (issue 19, #4)
+    assert signer.startswith("Signataire : ") and "CN=" in signer
+    assert fingerprint.startswith("Empreinte SHA-256 du certificat : ") and fingerprint.count(":") == 32
+    assert valid.startswith(f"Lot valide : {closed} documents, total ") and valid.endswith("€")
 
     broken = cocon("verify-batch", _tampered(files[0], tmp_path / "copie.zip"))
     assert broken.returncode == 1 and "Traceback" not in broken.stderr and broken.stdout == ""

@@ -15,7 +15,9 @@ from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel
 
 from cocon_desktop.services import batches, network_endpoints, outbox
+from cocon_desktop.services.dashboard_actions import action_items
 from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.ui.itemmodels.action_items_model import ActionItemsModel
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
 from cocon_desktop.ui.pages.sync_page import SyncPage
 from cocon_desktop.ui.tasks import SyncRunner
@@ -83,3 +85,16 @@ def test_the_message_of_a_run_quotes_the_network_as_plain_text(qtbot: QtBot, pra
         qtbot.waitUntil(lambda: "HTTP 500" in page.message.text(), timeout=20_000)
     assert page.message.textFormat() == Qt.TextFormat.PlainText
     assert SHOWN in page.message.text() and "\x1b" not in page.message.text()
+
+
+def test_the_dashboard_line_of_a_rejected_batch_shows_the_reason_as_plain_text(qtbot: QtBot,
+                                                                              practice: Practice) -> None:
+    """The dashboard's « Lot RPO … rejeté par le réseau (« … ») » line quotes the reason in its tooltip too."""
+    issue_october(practice, ("RPO",))
+    batch = batches.close_batch(practice, "RPO", NOW)
+    outbox.record_rejection(practice.sessions, batch.id, SHOWN, NOW)
+    model = ActionItemsModel()
+    model.set_rows(practice.read(action_items, NOW.date()))
+    (row,) = [r for r, item in enumerate(model.rows) if item.kind == "batch_rejected"]
+    tip = rendered(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
+    assert SHOWN in tip and tip.endswith("Double-clic ou Entrée : ouvrir.")  # before: « Refusé ici » in bold, a link

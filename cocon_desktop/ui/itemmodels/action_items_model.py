@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from cocon_desktop.services.dashboard import ActionItem
 from cocon_desktop.ui.i18n import line_message, tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
+from cocon_desktop.ui.plain_text import plain_tip
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1f6fb2"}
 SEVERITY_NAMES = {"error": "Urgent", "warning": "À surveiller", "info": "À faire"}
@@ -72,8 +73,8 @@ class ActionItemsModel(RowsTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self.icons.get(item.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{tr(SEVERITY_NAMES.get(item.severity, ''))} — {text}\n" + tr(
-                "Double-clic ou Entrée : ouvrir.")
+            return plain_tip(f"{tr(SEVERITY_NAMES.get(item.severity, ''))} — {text}\n" + tr(  # a network's words
+                "Double-clic ou Entrée : ouvrir."))
         if role == Qt.ItemDataRole.ForegroundRole and item.severity == "error":
             return QBrush(QColor(SEVERITY_COLOURS["error"]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:

@@ -3,7 +3,6 @@ invoice states), the network's receipt, and the outbox's attempts."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from cocon_desktop.ui.formatting import french_date, money, month_year
 from cocon_desktop.ui.i18n import message, tr
 from cocon_desktop.ui.itemmodels.rows_table_model import RowsTableModel
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS as INVOICE_COLOURS
+from cocon_desktop.ui.plain_text import plain_tip
 from cocon_exchange.protocol import remote_text
 
 # the last attempt comes last: its error can be long (elided in the table, in full in the details and tooltip)
@@ -33,13 +33,6 @@ STRETCHED = ("last_attempt",)  # takes the room left; elided, in full in the too
 SHORT_RECEIPT = 16  # a longer receipt id is cut in the table (in full in the tooltip and the details)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def plain_tip(text: str) -> str:
-    """A tooltip that shows `text` as it is (issue 19, #8). Qt takes a tooltip that looks like HTML
-    (Qt::mightBeRichText) as rich text: a network's reason « <img src=…> » or « <a href=…> » would be rendered.
-    Escaped inside a paragraph of our own, every character of it is shown literally."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def plural(count: int, one: str, many: str) -> str:
