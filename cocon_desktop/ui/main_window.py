@@ -33,6 +33,7 @@ from cocon_desktop.ui.idle import IdleWatcher
 from cocon_desktop.ui.page_set import NAVIGATION, PageSet
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.views import ViewRefresher
+from cocon_desktop.ui.widgets import numbering_banner
 from cocon_desktop.ui.widgets.pending_indicator import PendingIndicator
 
 if TYPE_CHECKING:  # imported when first used: the window shows before the ORM is loaded
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
             banner.setWordWrap(True)  # with a large font it wraps instead of widening the window
             banner.setStyleSheet("background: #fff4d6; padding: 6px 12px; color: #5a4300;")
             outer.addWidget(banner)
+        self.numbering_banner = numbering_banner.install(self, outer)  # a database behind its witnesses (#1)
         body = QHBoxLayout()
         outer.addLayout(body, 1)
         self.nav = QListWidget(self.shell)
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
             self._row_changed(self.nav.currentRow())
         self._apply_settings(practice)
         self.pending_status.refresh()
+        self.numbering_banner.show_check(practice.numbering)  # read when the practice opened
         self._show_state()
         self.idle.start()
 

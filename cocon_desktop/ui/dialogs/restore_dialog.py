@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.services import backup, backup_format, practice_handle, practice_keys
@@ -227,12 +228,14 @@ class RestoreDialog(QDialog):
         path = Path(text.strip()).expanduser()
 
         def shown(container: Container) -> None:
+            if not isValid(self):  # the field loses its focus while the dialog is destroyed: nothing to show
+                return
             if self.file_edit.text().strip() == text.strip():
                 self.file_info.setText(backup_summary(container))
                 grow_to_content(self)
 
         def failed(error: BaseException) -> None:
-            if self.file_edit.text().strip() == text.strip() and not self.busy:
+            if isValid(self) and self.file_edit.text().strip() == text.strip() and not self.busy:
                 self.file_box.show_text(error_text(error))
                 grow_to_content(self)
 
