@@ -9,6 +9,7 @@ import argparse
 
 from cocon_desktop.cli.support import Input, add_command
 from cocon_desktop.errors import VaultError
+from cocon_desktop.messages import counted, plural
 from cocon_desktop.services import key_rotation, practice_handle, practice_keys
 from cocon_desktop.services.key_rotation import RotationReport
 
@@ -22,7 +23,8 @@ def _rotate(args: argparse.Namespace, secrets: Input, *, new_recovery: bool) -> 
         report = practice.write(use_case, passphrase).value
         if args.delete_older and report.older_backups:
             deleted = practice.write(key_rotation.delete_older_backups, list(report.older_backups)).value
-            print(f"{deleted} sauvegarde(s) antérieure(s) supprimée(s) du dossier du cabinet.")
+            print(f"{counted(deleted, 'sauvegarde antérieure supprimée', 'sauvegardes antérieures supprimées')} "
+                  "du dossier du cabinet.")
     return report
 
 
@@ -32,9 +34,12 @@ def _say(report: RotationReport, deleted: bool) -> None:
     if report.backup is not None:
         print(f"Nouvelle sauvegarde : {report.backup}")
     if report.older_backups and not deleted:
-        print(f"{len(report.older_backups)} sauvegarde(s) antérieure(s) gardée(s) dans le dossier du cabinet : "
-              "elles s'ouvrent encore avec l'ANCIENNE phrase de passe et l'ancienne clé de secours "
-              "(« cocon rekey --delete-older » les supprime la prochaine fois) :")
+        count = len(report.older_backups)
+        opens = plural(count, "elle s'ouvre", "elles s'ouvrent")
+        print(f"{counted(count, 'sauvegarde antérieure gardée', 'sauvegardes antérieures gardées')} dans le "
+              f"dossier du cabinet : {opens} encore avec l'ANCIENNE "
+              "phrase de passe et l'ancienne clé de secours (« cocon rekey --delete-older » les supprime la "
+              "prochaine fois) :")
         for path in report.older_backups:
             print(f"  {path}")
     if report.last_elsewhere:

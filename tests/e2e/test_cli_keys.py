@@ -21,11 +21,11 @@ def test_rekey_reencrypts_and_lists_the_older_backups(demo_dir: Path) -> None:
     assert len(backups) == 1
     second = cocon("rekey", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert second.returncode == 0, second.stderr
-    assert "1 sauvegarde(s) antérieure(s) gardée(s)" in second.stdout and str(backups[0]) in second.stdout
+    assert "1 sauvegarde antérieure gardée" in second.stdout and str(backups[0]) in second.stdout
     assert "ANCIENNE phrase de passe" in second.stdout
     third = cocon("rekey", "--delete-older", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert third.returncode == 0, third.stderr
-    assert "2 sauvegarde(s) antérieure(s) supprimée(s)" in third.stdout
+    assert "2 sauvegardes antérieures supprimées" in third.stdout
     assert len(list((demo_dir / "backups").glob("*.coconbak"))) == 1  # the fresh one only
     info = cocon("info", "--data-dir", demo_dir, "--passphrase-stdin", stdin="demo\n")
     assert info.returncode == 0, info.stderr

@@ -46,16 +46,16 @@ def test_rekey_from_settings_then_delete_the_older_backups(qtbot: QtBot, practic
     assert practice.key.data_key == old_key
     box.passphrase.setFocus()
     qtbot.keyClicks(box.passphrase, STRONG_PASSPHRASE)
-    qtbot.mouseClick(box.rekey_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(box.passphrase, Qt.Key.Key_Return)  # Entrée in the field: « Changer la clé de chiffrement »
     assert "Base rechiffrée sous une nouvelle clé" in box.status.text(), box.passphrase_box.text
     assert practice.key.data_key != old_key
     assert not _opens(practice.paths.database, old_key) and _opens(practice.paths.database, practice.key.data_key)
     assert box.passphrase.text() == ""
     assert box.older_panel.isVisible()
-    assert "1 sauvegarde(s) antérieure(s)" in box.older_label.text() and "ANCIENNE" in box.older_label.text()
+    assert "1 sauvegarde antérieure," in box.older_label.text() and "ANCIENNE" in box.older_label.text()
     qtbot.mouseClick(box.delete_button, Qt.MouseButton.LeftButton)
     assert not older.exists() and not box.older_panel.isVisible()
-    assert "1 sauvegarde(s) antérieure(s) supprimée(s)" in box.status.text()
+    assert "1 sauvegarde antérieure supprimée" in box.status.text()
     assert load_profile(practice.sessions) == PROFILE  # the window's handle goes on with the new key
 
 
@@ -74,6 +74,7 @@ def test_new_recovery_key_is_shown_once_and_opens_the_practice(qtbot: QtBot, pra
     qtbot.keyClicks(box.passphrase, STRONG_PASSPHRASE)
     qtbot.mouseClick(box.recovery_button, Qt.MouseButton.LeftButton)
     assert box.recovery_panel.isVisible()
+    assert box.window().focusWidget() is box.noted_button  # what comes next for the keyboard, and scrolled into view
     shown = box.recovery_view.text()
     assert len(shown.split("-")) == 9
     qtbot.mouseClick(box.keep_button, Qt.MouseButton.LeftButton) if box.older_panel.isVisible() else None

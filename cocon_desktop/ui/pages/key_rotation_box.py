@@ -8,13 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cocon_desktop.errors import FieldError
 from cocon_desktop.services import key_rotation
 from cocon_desktop.services.key_rotation import RotationReport
 from cocon_desktop.services.practice_handle import Practice
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox
 from cocon_desktop.ui.widgets.new_passphrase import password_edit
@@ -42,8 +52,8 @@ class KeyRotationBox(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(_hint(self, tr(
             "Rechiffre toute la base sous une nouvelle clé tirée au hasard, puis écrit une sauvegarde neuve. "
-            "Votre phrase de passe reste la même. « Nouvelle clé de secours » fait de même avec une nouvelle clé "
-            "de secours, affichée une seule fois : l'ancienne ne fonctionnera plus.")))
+            "Votre phrase de passe reste la même. «\u00a0Nouvelle clé de secours\u00a0» fait de même avec une "
+            "nouvelle clé de secours, affichée une seule fois : l'ancienne ne fonctionnera plus.")))
         form = QFormLayout()
         self.passphrase = password_edit(self, "rotation_passphrase")
         self.passphrase_box = FieldBox(self.passphrase, parent=self)
@@ -53,6 +63,7 @@ class KeyRotationBox(QGroupBox):
         self.rekey_button = QPushButton(tr("Changer la clé de chiffrement"), self)
         self.rekey_button.setObjectName("rekey_button")
         self.rekey_button.clicked.connect(lambda: self._start(key_rotation.rotate_data_key))
+        self.passphrase.returnPressed.connect(self.rekey_button.click)  # Entrée: the usual action
         self.recovery_button = QPushButton(tr("Nouvelle clé de secours"), self)
         self.recovery_button.setObjectName("new_recovery_button")
         self.recovery_button.clicked.connect(lambda: self._start(key_rotation.new_recovery_key))
@@ -104,9 +115,9 @@ class KeyRotationBox(QGroupBox):
         layout.addWidget(self.recovery_panel)
 
     def _running(self, running: bool) -> None:
-        for widget in (self.rekey_button, self.recovery_button, self.passphrase, self.delete_button,
-                       self.keep_button):
+        for widget in (self.rekey_button, self.recovery_button, self.delete_button, self.keep_button):
             widget.setEnabled(not running)
+        self.passphrase.setReadOnly(running)  # read-only, not greyed: the focus stays here, not on the next field
 
     def _start(self, use_case: Callable[..., RotationReport]) -> None:
         self.passphrase_box.clear()
@@ -153,13 +164,32 @@ class KeyRotationBox(QGroupBox):
         self.status.setText(text)
         self.older = list(report.older_backups)
         if self.older:
-            self.older_label.setText(tr(
-                "{0} sauvegarde(s) antérieure(s) dans le dossier du cabinet s'ouvrent encore avec l'ANCIENNE "
-                "phrase de passe et l'ancienne clé de secours. Les supprimer ?").format(len(self.older)))
+            self.older_label.setText(ntr(
+                "{0} sauvegarde antérieure, dans le dossier du cabinet, s'ouvre encore avec l'ANCIENNE phrase de "
+                "passe et l'ancienne clé de secours. La supprimer ?",
+                "{0} sauvegardes antérieures, dans le dossier du cabinet, s'ouvrent encore avec l'ANCIENNE phrase de "
+                "passe et l'ancienne clé de secours. Les supprimer ?", len(self.older)).format(len(self.older)))
+            self.delete_button.setText(ntr("Supprimer cette sauvegarde", "Supprimer ces sauvegardes",
+                                           len(self.older)))
+            self.keep_button.setText(ntr("La garder", "Les garder", len(self.older)))
             self.older_panel.show()
         if report.recovery_key is not None:
             self.recovery_view.set_key(report.recovery_key)
             self.recovery_panel.show()
+        self._bring_into_view(self.recovery_panel if report.recovery_key is not None else self.older_panel)
+
+    def _bring_into_view(self, widget: QWidget) -> None:
+        """The page scrolls to what was just shown (the new recovery key sits below the fold at 1366×768)."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if not widget.isVisible():
+            return
+        if widget is self.recovery_panel:
+            self.noted_button.setFocus()  # the key shown: « Je l'ai notée » is next, not the passphrase again
+        if isinstance(parent, QScrollArea):
+            area = parent
+            QTimer.singleShot(100, lambda: area.ensureWidgetVisible(widget, 0, 0))  # once laid out and resized
 
     def _delete_older(self) -> None:
         if self.practice is None:
@@ -172,13 +202,15 @@ class KeyRotationBox(QGroupBox):
         self.older_panel.hide()
         self.older = []
         self.status.setStyleSheet(DONE_STYLE)
-        self.status.setText(tr("{0} sauvegarde(s) antérieure(s) supprimée(s).").format(count))
+        self.status.setText(ntr("{0} sauvegarde antérieure supprimée.", "{0} sauvegardes antérieures supprimées.",
+                                count).format(count))
 
     def _keep_older(self) -> None:
         self.older_panel.hide()
         self.status.setStyleSheet(DONE_STYLE)
         self.status.setText(tr("Les sauvegardes antérieures sont gardées : elles s'ouvrent avec l'ancienne phrase "
-                               "de passe et l'ancienne clé de secours."))
+                               "de passe et l'ancienne clé de secours. Supprimez-les dès qu'une sauvegarde sous la "
+                               "nouvelle clé est en lieu sûr."))
 
     def _noted(self) -> None:
         self.recovery_panel.hide()
