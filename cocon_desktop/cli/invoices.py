@@ -87,9 +87,10 @@ def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
     with open_practice(args, secrets) as practice:
         report = invoice_documents.verify_practice(practice)
     if report.ok:
-        print(f"Vérification réussie : {messages.counted(report.checked, 'document', 'documents')}, chaîne, "
-              "empreintes, numérotation et "
-              "signatures intactes.")
+        print(f"Vérification réussie : {messages.counted(report.checked, 'document', 'documents')}, "
+              f"{messages.counted(report.attestations, 'attestation', 'attestations')} et "
+              f"{messages.counted(report.audit_entries, 'entrée', 'entrées')} de l'historique ; chaînes, empreintes, "
+              "numérotation, signatures et factures électroniques (Factur-X) intactes, déclencheurs conformes.")
         numbering.print_confirmed(report.data.get("confirmed_gaps", []))  # issue 19, #1: gaps the user confirmed
         return 0
     print(messages.text(report.code, report.data), file=sys.stderr)
@@ -154,7 +155,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export = add_command(inner, "export", "écrire le PDF signé d'un document", cmd_document_export)
     export.add_argument("number", metavar="NUMERO")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.pdf")
-    add_command(sub, "verify", "vérifier la chaîne, les empreintes, la numérotation et les signatures", cmd_verify)
+    add_command(sub, "verify", "vérifier les chaînes (documents, attestations, historique), les empreintes, la "
+                               "numérotation, les signatures et leur accord avec les lignes", cmd_verify)
     group = sub.add_parser("payment", help="les paiements reçus", description="Les paiements reçus.")
     inner = group.add_subparsers(dest="payment_command", required=True, metavar="ACTION")
     pay = add_command(inner, "add", "enregistrer un paiement", cmd_payment_add)
