@@ -69,11 +69,13 @@ def parse_answer(body: bytes) -> Any:
     """The JSON of a network's answer; ValueError when it is too large (MAX_ANSWER_BYTES), not UTF-8, not JSON
     (NaN and Infinity included) or nested too deep for the parser."""
     if len(body) > MAX_ANSWER_BYTES:
-        raise ValueError("answer too large")
+        raise ValueError("réponse trop volumineuse")
     try:
         return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
     except RecursionError:  # "[" × 200,000: the C parser gives up by recursion
-        raise ValueError("answer nested too deep") from None
+        raise ValueError("JSON imbriqué trop profondément") from None
+    except ValueError:  # not UTF-8, not JSON, NaN: the parser's own words are English
+        raise ValueError("pas du JSON") from None
 
 
 def parse_highest(value: Any) -> dict[str, int]:
@@ -82,11 +84,11 @@ def parse_highest(value: Any) -> dict[str, int]:
     if value is None:
         return {}
     if not isinstance(value, dict) or len(value) > MAX_SERIES:
-        raise ValueError("highest is not an object of at most 64 series")
+        raise ValueError("« highest » n'est pas un objet d'au plus 64 séries")
     highest: dict[str, int] = {}
     for series, sequence in value.items():
         if not SERIES_PATTERN.match(series) or type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
-            raise ValueError("highest holds a malformed series or number")
+            raise ValueError("« highest » contient une série ou un numéro mal formé")
         highest[series] = sequence
     return highest
 
@@ -119,22 +121,25 @@ class Receipt:
         """A receipt read from the network; ValueError when something required is missing or malformed. Its texts
         are `remote_text`: bounded, without control characters."""
         if not isinstance(data, dict):
-            raise ValueError("receipt is not a JSON object")
+            raise ValueError("pas un objet JSON")
         receipt_id, received_at, status = data.get("receipt_id"), data.get("received_at"), data.get("status")
         receipt_id = remote_text(receipt_id, MAX_RECEIPT_ID)
         if not receipt_id:
-            raise ValueError("receipt_id missing")
+            raise ValueError("« receipt_id » absent")
         if not isinstance(received_at, str) or len(received_at) > 40:
-            raise ValueError("received_at missing")
-        moment = datetime.fromisoformat(received_at.replace("Z", "+00:00"))
+            raise ValueError("« received_at » absent")
+        try:
+            moment = datetime.fromisoformat(received_at.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("« received_at » n'est pas une date ISO 8601") from None
         if moment.tzinfo is None:
-            raise ValueError("received_at has no time zone")
+            raise ValueError("« received_at » sans fuseau horaire")
         try:
             moment = moment.astimezone(UTC)  # year 1 or 9999 with an offset overflows: a malformed receipt
         except OverflowError:
-            raise ValueError("received_at out of range") from None
+            raise ValueError("« received_at » hors limites") from None
         if not isinstance(status, str) or status not in STATUSES:
-            raise ValueError("unknown status")
+            raise ValueError("« status » inconnu")
         batch_id, sha256 = data.get("batch_id"), data.get("sha256")
         return cls(receipt_id=receipt_id, received_at=moment, status=status,
                    reason=remote_text(data.get("reason")), code=remote_text(data.get("code"), MAX_CODE),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.models import Invoice, Setting
 from cocon_desktop.services.changes import Changes, writes
@@ -73,6 +74,9 @@ def record_network_highest(sessions: sessionmaker[Session], network: str, highes
     if not said:
         return
     with sessions.begin() as session:
+        # IMMEDIATE: two sync runs at once (the window and `cocon sync`) take turns instead of one failing with
+        # "database is locked" when its read turns into a write
+        session.connection(execution_options={IMMEDIATE: True})
         row = session.get(Setting, _key(code))
         known = checked_highest(json.loads(row.value_json)) if row is not None else {}
         merged = {**known, **{series: max(sequence, known.get(series, 0)) for series, sequence in said.items()}}

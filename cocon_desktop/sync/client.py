@@ -110,8 +110,10 @@ def _json(answer: Answer) -> Any:
 def _receipt(answer: Answer) -> Receipt:
     try:
         return Receipt.from_json(parse_answer(answer.body))
-    except (ValueError, TypeError, OverflowError) as exc:  # the message is ours: never the answer's text
+    except ValueError as exc:  # protocol.py's own French words, never the answer's text
         raise TransientSendError(f"accusé de réception illisible ({remote_text(str(exc), 200)})") from None
+    except (TypeError, OverflowError):
+        raise TransientSendError("accusé de réception illisible (valeur d'un type inattendu)") from None
 
 
 def _outcome(answer: Answer) -> Receipt:
