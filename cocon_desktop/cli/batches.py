@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import stat
 import sys
 from datetime import datetime
@@ -21,6 +22,7 @@ from cocon_exchange.protocol import remote_text
 
 EXIT_INVALID = 1  # the batch has a fault, or is signed by another certificate than --expect-cert's
 EXIT_UNUSABLE = 2  # the file or --expect-cert cannot be used: nothing was checked
+PIPE_WAIT_SECONDS = 30.0  # `verify-batch <(curl …)`: how long a pipe may stay without a writer
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
             "si --passphrase-stdin) ; sans cette option il est demandé au terminal")
 
@@ -88,7 +90,9 @@ def read_batch_file(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as stream:
         if mode.st_size > MAX_TOTAL_SIZE:
             raise CoconError("batch_file_too_large", path=str(path), limit="500 Mo")
-        if stat.S_ISFIFO(mode.st_mode):
+        if stat.S_ISFIFO(mode.st_mode):  # opened without waiting for a writer: wait for its first bytes (or end)
+            if not select.select([stream], [], [], PIPE_WAIT_SECONDS)[0]:
+                raise CoconError("batch_file_not_regular", path=str(path))
             os.set_blocking(stream.fileno(), True)
         data = stream.read(MAX_TOTAL_SIZE + 1)
     if len(data) > MAX_TOTAL_SIZE:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import os
+import threading
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -163,3 +165,24 @@ def test_the_network_registers_a_certificate_from_a_valid_batch_of_the_practice(
     with Receiver(tmp_path / "reseau", [TOKEN]) as receiver:
         assert [r.fingerprint for r in receiver.registry.certificates(SIRET)] == [
             certificate_fingerprint(sample_certificate()[0])]
+
+
+def test_verify_batch_reads_a_pipe_whose_writer_comes_late_and_gives_up_on_one_without(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipe = tmp_path / "lot.fifo"
+    os.mkfifo(pipe)
+    data = signed_batch().data
+
+    def write_late() -> None:
+        time.sleep(0.5)
+        with open(pipe, "wb") as writer:
+            writer.write(data)
+
+    writer = threading.Thread(target=write_late)
+    writer.start()
+    code, out, err = run(cocon, "verify-batch", str(pipe))
+    writer.join()
+    assert code == 0 and "Lot valide : 2 documents" in out, err
+    monkeypatch.setattr("cocon_desktop.cli.batches.PIPE_WAIT_SECONDS", 0.3)  # nobody ever writes: not for ever
+    code, out, err = run(cocon, "verify-batch", str(pipe))
+    assert code == 2 and "n'est pas un fichier ordinaire" in err
