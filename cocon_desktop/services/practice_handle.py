@@ -177,10 +177,22 @@ def open_with_recovery_key(data_dir: Path, recovery_text: str) -> Practice:
 def recover(data_dir: Path, recovery_text: str, new_passphrase: Callable[[], str]) -> Practice:
     """The recovery flow, one for the command line and the window: unlock with the recovery key, then (only once the
     key has opened the vault, so that a wrong key is said before anything else is asked) put `new_passphrase()` in
-    place of the forgotten passphrase, and open the data with the recovered key."""
+    place of the forgotten passphrase, and open the data with the recovered key. The data key is rotated too
+    (services/key_rotation.py, issue 19, #3): an old vault.json put back does not open the database with the
+    forgotten passphrase, which may be someone else's now."""
+    from cocon_desktop.services import key_rotation
+
     key = vault.unlock_with_recovery(data_dir, recovery_text)
-    vault.set_passphrase(data_dir, key, new_passphrase())
-    return Practice.open(data_dir, key)
+    passphrase = new_passphrase()
+    vault.check_passphrase_allowed(passphrase)  # said before anything is written
+    practice = Practice.open(data_dir, key)
+    try:
+        vault.set_passphrase(data_dir, practice.key, passphrase)
+        key_rotation.rotate(practice, passphrase)
+    except BaseException:
+        practice.close()
+        raise
+    return practice
 
 
 def open_from_keychain(data_dir: Path) -> Practice | None:

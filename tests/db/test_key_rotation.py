@@ -272,3 +272,19 @@ def test_issued_documents_still_verify_after_a_rotation_and_after_a_kill(tmp_pat
     with practice_handle.open_with_passphrase(data_dir, DEMO_PASSPHRASE) as reopened:
         assert reopened.key.data_key == next_key
         assert verify_practice(reopened).ok, verify_practice(reopened)
+
+
+def test_recovery_with_a_new_passphrase_rotates_the_data_key(practice: Practice, data_dir: Path,
+                                                             recovery: RecoveryKey) -> None:
+    """The forgotten passphrase may be someone else's: after the recovery flow, an old vault.json put back does not
+    open the database with it (on 3412e4b the recovery only rewrapped the same key)."""
+    old_vault, old_key = VaultPaths(data_dir).key_file.read_bytes(), practice.key.data_key
+    practice.close()
+    with practice_handle.recover(data_dir, recovery.formatted(), lambda: OTHER_PASSPHRASE) as recovered:
+        assert recovered.key.data_key != old_key
+        assert load_profile(recovered.sessions) == PROFILE
+    assert not _opens(VaultPaths(data_dir).database, old_key)
+    assert _profile_of(practice_handle.open_with_passphrase(data_dir, OTHER_PASSPHRASE)) == PROFILE
+    VaultPaths(data_dir).key_file.write_bytes(old_vault)
+    with pytest.raises(DatabaseError):
+        practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)
