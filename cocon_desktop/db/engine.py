@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.pool import QueuePool
 from cocon_desktop.errors import DatabaseError
 from cocon_desktop.fsutil import touch_private
 
+ROTATION_WAIT_SECONDS = 300  # a rotation of the large practice takes ~6 s here
 IMMEDIATE = "cocon_begin_immediate"  # execution option: Session.connection(execution_options={IMMEDIATE: True})
 
 
@@ -26,26 +28,40 @@ class KeyHolder:
     the copy and drops it, so that no closure keeps the key alive and every later connection fails with
     DatabaseError('practice_closed') instead of opening the database."""
 
-    __slots__ = ("__weakref__", "_key")
+    __slots__ = ("__weakref__", "_key", "_ready")
 
     def __init__(self, key: bytes) -> None:
         self._key: bytearray | None = bytearray(key)
+        self._ready = threading.Event()  # cleared while a key rotation has the file to itself
+        self._ready.set()
 
     @property
     def closed(self) -> bool:
         return self._key is None
 
     def get(self) -> bytes:
+        """The key for a new connection; during a key rotation (`pause`), it waits for the new key: a connection
+        opened meanwhile would hold the old file, renamed away, and the old key."""
+        self._ready.wait(ROTATION_WAIT_SECONDS)
         if self._key is None:
             raise DatabaseError("practice_closed")
         return bytes(self._key)
+
+    def pause(self) -> None:
+        """A key rotation starts: new connections wait (`get`) until `replace` or `resume`."""
+        self._ready.clear()
+
+    def resume(self) -> None:
+        self._ready.set()
 
     def replace(self, key: bytes) -> None:
         """A new data key (a key rotation): connections opened from now on use it."""
         self.clear()
         self._key = bytearray(key)
+        self._ready.set()
 
     def clear(self) -> None:
+        self._ready.set()  # a closed practice: waiting connections fail at once (practice_closed)
         if self._key is not None:
             self._key[:] = bytes(len(self._key))  # the holder's own copy is wiped, not only dropped
         self._key = None

@@ -203,10 +203,12 @@ def _rotate(practice: Practice, passphrase: str, recovery: RecoveryKey | None,
     started = time.perf_counter()
     next_key = vault.begin_rotation(data_dir, current, passphrase, recovery)
     step(1)
-    practice.engine.dispose()  # this program's pooled connections: the re-encryption needs the file to itself
+    practice.key_holder.pause()  # this program's new connections wait for the new key
+    practice.engine.dispose()  # its pooled ones close: the re-encryption needs the file to itself
     try:
         reencrypt(practice.paths.database, current.data_key, next_key)
     except BaseException:
+        practice.key_holder.resume()
         vault.abort_rotation(data_dir, current.data_key)
         raise
     step(2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,33 @@ def test_recovery_with_a_new_passphrase_rotates_the_data_key(practice: Practice,
     VaultPaths(data_dir).key_file.write_bytes(old_vault)
     with pytest.raises(DatabaseError):
         practice_handle.open_with_passphrase(data_dir, STRONG_PASSPHRASE)
+
+
+def test_a_read_during_the_rotation_waits_for_the_new_key(practice: Practice, data_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window reads in its workers while the rotation runs: a connection opened meanwhile would hold the old
+    file (renamed away) with the old key. It waits, then opens the new file with the new key."""
+    import threading
+
+    real = key_rotation.reencrypt
+    results: list[object] = []
+
+    def read() -> None:
+        try:
+            results.append(practice.read(load_profile))
+        except BaseException as exc:
+            results.append(exc)
+
+    reader = threading.Thread(target=read)
+
+    def reencrypt_with_a_reader(database: Path, current: bytes, next_key: bytes) -> dict[str, int]:
+        reader.start()
+        time.sleep(0.2)  # the reader is now waiting for a connection
+        assert not results
+        return real(database, current, next_key)
+
+    monkeypatch.setattr(key_rotation, "reencrypt", reencrypt_with_a_reader)
+    practice.write(key_rotation.rotate_data_key, STRONG_PASSPHRASE)
+    reader.join(30)
+    assert results == [PROFILE]
+    assert not (data_dir / "practice.db-wal").exists() or _opens(VaultPaths(data_dir).database, practice.key.data_key)
