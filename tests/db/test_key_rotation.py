@@ -319,3 +319,15 @@ def test_a_read_during_the_rotation_waits_for_the_new_key(practice: Practice, da
     reader.join(30)
     assert results == [PROFILE]
     assert not (data_dir / "practice.db-wal").exists() or _opens(VaultPaths(data_dir).database, practice.key.data_key)
+
+
+def test_a_remembered_key_follows_the_rotation_in_the_keychain(practice: Practice, data_dir: Path,
+                                                                memory_keychain: object) -> None:
+    vault.remember_in_keychain(data_dir, practice.key)
+    old_key = practice.key.data_key
+    practice.write(key_rotation.rotate_data_key, STRONG_PASSPHRASE)
+    assert practice.key.data_key != old_key
+    practice.close()
+    opened = practice_handle.open_from_keychain(data_dir)
+    assert opened is not None and opened.key.data_key != old_key
+    assert _profile_of(opened) == PROFILE
