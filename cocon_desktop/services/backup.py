@@ -220,8 +220,10 @@ def restore(backup_file: Path, data_dir: Path, *, passphrase: str | None = None,
         if ANCHOR_FILE in container.members:
             container.extract(ANCHOR_FILE, staging / ANCHOR_FILE)
         _report_restore(progress, 2)
-        if recovery_key is not None and new_passphrase:
-            vault.set_passphrase(staging, key, new_passphrase)
+        if recovery_key is not None and new_passphrase:  # the data key rotates with it (issue 19, #3)
+            from cocon_desktop.services.key_rotation import rotate_restored
+
+            key = rotate_restored(staging, key, new_passphrase, recovery_key)
         if data_dir.exists():
             data_dir.rmdir()  # empty, checked above
         os.replace(staging, data_dir)

@@ -185,6 +185,33 @@ def settle(data_dir: Path, key: UnlockedKey) -> UnlockedKey:
     return key
 
 
+def rotate_restored(data_dir: Path, key: UnlockedKey, new_passphrase: str, recovery_text: str) -> UnlockedKey:
+    """A restore opened with the recovery key and given a new passphrase (services/backup.restore, in its staging
+    folder, nothing open): the data key is rotated with it, for the same reason as the recovery flow — the
+    forgotten passphrase, in every older copy of vault.json, must not open the restored database. The recovery key
+    stays the same (its public half is taken from it: a version 1 file is upgraded). Returns the new key."""
+    from cocon_desktop.security.recovery import RecoveryKey
+    from cocon_desktop.services import invoice_verify
+
+    vault.check_passphrase_allowed(new_passphrase)
+    next_key = vault.begin_rotation(data_dir, key, new_passphrase, RecoveryKey.parse(recovery_text))
+    database = VaultPaths(data_dir).database
+    reencrypt(database, key.data_key, next_key)
+    anchor = invoice_verify._read_anchor(data_dir, key.data_key)
+    if anchor is not None and not _altered(anchor):  # the restore checked it: it follows the key
+        from sqlalchemy.orm import sessionmaker
+
+        from cocon_desktop.db.engine import create_database_engine
+
+        engine = create_database_engine(database, next_key)
+        try:
+            invoice_verify.write_anchor(sessionmaker(engine), data_dir, next_key)
+        finally:
+            engine.dispose()
+    vault.commit_rotation(data_dir, next_key)
+    return UnlockedKey(key.vault_id, next_key)
+
+
 def _rotate(practice: Practice, passphrase: str, recovery: RecoveryKey | None,
             progress: Progress | None) -> tuple[float, RecoveryKey | None]:
     def step(n: int) -> None:

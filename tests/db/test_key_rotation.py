@@ -18,7 +18,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.keyfile import KeyFile
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import VaultPaths
-from cocon_desktop.services import backup, key_rotation, practice_handle, practice_keys
+from cocon_desktop.services import backup, backup_format, key_rotation, practice_handle, practice_keys
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from tests.conftest import OTHER_PASSPHRASE, PROFILE, STRONG_PASSPHRASE
@@ -331,3 +331,28 @@ def test_a_remembered_key_follows_the_rotation_in_the_keychain(practice: Practic
     opened = practice_handle.open_from_keychain(data_dir)
     assert opened is not None and opened.key.data_key != old_key
     assert _profile_of(opened) == PROFILE
+
+
+def test_a_restore_with_the_recovery_key_and_a_new_passphrase_rotates_the_key(tmp_path: Path, recovery: RecoveryKey
+                                                                              ) -> None:
+    """The backup's own vault.json (and every older copy) with the forgotten passphrase must not open what was
+    restored; the recovery key stays valid. Issued documents still verify (chain-head.json followed the key)."""
+    from cocon_desktop.services.demo import DEMO_PASSPHRASE, create_demo
+    from cocon_desktop.services.invoice_documents import verify_practice
+    from tests.dates import TODAY
+
+    with create_demo(tmp_path / "demo", TODAY) as demo:  # a new recovery key: the demo's own is not known
+        report = demo.write(key_rotation.new_recovery_key, DEMO_PASSPHRASE).value
+        demo_recovery, info_path, old_key = report.recovery_key, report.backup, demo.key.data_key
+    assert demo_recovery is not None and info_path is not None
+    old_vault = backup_format.read(info_path).read_member("vault.json")
+    target = tmp_path / "restauré"
+    backup.restore(info_path, target, recovery_key=demo_recovery.formatted(), new_passphrase=THIRD_PASSPHRASE)
+    assert not _opens(VaultPaths(target).database, old_key)
+    with practice_handle.open_with_passphrase(target, THIRD_PASSPHRASE) as restored:
+        assert verify_practice(restored).ok, verify_practice(restored)
+    with practice_handle.open_with_recovery_key(target, demo_recovery.formatted()) as restored:
+        assert restored.key.data_key != old_key
+    VaultPaths(target).key_file.write_bytes(old_vault)
+    with pytest.raises(DatabaseError):
+        practice_handle.open_with_passphrase(target, DEMO_PASSPHRASE)
