@@ -191,6 +191,13 @@ def _resumes(session: Session) -> dict[str, ConfirmedGap]:
     return found
 
 
+def confirmed_resumes(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """Series → the number after which the therapist confirmed the series resumes (the witnesses' numbers up to it
+    are known to be skipped)."""
+    with sessions() as session:
+        return {series: gap.resumed_after for series, gap in _resumes(session).items()}
+
+
 def next_sequence(session: Session, kind: str, year: int, last: int, witnessed: Mapping[str, int] | None) -> int:
     """The next sequence of a series in the issuing transaction: after the database's last and after a confirmed
     resume; CoconError "numbering_behind_witness" when a witness already holds it."""

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
-from cocon_desktop.services import batches, network_endpoints, network_witness, outbox
+from cocon_desktop.services import batches, network_endpoints, network_witness, number_witness, outbox
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
@@ -212,6 +212,9 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
     outcomes = tuple(run.outcomes)
     states = [o.state for o in outcomes if o.batch_pk in pushed]
     behind = network_witness.ahead_of_database(sessions) if run.answered else []
+    if behind:  # a series the therapist confirmed resuming after the network's number is no longer behind
+        resumed = number_witness.confirmed_resumes(sessions)
+        behind = [b for b in behind if b.network_highest > resumed.get(b.series, 0)]
     said = network_witness.network_highest_by_network(sessions) if behind else {}
     behind_networks = sorted(network for network, highest in said.items()
                              if any(highest.get(b.series, 0) > b.database_highest for b in behind))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cocon_desktop.cli.main import main as cocon
-from cocon_desktop.services import batches, invoice_documents, network_endpoints, network_witness
+from cocon_desktop.services import batches, invoice_documents, network_endpoints, network_witness, number_witness
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice, open_with_passphrase
 from cocon_desktop.services.sync_run import sync_now
@@ -88,6 +88,13 @@ def test_a_database_put_back_from_an_older_copy_is_told_at_the_next_sync(practic
         patch.setattr("sys.stdin", io.StringIO(STRONG_PASSPHRASE + "\n"))
         cocon(["--data-dir", str(data_dir), "sync", "--passphrase-stdin", "--timeout", "10"])
     assert f"détient déjà FAC-2026-{newest['FAC-2026']:04d}" in err.getvalue()
+    confirmed = open_with_passphrase(data_dir, STRONG_PASSPHRASE)
+    try:  # once the therapist confirms resuming after the network's number, sync no longer calls it behind
+        number_witness.confirm_resume(confirmed, f"FAC-2026-{newest['FAC-2026']:04d}")
+        again = sync_now(confirmed, now=lambda: NOW, timeout=10)
+        assert again.errors == () and again.behind == () and again.warnings == ()
+    finally:
+        confirmed.close()
 
 
 def test_a_network_with_nothing_to_send_is_asked_through_its_latest_batch(practice: Practice,
