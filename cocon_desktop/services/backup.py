@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ PREFIX = "cocon-sauvegarde-"
 DB_MEMBER = "practice.db"
 STEPS = 4
 RESTORE_STEPS = 3
+STALE_AFTER_S = 3600  # a backup or restore's own leftovers older than this were left by a killed process
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,26 @@ def _name(now: datetime, folder: Path) -> Path:
     return candidate
 
 
+def sweep_leftovers(folder: Path, pattern: str, *, older_than: float = STALE_AFTER_S) -> int:
+    """Remove what a killed backup or restore left under a temporary name matching `pattern` in `folder` (staging
+    folders, partial files: encrypted, but useless), when older than `older_than` seconds — a younger one may
+    belong to a run still going on. Returns how many were removed."""
+    removed, limit = 0, time.time() - older_than
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(pattern):
+            try:
+                if leftover.is_symlink() or leftover.lstat().st_mtime > limit:
+                    continue
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+                removed += 1
+            except OSError:
+                continue
+    return removed
+
+
 def _report(progress: Progress | None, step: int) -> None:
     if progress is not None:
         progress(step, STEPS)
@@ -77,9 +100,11 @@ def create_backup(practice: Practice, folder: Path, *, progress: Progress | None
         raise CoconError("backup_folder_missing", path=str(folder))
     now = now or datetime.now(UTC)
     paths = practice.paths
-    staging = Path(tempfile.mkdtemp(prefix=".backup-", dir=ensure_private_dir(paths.backups)))
+    sweep_leftovers(ensure_private_dir(paths.backups), ".backup-*")
+    sweep_leftovers(folder, f".{PREFIX}*{SUFFIX}.*.tmp")
+    staging = Path(tempfile.mkdtemp(prefix=".backup-", dir=paths.backups))
     target = _name(now, folder)
-    partial = folder / f".{target.name}.{os.getpid()}.tmp"
+    partial = folder / f".{target.name}.{secrets.token_hex(8)}.tmp"  # unpredictable; opened O_EXCL
     try:
         _report(progress, 0)
         snapshot = staging / DB_MEMBER
@@ -200,6 +225,7 @@ def restore(backup_file: Path, data_dir: Path, *, passphrase: str | None = None,
     if DB_MEMBER not in container.members or KEY_FILE not in container.members:
         raise CoconError("backup_corrupted", path=str(backup_file))
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(data_dir.parent, f".{data_dir.name}.restore-*")
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restore-", dir=data_dir.parent))
     os.chmod(staging, 0o700)
     try:

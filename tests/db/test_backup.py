@@ -180,3 +180,35 @@ def test_the_snapshot_is_consistent_while_the_practice_is_open(filled: Practice,
     backup_format.read(info.path).extract("practice.db", copy)
     integrity, counts = check_file(copy, filled.key.data_key)
     assert integrity == "ok" and counts == info.counts
+
+
+def test_leftovers_of_a_killed_backup_or_restore_are_swept_at_the_next_one(filled: Practice, tmp_path: Path) -> None:
+    """A SIGKILL leaves encrypted staging folders and partial files under temporary names (the torture found them,
+    issue 19, #13): the next backup or restore removes those older than an hour and leaves younger ones alone."""
+    import os
+    import time
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    old = time.time() - 2 * backup.STALE_AFTER_S
+    stale_staging = filled.paths.backups / ".backup-killed"
+    stale_staging.mkdir(parents=True)
+    (stale_staging / "practice.db").write_bytes(b"encrypted pages")
+    stale_partial = usb / ".cocon-sauvegarde-20261201-101010.coconbak.1234.tmp"
+    stale_partial.write_bytes(b"half")
+    young_partial = usb / ".cocon-sauvegarde-20261207-101010.coconbak.99.tmp"
+    young_partial.write_bytes(b"running")
+    unrelated = usb / ".photos.tmp"
+    unrelated.write_bytes(b"the user's")
+    for path in (stale_staging, stale_partial, unrelated):
+        os.utime(path, (old, old))
+    info = backup.backup_to(filled, usb)
+    assert not stale_staging.exists() and not stale_partial.exists()
+    assert young_partial.exists() and unrelated.exists()
+
+    stale_restore = tmp_path / ".nouveau.restore-killed"
+    stale_restore.mkdir()
+    os.utime(stale_restore, (old, old))
+    backup.restore(info.path, tmp_path / "nouveau", passphrase=STRONG_PASSPHRASE)
+    assert not stale_restore.exists()
+    assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]
