@@ -206,7 +206,9 @@ def test_pdf_viewer_opens_the_signed_invoice_from_memory(qtbot: QtBot, filled: P
 def test_verify_reports_success(qtbot: QtBot, filled: Practice, confirm: None) -> None:
     page = issued_page(qtbot, filled)
     page.documents_tab.verify_button.click()
-    assert page.documents_tab.message.text().startswith("Vérification réussie : 3 documents ;")
+    text = page.documents_tab.message.text()
+    assert text.startswith("Vérification réussie : 3 documents, 0 attestation et ")  # issue 19: every chain
+    assert "entrées de l'historique" in text and "Factur-X" in text and "déclencheurs conformes" in text
 
 
 def test_main_window_holds_the_page_and_locks_it(qtbot: QtBot, filled: Practice, confirm: None) -> None:

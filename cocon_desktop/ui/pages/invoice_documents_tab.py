@@ -78,8 +78,9 @@ class DocumentsTab(QWidget):
         top.addStretch(1)
         self.verify_button = QPushButton(tr("Vérifier l'intégrité"), self)
         self.verify_button.setObjectName("verify_button")
-        self.verify_button.setToolTip(tr("Contrôle la chaîne des documents, leurs empreintes, la numérotation sans "
-                                         "trou et chaque signature"))
+        self.verify_button.setToolTip(tr("Contrôle les chaînes des documents, des attestations et de l'historique, "
+                                         "leurs empreintes, la numérotation sans trou, chaque signature et les "
+                                         "données Factur-X de chaque facture, et les déclencheurs de la base"))
         self.verify_button.clicked.connect(self.verify)
         top.addWidget(self.verify_button)
         layout.addLayout(top)
@@ -291,9 +292,11 @@ class DocumentsTab(QWidget):
     def _verified(self, report: VerifyReport) -> None:
         self.verify_button.setEnabled(True)
         if report.ok:
-            self.say(ntr("Vérification réussie : {0} document ; chaîne, empreintes, numérotation et signatures "
-                         "intactes.", "Vérification réussie : {0} documents ; chaîne, empreintes, numérotation et "
-                         "signatures intactes.", report.checked).format(report.checked))
+            self.say(tr("Vérification réussie : {0}, {1} et {2} de l'historique ; chaînes, empreintes, numérotation, "
+                        "signatures et factures électroniques (Factur-X) intactes, déclencheurs conformes.").format(
+                ntr("{0} document", "{0} documents", report.checked).format(report.checked),
+                ntr("{0} attestation", "{0} attestations", report.attestations).format(report.attestations),
+                ntr("{0} entrée", "{0} entrées", report.audit_entries).format(report.audit_entries)))
         else:
             self.say(tr("Vérification échouée : {0}").format(message(report.code, report.data)), error=True)
 
