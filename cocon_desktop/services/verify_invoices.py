@@ -90,8 +90,10 @@ def facturx_fault(invoice: Invoice, lines: Sequence[InvoiceLine], corrects: str 
 
 def check_invoices(session: Session, signature_ok: SignatureCheck | None) -> Checked:
     """Every invoice and credit note, in the order issued; the first fault stops the check."""
-    invoices = session.scalars(select(Invoice).order_by(Invoice.id)).all()
-    numbers = {invoice.id: invoice.number for invoice in invoices}
+    # the rows stream (yield_per): a large practice's PDFs are never all in memory at once
+    numbers = {int(i): str(n) for i, n in session.execute(select(Invoice.id, Invoice.number))}
+    invoices = session.scalars(select(Invoice).order_by(Invoice.id).execution_options(yield_per=100))
+    numbering: list[tuple[str, int, int]] = []
     lines: dict[int, list[InvoiceLine]] = {}
     for line in session.scalars(select(InvoiceLine).order_by(InvoiceLine.invoice_id, InvoiceLine.line_no)):
         lines.setdefault(line.invoice_id, []).append(line)
@@ -119,4 +121,5 @@ def check_invoices(session: Session, signature_ok: SignatureCheck | None) -> Che
                 return Checked(checked, (fault, where), chain)
         previous = invoice.chain_hash
         chain.append(invoice.chain_hash)
-    return Checked(len(invoices), None, chain, [(i.kind, i.year, i.sequence) for i in invoices])
+        numbering.append((invoice.kind, invoice.year, invoice.sequence))
+    return Checked(len(chain), None, chain, numbering)
