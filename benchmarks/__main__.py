@@ -69,13 +69,14 @@ def main() -> None:
         cipher.dispose()
         plain.dispose()
 
-    from benchmarks import dashboard, invoices, large_practice, seance_recording
+    from benchmarks import children_import, dashboard, invoices, large_practice, seance_recording
 
     with tempfile.TemporaryDirectory() as work:
         rows += large_practice.rows(Path(work))
     rows += seance_recording.rows()
     rows += dashboard.rows()
     rows += invoices.rows()
+    rows += children_import.rows()
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     header = ("measure", "time", "ratio / parameters", "goal")
     width = [max(w, len(h)) for w, h in zip(width, header, strict=True)]

@@ -377,6 +377,37 @@ MESSAGES: dict[str, str] = {
     "backup_other_vault": "La sauvegarde {path} appartient à un autre cabinet.",
     "restore_target_not_empty": "Le dossier {path} n'est pas vide : une sauvegarde se restaure dans un dossier "
                                 "nouveau, jamais par-dessus un cabinet existant. Rien n'a été modifié.",
+    # issue 19: input (limits, the command line's bad input, notes never on a command line)
+    "too_long": "Trop long : {max} caractères au plus.",
+    "csv_too_large": "Le fichier pèse {size} : une liste d'enfants à importer en pèse {max} au plus. Rien n'a été "
+                     "lu ni importé.",
+    "csv_too_many_rows": "Le fichier compte plus de {max} lignes : importez la liste en plusieurs fichiers. Rien "
+                         "n'a été importé.",
+    "note_on_command_line": "Le texte de {option} ne se donne pas dans la ligne de commande : ce sont des données "
+                            "de santé, qui resteraient dans l'historique du terminal et seraient lisibles par les "
+                            "autres programmes de l'ordinateur (/proc/…/cmdline). Donnez-le avec {option}-stdin "
+                            "(sur l'entrée standard) ou {option}-file FICHIER. Rien n'a été enregistré.",
+    "note_stdin_empty": "Aucun texte n'a été lu sur l'entrée standard ({option}-stdin) : rien n'a été enregistré.",
+    "cli_unexpected_error": "Erreur inattendue ({kind}, {place}) : la commande s'est arrêtée. Signalez cette "
+                            "erreur.",
+    "input_ended": "Saisie interrompue (fin de l'entrée) : rien n'a été fait.",
+    "stdin_twice": "Un seul texte peut venir de l'entrée standard : donnez l'autre avec {option}-file FICHIER.",
+    "stdin_too_large": "L'entrée standard dépasse {max} caractères : rien n'a été lu.",
+    "argument_not_utf8": "L'argument n° {index} de la commande n'est pas un texte UTF-8 : rien n'a été fait.",
+    "argument_control_characters": "L'argument n° {index} de la commande contient des caractères de contrôle "
+                                   "(tabulation, saut de ligne, séquence d'échappement) : rien n'a été fait.",
+    "input_not_a_file": "{path} n'est pas un fichier ordinaire (dossier, périphérique ou tube) : rien n'a été lu.",
+    "input_too_large": "Le fichier {path} est trop gros ({size} octets ; {max} au plus ici) : rien n'a été lu.",
+    "input_not_text": "Le fichier {path} n'est pas un texte UTF-8 : rien n'a été lu.",
+    "output_is_a_folder": "{path} est un dossier : donnez le nom du fichier à écrire. Rien n'a été fait.",
+    "output_not_a_file": "{path} existe et n'est pas un fichier ordinaire (périphérique, tube) : il n'est pas "
+                         "remplacé. Rien n'a été fait.",
+    "output_parent_not_a_folder": "{path} ne peut pas être écrit : {parent} n'est pas un dossier. Rien n'a été "
+                                  "fait.",
+    "output_not_writable": "Le dossier {path} n'est pas accessible en écriture : rien n'a été fait.",
+    "output_not_a_folder": "{path} existe et n'est pas un dossier : rien n'a été fait.",
+    "number_out_of_range": "{value} est hors des limites ({min} à {max}).",
+    "text_has_control_characters": "Ce texte contient des caractères de contrôle : il n'a pas été enregistré.",
     # issue 19: witness (the numbering's outside witnesses, services/number_witness.py)
     "numbering_behind_witness": "La base du cabinet est en retard sur sa numérotation : {number} a déjà été émis "
                                 "(un témoin extérieur le sait), la base ne l'a pas. Aucun numéro n'a été "
@@ -434,4 +465,6 @@ FIELD_LABELS: dict[str, str] = {
     "document": "Document",
     "period": "Période",
     "year": "Année",
+    # issue 19: input
+    "amount": "Montant", "limit": "Nombre de lignes", "reference": "Référence",
 }

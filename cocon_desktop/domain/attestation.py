@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cocon_desktop.domain.limits import year_allowed
 from cocon_desktop.errors import FieldError, ValidationError
 
 KINDS = {
@@ -56,8 +57,12 @@ def _invalid(text: str) -> ValidationError:
 
 
 def _bound(text: str, end: bool) -> date:
-    """One side of a period: "2026", "2026-03" or "2026-03-15" (the start or the end of it)."""
+    """One side of a period: "2026", "2026-03" or "2026-03-15" (the start or the end of it), in the years a date may
+    take (limits.FIRST_YEAR…LAST_YEAR)."""
     text = text.strip()
+    match = _DAY.match(text) or _MONTH.match(text) or _YEAR.match(text)
+    if match is None or not year_allowed(int(match[1])):
+        raise _invalid(text)
     try:
         if match := _DAY.match(text):
             return date(int(match[1]), int(match[2]), int(match[3]))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cocon_desktop.domain import identifiers as ids
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import FieldError
 
@@ -154,4 +155,6 @@ def validate_child(child: ChildData, today: date) -> list[FieldError]:
             add(f"guardians[{index}].email", ids.check_email(guardian.email))
         if guardian.phone.strip():
             add(f"guardians[{index}].phone", ids.check_phone(guardian.phone))
+        errors += limits.check_lengths(guardian, limits.GUARDIAN, f"guardians[{index}].", errors)
+    errors += limits.check_lengths(child, limits.CHILD, already=errors)
     return errors

@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from cocon_desktop.domain import limits
 from cocon_desktop.errors import CoconError
 
 # codec name → what the user is told
@@ -87,8 +88,21 @@ def _cell(text: str) -> str:
     return text
 
 
+def megabytes(size: int) -> str:
+    """"10,5 Mo": a size as the report says it."""
+    return f"{size / 1_000_000:.1f}".replace(".", ",") + " Mo"
+
+
+def check_size(size: int) -> None:
+    """CoconError("csv_too_large") for a file above limits.IMPORT_FILE_BYTES: said before anything is parsed."""
+    if size > limits.IMPORT_FILE_BYTES:
+        raise CoconError("csv_too_large", size=megabytes(size), max=megabytes(limits.IMPORT_FILE_BYTES))
+
+
 def read_csv(raw: bytes) -> CsvText:
-    """Decode, find the separator, split into records. A file with no text at all is an error."""
+    """Decode, find the separator, split into records. A file with no text at all is an error, so is one above
+    limits.IMPORT_FILE_BYTES (refused before decoding) or with more than limits.IMPORT_ROWS records."""
+    check_size(len(raw))
     text, encoding = decode(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -110,6 +124,8 @@ def read_csv(raw: bytes) -> CsvText:
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator, strict=False)
     try:
         for number, cells in enumerate(reader, start=1):
+            if number > limits.IMPORT_ROWS + 1:  # the header, then the rows
+                raise CoconError("csv_too_many_rows", max=f"{limits.IMPORT_ROWS:,}".replace(",", " "))
             records.append(Record(number, tuple(_cell(c) for c in cells)))
     except csv.Error as exc:  # e.g. a cell longer than csv's limit (128 Kio): not a list of children
         raise CoconError("csv_malformed", line=reader.line_num) from exc

@@ -186,5 +186,6 @@ def full_name(cell: str) -> tuple[str, str]:
     words = _CIVILITY.sub("", text(cell)).split()
     upper = [w for w in words if w.isupper() and len(w.strip(".-'")) > 1]
     if upper and len(upper) < len(words):
-        return " ".join(upper), " ".join(w for w in words if w not in upper)
+        capitals = set(upper)  # a set: a cell of thousands of words stays linear
+        return " ".join(upper), " ".join(w for w in words if w not in capitals)
     return " ".join(words), ""

@@ -23,8 +23,13 @@ def to_cents(amount: Decimal) -> int:
 
 
 def is_whole_cents(amount: Decimal) -> bool:
-    """A finite amount with no fraction of a cent."""
-    return amount.is_finite() and amount == amount.quantize(CENT)
+    """A finite amount with no fraction of a cent (1e400 is not: it has no place in cents)."""
+    if not amount.is_finite():
+        return False
+    try:
+        return amount == amount.quantize(CENT)
+    except InvalidOperation:  # more digits than the context holds
+        return False
 
 
 def parse_euros(text: str) -> Decimal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from cocon_desktop.domain import identifiers as ids
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import CIVILITIES, NETWORKS, PROFESSIONS
 from cocon_desktop.errors import FieldError
 
@@ -90,4 +91,4 @@ def validate_profile(profile: PracticeProfile) -> list[FieldError]:
         add("iban", ids.check_iban(profile.iban))
     if profile.bic.strip():
         add("bic", ids.check_bic(profile.bic))
-    return errors
+    return errors + limits.check_lengths(profile, limits.PRACTICE, already=errors)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from cocon_desktop.domain import identifiers as ids
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff
 from cocon_desktop.errors import FieldError
@@ -50,8 +51,8 @@ class PrescriptionData:
 
 OVER_FORFAIT_FACTOR = 2  # the hard maximum: twice the forfait's séances (70 for a forfait of 35)
 NO_TARIFF_MAX_SESSIONS = 100  # when no forfait of the network is known for the dates
-NOTE_MAX = 2000
-REASON_MAX = 500
+NOTE_MAX = limits.NOTE
+REASON_MAX = limits.REASON
 EDITABLE_AFTER_FIRST_SEANCE = ("valid_until", "note")
 
 
@@ -130,7 +131,7 @@ def validate_prescriber(prescriber: PrescriberData) -> list[FieldError]:
         errors.append(FieldError("email", "email_invalid"))
     if prescriber.phone.strip() and ids.check_phone(prescriber.phone):
         errors.append(FieldError("phone", "phone_invalid"))
-    return errors
+    return errors + limits.check_lengths(prescriber, limits.PRESCRIBER, already=errors)
 
 
 def validate_prescription(p: PrescriptionData, tariff: NetworkTariff | None, birth: date | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from cocon_desktop.domain import limits
 from cocon_desktop.errors import FieldError
 
 KINDS = {
@@ -79,6 +80,6 @@ def validate_seance(seance: SeanceData, birth: date, exit_date: date | None) -> 
         errors.append(FieldError("day", "date_before_birth"))
     if exit_date is not None and seance.day > exit_date:
         errors.append(FieldError("day", "seance_after_exit", {"exit": exit_date.strftime("%d/%m/%Y")}))
-    if len(seance.note) > 2000:
+    if len(seance.note) > limits.NOTE:
         errors.append(FieldError("note", "note_too_long"))
     return errors

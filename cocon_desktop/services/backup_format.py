@@ -31,6 +31,7 @@ VERSION = 1
 DIGEST = 32
 CHUNK = 1024 * 1024
 SUFFIX = ".coconbak"
+MAX_HEADER_BYTES = 1024 * 1024  # a header is a few hundred bytes
 
 
 def mac_key(data_key: bytes, vault_id: str) -> bytes:
@@ -105,6 +106,41 @@ def _chunks(handle: IO[bytes], size: int) -> Iterator[bytes]:
         yield chunk
 
 
+def _count(value: Any) -> int | None:
+    """A whole number ≥ 0, else None (JSON's true is no count)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _checked_header(header: Any, path: Path, first_offset: int) -> dict[str, Member]:
+    """The members a header announces, once every field has its type (a crafted header whose checksum holds, as the
+    SHA-256 is not keyed: `"version": "x"`, a negative size, counts that are no numbers): CoconError, never a
+    traceback (issue 19 #6)."""
+    corrupted = CoconError("backup_corrupted", path=str(path))
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise corrupted
+    version = _count(header.get("version"))
+    if version is None or version < 1:
+        raise corrupted
+    if version > VERSION:
+        raise CoconError("backup_too_new", version=version)
+    entries, counts, vault_id = header.get("members"), header.get("counts"), header.get("vault_id")
+    if not (isinstance(entries, list) and isinstance(counts, dict) and isinstance(vault_id, str) and vault_id):
+        raise corrupted
+    if not all(isinstance(table, str) and _count(rows) is not None for table, rows in counts.items()):
+        raise corrupted
+    members: dict[str, Member] = {}
+    offset = first_offset
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise corrupted
+        name, size, sha256 = entry.get("name"), _count(entry.get("size")), entry.get("sha256")
+        if not (isinstance(name, str) and size is not None and isinstance(sha256, str)) or name in members:
+            raise corrupted
+        members[name] = Member(name, offset, size, sha256)
+        offset += size
+    return members
+
+
 def write(target: Path, header: dict[str, Any], members: list[tuple[str, Path]], data_key: bytes) -> None:
     """Write the container to the new file `target` (0600, fsynced); the caller renames it into place."""
     entries = []
@@ -147,7 +183,7 @@ def read(path: Path) -> Container:
                 raise CoconError("backup_not_a_backup", path=str(path))
             (length,) = struct.unpack(">I", start[len(MAGIC):])
             body_end = size - 2 * DIGEST
-            if length > body_end:
+            if length > min(body_end, MAX_HEADER_BYTES):
                 raise CoconError("backup_corrupted", path=str(path))
             handle.seek(0)
             total = hashlib.sha256()
@@ -161,22 +197,10 @@ def read(path: Path) -> Container:
             header = json.loads(handle.read(length).decode("utf-8"))
     except FileNotFoundError as exc:
         raise CoconError("file_missing", path=str(path)) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested deep
         raise CoconError("backup_corrupted", path=str(path)) from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise CoconError("backup_corrupted", path=str(path))
-    if int(header.get("version", 0)) > VERSION:
-        raise CoconError("backup_too_new", version=header.get("version"))
-    members: dict[str, Member] = {}
-    offset = len(MAGIC) + 4 + length
-    try:
-        for entry in header["members"]:
-            members[str(entry["name"])] = Member(str(entry["name"]), offset, int(entry["size"]), str(entry["sha256"]))
-            offset += int(entry["size"])
-        if not isinstance(header["counts"], dict) or not header["vault_id"]:
-            raise ValueError("header")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CoconError("backup_corrupted", path=str(path)) from exc
+    members = _checked_header(header, path, len(MAGIC) + 4 + length)
+    offset = len(MAGIC) + 4 + length + sum(member.size for member in members.values())
     if offset != body_end:
         raise CoconError("backup_corrupted", path=str(path))
     return Container(path, header, members, body_end, mac)

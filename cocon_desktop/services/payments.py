@@ -17,6 +17,7 @@ from cocon_desktop.services.changes import Changes, writes
 
 STATES = {"emise": "Émise", "envoyee": "Envoyée", "payee": "Payée", "partiellement_payee": "Partiellement payée",
           "rejetee": "Rejetée", "annulee": "Annulée par avoir"}
+MAX_PAYMENT = Decimal("1000000")  # euros: far above any invoice, far below what a cent column holds
 MEANS = {"virement": "Virement", "cheque": "Chèque", "autre": "Autre"}
 
 
@@ -168,7 +169,8 @@ def owing_summary(sessions: sessionmaker[Session]) -> tuple[int, Decimal]:
 def record_payment(sessions: sessionmaker[Session], number: str, day: date, amount: Decimal, today: date,
                    reference: str = "", means: str = "virement") -> InvoiceStatus:
     errors: list[FieldError] = []
-    if amount <= 0 or not is_whole_cents(amount):
+    # NaN and infinities first: comparing them raises; an amount beyond a practice's invoices is a typing slip
+    if not amount.is_finite() or amount <= 0 or amount > MAX_PAYMENT or not is_whole_cents(amount):
         errors.append(FieldError("amount", "amount_invalid", {"value": str(amount)}))
     if day > today:
         errors.append(FieldError("day", "date_in_future"))
