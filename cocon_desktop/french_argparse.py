@@ -101,5 +101,9 @@ class FrenchArgumentParser(argparse.ArgumentParser):
             return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
+        """One line, as every error of `cocon` (issue 19 #6): what is wrong and where the help is, exit 2; argparse
+        printed its whole usage first, a block of lines around the one that matters."""
         with _french_words():
-            super().error(message)
+            line = french("%(prog)s: error: %(message)s\n") % {
+                "prog": self.prog, "message": f"{message} ; l'aide : {self.prog} --help."}
+            self.exit(2, line)

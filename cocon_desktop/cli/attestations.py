@@ -7,8 +7,9 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import arguments
 from cocon_desktop.cli.support import Input, add_command, date_or_today, next_secret, open_practice, today_of
-from cocon_desktop.domain.attestation import CLI_KINDS, KINDS, parse_period
+from cocon_desktop.domain.attestation import CLI_KINDS, KINDS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.services import attestations
@@ -55,7 +56,7 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
     kind = CLI_KINDS[args.kind]
     if not args.period:
         raise CoconError("required")
-    period = parse_period(args.period)
+    period = arguments.period(args.period)
     day = date_or_today(args)
     with open_practice(args, secrets) as practice:
         pin = _pin(args, secrets, practice)
@@ -90,7 +91,16 @@ def _issue(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """The file or folder to write, looked at before anything is issued."""
+    if args.output is not None:
+        arguments.output_file(args.output)
+    if args.out_dir is not None:
+        arguments.output_folder(args.out_dir)
+
+
 def cmd_attestation(args: argparse.Namespace, secrets: Input) -> int:
+    _check_outputs(args)
     if args.list:
         with open_practice(args, secrets) as practice:
             child_id = practice.read(find_by_inclusion, args.child).id if args.child else None

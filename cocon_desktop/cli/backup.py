@@ -7,19 +7,26 @@ import sys
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import arguments
 from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.services import backup, number_witness, practice_handle, practice_keys
 
+BACKUP_BYTES = 1 << 40  # a backup is read in chunks: only its kind is looked at, not its size
+
 
 def cmd_backup(args: argparse.Namespace, secrets: Input) -> int:
+    out = arguments.expanded(args.out)
+    if out.exists():
+        arguments.output_folder(out)  # a missing one is the service's own sentence (a USB drive unplugged)
     with open_practice(args, secrets) as practice:
-        info = practice.write(backup.backup_to, args.out.expanduser()).value
+        info = practice.write(backup.backup_to, out).value
     rows = sum(n for table, n in info.counts.items() if table != "alembic_version")
     print(f"Sauvegarde écrite et vérifiée : {info.path} ({info.size} octets, {rows} lignes).")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
+    arguments.input_file(args.file, BACKUP_BYTES)  # a folder, /dev/zero or a pipe is no backup: said at once
     if args.recovery_key_stdin or args.recovery_key:
         reader = Input(args.recovery_key_stdin or args.passphrase_stdin)
         recovery = reader.line("Clé de secours : ")

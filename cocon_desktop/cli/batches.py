@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, next_secret, now_of, open_practice
+from cocon_desktop.cli import arguments
+from cocon_desktop.cli.support import INPUT_BYTES, Input, add_command, next_secret, now_of, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batch_signing, batches, network_endpoints
@@ -52,7 +53,7 @@ def _describe(batch: BatchSummary) -> str:
 
 
 def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
-    out: Path = args.out
+    out: Path = arguments.output_folder(args.out)  # before a batch is closed
     with open_practice(args, secrets) as practice:
         now = now_of(args)
         if practice.read(batches.pending_documents, args.network):
@@ -106,6 +107,8 @@ def expected_fingerprint(value: str) -> str:
     if fingerprint is not None:
         return fingerprint
     try:
+        if not stat.S_ISREG(os.stat(value).st_mode):  # before open(): opening a pipe waits for a writer (fuzz, #6)
+            raise OSError
         with open(value, "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise OSError
@@ -169,7 +172,7 @@ def _server_ca(args: argparse.Namespace) -> str | None:
     if args.server_ca is None:
         return None
     try:
-        data = args.server_ca.read_bytes()
+        data = arguments.read_file(args.server_ca, INPUT_BYTES)  # /dev/zero, a pipe: refused before reading
     except OSError as exc:
         raise CoconError("server_ca_invalid", detail=f"{args.server_ca} : {exc.strerror or exc}") from None
     return network_endpoints.checked_server_ca(data)

@@ -1,29 +1,26 @@
-"""`cocon children list`, `cocon prescription add`, `cocon forfait status`: the COCON file from the shell."""
+"""`cocon children list`, `cocon prescription add`, `cocon forfait status`: the COCON file from the shell. A
+prescription's note and its reason for more séances are health data: read from standard input or a file, never
+from the command line itself."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import sys
-from datetime import date
 
 from cocon_desktop import messages, settings
-from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
+from cocon_desktop.cli import arguments
+from cocon_desktop.cli.support import Input, add_command, clinical_text, open_practice, today_of
 from cocon_desktop.domain.ages import age_between, corrected_age, shows_corrected_age
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.domain.text import parse_date_fr
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.errors import CoconError
 from cocon_desktop.services import children, forfaits, prescribers, prescriptions, settings_store
 
 PAGE = 500
 
 
-def _date(value: str, field: str) -> date:
-    day = parse_date_fr(value)
-    if day is None:
-        raise ValidationError([FieldError(field, "date_invalid", {"value": value})])
-    return day
+MAX_SESSIONS = 999  # séances a prescription may grant, as typed (the forfait's rules bound it far lower)
 
 
 def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
@@ -53,8 +50,16 @@ def cmd_children_list(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
+    arguments.refuse_text_in_options(args, "note", "reason")
+    if args.note_stdin and args.reason_stdin:
+        raise arguments.ArgumentRefused("stdin_twice", option="--note")
     today = today_of(args)
+    arguments.integer(args.seances, "sessions_authorised", 0, MAX_SESSIONS)  # 0: the forfait's rules say why not
+    valid_from, valid_until = arguments.day(args.start, "valid_from"), arguments.day(args.end, "valid_until")
+    prescribed_on = arguments.day(args.prescribed_on, "prescribed_on") if args.prescribed_on else valid_from
     with open_practice(args, secrets) as practice:
+        reason = clinical_text(args, secrets, "reason")
+        note = clinical_text(args, secrets, "note")
         child = practice.read(children.find_by_inclusion, args.child)
         prescriber_id = None
         if args.prescriber_rpps:
@@ -62,15 +67,12 @@ def cmd_prescription_add(args: argparse.Namespace, secrets: Input) -> int:
             if found is None:
                 raise CoconError("prescriber_not_found", rpps=args.prescriber_rpps)
             prescriber_id = found.id
-        valid_from = _date(args.start, "valid_from")
         kind = args.forfait or practice.read(forfaits.forfait_for, child.data.network, child.data.birth_date,
                                              args.discipline, valid_from)
         data = PrescriptionData(
             child_id=child.id, discipline=args.discipline, forfait_kind=kind, sessions_authorised=args.seances,
-            valid_from=valid_from, valid_until=_date(args.end, "valid_until"),
-            prescribed_on=_date(args.prescribed_on, "prescribed_on") if args.prescribed_on else valid_from,
-            bilan_included=args.bilan, prescriber_id=prescriber_id, note=args.note,
-            over_forfait_reason=args.reason)
+            valid_from=valid_from, valid_until=valid_until, prescribed_on=prescribed_on,
+            bilan_included=args.bilan, prescriber_id=prescriber_id, note=note, over_forfait_reason=reason)
         new_id = practice.write(prescriptions.save_prescription, data, today).value
     print(f"Prescription n° {new_id} enregistrée pour {child.data.inclusion_number} "
           f"({DISCIPLINES.get(args.discipline, args.discipline)}, {args.seances} séances).")
@@ -118,9 +120,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--prescriber-rpps", metavar="RPPS", help="RPPS du médecin prescripteur (annuaire)")
     add.add_argument("--forfait", help="forfait (défaut : celui de la tranche d'âge de l'enfant)")
     add.add_argument("--bilan", action="store_true", help="bilan inclus")
-    add.add_argument("--reason", default="", metavar="MOTIF",
-                     help="motif, exigé au-delà des séances du forfait (refusé au-delà du double)")
-    add.add_argument("--note", default="", help="note libre (hors du journal d'audit)")
+    arguments.add_text_options(add, "reason", "le motif, exigé au-delà des séances du forfait (refusé au-delà du "
+                               "double)")
+    arguments.add_text_options(add, "note", "la note libre de la prescription (hors du journal d'audit)")
 
     group = sub.add_parser("forfait", help="l'état des forfaits", description="L'état des forfaits.")
     inner = group.add_subparsers(dest="forfait_command", required=True, metavar="ACTION")

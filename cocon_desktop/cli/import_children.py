@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, open_practice, read_input, today_of
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.csv_children import CsvPreview
 from cocon_desktop.domain.csv_headers import IMPORT_FIELDS
 from cocon_desktop.domain.csv_reading import ENCODING_LABELS, SEPARATOR_LABELS
@@ -79,7 +80,7 @@ def report_lines(name: str, preview: CsvPreview, imported: int, dry_run: bool) -
 
 def cmd_import_children(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.file
-    raw = read_input(path)
+    raw = read_input(path, limits.IMPORT_FILE_BYTES)  # its size looked at before a byte is read
     today = today_of(args)
     with open_practice(args, secrets) as practice:
         network = args.network or practice.read(load_profile).network

@@ -4,31 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli import numbering
+from cocon_desktop.cli import arguments, numbering
 from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, today_of
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.domain.text import parse_date_fr
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments, signing_identities
 from cocon_desktop.services.practice_handle import Practice
 
 EXIT_BROKEN = 3
+MAX_LINES = 10_000  # lines of an invoice, as typed in --line
 PIN_HELP = ("carte ou jeton PKCS#11 : lire le code PIN sur l'entrée standard (la ligne après la phrase de passe "
             "si --passphrase-stdin) ; sans cette option il est demandé au terminal")
-
-
-def _month(text: str) -> tuple[date, date]:
-    first = parse_date_fr(f"{text}-01")
-    if first is None:
-        raise ValidationError([FieldError("month", "date_invalid", {"value": text})])
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
 
 
 def _write_pdfs(practice: Practice, numbers: list[str], out: Path) -> None:
@@ -45,7 +37,9 @@ def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | 
 
 
 def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
-    first, last = _month(args.period)
+    first, last = arguments.month(args.period, "period")
+    if args.out is not None:
+        arguments.output_folder(args.out)  # before anything is issued
     with open_practice(args, secrets) as practice:
         if args.dry_run:
             drafts = practice.read(invoice_drafts.preview, args.network, first, last)
@@ -68,6 +62,8 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
+    for line in args.line or ():
+        arguments.integer(line, "document", 1, MAX_LINES)
     with open_practice(args, secrets) as practice:
         doc = practice.write(invoice_documents.issue_credit_note, args.number, args.line or None, today_of(args),
                              pin=_pin(args, secrets, practice)).value
@@ -76,6 +72,7 @@ def cmd_credit_note(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_document_export(args: argparse.Namespace, secrets: Input) -> int:
+    arguments.output_file(args.output)
     with open_practice(args, secrets) as practice:
         pdf = practice.read(invoicing.document_pdf, args.number)
     atomic_write(args.output, pdf)
@@ -100,13 +97,9 @@ def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_payment_add(args: argparse.Namespace, secrets: Input) -> int:
-    day = parse_date_fr(args.date)
-    try:
-        amount = Decimal(args.amount.replace(",", "."))
-    except InvalidOperation:
-        amount = Decimal("-1")
-    if day is None:
-        raise ValidationError([FieldError("day", "date_invalid", {"value": args.date})])
+    day = arguments.day(args.date)
+    amount = arguments.amount(args.amount)  # « NaN », « Infinity », « 1e400 »: one sentence, exit 2
+    arguments.refuse_long(args.reference or "", "reference", limits.REFERENCE)
     with open_practice(args, secrets) as practice:
         status = practice.write(payments.record_payment, args.number, day, amount, today_of(args),
                                 args.reference or "", args.means).value
@@ -130,6 +123,9 @@ def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
+    for value, field, limit in ((args.street, "address", limits.ADDRESS), (args.postcode, "postcode", limits.POSTCODE),
+                                (args.city, "city", limits.CITY), (args.siret, "siret", limits.IDENTIFIER)):
+        arguments.refuse_long(value, field, limit)
     if not (args.street.strip() and args.postcode.strip() and args.city.strip()):
         raise CoconError("required")
     with open_practice(args, secrets) as practice:

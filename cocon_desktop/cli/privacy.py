@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import arguments
 from cocon_desktop.cli.support import Input, add_command, open_practice, today_of
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write
@@ -15,7 +16,7 @@ from cocon_desktop.services.child_export import export_child
 
 
 def cmd_child_export(args: argparse.Namespace, secrets: Input) -> int:
-    out: Path = args.output
+    out: Path = arguments.output_file(args.output)
     with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
         data = practice.write(export_child, child.id).value

@@ -7,14 +7,16 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import arguments
 from cocon_desktop.cli.support import Input, add_command, date_or_today, open_practice, today_of
-from cocon_desktop.domain.attestation import parse_period
+from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import dashboard
 from cocon_desktop.services.report_files import activity_report_file, journal_file
 
+MAX_LIMIT = 100_000  # lines of the dashboard
 SEVERITY_LABELS = {"error": "URGENT ", "warning": "À FAIRE", "info": "INFO   "}
 
 
@@ -28,8 +30,9 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".pdf"):
         raise CoconError("journal_format_unknown", path=str(path))
-    if not 1900 <= args.year <= 9999:
-        raise ValidationError([FieldError("year", "year_invalid", {"value": str(args.year)})])
+    if not limits.year_allowed(args.year):
+        raise arguments.ArgumentError([FieldError("year", "year_invalid", {"value": str(args.year)[:12]})])
+    arguments.output_file(path)
     with open_practice(args, secrets) as practice:
         # --date is the PDF's date of issue: a CSV carries none, and does not read it
         made_on = today_of(args) if suffix == ".csv" else date_or_today(args)
@@ -44,7 +47,8 @@ def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
-    period = parse_period(args.period)
+    period = arguments.period(args.period)
+    arguments.output_file(args.output)
     with open_practice(args, secrets) as practice:
         built = practice.read(activity_report_file, args.network, period.first, period.last, date_or_today(args))
     _write(args.output, built.data)
@@ -58,6 +62,8 @@ def cmd_report(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace, secrets: Input) -> int:
+    arguments.integer(args.limit, "limit", 1, MAX_LIMIT)
+    date_or_today(args)  # a malformed --date said before the passphrase is asked
     with open_practice(args, secrets) as practice:
         items = practice.read(dashboard.action_items, date_or_today(args), limit=args.limit)
     for item in items:

@@ -1,35 +1,32 @@
-"""`cocon seance add` and `cocon seance list`: recording care from the shell."""
+"""`cocon seance add` and `cocon seance list`: recording care from the shell. A séance's note is health data: it is
+read from standard input (`--note-stdin`) or a file (`--note-file`), never from the command line itself."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, open_practice
+from cocon_desktop.cli import arguments
+from cocon_desktop.cli.support import Input, add_command, clinical_text, open_practice
 from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceData
-from cocon_desktop.domain.text import parse_date_fr
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.services import children, seances
 
 STATES = {"a_facturer": "à facturer", "facturee": "facturée", "non_facturable": "non facturable"}
 
 
 def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
-    day = parse_date_fr(args.date)
+    arguments.refuse_text_in_options(args, "note")
+    day = arguments.day(args.date)
     start = seances.parse_time(args.time)
-    problems = []
-    if day is None:
-        problems.append(FieldError("day", "date_invalid", {"value": args.date}))
     if start is None:
-        problems.append(FieldError("start", "time_invalid", {"value": args.time}))
-    if problems:
-        raise ValidationError(problems)
-    assert day is not None and start is not None
+        raise arguments.ArgumentError([FieldError("start", "time_invalid", {"value": args.time})])
+    arguments.integer(args.duration, "duration_min", 1, 24 * 60)
     with open_practice(args, secrets) as practice:
+        note = clinical_text(args, secrets, "note")
         child = practice.read(children.find_by_inclusion, args.child)
         data = SeanceData(child_id=child.id, day=day, start=start, duration_min=args.duration, kind=args.kind,
-                          place=args.place, note=args.note or "", out_of_forfait=args.hors_forfait)
+                          place=args.place, note=note, out_of_forfait=args.hors_forfait)
         try:
             seance_id = practice.write(seances.record_seance, data).value
         except seances.OutOfForfait as exc:
@@ -41,10 +38,7 @@ def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_seance_list(args: argparse.Namespace, secrets: Input) -> int:
-    day = parse_date_fr(f"{args.month}-01")
-    if day is None:
-        raise ValidationError([FieldError("month", "date_invalid", {"value": args.month})])
-    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    day, last = arguments.month(args.month)
     with open_practice(args, secrets) as practice:
         rows = practice.read(seances.seances_between, day, last)
     for row in rows:
@@ -64,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--kind", default="seance", choices=sorted(KINDS), help="type (défaut : seance)")
     add.add_argument("--duration", type=int, default=DEFAULT_DURATION, help="durée en minutes (défaut : 45)")
     add.add_argument("--place", default="cabinet", choices=sorted(PLACES))
-    add.add_argument("--note", help="note courte (reste chiffrée dans la base)")
+    arguments.add_text_options(add, "note", "la note de la séance (chiffrée dans la base)")
     add.add_argument("--hors-forfait", action="store_true", help="enregistrer sans facturer au réseau")
     listing = add_command(inner, "list", "une ligne par séance du mois", cmd_seance_list)
     listing.add_argument("--month", required=True, metavar="AAAA-MM")

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cocon_desktop import messages
+from cocon_desktop.cli import arguments
 from cocon_desktop.cli.support import Input, add_command, next_secret, open_practice, read_input
 from cocon_desktop.services import signing_identities
 from cocon_desktop.services.signing_identities import Identity
@@ -18,6 +19,7 @@ SOURCES = {
 STDIN_ORDER = ("Avec --passphrase-stdin, l'entrée standard donne une ligne par secret, dans cet ordre : "
                "la phrase de passe du cabinet, puis {what}.")
 PIN_HELP = "lire le code PIN sur l'entrée standard (après la phrase de passe si --passphrase-stdin)"
+MODULE_BYTES = 256 * 1024 * 1024
 PIN_PROMPT = "Code PIN de la carte ou du jeton : "
 
 
@@ -59,6 +61,7 @@ def cmd_import_p12(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_use_token(args: argparse.Namespace, secrets: Input) -> int:
+    arguments.input_file(Path(args.module), MODULE_BYTES)  # a library, never a device or a pipe to load
     with open_practice(args, secrets) as practice:
         pin = next_secret(secrets, args.pin_stdin, PIN_PROMPT)
         identity = practice.write(signing_identities.use_token, args.module, args.token, args.key, pin).value

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from cocon_desktop.cli import arguments
 from cocon_desktop.clock import Clock
-from cocon_desktop.domain.text import parse_date_fr
-from cocon_desktop.errors import CoconError, FieldError, ValidationError, VaultError
+from cocon_desktop.errors import CoconError, VaultError
 from cocon_desktop.services import audit, practice_handle, practice_keys
 from cocon_desktop.services.practice_handle import Practice
 
@@ -23,15 +22,24 @@ class Input:
         self.from_stdin = from_stdin
         self._lines: Iterator[str] | None = None
 
+    def _stdin_lines(self) -> Iterator[str]:
+        if self._lines is None:
+            self._lines = iter(arguments.stdin_text().splitlines())  # capped: never read forever
+        return self._lines
+
     def line(self, prompt: str) -> str:
         if self.from_stdin:
-            if self._lines is None:
-                self._lines = iter(sys.stdin.read().splitlines())
-            value = next(self._lines, None)
+            value = next(self._stdin_lines(), None)
             if value is None:
                 raise CoconError("stdin_empty")
             return str(value)
         return str(getpass.getpass(prompt))
+
+    def rest(self) -> str:
+        """What standard input holds after the secrets already read (all of it when none came from it): a note."""
+        if self.from_stdin:
+            return "\n".join(self._stdin_lines())
+        return arguments.stdin_text()
 
     def new_passphrase(self) -> str:
         first = self.line("Nouvelle phrase de passe : ")
@@ -51,12 +59,25 @@ def open_practice(args: argparse.Namespace, secrets: Input) -> Practice:
     return opened
 
 
-def read_input(path: Path) -> bytes:
-    """The bytes of a file the user named; a missing one is the French sentence `file_missing`, not a traceback."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CoconError("file_missing", path=str(path)) from exc
+INPUT_BYTES = 1024 * 1024  # a practice file, a PKCS#12 file, a certificate: a few kilobytes
+
+
+def read_input(path: Path, max_bytes: int = INPUT_BYTES) -> bytes:
+    """The bytes of a file the user named, its kind and size looked at before it is opened (a folder, /dev/zero, a
+    pipe, a file above `max_bytes`: one French sentence, exit 2); a missing one is `file_missing`."""
+    return arguments.read_file(path, max_bytes)
+
+
+def clinical_text(args: argparse.Namespace, secrets: Input, name: str) -> str:
+    """The text of `--NAME-stdin` (what standard input holds after the secrets) or `--NAME-file FICHIER`, "" without
+    either (cli/arguments.add_text_options declares them): a note never comes from the command line itself."""
+    if getattr(args, f"{name}_stdin"):
+        text = secrets.rest()
+        if not text.strip():
+            raise arguments.ArgumentRefused("note_stdin_empty", option=f"--{name.replace('_', '-')}")
+        return arguments.clinical_text(text, name)
+    path = getattr(args, f"{name}_file")
+    return arguments.clinical_text(arguments.text_file(path, name), name) if path is not None else ""
 
 
 def clock(args: argparse.Namespace) -> Clock:
@@ -74,10 +95,7 @@ def date_or_today(args: argparse.Namespace) -> date:
     text = getattr(args, "date", None)
     if not text:
         return today_of(args)
-    day = parse_date_fr(text)
-    if day is None:
-        raise ValidationError([FieldError("day", "date_invalid", {"value": text})])
-    return day
+    return arguments.day(text)
 
 
 def now_of(args: argparse.Namespace) -> datetime:

@@ -74,7 +74,7 @@ def test_attestation_errors_are_french(demo: Path, tmp_path: Path) -> None:
     assert_french_failure(_run(demo, "attestation", "--child", "NOPE-1", "--period", "2026-01", "-o",
                                tmp_path / "x.pdf"), "Aucun enfant n'a le numéro d'inclusion NOPE-1.")
     bad = _run(demo, "attestation", "--child", "NOPE-1", "--period", "2026-13", "-o", tmp_path / "x.pdf")
-    assert bad.returncode == 1 and "2026-13" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "2026-13" in bad.stderr and "Traceback" not in bad.stderr  # a bad value: 2
     assert_french_failure(_run(demo, "attestation", "--reprint", "ATT-1999-0001", "-o", tmp_path / "x.pdf"),
                           "Aucune attestation ne porte le numéro ATT-1999-0001.")
     usage = _run(demo, "attestation", "--period", "2026-01")

@@ -61,12 +61,12 @@ def test_prescription_add_is_bounded_by_the_forfait(demo: Path) -> None:
     inclusion = list(csv.DictReader(io.StringIO(listing.stdout), delimiter=";"))[1]["inclusion"]
     base = ("--data-dir", demo, "--passphrase-stdin", "prescription", "add", "--child", inclusion,
             "--discipline", "psychomotricite", "--start", "2026-11-01", "--end", "2027-03-31")
-    absurd = cocon(*base, "--sessions", "999", "--reason", "accord", stdin="demo\n")
+    absurd = cocon(*base, "--sessions", "999", "--reason-stdin", stdin="demo\naccord\n")  # never in argv (#5)
     assert absurd.returncode == 1 and "Traceback" not in absurd.stderr
     assert "plus que le maximum de 70" in absurd.stderr
     unexplained = cocon(*base, "--sessions", "40", stdin="demo\n")
     assert unexplained.returncode == 1 and "indiquez le motif du dépassement" in unexplained.stderr
-    added = cocon(*base, "--sessions", "40", "--reason", "Accord du réseau", stdin="demo\n")
+    added = cocon(*base, "--sessions", "40", "--reason-stdin", stdin="demo\nAccord du réseau\n")
     assert added.returncode == 0, added.stderr
     status = cocon("--data-dir", demo, "--passphrase-stdin", "forfait", "status", "--child", inclusion,
                    stdin="demo\n")
