@@ -33,6 +33,7 @@ from cocon_desktop.cli import (
 from cocon_desktop.cli.arguments import ArgumentError, ArgumentRefused, check_argv, expanded
 from cocon_desktop.cli.support import Input, add_common
 from cocon_desktop.clock import ENVIRONMENT_VARIABLE, from_environment
+from cocon_desktop.domain.limits import year_allowed
 from cocon_desktop.errors import CoconError
 from cocon_desktop.french_argparse import FrenchArgumentParser
 from cocon_desktop.paths import default_data_dir
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     args.data_dir = expanded(args.data_dir or default_data_dir())
     try:
         args.clock = from_environment(os.environ)  # COCON_TODAY=AAAA-MM-JJ: a fixed day, for tests
+        if not year_allowed(args.clock.today().year):  # year 1 or 9999: dates computed from it would overflow
+            raise ValueError(ENVIRONMENT_VARIABLE)
     except ValueError:
         print(f"La variable {ENVIRONMENT_VARIABLE} doit être une date AAAA-MM-JJ.", file=sys.stderr)
         return EXIT_USAGE

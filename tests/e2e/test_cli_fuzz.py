@@ -303,3 +303,13 @@ def test_the_fuzz_reaches_every_command() -> None:
     names = {" ".join(c.path) for c in COMMANDS}
     assert {"seance add", "payment add", "invoice", "attestation", "import-children", "restore", "verify-batch",
             "sync", "prescription add", "backup", "journal", "report"} <= names
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_fixed_day_in_year_1_or_9999_is_refused(world: World, day: str, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """COCON_TODAY=0001-01-01 made the dashboard raise ValueError (a period starting before year 1)."""
+    monkeypatch.setenv("COCON_TODAY", day)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("demo\n"))
+    assert main(["--data-dir", str(world.data_dir), "--passphrase-stdin", "dashboard"]) == 2
+    assert capsys.readouterr().err == "La variable COCON_TODAY doit être une date AAAA-MM-JJ.\n"
