@@ -466,5 +466,5 @@ FIELD_LABELS: dict[str, str] = {
     "period": "Période",
     "year": "Année",
     # issue 19: input
-    "amount": "Montant", "limit": "Nombre de lignes", "reference": "Référence",
+    "amount": "Montant", "limit": "Nombre de lignes", "reference": "Référence", "timeout": "Délai d'attente",
 }

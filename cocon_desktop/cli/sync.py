@@ -8,16 +8,19 @@ error says so (issue 19, #1)."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from cocon_desktop import messages
-from cocon_desktop.cli.support import Input, add_command, open_practice
+from cocon_desktop.cli import arguments
+from cocon_desktop.cli.support import INPUT_BYTES, Input, add_command, open_practice
 from cocon_desktop.services.sync_run import WAITING, BatchOutcome, SyncReport, sync_now
 
 EXIT_REJECTED = 1
 EXIT_WAITING = 2
+MAX_TIMEOUT = 3600  # seconds
 
 
 def _local_time(moment: datetime) -> str:
@@ -60,6 +63,10 @@ def exit_status(report: SyncReport) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, secrets: Input) -> int:
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):  # -1, NaN: ValueError in socket
+        raise arguments.bad("timeout", "number_out_of_range", value=str(args.timeout)[:30], min=0, max=MAX_TIMEOUT)
+    if args.ca_file:  # a pipe given as the CA file made the TLS library wait for a writer (fuzz, issue 19 #6)
+        arguments.input_file(args.ca_file, INPUT_BYTES)
     with open_practice(args, secrets) as practice:
         verify: bool | str = str(args.ca_file) if args.ca_file else True
         report = practice.write(sync_now, verify=verify, timeout=args.timeout, force=not args.due_only,

@@ -116,7 +116,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         numbers = [row[0] for row in practice.engine.connect().execute(
             text("SELECT number FROM invoice ORDER BY id LIMIT 2"))]
     words = (*children, *numbers, "ATT-2026-0001", "RPM", "RPO", "psychomotricite", "seance", "cabinet")
-    yield World(data_dir, paths, words)
+    made = World(data_dir, paths, words)
+    # a batch due for a network whose address answers nothing (refused at once): `sync` reads its options for real
+    common = ["--data-dir", str(data_dir), "--passphrase-stdin"]
+    assert run([*common, "network", "endpoint", "--network", "RPNA", "--url", "https://127.0.0.1:9/lots",
+                "--token-stdin"], "demo\njeton-de-test\n", base / "courant")[0] == 0
+    assert run([*common, "export-batch", "--network", "RPNA", "--out", str(folder)], "demo\n", base / "courant")[0] == 0
+    yield made
     unreadable.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
