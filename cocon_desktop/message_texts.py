@@ -34,8 +34,8 @@ MESSAGES: dict[str, str] = {
                            "nécessaire.",
     "rotation_interrupted": "Le changement de phrase de passe a été interrompu avant d'aboutir : ouvrez le "
                             "cabinet avec l'ANCIENNE phrase de passe (ou la clé de secours), puis recommencez.",
-    "rotation_needs_verify": "Les documents émis ne correspondent pas à leur ancre (chain-head.json) : lancez "
-                             "d'abord « cocon verify ». La clé n'a pas été changée.",
+    "rotation_needs_verify": "Les documents émis ne correspondent pas à leur ancre (chain-head.json) : la "
+                             "vérification d'intégrité dira ce qui a changé. La clé n'a pas été changée.",
     "practice_busy": "Le cabinet est ouvert ailleurs (une autre fenêtre ou une commande cocon) : fermez-la, puis "
                      "recommencez. Rien n'a été changé.",
     "rekey_check_failed": "La copie rechiffrée de la base n'a pas passé la vérification ({detail}) : la base "
@@ -422,8 +422,7 @@ MESSAGES: dict[str, str] = {
                              "{number} a été émis, la base ne contient pas {missing}. Elle a été remplacée par une "
                              "copie plus ancienne.",
     "numbering_way_out": "Restaurez la sauvegarde la plus récente, ou confirmez : « Je confirme : reprendre la "
-                         "numérotation après {number} » (cocon numbering confirm {number}).",
-    "numbering_confirm_label": "Je confirme : reprendre la numérotation après {number}",
+                         "numérotation après {number} ».",
     "numbering_confirmed_gap": "Numéros sautés confirmés le {date} : {skipped} (la numérotation reprend après le "
                                "témoin).",
     "numbering_confirm_mismatch": "La numérotation n'est à reprendre qu'après {expected}, pas après {number}.",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cocon_desktop import messages
 from cocon_desktop.cli import arguments
+from cocon_desktop.cli.numbering import print_way_out
 from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.services import backup, number_witness, practice_handle, practice_keys
 
@@ -46,7 +47,7 @@ def cmd_restore(args: argparse.Namespace, secrets: Input) -> int:
     for item in numbering.behind if numbering is not None else ():
         data = number_witness.behind_data(item)
         print(messages.text("restore_behind", data), file=sys.stderr)
-        print(messages.text("numbering_way_out", data), file=sys.stderr)
+        print_way_out(data)
     return 0
 
 

@@ -92,7 +92,7 @@ def cmd_verify(args: argparse.Namespace, secrets: Input) -> int:
         return 0
     print(messages.text(report.code, report.data), file=sys.stderr)
     if report.code.startswith("numbering_behind"):
-        print(messages.text("numbering_way_out", report.data), file=sys.stderr)
+        numbering.print_way_out(report.data)
     return EXIT_BROKEN
 
 

@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 from datetime import date
+from typing import Any
 
 from cocon_desktop import messages
 from cocon_desktop.cli.support import Input, add_command, open_practice
@@ -24,12 +25,18 @@ def document_number(text: str) -> str:
     return number
 
 
+def print_way_out(data: dict[str, Any]) -> None:
+    """The two ways out of a numbering behind its witness, with the command that confirms."""
+    print(messages.text("numbering_way_out", data), file=sys.stderr)
+    print(f"  Pour confirmer : cocon numbering confirm {data['number']}", file=sys.stderr)
+
+
 def print_behind(check: number_witness.NumberingCheck) -> None:
     """Each series behind its witness, and the two ways out, on standard error."""
     for item in check.behind:
         data = number_witness.behind_data(item)
         print(messages.text(number_witness.behind_code(item), data), file=sys.stderr)
-        print(messages.text("numbering_way_out", data), file=sys.stderr)
+        print_way_out(data)
 
 
 def print_confirmed(gaps: list[dict[str, str]]) -> None:

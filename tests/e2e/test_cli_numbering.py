@@ -31,8 +31,8 @@ pytestmark = pytest.mark.slow  # a practice with signed invoices, a backup, then
 @pytest.fixture
 def file_keychain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "trousseau.json"
+    previous = keyring.get_keyring()  # before the variable: a keyring made now must not reach the file one
     monkeypatch.setenv(VARIABLE, str(path))
-    previous = keyring.get_keyring()
     keyring.set_keyring(FileKeyring())
     yield path
     keyring.set_keyring(previous)
@@ -68,7 +68,8 @@ def test_restore_verify_issue_and_confirm_against_the_keychain_witness(file_keyc
         "Attention : cette sauvegarde s'arrête avant FAC-2026-0006, déjà émis (un témoin extérieur le sait) : il lui "
         "manque FAC-2026-0004 à FAC-2026-0006. Les numéros émis depuis ne seront pas réattribués.",
         "Restaurez la sauvegarde la plus récente, ou confirmez : « Je confirme : reprendre la numérotation après "
-        "FAC-2026-0006 » (cocon numbering confirm FAC-2026-0006)."]
+        "FAC-2026-0006 ».",
+        "  Pour confirmer : cocon numbering confirm FAC-2026-0006"]
 
     verify = cocon("--data-dir", target, "--passphrase-stdin", "verify")  # « Vérification réussie » before
     assert verify.returncode == 3 and "Traceback" not in verify.stderr

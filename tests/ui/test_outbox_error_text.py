@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import OutboxEntry
@@ -57,8 +58,11 @@ def _page_says(qtbot: QtBot, practice: Practice, pk: int) -> tuple[str, str, str
     qtbot.waitUntil(lambda: page.model.row_of(pk) >= 0)
     row, column = page.model.row_of(pk), COLUMNS.index("last_attempt")
     index = page.model.index(row, column)
-    tooltip = page.model.data(index, Qt.ItemDataRole.ToolTipRole)
-    return page.model.cell(row, column), str(tooltip), details_text(page.model.rows[row])
+    tooltip = str(page.model.data(index, Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.startswith("<p ")  # remote text is shown as plain text (issue 19, #8): escaped in our paragraph
+    document = QTextDocument()
+    document.setHtml(tooltip)  # what the tooltip shows
+    return page.model.cell(row, column), document.toPlainText(), details_text(page.model.rows[row])
 
 
 @pytest.mark.parametrize(("error", "sentence"), ERRORS, ids=[e.code for e, _ in ERRORS])

@@ -112,7 +112,8 @@ class NumberingBanner(QFrame):
                          "(les numéros manquants restent sautés ; la vérification l'indiquera).", len(behind)))
         self.text.setText("\n".join(lines))
         for index, item in enumerate(behind):
-            button = QPushButton(message("numbering_confirm_label", {"number": item.witness_number}), self)
+            label = tr("Je confirme : reprendre la numérotation après {0}").format(item.witness_number)
+            button = QPushButton(label, self)
             button.setObjectName(f"numbering_confirm_{index}")
             button.clicked.connect(lambda _checked=False, n=item.witness_number: self.confirm(n))
             self.buttons.insertWidget(1 + index, button)
