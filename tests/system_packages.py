@@ -24,9 +24,10 @@ REQUIREMENTS: dict[str, tuple[str, ...]] = {
     "libfontconfig1": ("lib:fontconfig",),
     "libdbus-1-3": ("lib:dbus-1",),
     "libglib2.0-0": ("lib:glib-2.0",),
+    "strace": ("bin:strace",),  # tests/db/test_durability.py: each commit's fsync, seen from the kernel
 }
 LINUX_ONLY = {"softhsm2", "fonts-dejavu-core", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
-              "libdbus-1-3", "libglib2.0-0"}
+              "libdbus-1-3", "libglib2.0-0", "strace"}
 
 
 def _present(need: str) -> bool:
