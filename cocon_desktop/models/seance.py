@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
@@ -44,3 +45,6 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(24), default="planned")
     seance_id: Mapped[int | None] = mapped_column(ForeignKey("seance.id", ondelete="SET NULL"), nullable=True)
     series_id: Mapped[str] = mapped_column(String(36), default="", index=True)  # recurring slots share it
+    # The calendar UID (RFC 5545): a uuid4 given at creation and never changed, so that an exported calendar
+    # updates its events instead of doubling them, across practices and restores (schema 0015).
+    uid: Mapped[str] = mapped_column(String(64), default=lambda: str(uuid.uuid4()), unique=True, index=True)
