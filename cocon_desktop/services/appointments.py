@@ -39,6 +39,7 @@ class AppointmentRow:
     conflict: bool = False  # overlaps another appointment of the practice
     first_name: str = ""
     last_name: str = ""
+    uid: str = ""  # the calendar UID (schema 0015)
 
     @property
     def starts_at(self) -> datetime:
@@ -225,7 +226,7 @@ def between(sessions: sessionmaker[Session], first: date, last: date, include_ca
             initials = f"{first_name[:1].upper()}. {last_name[:1].upper()}."
             rows.append(AppointmentRow(a.id, a.child_id, inclusion, f"{last_name.upper()} {first_name}", initials,
                                        a.day, a.start, a.duration_min, a.place, a.status, a.seance_id, a.series_id,
-                                       first_name=first_name, last_name=last_name))
+                                       first_name=first_name, last_name=last_name, uid=a.uid))
     return _with_conflicts(rows)
 
 
@@ -259,9 +260,10 @@ def _with_conflicts(rows: list[AppointmentRow]) -> list[AppointmentRow]:
     return [AppointmentRow(**{**r.__dict__, "conflict": r.id in flagged}) for r in rows]
 
 
-def export_ics(sessions: sessionmaker[Session], first: date, last: date) -> bytes:
-    """The planned slots as an ICS file: initials and inclusion number only, never the child's name."""
-    events = [CalendarEvent(uid=f"cocon-rdv-{r.id}@cocon-desktop", starts_at=r.starts_at, minutes=r.duration_min,
+def export_ics(sessions: sessionmaker[Session], first: date, last: date, now: datetime | None = None) -> bytes:
+    """The planned slots of `first`..`last` as an ICS file (Paris times with their VTIMEZONE, each appointment's
+    own UID): initials and inclusion number only, never the child's name."""
+    events = [CalendarEvent(uid=r.uid, starts_at=r.starts_at, minutes=r.duration_min,
                             summary=f"Séance {r.initials} ({r.inclusion_number})", location=PLACES[r.place])
               for r in between(sessions, first, last)]
-    return to_ics(events)
+    return to_ics(events, now=now, first=first, last=last)

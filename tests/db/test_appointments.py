@@ -74,7 +74,7 @@ def test_ics_export_has_initials_not_names(practice: Practice, child_id: int) ->
     appointments.plan(practice.sessions, child_id, TUESDAY, time(10, 0), weeks=3)
     ics = appointments.export_ics(practice.sessions, TUESDAY, TUESDAY + timedelta(days=30)).decode()
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
-    assert ics.count("BEGIN:VEVENT") == 3 and "DTSTART:20260901T100000" in ics
+    assert ics.count("BEGIN:VEVENT") == 3 and "DTSTART;TZID=Europe/Paris:20260901T100000" in ics
     assert "I. P." in ics and "RPO-2025-0101" in ics
     assert "Perrin" not in ics and "Ilyès" not in ics
 
