@@ -18,7 +18,7 @@ from typing import Any
 import facturx
 
 from cocon_desktop.documents.formatting import short_date
-from cocon_desktop.documents.invoice_data import InvoiceData, PostalAddress
+from cocon_desktop.documents.invoice_data import BUSINESS_PROCESS, InvoiceData, PostalAddress
 from cocon_exchange.facturx_summary import FILENAME as FILENAME
 from cocon_exchange.facturx_summary import NS as NS
 from cocon_exchange.facturx_summary import TYPE_CODES as TYPE_CODES
@@ -114,8 +114,9 @@ def _line(transaction: ET.Element, index: int, data: InvoiceData) -> None:
         _sub(characteristic, "ram:Description", label)
         _sub(characteristic, "ram:Value", value)
     price = _sub(_sub(item, "ram:SpecifiedLineTradeAgreement"), "ram:NetPriceProductTradePrice")
-    _sub(price, "ram:ChargeAmount", _amount(line.amount))
-    _sub(_sub(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", "1", unitCode="C62")
+    _sub(price, "ram:ChargeAmount", _amount(line.unit_price))  # BT-146
+    # BT-129 (unit C62, "one"): BT-131 = BT-129 × BT-146, checked by InvoiceLine
+    _sub(_sub(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", str(line.quantity), unitCode="C62")
     settlement = _sub(item, "ram:SpecifiedLineTradeSettlement")
     tax = _sub(settlement, "ram:ApplicableTradeTax")
     _sub(tax, "ram:TypeCode", "VAT")
@@ -147,6 +148,7 @@ def _settlement(transaction: ET.Element, data: InvoiceData) -> None:
     _sub(tax, "ram:ExemptionReason", data.vat_exemption)
     _sub(tax, "ram:BasisAmount", total)
     _sub(tax, "ram:CategoryCode", "E")
+    _sub(tax, "ram:ExemptionReasonCode", data.vat_exemption_code)  # BT-121, beside the text (BT-120)
     _sub(tax, "ram:RateApplicablePercent", "0")
     period = _sub(settlement, "ram:BillingSpecifiedPeriod")
     _date(period, "ram:StartDateTime", data.period_start)
@@ -176,12 +178,14 @@ def build_xml(data: InvoiceData) -> bytes:
     """The CII XML (CrossIndustryInvoice, EN 16931 guideline) of an invoice or a credit note, UTF-8."""
     root = ET.Element(_q("rsm:CrossIndustryInvoice"))
     context = _sub(root, "rsm:ExchangedDocumentContext")
+    _sub(_sub(context, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", BUSINESS_PROCESS)  # BT-23
     _sub(_sub(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", GUIDELINE)
     document = _sub(root, "rsm:ExchangedDocument")
     _sub(document, "ram:ID", data.number)
     _sub(document, "ram:TypeCode", TYPE_CODES[data.kind])
     _date(document, "ram:IssueDateTime", data.issue_date)
-    notes = [(data.vat_exemption, "AAI"), (data.payment.late_penalty_text, "PMD"),
+    notes = [(data.vat_exemption, "AAI"), (f"Nature de l'opération : {data.nature_of_operation.lower()}", "AAI"),
+             (data.payment.late_penalty_text, "PMD"),
              (data.payment.recovery_fee_text, "PMT"), (data.payment.discount_text, "AAB")]
     if data.corrects is not None and data.reason:
         notes.insert(0, (f"Motif de l'avoir : {data.reason}", "AAI"))

@@ -22,6 +22,13 @@ from cocon_desktop.domain.networks import NETWORKS, profession_label
 from cocon_desktop.domain.practice import PracticeProfile
 
 VAT_EXEMPTION = "TVA non applicable, article 261-4-1° du CGI"
+# BT-121: the VATEX code of article 132(1)(c) of the VAT directive (medical and paramedical care), which
+# article 261-4-1° du CGI transposes
+VAT_EXEMPTION_CODE = "VATEX-EU-132-1C"
+# the nature of the operation, a mention the e-invoicing reform adds (CGI, annexe II, art. 242 nonies A)
+NATURE_OF_OPERATION = "Prestations de services"
+# BT-23, the French reform's « cadre de facturation »: S1, an invoice for services, deposited
+BUSINESS_PROCESS = "S1"
 RECOVERY_FEE = Decimal("40.00")
 RECOVERY_FEE_TEXT = ("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
                      "(articles L. 441-10 et D. 441-5 du code de commerce).")
@@ -103,10 +110,20 @@ class InvoiceLine:
     initials: str
     discipline: str  # French label: "Psychomotricité"
     kind: str  # French label: "Séance", "Bilan initial"
-    amount: Decimal
+    amount: Decimal  # the line total (BT-131) = quantity × unit price
+    quantity: int = 1  # acts of this kind on this day (BT-129, unit C62 "one")
 
     def __post_init__(self) -> None:
         _check_amount(self.amount, "line amount")
+        if not isinstance(self.quantity, int) or self.quantity < 1:
+            raise ValueError(f"line quantity: a whole number of at least 1 is required, got {self.quantity!r}")
+        if self.unit_price * self.quantity != self.amount:
+            raise ValueError(f"line amount {self.amount} is not {self.quantity} × a price in cents")
+
+    @property
+    def unit_price(self) -> Decimal:
+        """The net price of one act (BT-146), without VAT (exempt care)."""
+        return (self.amount / self.quantity).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -181,6 +198,14 @@ class InvoiceData:
     @property
     def vat_exemption(self) -> str:
         return VAT_EXEMPTION
+
+    @property
+    def vat_exemption_code(self) -> str:
+        return VAT_EXEMPTION_CODE
+
+    @property
+    def nature_of_operation(self) -> str:
+        return NATURE_OF_OPERATION
 
 
 def seller_from_profile(profile: PracticeProfile) -> Seller:

@@ -27,8 +27,10 @@ from cocon_desktop.documents.pdf_page import (
 )
 from cocon_desktop.domain.money import euros
 
-# columns of the lines table: N°, date, inclusion number, initials, discipline, act, amount
-COLUMNS = [9 * mm, 20 * mm, 30 * mm, 17 * mm, 48 * mm, 33 * mm, 0.0]
+# columns of the lines table: N°, date, inclusion number, initials, discipline, act, quantity, unit price, amount
+# (widths from the widest content in DejaVu: "RPM-2024-00123", "Prix unitaire", "non applicable")
+COLUMNS = [8 * mm, 19 * mm, 27 * mm, 15 * mm, 29 * mm, 24 * mm, 9 * mm, 21 * mm, 0.0]
+LABEL = 4  # the totals' labels span discipline … unit price
 COLUMNS[-1] = FRAME_WIDTH - sum(COLUMNS)
 # Every table names its font: reportlab's cell default is Helvetica (never embedded) when reportlab.lib.styles
 # was imported before fonts.register_fonts() set rl_config.canvas_basefontname.
@@ -98,9 +100,11 @@ def _buyer_block(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
     buyer = data.buyer
     rows: list[list[Flowable]] = [[_p("FACTURÉ À", s["label"])], [_p(_e(buyer.name), s["strong"])]]
     rows += [[_p(_e(line), s["base"])] for line in buyer.address.lines()]
-    if buyer.siret:
-        label = "SIRET" if len(buyer.siret) == 14 else "SIREN"  # a network may give only its SIREN
-        rows.append([_p(f"{label} : {siret(buyer.siret)}", s["base"])])
+    if len(buyer.siret) == 14:
+        rows.append([_p(f"SIRET : {siret(buyer.siret)}", s["base"])])
+        rows.append([_p(f"SIREN : {siret(buyer.siret)[:11]}", s["base"])])
+    elif buyer.siret:  # a network may give only its SIREN
+        rows.append([_p(f"SIREN : {siret(buyer.siret)}", s["base"])])
     if buyer.reference:
         rows.append([_p(f"Référence : {_e(buyer.reference)}", s["base"])])
     box = Table(rows, colWidths=[78 * mm])
@@ -128,6 +132,7 @@ def _header(data: InvoiceData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     story.append(_p(f"<b>Objet :</b> {what} réalisés dans le cadre du parcours COCON (soins précoces et "
                     f"coordonnés du nouveau-né vulnérable), du {short_date(data.period_start)} au "
                     f"{short_date(data.period_end)}.", s["base"]))
+    story.append(_p(f"<b>Nature de l'opération :</b> {_e(data.nature_of_operation.lower())}.", s["base"]))
     if data.corrects is not None:
         reason = f" Motif : {_e(data.reason)}" if data.reason else ""
         story.append(Spacer(1, 1.5 * mm))
@@ -139,18 +144,21 @@ def _header(data: InvoiceData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _lines_table(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
-    heads = ["N°", "Date", "N° d'inclusion", "Initiales", "Discipline", "Acte", "Montant"]
-    rows: list[Sequence[object]] = [[_p(h, s["head"]) for h in heads[:-1]]
-                                    + [_p(heads[-1], ParagraphStyle("h", parent=s["head"], alignment=TA_RIGHT))]]
+    heads = ["N°", "Date", "N° d'inclusion", "Initiales", "Discipline", "Acte"]
+    right = ParagraphStyle("h", parent=s["head"], alignment=TA_RIGHT)
+    rows: list[Sequence[object]] = [[_p(h, s["head"]) for h in heads]
+                                    + [_p(h, right) for h in ("Qté", "Prix unitaire", "Montant")]]
     for index, line in enumerate(data.lines, start=1):
         rows.append([str(index), short_date(line.service_date), line.inclusion_number, line.initials,
-                     _p(_e(line.discipline), s["cell"]), _p(_e(line.kind), s["cell"]), euros(line.amount)])
+                     _p(_e(line.discipline), s["cell"]), _p(_e(line.kind), s["cell"]), str(line.quantity),
+                     euros(line.unit_price), euros(line.amount)])
     total_label = "Montant de l'avoir" if data.is_credit_note else "Net à payer"
     count = len(data.lines)
+    blank = [""] * LABEL
     rows += [
-        ["", "", "", "", "Total HT", "", euros(data.total)],
-        ["", "", "", "", "TVA", "", "non applicable"],
-        ["", "", "", "", total_label, "", euros(data.total)],
+        [*blank, "Total HT", "", "", "", euros(data.total)],
+        [*blank, "TVA", "", "", "", "non applicable"],
+        [*blank, total_label, "", "", "", euros(data.total)],
     ]
     table = Table(rows, colWidths=COLUMNS, repeatRows=1)
     style = [
@@ -159,17 +167,16 @@ def _lines_table(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
+        ("ALIGN", (-3, 0), (-1, -1), "RIGHT"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 1), (-1, count), 0.25, RULE),
-        ("SPAN", (4, count + 1), (5, count + 1)),
-        ("SPAN", (4, count + 2), (5, count + 2)),
-        ("SPAN", (4, count + 3), (5, count + 3)),
-        ("FONT", (4, count + 3), (-1, count + 3), fonts.BOLD, 9),
-        ("LINEABOVE", (4, count + 3), (-1, count + 3), 0.8, ACCENT),
+        *[("SPAN", (LABEL, count + row), (-2, count + row)) for row in (1, 2, 3)],
+        ("ALIGN", (LABEL, count + 1), (-2, count + 3), "LEFT"),
+        ("FONT", (LABEL, count + 3), (-1, count + 3), fonts.BOLD, 9),
+        ("LINEABOVE", (LABEL, count + 3), (-1, count + 3), 0.8, ACCENT),
         ("TOPPADDING", (0, count + 1), (-1, count + 1), 5),
     ]
     style += [("BACKGROUND", (0, row), (-1, row), colors.Color(0.975, 0.98, 0.985)) for row in range(2, count + 1, 2)]
