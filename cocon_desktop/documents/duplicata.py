@@ -1,8 +1,11 @@
 """Reprints and print runs of issued documents: the "DUPLICATA" mark, and several PDFs bound into one file.
 
-A duplicata is the PDF **as issued**, byte for byte, followed by an incremental update that draws the mark on
-every page: the original bytes are a prefix of the duplicata (its signature, if any, still covers them; a
-reader shows that the file was changed after signing, which is what a duplicata is)."""
+A duplicata is the PDF **as issued**, byte for byte, followed by an incremental update that shows the mark on
+every page: the original bytes are a prefix of the duplicata, so its signature still covers them, and the update
+only adds read-only, unsigned signature fields whose appearance is the mark. Validators with a difference
+analysis (pyHanko's default policy) class that as form filling, allowed after a signature without a
+/DocMDP restriction: the original signature stays VALID (issue 20, #2; `pdfsig` agrees). Drawing the mark into
+the pages' content, as before, made pyHanko judge it INVALID."""
 
 from __future__ import annotations
 
@@ -15,13 +18,14 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
 from pypdf import PdfReader, PdfWriter
 
 from cocon_desktop.documents.formatting import short_date
 from cocon_desktop.documents.watermark import watermark_page
 
 MARK = "DUPLICATA"
-_XOBJECT = "/CoconDuplicata"
+_PRINT, _READ_ONLY, _LOCKED = 4, 64, 128  # annotation flags (ISO 32000-1, 12.5.3)
 
 
 def _overlay(number: str, issued: date, printed: date) -> bytes:
@@ -32,18 +36,28 @@ def _overlay(number: str, issued: date, printed: date) -> bytes:
 
 
 def mark_duplicata(pdf: bytes, number: str, issued: date, printed: date) -> bytes:
-    """The issued PDF with "DUPLICATA" on every page, appended as an incremental update (see the module)."""
+    """The issued PDF with "DUPLICATA" on every page, appended as an incremental update (see the module).
+
+    The mark is not page content (changing a signed page is what validators refuse): on each page it is the
+    appearance of a new, read-only, unsigned signature field covering the page — the one kind of object
+    pyHanko's difference analysis accepts after a signature without a /DocMDP (form filling)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     xobject = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(_overlay(number, issued, printed))), page_ix=0)
-    resources = generic.DictionaryObject({  # type: ignore[no-untyped-call]  # pyHanko's hints stop here
-        pdf_name("/XObject"): generic.DictionaryObject({pdf_name(_XOBJECT): xobject}),  # type: ignore[no-untyped-call]
-    })
-    begin = writer.add_object(generic.StreamObject(stream_data=b"q\n"))
-    end = writer.add_object(generic.StreamObject(stream_data=f"\nQ q {_XOBJECT} Do Q\n".encode("ascii")))
-    count = int(writer.root["/Pages"]["/Count"])
-    for index in range(count):
-        writer.add_stream_to_page(index, begin, prepend=True)  # type: ignore[no-untyped-call]
-        writer.add_stream_to_page(index, end, resources=resources)  # type: ignore[no-untyped-call]
+    taken = {name for name, _, _ in fields.enumerate_sig_fields(writer)}
+    prefix = next(f"{MARK}{suffix}" for suffix in ("", *range(2, 1000)) if not any(
+        str(name).startswith(f"{MARK}{suffix}-") for name in taken))  # a duplicata of a duplicata: new names
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        page_ref, _ = writer.find_page_for_modification(index)  # type: ignore[no-untyped-call]
+        x1, y1, x2, y2 = (float(v) for v in page_ref.get_object()["/MediaBox"])
+        box = (int(min(x1, x2)), int(min(y1, y2)), round(max(x1, x2)), round(max(y1, y2)))
+        name = f"{prefix}-{index + 1}"
+        fields.append_signature_field(writer, fields.SigFieldSpec(
+            sig_field_name=name, on_page=index, box=box, readable_field_name=f"{MARK} (page {index + 1})"))
+        (_, _, field), = fields.enumerate_sig_fields(writer, with_name=name)
+        widget = field.get_object()
+        widget[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): xobject})  # type: ignore[no-untyped-call]
+        widget[pdf_name("/F")] = generic.NumberObject(_PRINT | _READ_ONLY | _LOCKED)  # type: ignore[no-untyped-call]
+        widget[pdf_name("/Ff")] = generic.NumberObject(1)  # type: ignore[no-untyped-call]  # ReadOnly: no one signs it
     out = io.BytesIO()
     writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
