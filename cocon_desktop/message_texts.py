@@ -352,6 +352,9 @@ MESSAGES: dict[str, str] = {
     "journal_format_unknown": "Le livre-journal s'écrit en CSV ou en PDF : le fichier {path} doit finir par .csv "
                               "ou .pdf.",
     "year_invalid": "Année invalide : {value} (quatre chiffres, par exemple 2026).",
+    # issue 20: calendar export (cli/agenda.py)
+    "calendar_range_too_long": "Un export de calendrier couvre au plus {max} jours : du {first} au {last}, il y en "
+                               "a {days}. Rien n'a été écrit.",
     # privacy: a child's file exported or erased (services/child_export.py, child_erasure.py)
     "child_erased": "Les données de l'enfant {inclusion} ont été effacées : son dossier ne peut plus être modifié.",
     "retention_not_over": "Le dossier de l'enfant {inclusion} doit être conservé jusqu'au {date} (dernière activité "

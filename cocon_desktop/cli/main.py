@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cocon_desktop import __version__, messages
 from cocon_desktop.cli import (
+    agenda,
     attestations,
     backup,
     batches,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.register(sub)  # rekey, recovery-key (issue 19, #3)
     children.register(sub)
     seances.register(sub)
+    agenda.register(sub)  # agenda export (issue 20, #6)
     invoices.register(sub)
     batches.register(sub)  # after invoices: adds `network endpoint`
     import_children.register(sub)
