@@ -352,6 +352,12 @@ MESSAGES: dict[str, str] = {
     "journal_format_unknown": "Le livre-journal s'écrit en CSV ou en PDF : le fichier {path} doit finir par .csv "
                               "ou .pdf.",
     "year_invalid": "Année invalide : {value} (quatre chiffres, par exemple 2026).",
+    # issue 20: FEC export (services/fec_export.py, cli/reports.py)
+    "fec_siren_missing": "Le FEC est nommé d'après le SIREN : saisissez le SIRET du cabinet dans Paramètres › "
+                         "Cabinet. Rien n'a été écrit.",
+    "fec_output_not_folder": "Avec --fec, -o donne le dossier où écrire le FEC : {path} n'est pas un dossier. "
+                             "Rien n'a été écrit.",
+    "fec_account_invalid": "Numéro de compte invalide : {value} (3 à 20 chiffres ou lettres, par exemple 706).",
     # issue 20: calendar export (cli/agenda.py)
     "calendar_range_too_long": "Un export de calendrier couvre au plus {max} jours : du {first} au {last}, il y en "
                                "a {days}. Rien n'a été écrit.",

@@ -14,6 +14,7 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.fsutil import atomic_write
 from cocon_desktop.services import dashboard
+from cocon_desktop.services.fec_export import fec_file
 from cocon_desktop.services.report_files import activity_report_file, journal_file
 
 MAX_LIMIT = 100_000  # lines of the dashboard
@@ -25,13 +26,29 @@ def _write(path: Path, data: bytes) -> None:
     atomic_write(path, data, private_dir=not path.parent.exists())
 
 
+def cmd_fec(args: argparse.Namespace, secrets: Input) -> int:
+    """`cocon journal --year YYYY --fec -o DIR`: the FEC of the year, named as A.47 A-1 says, written in DIR."""
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        raise arguments.ArgumentRefused("fec_output_not_folder", path=str(folder))
+    with open_practice(args, secrets) as practice:
+        built = practice.read(fec_file, args.year)
+    path = folder / built.name
+    _write(path, built.data)
+    print(f"FEC {args.year} : {messages.counted(built.entries, 'écriture', 'écritures')}, recettes "
+          f"{messages.euros(built.receipts)}, écrit dans {path}.")
+    return 0
+
+
 def cmd_journal(args: argparse.Namespace, secrets: Input) -> int:
     path: Path = args.output
+    if not limits.year_allowed(args.year):
+        raise arguments.ArgumentError([FieldError("year", "year_invalid", {"value": str(args.year)[:12]})])
+    if args.fec:
+        return cmd_fec(args, secrets)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".pdf"):
         raise CoconError("journal_format_unknown", path=str(path))
-    if not limits.year_allowed(args.year):
-        raise arguments.ArgumentError([FieldError("year", "year_invalid", {"value": str(args.year)[:12]})])
     arguments.output_file(path)
     with open_practice(args, secrets) as practice:
         # --date is the PDF's date of issue: a CSV carries none, and does not read it
@@ -77,7 +94,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = add_command(sub, "journal", "livre-journal des recettes d'une année (CSV pour le comptable, ou PDF avec "
                                          "le récapitulatif pour la déclaration 2035)", cmd_journal)
     parser.add_argument("--year", type=int, required=True, metavar="AAAA")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.csv|FICHIER.pdf")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.csv|FICHIER.pdf|DOSSIER",
+                        help="le fichier à écrire ; avec --fec, le dossier où écrire le FEC")
+    parser.add_argument("--fec", action="store_true",
+                        help="le fichier des écritures comptables (FEC, art. A.47 A-1 du LPF), nommé "
+                             "SIRENFECAAAAMMJJ.txt")
     parser.add_argument("--date", **when)  # type: ignore[arg-type]
     parser = add_command(sub, "report", "rapport d'activité d'un réseau sur une période (PDF)", cmd_report)
     parser.add_argument("--network", required=True, choices=sorted(NETWORKS))
