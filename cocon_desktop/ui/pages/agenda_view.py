@@ -74,11 +74,13 @@ class AgendaView(QWidget):
         self.new_button.setObjectName("new_appointment")
         self.new_button.clicked.connect(lambda: self.new_appointment())
         top.addWidget(self.new_button)
-        self.export_button = QPushButton(tr("Exporter en ICS…"), self)
+        self.export_button = QPushButton(tr("Exporter le calendrier…"), self)
         self.export_button.setObjectName("export_ics")
         self.export_button.setToolTip(tr("Enregistre les rendez-vous de la semaine affichée et des 12 suivantes "
-                                         "dans un fichier de calendrier (.ics), avec les initiales et le n° "
-                                         "d'inclusion seulement, jamais le nom de l'enfant."))
+                                         "dans un fichier de calendrier (.ics) que votre téléphone, Google Agenda "
+                                         "ou Outlook importent : heures de Paris avec leur fuseau, initiales et n° "
+                                         "d'inclusion seulement, jamais le nom de l'enfant. Un nouvel export met à "
+                                         "jour les mêmes rendez-vous au lieu de les doubler."))
         self.export_button.clicked.connect(self.export_ics)
         top.addWidget(self.export_button)
         layout.addLayout(top)
@@ -205,7 +207,7 @@ class AgendaView(QWidget):
             return
         first, last = self.export_range()
         suggested = str(Path.home() / f"cocon-rendez-vous-{first.isoformat()}.ics")
-        name, _ = QFileDialog.getSaveFileName(self, tr("Exporter l'agenda en ICS"), suggested,
+        name, _ = QFileDialog.getSaveFileName(self, tr("Exporter le calendrier"), suggested,
                                               tr("Calendrier (*.ics)"))
         if not name:
             return
