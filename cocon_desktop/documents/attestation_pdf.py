@@ -33,6 +33,7 @@ from cocon_desktop.documents.pdf_page import (
     SignatureSpace,
     a4_document,
     canvas_maker,
+    pdf_1_7_header,
 )
 from cocon_desktop.domain.attestation import COCON_MENTION
 from cocon_desktop.messages import agreed, counted
@@ -257,7 +258,8 @@ def _signature_note(data: AttestationData, s: dict[str, ParagraphStyle]) -> Flow
 
 
 def render_attestation_pdf(data: AttestationData) -> bytes:
-    """The attestation as PDF bytes (A4, one page or more), every font embedded, with an sRGB OutputIntent."""
+    """The attestation as PDF/A-3b bytes (A4, one page or more; PDF 1.7 header, XMP pdfaid, every font
+    embedded, an sRGB OutputIntent), as invoices are."""
     fonts.register_fonts()
     s = _styles()
     out = io.BytesIO()
@@ -270,5 +272,5 @@ def render_attestation_pdf(data: AttestationData) -> bytes:
     story += [*_forfaits_box(data, s), *_mention(s), SignatureSpace(_signature_note(data, s))]
     t = data.therapist
     footer_left = f"{t.name} — {t.profession}" + (f" — {t.identifiers}" if t.identifiers else "")
-    doc.build(story, canvasmaker=canvas_maker(footer_left, f"Attestation n° {data.number}"))
-    return out.getvalue()
+    doc.build(story, canvasmaker=canvas_maker(footer_left, f"Attestation n° {data.number}", pdfa_xmp=True))
+    return pdf_1_7_header(out.getvalue())

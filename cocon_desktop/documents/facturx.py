@@ -19,6 +19,7 @@ import facturx
 
 from cocon_desktop.documents.formatting import short_date
 from cocon_desktop.documents.invoice_data import BUSINESS_PROCESS, InvoiceData, PostalAddress
+from cocon_desktop.documents.pdf_page import pdf_1_7_header
 from cocon_exchange.facturx_summary import FILENAME as FILENAME
 from cocon_exchange.facturx_summary import NS as NS
 from cocon_exchange.facturx_summary import TYPE_CODES as TYPE_CODES
@@ -242,4 +243,4 @@ def embed_facturx(pdf: bytes, data: InvoiceData) -> bytes:
         buffer, build_xml(data), flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=pdf_metadata(data),
         lang="fr-FR", xmp_compression=False,
     )
-    return buffer.getvalue()
+    return pdf_1_7_header(buffer.getvalue())

@@ -1,11 +1,13 @@
-"""Page furniture for PDF/A documents: page geometry, "Page 1/2" footers, the sRGB OutputIntent, and the
-space kept free at the bottom of the last page for the visible signature stamp."""
+"""Page furniture for PDF/A documents: page geometry, "Page 1/2" footers, the sRGB OutputIntent, the PDF/A-3b
+XMP packet, the PDF 1.7 header, and the space kept free at the bottom of the last page for the visible
+signature stamp."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -53,12 +55,82 @@ def add_output_intent(canvas: Canvas) -> None:
     catalog.OutputIntents = PDFArray([intent])
 
 
+def pdf_1_7_header(pdf: bytes) -> bytes:
+    """The PDF with the header of PDF 1.7, the base of PDF/A-3 (reportlab writes "%PDF-1.4", factur-x's pypdf
+    "%PDF-1.6"). Both header lines have the same length: no offset of the cross-reference table moves."""
+    if len(pdf) > 8 and pdf[:7] == b"%PDF-1." and pdf[7:8] in b"0123456":
+        return b"%PDF-1.7" + pdf[8:]
+    return pdf
+
+
+_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <pdfaid:part>3</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdf:Producer>{producer}</pdf:Producer>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <pdf:Trapped>{trapped}</pdf:Trapped>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+class _UncompressedStream(PDFStream):  # type: ignore[misc]  # reportlab ships no type hints
+    """A stream written as it is, without the /Filter key (reportlab writes "/Filter [ ]" for no filter)."""
+
+    def format(self, document: Any) -> bytes:
+        saved, document.defaultStreamFilters = document.defaultStreamFilters, None
+        try:
+            return bytes(super().format(document))
+        finally:
+            document.defaultStreamFilters = saved
+
+
+def add_pdfa_metadata(canvas: Canvas) -> None:
+    """The XMP packet PDF/A-3b asks for (pdfaid part 3, conformance B), its values those of the Info
+    dictionary reportlab writes (same title, author, subject, producer, keywords, creator and dates), stored
+    uncompressed. Call it just before `save`, once the document's information is final."""
+    doc = canvas._doc
+    info, stamp = doc.info, doc._timeStamp
+    year, month, day, hour, minute, second = stamp.YMDhms[:6]
+    sign = "-" if stamp.dhh < 0 or (stamp.dhh == 0 and stamp.dmm < 0) else "+"
+    date = (f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+            f"{sign}{abs(stamp.dhh):02d}:{abs(stamp.dmm):02d}")
+    text = _XMP.format(title=escape(info.title), author=escape(info.author), subject=escape(info.subject),
+                       producer=escape(info.producer), keywords=escape(info.keywords), trapped=info.trapped,
+                       creator=escape(info.creator), date=date)
+    metadata = _UncompressedStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                   text.encode("utf-8"))
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents", "Metadata"]
+    catalog.__Refs__ = catalog.__NoDefault__
+    catalog.Metadata = doc.Reference(metadata)
+
+
 class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
     """A canvas that knows the page count when it saves: each page gets "label — Page i/n" at the bottom."""
 
-    def __init__(self, *args: Any, footer: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, footer: tuple[str, str] = ("", ""), pdfa_xmp: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
+        self._pdfa_xmp = pdfa_xmp  # invoices get theirs from factur-x
         self._pages: list[dict[str, Any]] = []
         add_output_intent(self)
 
@@ -72,6 +144,8 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type h
             self.__dict__.update(state)
             self._draw_footer(number, count)
             super().showPage()
+        if self._pdfa_xmp:
+            add_pdfa_metadata(self)
         super().save()
 
     def _draw_footer(self, number: int, count: int) -> None:
@@ -88,8 +162,8 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type h
         self.restoreState()
 
 
-def canvas_maker(footer_left: str, footer_right: str) -> Callable[..., NumberedCanvas]:
-    return functools.partial(NumberedCanvas, footer=(footer_left, footer_right))
+def canvas_maker(footer_left: str, footer_right: str, *, pdfa_xmp: bool = False) -> Callable[..., NumberedCanvas]:
+    return functools.partial(NumberedCanvas, footer=(footer_left, footer_right), pdfa_xmp=pdfa_xmp)
 
 
 class SignatureSpace(Flowable):  # type: ignore[misc]  # reportlab ships no type hints

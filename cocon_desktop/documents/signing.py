@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from asn1crypto import keys as asn1_keys
 from pyhanko.pdf_utils import content, generic, layout
+from pyhanko.pdf_utils.extensions import DeveloperExtension
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -38,10 +40,14 @@ FIELD_NAME = "Signature1"
 INVOICE_REASON = "Facture émise et signée par le cabinet"
 ATTESTATION_REASON = "Attestation délivrée et signée par le cabinet"
 BYTES_RESERVED = 16384  # room for the CMS: an ECDSA P-256 signature with a short chain needs ~2 KB
+PDF_VERSION = (1, 7)  # PDF/A-3 is built on ISO 32000-1 (PDF 1.7): the signature's revision must not raise it
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _stamp_pdf(signer: str, when: datetime) -> bytes:
-    """The stamp's look, drawn by reportlab with the embedded DejaVu fonts (PDF/A: no standard font)."""
+    """The stamp's look, drawn by reportlab with the embedded DejaVu fonts (PDF/A: no standard font).
+
+    `when` is shown in Paris time, and says so: a reader elsewhere knows which hour it is."""
     fonts.register_fonts()
     x1, y1, x2, y2 = SIGNATURE_BOX
     width, height = x2 - x1, y2 - y1
@@ -60,7 +66,7 @@ def _stamp_pdf(signer: str, when: datetime) -> bytes:
     canvas.setFont(fonts.BOLD, size)
     canvas.drawString(7, height - 26, signer)
     canvas.setFont(fonts.REGULAR, 7.5)
-    canvas.drawString(7, height - 39, f"le {date_time(when)}")
+    canvas.drawString(7, height - 39, f"le {date_time(when)} (heure de Paris)")
     canvas.setFillColorRGB(*MUTED)
     canvas.setFont(fonts.REGULAR, 6.5)
     canvas.drawString(7, 6, "Signature PAdES — certificat du cabinet")
@@ -96,7 +102,25 @@ class _MetadataKeepingWriter(IncrementalPdfFileWriter):
     pyHanko rewrites the XMP packet in the signature's revision, which renames the Factur-X properties'
     "fx:" prefix (the PDF/A extension schema declares "fx") and writes "pdf:keywords" in lower case.
     Here the packet stays byte-identical and only the Info dictionary is aligned on it, as PDF/A asks:
-    same producer and dates, no /Keywords (factur-x writes it in Info only) and no /Trapped."""
+    same producer and dates, no /Keywords (factur-x writes it in Info only) and no /Trapped.
+
+    It also keeps the document at PDF 1.7, the base of PDF/A-3: pyHanko would set the catalog's /Version to
+    2.0 for an ECDSA P-256 key (ISO 32002's extension). PAdES in PDF 1.7 is declared by the ESIC extension,
+    which pyHanko registers too; ECDSA signatures are allowed there (ETSI EN 319 142-1)."""
+
+    def __init__(self, input_stream: io.BytesIO) -> None:
+        super().__init__(input_stream)
+        version = generic.pdf_name(f"/{PDF_VERSION[0]}.{PDF_VERSION[1]}")
+        if self.root.get("/Version") != version:  # said in the catalog too, not only in the header
+            self.root["/Version"] = version
+            self.update_root()  # type: ignore[no-untyped-call]  # pyHanko leaves it unannotated
+
+    def ensure_output_version(self, version: tuple[int, int]) -> None:
+        super().ensure_output_version(min(version, PDF_VERSION))  # type: ignore[no-untyped-call]
+
+    def register_extension(self, ext: DeveloperExtension) -> None:
+        if ext.base_version == generic.pdf_name(f"/{PDF_VERSION[0]}.{PDF_VERSION[1]}"):
+            super().register_extension(ext)  # ESIC (PAdES on 1.7); the 2.0-based ones would contradict 1.7
 
     def _update_meta(self) -> None:
         info = self.trailer["/Info"] if self._info is not None else None
@@ -124,7 +148,7 @@ def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when
     """PAdES-B-B signature (SHA-256) in field "Signature1", visible at the bottom right of the last page."""
     chain = asn1_certificates(certificate_pem)
     registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # pyhanko-certvalidator's hints stop here
-    for certificate in chain:
+    for certificate in chain[1:]:  # the signer's own certificate goes in once, as signing_cert
         registry.register(certificate)
     signer = signers.SimpleSigner(
         signing_cert=chain[0], signing_key=asn1_keys.PrivateKeyInfo.load(private_key_der),
@@ -133,10 +157,25 @@ def sign_pdf(pdf: bytes, certificate_pem: bytes, private_key_der: bytes, *, when
     return sign_with(pdf, signer, describe_certificate(certificate_pem).common_name, when=when, reason=reason)
 
 
+def _signer_certificate_once(signer: signers.Signer) -> None:
+    """pyHanko puts in the CMS every certificate of the signer's registry plus the signing certificate: when
+    the registry holds the signing certificate too (a PKCS#11 signer registers it), the CMS carries it twice.
+    The registry is narrowed to the other certificates (pyHanko keeps it in `_cert_registry`)."""
+    own = signer.signing_cert.dump() if signer.signing_cert is not None else None
+    others = [c for c in signer.cert_registry if c.dump() != own]
+    if len(others) != len(list(signer.cert_registry)):
+        registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]
+        for certificate in others:
+            registry.register(certificate)
+        signer._cert_registry = registry
+
+
 def sign_with(pdf: bytes, signer: signers.Signer, name: str, *, when: datetime | None = None,
               reason: str = INVOICE_REASON) -> bytes:
-    """The signature itself, whatever holds the key (the database or a PKCS#11 token): same field, same stamp."""
-    moment = (when or datetime.now()).astimezone()
+    """The signature itself, whatever holds the key (the database or a PKCS#11 token): same field, same stamp,
+    the signing certificate once in the CMS."""
+    _signer_certificate_once(signer)
+    moment = (when or datetime.now()).astimezone(PARIS)
     style = StaticStampStyle(
         background=_ImportedStamp(_stamp_pdf(name, moment)), border_width=0, background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
