@@ -122,3 +122,18 @@ def test_every_page_is_marked_and_a_duplicata_can_be_marked_again(tmp_path: Path
     for original, marked in zip(pages(signed, tmp_path), pages(once, tmp_path), strict=True):
         assert reddened(original, marked) > 2000
     assert printable(once) != once  # the widgets' appearances drawn in the page for QtPdf
+
+
+def test_an_attestation_without_electronic_signature_is_marked_the_same_way(tmp_path: Path) -> None:
+    """Issued with the image only (a token without its PIN): no form yet, the mark's fields make one."""
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.drawString(100, 700, "attestation")
+    canvas.showPage()
+    canvas.save()
+    duplicata = mark_duplicata(out.getvalue(), "ATT-2026-0008", date(2026, 11, 2), date(2026, 12, 1))
+    assert duplicata.startswith(out.getvalue())
+    report = pdfsig(duplicata, tmp_path)
+    assert "DUPLICATA-1" in report and "The signature form field is not signed" in report and "Valid" not in report
+    ((original,), (marked,)) = pages(out.getvalue(), tmp_path), pages(duplicata, tmp_path)
+    assert reddened(original, marked) > 2000
