@@ -1,5 +1,6 @@
 """« Exports comptables »: the livre-journal des recettes of a year (CSV for the accountant's software, or PDF with
-the yearly summary for the 2035 return) and a network's activity report for a period (PDF). The file is chosen
+the yearly summary for the 2035 return), the year's FEC (LPF art. A.47 A-1, in a folder, under its legal name) and a
+network's activity report for a period (PDF). The file is chosen
 first, then built and written in the background; the line below says where it went."""
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ FILTERS = {"csv": "Fichiers CSV (*.csv)", "pdf": "Fichiers PDF (*.pdf)"}
 
 # (title, suggested name, filter) → the path chosen, or None
 FileChooser = Callable[[str, str, str], Path | None]
+# (title) → the folder chosen, or None
+FolderChooser = Callable[[str], Path | None]
 
 
 def combo_index(combo: QComboBox, value: object) -> int:
@@ -63,6 +66,7 @@ class ExportsBox(QGroupBox):
         self.setObjectName("exports_box")
         self.practice, self.runner, self.today = practice, runner, today
         self.file_chooser: FileChooser = self._choose_file
+        self.folder_chooser: FolderChooser = self._choose_folder
         self.busy = False
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
@@ -82,8 +86,14 @@ class ExportsBox(QGroupBox):
         self.journal_pdf.setObjectName("journal_pdf")
         self.journal_pdf.setToolTip(tr("Le journal et le récapitulatif de l'année pour la déclaration 2035."))
         self.journal_pdf.clicked.connect(lambda: self.choose_journal("pdf"))
+        self.journal_fec = QPushButton(tr("Enregistrer le FEC…"), self)
+        self.journal_fec.setObjectName("journal_fec")
+        self.journal_fec.setToolTip(tr("Le fichier des écritures comptables de l'année (article A.47 A-1 du LPF), "
+                                       "pour le comptable ou l'administration fiscale : choisissez le dossier, "
+                                       "son nom est fixé par la loi."))
+        self.journal_fec.clicked.connect(self.choose_fec)
         self._row(grid, 0, tr("Livre-journal des recettes"),
-                  [QLabel(tr("Année"), self), self.year, self.journal_csv, self.journal_pdf])
+                  [QLabel(tr("Année"), self), self.year, self.journal_csv, self.journal_pdf, self.journal_fec])
 
         self.network = QComboBox(self)
         self.network.setObjectName("report_network")
@@ -155,6 +165,36 @@ class ExportsBox(QGroupBox):
         path = Path(chosen)
         return path if path.suffix else path.with_suffix(Path(suggested).suffix)
 
+    def _choose_folder(self, title: str) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, title, str(Path.home()))
+        return Path(chosen) if chosen else None
+
+    # -- the FEC
+    def choose_fec(self) -> None:
+        if self.practice() is None or self.busy:
+            return
+        year = self.selected_year()
+        folder = self.folder_chooser(tr("Dossier où enregistrer le FEC {0}").format(year))
+        if folder is not None:
+            self.write_fec(year, folder)
+
+    def write_fec(self, year: int, folder: Path) -> None:
+        practice = self.practice()
+        if practice is None or self.busy:
+            return
+
+        def write() -> tuple[int, Path]:
+            from cocon_desktop.services.fec_export import fec_file  # at the first export, not at start
+
+            built = practice.read(fec_file, year)
+            atomic_write(folder / built.name, built.data, private_dir=False)
+            return built.entries, folder / built.name
+
+        self._start(tr("FEC {0} en cours d'écriture…").format(year))
+        self.runner.run(write, lambda done: self._done(tr("FEC {0} ({1}) enregistré dans {2}.").format(
+            year, tr("aucune écriture") if done[0] == 0 else tr("1 écriture") if done[0] == 1 else
+            tr("{0} écritures").format(done[0]), done[1])), self._failed)
+
     # -- the livre-journal
     def choose_journal(self, kind: str) -> None:
         if self.practice() is None or self.busy:
@@ -217,13 +257,13 @@ class ExportsBox(QGroupBox):
     # -- running
     def _start(self, text: str) -> None:
         self.busy = True
-        for button in (self.journal_csv, self.journal_pdf, self.report_pdf):
+        for button in (self.journal_csv, self.journal_pdf, self.journal_fec, self.report_pdf):
             button.setEnabled(False)
         self.say(text)
 
     def _finish(self) -> None:
         self.busy = False
-        for button in (self.journal_csv, self.journal_pdf, self.report_pdf):
+        for button in (self.journal_csv, self.journal_pdf, self.journal_fec, self.report_pdf):
             button.setEnabled(True)
 
     def _done(self, text: str) -> None:
