@@ -31,6 +31,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services import key_rotation, practice_keys, practice_profile, settings_store
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, message, tr
+from cocon_desktop.ui.pages.accounting_tab import AccountingTab
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.key_rotation_box import KeyRotationBox
 from cocon_desktop.ui.pages.networks_tab import NetworksTab
@@ -67,6 +68,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
         self.networks_tab = NetworksTab(runner, self)  # each network's address, SIRET and address of reception
         self.tabs.addTab(self.networks_tab, tr("Réseaux"))
+        self.accounting_tab = AccountingTab(runner, self)  # the FEC's chart of accounts
+        self.tabs.addTab(self.accounting_tab, tr("Comptabilité"))
         self.backups_tab = BackupsTab(runner, self)
         self.tabs.addTab(self.backups_tab, tr("Sauvegardes"))
 
@@ -249,6 +252,7 @@ class SettingsPage(QWidget):
         self.rotation.practice = practice
         self.tariffs_tab.practice = practice
         self.networks_tab.practice = practice
+        self.accounting_tab.set_practice(practice, reload=reload)
         self.backups_tab.set_practice(practice, reload=reload)
         self.signature_box.practice = practice
         if practice is None or not reload:
