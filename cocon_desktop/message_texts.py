@@ -361,6 +361,8 @@ MESSAGES: dict[str, str] = {
     # issue 20: calendar export (cli/agenda.py)
     "calendar_range_too_long": "Un export de calendrier couvre au plus {max} jours : du {first} au {last}, il y en "
                                "a {days}. Rien n'a été écrit.",
+    "calendar_file_unreadable": "Ce fichier n'est pas un calendrier lisible (.ics, RFC 5545) : exportez-le de "
+                                "nouveau depuis l'agenda d'origine. Rien n'a été importé.",
     # privacy: a child's file exported or erased (services/child_export.py, child_erasure.py)
     "child_erased": "Les données de l'enfant {inclusion} ont été effacées : son dossier ne peut plus être modifié.",
     "retention_not_over": "Le dossier de l'enfant {inclusion} doit être conservé jusqu'au {date} (dernière activité "

@@ -11,6 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from tests import calendar_samples
 from tests.dates import TODAY
 from tests.e2e.conftest import copy_demo
 from tests.e2e.test_cli import assert_french_failure, cocon
@@ -69,3 +70,47 @@ def test_a_bad_period_is_one_french_sentence_and_writes_nothing(demo: Path, tmp_
     result = _run(demo, "agenda", "export", *args, "-o", out)
     assert_french_failure(result, sentence)
     assert result.returncode == 2 and not out.exists()
+
+
+def _a_child(demo: Path) -> tuple[str, str]:
+    """The inclusion number and name (« BERNARD Léa ») of a demo child whose name no other child has."""
+    listed = [line.split("  ") for line in _run(demo, "children", "list").stdout.splitlines() if "  " in line]
+    names = [parts[1] for parts in listed]
+    return next((parts[0], parts[1]) for parts in listed if names.count(parts[1]) == 1)
+
+
+def test_agenda_import_reviews_then_applies_and_a_second_import_updates(demo: Path, tmp_path: Path) -> None:
+    inclusion, name = _a_child(demo)
+    source = tmp_path / "google.ics"
+    source.write_bytes(calendar_samples.google(summary=f"Séance {name}"))
+    period = ("--from", "2026-10-01", "--to", "2026-12-31")
+    review = _run(demo, "agenda", "import", source, *period)
+    assert review.returncode == 0, review.stderr
+    lines = review.stdout.splitlines()
+    assert len(lines) == 6 and all(f"reconnu, {inclusion} (" in line for line in lines[:5])
+    assert lines[0].startswith("13/10/2026 09:00 (45 min) « Séance ")
+    assert lines[-1].endswith("Rien n'a été écrit : relancez avec --apply pour importer les rendez-vous reconnus.")
+    exported = tmp_path / "avant.ics"
+    assert _run(demo, "agenda", "export", *period, "-o", exported).returncode == 0
+
+    applied = _run(demo, "agenda", "import", source, *period, "--apply")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.splitlines()[-1].endswith("Importés : 5 nouveau(x), 0 mis à jour, 0 inchangé(s) ; ceux "
+                                                    "à choisir ou ignorés sont laissés de côté.")
+    source.write_bytes(calendar_samples.google(summary=f"Séance {name}", hour=11))  # the series moved to 11:00
+    again = _run(demo, "agenda", "import", source, *period, "--apply")
+    assert "(déjà importé)" in again.stdout.splitlines()[0]
+    assert again.stdout.splitlines()[-1].endswith("Importés : 0 nouveau(x), 4 mis à jour, 1 inchangé(s) ; ceux à "
+                                                  "choisir ou ignorés sont laissés de côté.")
+    after = tmp_path / "apres.ics"
+    assert _run(demo, "agenda", "export", *period, "-o", after).returncode == 0
+    count = len(icalendar.Calendar.from_ical(exported.read_bytes()).walk("VEVENT"))
+    assert len(icalendar.Calendar.from_ical(after.read_bytes()).walk("VEVENT")) == count + 5, "no double"
+
+
+def test_agenda_import_of_a_file_that_is_no_calendar(demo: Path, tmp_path: Path) -> None:
+    source = tmp_path / "contact.ics"
+    source.write_bytes(b"BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n")
+    assert_french_failure(_run(demo, "agenda", "import", source),
+                          "Ce fichier n'est pas un calendrier lisible (.ics, RFC 5545) : exportez-le de nouveau "
+                          "depuis l'agenda d'origine. Rien n'a été importé.")
