@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,7 @@ from cocon_desktop.models import Appointment, Child
 from cocon_desktop.services.changes import Changes, writes
 
 MATCHED, TO_CHOOSE, IGNORED = "matched", "to_choose", "ignored"
+MAX_FILE_BYTES = 10 * 1024 * 1024  # years of a busy agenda hold a few megabytes
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,15 @@ def preview(sessions: sessionmaker[Session], content: bytes, first: date, last: 
         lines.append(ImportLine(event.key, event.starts_at, event.minutes, event.summary, state, tuple(found),
                                 known.get(event.key)))
     return lines
+
+
+def read_preview(sessions: sessionmaker[Session], path: Path, first: date, last: date) -> list[ImportLine]:
+    """`preview` of a file the window chose (read here, in the background; 10 MB at most)."""
+    with path.open("rb") as handle:
+        content = handle.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise CoconError("calendar_file_unreadable")
+    return preview(sessions, content, first, last)
 
 
 def child_labels(sessions: sessionmaker[Session], ids: set[int]) -> dict[int, str]:

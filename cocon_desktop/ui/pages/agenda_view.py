@@ -14,9 +14,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from cocon_desktop.fsutil import atomic_write
-from cocon_desktop.services import appointments
+from cocon_desktop.services import appointments, calendar_import
 from cocon_desktop.services.appointments import AgendaWeek, AppointmentRow
 from cocon_desktop.ui.dialogs.appointment_dialog import AppointmentDialog
+from cocon_desktop.ui.dialogs.calendar_import_dialog import CalendarImportDialog
 from cocon_desktop.ui.formatting import french_date, week_text
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.practice_source import PracticeSource
@@ -52,6 +53,7 @@ class AgendaView(QWidget):
         self.practice, self.runner, self.seance_actions, self.today = practice, runner, actions, today
         self.monday = monday_of(today())
         self.dialog: AppointmentDialog | None = None
+        self.import_dialog: CalendarImportDialog | None = None
         self.menu: QMenu | None = None
         self.setObjectName("agenda_view")
         layout = QVBoxLayout(self)
@@ -83,6 +85,14 @@ class AgendaView(QWidget):
                                          "jour les mêmes rendez-vous au lieu de les doubler."))
         self.export_button.clicked.connect(self.export_ics)
         top.addWidget(self.export_button)
+        self.import_button = QPushButton(tr("Importer un calendrier…"), self)
+        self.import_button.setObjectName("import_ics")
+        self.import_button.setToolTip(tr("Lit un fichier de calendrier (.ics) de Google Agenda, d'Outlook ou d'un "
+                                         "service de prise de rendez-vous, de cette semaine aux 12 suivantes, et "
+                                         "rapproche chaque rendez-vous d'un enfant par son nom : vous vérifiez "
+                                         "avant l'import. Importer de nouveau le même fichier met à jour."))
+        self.import_button.clicked.connect(self.import_ics)
+        top.addWidget(self.import_button)
         layout.addLayout(top)
 
         self.grid = WeekGrid(today, self)
@@ -225,3 +235,44 @@ class AgendaView(QWidget):
                      error=True)
 
         self.runner.run(lambda: export_calendar(practice, first, last, path), written, failed)
+
+    # -- import (issue 20, #6)
+    def import_ics(self) -> None:
+        practice = self.practice()
+        if practice is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, tr("Importer un calendrier"), str(Path.home()),
+                                              tr("Calendrier (*.ics)"))
+        if not name:
+            return
+        first, last = self.export_range()
+        path = Path(name)
+
+        def review() -> tuple[list[calendar_import.ImportLine], dict[int, str]]:
+            lines = practice.read(calendar_import.read_preview, path, first, last)
+            return lines, practice.read(calendar_import.child_labels, {i for line in lines for i in line.child_ids})
+
+        def failed(error: BaseException) -> None:
+            self.import_button.setEnabled(True)
+            self.say(tr("L'import a échoué, rien n'a été importé : {0}").format(error_text(error)), error=True)
+
+        def imported(result: calendar_import.ImportResult) -> None:
+            self.import_button.setEnabled(True)
+            self.say(tr("Calendrier importé : {0} nouveaux rendez-vous, {1} mis à jour, {2} inchangés.").format(
+                result.created, result.updated, result.unchanged))
+
+        def reviewed(found: tuple[list[calendar_import.ImportLine], dict[int, str]]) -> None:
+            self.import_button.setEnabled(True)
+            dialog = CalendarImportDialog(*found, parent=self)
+            self.import_dialog = dialog
+
+            def accepted() -> None:
+                choices = dialog.choices()
+                self.import_button.setEnabled(False)
+                self.runner.run_op(lambda _report: practice.write(calendar_import.apply, choices), imported, failed)
+
+            dialog.accepted.connect(accepted)
+            dialog.open()
+
+        self.import_button.setEnabled(False)
+        self.runner.run(review, reviewed, failed)
