@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from cocon_desktop.domain import fec
-from cocon_desktop.errors import ValidationError
+from cocon_desktop.errors import CoconError, ValidationError
+from cocon_desktop.models import Practice as PracticeRow
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import practice_handle
 from cocon_desktop.services.fec_export import fec_file, load_chart, save_chart
@@ -95,3 +96,19 @@ def test_field_text_keeps_no_separator_and_only_latin9() -> None:
     written = fec.text("a\tb|c\nd ✓")
     assert "\t" not in written and "|" not in written and "\n" not in written
     written.encode("iso8859_15")
+
+
+def test_no_fec_without_the_siren_its_name_is_made_of(fixed: Practice) -> None:
+    with fixed.sessions.begin() as session:
+        row = session.get(PracticeRow, 1)
+        assert row is not None
+        row.siret = ""
+    try:
+        with pytest.raises(CoconError) as refused:
+            fixed.read(fec_file, 2026)
+        assert refused.value.code == "fec_siren_missing"
+    finally:
+        with fixed.sessions.begin() as session:
+            row = session.get(PracticeRow, 1)
+            assert row is not None
+            row.siret = PROFILE.siret
