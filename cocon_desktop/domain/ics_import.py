@@ -8,6 +8,7 @@ made instead of doubling them, however long the other program's UIDs are (Outloo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -134,8 +135,11 @@ def read_events(content: bytes, first_day: date, last_day: date) -> list[Importe
     return sorted(found, key=lambda e: (e.starts_at, e.key))[:MAX_OCCURRENCES]
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(fold(text)))
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    """The words of a name or a title, accents and case aside (cached: each child's names are read once for
+    the whole file, not once per event)."""
+    return frozenset(_WORD.findall(fold(text)))
 
 
 def candidates(summary: str, children: Iterable[ChildName]) -> list[int]:
