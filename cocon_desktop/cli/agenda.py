@@ -68,14 +68,17 @@ def cmd_import(args: argparse.Namespace, secrets: Input) -> int:
                   f"{STATES[line.state]}{again}, {who}")
         counts = {state: sum(1 for line in lines if line.state == state) for state in STATES}
         summary = (f"{messages.counted(len(lines), 'rendez-vous', 'rendez-vous')} du {messages.french_date(first)} "
-                   f"au {messages.french_date(last)} : {counts[calendar_import.MATCHED]} reconnu(s), "
-                   f"{counts[calendar_import.TO_CHOOSE]} à choisir, {counts[calendar_import.IGNORED]} ignoré(s).")
+                   f"au {messages.french_date(last)} : "
+                   f"{messages.counted(counts[calendar_import.MATCHED], 'reconnu', 'reconnus')}, "
+                   f"{counts[calendar_import.TO_CHOOSE]} à choisir, "
+                   f"{messages.counted(counts[calendar_import.IGNORED], 'ignoré', 'ignorés')}.")
         if not args.apply:
             print(f"{summary} Rien n'a été écrit : relancez avec --apply pour importer les rendez-vous reconnus.")
             return 0
         result = practice.write(calendar_import.apply, calendar_import.matched_choices(lines)).value
-    print(f"{summary} Importés : {result.created} nouveau(x), {result.updated} mis à jour, {result.unchanged} "
-          "inchangé(s) ; ceux à choisir ou ignorés sont laissés de côté.")
+    print(f"{summary} Importés : {messages.counted(result.created, 'nouveau', 'nouveaux')}, {result.updated} mis "
+          f"à jour, {messages.counted(result.unchanged, 'inchangé', 'inchangés')} ; ceux à choisir ou ignorés sont "
+          "laissés de côté.")
     return 0
 
 

@@ -95,12 +95,12 @@ def test_agenda_import_reviews_then_applies_and_a_second_import_updates(demo: Pa
 
     applied = _run(demo, "agenda", "import", source, *period, "--apply")
     assert applied.returncode == 0, applied.stderr
-    assert applied.stdout.splitlines()[-1].endswith("Importés : 5 nouveau(x), 0 mis à jour, 0 inchangé(s) ; ceux "
+    assert applied.stdout.splitlines()[-1].endswith("Importés : 5 nouveaux, 0 mis à jour, 0 inchangé ; ceux "
                                                     "à choisir ou ignorés sont laissés de côté.")
     source.write_bytes(calendar_samples.google(summary=f"Séance {name}", hour=11))  # the series moved to 11:00
     again = _run(demo, "agenda", "import", source, *period, "--apply")
     assert "(déjà importé)" in again.stdout.splitlines()[0]
-    assert again.stdout.splitlines()[-1].endswith("Importés : 0 nouveau(x), 4 mis à jour, 1 inchangé(s) ; ceux à "
+    assert again.stdout.splitlines()[-1].endswith("Importés : 0 nouveau, 4 mis à jour, 1 inchangé ; ceux à "
                                                   "choisir ou ignorés sont laissés de côté.")
     after = tmp_path / "apres.ics"
     assert _run(demo, "agenda", "export", *period, "-o", after).returncode == 0

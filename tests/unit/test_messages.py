@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,8 @@ def codes_in(source: str, *, returns: bool = False) -> set[str]:
             if name in ERROR_CLASSES or name == "__init__":
                 candidates = args[:1] if name != "FieldError" else args[1:2]
                 candidates += [k.value for k in node.keywords if k.arg == "code"]
-            elif name == "add" and len(args) == 2:
-                candidates = args[1:2]
+            elif name == "add" and len(args) == 2:  # a ValidationError's add(field, code); not icalendar's add
+                candidates = [a for a in args[1:2] if re.fullmatch(r"[a-z][a-z0-9_]*", _constant(a) or "")]
             else:
                 candidates = []
             found.update(c for c in map(_constant, candidates) if c)
