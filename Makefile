@@ -55,7 +55,7 @@ test-latest: check-system
 	rm -rf $(LATEST)
 	$(PYTHON) -m venv $(LATEST)
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --no-cache-dir pip
-	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager --no-cache-dir -e '.[dev]'
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager --no-cache-dir -e '.[dev,network]'
 	$(LATEST)/bin/python -m pip freeze --exclude-editable > build/latest-versions.txt
 	$(call run_tests,$(LATEST)/bin/python,,-p no:cacheprovider)
 
@@ -69,7 +69,7 @@ lock: $(STAMP)
 requirements:
 	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --format requirements-txt \
 		-o requirements/run.txt
-	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --extra dev \
+	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --extra dev --extra network \
 		--format requirements-txt -o requirements/dev.txt
 	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --extra dev --extra dist \
 		--format requirements-txt -o requirements/dist.txt

@@ -25,9 +25,12 @@ REQUIREMENTS: dict[str, tuple[str, ...]] = {
     "libdbus-1-3": ("lib:dbus-1",),
     "libglib2.0-0": ("lib:glib-2.0",),
     "strace": ("bin:strace",),  # tests/db/test_durability.py: each commit's fsync, seen from the kernel
+    # tests/network: the network's server on a real PostgreSQL, its console in a real browser
+    "postgresql": ("glob:/usr/lib/postgresql/*/bin/initdb", "glob:/usr/lib/postgresql/*/bin/pg_ctl"),
+    "chromium": ("bin:chromium",),
 }
 LINUX_ONLY = {"softhsm2", "fonts-dejavu-core", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1",
-              "libdbus-1-3", "libglib2.0-0", "strace"}
+              "libdbus-1-3", "libglib2.0-0", "strace", "postgresql", "chromium"}
 
 
 def _present(need: str) -> bool:
@@ -36,6 +39,8 @@ def _present(need: str) -> bool:
         return shutil.which(name) is not None
     if kind == "file":
         return Path(name).exists()
+    if kind == "glob":
+        return any(Path("/").glob(name.lstrip("/")))
     return ctypes.util.find_library(name) is not None
 
 
