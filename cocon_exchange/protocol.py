@@ -31,13 +31,22 @@ BATCH_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 # What the program takes from a network's answer (issue 19, #6 and #8): the receiver may be hostile.
-MAX_ANSWER_BYTES = 256 * 1024  # a receipt is a few hundred bytes; a rejection's reason at most 64 KB
+# a receipt is a few hundred bytes; a rejection's reason at most 64 KB; per-document decisions (issue 21): up to
+# 5,000 of ~60 bytes each, a few with a reason — 4 MB bounds them all (a larger answer is never read whole)
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 MAX_REMOTE_TEXT = 64 * 1024  # bytes of UTF-8 of any text from a network (a reason, a code, a detail)
 MAX_RECEIPT_ID = 100  # batch.receipt_id's column
 MAX_CODE = 64
 SERIES_PATTERN = re.compile(r"^[A-Z]{2,5}-[0-9]{4}$")  # « FAC-2026 », « AV-2026 »
 MAX_SERIES = 64  # series in a receipt's "highest"
 MAX_SEQUENCE = 10**9
+MAX_DECISIONS = 5000  # per-document decisions in one receipt (issue 21)
+# a document's number, as the manifest writes it (cocon_exchange/batch_format.NUMBER_PATTERN: a test keeps them equal)
+DOCUMENT_NUMBER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+DOCUMENT_ACCEPTED = "accepte"
+DOCUMENT_REJECTED = "rejete"
+DOCUMENT_PAID = "paye"
+DOCUMENT_STATUSES = (DOCUMENT_ACCEPTED, DOCUMENT_REJECTED, DOCUMENT_PAID)
 _SPACES = frozenset("\t\n\r\v\f\u0085\u2028\u2029")
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -94,6 +103,48 @@ def parse_highest(value: Any) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class DocumentDecision:
+    """The network's decision on one document of the batch: accepte, rejete (with its French reason) or paye."""
+
+    number: str  # « FAC-2026-0001 », as in the manifest
+    status: str  # DOCUMENT_STATUSES
+    reason: str = ""  # French, a remote_text
+
+    def to_json(self) -> dict[str, str]:
+        data = {"number": self.number, "status": self.status}
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def parse_documents(value: Any) -> tuple[DocumentDecision, ...]:
+    """A receipt's "documents": at most 5,000 decisions, each a number as the manifest writes it, a status among
+    DOCUMENT_STATUSES and an optional reason (a remote_text). ValueError otherwise — and for a number given twice
+    (two decisions on one document: which one holds?)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_DECISIONS:
+        raise ValueError(f"« documents » n'est pas une liste d'au plus {MAX_DECISIONS} décisions")
+    decisions: list[DocumentDecision] = []
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, dict):
+            raise ValueError("« documents » contient autre chose qu'un objet")
+        number, status, reason = item.get("number"), item.get("status"), item.get("reason", "")
+        if not isinstance(number, str) or not DOCUMENT_NUMBER_PATTERN.fullmatch(number):
+            raise ValueError("« documents » contient un numéro de document mal formé")
+        if not isinstance(status, str) or status not in DOCUMENT_STATUSES:
+            raise ValueError("« documents » contient un état inconnu")
+        if reason is not None and not isinstance(reason, str):
+            raise ValueError("« documents » contient un motif qui n'est pas un texte")
+        if number in seen:
+            raise ValueError("« documents » donne deux décisions pour un même document")
+        seen.add(number)
+        decisions.append(DocumentDecision(number, status, remote_text(reason)))
+    return tuple(decisions)
+
+
+@dataclass(frozen=True)
 class Receipt:
     """The network's acknowledgement of one batch: its id and time, and the batch's current state."""
 
@@ -106,6 +157,8 @@ class Receipt:
     sha256: str = ""
     # series → the highest document number the network holds for this practice (a witness of the numbering)
     highest: dict[str, int] = field(default_factory=dict)
+    # the network's decision on each document it has decided about (issue 21): optional, at most 5,000
+    documents: tuple[DocumentDecision, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"receipt_id": self.receipt_id, "received_at": self.received_at.isoformat(),
@@ -114,6 +167,8 @@ class Receipt:
         if self.reason or self.code:
             data["reason"] = self.reason
             data["code"] = self.code
+        if self.documents:
+            data["documents"] = [decision.to_json() for decision in self.documents]
         return data
 
     @classmethod
@@ -145,7 +200,7 @@ class Receipt:
                    reason=remote_text(data.get("reason")), code=remote_text(data.get("code"), MAX_CODE),
                    batch_id=batch_id if isinstance(batch_id, str) and BATCH_ID_PATTERN.match(batch_id) else "",
                    sha256=sha256 if isinstance(sha256, str) and SHA256_PATTERN.match(sha256) else "",
-                   highest=parse_highest(data.get("highest")))
+                   highest=parse_highest(data.get("highest")), documents=parse_documents(data.get("documents")))
 
 
 def encode(data: dict[str, Any]) -> bytes:
