@@ -4,6 +4,7 @@ forms (PLURALS), the names of the fields (FIELD_LABELS). `messages.py` fills and
 from __future__ import annotations
 
 from cocon_desktop.message_texts_integrity import INTEGRITY
+from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
 from cocon_exchange.fault_texts import FAULT_TEXTS
 
 MESSAGES: dict[str, str] = {
@@ -152,6 +153,8 @@ MESSAGES: dict[str, str] = {
     "bilan_already_used": "Le bilan de la prescription en cours a déjà été réalisé, ou n'est pas inclus.",
     "forfait_exhausted": "Toutes les séances accordées par la prescription en cours ont été réalisées.",
     "invoice_run_cancelled": "Émission annulée : aucune facture n'a été émise, aucun numéro n'a été consommé.",
+    "invoice_run_numbering_moved": ("La numérotation a changé pendant l'émission ({expected} attendu, {number} "
+                                    "trouvé) : aucune facture n'a été émise ; relancez l'émission."),
     "invoice_not_found": "Aucune facture ne porte le numéro {number}.",
     "invoice_line_unknown": "La facture {number} n'a pas de ligne {lines}.",
     "nothing_to_credit": "Toutes les lignes demandées de la facture {number} ont déjà été annulées par un avoir.",
@@ -391,6 +394,7 @@ MESSAGES: dict[str, str] = {
     "number_out_of_range": "{value} est hors des limites ({min} à {max}).",
     "text_has_control_characters": "Ce texte contient des caractères de contrôle : il n'a pas été enregistré.",
     **INTEGRITY,  # issue 19: verify and the numbering's witnesses (message_texts_integrity.py)
+    **DECISIONS,  # issue 21: the network's decisions on single documents (message_texts_network.py)
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks
@@ -402,6 +406,7 @@ PLURALS: dict[str, str] = {
     "ends_soon": "Fin de validité le {on} (dans {count} jours).",
     "prescription_in_use": "{count} séances sont comptées sur cette prescription : elle ne peut plus être "
                            "supprimée (vous pouvez encore modifier sa fin de validité et sa note).",
+    **DECISION_PLURALS,  # issue 21
 }
 
 VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is

@@ -1,7 +1,12 @@
 """PyInstaller entry of the program (`cocon-desktop`): the same as `python -m cocon_desktop`."""
 
+import multiprocessing
 import sys
 
 from cocon_desktop.__main__ import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    # a worker process of an invoice run (documents/render_pool.py, "spawn") starts this executable again:
+    # freeze_support runs the worker instead of a second program
+    multiprocessing.freeze_support()
+    sys.exit(main())

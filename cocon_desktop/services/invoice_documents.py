@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.services import invoicing, number_witness, settings_store
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
-from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderRequest
+from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderMany, RenderRequest
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signing_identities import active_identity, all_certificates
@@ -141,6 +142,24 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     return render
 
 
+def bulk_renderer(sessions: sessionmaker[Session], network: str) -> RenderMany | None:
+    """Renders a whole invoice run on every core (documents/render_pool.py); None for an identity on a PKCS#11
+    token, which signs one document at a time through `renderer`."""
+    identity = active_identity(sessions)
+    if identity.token is not None or identity.private_key_der is None:
+        return None
+    from cocon_desktop.documents.render_pool import render_signed_many
+
+    address = network_address(sessions, network)
+    term_days = invoicing.payment_term_days(sessions)
+    certificate, key = identity.certificate_pem, identity.private_key_der
+
+    def render_many(requests: Sequence[RenderRequest]) -> Generator[bytes, None, None]:
+        return render_signed_many([to_invoice_data(r, address, term_days) for r in requests], certificate, key)
+
+    return render_many
+
+
 @writes(Changes.INVOICES | Changes.SEANCES, takes=HANDLE)  # the séances become invoiced
 def issue_period(practice: Practice, network: str, first: date, last: date, issue_date: date,
                  progress: Progress | None = None, pin: str | None = None) -> list[IssuedDocument]:
@@ -149,7 +168,7 @@ def issue_period(practice: Practice, network: str, first: date, last: date, issu
     `pin`: the token's PIN when the practice signs with a PKCS#11 token (see `renderer`)."""
     render = renderer(practice.sessions, network, pin)
     issued = invoicing.issue_run(practice.sessions, network, first, last, issue_date, render, progress,
-                                 number_witness.witnessed(practice))
+                                 number_witness.witnessed(practice), bulk_renderer(practice.sessions, network))
     write_anchor(practice.sessions, practice.data_dir, practice.key.data_key)
     number_witness.remember_highest(practice)
     return issued

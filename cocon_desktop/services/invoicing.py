@@ -3,8 +3,9 @@ its SHA-256, and a hash chain over every document so that `cocon verify` sees an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -49,6 +50,8 @@ class RenderRequest:
 
 
 Render = Callable[[RenderRequest], bytes]
+# the signed PDFs of many requests, in their order (documents/render_pool.py: on every core)
+RenderMany = Callable[[Sequence[RenderRequest]], Generator[bytes, None, None]]
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,27 @@ def payment_term_days(sessions: sessionmaker[Session]) -> int:
     return int(settings_store.get(sessions, settings.PAYMENT_TERM_DAYS))
 
 
+def _numbered_requests(session: Session, drafts: Sequence[DraftInvoice], issue_date: date, due: date, first: date,
+                       last: date, network: str, practice: PracticeProfile,
+                       witnessed: Mapping[str, int] | None) -> list[RenderRequest]:
+    """The run's requests with their numbers: consecutive from the series' next one (witness checked once, for the
+    first; the others follow it in the same transaction, which holds the write lock)."""
+    if not drafts:
+        return []
+    sequence, _ = _next_number(session, "invoice", issue_date.year, witnessed)
+    return [RenderRequest(f"{PREFIX['invoice']}-{issue_date.year}-{sequence + offset:04d}", "invoice", issue_date,
+                          due, first, last, network, practice, draft.lines)
+            for offset, draft in enumerate(drafts)]
+
+
 def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: date, issue_date: date,
               render: Render, progress: Progress | None = None,
-              witnessed: Mapping[str, int] | None = None) -> list[IssuedDocument]:
+              witnessed: Mapping[str, int] | None = None,
+              render_many: RenderMany | None = None) -> list[IssuedDocument]:
     """Issue every invoice of the period in ONE transaction: all numbered and stored, or none (no gap).
-    `witnessed`: what the numbering's outside witnesses know (see `_next_number`)."""
+    `witnessed`: what the numbering's outside witnesses know (see `_next_number`). `render_many`: renders the
+    whole run at once (on every core); the numbers are given before rendering — one series, consecutive from the
+    next free one — and each is checked again against the database when its document is stored."""
     tariffs = load_tariffs(sessions)
     grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
     practice = load_profile(sessions)
@@ -143,12 +162,16 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
         session.connection(execution_options={IMMEDIATE: True})
         drafts: list[DraftInvoice] = group(billable_lines(session, network, first, last, tariffs), network, first,
                                            last, grouping)
-        for index, draft in enumerate(drafts):
-            if progress is not None and progress(index, len(drafts)) is False:
-                raise RunCancelled()
-            sequence, number = _next_number(session, "invoice", issue_date.year, witnessed)
-            request = RenderRequest(number, "invoice", issue_date, due, first, last, network, practice, draft.lines)
-            issued.append(_store(session, request, sequence, render(request), draft.child_id, None))
+        requests = _numbered_requests(session, drafts, issue_date, due, first, last, network, practice, witnessed)
+        pdfs = render_many(requests) if render_many else (render(r) for r in requests)
+        with contextlib.closing(pdfs):  # a cancelled run stops the workers now, not when the traceback goes
+            for index, (draft, request, pdf) in enumerate(zip(drafts, requests, pdfs, strict=True)):
+                if progress is not None and progress(index, len(drafts)) is False:
+                    raise RunCancelled()
+                sequence, number = _next_number(session, "invoice", issue_date.year, witnessed)
+                if number != request.number:  # the numbers were given in advance: they must still be the next
+                    raise CoconError("invoice_run_numbering_moved", expected=request.number, number=number)
+                issued.append(_store(session, request, sequence, pdf, draft.child_id, None))
         if progress is not None:
             progress(len(drafts), len(drafts))
     return issued
