@@ -201,7 +201,10 @@ class ConsoleUser(Base):
     role: Mapped[str] = mapped_column(String(20))  # coordinateur | comptable | administrateur
     password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id (argon2-cffi's encoded form)
     totp_secret: Mapped[str] = mapped_column(String(64), default="")  # base32, empty: no second factor
+    totp_last_counter: Mapped[int] = mapped_column(BigInteger, default=0)  # a code is accepted once only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failures (the throttle)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
