@@ -84,3 +84,32 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
             sums.append(connection.execute(text("SELECT count(*), sum(amount_cents) FROM act")).one())
         engine.dispose()
     assert sums[0] == sums[1]
+
+
+def test_console_pages_of_the_bench_answer_on_a_small_region(postgres_url: str) -> None:
+    """The benchmark's console code: log in, find the pages by their links, time each (once here)."""
+    from starlette.testclient import TestClient
+
+    from benchmarks.network import ADMIN_LOGIN, ADMIN_PASSWORD, add_admin, crawl, login, page_kind, time_pages
+    from cocon_network.server.app import create_app
+    from cocon_network.server.config import Settings
+
+    engine = make_engine(postgres_url)
+    create_schema(engine)
+    generate_region(engine, SMALL)
+    add_admin(engine)
+    app = create_app(Settings(database_url=postgres_url, secure_cookies=False), engine=engine)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        login(client, ADMIN_LOGIN, ADMIN_PASSWORD)
+
+        def get(url: str) -> tuple[int, str, str]:
+            answer = client.get(url)
+            return answer.status_code, answer.headers.get("content-type", ""), answer.text
+
+        pages = crawl(get)
+        assert "/console" in pages  # the dashboard, then whatever its links reach
+        timed = time_pages(client, pages, repeat=1)
+    assert [kind for kind, _seconds, status in timed if status != 200] == []
+    assert page_kind("/console/lots/0b0e3c1e-8f7a-4c7e-9d2a-1b2c3d4e5f60") == "/console/lots/{}"
+    assert page_kind("/console/enfants/RPM-2024-00012") == "/console/enfants/{}"
+    engine.dispose()
