@@ -20,6 +20,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from cocon_exchange.protocol import MAX_BATCH_BYTES
+
 ENV_PREFIX = "COCON_NETWORK_"
 
 
@@ -35,7 +37,8 @@ class Settings:
     workers: int = 2
     host: str = "127.0.0.1"
     port: int = 8700
-    verify_processes: int = 2  # the process pool that verifies batches (never the event loop)
+    verify_processes: int = 2  # the process pool that verifies batches (never the event loop); 0: a thread
+    max_batch_bytes: int = MAX_BATCH_BYTES  # a larger upload is answered 413 (read streamed, never kept whole)
     secure_cookies: bool = True  # False only for http:// on 127.0.0.1 (a trial, the tests)
 
 

@@ -1,0 +1,144 @@
+"""Receiving one batch: idempotent, verified in the process pool, stored in one transaction, then controlled.
+
+    outcome = await ingest(state, pool, therapist_id, batch_id, data)   # -> Outcome(status, body)
+
+    201  a new batch accepted (its receipt)            200  the same bytes again (the first receipt)
+    422  rejected on receipt (its receipt, with code and reason; the same again gives 422 again)
+    409  other bytes under a batch id already received
+
+Database work runs in Starlette's thread pool, verification in the VerifyPool: the event loop only waits.
+Within one process, deliveries of the same batch id wait for each other (one verification, not twenty);
+across processes the batch's primary key decides, and the loser answers as the duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import logging
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from cocon_exchange.protocol import STATUS_REJECTED, sha256_hex
+from cocon_network.server.db import transaction
+from cocon_network.server.ingest_store import (
+    admission_fault,
+    find_batch,
+    receipt_of,
+    store_accepted,
+    store_rejected,
+)
+from cocon_network.server.models import Batch, Therapist
+
+if TYPE_CHECKING:
+    from cocon_network.server.app import ServerState
+    from cocon_network.server.verify_pool import Verification, VerifyPool
+
+log = logging.getLogger(__name__)
+
+_LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict[str, Any]
+
+
+def _conflict(batch_id: str) -> Outcome:
+    return Outcome(409, {"code": "conflict",
+                         "reason": f"un autre fichier a déjà été reçu sous le numéro de lot {batch_id}"})
+
+
+def _answer(state: ServerState, batch_id: str, therapist_id: int, digest: str, *, created: bool) -> Outcome | None:
+    """The stored batch's answer (None when not stored): its receipt, or 409 for other bytes or another practice."""
+    with transaction(state.sessions) as session:
+        batch = find_batch(session, batch_id)
+        if batch is None:
+            return None
+        if batch.sha256 != digest or batch.therapist_id != therapist_id:
+            return _conflict(batch_id)
+        body = receipt_of(session, batch).to_json()
+        if batch.status == STATUS_REJECTED:
+            return Outcome(422, body)
+        return Outcome(201 if created else 200, body)
+
+
+def _store(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
+           verification: Verification) -> Batch:
+    """One transaction: the batch rejected (the file's fault, or the network's checks), or accepted with its
+    documents and acts. IntegrityError when a concurrent delivery stored the same batch id first."""
+    with transaction(state.sessions) as session:
+        therapist = session.get(Therapist, therapist_id)
+        assert therapist is not None
+        fault: tuple[str, str] | None = None
+        if not verification.ok:
+            fault = (verification.fault_code, verification.fault_reason)
+        else:
+            fault = admission_fault(session, therapist, verification, state.settings.network)
+        if fault is not None:
+            return store_rejected(session, therapist_id, batch_id, data, *fault)
+        return store_accepted(session, therapist, batch_id, data, verification)
+
+
+def _store_or_reject(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
+                     verification: Verification) -> bool:
+    """True when this delivery stored the batch; False when another delivery of the same id did first."""
+    try:
+        _store(state, therapist_id, batch_id, data, verification)
+        return True
+    except IntegrityError:
+        with transaction(state.sessions) as session:
+            if find_batch(session, batch_id) is not None:
+                return False
+    # a document number stored meanwhile by another batch of the practice: rejected, like any reused number
+    with transaction(state.sessions) as session:
+        store_rejected(session, therapist_id, batch_id, data, "document_already_received",
+                       "un document de ce lot a été reçu entre-temps dans un autre lot : un numéro de facture "
+                       "ne sert qu'une fois")
+    return True
+
+
+def run_controls(state: ServerState, batch_id: str) -> None:
+    """Part D's controls across therapists on the new batch, in their own transaction: a failing control is
+    logged and never loses the batch already acknowledged."""
+    if importlib.util.find_spec("cocon_network.server.controls") is None:
+        return
+    from cocon_network.server import controls  # type: ignore[attr-defined, unused-ignore]
+
+    try:
+        with transaction(state.sessions) as session:
+            controls.run_controls(session, batch_id)
+    except Exception:
+        log.exception("batch %s: the controls failed", batch_id)
+
+
+async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_id: str,
+                 data: bytes) -> Outcome:
+    digest = sha256_hex(data)
+    lock = _LOCKS.get(batch_id)
+    if lock is None:
+        lock = _LOCKS.setdefault(batch_id, asyncio.Lock())
+    async with lock:
+        known = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=False)
+        if known is not None:
+            return known
+        verification = await pool.verify(batch_id, data)
+        created = await run_in_threadpool(_store_or_reject, state, therapist_id, batch_id, data, verification)
+        answer = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=created)
+        assert answer is not None
+        if answer.status == 201:
+            await run_in_threadpool(run_controls, state, batch_id)
+    return answer
+
+
+def current_receipt(state: ServerState, therapist_id: int, batch_id: str) -> dict[str, Any] | None:
+    """GET's answer: the batch's current receipt, None when this practice sent no such batch."""
+    with transaction(state.sessions) as session:
+        batch = find_batch(session, batch_id)
+        if batch is None or batch.therapist_id != therapist_id:
+            return None
+        return receipt_of(session, batch).to_json()

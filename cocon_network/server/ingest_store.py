@@ -1,0 +1,155 @@
+"""The database side of receiving a batch (synchronous: called from a worker thread by ingest.py).
+
+    find_batch(session, batch_id) -> Batch | None
+    admission_fault(session, therapist, verification, network) -> (code, French reason) | None
+    store_rejected(session, therapist_id, batch_id, data, code, reason) -> Batch
+    store_accepted(session, therapist, batch_id, data, verification) -> Batch      (batch, documents, acts)
+    highest(session, therapist_id) -> {series: highest sequence}                   (the rollback witness)
+    receipt_of(session, batch) -> Receipt        (current state, per-document decisions, highest)
+    batch_status(session, batch) -> "recu" | "rejete" | "paye"   (paye: every invoice of it paid)
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cocon_exchange.certificates import display_fingerprint
+from cocon_exchange.protocol import (
+    STATUS_PAID,
+    STATUS_RECEIVED,
+    STATUS_REJECTED,
+    DocumentDecision,
+    Receipt,
+    sha256_hex,
+)
+from cocon_network.server.conventions import active_fingerprints
+from cocon_network.server.models import (
+    DOC_ACCEPTED,
+    DOC_PAID,
+    DOC_RECEIVED,
+    DOC_REJECTED,
+    Act,
+    Batch,
+    Document,
+    Therapist,
+)
+from cocon_network.server.verify_pool import Verification
+
+MAX_LISTED_NUMBERS = 5
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive moments: they were stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def find_batch(session: Session, batch_id: str) -> Batch | None:
+    return session.get(Batch, batch_id)
+
+
+def admission_fault(session: Session, therapist: Therapist, verification: Verification,
+                    network: str) -> tuple[str, str] | None:
+    """What the network checks beyond the file (issue 19 #4, issue 21 #2): the practice is the token's, its signer
+    is registered (and not revoked) for it, the batch is for this network, and no document was received before."""
+    if verification.siret != therapist.siret:
+        return ("practice_unregistered",
+                f"le lot est au nom du SIRET {verification.siret}, mais le jeton d'accès est celui du SIRET "
+                f"{therapist.siret} : lot refusé")
+    registered = active_fingerprints(session, therapist.id)
+    if not registered:
+        return ("practice_unregistered",
+                f"aucun certificat n'est enregistré pour le SIRET {therapist.siret} : le réseau doit d'abord "
+                "enregistrer le certificat de signature du cabinet (cocon-network certificate add)")
+    if verification.signer_fingerprint not in registered:
+        return ("signer_not_registered",
+                f"le lot est signé par le certificat {display_fingerprint(verification.signer_fingerprint)}, qui "
+                f"n'est pas celui enregistré pour le SIRET {therapist.siret} : lot refusé (un autre signataire "
+                "au nom de ce cabinet ?)")
+    if network and verification.network != network:
+        return ("network_mismatch", f"le lot est adressé au réseau {verification.network}, ce serveur est celui "
+                                    f"du réseau {network}")
+    numbers = [d.number for d in verification.documents]
+    known = sorted(session.scalars(select(Document.number).where(Document.therapist_id == therapist.id,
+                                                                  Document.number.in_(numbers))))
+    if known:
+        listed = ", ".join(known[:MAX_LISTED_NUMBERS]) + (" …" if len(known) > MAX_LISTED_NUMBERS else "")
+        return ("document_already_received",
+                f"{len(known)} document(s) de ce lot ont déjà été reçus dans un autre lot ({listed}) : "
+                "un numéro de facture ne sert qu'une fois")
+    return None
+
+
+def _new_batch(therapist_id: int, batch_id: str, data: bytes, status: str) -> Batch:
+    return Batch(batch_id=batch_id, therapist_id=therapist_id, sha256=sha256_hex(data), size=len(data), data=data,
+                 receipt_id=str(uuid.uuid4()), received_at=datetime.now(UTC).replace(microsecond=0),
+                 status=status)
+
+
+def store_rejected(session: Session, therapist_id: int, batch_id: str, data: bytes, code: str,
+                   reason: str) -> Batch:
+    batch = _new_batch(therapist_id, batch_id, data, STATUS_REJECTED)
+    batch.reject_code, batch.reject_reason = code[:64], reason
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def store_accepted(session: Session, therapist: Therapist, batch_id: str, data: bytes,
+                   verification: Verification) -> Batch:
+    batch = _new_batch(therapist.id, batch_id, data, STATUS_RECEIVED)
+    batch.siret, batch.network = verification.siret, verification.network
+    batch.period_start, batch.period_end = verification.period_start, verification.period_end
+    batch.total_cents = verification.total_cents
+    session.add(batch)
+    session.flush()  # the batch's key before its documents: a concurrent twin fails here, on the primary key
+    documents = {d.number: Document(
+        batch_id=batch_id, therapist_id=therapist.id, number=d.number, series=d.series, sequence=d.sequence,
+        kind=d.kind, corrects=d.corrects, issue_date=d.issue_date, amount_cents=d.amount_cents, pdf=d.pdf,
+        sha256=d.sha256, signature_status=d.signature_status, facturx_xml=d.facturx_xml, status=DOC_RECEIVED)
+        for d in verification.documents}
+    session.add_all(documents.values())
+    session.flush()
+    session.add_all([Act(document_id=documents[a.document].id, therapist_id=therapist.id, line=a.line,
+                         act_date=a.act_date, inclusion_number=a.inclusion_number, initials=a.initials,
+                         discipline=a.discipline, nature=a.nature, amount_cents=a.amount_cents)
+                     for a in verification.acts])
+    session.flush()
+    return batch
+
+
+def highest(session: Session, therapist_id: int) -> dict[str, int]:
+    rows = session.execute(select(Document.series, func.max(Document.sequence))
+                           .where(Document.therapist_id == therapist_id, Document.series != "")
+                           .group_by(Document.series))
+    return {str(series): int(sequence) for series, sequence in rows}
+
+
+def batch_status(session: Session, batch: Batch) -> str:
+    if batch.status == STATUS_REJECTED:
+        return STATUS_REJECTED
+    invoices = session.execute(select(func.count(), func.count().filter(Document.status == DOC_PAID))
+                               .where(Document.batch_id == batch.batch_id, Document.kind == "invoice")).one()
+    if invoices[0] and invoices[0] == invoices[1]:
+        return STATUS_PAID
+    return batch.status
+
+
+def receipt_of(session: Session, batch: Batch) -> Receipt:
+    rejected = batch.status == STATUS_REJECTED
+    decisions: tuple[DocumentDecision, ...] = ()
+    if not rejected:
+        rows = session.execute(select(Document.number, Document.status, Document.decision_reason)
+                               .where(Document.batch_id == batch.batch_id,
+                                      Document.status.in_((DOC_ACCEPTED, DOC_REJECTED, DOC_PAID)))
+                               .order_by(Document.id))
+        decisions = tuple(DocumentDecision(number, status, reason if status == DOC_REJECTED else "")
+                          for number, status, reason in rows)
+    return Receipt(receipt_id=batch.receipt_id, received_at=_aware(batch.received_at),
+                   status=batch_status(session, batch), reason=batch.reject_reason, code=batch.reject_code,
+                   batch_id=batch.batch_id, sha256=batch.sha256,
+                   highest={} if rejected or batch.therapist_id is None else highest(session, batch.therapist_id),
+                   documents=decisions)

@@ -1,0 +1,197 @@
+"""Batch verification off the event loop: a pool of processes (Settings.verify_processes) runs `verify`, which
+checks a batch with cocon_exchange.batch_verify and, when it holds, reads out everything the database stores
+(documents with their PDF, SHA-256, Factur-X XML and signature status; acts from actes.csv) — all the CPU work of
+an upload, in another process, so that one upload never stalls the others.
+
+    pool = VerifyPool(processes)       # 0: a thread instead of processes (a trial, a debugger)
+    verification = await pool.verify(batch_id, data)
+    pool.close()
+
+`verify` is a plain function of picklable values: call it directly where no pool is needed (tests, the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import multiprocessing
+import re
+import zipfile
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+log = logging.getLogger(__name__)
+
+NUMBER_PATTERN = re.compile(r"^([A-Z]{2,5}-[0-9]{4})-([0-9]{1,9})$")  # FAC-2026-0023 → FAC-2026, 23
+FORMULA_GUARD = "'"  # actes.csv's cells that a spreadsheet would read as a formula start with it
+
+
+@dataclass(frozen=True)
+class VerifiedAct:
+    document: str
+    line: int
+    act_date: date
+    inclusion_number: str
+    initials: str
+    discipline: str
+    nature: str
+    amount_cents: int  # negative on a credit note
+
+
+@dataclass(frozen=True)
+class VerifiedDocument:
+    number: str
+    series: str  # « FAC-2026 », "" when the number has another form
+    sequence: int
+    kind: str  # invoice | credit_note
+    corrects: str
+    issue_date: date
+    amount_cents: int  # negative for a credit note, as the manifest writes it
+    pdf: bytes
+    sha256: str
+    facturx_xml: str
+    signature_status: str  # French
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A verdict on a batch: `fault_code` empty when the file holds; then what to store."""
+
+    batch_id: str
+    fault_code: str = ""
+    fault_reason: str = ""
+    network: str = ""
+    siret: str = ""
+    signer_pem: bytes = b""
+    signer_fingerprint: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    total_cents: int = 0
+    documents: tuple[VerifiedDocument, ...] = ()
+    acts: tuple[VerifiedAct, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.fault_code
+
+
+def cents(amount: str | Decimal) -> int:
+    return int(Decimal(amount).scaleb(2).to_integral_exact())
+
+
+def series_of(number: str) -> tuple[str, int]:
+    match = NUMBER_PATTERN.match(number)
+    return (match[1], int(match[2])) if match else ("", 0)
+
+
+def _plain(cell: str) -> str:
+    return cell[1:] if cell.startswith(FORMULA_GUARD) and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _acts(csv_data: bytes) -> tuple[VerifiedAct, ...]:
+    """actes.csv's lines (already checked by verify_batch: format, sums, lines)."""
+    from cocon_exchange.acts_csv import HEADER
+
+    reader = csv.reader(io.StringIO(csv_data.decode("utf-8").lstrip("\ufeff"), newline=""), delimiter=";")
+    rows = list(reader)
+    if not rows or tuple(rows[0]) != HEADER:
+        raise ValueError("actes.csv header")
+    acts = []
+    for cells in rows[1:]:
+        values = dict(zip(HEADER, cells, strict=True))
+        acts.append(VerifiedAct(
+            document=values["numero_document"], line=int(values["ligne"]),
+            act_date=date.fromisoformat(values["date_acte"]),
+            inclusion_number=_plain(values["numero_inclusion"]), initials=_plain(values["initiales"]),
+            discipline=_plain(values["discipline"]), nature=_plain(values["nature"]),
+            amount_cents=cents(values["montant"].replace(",", "."))))
+    return tuple(acts)
+
+
+def _signature_status(pdf: bytes, manifest_signer: str) -> str:
+    from cocon_exchange.certificates import certificate_fingerprint, certificate_subject
+    from cocon_exchange.pdf_signature import embedded_signer_certificate
+
+    own = embedded_signer_certificate(pdf)
+    fingerprint = certificate_fingerprint(own) if own else manifest_signer
+    subject = certificate_subject(own) if own else ""
+    name = next((part[3:] for part in subject.split(",") if part.startswith("CN=")), "")
+    text = (f"Signature PAdES valide à la réception, par {name or 'le signataire du lot'} "
+            f"(certificat {fingerprint[:16].upper()}…)")
+    if fingerprint != manifest_signer:
+        text += ", certificat antérieur du cabinet attesté par le manifeste"
+    return text[:200]
+
+
+def _facturx_xml(pdf: bytes) -> str:
+    import facturx
+
+    from cocon_exchange.facturx_summary import FILENAME
+
+    _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False, filenames=[FILENAME])
+    return xml.decode("utf-8") if isinstance(xml, bytes) else ""
+
+
+def verify(batch_id: str, data: bytes) -> Verification:
+    """Every check of cocon_exchange.batch_verify on `data` (sent as `batch_id`), then its content."""
+    from cocon_exchange.acts_csv import ACTS_CSV_NAME
+    from cocon_exchange.batch_verify import verify_batch
+
+    check = verify_batch(data)
+    if not check.ok:
+        fault = check.first_fault
+        assert fault is not None
+        return Verification(batch_id, fault.code, fault.message)
+    if check.batch_id != batch_id or check.manifest is None:
+        return Verification(batch_id, "batch_id_mismatch", f"le numéro de lot de l'adresse ({batch_id}) diffère "
+                                                           f"de celui du manifeste ({check.batch_id})")
+    manifest = check.manifest
+    signer = check.signer_fingerprint
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            documents = []
+            for entry in manifest["documents"]:
+                pdf = archive.read(entry["file"])
+                series, sequence = series_of(entry["number"])
+                documents.append(VerifiedDocument(
+                    number=entry["number"], series=series, sequence=sequence, kind=entry["kind"],
+                    corrects=entry["corrects"] or "", issue_date=date.fromisoformat(entry["issue_date"]),
+                    amount_cents=cents(entry["amount"]), pdf=pdf, sha256=entry["sha256"],
+                    facturx_xml=_facturx_xml(pdf), signature_status=_signature_status(pdf, signer)))
+            acts = _acts(archive.read(ACTS_CSV_NAME))
+    except Exception:  # verify_batch read it all: only a bug gets here
+        log.exception("batch %s: verified but unreadable", batch_id)
+        return Verification(batch_id, "batch_unreadable", "lot vérifié mais illisible par le serveur")
+    return Verification(
+        batch_id, network=str(manifest["network"]), siret=str(manifest["practice"]["siret"]),
+        signer_pem=check.signer_pem, signer_fingerprint=signer,
+        period_start=date.fromisoformat(manifest["period"]["start"]),
+        period_end=date.fromisoformat(manifest["period"]["end"]), total_cents=cents(manifest["totals"]["amount"]),
+        documents=tuple(documents), acts=acts)
+
+
+def _warm() -> None:
+    import cocon_exchange.batch_verify  # noqa: F401  (pyHanko, facturx: a second of imports, paid once)
+
+
+class VerifyPool:
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._executor: Executor
+        if processes > 0:
+            self._executor = ProcessPoolExecutor(max_workers=processes,
+                                                 mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(processes):
+                self._executor.submit(_warm)
+        else:
+            self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cocon-verify")
+
+    async def verify(self, batch_id: str, data: bytes) -> Verification:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, verify, batch_id, data)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
