@@ -155,7 +155,7 @@ def _group(session: Session, documents: list[Document]) -> list[TherapistDue]:
         due = dues.setdefault(therapist.id, TherapistDue(therapist.id, therapist.name, therapist.siret,
                                                          therapist.iban, therapist.bic))
         due.documents.append(_line(document, rejected))
-    return sorted(dues.values(), key=lambda d: (d.name.casefold(), d.therapist_id))
+    return sorted(dues.values(), key=lambda d: (sepa.sepa_text(d.name, 200).casefold(), d.therapist_id))
 
 
 def payable(session: Session) -> list[TherapistDue]:
