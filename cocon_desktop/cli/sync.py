@@ -51,6 +51,10 @@ def summary_line(report: SyncReport) -> str:
         parts.append(count(report.paid, "payé", "payés"))
     text = ("Synchronisation : " + ", ".join(parts)
             + f" ; {count(report.waiting, 'lot encore', 'lots encore')} en attente d'envoi.")
+    for code, number in (("sync_documents_refused", report.refused_documents),
+                         ("sync_documents_paid", report.paid_documents)):
+        if number:  # the networks' decisions on single invoices (issue 21)
+            text += " " + messages.text(code, {"count": number})
     return text + (" Interrompue avant la fin." if report.cancelled else "")
 
 

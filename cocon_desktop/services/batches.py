@@ -71,6 +71,8 @@ class BatchSummary:
     error: OutboxError | None  # why the last sending failed, or the network's reason for a rejection
     next_attempt_at: datetime | None
     exported_at: datetime | None
+    # its invoices the network rejected on their own (issue 21): (number, the network's reason), by number
+    refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_label(self) -> str:
@@ -154,8 +156,21 @@ _COLUMNS = (Batch.id, Batch.batch_id, Batch.network, Batch.period_start, Batch.p
             OutboxEntry.next_attempt_at, OutboxEntry.delivered_at, Batch.exported_at)
 
 
+def refused_documents(session: Session) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Per batch, its documents the network rejected on their own (services/document_decisions.py): few rows."""
+    found: dict[int, dict[str, str]] = {}
+    for pk, number, reason in session.execute(
+            select(BatchDocument.batch_pk, Invoice.number, InvoiceEvent.detail)
+            .join(InvoiceEvent, InvoiceEvent.invoice_id == BatchDocument.invoice_id)
+            .join(Invoice, Invoice.id == BatchDocument.invoice_id)
+            .where(InvoiceEvent.kind == "refused").order_by(InvoiceEvent.id)):
+        found.setdefault(pk, {})[number] = reason
+    return {pk: tuple(sorted(numbers.items())) for pk, numbers in found.items()}
+
+
 def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
     paid = paid_batches(session)
+    refused = refused_documents(session)
     statement = (select(*_COLUMNS).outerjoin(OutboxEntry, OutboxEntry.batch_pk == Batch.id).where(*where)
                  .order_by(Batch.created_at.desc(), Batch.id.desc()))
     out = []
@@ -166,7 +181,8 @@ def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
             file_name=name, documents=documents, total=from_cents(total), state=effective_state(state, pk, paid),
             receipt_id=receipt, received_at=aware(received), reason=reason, attempts=attempts or 0,
             last_attempt_at=aware(last_attempt), error=outbox_errors.read(last_error),
-            next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported)))
+            next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported),
+            refused=refused.get(pk, ())))
     return out
 
 

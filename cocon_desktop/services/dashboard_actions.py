@@ -29,6 +29,7 @@ from cocon_desktop.models import (
     BatchDocument,
     Child,
     Invoice,
+    InvoiceEvent,
     InvoiceLine,
     OutboxEntry,
     Payment,
@@ -41,8 +42,8 @@ from cocon_desktop.services.report_sql import add_months, key_of, month_last, mo
 from cocon_desktop.services.tariff_store import load_tariffs
 
 SEVERITIES = ("error", "warning", "info")
-KINDS = ("batch_rejected", "forfait_low", "forfait_ending", "age_band_exit", "pathway_exit", "invoice_overdue",
-         "seances_to_invoice", "batch_waiting", "attestation_due")
+KINDS = ("batch_rejected", "invoice_refused", "forfait_low", "forfait_ending", "age_band_exit", "pathway_exit",
+         "invoice_overdue", "seances_to_invoice", "batch_waiting", "attestation_due")
 FORFAIT_KINDS = {"few_sessions_left": "forfait_low", "exhausted": "forfait_low", "ends_soon": "forfait_ending",
                  "leaves_age_band": "age_band_exit", "left_age_band": "age_band_exit",
                  "leaves_pathway": "pathway_exit", "left_pathway": "pathway_exit"}
@@ -55,9 +56,10 @@ class ActionItem:
     kind: str  # see KINDS
     severity: str  # "error" | "warning" | "info" (sorted error first)
     code: str  # the line's sentence in messages.py ("line_…"), filled with `data` by messages.line_text
-    target: str  # where the line opens: "child" | "invoicing" | "unpaid" | "sync" | "attestations"
+    # where the line opens: "child" | "invoicing" | "unpaid" | "documents" | "sync" | "attestations"
+    target: str
     child_id: int | None = None
-    number: str = ""  # invoice number for invoice_overdue
+    number: str = ""  # invoice number for invoice_overdue, invoice_refused
     batch_pk: int | None = None
     month: date | None = None  # first day of the month for seances_to_invoice / attestation_due
     count: int = 0
@@ -219,6 +221,28 @@ def batch_items(session: Session) -> list[ActionItem]:
     return items
 
 
+def refused_items(session: Session) -> list[ActionItem]:
+    """Invoices the network rejected on their own (issue 21, services/document_decisions.py) not yet cancelled by
+    credit notes: each is to be corrected by a credit note and a corrected invoice. The network's reason is the last
+    refusal's (there is one: a refused document stays refused)."""
+    credit = aliased(Invoice)
+    credited = func.coalesce(select(func.sum(credit.total_cents)).where(credit.corrects_id == Invoice.id,
+                                                                        credit.kind == "credit_note")
+                             .scalar_subquery(), 0)
+    last = (select(func.max(InvoiceEvent.id)).where(InvoiceEvent.kind == "refused")
+            .group_by(InvoiceEvent.invoice_id).subquery())
+    items = []
+    for number, network, total, reason in session.execute(
+            select(Invoice.number, Invoice.network, Invoice.total_cents, InvoiceEvent.detail)
+            .join(InvoiceEvent, InvoiceEvent.invoice_id == Invoice.id).where(InvoiceEvent.id.in_(select(last)),
+                                                                          credited < Invoice.total_cents)
+            .order_by(Invoice.issue_date, Invoice.number)):
+        data = _data(number=number, network=network, total=from_cents(total), reason=reason.strip())
+        items.append(ActionItem("invoice_refused", "error", "line_invoice_refused", "documents", number=number,
+                                network=network, data=data))
+    return items
+
+
 def _children_without_attestation(session: Session, first: date, last: date, kinds: tuple[str, ...]) -> int:
     """Children in the pathway on `first` with attested acts in [first, last] and no attestation of `kinds`
     covering the whole of it. A month: its acts, read in the day index, children counted DISTINCT. A year: one
@@ -271,7 +295,7 @@ def action_items(sessions: sessionmaker[Session], today: date, limit: int = 200)
             lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
         overdue = _order("invoice_overdue", "warning")
         lines += [(overdue, build) for build in _overdue_lines(session, today)]
-        for item in [*batch_items(session), *attestation_items(session, today)]:
+        for item in [*batch_items(session), *refused_items(session), *attestation_items(session, today)]:
             lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
     lines.sort(key=itemgetter(0))  # stable: within a kind, each query's own order (names, dates) is kept
     return [build() for _, build in lines[:limit]]

@@ -4,6 +4,7 @@ network answered: a receipt, a rejection, or later a status (paid, rejected)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,9 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Batch, OutboxEntry
 from cocon_desktop.services import network_endpoints, outbox_errors
 from cocon_desktop.services.batches import record_documents_event, utc
+from cocon_desktop.services.document_decisions import DecisionCounts, record_decisions
 from cocon_desktop.services.outbox_errors import OutboxError, outbox_error
+from cocon_exchange.protocol import DocumentDecision
 
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
@@ -131,12 +134,14 @@ def _reject(session: Session, batch: Batch, entry: OutboxEntry, reason: str, mom
 
 
 def record_receipt(sessions: sessionmaker[Session], batch_pk: int, receipt_id: str, received_at: datetime,
-                   now: datetime) -> None:
-    """The network acknowledged the batch: `recu`, receipt stored, out of the outbox, its documents "sent".
-    A second receipt for the same batch (a duplicate delivery) changes nothing."""
+                   now: datetime, decisions: Sequence[DocumentDecision] = ()) -> DecisionCounts:
+    """The network acknowledged the batch: `recu`, receipt stored, out of the outbox, its documents "sent", and the
+    network's decision on each document it names (services/document_decisions.py). A second receipt for the same
+    batch (a duplicate delivery) changes nothing."""
     with sessions.begin() as session:
         batch, entry = _rows(session, batch_pk)
         _receive(session, batch, entry, receipt_id, received_at, utc(now))
+        return record_decisions(session, batch, decisions, received_at, utc(now))
 
 
 def record_rejection(sessions: sessionmaker[Session], batch_pk: int, reason: str, now: datetime) -> None:
@@ -148,8 +153,9 @@ def record_rejection(sessions: sessionmaker[Session], batch_pk: int, reason: str
 
 
 def record_network_status(sessions: sessionmaker[Session], batch_pk: int, status: str, reason: str,
-                          now: datetime) -> None:
-    """What the network reports later about a batch: "recu", "rejete" (with its reason) or "paye"."""
+                          now: datetime, decisions: Sequence[DocumentDecision] = ()) -> DecisionCounts:
+    """What the network reports later about a batch: "recu", "rejete" (with its reason) or "paye", and its
+    decision on each document it names (services/document_decisions.py), dated `now`."""
     if status not in NETWORK_STATUSES:
         raise CoconError("batch_status_unknown", status=status)
     moment = utc(now)
@@ -157,8 +163,10 @@ def record_network_status(sessions: sessionmaker[Session], batch_pk: int, status
         batch, entry = _rows(session, batch_pk)
         if status == "rejete":
             _reject(session, batch, entry, reason, moment)
-            return
+            return DecisionCounts()
         _receive(session, batch, entry, "", None, moment)
+        counts = record_decisions(session, batch, decisions, moment, moment)
         if status == "paye" and batch.state == "recu":
             batch.state = "paye"
             batch.updated_at = moment
+        return counts

@@ -16,7 +16,8 @@ from cocon_desktop.models import Child, Invoice, InvoiceEvent, Payment
 from cocon_desktop.services.changes import Changes, writes
 
 STATES = {"emise": "Émise", "envoyee": "Envoyée", "payee": "Payée", "partiellement_payee": "Partiellement payée",
-          "rejetee": "Rejetée", "annulee": "Annulée par avoir"}
+          "rejetee": "Rejetée", "annulee": "Annulée par avoir", "acceptee": "Acceptée par le réseau"}
+REJECTED_EVENTS = ("rejected", "refused")  # its batch rejected whole; itself alone (issue 21: document_decisions)
 MAX_PAYMENT = Decimal("1000000")  # euros: far above any invoice, far below what a cent column holds
 MEANS = {"virement": "Virement", "cheque": "Chèque", "autre": "Autre"}
 
@@ -36,6 +37,9 @@ class InvoiceStatus:
     period_start: date | None = None  # the séances' period (the practitioner's lists: « Période »)
     period_end: date | None = None
     child: str = ""  # "DUPONT Léa": the practitioner's own screen only; "" for a network-wide invoice
+    reason: str = ""  # rejetee: the network's reason (a remote_text)
+    refused: bool = False  # rejetee by the network on its own (issue 21): to correct by a credit note + new invoice
+    paid_on: date | None = None  # payee: the day of its last payment (the network's answer, or recorded by hand)
 
     @property
     def remaining(self) -> Decimal:
@@ -89,8 +93,9 @@ def _listing(listing: Listing) -> Select[Any]:
         (rows.c.credited >= rows.c.total_cents, "annulee"),
         (rows.c.paid >= rows.c.total_cents - rows.c.credited, "payee"),
         (rows.c.paid > 0, "partiellement_payee"),
-        (rows.c.event == "rejected", "rejetee"),
+        (rows.c.event.in_(REJECTED_EVENTS), "rejetee"),
         (rows.c.event.in_(("sent", "received")), "envoyee"),
+        (rows.c.event == "accepted", "acceptee"),
         else_="emise")
     statement = select(rows.c.id, rows.c.number, rows.c.kind, rows.c.issue_date, rows.c.due_date, rows.c.network,
                        rows.c.total_cents, rows.c.credited, rows.c.paid, state.label("state"))
@@ -101,11 +106,33 @@ def _listing(listing: Listing) -> Select[Any]:
     return statement.order_by(rows.c.issue_date.desc(), rows.c.id.desc())
 
 
-def _status(row: Any, details: dict[int, tuple[date, date, str]] | None = None) -> InvoiceStatus:
+def _status(row: Any, details: dict[int, tuple[date, date, str]] | None = None,
+            notes: dict[int, tuple[str, bool, date | None]] | None = None) -> InvoiceStatus:
     iid, number, kind, issued, due, network, total, credited, paid, state = row
     start, end, child = (details or {}).get(iid, (None, None, ""))
+    reason, refused, paid_on = (notes or {}).get(iid, ("", False, None))
     return InvoiceStatus(iid, number, kind, issued, due, network, from_cents(total), from_cents(credited),
-                         from_cents(paid), state, start, end, child)
+                         from_cents(paid), state, start, end, child, reason, refused, paid_on)
+
+
+def _notes(session: Session, rows: list[Any]) -> dict[int, tuple[str, bool, date | None]]:
+    """For the rejected rows, the network's reason (the last rejection's) and whether it refused the document on its
+    own; for the paid ones, the day of the last payment. Read for these rows only, by indexed look-ups."""
+    notes: dict[int, tuple[str, bool, date | None]] = {}
+    rejected = [row[0] for row in rows if row[-1] == "rejetee"]
+    paid = [row[0] for row in rows if row[-1] == "payee"]
+    for start in range(0, len(rejected), 500):
+        for iid, kind, detail in session.execute(
+                select(InvoiceEvent.invoice_id, InvoiceEvent.kind, InvoiceEvent.detail)
+                .where(InvoiceEvent.invoice_id.in_(rejected[start:start + 500]),
+                       InvoiceEvent.kind.in_(REJECTED_EVENTS)).order_by(InvoiceEvent.id)):
+            notes[iid] = (detail, kind == "refused", None)  # the last one wins
+    for start in range(0, len(paid), 500):
+        for iid, day in session.execute(select(Payment.invoice_id, func.max(Payment.day))
+                                        .where(Payment.invoice_id.in_(paid[start:start + 500]))
+                                        .group_by(Payment.invoice_id)):
+            notes[iid] = ("", False, day)
+    return notes
 
 
 def _statuses(session: Session, statement: Select[Any]) -> list[InvoiceStatus]:
@@ -120,7 +147,8 @@ def _statuses(session: Session, statement: Select[Any]) -> list[InvoiceStatus]:
                 select(Invoice.id, Invoice.period_start, Invoice.period_end, Child.last_name, Child.first_name)
                 .outerjoin(Child, Child.id == Invoice.child_id).where(Invoice.id.in_(chunk))):
             details[iid] = (first, last, f"{last_name.upper()} {first_name}" if last_name else "")
-    return [_status(row, details) for row in rows]
+    notes = _notes(session, rows)
+    return [_status(row, details, notes) for row in rows]
 
 
 def status_page(sessions: sessionmaker[Session], listing: Listing, offset: int, limit: int) -> list[InvoiceStatus]:

@@ -26,6 +26,7 @@ from cocon_desktop import messages
 from cocon_desktop.errors import CoconError
 from cocon_desktop.services import batches, network_endpoints, network_witness, number_witness, outbox
 from cocon_desktop.services.changes import HANDLE, Changes, writes
+from cocon_desktop.services.document_decisions import DecisionCounts
 from cocon_desktop.services.network_endpoints import Endpoint
 from cocon_desktop.services.outbox_errors import OutboxError, error_of, outbox_error
 from cocon_desktop.services.practice_handle import Practice
@@ -70,6 +71,8 @@ class SyncReport:
     cancelled: bool = False
     behind: tuple[network_witness.Behind, ...] = ()  # series where a network holds a number the database lacks
     behind_networks: tuple[str, ...] = ()  # the networks that said so
+    refused_documents: int = 0  # invoices the network rejected one by one during this run (issue 21, #5)
+    paid_documents: int = 0  # invoices the network reported paid during this run (issue 21, #6)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -95,6 +98,7 @@ class _Run:
         self.outcomes: list[BatchOutcome] = []
         self.errors: list[str] = []
         self.answered: set[str] = set()  # the networks whose answer carried their numbering witness
+        self.decided = DecisionCounts()  # what the networks decided on single documents
         self._endpoints: dict[str, Endpoint | None] = {}
 
     def endpoint(self, network: str) -> Endpoint | None:
@@ -156,7 +160,8 @@ class _Run:
             network_witness.record_network_highest(self.sessions, network, receipt.highest)
 
     def receipt(self, batch_pk: int, batch_id: str, network: str, receipt: Receipt) -> None:
-        outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at, self.now())
+        self.decided += outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at,
+                                              self.now(), receipt.documents)
         self.witness(network, receipt)
         state = receipt.status
         if state in (STATUS_PAID, STATUS_REJECTED):
@@ -175,10 +180,15 @@ class _Run:
             log.info("status of batch %s: %s", summary.batch_id, exc.code)
             return
         self.witness(summary.network, receipt)
-        if receipt.status in (STATUS_PAID, STATUS_REJECTED) and summary.state == STATUS_RECEIVED:
-            outbox.record_network_status(self.sessions, summary.id, receipt.status, receipt.reason, self.now())
-            self.outcomes.append(BatchOutcome(summary.id, summary.batch_id, summary.network, receipt.status,
-                                              receipt.reason, receipt_id=receipt.receipt_id))
+        if summary.state != STATUS_RECEIVED:
+            return
+        if receipt.status in (STATUS_PAID, STATUS_REJECTED) or receipt.documents:
+            decided = outbox.record_network_status(self.sessions, summary.id, receipt.status, receipt.reason,
+                                                   self.now(), receipt.documents)
+            self.decided += decided
+            if receipt.status in (STATUS_PAID, STATUS_REJECTED) or decided.refused or decided.paid:
+                self.outcomes.append(BatchOutcome(summary.id, summary.batch_id, summary.network, receipt.status,
+                                                  receipt.reason, receipt_id=receipt.receipt_id))
 
 
 # batches received or rejected, their documents' states; the networks' numbering witness (a setting)
@@ -230,6 +240,8 @@ def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify:
         cancelled=cancelled,
         behind=tuple(behind),
         behind_networks=tuple(behind_networks),
+        refused_documents=run.decided.refused,
+        paid_documents=run.decided.paid,
     )
 
 

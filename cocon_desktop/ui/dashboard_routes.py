@@ -47,6 +47,8 @@ def open_action(window: MainWindow, item: ActionItem, today: date) -> None:
         _open_invoicing(window, item)
     elif item.target == "unpaid":
         _open_unpaid(window, item.number)
+    elif item.target == "documents":
+        _open_documents(window, item.number)
     elif item.target == "sync":
         _open_sync(window, item)
     elif item.target == "attestations":
@@ -112,6 +114,26 @@ def _open_unpaid(window: MainWindow, number: str) -> None:
         return True
 
     when_loaded(table.model(), select)
+
+
+def _open_documents(window: MainWindow, number: str) -> None:
+    """« Documents émis », every state, the invoice selected: its « Émettre un avoir… » at hand (issue 21)."""
+    page = window.invoicing_page
+    tab = page.documents_tab
+    page.tabs.setCurrentWidget(tab)
+    window.show_page("invoicing")
+    if tab.state_filter.currentIndex() != 0:
+        tab.state_filter.setCurrentIndex(0)  # reloads: the invoice is among every document
+
+    def select() -> bool:
+        row = next((n for n, status in enumerate(tab.rows) if status.number == number), -1)
+        if row < 0:
+            return False
+        tab.table.selectRow(row)
+        tab.table.scrollTo(tab.table.model().index(row, 0))
+        return True
+
+    when_loaded(tab.table.model(), select)
 
 
 def _open_sync(window: MainWindow, item: ActionItem) -> None:

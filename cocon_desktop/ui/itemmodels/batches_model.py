@@ -68,7 +68,12 @@ def period_text(batch: BatchSummary) -> str:
 
 
 def state_text(batch: BatchSummary) -> str:
-    return tr(STATES.get(batch.state, batch.state))
+    """« Reçu », or « Reçu — 1 facture rejetée » when the network rejected some of its invoices (issue 21)."""
+    text = tr(STATES.get(batch.state, batch.state))
+    if batch.refused:
+        text += " — " + plural(len(batch.refused), tr("{0} facture rejetée"),
+                               tr("{0} factures rejetées")).format(len(batch.refused))
+    return text
 
 
 def receipt_text(batch: BatchSummary, *, short: bool = False) -> str:
@@ -115,6 +120,11 @@ def details_text(batch: BatchSummary) -> str:
         lines.append(tr("Exporté le {0}").format(local_time(batch.exported_at)))
     if batch.reason:  # the network's words: bounded, no control characters (a row stored by an older version too)
         lines.append(tr("Motif du réseau : {0}").format(remote_text(batch.reason)))
+    if batch.refused:  # the network's words as well: bounded, no control characters
+        lines.append(tr("Factures rejetées par le réseau — émettez pour chacune un avoir puis une facture corrigée "
+                        "(Facturation › Documents émis) ; l'avoir et la facture corrigée partiront dans le prochain "
+                        "lot :"))
+        lines += [tr("  {0} : {1}").format(number, remote_text(reason)) for number, reason in batch.refused]
     if batch.attempts:
         lines.append(tr("Dernier essai d'envoi : {0} ({1})").format(
             local_time(batch.last_attempt_at), plural(batch.attempts, tr("{0} essai"), tr("{0} essais"))))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,9 +42,27 @@ from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.pin_prompt import pin_after
 
 STATE_COLOURS = {"emise": "#1f4e8c", "envoyee": "#00695c", "payee": "#1b5e20", "partiellement_payee": "#a15c00",
-                 "rejetee": "#b00020", "annulee": "#6b7280"}
+                 "rejetee": "#b00020", "annulee": "#6b7280", "acceptee": "#00695c"}
 KIND_LABELS = {"invoice": "Facture", "credit_note": "Avoir"}
 COLUMNS = ("Numéro", "Type", "Date", "Enfant", "Période", "Réseau", "Total", "État", "Reste dû")
+
+
+def state_text(status: InvoiceStatus) -> str:
+    """« Rejetée par le réseau : <its reason> », « Payée le 24/11/2026 », else the state's name (issue 21)."""
+    if status.state == "rejetee" and status.reason:
+        return message("invoice_refused_state", {"reason": status.reason})
+    if status.state == "payee" and status.paid_on is not None:
+        return message("invoice_paid_state", {"on": french_date(status.paid_on)})
+    return tr(STATES.get(status.state, status.state))
+
+
+def decision_note(status: InvoiceStatus | None) -> str:
+    """Under the list, for a document the network rejected: its reason in full and, when it rejected this document
+    alone, what to do (a credit note, then a corrected invoice)."""
+    if status is None or status.state != "rejetee" or not status.reason:
+        return ""
+    note = f"{status.number} — " + message("invoice_refused_state", {"reason": status.reason})
+    return f"{note}. {message('invoice_refused_advice')}" if status.refused else note
 
 
 def period_text(first: date | None, last: date | None) -> str:
@@ -104,6 +123,13 @@ class DocumentsTab(QWidget):
         self.table.doubleClicked.connect(lambda _: self.view_pdf())
         layout.addWidget(self.table, 1)
 
+        self.decision = QLabel(self)  # the network's reason for the selected document, as plain text (issue 21)
+        self.decision.setObjectName("decision_note")
+        self.decision.setTextFormat(Qt.TextFormat.PlainText)
+        self.decision.setWordWrap(True)
+        self.decision.setStyleSheet(f"color: {STATE_COLOURS['rejetee']};")
+        self.decision.setVisible(False)
+        layout.addWidget(self.decision)
         self.message = QLabel(self)
         self.message.setObjectName("documents_message")
         self.message.setWordWrap(True)
@@ -167,8 +193,7 @@ class DocumentsTab(QWidget):
                                                                             "invoice" else "")),
                 Cell(period_text(status.period_start, status.period_end)), Cell(status.network),
                 Cell(money(status.total), right=True),
-                Cell(tr(STATES.get(status.state, status.state)), colour=STATE_COLOURS.get(status.state, "#000000"),
-                     bold=True),
+                Cell(state_text(status), colour=STATE_COLOURS.get(status.state, "#000000"), bold=True),
                 Cell(remaining, right=True))
 
     def current(self) -> InvoiceStatus | None:
@@ -193,6 +218,9 @@ class DocumentsTab(QWidget):
             button.setEnabled(status is not None)
         self.credit_button.setEnabled(status is not None and status.kind == "invoice" and status.state != "annulee")
         self.payment_button.setEnabled(status is not None and status.kind == "invoice" and status.remaining > 0)
+        note = decision_note(status)
+        self.decision.setText(note)
+        self.decision.setVisible(bool(note))
 
     def view_pdf(self) -> None:
         practice, status = self.practice(), self.current()

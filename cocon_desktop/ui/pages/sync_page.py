@@ -343,7 +343,8 @@ class SyncPage(QWidget):
         self._update_send_button()
         if report is None:  # an automatic look at the outbox: nothing due
             return
-        self.say(report_text(report), error=bool(report.errors or report.rejected or report.behind))
+        self.say(report_text(report), error=bool(report.errors or report.rejected or report.behind
+                                                  or report.refused_documents))
 
     def _send_failed(self, error: BaseException) -> None:
         self.sending_now = False

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from cocon_desktop.services.outbox import due_with_address
 from cocon_desktop.services.practice_handle import Practice
-from cocon_desktop.ui.i18n import tr
+from cocon_desktop.ui.i18n import message, tr
 from cocon_desktop.ui.itemmodels.batches_model import plural
 from cocon_desktop.ui.tasks import Report, TaskRunner
 from cocon_desktop.ui.widgets.progress_panel import ProgressPanel
@@ -45,8 +45,11 @@ def report_text(report: SyncReport) -> str:
         text = f"{text} : {report.errors[0]}"
     else:
         text += "."
+    # what the networks decided on single invoices (issue 21): a rejected one is to be corrected
+    decided = [message(code, {"count": count}) for code, count in (
+        ("sync_documents_refused", report.refused_documents), ("sync_documents_paid", report.paid_documents)) if count]
     # a network holds numbers the database lacks (an older copy was put back: issue 19, #1)
-    return " ".join([text, *report.warnings])
+    return " ".join([text, *decided, *report.warnings])
 
 
 class SyncSender(QObject):

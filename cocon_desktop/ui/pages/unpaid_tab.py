@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from cocon_desktop.errors import DatabaseError
-from cocon_desktop.services.payments import STATES, UNPAID, InvoiceStatus, owing_summary, status_page
+from cocon_desktop.services.payments import UNPAID, InvoiceStatus, owing_summary, status_page
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.formatting import french_date, money
 from cocon_desktop.ui.i18n import error_text, ntr, tr
 from cocon_desktop.ui.itemmodels.paged_rows_model import Cell, PagedRowsModel, PagedTableView
+from cocon_desktop.ui.pages.invoice_documents_tab import state_text
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
 
@@ -52,7 +53,7 @@ class UnpaidTab(QWidget):
         return (Cell(status.number), Cell(french_date(status.issue_date)), Cell(french_date(status.due_date)),
                 Cell(status.network), Cell(money(status.total), right=True), Cell(money(status.remaining), right=True),
                 Cell(tr("{0} j").format(late) if late else tr("à échéance"), right=True, colour=LATE if late else ""),
-                Cell(tr(STATES.get(status.state, ""))))
+                Cell(state_text(status)))
 
     @property
     def rows(self) -> list[InvoiceStatus]:
