@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from cocon_network.server import controls_rules as rules
 from cocon_network.server.controls_acts import batch_children, counted_acts
-from cocon_network.server.models import Act, Batch, ControlFlag, Document, Inclusion
+from cocon_network.server.models import DOC_RECEIVED, Act, Batch, ControlFlag, Document, Inclusion
 from cocon_network.server.tariff import NetworkTariff, add_months, load_tariff
 
 KIND_LABELS = rules.KIND_LABELS
@@ -81,18 +81,28 @@ def run_controls(session: Session, batch_id: str, tariff: NetworkTariff | None =
     return flags
 
 
-def rerun_for_children(session: Session, children: Collection[str], tariff: NetworkTariff | None = None) -> int:
+def rerun_for_children(session: Session, children: Collection[str], tariff: NetworkTariff | None = None, *,
+                       pending_only: bool = False) -> int:
     """Run again the controls of every batch holding acts of these children (after a decision or an inclusion
-    import changed what counts); how many batches."""
+    import changed what counts), or only of those with a document still awaiting a decision; how many batches."""
     batch_ids: set[str] = set()
     names = sorted(children)
     for start in range(0, len(names), 2000):
-        batch_ids.update(session.scalars(
-            select(Document.batch_id).join(Act, Act.document_id == Document.id)
-            .where(Act.inclusion_number.in_(names[start:start + 2000])).distinct()))
+        query = (select(Document.batch_id).join(Act, Act.document_id == Document.id)
+                 .where(Act.inclusion_number.in_(names[start:start + 2000])))
+        if pending_only:
+            query = query.where(Document.status == DOC_RECEIVED)
+        batch_ids.update(session.scalars(query.distinct()))
     for batch_id in sorted(batch_ids):
         run_controls(session, batch_id, tariff)
     return len(batch_ids)
+
+
+def rerun_pending_for_children(session: Session, children: Collection[str]) -> int:
+    """After an inclusion import: the controls of the batches still awaiting the coordinator's decision (the
+    flags of decided or paid documents are their history; a first import of 13,000 children does not recheck
+    five years of batches)."""
+    return rerun_for_children(session, children, pending_only=True)
 
 
 @dataclass(frozen=True)
