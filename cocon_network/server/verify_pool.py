@@ -173,6 +173,16 @@ def verify(batch_id: str, data: bytes) -> Verification:
         documents=tuple(documents), acts=acts)
 
 
+def _quiet() -> None:
+    """A verification process prints no other package's warnings (pyHanko importing DSA…) unless asked for."""
+    import sys
+    import warnings
+
+    if not sys.warnoptions:
+        warnings.filterwarnings("ignore")
+        warnings.filterwarnings("default", module=r"cocon_(network|exchange)\b")
+
+
 def _warm() -> None:
     import cocon_exchange.batch_verify  # noqa: F401  (pyHanko, facturx: a second of imports, paid once)
 
@@ -183,7 +193,7 @@ class VerifyPool:
         self._executor: Executor
         if processes > 0:
             self._executor = ProcessPoolExecutor(max_workers=processes,
-                                                 mp_context=multiprocessing.get_context("spawn"))
+                                                 mp_context=multiprocessing.get_context("spawn"), initializer=_quiet)
             for _ in range(processes):
                 self._executor.submit(_warm)
         else:
