@@ -109,11 +109,11 @@ def _run(request: Request, roles: tuple[str, ...], function: PageFunction | None
         request.state.csrf_token = found.session.csrf_token
         if not allowed(roles, found.user.role):
             return forbidden(request, "Votre rôle ne donne pas accès à cette page.")
+        if function is None:  # the check before a POST's body is read
+            return Response(status_code=204)
         if request.method == "POST" and not csrf.same(found.session.csrf_token, form.get(csrf.FIELD) if form else None):
             return forbidden(request, "Le formulaire a expiré ou ne vient pas de la console : rechargez la page et "
                                       "recommencez.")
-        if function is None:
-            return Response(status_code=204)
         response = function(Page(request, db, found.user, form))
     return response
 

@@ -36,12 +36,12 @@ class Pager:
     def offset(self) -> int:
         return (self.number - 1) * self.size
 
-    def fetch(self, db: Session, statement: Select[Any]) -> list[Any]:
+    def fetch(self, db: Session, statement: Select[*tuple[Any, ...]]) -> list[Any]:
         """The rows of this page (`statement` must have an ORDER BY that ends on a unique column)."""
         rows = list(db.execute(statement.offset(self.offset).limit(self.size + 1)))
         return self.take(rows)
 
-    def scalars(self, db: Session, statement: Select[Any]) -> list[Any]:
+    def scalars(self, db: Session, statement: Select[*tuple[Any, ...]]) -> list[Any]:
         rows = list(db.scalars(statement.offset(self.offset).limit(self.size + 1)))
         return self.take(rows)
 

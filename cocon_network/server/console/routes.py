@@ -17,6 +17,9 @@ from cocon_network.server.console import nav
 PAGE_MODULES: tuple[str, ...] = (
     "login",
     "dashboard",
+    "inbox",
+    "documents",
+    "payments",
 )
 
 STATIC = Path(__file__).parent / "static"

@@ -9,6 +9,7 @@ time), `month_fr` (« décembre 2026 »)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -35,6 +36,13 @@ def euros(cents: int | None) -> str:
     whole, rest = divmod(abs(int(cents)), 100)
     grouped = f"{whole:,}".replace(",", "\u202f")
     return f"{sign}{grouped},{rest:02d}\u00a0€"
+
+
+def euros_decimal(value: Decimal | None) -> str:
+    """A Decimal amount in euros (the Factur-X XML's) → « 1 234,56 € »."""
+    if value is None:
+        return ""
+    return euros(int((value * 100).to_integral_value(ROUND_HALF_EVEN)))
 
 
 def date_fr(value: date | datetime | None) -> str:
@@ -69,7 +77,8 @@ def month_fr(value: date | str | None) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(("html", "svg")),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(euros=euros, date_fr=date_fr, moment_fr=moment_fr, month_fr=month_fr)
+    env.filters.update(euros=euros, euros_decimal=euros_decimal, date_fr=date_fr, moment_fr=moment_fr,
+                       month_fr=month_fr)
     env.globals["role_labels"] = ROLE_LABELS
     return env
 
