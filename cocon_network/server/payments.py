@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
@@ -49,6 +49,12 @@ from cocon_network.server.models import (
 INVOICE = "invoice"
 _Select = TypeVar("_Select", bound=Select[Any])
 CREDIT_NOTE = "credit_note"
+
+
+# What a run reads of a document (never its PDF nor its Factur-X XML: a month holds thousands of them)
+_COLUMNS = load_only(Document.id, Document.batch_id, Document.therapist_id, Document.number, Document.kind,
+                     Document.corrects, Document.issue_date, Document.amount_cents, Document.status,
+                     Document.payment_run_id)
 
 
 class PaymentError(Exception):
@@ -158,16 +164,26 @@ def _group(session: Session, documents: list[Document]) -> list[TherapistDue]:
     return sorted(dues.values(), key=lambda d: (sepa.sepa_text(d.name, 200).casefold(), d.therapist_id))
 
 
-def payable(session: Session) -> list[TherapistDue]:
-    """Every accepted document not yet in a run, per therapist (name order)."""
-    documents = list(session.scalars(select(Document).where(
-        Document.status == DOC_ACCEPTED, Document.payment_run_id.is_(None))))
-    return _group(session, documents)
+def payable(session: Session, therapist_ids: Iterable[int] | None = None) -> list[TherapistDue]:
+    """Every accepted document not yet in a run, per therapist (name order); only `therapist_ids`' if given."""
+    statement = select(Document).options(_COLUMNS).where(Document.status == DOC_ACCEPTED,
+                                                         Document.payment_run_id.is_(None))
+    if therapist_ids is not None:
+        statement = statement.where(Document.therapist_id.in_(list(therapist_ids)))
+    return _group(session, list(session.scalars(statement)))
+
+
+def payable_invoice_ids(session: Session) -> list[int]:
+    """Every accepted invoice not yet in a run (« tout payer »)."""
+    return list(session.scalars(select(Document.id).where(
+        Document.status == DOC_ACCEPTED, Document.kind == INVOICE, Document.payment_run_id.is_(None))
+        .order_by(Document.id)))
 
 
 def run_dues(session: Session, run_id: int) -> list[TherapistDue]:
     """The documents of a run per therapist, with what each therapist is paid."""
-    return _group(session, list(session.scalars(select(Document).where(Document.payment_run_id == run_id))))
+    return _group(session, list(session.scalars(select(Document).options(_COLUMNS)
+                                                .where(Document.payment_run_id == run_id))))
 
 
 def remittance_text(network: str, due: TherapistDue, message_id: str) -> str:
@@ -200,7 +216,7 @@ class RunCreated:
 def _selected_invoices(session: Session, invoice_ids: list[int]) -> list[Document]:
     if not invoice_ids:
         raise PaymentError("Aucune facture choisie : cochez les factures à payer.")
-    documents = list(session.scalars(_lock(select(Document).where(Document.id.in_(invoice_ids))
+    documents = list(session.scalars(_lock(select(Document).options(_COLUMNS).where(Document.id.in_(invoice_ids))
                                            .order_by(Document.id), session)))
     missing = set(invoice_ids) - {d.id for d in documents}
     if missing:
@@ -237,7 +253,7 @@ def create_run(session: Session, settings: Settings, invoice_ids: Iterable[int],
         raise PaymentError(f"La date d'exécution {execution_date:%d/%m/%Y} est passée.")
     invoices = _selected_invoices(session, sorted(set(invoice_ids)))
     therapist_ids = sorted({d.therapist_id for d in invoices})
-    credit_notes = list(session.scalars(_lock(select(Document).where(
+    credit_notes = list(session.scalars(_lock(select(Document).options(_COLUMNS).where(
         Document.therapist_id.in_(therapist_ids), Document.kind != INVOICE, Document.status == DOC_ACCEPTED,
         Document.payment_run_id.is_(None)).order_by(Document.id), session)))
     dues = _group(session, invoices + credit_notes)
@@ -298,8 +314,8 @@ def execute_run(session: Session, run_id: int, user_id: int | None = None, *,
     if run.executed_at is not None:
         raise PaymentError(f"Le virement {run.message_id} est déjà marqué exécuté (le "
                            f"{run.executed_at.astimezone(UTC):%d/%m/%Y}) : il ne peut l'être deux fois.")
-    documents = list(session.scalars(_lock(select(Document).where(Document.payment_run_id == run.id)
-                                           .order_by(Document.id), session)))
+    documents = list(session.scalars(_lock(select(Document).options(_COLUMNS).where(
+        Document.payment_run_id == run.id).order_by(Document.id), session)))
     for document in documents:
         document.status = DOC_PAID
     session.flush()
@@ -324,7 +340,8 @@ def cancel_run(session: Session, run_id: int, user_id: int | None = None) -> Non
     run = _run_for_update(session, run_id)
     if run.executed_at is not None:
         raise PaymentError(f"Le virement {run.message_id} est exécuté : il ne peut plus être annulé.")
-    documents = list(session.scalars(_lock(select(Document).where(Document.payment_run_id == run.id), session)))
+    documents = list(session.scalars(_lock(select(Document).options(_COLUMNS)
+                                           .where(Document.payment_run_id == run.id), session)))
     for document in documents:
         document.payment_run_id = None
     session.flush()
