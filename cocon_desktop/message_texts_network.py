@@ -6,11 +6,9 @@ from __future__ import annotations
 DECISIONS: dict[str, str] = {
     "line_invoice_refused": "Facture {number} ({network}, {total}) rejetée par le réseau : « {reason} ». Émettez un "
                             "avoir puis une facture corrigée.",
-    "invoice_refused_state": "Rejetée par le réseau : {reason}",
     "invoice_refused_advice": "Une facture émise ne se modifie pas : émettez un avoir qui l'annule (« Émettre un "
                               "avoir… »), puis facturez de nouveau ses séances ; l'avoir et la facture corrigée "
                               "partiront dans le prochain lot.",
-    "invoice_paid_state": "Payée le {on}",
     "sync_documents_refused": "{count} facture rejetée par le réseau : émettez un avoir puis une facture corrigée.",
     "sync_documents_paid": "{count} facture payée par le réseau.",
 }

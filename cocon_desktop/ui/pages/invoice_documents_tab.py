@@ -50,9 +50,9 @@ COLUMNS = ("Numéro", "Type", "Date", "Enfant", "Période", "Réseau", "Total", 
 def state_text(status: InvoiceStatus) -> str:
     """« Rejetée par le réseau : <its reason> », « Payée le 24/11/2026 », else the state's name (issue 21)."""
     if status.state == "rejetee" and status.reason:
-        return message("invoice_refused_state", {"reason": status.reason})
+        return tr("Rejetée par le réseau : {0}").format(status.reason)
     if status.state == "payee" and status.paid_on is not None:
-        return message("invoice_paid_state", {"on": french_date(status.paid_on)})
+        return tr("Payée le {0}").format(french_date(status.paid_on))
     return tr(STATES.get(status.state, status.state))
 
 
@@ -61,7 +61,7 @@ def decision_note(status: InvoiceStatus | None) -> str:
     alone, what to do (a credit note, then a corrected invoice)."""
     if status is None or status.state != "rejetee" or not status.reason:
         return ""
-    note = f"{status.number} — " + message("invoice_refused_state", {"reason": status.reason})
+    note = f"{status.number} — " + tr("Rejetée par le réseau : {0}").format(status.reason)
     return f"{note}. {message('invoice_refused_advice')}" if status.refused else note
 
 
