@@ -2,7 +2,7 @@
 invoices, a batch sent by « Envoyer maintenant » to a real HTTP server on 127.0.0.1 that rejects one invoice and
 pays another. The Synchronisation page says so and lists the rejected invoice with its reason; the dashboard's line
 opens « Documents émis » on it (Enter), where its state reads « Rejetée par le réseau : <motif> » and what to do is
-said under the list, « Émettre un avoir… » at hand; the paid one reads « Payée le 23/11/2026 » (the day of the answer)."""
+said under the list, « Émettre un avoir… » at hand; the paid one reads « Payée le 23/11/2026 » (the answer's day)."""
 
 from __future__ import annotations
 
