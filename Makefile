@@ -24,7 +24,7 @@ define run_tests
 	exit $$status
 endef
 
-.PHONY: run demo test test-fast test-latest lock check-system lint bench torture screenshots dist clean
+.PHONY: run demo network-demo test test-fast test-latest lock check-system lint bench torture screenshots dist clean
 
 $(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ run: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m cocon_desktop --demo
+
+# The network's server on a trial database (SQLite, in build/network-demo): 12 therapists, 200 children and four
+# months of real signed batches (made once by the desktop's signer, tools/make_network_demo_batches.py) sent to it
+# through the sync protocol; the console on http://127.0.0.1:8700, its demo logins printed. ARGS="--reset" restarts.
+NETWORK_DEMO := build/network-demo
+network-demo: $(STAMP)
+	@test -f $(NETWORK_DEMO)/input/network.json || $(PY) -W ignore tools/make_network_demo_batches.py $(NETWORK_DEMO)/input
+	$(PY) -m cocon_network.server.demo --folder $(NETWORK_DEMO) --input $(NETWORK_DEMO)/input $(ARGS)
 
 # The system packages the tests need (poppler-utils, softhsm2, fonts, Qt's libraries): one line naming the missing.
 check-system:

@@ -31,11 +31,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 
 from cocon_network.server import models as m
 from cocon_network.server.db import init_schema, make_engine, session_factory, transaction
-from cocon_network.server.region_data import REGION, RegionSize, generate_region
+from cocon_network.server.region_data import REGION, RegionSize, generate_region, region_children
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "bench" / "network"
@@ -136,6 +136,12 @@ def _build_one(job: tuple[int, list[tuple[str, str]], str]) -> str:
     _batch_id, data = batch(p, documents, month, date(2026, 12, 31))
     Path(path).write_bytes(data)
     return path
+
+
+def bench_children(size: RegionSize = REGION) -> list[tuple[str, str]]:
+    """Children of the region's inclusion list followed in December 2026 (the benchmark's batches' month)."""
+    return [(number, initials) for number, initials, included, ended in region_children(size)
+            if included < date(2026, 12, 1) and ended > date(2027, 1, 1)][:2000]
 
 
 def bench_batches(children: list[tuple[str, str]], count: int = UPLOADS + 1) -> list[Path]:
@@ -246,16 +252,11 @@ def rows(size: RegionSize = REGION) -> list[Row]:
         figures = generate_region(engine, size)
         with engine.connect() as connection:
             megabytes = connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one() / 1e6
-            children = [(n, i) for n, i in connection.execute(
-                select(m.Inclusion.inclusion_number, m.Inclusion.initials)
-                .where(m.Inclusion.included_on < date(2026, 12, 1), m.Inclusion.ended_on > date(2027, 1, 1))
-                .order_by(m.Inclusion.inclusion_number)
-                .limit(2000))]
         out.append((f"network: region generated (COPY), {figures.counts['act']:,} acts".replace(",", " "),
                     f"{figures.seconds:.0f} s", f"{figures.counts['document']:,} docs, {megabytes:.0f} MB"
                     .replace(",", " "), "—"))
         add_admin(engine)
-        uploads = register_batches(engine, bench_batches(children))
+        uploads = register_batches(engine, bench_batches(bench_children(size)))
         process, base_url = start_server(url)
         try:
             alone = asyncio.run(upload_at_once(base_url, uploads[:1]))
@@ -297,4 +298,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--batches"]:  # only sign the batches into the cache
+        print(len(bench_batches(bench_children())), "lots")
+    else:
+        main()

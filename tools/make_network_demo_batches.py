@@ -55,19 +55,24 @@ def therapist_record(p: Practice) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Les lots signés du réseau de démonstration.")
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--therapists", type=int, default=THERAPISTS, help="moins de thérapeutes (tests)")
+    parser.add_argument("--months", type=int, default=len(MONTHS), help="moins de mois (tests)")
     args = parser.parse_args(argv)
     rng = random.Random(21)
     kids = children(rng)
-    practices = [practice(n) for n in range(1, THERAPISTS + 1)]
+    practices = [practice(n) for n in range(1, args.therapists + 1)]
     (args.folder / "batches").mkdir(parents=True, exist_ok=True)
     caseloads = {p.number: rng.sample(kids[3:], 12) for p in practices}
-    caseloads[3][0] = kids[2]  # the child whose inclusion ended on 15 October
+    if 3 in caseloads:
+        caseloads[3][0] = kids[2]  # the child whose inclusion ended on 15 October
     shared = kids[5]  # therapists 1 and 7 share a profession: both see this child on 3 November
-    caseloads[1][0] = caseloads[7][0] = shared
+    for n in (1, 7):
+        if n in caseloads:
+            caseloads[n][0] = shared
     made = 0
     for p in practices:
         sequence = 0
-        for month_index, month in enumerate(MONTHS):
+        for month_index, month in enumerate(MONTHS[:args.months]):
             documents = []
             for k in range(PER_MONTH):
                 kid = caseloads[p.number][(month_index * PER_MONTH + k) % 12]
@@ -81,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_id, data = batch(p, documents, month, end)
             (args.folder / "batches" / f"{month:%Y-%m}-{p.number:02d}-{batch_id}.zip").write_bytes(data)
             made += 1
-        print(f"{p.name} : {len(MONTHS)} lots", flush=True)
+        print(f"{p.name} : {args.months} lots", flush=True)
     network = {"therapists": [therapist_record(p) for p in practices], "children": kids}
     (args.folder / "network.json").write_text(json.dumps(network, ensure_ascii=False, indent=1), "utf-8")
     print(f"{made} lots signés dans {args.folder / 'batches'}")

@@ -241,6 +241,11 @@ class _State:
         return batches, documents, acts, flags
 
 
+def region_children(size: RegionSize = REGION, seed: int = 21) -> list[tuple[str, str, date, date]]:
+    """The inclusion list generate_region(size, seed=seed) writes: (number, initials, included_on, ended_on)."""
+    return [(c.number, c.initials, c.included, c.ended) for c in _children(size, random.Random(seed))]
+
+
 def generate_region(engine: Engine, size: RegionSize = REGION, *, seed: int = 21,
                     progress: Callable[[str], None] | None = None) -> RegionFigures:
     """Fill the (empty, migrated) database of `engine` with a network of `size`; the counts and seconds taken."""
