@@ -7,12 +7,14 @@
     cancel_run(session, run_id, user_id)              a run not executed gives its documents back
     run_dues(session, run_id) -> list[TherapistDue]   what a run pays to whom (the remittance advice's content)
 
-What a therapist is paid: the sum of her selected accepted invoices minus every accepted credit note of hers
-not yet in a run. A credit note that cancels an invoice the network rejected moves no money (the network never
-paid that invoice: netting it would pay the therapist twice less); it is settled in the run without effect on
-the amount. When the credit notes outweigh the invoices the therapist is left out of the run (never a negative
-transfer: her documents wait, still accepted, for her next invoices); when they cancel out exactly, her documents
-are settled in the run without a transfer.
+What a therapist is paid: the sum of her selected accepted invoices minus her accepted credit notes not yet in a
+run. A credit note follows the invoice it corrects: it is netted when that invoice is in the same run or already
+paid (the network recovers what it overpaid) or unknown to the network; it waits while that invoice is accepted
+but not chosen, or not decided yet. A credit note that cancels an invoice the network rejected moves no money
+(the network never paid that invoice: netting it would pay the therapist twice less); it is settled in the run
+without effect on the amount. When the credit notes outweigh the invoices the therapist is left out of the run
+(never a negative transfer: her documents wait, still accepted, for her next invoices); when they cancel out
+exactly, her documents are settled in the run without a transfer.
 
 A document belongs to one run at most: `document.payment_run_id` is a single column, and the documents are
 locked (SELECT … FOR UPDATE on PostgreSQL) and checked free inside the transaction that takes them. Every call
@@ -23,7 +25,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -61,10 +64,17 @@ class PaymentError(Exception):
     """A payment run refused, in French, for the console and the command line."""
 
 
-def _euros(cents: int) -> str:
-    from decimal import Decimal
-
+def format_euros(cents: int) -> str:
+    """12345 → « 123,45 € » (French typography)."""
     return euros(Decimal(cents) / 100)
+
+
+def next_working_day(today: date) -> date:
+    """The first Monday–Friday after `today` (the default execution date; the bank moves TARGET holidays)."""
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -135,11 +145,20 @@ def _audit(session: Session, user_id: int | None, action: str, target: str, deta
     record(session, user_id, action, target, detail)
 
 
-def _rejected_numbers(session: Session, therapist_ids: Iterable[int]) -> set[tuple[int, str]]:
-    rows = session.execute(select(Document.therapist_id, Document.number).where(
-        Document.therapist_id.in_(list(therapist_ids)), Document.kind == INVOICE,
-        Document.status == DOC_REJECTED))
-    return {(row[0], row[1]) for row in rows}
+def _corrected(session: Session, credit_notes: list[Document]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(therapist, invoice number) → (invoice id, its status), for the invoices `credit_notes` correct."""
+    wanted = {(d.therapist_id, d.corrects) for d in credit_notes if d.corrects}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Document.therapist_id, Document.number, Document.id, Document.status).where(
+        Document.therapist_id.in_({t for t, _ in wanted}), Document.number.in_({n for _, n in wanted}),
+        Document.kind == INVOICE))
+    return {(row[0], row[1]): (row[2], row[3]) for row in rows if (row[0], row[1]) in wanted}
+
+
+def _rejected_numbers(session: Session, documents: list[Document]) -> set[tuple[int, str]]:
+    credit_notes = [d for d in documents if d.kind != INVOICE]
+    return {key for key, (_, status) in _corrected(session, credit_notes).items() if status == DOC_REJECTED}
 
 
 def _line(document: Document, rejected: set[tuple[int, str]]) -> DocumentLine:
@@ -153,7 +172,7 @@ def _line(document: Document, rejected: set[tuple[int, str]]) -> DocumentLine:
 
 def _group(session: Session, documents: list[Document]) -> list[TherapistDue]:
     therapist_ids = {d.therapist_id for d in documents}
-    rejected = _rejected_numbers(session, therapist_ids)
+    rejected = _rejected_numbers(session, documents)
     therapists = {t.id: t for t in session.scalars(select(Therapist).where(Therapist.id.in_(therapist_ids)))}
     dues: dict[int, TherapistDue] = {}
     for document in sorted(documents, key=lambda d: (d.kind != INVOICE, d.issue_date, d.number)):
@@ -234,6 +253,14 @@ def _selected_invoices(session: Session, invoice_ids: list[int]) -> list[Documen
     return documents
 
 
+def _follows(invoice: tuple[int, str] | None, chosen: set[int]) -> bool:
+    """Whether a credit note of the invoice (id, status) goes into a run paying `chosen`."""
+    if invoice is None:
+        return True  # an invoice the network never received: the credit note is a plain deduction
+    invoice_id, status = invoice
+    return status in (DOC_PAID, DOC_REJECTED) or invoice_id in chosen
+
+
 def _debtor(settings: Settings) -> sepa.Debtor:
     problem = account_problem(settings.network_name, settings.debtor_iban, settings.debtor_bic)
     if problem:
@@ -256,12 +283,16 @@ def create_run(session: Session, settings: Settings, invoice_ids: Iterable[int],
     credit_notes = list(session.scalars(_lock(select(Document).options(_COLUMNS).where(
         Document.therapist_id.in_(therapist_ids), Document.kind != INVOICE, Document.status == DOC_ACCEPTED,
         Document.payment_run_id.is_(None)).order_by(Document.id), session)))
+    chosen = {d.id for d in invoices}
+    corrected = _corrected(session, credit_notes)
+    credit_notes = [d for d in credit_notes if _follows(corrected.get((d.therapist_id, d.corrects)), chosen)]
     dues = _group(session, invoices + credit_notes)
     paid = [d for d in dues if d.net_cents > 0]
     settled = [d for d in dues if d.net_cents == 0]
-    left_out = [f"{d.name} : ses avoirs ({_euros(-sum(c.counted_cents for c in d.credit_notes))}) dépassent ses "
-                f"factures choisies ({_euros(sum(i.amount_cents for i in d.invoices))}) ; aucun virement négatif, "
-                "ses documents attendent ses prochaines factures." for d in dues if d.net_cents < 0]
+    left_out = [f"{d.name} : ses avoirs ({format_euros(-sum(c.counted_cents for c in d.credit_notes))}) "
+                f"dépassent ses factures choisies ({format_euros(sum(i.amount_cents for i in d.invoices))}) ; "
+                "aucun virement négatif, ses documents attendent ses prochaines factures."
+                for d in dues if d.net_cents < 0]
     accounts = [d.account_problem for d in paid if d.account_problem]
     if accounts:
         raise PaymentError(" ".join(accounts))

@@ -234,3 +234,19 @@ def test_credit_notes_net_never_below_zero_and_a_rejected_invoices_credit_note_m
         payments.create_run(session, SETTINGS, [sample.documents["FAC-2026-0010"]], EXECUTION)
     with pytest.raises(payments.PaymentError, match="est passée"), transaction(factory) as session:
         payments.create_run(session, SETTINGS, chosen, date(2020, 1, 1))
+
+
+def test_a_credit_note_waits_for_its_invoice_when_that_invoice_is_not_chosen(engine: Engine) -> None:
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        sample = seed(session)
+    with transaction(factory) as session:  # FAC-2026-0011 alone: AV-2026-0001 corrects FAC-2026-0010, not chosen
+        created = payments.create_run(session, SETTINGS, [sample.documents["FAC-2026-0011"]], EXECUTION)
+        assert created.run.total_cents == 90_000
+        assert [line.number for due in created.paid for line in due.documents] == ["FAC-2026-0011"]
+    with transaction(factory) as session:  # then FAC-2026-0010: its credit note comes with it, they cancel out
+        created = payments.create_run(session, SETTINGS, [sample.documents["FAC-2026-0010"],
+                                                          sample.documents["FAC-2026-0001"]], EXECUTION)
+        assert created.run.total_cents == 12_000
+        assert [[line.number for line in due.documents] for due in created.settled] == [
+            ["FAC-2026-0010", "AV-2026-0001"]]

@@ -13,7 +13,7 @@ file validated) → the XML and the ZIP of the remittance advices → « Marquer
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -28,14 +28,6 @@ from cocon_network.server.models import DOC_ACCEPTED, ROLE_ACCOUNTANT, Document,
 
 NAV = (NavItem("Paiements", "/console/paiements", (ROLE_ACCOUNTANT,)),)
 BASE = "/console/paiements"
-
-
-def next_working_day(today: date) -> date:
-    """The first Monday–Friday after `today` (TARGET holidays aside: the bank moves those itself)."""
-    day = today + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 def parse_day(value: str) -> date | None:
@@ -63,7 +55,7 @@ def _index(page: Page, *, errors: dict[str, str] | None = None, chosen: set[int]
     today = datetime.now(UTC).date()
     return page.render("payments/index.html", {
         "dues": dues, "pager": pager, "runs": runs, "errors": errors or {}, "problem": problem,
-        "chosen": chosen, "execution": execution or next_working_day(today).isoformat(),
+        "chosen": chosen, "execution": execution or payments.next_working_day(today).isoformat(),
         "today": today.isoformat(),
     }, status_code=status_code)
 
