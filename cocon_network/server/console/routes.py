@@ -20,6 +20,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "inbox",
     "documents",
     "payments",
+    "controls",
+    "reporting",
 )
 
 STATIC = Path(__file__).parent / "static"
