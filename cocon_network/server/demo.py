@@ -30,6 +30,7 @@ from typing import Any
 from cocon_network.server import models as m
 from cocon_network.server.config import Settings
 from cocon_network.server.db import init_schema, make_engine, session_factory, transaction
+from cocon_network.server.region_data import french_iban, siret_for
 
 DEMO_USERS = (  # login, name, role, password: a demo's, printed on purpose, never for a real network
     ("coordination", "Claire Coordination", m.ROLE_COORDINATOR, "coordination-demo"),
@@ -37,6 +38,8 @@ DEMO_USERS = (  # login, name, role, password: a demo's, printed on purpose, nev
     ("administration", "Antoine Administration", m.ROLE_ADMINISTRATOR, "administration-demo"),
 )
 DATABASE_NAME = "reseau-demo.sqlite3"
+DEMO_NETWORK_SIRET = siret_for(9_999)  # made up, valid keys
+DEMO_DEBTOR_IBAN = french_iban("30001" + "00999" + "00000099999" + "00")
 COMPLETE_MARK = ".demo-complete"
 
 
@@ -112,6 +115,49 @@ def send_batches(base_url: str, input_folder: Path, tokens: dict[str, str]) -> d
     return counts
 
 
+def history(settings: Settings) -> dict[str, int]:
+    """What a network has done with the older months: August's and September's unflagged invoices accepted by
+    the coordinator, one flagged invoice rejected with its reason, August paid by an executed payment run and
+    September in a run prepared for the bank; October and November wait in the inbox. Through the same services
+    the console uses (decisions, payments), so the audit log tells it."""
+    from sqlalchemy import select
+
+    from cocon_network.server import decisions, payments
+
+    engine = make_engine(settings.database_url)
+    done = {"accepted": 0, "rejected": 0, "paid": 0}
+    try:
+        with transaction(session_factory(engine)) as session:
+            users = {u.role: u.id for u in session.scalars(select(m.ConsoleUser))}
+            coordinator, accountant = users[m.ROLE_COORDINATOR], users[m.ROLE_ACCOUNTANT]
+            for month in (date(2026, 8, 1), date(2026, 9, 1)):
+                batches = session.scalars(select(m.Batch.batch_id).where(m.Batch.period_start == month)
+                                          .order_by(m.Batch.batch_id)).all()
+                for batch_id in batches:
+                    done["accepted"] += len(decisions.accept_unflagged(session, batch_id, coordinator))
+            flagged = session.scalar(select(m.Document).join(m.ControlFlag, m.ControlFlag.document_id == m.Document.id)
+                                     .where(m.Document.status == m.DOC_RECEIVED,
+                                            m.ControlFlag.kind.like("same_day%")).order_by(m.Document.id).limit(1))
+            if flagged is not None:
+                decisions.reject_document(session, flagged.id, coordinator,
+                                          "Séance déjà facturée le même jour par un autre thérapeute de la même "
+                                          "discipline : émettez un avoir, puis une facture corrigée.")
+                done["rejected"] = 1
+            tomorrow = payments.next_working_day(date.today())
+            for month, execute in ((date(2026, 8, 1), True), (date(2026, 9, 1), False)):
+                ids = session.scalars(select(m.Document.id).join(m.Batch).where(
+                    m.Batch.period_start == month, m.Document.status == m.DOC_ACCEPTED,
+                    m.Document.kind == "invoice")).all()
+                if not ids:
+                    continue
+                created = payments.create_run(session, settings, ids, tomorrow, accountant)
+                if execute:
+                    done["paid"] += payments.execute_run(session, created.run.id, accountant).documents
+    finally:
+        engine.dispose()
+    return done
+
+
 def banner(base_url: str) -> str:
     lines = [f"Console du réseau de démonstration : {base_url}/", "Identifiants (démonstration uniquement) :"]
     lines += [f"  {role:<15} identifiant « {login} », mot de passe « {password} »"
@@ -129,7 +175,8 @@ def run(folder: Path, input_folder: Path, *, port: int = 8700, serve: bool = Tru
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / DATABASE_NAME
     settings = replace(Settings(), database_url=f"sqlite:///{database}", secure_cookies=False, host="127.0.0.1",
-                       port=port, verify_processes=2)
+                       port=port, verify_processes=2, network_siret=DEMO_NETWORK_SIRET,
+                       debtor_iban=DEMO_DEBTOR_IBAN, debtor_bic="BDFEFRPP")
     seeded: Seeded | None = None
     if not (folder / COMPLETE_MARK).exists():
         for leftover in folder.glob(DATABASE_NAME + "*"):  # an earlier first start that did not finish
@@ -154,6 +201,11 @@ def run(folder: Path, input_folder: Path, *, port: int = 8700, serve: bool = Tru
             outcome["statuses"] = counts
             print("  " + ", ".join(f"{n} × HTTP {code}" for code, n in sorted(counts.items())), flush=True)
             if set(counts) <= {200, 201}:
+                done = history(settings)
+                outcome["history"] = done
+                print(f"  août et septembre : {done['accepted']} factures acceptées, {done['rejected']} rejetée, "
+                      f"{done['paid']} payées par un virement exécuté ; un virement de septembre à exécuter",
+                      flush=True)
                 (folder / COMPLETE_MARK).write_text("ok\n", "utf-8")
         print(banner(base_url), flush=True)
         if not serve:

@@ -56,8 +56,14 @@ def test_the_demo_receives_its_batches_and_opens_the_console(demo_input: Path, t
     engine = make_engine(database)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(m.Therapist)) == 3
-        assert session.scalar(select(func.count()).select_from(m.Batch).where(m.Batch.status == "recu")) == 6
+        assert session.scalar(select(func.count()).select_from(m.Batch)) == 6
         assert session.scalar(select(func.count()).select_from(m.Document)) == 6 * 4
+        # the history: August paid by an executed run, September accepted in a run waiting for the bank
+        statuses = dict(session.execute(select(m.Document.status, func.count()).group_by(m.Document.status)).all())
+        assert statuses.get(m.DOC_PAID, 0) > 0 and statuses.get(m.DOC_ACCEPTED, 0) > 0
+        runs = session.scalars(select(m.PaymentRun).order_by(m.PaymentRun.id)).all()
+        assert [run.executed_at is not None for run in runs] == [True, False]
+        assert session.scalar(select(func.count()).select_from(m.AuditEntry)) > statuses[m.DOC_PAID]
         assert session.scalar(select(func.count()).select_from(m.Inclusion)) == 200
         assert session.scalar(select(func.count()).select_from(m.ApiToken)) == 3
         assert session.scalar(select(func.count()).select_from(m.ConsoleUser)) == 3
