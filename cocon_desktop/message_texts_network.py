@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 DECISIONS: dict[str, str] = {
-    "line_invoice_refused": "Facture {number} ({network}, {total}) rejetée par le réseau : « {reason} ». Émettez un "
-                            "avoir puis une facture corrigée.",
+    # what to do first: a dashboard line shows two lines of text, the reason may be long
+    "line_invoice_refused": "Facture {number} ({network}, {total}) rejetée par le réseau : émettez un avoir puis une "
+                            "facture corrigée. Motif : « {reason} ».",
     "invoice_refused_advice": "Une facture émise ne se modifie pas : émettez un avoir qui l'annule (« Émettre un "
                               "avoir… »), puis facturez de nouveau ses séances ; l'avoir et la facture corrigée "
                               "partiront dans le prochain lot.",

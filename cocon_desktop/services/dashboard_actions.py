@@ -222,20 +222,22 @@ def batch_items(session: Session) -> list[ActionItem]:
 
 
 def refused_items(session: Session) -> list[ActionItem]:
-    """Invoices the network rejected on their own (issue 21, services/document_decisions.py) not yet cancelled by
-    credit notes: each is to be corrected by a credit note and a corrected invoice. The network's reason is the last
-    refusal's (there is one: a refused document stays refused)."""
+    """Invoices the network rejected on their own (issue 21, services/document_decisions.py) that read « Rejetée »:
+    neither cancelled by credit notes nor paid. Each is to be corrected by a credit note and a corrected invoice.
+    The network's reason is the last refusal's (there is one: a refused document stays refused)."""
     credit = aliased(Invoice)
     credited = func.coalesce(select(func.sum(credit.total_cents)).where(credit.corrects_id == Invoice.id,
                                                                         credit.kind == "credit_note")
                              .scalar_subquery(), 0)
+    paid = func.coalesce(select(func.sum(Payment.amount_cents)).where(Payment.invoice_id == Invoice.id)
+                         .scalar_subquery(), 0)
     last = (select(func.max(InvoiceEvent.id)).where(InvoiceEvent.kind == "refused")
             .group_by(InvoiceEvent.invoice_id).subquery())
     items = []
     for number, network, total, reason in session.execute(
             select(Invoice.number, Invoice.network, Invoice.total_cents, InvoiceEvent.detail)
             .join(InvoiceEvent, InvoiceEvent.invoice_id == Invoice.id).where(InvoiceEvent.id.in_(select(last)),
-                                                                          credited < Invoice.total_cents)
+                                                                          credited + paid < Invoice.total_cents)
             .order_by(Invoice.issue_date, Invoice.number)):
         data = _data(number=number, network=network, total=from_cents(total), reason=reason.strip())
         items.append(ActionItem("invoice_refused", "error", "line_invoice_refused", "documents", number=number,

@@ -134,3 +134,16 @@ def test_a_malformed_decision_keeps_the_batch_waiting(practice: Practice, hostil
     assert report.received == 0 and report.failed == 1
     assert "accusé de réception illisible" in report.errors[0]
     assert footprint(practice)[1] == 0
+
+
+def test_an_invoice_paid_by_hand_then_rejected_reads_paid_and_asks_nothing(practice: Practice, hostile: _Server,
+                                                                          invoices: list[IssuedDocument]) -> None:
+    """The list, the unpaid total and the dashboard agree: a settled invoice is « Payée », no line asks to correct
+    it (the state is derived in that order: cancelled, paid, then rejected)."""
+    first = invoices[0]
+    payments.record_payment(practice.sessions, first.number, TODAY, first.total, TODAY, "VIR-1")
+    hostile.answer = answer(201, "recu", [{"number": first.number, "status": "rejete", "reason": REASON}])
+    assert run(practice).refused_documents == 1
+    assert state(practice, first.number).state == "payee"
+    assert not [item for item in dashboard_actions.action_items(practice.sessions, TODAY)
+                if item.kind == "invoice_refused"]

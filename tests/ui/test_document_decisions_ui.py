@@ -21,6 +21,7 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
 from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.invoice_documents_tab import COLUMNS as DOCUMENT_COLUMNS
+from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.db.batch_helpers import NOW, issue_october
 from tests.db.invoice_helpers import TODAY
@@ -64,6 +65,8 @@ def test_a_rejected_invoice_is_shown_with_its_reason_and_what_to_do(qtbot: QtBot
     assert "1 facture payée par le réseau." in page.message.text()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and "rejetée" in page.model.cell(0, COLUMNS.index("state")))
     assert page.model.cell(0, COLUMNS.index("state")) == "Reçu — 1 facture rejetée"
+    colour = page.model.index(0, COLUMNS.index("state")).data(Qt.ItemDataRole.ForegroundRole)
+    assert colour.name() == STATE_COLOURS["rejetee"]  # something to correct: in the rejected colour
     page.table.selectRow(0)
     assert f"  {rejected} : {SHOWN}" in page.details.text().splitlines()
     assert page.details.textFormat() == Qt.TextFormat.PlainText and "\x1b" not in page.details.text()
@@ -75,8 +78,9 @@ def test_a_rejected_invoice_is_shown_with_its_reason_and_what_to_do(qtbot: QtBot
     (row,) = [n for n, item in enumerate(dashboard.model.rows) if item.kind == "invoice_refused"]
     assert dashboard.model.rows[row].severity == "error"
     line = dashboard.model.index(row, 0).data()
-    assert line.startswith(f"Facture {rejected} (RPO, ") and f"rejetée par le réseau : « {SHOWN} »" in line
-    assert line.endswith("Émettez un avoir puis une facture corrigée.")
+    assert line.startswith(f"Facture {rejected} (RPO, ")
+    assert line.endswith(" rejetée par le réseau : émettez un avoir puis une facture corrigée. "
+                         f"Motif : « {SHOWN} ».")
     dashboard.table.setFocus()
     dashboard.table.selectRow(row)
     qtbot.keyClick(dashboard.table, Qt.Key.Key_Return)

@@ -199,7 +199,8 @@ class BatchesModel(RowsTableModel):
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.ForegroundRole:
             if name == "state":
-                return QColor(STATE_COLOURS.get(batch.state, "#333333"))
+                # a batch with invoices the network rejected has something to correct: the rejected colour
+                return QColor(STATE_COLOURS["rejete"] if batch.refused else STATE_COLOURS.get(batch.state, "#333333"))
             if name == "last_attempt" and batch.error is not None:
                 return QColor(ERROR_COLOUR)
         if role == Qt.ItemDataRole.FontRole and name == "state":
