@@ -10,30 +10,18 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from cocon_network.server.app import create_app
 from cocon_network.server.config import Settings
-from cocon_network.server.db import make_engine, session_factory, transaction
-from cocon_network.server.models import Base, ConsoleUser
+from cocon_network.server.db import init_schema, make_engine, session_factory, transaction
+from cocon_network.server.models import ConsoleUser
 
 PASSWORD = "correct horse battery staple"
 
 
 def schema(url: str) -> Engine:
-    """The engine of `url` with every table (the migration when it is complete, models.py otherwise)."""
+    """The engine of `url`, migrated to the newest schema (the network's Alembic migrations)."""
     engine = make_engine(url)
-    try:
-        from cocon_network.server.db import init_schema
-
-        init_schema(engine)
-        from sqlalchemy import inspect
-
-        columns = {c["name"] for c in inspect(engine).get_columns("console_user")}
-        if "blocked_until" not in columns:
-            raise RuntimeError("migration without the console's columns yet")
-    except Exception:  # part A's migration not landed (or not yet folding models.py)
-        engine.dispose()
-        engine = make_engine(url)
-        Base.metadata.drop_all(engine)
-        Base.metadata.create_all(engine)
+    init_schema(engine)
     return engine
 
 
@@ -49,19 +37,10 @@ def add_user(engine: Engine, login: str, role: str, *, password: str = PASSWORD,
 
 
 def app_for(engine: Engine, url: str, **settings: Any) -> Starlette:
+    """The server's ASGI app (API and console) on `engine`, cookies without Secure (http://127.0.0.1)."""
     values: dict[str, Any] = {"database_url": url, "secure_cookies": False}
     values.update(settings)
-    try:
-        from cocon_network.server.app import create_app
-
-        return create_app(Settings(**values), engine=engine)
-    except ImportError:  # the API (part A) not landed yet: the console alone
-        from cocon_network.server.app import ServerState
-        from cocon_network.server.console import routes
-
-        app = Starlette(routes=routes.routes())
-        app.state.server = ServerState(settings=Settings(**values), engine=engine, sessions=session_factory(engine))
-        return app
+    return create_app(Settings(**values), engine=engine)
 
 
 def csrf_of(html: str) -> str:

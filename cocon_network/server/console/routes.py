@@ -19,9 +19,15 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboard",
     "inbox",
     "documents",
+    "therapists",
+    "conventions_pages",
+    "children",
     "payments",
     "controls",
     "reporting",
+    "users",
+    "audit_pages",
+    "account",
 )
 
 STATIC = Path(__file__).parent / "static"

@@ -1,0 +1,85 @@
+"""The audit log for the administrator: newest first, 50 a page, each page's entries re-hashed and linked to the
+entry before them; the whole chain verified on demand (streamed)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import select
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from cocon_network.server.audit import verify_chain, verify_entries
+from cocon_network.server.console.auth import Page, require_role
+from cocon_network.server.console.nav import NavItem
+from cocon_network.server.console.paging import Pager
+from cocon_network.server.models import ROLE_ADMINISTRATOR, AuditEntry, ConsoleUser
+
+NAV = (NavItem("Journal", "/console/journal", (ROLE_ADMINISTRATOR,)),)
+
+ACTION_LABELS = {
+    "login": "Connexion",
+    "login_blocked": "Compte bloqué après des échecs",
+    "document_accepted": "Document accepté",
+    "document_rejected": "Document rejeté",
+    "documents_accepted": "Documents acceptés en bloc",
+    "therapist_registered": "Thérapeute conventionné",
+    "therapist_updated": "Thérapeute modifié",
+    "certificate_registered": "Certificat enregistré",
+    "certificate_revoked": "Certificat révoqué",
+    "token_issued": "Jeton émis",
+    "token_revoked": "Jeton révoqué",
+    "user_created": "Utilisateur créé",
+    "user_deactivated": "Utilisateur désactivé",
+    "user_reactivated": "Utilisateur réactivé",
+    "totp_enabled": "Double authentification activée",
+    "totp_disabled": "Double authentification désactivée",
+    "password_changed": "Mot de passe changé",
+    "payment_run_created": "Ordre de virement préparé",
+    "payment_run_executed": "Ordre de virement exécuté",
+}
+
+
+def detail_text(detail: str) -> str:
+    """A JSON detail as « clé : valeur » pairs (the reason of a rejection reads in full)."""
+    if not detail:
+        return ""
+    try:
+        values = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(values, dict):
+        return detail
+    return " · ".join(f"{key} : {value}" for key, value in values.items())
+
+
+@require_role(ROLE_ADMINISTRATOR)
+def journal(page: Page) -> Response:
+    pager = Pager.from_request(page.request)
+    rows = pager.fetch(page.db, select(AuditEntry, ConsoleUser.login)
+                       .outerjoin(ConsoleUser, ConsoleUser.id == AuditEntry.user_id)
+                       .order_by(AuditEntry.id.desc()))
+    entries = [row[0] for row in reversed(rows)]
+    broken = None
+    if entries:
+        before = page.db.scalar(select(AuditEntry.entry_sha256).where(AuditEntry.id < entries[0].id)
+                                .order_by(AuditEntry.id.desc()).limit(1))
+        broken = verify_entries(entries, before or "")
+    return page.render("journal.html", {
+        "rows": [(entry, login, detail_text(entry.detail)) for entry, login in rows],
+        "pager": pager, "broken": broken, "labels": ACTION_LABELS,
+    })
+
+
+@require_role(ROLE_ADMINISTRATOR)
+def verification(page: Page) -> Response:
+    started = time.perf_counter()
+    check = verify_chain(page.db)
+    seconds = time.perf_counter() - started
+    return page.render("journal_check.html", {"check": check, "seconds": seconds})
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/console/journal", journal, methods=["GET"]),
+            Route("/console/journal/verification", verification, methods=["GET"])]
