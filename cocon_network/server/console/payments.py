@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from cocon_network.server import payments, remittance_pdf
+from cocon_network.server import payments, remittance_pdf, sepa
 from cocon_network.server.console.auth import Page, not_found, require_role
 from cocon_network.server.console.nav import NavItem
 from cocon_network.server.console.paging import Pager
@@ -102,12 +102,19 @@ def _show_run(page: Page, run: PaymentRun, *, errors: dict[str, str] | None = No
               status_code: int = 200) -> Response:
     from cocon_network.server.models import ConsoleUser
 
-    dues = payments.run_dues(page.db, run.id)
+    pager = Pager.from_request(page.request)
+    therapist_ids = pager.scalars(page.db, select(Therapist.id).where(
+        select(Document.id).where(Document.therapist_id == Therapist.id, Document.payment_run_id == run.id)
+        .exists()).order_by(Therapist.name, Therapist.id))
+    dues = payments.run_dues(page.db, run.id, therapist_ids) if therapist_ids else []
+    xml = page.db.scalar(select(PaymentRun.sepa_xml).where(PaymentRun.id == run.id)) or b""
+    transfers = sepa.totals(xml)[0] if xml else 0
     people = {u.id: u.display_name or u.login for u in page.db.scalars(select(ConsoleUser).where(
         ConsoleUser.id.in_([i for i in (run.created_by, run.executed_by) if i is not None])))}
     return page.render("payments/run.html", {
         "run": run, "dues": [d for d in dues if d.net_cents > 0], "settled": [d for d in dues if d.net_cents == 0],
-        "masked": remittance_pdf.masked_iban, "people": people, "errors": errors or {},
+        "masked": remittance_pdf.masked_iban, "people": people, "errors": errors or {}, "pager": pager,
+        "transfers": transfers,
     }, status_code=status_code)
 
 
@@ -137,8 +144,10 @@ def advices_zip(page: Page) -> Response:
     run = _run(page)
     if run is None:
         return not_found(page.request, "Ce virement n'existe pas.")
-    data = remittance_pdf.remittance_zip(page.db, page.settings, run.id)
-    return _download(data, f"avis-de-paiement-{run.message_id}.zip", "application/zip")
+    chunks = remittance_pdf.iter_remittance_zip(page.db, page.settings, run.id)  # drawn while it is sent
+    return StreamingResponse(chunks, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="avis-de-paiement-{run.message_id}.zip"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
 @require_role(ROLE_ACCOUNTANT)
@@ -147,9 +156,8 @@ def advice_pdf(page: Page) -> Response:
     siret = page.request.path_params["siret"]
     if run is None:
         return not_found(page.request, "Ce virement n'existe pas.")
-    for name, pdf in remittance_pdf.run_remittances(page.db, page.settings, run.id):
-        if name.endswith(f"-{siret}.pdf"):
-            return _download(pdf, name, "application/pdf")
+    for name, pdf in remittance_pdf.run_remittances(page.db, page.settings, run.id, siret):
+        return _download(pdf, name, "application/pdf")
     return not_found(page.request, "Pas d'avis de paiement pour ce SIRET dans ce virement.")
 
 
