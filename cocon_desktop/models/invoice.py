@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cocon_desktop.models.base import Base
@@ -74,9 +74,12 @@ class Payment(Base):
 
 class InvoiceEvent(Base):
     __tablename__ = "invoice_event"
+    # schema 0016: the few invoices a network rejected on their own (services/document_decisions.py), by a partial
+    # index that only a query saying `kind = 'refused'` as a literal uses (REFUSED_ONLY), never a bound parameter
+    __table_args__ = (Index("ix_invoice_event_refused", "invoice_id", sqlite_where=text("kind = 'refused'")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # "sent", "rejected", "received"
+    kind: Mapped[str] = mapped_column(String(12))  # "sent", "received", "rejected"; "refused", "accepted" (issue 21)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[str] = mapped_column(Text, default="")

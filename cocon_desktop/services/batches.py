@@ -31,6 +31,7 @@ from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.changes import HANDLE, Changes, writes
+from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.outbox_errors import OutboxError
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
@@ -157,13 +158,14 @@ _COLUMNS = (Batch.id, Batch.batch_id, Batch.network, Batch.period_start, Batch.p
 
 
 def refused_documents(session: Session) -> dict[int, tuple[tuple[str, str], ...]]:
-    """Per batch, its documents the network rejected on their own (services/document_decisions.py): few rows."""
+    """Per batch, its documents the network rejected on their own (services/document_decisions.py): a few rows,
+    found by the partial index of schema 0016 (one event each: a refused document stays refused)."""
     found: dict[int, dict[str, str]] = {}
     for pk, number, reason in session.execute(
             select(BatchDocument.batch_pk, Invoice.number, InvoiceEvent.detail)
             .join(InvoiceEvent, InvoiceEvent.invoice_id == BatchDocument.invoice_id)
             .join(Invoice, Invoice.id == BatchDocument.invoice_id)
-            .where(InvoiceEvent.kind == "refused").order_by(InvoiceEvent.id)):
+            .where(REFUSED_ONLY)):
         found.setdefault(pk, {})[number] = reason
     return {pk: tuple(sorted(numbers.items())) for pk, numbers in found.items()}
 

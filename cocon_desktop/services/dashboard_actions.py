@@ -37,6 +37,7 @@ from cocon_desktop.models import (
 )
 from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.batches import EXPORTED, TO_SEND, in_live_batch
+from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -224,22 +225,23 @@ def batch_items(session: Session) -> list[ActionItem]:
 def refused_items(session: Session) -> list[ActionItem]:
     """Invoices the network rejected on their own (issue 21, services/document_decisions.py) that read « Rejetée »:
     neither cancelled by credit notes nor paid. Each is to be corrected by a credit note and a corrected invoice.
-    The network's reason is the last refusal's (there is one: a refused document stays refused)."""
+    A refused document stays refused: one event each, found by the partial index of schema 0016 (none: no more
+    reading)."""
+    refused = dict(session.execute(select(InvoiceEvent.invoice_id, InvoiceEvent.detail).where(REFUSED_ONLY)).all())
+    if not refused:
+        return []
     credit = aliased(Invoice)
     credited = func.coalesce(select(func.sum(credit.total_cents)).where(credit.corrects_id == Invoice.id,
                                                                         credit.kind == "credit_note")
                              .scalar_subquery(), 0)
     paid = func.coalesce(select(func.sum(Payment.amount_cents)).where(Payment.invoice_id == Invoice.id)
                          .scalar_subquery(), 0)
-    last = (select(func.max(InvoiceEvent.id)).where(InvoiceEvent.kind == "refused")
-            .group_by(InvoiceEvent.invoice_id).subquery())
     items = []
-    for number, network, total, reason in session.execute(
-            select(Invoice.number, Invoice.network, Invoice.total_cents, InvoiceEvent.detail)
-            .join(InvoiceEvent, InvoiceEvent.invoice_id == Invoice.id).where(InvoiceEvent.id.in_(select(last)),
-                                                                          credited + paid < Invoice.total_cents)
+    for iid, number, network, total in session.execute(
+            select(Invoice.id, Invoice.number, Invoice.network, Invoice.total_cents)
+            .where(Invoice.id.in_(list(refused)), credited + paid < Invoice.total_cents)
             .order_by(Invoice.issue_date, Invoice.number)):
-        data = _data(number=number, network=network, total=from_cents(total), reason=reason.strip())
+        data = _data(number=number, network=network, total=from_cents(total), reason=refused[iid].strip())
         items.append(ActionItem("invoice_refused", "error", "line_invoice_refused", "documents", number=number,
                                 network=network, data=data))
     return items

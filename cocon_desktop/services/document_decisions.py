@@ -20,13 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, Payment
 from cocon_exchange.protocol import DOCUMENT_ACCEPTED, DOCUMENT_PAID, DOCUMENT_REJECTED, DocumentDecision
 
 REFUSED = "refused"  # an invoice event: the network rejected this document alone
+# the condition that finds them by the partial index ix_invoice_event_refused (schema 0016): SQLite uses a partial
+# index only for a query that repeats its condition with the same literal, never for a bound parameter
+REFUSED_ONLY = InvoiceEvent.kind == literal_column("'refused'")
 ACCEPTED = "accepted"  # an invoice event: the network accepted it
 NETWORK_REFERENCE = "Réseau {network}, lot {batch}"  # a network's payment's reference (String(100))
 
