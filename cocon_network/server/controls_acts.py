@@ -24,7 +24,7 @@ NOT_ON_FORFAIT = ("rcp",)  # RCP participation is valued apart, never on a forfa
 CHUNK = 2000  # children per IN (…) list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CountedAct:
     act_id: int
     document_id: int
@@ -53,7 +53,7 @@ class CountedAct:
         return (self.day, self.document_id, self.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     act: CountedAct
     kind: str
@@ -70,7 +70,7 @@ def _rows(session: Session, children: Collection[str]) -> Iterable[_Row]:
             .join(Document, Document.id == Act.document_id)
             .join(Therapist, Therapist.id == Act.therapist_id)
             .where(Act.inclusion_number.in_(names[start:start + CHUNK]), Document.status != DOC_REJECTED))
-        for row in session.execute(query):
+        for row in session.connection().execute(query):  # Core rows: no ORM work for thousands of tuples
             act = CountedAct(act_id=row[0], document_id=row[1], document_number=row[2], batch_id=row[3],
                              therapist_id=row[4], therapist_name=row[5], line=row[6], day=row[7], child=row[8],
                              initials=row[9], discipline=row[10], nature=row[11], cents=row[12])

@@ -5,7 +5,7 @@ the batch being checked raise a finding; the others are named in it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -124,8 +124,9 @@ def age_band(inclusion: Inclusion, tariff: NetworkTariff, batch_acts: Sequence[C
     findings = _per_document(OUTSIDE_AGE, child, late,
                              f"sont datés de ses {years} ans{basis} ou après, fin du parcours COCON du réseau "
                              f"{tariff.network} le {fr_date(pathway_end)} (né le {fr_date(inclusion.birth_date)})")
-    uncovered = [a for a in batch_acts if a.on_forfait and a.day < pathway_end and a.day >= origin
-                 and tariff.forfait_for(a.day, months_between(origin, a.day), a.discipline) is None]
+    lookup = _forfait_lookup(tariff, origin)
+    uncovered = [a for a in batch_acts if a.on_forfait and origin <= a.day < pathway_end
+                 and lookup(a.day, a.discipline) is None]
     by_discipline: dict[str, list[CountedAct]] = defaultdict(list)
     for act in uncovered:
         by_discipline[act.discipline].append(act)
@@ -205,16 +206,31 @@ def forfaits(inclusion: Inclusion, tariff: NetworkTariff, acts: Sequence[Counted
     return findings
 
 
+def _forfait_lookup(tariff: NetworkTariff, origin: date) -> Callable[[date, str], Forfait | None]:
+    """tariff.forfait_for for one child, remembered per day and discipline (a child has hundreds of acts on a few
+    hundred days)."""
+    known: dict[tuple[date, str], Forfait | None] = {}
+
+    def lookup(day: date, discipline: str) -> Forfait | None:
+        key = (day, discipline)
+        if key not in known:
+            known[key] = tariff.forfait_for(day, months_between(origin, day), discipline)
+        return known[key]
+
+    return lookup
+
+
 def forfait_groups(inclusion: Inclusion, tariff: NetworkTariff,
                    acts: Sequence[CountedAct]) -> dict[tuple[Forfait, str], list[CountedAct]]:
     """The child's acts on a forfait, per forfait (by its age band on the act's day) and discipline."""
     origin = tariff.age_origin(inclusion.birth_date, inclusion.gestational_weeks)
     pathway_end = add_months(origin, tariff.pathway_max_age_years * 12)
     groups: dict[tuple[str, str], tuple[Forfait, list[CountedAct]]] = {}
+    lookup = _forfait_lookup(tariff, origin)
     for act in acts:
         if not act.on_forfait or not origin <= act.day < pathway_end:
             continue
-        forfait = tariff.forfait_for(act.day, months_between(origin, act.day), act.discipline)
+        forfait = lookup(act.day, act.discipline)
         if forfait is None:
             continue
         key = (forfait.kind, act.discipline)

@@ -90,11 +90,15 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_between(origin: date, on: date) -> int:
-    """Whole months from `origin` to `on` (negative before `origin`)."""
+    """Whole months from `origin` to `on` (-1 before `origin`): the largest n with add_months(origin, n) <= on.
+    add_months lands on min(origin's day, the month's last day), so a month is not yet whole when `on` is an
+    earlier day of the month than `origin`'s, unless `on` is the month's last day."""
     if on < origin:
         return -1
     months = (on.year - origin.year) * 12 + on.month - origin.month
-    return months - 1 if add_months(origin, months) > on else months
+    if on.day < origin.day and (on + timedelta(days=1)).month == on.month:
+        months -= 1
+    return months
 
 
 def _cents(value: Any, where: str) -> int:

@@ -121,6 +121,8 @@ def test_report_page_and_downloads(engine: Engine, postgres_url: str) -> None:
         document(session, batch(session, martin), martin,
                  [A(date(2026, 1, 5), "RPM-2025-00001"), A(date(2026, 2, 5), "RPM-2025-00001")], status=DOC_ACCEPTED)
     client = client_for(engine, postgres_url, "paul", ROLE_ACCOUNTANT)
+    form = client.get("/console/rapports")
+    assert form.status_code == 200 and 'name="du"' in form.text and "Télécharger" not in form.text
     page = client.get("/console/rapports?du=2026-01-01&au=2026-02-28")
     assert page.status_code == 200
     assert "janvier 2026" in page.text and "février 2026" in page.text and "78,00" in page.text

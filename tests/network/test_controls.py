@@ -214,3 +214,14 @@ def test_flags_live_in_the_table_linked_to_batch_document_and_act(engine: Engine
     with Session(engine) as session:
         stored = session.scalars(select(ControlFlag)).all()
         assert [(f.kind, f.batch_id, f.document_id, f.act_id) for f in stored] == expected
+
+
+def test_months_between_agrees_with_add_months() -> None:
+    from cocon_network.server.tariff import add_months, months_between
+
+    for origin in (date(2024, 1, 31), date(2024, 2, 29), date(2023, 3, 30), date(2024, 6, 10), date(2021, 12, 1)):
+        for offset in range(0, 800, 1):
+            on = origin + timedelta(days=offset)
+            expected = max(n for n in range(0, 40) if add_months(origin, n) <= on)
+            assert months_between(origin, on) == expected, (origin, on)
+    assert months_between(date(2024, 1, 31), date(2024, 1, 30)) == -1

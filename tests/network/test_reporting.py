@@ -151,8 +151,10 @@ def test_one_group_by_per_table(engine: Engine) -> None:
             funder_report(session, JAN, date(2026, 2, 28))
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert len(statements) == 3, statements  # the table, the children per month, the children of the period
-    assert "GROUP BY" in statements[0] and "FROM act" in statements[0]
+    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(queries) == 2, queries  # the table, the children per month and over the period
+    assert all("GROUP BY" in q and "FROM act" in q for q in queries)
+    assert "SET LOCAL jit = off" in statements  # PostgreSQL's JIT would take seconds to compile the plan
 
 
 def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
