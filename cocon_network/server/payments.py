@@ -355,14 +355,14 @@ def execute_run(session: Session, run_id: int, user_id: int | None = None, *,
         document.status = DOC_PAID
     session.flush()
     batch_ids = sorted({d.batch_id for d in documents})
+    unpaid = select(Document.id).where(Document.batch_id == Batch.batch_id, Document.kind == INVOICE,
+                                       Document.status != DOC_PAID).exists()
+    has_invoice = select(Document.id).where(Document.batch_id == Batch.batch_id, Document.kind == INVOICE).exists()
     batches_paid = []
-    for batch in session.scalars(_lock(select(Batch).where(Batch.batch_id.in_(batch_ids))
+    for batch in session.scalars(_lock(select(Batch).where(Batch.batch_id.in_(batch_ids), has_invoice, ~unpaid)
                                        .order_by(Batch.batch_id), session)):
-        statuses = set(session.scalars(select(Document.status).where(Document.batch_id == batch.batch_id,
-                                                                      Document.kind == INVOICE)))
-        if statuses == {DOC_PAID}:
-            batch.status = STATUS_PAID
-            batches_paid.append(batch.batch_id)
+        batch.status = STATUS_PAID
+        batches_paid.append(batch.batch_id)
     run.executed_at, run.executed_by = now, user_id
     _audit(session, user_id, "payment_run_executed", f"virement {run.message_id}", {
         "total_cents": run.total_cents, "documents": [d.number for d in documents], "batches_paid": batches_paid})

@@ -28,6 +28,7 @@ from cocon_network.server.models import DOC_ACCEPTED, ROLE_ACCOUNTANT, Document,
 
 NAV = (NavItem("Paiements", "/console/paiements", (ROLE_ACCOUNTANT,)),)
 BASE = "/console/paiements"
+THERAPISTS_A_PAGE = 20  # a month of a region: ~8 invoices each, 160 rows a page
 
 
 def parse_day(value: str) -> date | None:
@@ -45,7 +46,7 @@ def parse_day(value: str) -> date | None:
 
 def _index(page: Page, *, errors: dict[str, str] | None = None, chosen: set[int] | None = None,
            execution: str = "", problem: str = "", status_code: int = 200) -> Response:
-    pager = Pager.from_request(page.request)
+    pager = Pager.from_request(page.request, size=THERAPISTS_A_PAGE)
     therapist_ids = pager.scalars(page.db, select(Therapist.id).where(
         select(Document.id).where(Document.therapist_id == Therapist.id, Document.status == DOC_ACCEPTED,
                                   Document.payment_run_id.is_(None)).exists()).order_by(Therapist.name, Therapist.id))
