@@ -168,3 +168,24 @@ def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
             ("2026-02", "06", 1, 39_00)]
     finally:
         engine.dispose()
+
+
+def test_command_line_writes_the_files(engine: Engine, postgres_url: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from cocon_network.server.__main__ import main
+
+    fill(engine)
+    monkeypatch.setenv("COCON_NETWORK_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("COCON_NETWORK_NETWORK", "RPM")
+    assert main(["reports", "funder", "--du", "2026-01-01", "--au", "2026-02-28", "-o", str(tmp_path),
+                 "--enfants"]) == 0
+    out = capsys.readouterr().out
+    assert "Du 01/01/2026 au 28/02/2026 : 2 enfants suivis, 7 séances." in out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["COCON-RPM-enfants-2026-01-01-2026-02-28.csv", "COCON-RPM-rapport-2026-01-01-2026-02-28.csv",
+                     "COCON-RPM-rapport-2026-01-01-2026-02-28.pdf"]
+    assert (tmp_path / names[2]).read_bytes().startswith(b"%PDF")
+    assert main(["reports", "funder", "--du", "2026-03-01", "--au", "2026-01-01", "-o", str(tmp_path)]) == 1
+    assert "précède son début" in capsys.readouterr().err
+    assert main(["reports", "funder", "--du", "2026-01-01", "--au", "2026-01-31", "-o",
+                 str(tmp_path / "absent")]) == 2
