@@ -5,8 +5,8 @@
     python -m cocon_network register --store DIR --siret SIRET CERT.pem
     python -m cocon_network unregister --store DIR --siret SIRET FINGERPRINT
     python -m cocon_network list --store DIR
-    python -m cocon_network mark-paid --store DIR BATCH_ID
-    python -m cocon_network mark-rejected --store DIR BATCH_ID --reason "…"
+    python -m cocon_network mark-paid --store DIR BATCH_ID [--document NUMBER …]
+    python -m cocon_network mark-rejected --store DIR BATCH_ID --reason "…" [--document NUMBER …]
 """
 
 from __future__ import annotations
@@ -49,11 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     paid = sub.add_parser("mark-paid", help="déclarer un lot payé")
     paid.add_argument("--store", type=Path, required=True)
     paid.add_argument("batch_id")
+    paid.add_argument("--document", action="append", default=[], metavar="NUMÉRO",
+                      help="seulement ce document du lot (répétable) : la facture est payée, le lot reste reçu")
     rejected = sub.add_parser("mark-rejected", help="rejeter un lot après réception, avec un motif")
     rejected.add_argument("--store", type=Path, required=True)
     rejected.add_argument("batch_id")
     rejected.add_argument("--reason", required=True, help="motif du rejet, en français, lu par le cabinet")
     rejected.add_argument("--code", default="rejected_by_network", help="code du motif")
+    rejected.add_argument("--document", action="append", default=[], metavar="NUMÉRO",
+                          help="seulement ce document du lot (répétable) : le cabinet l'annule par un avoir et émet "
+                               "une facture corrigée ; les autres documents du lot restent reçus")
     register = sub.add_parser("register", help="enregistrer le certificat de signature d'un cabinet pour son SIRET")
     register.add_argument("--store", type=Path, required=True)
     register.add_argument("--siret", required=True, help="le SIRET du cabinet (14 chiffres)")
@@ -143,12 +148,19 @@ def _certificate_of(data: bytes, siret: str) -> bytes:
 def _decide(args: argparse.Namespace) -> int:
     store = _store(args.store)
     try:
-        if args.command == "mark-paid":
+        if args.document:  # decisions on single documents (issue 21)
+            status = STATUS_PAID if args.command == "mark-paid" else STATUS_REJECTED
+            receipt = store.set_document_status(args.batch_id, args.document, status,
+                                                "" if args.command == "mark-paid" else args.reason)
+        elif args.command == "mark-paid":
             receipt = store.set_status(args.batch_id, STATUS_PAID)
         else:
             receipt = store.set_status(args.batch_id, STATUS_REJECTED, args.reason, args.code)
-    except (KeyError, ValueError):
+    except KeyError:
         print(f"Le lot {args.batch_id} n'a pas été reçu.", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"Le lot {args.batch_id} ne contient pas : {exc}.", file=sys.stderr)
         return 1
     print(dumps(receipt.to_json()))
     return 0

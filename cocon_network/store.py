@@ -3,7 +3,8 @@ moment leaves a state it recovers from.
 
     <store>/batches/<batch_id>/batch.zip      the bytes received, exactly
     <store>/batches/<batch_id>/receipt.json   the receipt given at reception (recu, or rejete with the fault)
-    <store>/batches/<batch_id>/status.json    a later decision of the network (paye, rejete), if any
+    <store>/batches/<batch_id>/status.json    a later decision of the network (paye, rejete), if any, and its
+                                              decisions on single documents (issue 21: accepte, rejete, paye)
     <store>/batches/<batch_id>/index.json     an accepted batch's practice (SIRET) and highest number per series
 
 Each receipt and status answer carries the highest document number per series the network holds for the
@@ -32,9 +33,12 @@ from typing import Any
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_exchange.protocol import (
     BATCH_ID_PATTERN,
+    DOCUMENT_REJECTED,
+    DOCUMENT_STATUSES,
     STATUS_PAID,
     STATUS_RECEIVED,
     STATUS_REJECTED,
+    DocumentDecision,
     Receipt,
     encode,
     sha256_hex,
@@ -86,6 +90,24 @@ def index_of(data: bytes) -> BatchIndex:
     except Exception:  # an accepted batch always reads; anything else proves nothing
         return BatchIndex("", {})
     return BatchIndex(siret, highest)
+
+
+def document_numbers(data: bytes) -> set[str]:
+    """The numbers of the documents a batch's manifest lists (empty when it cannot be read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(MANIFEST_NAME) as stream:
+            manifest = json.loads(stream.read(50 * 1024 * 1024))
+        return {str(document["number"]) for document in manifest["documents"]}
+    except Exception:  # a batch rejected on receipt may not read: it has no documents to decide on
+        return set()
+
+
+def _decisions(later: dict[str, Any]) -> tuple[DocumentDecision, ...]:
+    documents = later.get("documents")
+    if not isinstance(documents, dict):
+        return ()
+    return tuple(DocumentDecision(number, str(decision.get("status", "")), str(decision.get("reason", "")))
+                 for number, decision in sorted(documents.items()))
 
 
 def _now() -> datetime:
@@ -144,7 +166,7 @@ class ReceiverStore:
         later = self._read_json(folder / STATUS_NAME)
         if later is not None:
             receipt = replace(receipt, status=str(later["status"]), reason=str(later.get("reason", "")),
-                              code=str(later.get("code", "")))
+                              code=str(later.get("code", "")), documents=_decisions(later))
         return Stored(replace(receipt, highest={} if rejected else self.highest(self.index(batch_id).siret)),
                       rejected)
 
@@ -240,8 +262,34 @@ class ReceiverStore:
             if stored is None:
                 raise KeyError(batch_id)
             decision = {"status": status, "reason": reason, "code": code or (status if reason else ""),
-                        "changed_at": self.now().isoformat()}
+                        "changed_at": self.now().isoformat(),
+                        "documents": (self._read_json(self.folder(batch_id) / STATUS_NAME) or {}).get("documents", {})}
             atomic_write(self.folder(batch_id) / STATUS_NAME, encode(decision))
+            loaded = self._load(batch_id)
+            assert loaded is not None
+            return loaded.receipt
+
+    def set_document_status(self, batch_id: str, numbers: list[str], status: str, reason: str = "") -> Receipt:
+        """The network's decision on single documents of a received batch (issue 21): accepte, rejete (with a
+        French reason) or paye; the batch's own status does not change. A rejected document stays rejected.
+        KeyError: the batch was not received (or was rejected on receipt); ValueError: an unknown status, or a
+        number the batch does not hold."""
+        if status not in DOCUMENT_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.lock(batch_id):
+            stored = self._load(batch_id)
+            if stored is None or stored.rejected_on_receipt:
+                raise KeyError(batch_id)
+            unknown = sorted(set(numbers) - document_numbers(self.data(batch_id)))
+            if unknown:
+                raise ValueError(", ".join(unknown))
+            path = self.folder(batch_id) / STATUS_NAME
+            later = self._read_json(path) or {"status": stored.receipt.status, "reason": "", "code": ""}
+            documents = dict(later.get("documents") or {})
+            for number in numbers:
+                if documents.get(number, {}).get("status") != DOCUMENT_REJECTED:
+                    documents[number] = {"status": status, "reason": reason} if reason else {"status": status}
+            atomic_write(path, encode({**later, "documents": documents, "changed_at": self.now().isoformat()}))
             loaded = self._load(batch_id)
             assert loaded is not None
             return loaded.receipt

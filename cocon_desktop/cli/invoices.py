@@ -114,8 +114,11 @@ def cmd_unpaid(args: argparse.Namespace, secrets: Input) -> int:
     today = today_of(args)
     for row in rows:
         late = f", en retard de {row.days_overdue(today)} j" if row.days_overdue(today) else ""
+        state = payments.STATES[row.state].lower()
+        if row.state == "rejetee" and row.reason:  # the network's reason (issue 21), a remote_text: printable
+            state = f"rejetée par le réseau : « {row.reason} »"
         print(f"{row.number}  émise le {messages.french_date(row.issue_date)}  {row.network}  reste "
-              f"{messages.euros(row.remaining)}  ({payments.STATES[row.state].lower()}{late})")
+              f"{messages.euros(row.remaining)}  ({state}{late})")
     total = sum((r.remaining for r in rows), Decimal("0.00"))
     print(f"{messages.counted(len(rows), 'facture impayée', 'factures impayées')}, {messages.euros(total)} au "
           "total.")

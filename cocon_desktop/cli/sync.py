@@ -30,6 +30,8 @@ def _local_time(moment: datetime) -> str:
 
 def outcome_line(outcome: BatchOutcome) -> str:
     head = f"Lot {outcome.batch_id} ({outcome.network})"
+    if outcome.state == "recu" and outcome.message:  # the network's decisions on single invoices (issue 21)
+        return f"{head} : reçu par le réseau — {outcome.message}"
     if outcome.state == "recu":
         return f"{head} : reçu par le réseau, accusé de réception {outcome.receipt_id}."
     if outcome.state == "paye":

@@ -83,6 +83,13 @@ class SyncReport:
             for b in self.behind)
 
 
+def decided_text(decided: DecisionCounts) -> str:
+    """« 1 facture rejetée par le réseau : émettez un avoir puis une facture corrigée. 2 factures payées par le
+    réseau. » ("" when nothing was decided)."""
+    return " ".join(messages.text(code, {"count": count}) for code, count in (
+        ("sync_documents_refused", decided.refused), ("sync_documents_paid", decided.paid)) if count)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -160,13 +167,15 @@ class _Run:
             network_witness.record_network_highest(self.sessions, network, receipt.highest)
 
     def receipt(self, batch_pk: int, batch_id: str, network: str, receipt: Receipt) -> None:
-        self.decided += outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at,
-                                              self.now(), receipt.documents)
+        decided = outbox.record_receipt(self.sessions, batch_pk, receipt.receipt_id, receipt.received_at,
+                                        self.now(), receipt.documents)
+        self.decided += decided
         self.witness(network, receipt)
         state = receipt.status
         if state in (STATUS_PAID, STATUS_REJECTED):
             outbox.record_network_status(self.sessions, batch_pk, state, receipt.reason, self.now())
-        self.outcomes.append(BatchOutcome(batch_pk, batch_id, network, state, receipt.reason,
+        message = receipt.reason if state == STATUS_REJECTED else decided_text(decided)
+        self.outcomes.append(BatchOutcome(batch_pk, batch_id, network, state, message,
                                           receipt_id=receipt.receipt_id))
 
     def check_status(self, summary: batches.BatchSummary) -> None:
@@ -187,8 +196,9 @@ class _Run:
                                                    self.now(), receipt.documents)
             self.decided += decided
             if receipt.status in (STATUS_PAID, STATUS_REJECTED) or decided.refused or decided.paid:
+                message = receipt.reason if receipt.status == STATUS_REJECTED else decided_text(decided)
                 self.outcomes.append(BatchOutcome(summary.id, summary.batch_id, summary.network, receipt.status,
-                                                  receipt.reason, receipt_id=receipt.receipt_id))
+                                                  message, receipt_id=receipt.receipt_id))
 
 
 # batches received or rejected, their documents' states; the networks' numbering witness (a setting)
