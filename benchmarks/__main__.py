@@ -69,7 +69,7 @@ def main() -> None:
         cipher.dispose()
         plain.dispose()
 
-    from benchmarks import children_import, dashboard, invoices, large_practice, seance_recording
+    from benchmarks import children_import, dashboard, invoices, large_practice, network, seance_recording
 
     with tempfile.TemporaryDirectory() as work:
         rows += large_practice.rows(Path(work))
@@ -77,6 +77,7 @@ def main() -> None:
     rows += dashboard.rows()
     rows += invoices.rows()
     rows += children_import.rows()
+    rows += network.rows()  # the network's server on PostgreSQL (issue 21, #8): a few minutes
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     header = ("measure", "time", "ratio / parameters", "goal")
     width = [max(w, len(h)) for w, h in zip(width, header, strict=True)]

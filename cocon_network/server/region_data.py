@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, text
 
+from cocon_network.server import controls_rules as rules
 from cocon_network.server import models as m
 
 DISCIPLINES = ("psychomotricite", "orthophonie", "kinesitherapie", "ergotherapie", "psychologie", "orthoptie")
@@ -33,13 +34,14 @@ SEANCE_CENTS = 4_000
 BILAN_CENTS = 14_000
 PLACEHOLDER_PDF = b"%PDF-1.7\n% COCON: bulk row, placeholder bytes (region_data.py)\n%%EOF\n"
 PLACEHOLDER_ZIP = b"PK\x05\x06" + b"\x00" * 18  # an empty ZIP
-FLAG_KINDS = ("forfait_exceeded", "same_day", "outside_inclusion", "unknown_child")
-FLAG_TEXTS = {
-    "forfait_exceeded": "Le forfait de l'enfant {child} est dépassé en comptant les séances de tous les thérapeutes.",
-    "same_day": "L'enfant {child} a une séance de la même discipline le même jour chez un autre thérapeute.",
-    "outside_inclusion": "La séance de l'enfant {child} tombe hors de ses dates d'inclusion.",
-    "unknown_child": "L'enfant {child} est inconnu de la liste d'inclusion du réseau.",
+FLAG_TEXTS = {  # the controls' own kinds (controls_rules.py), so that the console labels them
+    rules.FORFAIT_SESSIONS: "Le forfait de l'enfant {child} est dépassé en comptant les séances de tous les "
+                            "thérapeutes.",
+    rules.SAME_DAY_TWO: "L'enfant {child} a une séance de la même discipline le même jour chez un autre thérapeute.",
+    rules.AFTER_EXIT: "La séance de l'enfant {child} tombe après sa sortie du parcours.",
+    rules.UNKNOWN_CHILD: "L'enfant {child} est inconnu de la liste d'inclusion du réseau.",
 }
+FLAG_KINDS = tuple(FLAG_TEXTS)
 
 
 @dataclass(frozen=True)

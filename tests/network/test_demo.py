@@ -63,7 +63,7 @@ def test_the_demo_receives_its_batches_and_opens_the_console(demo_input: Path, t
         assert statuses.get(m.DOC_PAID, 0) > 0 and statuses.get(m.DOC_ACCEPTED, 0) > 0
         runs = session.scalars(select(m.PaymentRun).order_by(m.PaymentRun.id)).all()
         assert [run.executed_at is not None for run in runs] == [True, False]
-        assert session.scalar(select(func.count()).select_from(m.AuditEntry)) > statuses[m.DOC_PAID]
+        assert (session.scalar(select(func.count()).select_from(m.AuditEntry)) or 0) > statuses[m.DOC_PAID]
         assert session.scalar(select(func.count()).select_from(m.Inclusion)) == 200
         assert session.scalar(select(func.count()).select_from(m.ApiToken)) == 3
         assert session.scalar(select(func.count()).select_from(m.ConsoleUser)) == 3
