@@ -201,8 +201,9 @@ class _Run:
                                                   message, receipt_id=receipt.receipt_id))
 
 
-# batches received or rejected, their documents' states; the networks' numbering witness (a setting)
-@writes(Changes.BATCHES | Changes.INVOICES | Changes.SETTINGS, takes=HANDLE)
+# batches received or rejected, their documents' states; the networks' numbering witness (a setting); the invoices a
+# network reports paid (issue 21: a payment each, which the unpaid list and the dashboard's amounts show)
+@writes(Changes.BATCHES | Changes.INVOICES | Changes.PAYMENTS | Changes.SETTINGS, takes=HANDLE)
 def sync_now(practice: Practice, now: Callable[[], datetime] = _utc_now, verify: bool | str = True,
              timeout: float = 30, cancel: Callable[[], bool] | None = None,
              progress: Callable[[int, int], bool | None] | None = None, *, force: bool = False,
