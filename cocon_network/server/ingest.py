@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
+import time
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -126,8 +127,12 @@ async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_
         known = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=False)
         if known is not None:
             return known
+        started = time.perf_counter()
         verification = await pool.verify(batch_id, data)
+        verified = time.perf_counter()
         created = await run_in_threadpool(_store_or_reject, state, therapist_id, batch_id, data, verification)
+        log.info("batch %s: %d documents, verified in %.2f s, stored in %.2f s", batch_id,
+                 len(verification.documents), verified - started, time.perf_counter() - verified)
         answer = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=created)
         assert answer is not None
         if answer.status == 201:

@@ -7,7 +7,9 @@ an upload, in another process, so that one upload never stalls the others.
     verification = await pool.verify(batch_id, data)
     pool.close()
 
-`verify` is a plain function of picklable values: call it directly where no pool is needed (tests, the CLI)."""
+`verify` is a plain function of picklable values: call it directly where no pool is needed (tests, the CLI).
+The processes are spawned (never forked from a threaded server): like any `spawn` pool, a program embedding the
+server from a script needs the `if __name__ == "__main__":` guard (`cocon-network` and uvicorn's workers have it)."""
 
 from __future__ import annotations
 
@@ -111,18 +113,14 @@ def _acts(csv_data: bytes) -> tuple[VerifiedAct, ...]:
     return tuple(acts)
 
 
-def _signature_status(pdf: bytes, manifest_signer: str) -> str:
-    from cocon_exchange.certificates import certificate_fingerprint, certificate_subject
-    from cocon_exchange.pdf_signature import embedded_signer_certificate
-
-    own = embedded_signer_certificate(pdf)
-    fingerprint = certificate_fingerprint(own) if own else manifest_signer
-    subject = certificate_subject(own) if own else ""
-    name = next((part[3:] for part in subject.split(",") if part.startswith("CN=")), "")
+def _signature_status(signer_subject: str, signer_fingerprint: str, earlier: bool) -> str:
+    """What verify_batch established for every PDF (no second parse of each signature: it costs more than the
+    check itself): signed by the manifest's signer, or by an earlier certificate the signed manifest lists."""
+    name = next((part[3:] for part in signer_subject.split(",") if part.startswith("CN=")), "")
     text = (f"Signature PAdES valide à la réception, par {name or 'le signataire du lot'} "
-            f"(certificat {fingerprint[:16].upper()}…)")
-    if fingerprint != manifest_signer:
-        text += ", certificat antérieur du cabinet attesté par le manifeste"
+            f"(certificat {signer_fingerprint[:16].upper()}…)")
+    if earlier:
+        text += " ou un certificat antérieur du cabinet attesté par le manifeste"
     return text[:200]
 
 
@@ -139,7 +137,9 @@ def verify(batch_id: str, data: bytes) -> Verification:
     """Every check of cocon_exchange.batch_verify on `data` (sent as `batch_id`), then its content."""
     from cocon_exchange.acts_csv import ACTS_CSV_NAME
     from cocon_exchange.batch_verify import verify_batch
+    from cocon_network.server.fast_hex import install
 
+    install()
     check = verify_batch(data)
     if not check.ok:
         fault = check.first_fault
@@ -150,6 +150,8 @@ def verify(batch_id: str, data: bytes) -> Verification:
                                                            f"de celui du manifeste ({check.batch_id})")
     manifest = check.manifest
     signer = check.signer_fingerprint
+    status = _signature_status(check.signer_subject, signer,
+                               bool(manifest["practice"].get("signing_certificates")))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             documents = []
@@ -160,7 +162,7 @@ def verify(batch_id: str, data: bytes) -> Verification:
                     number=entry["number"], series=series, sequence=sequence, kind=entry["kind"],
                     corrects=entry["corrects"] or "", issue_date=date.fromisoformat(entry["issue_date"]),
                     amount_cents=cents(entry["amount"]), pdf=pdf, sha256=entry["sha256"],
-                    facturx_xml=_facturx_xml(pdf), signature_status=_signature_status(pdf, signer)))
+                    facturx_xml=_facturx_xml(pdf), signature_status=status))
             acts = _acts(archive.read(ACTS_CSV_NAME))
     except Exception:  # verify_batch read it all: only a bug gets here
         log.exception("batch %s: verified but unreadable", batch_id)
