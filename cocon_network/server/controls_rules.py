@@ -84,7 +84,8 @@ def unknown_child(child: str, batch_acts: Sequence[CountedAct]) -> list[Finding]
                     "liste à jour de l'outil de coordination.")]
 
 
-def _per_document(kind: str, child: str, acts: Sequence[CountedAct], sentence: str) -> list[Finding]:
+def _per_document(kind: str, child: str, acts: Sequence[CountedAct], sentence: tuple[str, str]) -> list[Finding]:
+    """One finding per document: « 1 acte du document … est antérieur … » / « 2 actes … sont antérieurs … »."""
     by_document: dict[int, list[CountedAct]] = defaultdict(list)
     for act in acts:
         by_document[act.document_id].append(act)
@@ -94,7 +95,8 @@ def _per_document(kind: str, child: str, acts: Sequence[CountedAct], sentence: s
         first = document_acts[0]
         findings.append(Finding(kind, child, first,
                                 f"Enfant n° {child} : {_plural(len(document_acts), 'acte')} du document "
-                                f"{first.document_number} ({first.therapist_name}) {sentence} : {days}."))
+                                f"{first.document_number} ({first.therapist_name}) "
+                                f"{sentence[0] if len(document_acts) == 1 else sentence[1]} : {days}."))
     return findings
 
 
@@ -102,13 +104,16 @@ def inclusion_dates(inclusion: Inclusion, batch_acts: Sequence[CountedAct]) -> l
     """Acts before the day of inclusion (that day is inside) or after the day of exit (that day is inside)."""
     child = inclusion.inclusion_number
     before = [a for a in batch_acts if a.day < inclusion.included_on]
+    on = fr_date(inclusion.included_on)
     findings = _per_document(BEFORE_INCLUSION, child, before,
-                             f"sont antérieurs à son inclusion dans le parcours le {fr_date(inclusion.included_on)}")
+                             (f"est antérieur à son inclusion dans le parcours le {on}",
+                              f"sont antérieurs à son inclusion dans le parcours le {on}"))
     if inclusion.ended_on is not None:
         ended = inclusion.ended_on
         after = [a for a in batch_acts if a.day > ended]
         findings += _per_document(AFTER_EXIT, child, after,
-                                  f"sont postérieurs à sa sortie du parcours le {fr_date(ended)}")
+                                  (f"est postérieur à sa sortie du parcours le {fr_date(ended)}",
+                                   f"sont postérieurs à sa sortie du parcours le {fr_date(ended)}"))
     return findings
 
 
@@ -121,9 +126,9 @@ def age_band(inclusion: Inclusion, tariff: NetworkTariff, batch_acts: Sequence[C
     pathway_end = add_months(origin, years * 12)
     basis = " (âge corrigé)" if origin != inclusion.birth_date else ""
     late = [a for a in batch_acts if a.day >= pathway_end]
-    findings = _per_document(OUTSIDE_AGE, child, late,
-                             f"sont datés de ses {years} ans{basis} ou après, fin du parcours COCON du réseau "
-                             f"{tariff.network} le {fr_date(pathway_end)} (né le {fr_date(inclusion.birth_date)})")
+    end = (f"de ses {years} ans{basis} ou après, fin du parcours COCON du réseau {tariff.network} le "
+           f"{fr_date(pathway_end)} (naissance le {fr_date(inclusion.birth_date)})")
+    findings = _per_document(OUTSIDE_AGE, child, late, (f"est daté {end}", f"sont datés {end}"))
     lookup = _forfait_lookup(tariff, origin)
     uncovered = [a for a in batch_acts if a.on_forfait and origin <= a.day < pathway_end
                  and lookup(a.day, a.discipline) is None]
@@ -133,10 +138,9 @@ def age_band(inclusion: Inclusion, tariff: NetworkTariff, batch_acts: Sequence[C
     for discipline, acts in by_discipline.items():
         months = sorted({months_between(origin, a.day) for a in acts})
         ages = ", ".join(f"{m} mois" for m in months)
-        findings += _per_document(
-            NOT_COVERED, child, acts,
-            f"sont en {discipline_label(discipline)}, qu'aucun forfait du réseau ne couvre à l'âge de l'enfant "
-            f"({ages}{basis})")
+        what = (f"en {discipline_label(discipline)}, qu'aucun forfait du réseau ne couvre à l'âge de l'enfant "
+                f"({ages}{basis})")
+        findings += _per_document(NOT_COVERED, child, acts, (f"est {what}", f"sont {what}"))
     return findings
 
 

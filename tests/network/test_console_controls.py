@@ -69,9 +69,9 @@ def test_flags_page_filters_and_pages(engine: Engine, postgres_url: str) -> None
     assert text(first).count("n'est pas dans la liste d'inclusion") == 50 and "Page suivante" in text(first)
     second = client.get("/console/controles?page=2")
     assert text(second).count("n'est pas dans la liste d'inclusion") == 5 + 0 and "Page précédente" in text(second)
-    assert text(second).count("antérieurs à son inclusion") == 1
+    assert text(second).count("antérieur à son inclusion") == 1
     before = client.get("/console/controles?type=before_inclusion")
-    assert text(before).count("antérieurs à son inclusion") == 1 and "n'est pas dans la liste" not in text(before)
+    assert text(before).count("antérieur à son inclusion") == 1 and "n'est pas dans la liste" not in text(before)
     assert "FAC-2026-9999" in text(before)
     child = client.get("/console/controles?enfant=RPM-2025-00007")
     assert text(child).count("n'est pas dans la liste d'inclusion") == 1

@@ -56,7 +56,8 @@ def test_inclusion_dates_both_boundary_days_are_inside(engine: Engine) -> None:
         assert sorted(flags) == ["after_exit", "before_inclusion"]
         assert "28/02/2025" in flags["before_inclusion"].message
         assert "01/03/2025" in flags["before_inclusion"].message  # the inclusion date it is compared with
-        assert "1 acte " in flags["before_inclusion"].message
+        before = flags["before_inclusion"].message
+        assert "1 acte du document" in before and " est antérieur à " in before
         assert "01/07/2026" in flags["after_exit"].message and "30/06/2026" in flags["after_exit"].message
 
 
