@@ -239,7 +239,7 @@ def refused_items(session: Session) -> list[ActionItem]:
     items = []
     for iid, number, network, total in session.execute(
             select(Invoice.id, Invoice.number, Invoice.network, Invoice.total_cents)
-            .where(Invoice.id.in_(list(refused)), credited + paid < Invoice.total_cents)
+            .where(Invoice.id.in_(list(refused)), Invoice.kind == "invoice", credited + paid < Invoice.total_cents)
             .order_by(Invoice.issue_date, Invoice.number)):
         data = _data(number=number, network=network, total=from_cents(total), reason=refused[iid].strip())
         items.append(ActionItem("invoice_refused", "error", "line_invoice_refused", "documents", number=number,

@@ -107,6 +107,12 @@ def test_a_rejected_invoice_is_corrected_by_a_credit_note_and_a_new_invoice(prac
     assert pending == {credit.number, corrected[0].number}
     next_batch = batches.close_batch(practice, "RPO", NOW + timedelta(days=3))
     assert next_batch.documents == 2
+    # the network rejects the credit note too: shown in its batch, but no line asks for a credit note on it
+    hostile.answer = answer(201, "recu", [{"number": credit.number, "status": "rejete", "reason": "x"}])
+    assert run(practice, 3).refused_documents == 1
+    assert batches.get_batch(practice.sessions, next_batch.id).refused == ((credit.number, "x"),)
+    assert [item for item in dashboard_actions.action_items(practice.sessions, TODAY)
+            if item.kind == "invoice_refused"] == []
 
     # the network pays the third invoice: every invoice of the first batch is settled (paid, or cancelled)
     hostile.answer = answer(200, "recu", [{"number": third, "status": "paye"}])
