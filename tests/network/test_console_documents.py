@@ -58,7 +58,7 @@ def test_document_page_shows_pdf_facturx_acts_and_signature(engine, stored, clie
     page = client.get(f"/console/documents/{first}")
     text = unescape(page.text)
     assert page.status_code == 200
-    assert f'data="/console/documents/{first}/pdf"' in page.text and 'type="application/pdf"' in page.text
+    assert f'data="/console/documents/{first}/pdf#' in page.text and 'type="application/pdf"' in page.text
     assert "FAC-2026-0001" in text and "Facture (380)" in text and "RPM-2024-00123" in text
     assert "Total TTC (BT-112)" in text
     with transaction(session_factory(engine)) as db:
@@ -126,7 +126,7 @@ def test_bulk_accept_leaves_flagged_documents(engine, stored, client) -> None:  
                            batch_id=stored.batch_id, message="L'enfant RPM-2024-00123 a une séance le même jour."))
     login(client, "claire")
     page = client.get(f"/console/lots/{stored.batch_id}")
-    assert "Accepter les 1 document sans signalement" in page.text and "1 signalement" in page.text
+    assert "Accepter le document sans signalement" in page.text and "1 signalement" in page.text
     done = client.post(f"/console/lots/{stored.batch_id}/accepter", data={"csrf": csrf_of(page.text)})
     assert done.status_code == 200 and "1 document(s) sans signalement accepté(s)." in unescape(done.text)
     with transaction(session_factory(engine)) as db:

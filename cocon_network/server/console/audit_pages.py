@@ -14,6 +14,7 @@ from cocon_network.server.audit import verify_chain, verify_entries
 from cocon_network.server.console.auth import Page, require_role
 from cocon_network.server.console.nav import NavItem
 from cocon_network.server.console.paging import Pager
+from cocon_network.server.console.templating import euros
 from cocon_network.server.models import ROLE_ADMINISTRATOR, AuditEntry, ConsoleUser
 
 NAV = (NavItem("Journal", "/console/journal", (ROLE_ADMINISTRATOR,)),)
@@ -41,8 +42,17 @@ ACTION_LABELS = {
 }
 
 
+DETAIL_LABELS = {
+    "reason": "motif", "previous_status": "état précédent", "amount_cents": "montant", "batch_id": "lot",
+    "document_id": "document n°", "numbers": "documents", "therapist_id": "thérapeute n°", "token_id": "jeton n°",
+    "fingerprint": "empreinte", "subject": "titulaire", "role": "rôle", "user_id": "utilisateur n°",
+    "failures": "échecs", "minutes": "minutes d'attente", "discipline": "discipline",
+}
+FIRST = ("reason",)  # what a reader looks for first
+
+
 def detail_text(detail: str) -> str:
-    """A JSON detail as « clé : valeur » pairs (the reason of a rejection reads in full)."""
+    """A JSON detail as « libellé : valeur » pairs in French, the reason of a rejection first."""
     if not detail:
         return ""
     try:
@@ -51,7 +61,15 @@ def detail_text(detail: str) -> str:
         return detail
     if not isinstance(values, dict):
         return detail
-    return " · ".join(f"{key} : {value}" for key, value in values.items())
+    ordered = sorted(values.items(), key=lambda item: (item[0] not in FIRST, item[0]))
+    parts = []
+    for key, value in ordered:
+        if key.endswith("_cents") and isinstance(value, int):
+            value = euros(value)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{DETAIL_LABELS.get(key, key)} : {value}")
+    return " · ".join(parts)
 
 
 @require_role(ROLE_ADMINISTRATOR)

@@ -24,7 +24,7 @@ from cocon_network.server.models import (
     Therapist,
 )
 
-NAV = (NavItem("Lots reçus", "/console/lots", (ROLE_COORDINATOR,)),)
+NAV = (NavItem("Lots reçus", "/console/lots", (ROLE_COORDINATOR,), also=("/console/documents",)),)
 STATUS_FILTERS = {
     "a_traiter": "À traiter (documents en attente)",
     "recu": "Reçus",
@@ -90,7 +90,7 @@ def inbox(page: Page) -> Response:
     rows = pager.fetch(page.db, statement) if not errors else []
     return page.render("inbox.html", {
         "rows": rows, "pager": pager, "errors": errors, "statuses": STATUS_FILTERS,
-        "status": status, "search": search, "month": month_text,
+        "status_filter": status, "search": search, "month": month_text,
     }, status_code=400 if errors else 200)
 
 

@@ -13,6 +13,7 @@ class NavItem:
     label: str  # French, short: « Lots reçus »
     path: str  # /console/lots
     roles: tuple[str, ...] = ()  # empty: every signed-in user
+    also: tuple[str, ...] = ()  # other path prefixes that belong to this item (a batch's documents: the inbox)
 
 
 _ITEMS: list[NavItem] = []
@@ -31,6 +32,12 @@ def allowed(roles: tuple[str, ...], role: str) -> bool:
 def menu(role: str, path: str) -> list[tuple[NavItem, bool]]:
     """The items `role` may open, each with whether it is the current page (the longest matching path)."""
     items = [item for item in _ITEMS if allowed(item.roles, role)]
-    matching = [item for item in items if path == item.path or path.startswith(item.path.rstrip("/") + "/")]
-    current = max(matching, key=lambda item: len(item.path), default=None)
+    def length(item: NavItem) -> int:
+        """The longest of the item's prefixes that `path` is under, 0 when none (/console/ only itself)."""
+        prefixes = (item.path, *item.also)
+        under = [p for p in prefixes if path == p or (p != "/console/" and path.startswith(p.rstrip("/") + "/"))]
+        return max((len(p) for p in under), default=0)
+
+    best = max(items, key=length, default=None)
+    current = best if best is not None and length(best) else None
     return [(item, item is current) for item in items]

@@ -74,11 +74,27 @@ def month_fr(value: date | str | None) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
+def discipline(code: str) -> str:
+    """« psychomotricite » → « Psychomotricité » (the controls' labels), the code itself when unknown."""
+    from cocon_network.server.controls_rules import discipline_label
+
+    return discipline_label(code)
+
+
+NATURES = {"seance": "Séance", "bilan_initial": "Bilan initial", "bilan": "Bilan", "bilan_final": "Bilan final"}
+
+
+def nature(code: str) -> str:
+    """An act's nature as actes.csv codes it (« bilan_initial ») → « Bilan initial »."""
+    return NATURES.get(code, code.replace("_", " ").capitalize())
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(("html", "svg")),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(euros=euros, euros_decimal=euros_decimal, date_fr=date_fr, moment_fr=moment_fr,
-                       month_fr=month_fr)
+                       month_fr=month_fr, discipline=discipline,
+                       nature=nature)
     env.globals["role_labels"] = ROLE_LABELS
     return env
 
