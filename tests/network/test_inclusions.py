@@ -151,3 +151,23 @@ def test_command_line(engine: Engine, postgres_url: str, tmp_path: Path) -> None
     missing = subprocess.run([sys.executable, "-c", script, "inclusions", "import", str(tmp_path / "absent.csv")],
                              env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "Impossible de lire" in missing.stderr
+
+
+def test_controls_run_again_from_the_command_line(engine: Engine, postgres_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from cocon_network.server.__main__ import main
+
+    with Session(engine) as session, session.begin():
+        martin = therapist(session, "Camille Martin EI")
+        lot = batch(session, martin)
+        document(session, lot, martin, [A(date(2025, 3, 3), "RPM-2025-00001"), A(date(2025, 3, 4), "RPM-2025-00002")])
+        batch_id = lot.batch_id
+    monkeypatch.setenv("COCON_NETWORK_DATABASE_URL", postgres_url)
+    assert main(["controls", "run"]) == 0  # the batch was stored without its controls
+    assert "Contrôles refaits sur 1 lot : 2 signalements." in capsys.readouterr().out
+    assert main(["controls", "run", "--lot", batch_id]) == 0
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ControlFlag)) == 2
+    assert main(["controls", "run", "--lot", "inconnu"]) == 1
+    assert "Aucun lot « inconnu »." in capsys.readouterr().err
