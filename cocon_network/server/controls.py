@@ -105,6 +105,14 @@ def rerun_pending_for_children(session: Session, children: Collection[str]) -> i
     return rerun_for_children(session, children, pending_only=True)
 
 
+def rerun_after_decision(session: Session, document_id: int) -> int:
+    """After the coordinator rejected (or accepted again) a document: what counts for its children changed, so the
+    controls of the batches holding their acts and still awaiting a decision run again (a rejected invoice's
+    séance no longer makes another therapist's the same day a duplicate). How many batches."""
+    children = set(session.scalars(select(Act.inclusion_number).where(Act.document_id == document_id)))
+    return rerun_for_children(session, children, pending_only=True) if children else 0
+
+
 @dataclass(frozen=True)
 class ForfaitUse:
     kind: str

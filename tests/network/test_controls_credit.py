@@ -145,3 +145,22 @@ def test_child_summary_across_therapists(engine: Engine) -> None:
     with Session(engine) as session:
         unknown = child_summary(session, "RPM-2099-00000")
     assert not unknown.known and unknown.forfaits == () and unknown.birth_date is None
+
+
+def test_a_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> None:
+    from cocon_network.server.controls import rerun_after_decision
+
+    day = date(2024, 4, 2)
+    with Session(engine) as session, session.begin():
+        inclusion(session, CHILD, date(2024, 1, 5), date(2024, 2, 1))
+        martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
+        first, second = batch(session, martin), batch(session, durand)
+        wrong = document(session, first, martin, [A(day, CHILD)])
+        document(session, second, durand, [A(day, CHILD)])
+        assert [f.kind for f in run_controls(session, first.batch_id)] == ["same_day_two_therapists"]
+        assert [f.kind for f in run_controls(session, second.batch_id)] == ["same_day_two_therapists"]
+        wrong.status = DOC_REJECTED
+        session.flush()
+        assert rerun_after_decision(session, wrong.id) == 1  # the second batch; the first has nothing pending
+        remaining = session.scalars(select(ControlFlag.batch_id)).all()
+        assert remaining == [first.batch_id]  # the rejected document's own flag stays, as its history
