@@ -124,12 +124,15 @@ def _signature_status(signer_subject: str, signer_fingerprint: str, earlier: boo
     return text[:200]
 
 
-def _facturx_xml(pdf: bytes) -> str:
+def _facturx_xml(pdf: bytes, sha256: str) -> str:
     import facturx
 
     from cocon_exchange.facturx_summary import FILENAME
+    from cocon_network.server.verify_speedups import extracted_xml
 
-    _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False, filenames=[FILENAME])
+    xml = extracted_xml(sha256)
+    if xml is None:
+        _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False, filenames=[FILENAME])
     return xml.decode("utf-8") if isinstance(xml, bytes) else ""
 
 
@@ -137,9 +140,10 @@ def verify(batch_id: str, data: bytes) -> Verification:
     """Every check of cocon_exchange.batch_verify on `data` (sent as `batch_id`), then its content."""
     from cocon_exchange.acts_csv import ACTS_CSV_NAME
     from cocon_exchange.batch_verify import verify_batch
-    from cocon_network.server.fast_hex import install
+    from cocon_network.server.verify_speedups import forget_extracted, install
 
     install()
+    forget_extracted()
     check = verify_batch(data)
     if not check.ok:
         fault = check.first_fault
@@ -162,7 +166,7 @@ def verify(batch_id: str, data: bytes) -> Verification:
                     number=entry["number"], series=series, sequence=sequence, kind=entry["kind"],
                     corrects=entry["corrects"] or "", issue_date=date.fromisoformat(entry["issue_date"]),
                     amount_cents=cents(entry["amount"]), pdf=pdf, sha256=entry["sha256"],
-                    facturx_xml=_facturx_xml(pdf), signature_status=status))
+                    facturx_xml=_facturx_xml(pdf, entry["sha256"]), signature_status=status))
             acts = _acts(archive.read(ACTS_CSV_NAME))
     except Exception:  # verify_batch read it all: only a bug gets here
         log.exception("batch %s: verified but unreadable", batch_id)

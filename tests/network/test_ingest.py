@@ -120,7 +120,7 @@ def test_the_trial_mode_on_sqlite(tmp_path: Path) -> None:
 def test_the_fast_hex_reader_reads_as_pyhanko_does(text: bytes) -> None:
     from pyhanko.pdf_utils import generic
 
-    from cocon_network.server.fast_hex import _fast_reader
+    from cocon_network.server.verify_speedups import _fast_reader
 
     original = generic.read_hex_string_from_stream
     fast = _fast_reader(original, generic.pdf_string)
