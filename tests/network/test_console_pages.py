@@ -31,6 +31,20 @@ def region(postgres_url: str):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+def assert_accessible(html: str, path: str) -> None:
+    """French page, skip link, every field labelled, every header cell scoped, no inline style or script."""
+    assert '<html lang="fr">' in html and 'href="#contenu"' in html, path
+    labels = set(re.findall(r'<label for="([^"]+)"', html))
+    for tag, attributes in re.findall(r"<(input|select|textarea)\b([^>]*)>", html):
+        if 'type="hidden"' in attributes:
+            continue
+        ident = re.search(r'id="([^"]+)"', attributes)
+        assert ident and ident.group(1) in labels, (path, tag, attributes)
+    for attributes in re.findall(r"<th\b([^>]*)>", html):
+        assert "scope=" in attributes, (path, attributes)
+    assert "<script" not in html and " style=" not in html, path
+
+
 def _ids(engine):  # type: ignore[no-untyped-def]
     with transaction(session_factory(engine)) as db:
         therapist = db.scalars(select(Therapist.id).order_by(Therapist.id)).first()
@@ -72,6 +86,7 @@ def test_every_page_for_each_role(region) -> None:  # type: ignore[no-untyped-de
                 slowest = max(slowest, time.perf_counter() - started)
                 assert answer.status_code == 200, (role, path, answer.text[:300])
                 assert '<main id="contenu"' in answer.text
+                assert_accessible(answer.text, path)
         for path, who in refused.items():
             if who == role:
                 assert client.get(path).status_code == 403, (role, path)

@@ -58,7 +58,7 @@ class Page:
         """303 to `url` (after a POST), with a message shown on the next page."""
         response = RedirectResponse(url, status_code=303)
         if message:
-            set_flash(response, message)
+            set_flash(response, message, secure=self.settings.secure_cookies)
         return response
 
     def audit(self, action: str, target: str, detail: dict[str, Any] | str | None = None) -> None:

@@ -57,6 +57,10 @@ def _address_blocked(address: str) -> bool:
 
 
 def _address_failed(address: str) -> None:
+    if len(_by_address) > 10_000:  # many addresses: forget those with no recent failure
+        limit = time.monotonic() - ADDRESS_WINDOW
+        for key in [k for k, v in _by_address.items() if not v or v[-1] < limit]:
+            del _by_address[key]
     _by_address.setdefault(address, deque()).append(time.monotonic())
 
 

@@ -102,10 +102,10 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def set_flash(response: Response, message: str) -> None:
+def set_flash(response: Response, message: str, *, secure: bool = True) -> None:
     """A message for the next page (after a POST's redirect): « Document rejeté. »"""
-    response.set_cookie(FLASH_COOKIE, quote(message[:300]), max_age=60, path="/console", httponly=True,
-                        samesite="strict")
+    response.set_cookie(FLASH_COOKIE, quote(message[:300]), max_age=60, path="/console", secure=secure,
+                        httponly=True, samesite="strict")
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
