@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -226,3 +227,18 @@ def test_months_between_agrees_with_add_months() -> None:
             expected = max(n for n in range(0, 40) if add_months(origin, n) <= on)
             assert months_between(origin, on) == expected, (origin, on)
     assert months_between(date(2024, 1, 31), date(2024, 1, 30)) == -1
+
+
+def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
+    engine = schema(f"sqlite:///{tmp_path / 'essai.sqlite3'}")
+    try:
+        with Session(engine) as session, session.begin():
+            inclusion(session, CHILD, date(2021, 3, 15), date(2021, 4, 1))
+            martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
+            lot = batch(session, martin)
+            document(session, lot, martin, [A(date(2026, 3, 15), CHILD), A(date(2025, 1, 7), "RPM-2099-00001")])
+            document(session, batch(session, durand), durand, [A(date(2026, 3, 15), CHILD)])
+            assert kinds(run_controls(session, lot.batch_id)) == ["outside_age_band", "same_day_two_therapists",
+                                                                  "unknown_child"]
+    finally:
+        engine.dispose()
