@@ -49,6 +49,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """The verification pool lives as long as the application (one per worker process)."""
     state: ServerState = app.state.server
     pool = VerifyPool(state.settings.verify_processes)
+    if getattr(app.state, "warm_verify_pool", False):  # serve.app_factory: production starts them at once
+        pool.warm()
     app.state.verify_pool = pool
     try:
         yield

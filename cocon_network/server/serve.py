@@ -23,7 +23,9 @@ def app_factory() -> Starlette:
     from cocon_network.server.app import create_app
 
     path = os.environ.get(CONFIG_ENV)
-    return create_app(load_settings(Path(path) if path else None))
+    app = create_app(load_settings(Path(path) if path else None))
+    app.state.warm_verify_pool = True
+    return app
 
 
 class SchemaNotReady(RuntimeError):

@@ -4,6 +4,7 @@ checks a batch with cocon_exchange.batch_verify and, when it holds, reads out ev
 an upload, in another process, so that one upload never stalls the others.
 
     pool = VerifyPool(processes)       # 0: a thread instead of processes (a trial, a debugger)
+    pool.warm()                        # optional: start the processes and their imports now
     verification = await pool.verify(batch_id, data)
     pool.close()
 
@@ -194,16 +195,21 @@ def _warm() -> None:
 
 
 class VerifyPool:
+    """The processes start with the first verification, or at once with `warm()` (what `serve` does, so that the
+    first upload does not wait for pyHanko's imports); an application that never verifies starts none."""
+
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self._executor: Executor
         if processes > 0:
             self._executor = ProcessPoolExecutor(max_workers=processes,
                                                  mp_context=multiprocessing.get_context("spawn"), initializer=_quiet)
-            for _ in range(processes):
-                self._executor.submit(_warm)
         else:
             self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cocon-verify")
+
+    def warm(self) -> None:
+        for _ in range(max(self.processes, 1)):
+            self._executor.submit(_warm)
 
     async def verify(self, batch_id: str, data: bytes) -> Verification:
         loop = asyncio.get_running_loop()

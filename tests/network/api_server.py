@@ -59,6 +59,7 @@ def running_server(url: str, **settings: Any) -> Iterator[RunningServer]:
     engine = make_engine(url)
     init_schema(engine)
     app = create_app(config, engine=engine)
+    app.state.warm_verify_pool = True
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -135,3 +135,19 @@ def test_the_fast_hex_reader_reads_as_pyhanko_does(text: bytes) -> None:
         return value, stream.tell()
 
     assert outcome(fast) == outcome(original)
+
+
+def test_an_application_that_never_verifies_starts_no_process(postgres_url: str) -> None:
+    """The console's tests (and a console-only instance) pay nothing for the verification pool."""
+    from starlette.testclient import TestClient
+
+    from cocon_network.server.app import create_app
+
+    engine = make_engine(postgres_url)
+    init_schema(engine)
+    app = create_app(Settings(database_url=postgres_url, verify_processes=2), engine=engine)
+    with TestClient(app) as client:
+        assert client.get("/batches/inconnu").status_code == 401
+        assert app.state.verify_pool._executor._processes == {}
+    assert app.state.verify_pool is None
+    engine.dispose()
