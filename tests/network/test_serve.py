@@ -131,3 +131,14 @@ def test_the_command_line_sets_up_a_network_that_then_receives_a_batch(
     assert code == 0
     refused = httpx.get(f"{url}/batches/{batch.batch_id}", headers=headers, timeout=30)
     assert refused.status_code == 401
+
+
+def test_every_commands_module_of_the_server_is_plugged_in() -> None:
+    from cocon_network.server import __main__ as entry
+
+    modules = {f"cocon_network.server.{p.stem}" for p in (ROOT / "cocon_network" / "server").glob("cli_*.py")}
+    assert modules - {"cocon_network.server.cli_conventions"} <= set(entry.PLUGINS)
+    parser = entry.build_parser()
+    for command in ("migrate", "serve", "therapist list", "certificate revoke 1 abcdef12", "token issue 1",
+                    "user add --login a --role comptable"):
+        assert parser.parse_args(command.split()).func is not None
