@@ -12,17 +12,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.server.__main__ import main
 from cocon_network.server.db import make_engine, session_factory, transaction
-from cocon_network.server.models import ApiToken, AuditEntry, ConsoleUser
-from tests.network_samples import sample_certificate
+from cocon_network.server.models import ApiToken, AuditEntry, Batch, ConsoleUser, Document
+from tests.network_samples import sample_certificate, signed_batch
 from tests.sync_samples import make_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,6 +127,20 @@ def test_the_command_line_sets_up_a_network_that_then_receives_a_batch(
     answer = httpx.put(f"{url}/batches/{batch.batch_id}", content=batch.data, headers=headers, timeout=60)
     assert answer.status_code == 201, answer.text
     assert httpx.get(f"{url}/batches/{batch.batch_id}", headers=headers, timeout=30).json()["status"] == "recu"
+
+    # ten deliveries of another batch at once, spread over the two worker processes: one row, one 201
+    twin = signed_batch(numbers=("FAC-2026-0003", "FAC-2026-0004"))
+    twin_headers = {**headers, SHA256_HEADER: sha256_hex(twin.data)}
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(lambda _: httpx.put(f"{url}/batches/{twin.batch_id}", content=twin.data,
+                                                    headers=twin_headers, timeout=120), range(10)))
+    assert sorted(a.status_code for a in answers) == [200] * 9 + [201]
+    assert len({a.json()["receipt_id"] for a in answers}) == 1
+    engine = make_engine(re.findall(r'database_url = "([^"]+)"', config.read_text("utf-8"))[0])
+    with transaction(session_factory(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Batch)) == 2
+        assert session.scalar(select(func.count()).select_from(Document)) == 4
+    engine.dispose()
 
     code, _out, _err = run(config, "token", "revoke", "1", capsys=capsys)
     assert code == 0
