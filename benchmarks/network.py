@@ -163,7 +163,7 @@ def bench_batches(children: list[tuple[str, str]], count: int = UPLOADS + 1) -> 
     todo = [(int(path.stem.split("-")[1]), children[n * 7:n * 7 + 40], str(path))
             for n, path in enumerate(paths, start=1) if not path.exists()]
     if todo:
-        print(f"  {len(todo)} lots réels de {DOCUMENTS} factures à signer (une fois) …", file=sys.stderr, flush=True)
+        print(f"  {len(todo)} lots réels à signer (une fois) …", file=sys.stderr, flush=True)
         with multiprocessing.get_context("spawn").Pool(min(2, os.cpu_count() or 1)) as pool:
             pool.map(_build_one, todo)
     return paths
