@@ -154,3 +154,28 @@ def test_token_is_shown_once_and_revoked(engine, client) -> None:  # type: ignor
         assert token_therapist(db, token) is None
         actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert "token_issued" in actions and "token_revoked" in actions
+
+
+def test_change_password_closes_the_other_sessions(engine, client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "claire")
+    other = TestClient(client.app, base_url="http://127.0.0.1")
+    login(other, "claire")
+    page = client.get("/console/compte")
+    wrong = client.post("/console/compte/mot-de-passe", data={
+        "csrf": csrf_of(page.text), "actuel": "pas le bon", "nouveau": "court", "confirmation": "court"})
+    assert wrong.status_code == 400 and 'id="actuel-erreur"' in wrong.text and 'id="nouveau-erreur"' in wrong.text
+    done = client.post("/console/compte/mot-de-passe", data={
+        "csrf": csrf_of(page.text), "actuel": "correct horse battery staple", "nouveau": "un tout autre secret",
+        "confirmation": "un tout autre secret"})
+    assert done.status_code == 200 and "Mot de passe changé" in done.text
+    assert client.get("/console/").status_code == 200  # this browser stays signed in
+    assert other.get("/console/", follow_redirects=False).status_code == 303  # the other one is out
+    assert login(other, "claire", "un tout autre secret").status_code == 303
+
+
+def test_child_search_says_an_unknown_number(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "claire")
+    unknown = client.get("/console/enfants?numero=RPM-2099-00001")
+    assert unknown.status_code == 400 and 'id="numero-erreur"' in unknown.text
+    assert "Aucun enfant n° RPM-2099-00001" in unknown.text
+    assert client.get("/console/enfants?numero=%3Cscript%3E").status_code == 400

@@ -16,7 +16,7 @@ from cocon_network.server.console.templating import month_fr
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.models import Act, ControlFlag, Document, Therapist
 from cocon_network.server.region_data import SMALL, generate_region
-from tests.network.console_support import add_user, app_for, login, schema
+from tests.network.console_support import add_user, app_for, csrf_of, login, schema
 
 
 @pytest.fixture
@@ -122,3 +122,25 @@ def test_inbox_pages_fifty_at_a_time(region) -> None:  # type: ignore[no-untyped
     assert 'rel="prev"' in second.text
     assert set(re.findall(r'href="/console/lots/([^"]+)"', first.text)).isdisjoint(
         re.findall(r'href="/console/lots/([^"]+)"', second.text))
+
+
+def test_the_trial_mode_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`make network-demo` runs on SQLite: every page of the console answers there too."""
+    url = f"sqlite:///{tmp_path / 'essai.sqlite3'}"
+    engine = schema(url)
+    generate_region(engine, SMALL)
+    add_user(engine, "alice", "administrateur")
+    therapist, document, batch, child = _ids(engine)
+    with TestClient(app_for(engine, url), base_url="http://127.0.0.1") as client:
+        login(client, "alice")
+        for path in ("/console/", "/console/lots?statut=a_traiter&therapeute=th%C3%A9rapeute&mois=2026-10",
+                     f"/console/lots/{batch}", f"/console/documents/{document}", "/console/therapeutes?q=001",
+                     f"/console/therapeutes/{therapist}", f"/console/enfants/{child}", "/console/journal",
+                     "/console/journal/verification"):
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.text[:300])
+        page = client.get(f"/console/documents/{document}")
+        done = client.post(f"/console/documents/{document}/decision",
+                           data={"csrf": csrf_of(page.text), "decision": "rejeter", "motif": "Doublon."})
+        assert done.status_code == 200 and "rejeté" in done.text  # the newest batch waits for a decision
+    engine.dispose()
