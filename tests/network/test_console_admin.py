@@ -179,3 +179,23 @@ def test_child_search_says_an_unknown_number(client) -> None:  # type: ignore[no
     assert unknown.status_code == 400 and 'id="numero-erreur"' in unknown.text
     assert "Aucun enfant n° RPM-2099-00001" in unknown.text
     assert client.get("/console/enfants?numero=%3Cscript%3E").status_code == 400
+
+
+def test_edit_a_therapist_s_convention(engine, client) -> None:  # type: ignore[no-untyped-def]
+    with transaction(session_factory(engine)) as db:
+        therapist_id = register_therapist(db, name="Léa Dupont", discipline="orthophonie", siret="91234567500017",
+                                          iban="FR7630006000011234567890189", convention_start=date(2026, 1, 1)).id
+    login(client, "claire")
+    form = client.get(f"/console/therapeutes/{therapist_id}/modifier")
+    assert form.status_code == 200 and 'value="91234567500017"' in form.text and 'value="2026-01-01"' in form.text
+    values = {"csrf": csrf_of(form.text), "name": "Léa Dupont", "discipline": "orthophonie",
+              "siret": "91234567500017", "rpps": "", "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "",
+              "departement": "13", "convention_start": "2026-01-01", "convention_end": "2025-12-31"}
+    bad = client.post(f"/console/therapeutes/{therapist_id}/modifier", data=values)
+    assert bad.status_code == 400 and 'id="convention_end-erreur"' in bad.text
+    values["convention_end"] = "31/12/2027"
+    done = client.post(f"/console/therapeutes/{therapist_id}/modifier", data=values)
+    assert done.status_code == 200 and "Convention mise à jour." in unescape(done.text)
+    with transaction(session_factory(engine)) as db:
+        assert db.get(Therapist, therapist_id).convention_end == date(2027, 12, 31)  # type: ignore[union-attr]
+        assert db.scalars(select(AuditEntry).where(AuditEntry.action == "therapist_updated")).first() is not None

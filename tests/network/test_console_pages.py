@@ -67,6 +67,8 @@ def test_every_page_for_each_role(region) -> None:  # type: ignore[no-untyped-de
         "/console/therapeutes": ("coordinateur", "comptable"),
         f"/console/therapeutes/{therapist}": ("coordinateur", "comptable", "administrateur"),
         "/console/therapeutes/nouveau": ("coordinateur", "administrateur"),
+        f"/console/therapeutes/{therapist}/modifier": ("administrateur",),
+        "/console/compte/double-authentification": ("coordinateur",),
         f"/console/enfants/{child}": ("coordinateur",),
         "/console/enfants": ("coordinateur",),
         "/console/utilisateurs": ("administrateur",),

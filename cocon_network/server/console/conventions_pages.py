@@ -60,6 +60,32 @@ def new_therapist(page: Page) -> Response:
 
 
 @require_role(*CONVENTION_ROLES)
+def edit_therapist(page: Page) -> Response:
+    """The same form, filled: a new IBAN, the convention's end, a corrected name."""
+    therapist = therapist_of(page)
+    if therapist is None:
+        return not_found(page.request, "Ce thérapeute n'existe pas.")
+    context = {"disciplines": DISCIPLINES, "therapist": therapist}
+    if page.request.method == "GET":
+        values = {name: "" if getattr(therapist, name) is None else str(getattr(therapist, name)) for name in FIELDS}
+        return page.render("therapist_new.html", {**context, "values": values, "errors": {}})
+    values = {name: page.field(name) for name in FIELDS}
+    start, end = _date(page, "convention_start", True), _date(page, "convention_end", False)
+    if not page.errors:
+        fields = {name: values[name] for name in FIELDS if not name.startswith("convention_")}
+        try:
+            with page.db.begin_nested():
+                conventions.update_therapist(page.db, therapist.id, user_id=page.user.id, convention_start=start,
+                                             convention_end=end, **fields)
+        except conventions.ConventionError as error:
+            page.errors[error.field if error.field in FIELDS else "name"] = error.message
+    if page.errors:
+        return page.render("therapist_new.html", {**context, "values": values, "errors": page.errors},
+                           status_code=400)
+    return page.redirect(f"/console/therapeutes/{therapist.id}", "Convention mise à jour.")
+
+
+@require_role(*CONVENTION_ROLES)
 def add_certificate(page: Page) -> Response:
     therapist = therapist_of(page)
     if therapist is None:
@@ -120,6 +146,7 @@ def revoke_token(page: Page) -> Response:
 def routes() -> list[BaseRoute]:
     base = "/console/therapeutes/{therapist_id:int}"
     return [Route("/console/therapeutes/nouveau", new_therapist, methods=["GET", "POST"]),
+            Route(base + "/modifier", edit_therapist, methods=["GET", "POST"]),
             Route(base + "/certificats", add_certificate, methods=["POST"]),
             Route(base + "/certificats/revoquer", revoke_certificate, methods=["POST"]),
             Route(base + "/jetons", issue_token, methods=["POST"]),
