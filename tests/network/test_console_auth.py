@@ -37,6 +37,8 @@ def test_login_opens_a_session_and_logout_closes_it(engine, client) -> None:  # 
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     page = client.get("/console/")
     assert page.status_code == 200 and "Tableau de bord" in page.text and "Claire" in page.text
+    again = client.get("/console/connexion?suite=/console/lots", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/console/lots"  # already signed in
     with transaction(session_factory(engine)) as db:
         stored = db.scalars(select(ConsoleSession)).one()
         token = client.cookies.get("cocon_console")

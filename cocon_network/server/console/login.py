@@ -131,8 +131,19 @@ def _login_page(request: Request, token: str, *, message: str = "", field: str =
     return response
 
 
+def _signed_in(request: Request) -> bool:
+    state = request.app.state.server
+    with state.sessions() as db, db.begin():
+        found = sessions.find_session(db, request.cookies.get(sessions.COOKIE), state.settings.session_minutes)
+        return found.user is not None
+
+
 async def login_page(request: Request) -> Response:
     if request.method == "GET":
+        if request.cookies.get(sessions.COOKIE):
+            signed_in: bool = await run_in_threadpool(_signed_in, request)
+            if signed_in:
+                return RedirectResponse(_safe_next(request.query_params.get("suite", HOME)), status_code=303)
         return _login_page(request, csrf.prelogin_token(request))
     form = await request.form(max_files=0, max_fields=20)
     cookie = request.cookies.get(csrf.PRELOGIN_COOKIE, "")
