@@ -50,6 +50,9 @@ def csrf_of(html: str) -> str:
 
 
 def login(client: TestClient, login: str, password: str = PASSWORD, code: str = "") -> Any:
+    """Sign `login` in (whoever was signed in on this client before: their cookie is dropped first, as a new
+    browser would, since the login page sends a signed-in user on)."""
+    client.cookies.pop("cocon_console", None)
     page = client.get("/console/connexion")
     return client.post("/console/connexion", data={"csrf": csrf_of(page.text), "login": login,
                                                   "password": password, "code": code, "suite": "/console/"},
