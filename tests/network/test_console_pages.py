@@ -145,4 +145,5 @@ def test_the_trial_mode_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-
         done = client.post(f"/console/documents/{document}/decision",
                            data={"csrf": csrf_of(page.text), "decision": "rejeter", "motif": "Doublon."})
         assert done.status_code == 200 and "rejeté" in done.text  # the newest batch waits for a decision
+        assert "Chaîne intacte" in client.get("/console/journal/verification").text  # SQLite's naive moments
     engine.dispose()
