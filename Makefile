@@ -44,7 +44,8 @@ demo: $(STAMP)
 NETWORK_DEMO := build/network-demo
 network-demo: $(STAMP)
 	@test -f $(NETWORK_DEMO)/input/network.json || $(PY) -W ignore tools/make_network_demo_batches.py $(NETWORK_DEMO)/input
-	$(PY) -m cocon_network.server.demo --folder $(NETWORK_DEMO) --input $(NETWORK_DEMO)/input $(ARGS)
+	$(PY) -W ignore::UserWarning:pyhanko.sign.signers.pdf_cms -m cocon_network.server.demo --folder $(NETWORK_DEMO) \
+		--input $(NETWORK_DEMO)/input $(ARGS)
 
 # The system packages the tests need (poppler-utils, softhsm2, fonts, Qt's libraries): one line naming the missing.
 check-system:
