@@ -29,7 +29,7 @@ from tools.network_practices import Child, Practice, batch, invoice, practice
 THERAPISTS = 12
 CHILDREN = 200
 MONTHS = (date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1))
-PER_MONTH = 4  # invoices per therapist and month (one child each)
+PER_MONTH = (3, 4, 5)  # invoices per therapist and month (one child each), by therapist
 UNKNOWN_CHILD = Child("RPM-2026-09999", "X. Y.")
 
 
@@ -63,8 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     practices = [practice(n) for n in range(1, args.therapists + 1)]
     (args.folder / "batches").mkdir(parents=True, exist_ok=True)
     caseloads = {p.number: rng.sample(kids[3:], 12) for p in practices}
-    if 3 in caseloads:
-        caseloads[3][0] = kids[2]  # the child whose inclusion ended on 15 October
     shared = kids[5]  # therapists 1 and 7 share a profession: both see this child on 3 November
     for n in (1, 7):
         if n in caseloads:
@@ -74,13 +72,17 @@ def main(argv: list[str] | None = None) -> int:
         sequence = 0
         for month_index, month in enumerate(MONTHS[:args.months]):
             documents = []
-            for k in range(PER_MONTH):
-                kid = caseloads[p.number][(month_index * PER_MONTH + k) % 12]
+            count = PER_MONTH[p.number % len(PER_MONTH)]
+            for k in range(count):
+                kid = caseloads[p.number][(month_index * count + k) % 12]
+                if p.number == 3 and month_index == 3 and k == 0:
+                    kid = kids[2]  # its inclusion ended on 15 October
                 child = Child(str(kid["inclusion_number"]), str(kid["initials"]))
                 if p.number == 2 and month_index == 3 and k == 0:
                     child = UNKNOWN_CHILD
                 sequence += 1
-                documents.append(invoice(p, f"FAC-2026-{sequence:04d}", month, child, sessions=3 + (k % 2),
+                documents.append(invoice(p, f"FAC-2026-{sequence:04d}", month, child,
+                                         sessions=2 + (k + p.number + month_index) % 3,
                                          bilan=month_index == 0 and k < 2, first_day=3 if k == 0 else 4 + k))
             end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             batch_id, data = batch(p, documents, month, end)
