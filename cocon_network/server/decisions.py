@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, defer
 
-from cocon_network.server import audit
+from cocon_network.server import audit, controls
 from cocon_network.server.models import (
     DOC_ACCEPTED,
     DOC_PAID,
@@ -72,6 +72,10 @@ def reject_document(session: Session, document_id: int, user_id: int | None, rea
         raise DecisionError("", _final_message(document))
     previous = document.status
     _decide(document, DOC_REJECTED, reason, user_id)
+    session.flush()
+    # a rejected document counts for nothing: the pending batches of its children are checked again (another
+    # therapist's séance the same day is no longer a duplicate)
+    controls.rerun_after_decision(session, document.id)
     audit.record(session, user_id, "document_rejected", _target(session, document),
                  {"document_id": document.id, "batch_id": document.batch_id, "reason": reason,
                   "previous_status": previous})

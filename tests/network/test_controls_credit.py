@@ -164,3 +164,19 @@ def test_a_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> N
         assert rerun_after_decision(session, wrong.id) == 1  # the second batch; the first has nothing pending
         remaining = session.scalars(select(ControlFlag.batch_id)).all()
         assert remaining == [first.batch_id]  # the rejected document's own flag stays, as its history
+
+
+def test_the_coordinator_s_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> None:
+    from cocon_network.server.decisions import reject_document
+
+    day = date(2024, 4, 2)
+    with Session(engine) as session, session.begin():
+        inclusion(session, CHILD, date(2024, 1, 5), date(2024, 2, 1))
+        martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
+        first, second = batch(session, martin), batch(session, durand)
+        wrong = document(session, first, martin, [A(day, CHILD)])
+        document(session, second, durand, [A(day, CHILD)])
+        run_controls(session, first.batch_id)
+        run_controls(session, second.batch_id)
+        reject_document(session, wrong.id, None, "Séance facturée par erreur : l'enfant était chez Paul Durand.")
+        assert session.scalars(select(ControlFlag.batch_id)).all() == [first.batch_id]
