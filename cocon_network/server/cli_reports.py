@@ -1,5 +1,6 @@
 """`cocon-network reports funder --du AAAA-MM-JJ --au AAAA-MM-JJ [-o DOSSIER]`: the report to the funder (article 51
 evaluation) written as files — the table as CSV and PDF, and with `--enfants` the detail by inclusion number.
+`cocon-network reports rebuild`: the report's monthly aggregate recomputed from the acts (report_aggregate.py).
 
 The server's command line calls `register(subparsers)`; the handler is `args.func(args, settings) -> int` (0 the
 files written, 1 a period refused, 2 a folder that cannot be written). Accepted and paid documents only
@@ -12,6 +13,8 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 from cocon_network.server.config import Settings
 from cocon_network.server.db import make_engine, session_factory, transaction
@@ -40,6 +43,27 @@ def register(subparsers: Any) -> None:
     funder.add_argument("--enfants", action="store_true",
                         help="écrire aussi le détail par enfant (numéros d'inclusion seulement)")
     funder.set_defaults(func=run_funder)
+    rebuild = sub.add_parser("rebuild", help="recalculer depuis les actes les totaux mensuels du rapport",
+                             description="Recalcule tout le rapport mensuel (tables report_*) depuis les actes : "
+                                         "après une restauration ou une écriture en masse. Quelques secondes pour "
+                                         "une région.")
+    rebuild.set_defaults(func=run_rebuild)
+
+
+def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from cocon_network.server.models import ReportChildMonth, ReportMonth
+    from cocon_network.server.report_aggregate import rebuild
+
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            rebuild(session)
+            months = session.scalar(select(func.count(func.distinct(ReportMonth.month)))) or 0
+            rows = session.scalar(select(func.count()).select_from(ReportChildMonth)) or 0
+    finally:
+        engine.dispose()
+    print(f"Rapport mensuel recalculé depuis les actes : {months} mois, {rows} lignes enfant-mois.")
+    return 0
 
 
 def run_funder(args: argparse.Namespace, settings: Settings) -> int:

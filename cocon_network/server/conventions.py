@@ -180,6 +180,10 @@ def update_therapist(session: Session, therapist_id: int, *, user_id: int | None
     for key in fields:
         setattr(therapist, key, values[key])
     session.flush()
+    if "departement" in changed:  # the funder's report places a child not in the inclusion list by its therapist
+        from cocon_network.server.report_aggregate import refresh_therapist
+
+        refresh_therapist(session, therapist.id)
     _audit(session, user_id, "therapist_updated", f"thérapeute {therapist.name} ({therapist.siret})",
            {"therapist_id": therapist.id, "changed": sorted(changed)})
     return therapist

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, defer
 
-from cocon_network.server import audit, controls
+from cocon_network.server import audit, controls, report_aggregate
 from cocon_network.server.models import (
     DOC_ACCEPTED,
     DOC_PAID,
@@ -54,6 +54,7 @@ def accept_document(session: Session, document_id: int, user_id: int | None) -> 
     if document.status != DOC_RECEIVED:
         raise DecisionError("", _final_message(document))
     _decide(document, DOC_ACCEPTED, "", user_id)
+    report_aggregate.refresh_documents(session, [document.id])
     audit.record(session, user_id, "document_accepted", _target(session, document),
                  {"document_id": document.id, "batch_id": document.batch_id, "amount_cents": document.amount_cents})
     return document
@@ -76,6 +77,7 @@ def reject_document(session: Session, document_id: int, user_id: int | None, rea
     # a rejected document counts for nothing: the pending batches of its children are checked again (another
     # therapist's séance the same day is no longer a duplicate)
     controls.rerun_after_decision(session, document.id)
+    report_aggregate.refresh_documents(session, [document.id])
     audit.record(session, user_id, "document_rejected", _target(session, document),
                  {"document_id": document.id, "batch_id": document.batch_id, "reason": reason,
                   "previous_status": previous})
@@ -91,6 +93,7 @@ def accept_unflagged(session: Session, batch_id: str, user_id: int | None) -> li
     for document in documents:
         _decide(document, DOC_ACCEPTED, "", user_id)
     if documents:
+        report_aggregate.refresh_documents(session, [d.id for d in documents])
         audit.record(session, user_id, "documents_accepted", f"lot {batch_id}",
                      {"batch_id": batch_id, "numbers": [d.number for d in documents],
                       "amount_cents": sum(d.amount_cents for d in documents)})

@@ -244,6 +244,13 @@ def import_inclusions(session: Session, data: bytes, *, recheck: bool = True) ->
     if changed:
         session.execute(update(Inclusion), changed)
     session.flush()
+    moved = [str(r["inclusion_number"]) for r in new] + [  # a child's département is the report's
+        str(r["inclusion_number"]) for r in changed
+        if existing[str(r["inclusion_number"])][_FIELDS.index("departement")] != r["departement"]]
+    if moved:
+        from cocon_network.server.report_aggregate import refresh
+
+        refresh(session, moved, None)
     checked = 0
     if recheck and (new or changed):
         from cocon_network.server.controls import rerun_pending_for_children

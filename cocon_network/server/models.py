@@ -248,3 +248,43 @@ class PaymentRun(Base):
     sepa_xml: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     executed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     executed_by: Mapped[int | None] = mapped_column(ForeignKey("console_user.id"), nullable=True)
+
+
+class ReportChildMonth(Base):
+    """The funder's report kept up to date (report_aggregate.py): one child's counted acts in one month, one
+    département and one discipline — what `reporting.funder_report` sums, a few thousand rows a month instead of
+    the acts. `invoiced` says the child has an act of a counted invoice there (« enfants suivis »)."""
+
+    __tablename__ = "report_child_month"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # 202503
+    inclusion_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    discipline: Mapped[str] = mapped_column(String(40), primary_key=True)
+    invoiced: Mapped[bool] = mapped_column(Boolean)
+    seances: Mapped[int] = mapped_column(Integer)
+    bilans: Mapped[int] = mapped_column(Integer)
+    acts: Mapped[int] = mapped_column(Integer)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_report_child_month_child", "inclusion_number", "month"),)
+
+
+class ReportMonth(Base):
+    """The sums of report_child_month by month, département and discipline: the report's table as stored."""
+
+    __tablename__ = "report_month"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # 202503
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    discipline: Mapped[str] = mapped_column(String(40), primary_key=True)
+    children: Mapped[int] = mapped_column(Integer)
+    seances: Mapped[int] = mapped_column(Integer)
+    bilans: Mapped[int] = mapped_column(Integer)
+    acts: Mapped[int] = mapped_column(Integer)
+    cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportMonthTotal(Base):
+    """Distinct children followed per month, all départements and disciplines (a child seen in two counts once)."""
+
+    __tablename__ = "report_month_total"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # 202503
+    children: Mapped[int] = mapped_column(Integer)

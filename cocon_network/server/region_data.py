@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, Table, text
+from sqlalchemy.orm import Session
 
 from cocon_network.server import controls_rules as rules
 from cocon_network.server import models as m
@@ -311,6 +312,10 @@ def generate_region(engine: Engine, size: RegionSize = REGION, *, seed: int = 21
                           "control_flag"):
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                         f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+    from cocon_network.server.report_aggregate import rebuild  # the funder's report by month, from the acts
+
+    with Session(engine) as session, session.begin():
+        rebuild(session)
     if postgres:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE"))

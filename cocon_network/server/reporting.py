@@ -7,7 +7,9 @@ subtracted, and an act it credits whole is taken out of the counts (a partial cr
 séance). The month is the act's; the département is the child's (the inclusion list), or the therapist's when the
 child is not in the list (or has none). A child is never named: the detail by child carries inclusion numbers only.
 
-Each table is one SQL GROUP BY over act ⋈ document (⋈ the corrected invoice, the inclusion, the therapist), never
+The console and the command line read the report from the monthly aggregate (report_aggregate.py maintains it,
+report_read.py reads it); the GROUP BYs here are its rules and its reference. Each table is one SQL GROUP BY over
+act ⋈ document (⋈ the corrected invoice, the inclusion, the therapist), never
 a Python loop over acts: a region holds millions of them."""
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def month_label(key: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
-def _counted() -> tuple[Any, list[ColumnElement[bool]], ColumnElement[int], ColumnElement[str]]:
+def counted_acts() -> tuple[Any, list[ColumnElement[bool]], ColumnElement[int], ColumnElement[str]]:
     """The joins and conditions every table shares, the sign an act weighs in the counts, the département.
 
     The corrected invoice is looked up only for a credit note's acts (an EXISTS the planner runs last): a join
@@ -125,7 +127,7 @@ def _sums(weight: ColumnElement[int]) -> list[Any]:
 def report_rows(session: Session, start: date, end: date) -> list[ReportRow]:
     """One GROUP BY: per month, département and discipline, over the acts dated from `start` to `end`."""
     without_jit(session)
-    joins, conditions, weight, departement = _counted()
+    joins, conditions, weight, departement = counted_acts()
     year, month = extract("year", Act.act_date), extract("month", Act.act_date)
     query = (joins.add_columns(year, month, departement, Act.discipline, *_sums(weight))
              .where(*conditions, Act.act_date >= start, Act.act_date <= end)
@@ -139,7 +141,7 @@ def _children_per_month(session: Session, start: date, end: date) -> tuple[list[
     """Children followed per month and over the period, from one GROUP BY (month, child): distinct pairs, a few
     thousand a month, never the acts."""
     without_jit(session)
-    joins, conditions, _, _ = _counted()
+    joins, conditions, _, _ = counted_acts()
     year, month = extract("year", Act.act_date), extract("month", Act.act_date)
     query = (joins.add_columns(year, month, Act.inclusion_number)
              .where(*conditions, Document.kind != "credit_note", Act.act_date >= start, Act.act_date <= end)
@@ -151,7 +153,9 @@ def _children_per_month(session: Session, start: date, end: date) -> tuple[list[
     return [(key, len(per_month[key])) for key in sorted(per_month)], len(everyone)
 
 
-def funder_report(session: Session, start: date, end: date, network: str = "") -> FunderReport:
+def funder_report_from_acts(session: Session, start: date, end: date, network: str = "") -> FunderReport:
+    """The report read from the acts: the reference the monthly aggregate is checked against (the tests), and
+    what the report of a period's partial months reads (report_read.funder_report)."""
     rows = report_rows(session, start, end)
     per_month, total = _children_per_month(session, start, end)
     return FunderReport(network=network, start=start, end=end, rows=tuple(rows), month_children=tuple(per_month),
@@ -161,7 +165,7 @@ def funder_report(session: Session, start: date, end: date, network: str = "") -
 def children_rows(session: Session, start: date, end: date) -> list[ChildRow]:
     """The detail by child (inclusion numbers only) and discipline over the period: one GROUP BY."""
     without_jit(session)
-    joins, conditions, weight, departement = _counted()
+    joins, conditions, weight, departement = counted_acts()
     sums = _sums(weight)[1:]
     query = (joins.add_columns(Act.inclusion_number, departement, Act.discipline, func.min(Act.act_date),
                                func.max(Act.act_date), *sums)
@@ -170,3 +174,17 @@ def children_rows(session: Session, start: date, end: date) -> list[ChildRow]:
              .order_by(Act.inclusion_number, Act.discipline))
     return [ChildRow(r[0], r[1] or "", r[2], r[3], r[4], int(r[5]), int(r[6]), int(r[7]), int(r[8]))
             for r in session.execute(query)]
+
+
+def counted_children(start: date, end: date) -> Any:
+    """The SELECT of the inclusion numbers with an act of a counted invoice from `start` to `end` (repeated)."""
+    joins, conditions, _, _ = counted_acts()
+    return (joins.add_columns(Act.inclusion_number.label("inclusion_number"))
+            .where(*conditions, Document.kind != "credit_note", Act.act_date >= start, Act.act_date <= end))
+
+
+def funder_report(session: Session, start: date, end: date, network: str = "") -> FunderReport:
+    """The report over a period, read from the monthly aggregate (its partial months from the acts)."""
+    from cocon_network.server.report_read import aggregate_report
+
+    return aggregate_report(session, start, end, network)

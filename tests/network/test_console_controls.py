@@ -25,6 +25,7 @@ from cocon_network.server.models import (
     ControlFlag,
     Inclusion,
 )
+from cocon_network.server.report_aggregate import rebuild
 from tests.network.console_support import add_user, app_for, csrf_of, login, schema
 from tests.network.controls_helpers import A, batch, document, inclusion, therapist
 
@@ -120,6 +121,7 @@ def test_report_page_and_downloads(engine: Engine, postgres_url: str) -> None:
         martin = therapist(session, "Camille Martin EI")
         document(session, batch(session, martin), martin,
                  [A(date(2026, 1, 5), "RPM-2025-00001"), A(date(2026, 2, 5), "RPM-2025-00001")], status=DOC_ACCEPTED)
+        rebuild(session)  # the funder's report by month (the document was written accepted, not decided)
     client = client_for(engine, postgres_url, "paul", ROLE_ACCOUNTANT)
     form = client.get("/console/rapports")
     assert form.status_code == 200 and 'name="du"' in form.text and "Télécharger" not in form.text

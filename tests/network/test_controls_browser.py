@@ -12,6 +12,7 @@ import httpx
 from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.models import DOC_ACCEPTED, Document
+from cocon_network.server.report_aggregate import rebuild
 from tests.network.api_server import convention, running_server
 from tests.network.browser import chromium_page, shots_folder, sign_in
 from tests.network.console_support import add_user
@@ -71,6 +72,7 @@ def test_flags_inclusions_and_report_in_the_browser(postgres_url: str, tmp_path:
         with transaction(session_factory(server.engine)) as session:
             for document in session.query(Document):
                 document.status = DOC_ACCEPTED
+            rebuild(session)  # the funder's report by month (statuses written here, not through decisions.py)
         with chromium_page() as page:
             page.goto(server.url + "/console/rapports")
             sign_in(page, "paul")

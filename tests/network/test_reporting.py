@@ -17,7 +17,8 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from cocon_network.server.models import DOC_ACCEPTED, DOC_PAID, DOC_RECEIVED, DOC_REJECTED, Act, Document
-from cocon_network.server.reporting import children_rows, funder_report
+from cocon_network.server.report_aggregate import rebuild
+from cocon_network.server.reporting import children_rows, funder_report, funder_report_from_acts
 from cocon_network.server.reporting_csv import children_csv, report_csv
 from cocon_network.server.reporting_pdf import report_pdf
 from tests.network.controls_helpers import A, batch, document, inclusion, schema, therapist
@@ -60,6 +61,7 @@ def fill(engine: Engine) -> None:
         document(session, fix, martin, [A(month(JAN, 20), C1), A(month(JAN, 13), C1, euros=5)], kind="credit_note",
                  corrects=invoice.number, status=DOC_ACCEPTED)  # one séance whole, another's price by 5 €
         document(session, fix, martin, [A(date(2026, 3, 2), C1)], status=DOC_ACCEPTED)  # after the period
+        rebuild(session)  # the rows above were written with their statuses, not through decisions.py
 
 
 def test_report_counts_what_was_accepted_or_paid(engine: Engine) -> None:
@@ -148,13 +150,25 @@ def test_one_group_by_per_table(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", seen)
     try:
         with Session(engine) as session:
-            funder_report(session, JAN, date(2026, 2, 28))
+            funder_report_from_acts(session, JAN, date(2026, 2, 28))
+        reference = list(statements)
+        statements.clear()
+        with Session(engine) as session:
+            funder_report(session, JAN, date(2026, 2, 28))  # whole months: the aggregate alone
+        whole = list(statements)
+        statements.clear()
+        with Session(engine) as session:
+            funder_report(session, date(2026, 1, 10), date(2026, 2, 28))  # a partial month: its days' acts
+        partial = list(statements)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    queries = [s for s in reference if s.lstrip().upper().startswith("SELECT")]
     assert len(queries) == 2, queries  # the table, the children per month and over the period
     assert all("GROUP BY" in q and "FROM act" in q for q in queries)
-    assert "SET LOCAL jit = off" in statements  # PostgreSQL's JIT would take seconds to compile the plan
+    assert "SET LOCAL jit = off" in reference  # PostgreSQL's JIT would take seconds to compile the plan
+    assert len(whole) == 3 and not any("FROM act" in q for q in whole), whole  # month rows, totals, children
+    assert all("report_" in q for q in whole)
+    assert sum("FROM act" in q for q in partial) == 3, partial  # January's 10th–31st: rows, children, union
 
 
 def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
