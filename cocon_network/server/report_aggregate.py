@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -58,7 +59,7 @@ def month_bounds(month: int) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-def _child_rows(children: Sequence[str] | None, months: Sequence[int] | None) -> object:
+def child_rows(children: Sequence[str] | None, months: Sequence[int] | None) -> Any:
     """The SELECT of report_child_month's rows from the acts (reporting's rules), restricted to a scope."""
     joins, conditions, weight, departement = counted_acts()
     month = cast(extract("year", Act.act_date) * 100 + extract("month", Act.act_date), Integer)
@@ -120,7 +121,7 @@ def refresh(session: Session, children: Iterable[str] | None, months: Iterable[i
             [C.month.in_(month_list)] if month_list is not None else [])
         touched.update(session.scalars(select(C.month).where(*scope).distinct()))
         session.execute(delete(C).where(*scope))
-        session.execute(insert(C).from_select(_CHILD_COLUMNS, _child_rows(part, month_list)))  # type: ignore[arg-type]
+        session.execute(insert(C).from_select(_CHILD_COLUMNS, child_rows(part, month_list)))
         touched.update(session.scalars(select(C.month).where(*scope).distinct()))
     if touched:
         _resum(session, sorted(touched))
@@ -135,7 +136,7 @@ def rebuild(session: Session) -> None:
     """Everything recomputed from the acts (one GROUP BY over all of them: seconds on a region)."""
     _lock(session)
     session.execute(delete(ReportChildMonth))
-    session.execute(insert(ReportChildMonth).from_select(_CHILD_COLUMNS, _child_rows(None, None)))  # type: ignore[arg-type]
+    session.execute(insert(ReportChildMonth).from_select(_CHILD_COLUMNS, child_rows(None, None)))
     _resum(session, None)
 
 

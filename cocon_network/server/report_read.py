@@ -1,25 +1,19 @@
 """The funder's report read from the monthly aggregate (report_aggregate.py): a year is a few hundred rows of
 report_month, twelve of report_month_total and one COUNT(DISTINCT) over report_child_month for the children over
 the period. A period that starts or ends inside a month reads that partial month from the acts
-(reporting.funder_report_from_acts' queries, over those days only); the figures are the same either way."""
+(one GROUP BY by child over those days only, report_aggregate's rules); the figures are the same either way."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cocon_network.server.models import ReportChildMonth, ReportMonth, ReportMonthTotal
-from cocon_network.server.report_aggregate import month_bounds, month_number
-from cocon_network.server.reporting import (
-    FunderReport,
-    ReportRow,
-    _children_per_month,
-    counted_children,
-    funder_report_from_acts,
-    report_rows,
-)
+from cocon_network.server.models import Act, ReportChildMonth, ReportMonth, ReportMonthTotal
+from cocon_network.server.report_aggregate import child_rows, month_bounds, month_number
+from cocon_network.server.reporting import FunderReport, ReportRow, without_jit
 
 
 def whole_months(start: date, end: date) -> tuple[int, int] | None:
@@ -32,18 +26,40 @@ def whole_months(start: date, end: date) -> tuple[int, int] | None:
     return month_number(first), month_number(last)
 
 
+def _edge(session: Session, start: date, end: date) -> tuple[list[ReportRow], list[tuple[str, int]], set[str]]:
+    """A partial month from its days' acts: one GROUP BY by child (report_aggregate.child_rows' rules), summed
+    here — the rows, the children of the month, the children themselves."""
+    without_jit(session)
+    query = child_rows(None, None).where(Act.act_date >= start, Act.act_date <= end)
+    groups: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    followed: dict[int, set[str]] = defaultdict(set)
+    for month, child, departement, discipline, invoiced, seances, bilans, acts, cents in session.execute(query):
+        sums = groups[(int(month), departement or "", discipline)]
+        for index, value in enumerate((1 if invoiced else 0, seances, bilans, acts, cents)):
+            sums[index] += int(value)
+        if invoiced:
+            followed[int(month)].add(child)
+    rows = [ReportRow(m // 100, m % 100, d, s, *sums) for (m, d, s), sums in sorted(groups.items())]
+    per_month = [(f"{m // 100:04d}-{m % 100:02d}", len(followed[m])) for m in sorted(followed)]
+    return rows, per_month, set().union(*followed.values()) if followed else set()
+
+
 def aggregate_report(session: Session, start: date, end: date, network: str = "") -> FunderReport:
     months = whole_months(start, end)
-    if months is None:
-        return funder_report_from_acts(session, start, end, network)
+    if months is None:  # within one or two months: those days' acts only
+        only_rows, only_months, followed = _edge(session, start, end)
+        return FunderReport(network=network, start=start, end=end, rows=tuple(only_rows),
+                            month_children=tuple(only_months), children=len(followed))
     low, high = months
     head = (start, month_bounds(low)[0] - timedelta(days=1)) if start < month_bounds(low)[0] else None
     tail = (month_bounds(high)[1] + timedelta(days=1), end) if end > month_bounds(high)[1] else None
     rows: list[ReportRow] = []
     per_month: list[tuple[str, int]] = []
+    edge_children: set[str] = set()
     if head is not None:
-        rows += report_rows(session, *head)
-        per_month += _children_per_month(session, *head)[0]
+        edge_rows, edge_months, edge_children = _edge(session, *head)
+        rows += edge_rows
+        per_month += edge_months
     M = ReportMonth
     stored = session.execute(select(M.month, M.departement, M.discipline, M.children, M.seances, M.bilans, M.acts,
                                     M.cents).where(M.month >= low, M.month <= high)
@@ -54,13 +70,16 @@ def aggregate_report(session: Session, start: date, end: date, network: str = ""
                              .order_by(ReportMonthTotal.month))
     per_month += [(f"{m // 100:04d}-{m % 100:02d}", c) for m, c in totals]
     if tail is not None:
-        rows += report_rows(session, *tail)
-        per_month += _children_per_month(session, *tail)[0]
+        edge_rows, edge_months, tail_children = _edge(session, *tail)
+        rows += edge_rows
+        per_month += edge_months
+        edge_children |= tail_children
     C = ReportChildMonth
-    stored_children = select(C.inclusion_number.label("inclusion_number")).where(
-        C.month >= low, C.month <= high, C.invoiced)
-    parts = [stored_children] + [counted_children(*edge) for edge in (head, tail) if edge is not None]
-    everyone = union_all(*parts).subquery() if len(parts) > 1 else stored_children.subquery()
-    children = session.execute(select(func.count(func.distinct(everyone.c.inclusion_number)))).scalar_one()
+    scope = (C.month >= low, C.month <= high, C.invoiced)
+    if head is None and tail is None:
+        children = int(session.execute(select(func.count(func.distinct(C.inclusion_number))).where(*scope))
+                       .scalar_one())
+    else:  # the whole months' children (≤ 13,000 numbers for a region) with the partial months'
+        children = len(edge_children | set(session.scalars(select(C.inclusion_number).where(*scope).distinct())))
     return FunderReport(network=network, start=start, end=end, rows=tuple(rows), month_children=tuple(per_month),
-                        children=int(children))
+                        children=children)

@@ -155,7 +155,7 @@ def _children_per_month(session: Session, start: date, end: date) -> tuple[list[
 
 def funder_report_from_acts(session: Session, start: date, end: date, network: str = "") -> FunderReport:
     """The report read from the acts: the reference the monthly aggregate is checked against (the tests), and
-    what the report of a period's partial months reads (report_read.funder_report)."""
+    what `cocon-network reports rebuild` follows (report_aggregate.child_rows: the same joins and weights)."""
     rows = report_rows(session, start, end)
     per_month, total = _children_per_month(session, start, end)
     return FunderReport(network=network, start=start, end=end, rows=tuple(rows), month_children=tuple(per_month),
@@ -174,13 +174,6 @@ def children_rows(session: Session, start: date, end: date) -> list[ChildRow]:
              .order_by(Act.inclusion_number, Act.discipline))
     return [ChildRow(r[0], r[1] or "", r[2], r[3], r[4], int(r[5]), int(r[6]), int(r[7]), int(r[8]))
             for r in session.execute(query)]
-
-
-def counted_children(start: date, end: date) -> Any:
-    """The SELECT of the inclusion numbers with an act of a counted invoice from `start` to `end` (repeated)."""
-    joins, conditions, _, _ = counted_acts()
-    return (joins.add_columns(Act.inclusion_number.label("inclusion_number"))
-            .where(*conditions, Document.kind != "credit_note", Act.act_date >= start, Act.act_date <= end))
 
 
 def funder_report(session: Session, start: date, end: date, network: str = "") -> FunderReport:
