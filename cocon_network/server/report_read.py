@@ -77,9 +77,11 @@ def aggregate_report(session: Session, start: date, end: date, network: str = ""
     C = ReportChildMonth
     scope = (C.month >= low, C.month <= high, C.invoiced)
     if head is None and tail is None:
-        children = int(session.execute(select(func.count(func.distinct(C.inclusion_number))).where(*scope))
-                       .scalar_one())
+        distinct = select(C.inclusion_number).where(*scope).group_by(C.inclusion_number).subquery()
+        children = int(session.execute(select(func.count()).select_from(distinct)).scalar_one())  # a hash: 4× a
+        # COUNT(DISTINCT)'s sort on five years of a region
     else:  # the whole months' children (≤ 13,000 numbers for a region) with the partial months'
-        children = len(edge_children | set(session.scalars(select(C.inclusion_number).where(*scope).distinct())))
+        whole = session.scalars(select(C.inclusion_number).where(*scope).group_by(C.inclusion_number))
+        children = len(edge_children | set(whole))
     return FunderReport(network=network, start=start, end=end, rows=tuple(rows), month_children=tuple(per_month),
                         children=children)
