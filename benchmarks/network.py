@@ -55,6 +55,9 @@ EXTRA_PAGES = {
     "/console/controles (one kind)": "/console/controles?type=same_day_two_therapists",
     "/console/controles (page 100)": "/console/controles?page=100",
     "/console/rapports (a year, the region)": "/console/rapports?du=2025-01-01&au=2025-12-31",
+    "/console/rapports (a month, the region)": "/console/rapports?du=2025-03-01&au=2025-03-31",
+    "/console/rapports (five years, the region)": "/console/rapports?du=2021-01-01&au=2025-12-31",
+    "/console/rapports (a year cut inside months)": "/console/rapports?du=2025-01-15&au=2025-12-20",
 }
 
 
