@@ -162,3 +162,20 @@ def test_reports_rebuild_command(engine: Engine, postgres_url: str, monkeypatch:
     with Session(engine) as session, session.begin():
         rebuild(session)  # twice: the same rows, no duplicate key
     assert same(engine, ((date(2000, 1, 1), date(2040, 12, 31)),)) == expected
+
+
+def test_migration_0002_fills_the_aggregate_of_a_database_holding_acts(engine: Engine) -> None:
+    from alembic import command
+
+    from cocon_network.server.migrate import alembic_config, upgrade
+
+    with Session(engine) as session, session.begin():
+        inclusion(session, C1, date(2025, 1, 5), date(2025, 2, 1), departement="06")
+        martin = therapist(session, "Camille Martin EI")
+        document(session, batch(session, martin), martin, [A(JAN.replace(day=5), C1), A(FEB.replace(day=2), C2)],
+                 status=DOC_ACCEPTED)
+    with engine.begin() as connection:  # back to before the aggregate (its tables dropped), then up again
+        command.downgrade(alembic_config(connection), "0001")
+    upgrade(engine)
+    report = same(engine)
+    assert (report.seances, report.children, len(report.rows)) == (2, 2, 2)
