@@ -2,7 +2,8 @@
 (cocon_network/receiver.py) does, on the database:
 
     PUT /batches/{batch_id}   Bearer token → its therapist; the body read streamed up to Settings.max_batch_bytes
-                              (413 above), X-Content-SHA256 checked (400), then ingest.py (201/200/409/422)
+                              (413 above), X-Content-SHA256 checked (400), then ingest.py (201/200/409/422):
+                              the receipt once the batch is checked and stored, its PDFs verified after it
     GET /batches/{batch_id}   the current receipt: status (paye once every invoice is paid), the decision on each
                               document, the highest number per series held for the practice
 
@@ -24,6 +25,7 @@ from cocon_exchange.protocol import BATCH_ID_PATTERN, SHA256_HEADER, encode, sha
 from cocon_network.server.conventions import token_therapist
 from cocon_network.server.db import transaction
 from cocon_network.server.ingest import current_receipt, ingest
+from cocon_network.server.ingest_verify import cancel_all, start_resuming
 from cocon_network.server.verify_pool import VerifyPool
 
 if TYPE_CHECKING:
@@ -46,15 +48,18 @@ def error(status: int, code: str, reason: str, *, close: bool = False) -> Respon
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """The verification pool lives as long as the application (one per worker process)."""
+    """The verification pool lives as long as the application (one per worker process); at its start, the batches
+    received but not fully verified (a server stopped meanwhile) are verified again."""
     state: ServerState = app.state.server
     pool = VerifyPool(state.settings.verify_processes)
     if getattr(app.state, "warm_verify_pool", False):  # serve.app_factory: production starts them at once
         pool.warm()
     app.state.verify_pool = pool
+    start_resuming(state, pool)  # the batches a stopped server left « en_cours »
     try:
         yield
     finally:
+        await cancel_all(pool)  # unfinished verifications stay « en_cours »: done again at the next start
         pool.close()
         app.state.verify_pool = None
 

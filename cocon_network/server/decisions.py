@@ -22,6 +22,8 @@ from cocon_network.server.models import (
     DOC_PAID,
     DOC_RECEIVED,
     DOC_REJECTED,
+    VERIFY_PENDING,
+    Batch,
     ControlFlag,
     Document,
     Therapist,
@@ -46,7 +48,15 @@ def _document(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id, with_for_update=True, options=[defer(Document.pdf)])
     if document is None:
         raise DecisionError("", "Ce document n'existe pas.")
+    _verified(session, document.batch_id)
     return document
+
+
+def _verified(session: Session, batch_id: str) -> None:
+    """No decision on a batch whose PDFs are not verified yet (ingest_verify.py): it may still be rejected."""
+    if session.scalar(select(Batch.verification).where(Batch.batch_id == batch_id)) == VERIFY_PENDING:
+        raise DecisionError("", "La vérification de ce lot est en cours (signatures des PDF, données Factur-X) : "
+                                "les décisions seront possibles dans quelques instants.")
 
 
 def accept_document(session: Session, document_id: int, user_id: int | None) -> Document:
@@ -86,6 +96,7 @@ def reject_document(session: Session, document_id: int, user_id: int | None, rea
 
 def accept_unflagged(session: Session, batch_id: str, user_id: int | None) -> list[Document]:
     """Accept every received document of the batch that no control flagged; the flagged ones wait."""
+    _verified(session, batch_id)
     flagged = exists().where(ControlFlag.document_id == Document.id)
     documents = list(session.scalars(
         select(Document).where(Document.batch_id == batch_id, Document.status == DOC_RECEIVED, ~flagged)

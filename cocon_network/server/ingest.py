@@ -1,19 +1,23 @@
-"""Receiving one batch: idempotent, verified in the process pool, stored in one transaction, then controlled.
+"""Receiving one batch, in two phases: checked and stored before the receipt, fully verified after it.
 
     outcome = await ingest(state, pool, therapist_id, batch_id, data)   # -> Outcome(status, body)
 
-    201  a new batch accepted (its receipt)            200  the same bytes again (the first receipt)
+    201  a new batch accepted (its receipt, status recu)     200  the same bytes again (the current receipt)
     422  rejected on receipt (its receipt, with code and reason; the same again gives 422 again)
     409  other bytes under a batch id already received
 
-Database work runs in Starlette's thread pool, verification in the VerifyPool: the event loop only waits.
-Within one process, deliveries of the same batch id wait for each other (one verification, not twenty);
-across processes the batch's primary key decides, and the loser answers as the duplicate."""
+Phase one (verify_pool.precheck, in Starlette's thread pool: a few tens of milliseconds): the ZIP, the manifest
+(schema, its signature and signer), every member's SHA-256 against the signed manifest, actes.csv against it,
+then the network's admission (the token's practice, its registered signer, the network, numbers not received
+before); the batch, its documents and acts stored in one transaction, « en_cours ». Phase two (ingest_verify.py,
+in the VerifyPool's processes at a lower CPU priority): every PDF's signature and Factur-X data; a fault then
+rejects the batch, which the practice reads at its next GET. The event loop only waits.
+Within one process, deliveries of the same batch id wait for each other (one check, not twenty); across
+processes the batch's primary key decides, and the loser answers as the duplicate."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import time
 import weakref
@@ -32,7 +36,9 @@ from cocon_network.server.ingest_store import (
     store_accepted,
     store_rejected,
 )
-from cocon_network.server.models import Batch, Therapist
+from cocon_network.server.ingest_verify import run_controls, schedule
+from cocon_network.server.models import VERIFY_DONE, VERIFY_PENDING, Batch, Therapist
+from cocon_network.server.verify_pool import precheck
 
 if TYPE_CHECKING:
     from cocon_network.server.app import ServerState
@@ -82,7 +88,8 @@ def _store(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
             fault = admission_fault(session, therapist, verification, state.settings.network)
         if fault is not None:
             return store_rejected(session, therapist_id, batch_id, data, *fault)
-        return store_accepted(session, therapist, batch_id, data, verification)
+        return store_accepted(session, therapist, batch_id, data, verification,
+                              state=VERIFY_DONE if verification.complete else VERIFY_PENDING)
 
 
 def _store_or_reject(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
@@ -103,20 +110,6 @@ def _store_or_reject(state: ServerState, therapist_id: int, batch_id: str, data:
     return True
 
 
-def run_controls(state: ServerState, batch_id: str) -> None:
-    """Part D's controls across therapists on the new batch, in their own transaction: a failing control is
-    logged and never loses the batch already acknowledged."""
-    if importlib.util.find_spec("cocon_network.server.controls") is None:
-        return
-    from cocon_network.server import controls  # type: ignore[attr-defined, unused-ignore]
-
-    try:
-        with transaction(state.sessions) as session:
-            controls.run_controls(session, batch_id)
-    except Exception:
-        log.exception("batch %s: the controls failed", batch_id)
-
-
 async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_id: str,
                  data: bytes) -> Outcome:
     digest = sha256_hex(data)
@@ -128,16 +121,19 @@ async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_
         if known is not None:
             return known
         started = time.perf_counter()
-        verification = await pool.verify(batch_id, data)
-        verified = time.perf_counter()
+        verification = await run_in_threadpool(precheck, batch_id, data)
+        checked = time.perf_counter()
         created = await run_in_threadpool(_store_or_reject, state, therapist_id, batch_id, data, verification)
-        log.info("batch %s: %d documents, verified in %.2f s, stored in %.2f s", batch_id,
-                 len(verification.documents), verified - started, time.perf_counter() - verified)
+        log.info("batch %s: %d documents, checked in %.2f s, stored in %.2f s", batch_id,
+                 len(verification.documents), checked - started, time.perf_counter() - checked)
         answer = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=created)
         assert answer is not None
         if answer.status == 201:
-            await run_in_threadpool(run_controls, state, batch_id)
+            schedule(state, pool, batch_id, data)
     return answer
+
+
+__all__ = ["Outcome", "current_receipt", "ingest", "run_controls"]
 
 
 def current_receipt(state: ServerState, therapist_id: int, batch_id: str) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
     find_batch(session, batch_id) -> Batch | None
     admission_fault(session, therapist, verification, network) -> (code, French reason) | None
     store_rejected(session, therapist_id, batch_id, data, code, reason) -> Batch
-    store_accepted(session, therapist, batch_id, data, verification) -> Batch      (batch, documents, acts)
+    store_accepted(session, therapist, batch_id, data, verification, state=…) -> Batch   (batch, documents, acts)
     highest(session, therapist_id) -> {series: highest sequence}                   (the rollback witness)
     receipt_of(session, batch) -> Receipt        (current state, per-document decisions, highest)
     batch_status(session, batch) -> "recu" | "rejete" | "paye"   (paye: every invoice of it paid)
@@ -32,6 +32,7 @@ from cocon_network.server.models import (
     DOC_PAID,
     DOC_RECEIVED,
     DOC_REJECTED,
+    VERIFY_DONE,
     Act,
     Batch,
     Document,
@@ -99,8 +100,11 @@ def store_rejected(session: Session, therapist_id: int, batch_id: str, data: byt
 
 
 def store_accepted(session: Session, therapist: Therapist, batch_id: str, data: bytes,
-                   verification: Verification) -> Batch:
+                   verification: Verification, *, state: str = VERIFY_DONE) -> Batch:
+    """`state` VERIFY_PENDING: stored after the checks before the receipt (verify_pool.precheck), the full
+    verification to come (ingest_verify.py)."""
     batch = _new_batch(therapist.id, batch_id, data, STATUS_RECEIVED)
+    batch.verification = state
     batch.siret, batch.network = verification.siret, verification.network
     batch.period_start, batch.period_end = verification.period_start, verification.period_end
     batch.total_cents = verification.total_cents

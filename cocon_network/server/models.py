@@ -40,6 +40,10 @@ DOC_REJECTED = "rejete"  # the coordinator rejected it with a reason: the practi
 DOC_PAID = "paye"  # in an executed payment run
 DOC_STATUSES = (DOC_RECEIVED, DOC_ACCEPTED, DOC_REJECTED, DOC_PAID)
 
+VERIFY_PENDING = "en_cours"  # batch.verification: received, the full verification still to come
+VERIFY_DONE = "verifie"
+VERIFY_FAILED = "echec"
+
 ROLE_COORDINATOR = "coordinateur"
 ROLE_ACCOUNTANT = "comptable"
 ROLE_ADMINISTRATOR = "administrateur"
@@ -113,6 +117,10 @@ class Batch(Base):
     period_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
     total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # en_cours: stored on receipt, the PDFs' signatures and Factur-X data not verified yet (no decision, no
+    # payment); verifie; echec: the full verification failed (status rejete, reject_code/reason say why)
+    verification: Mapped[str] = mapped_column(String(10), default=VERIFY_DONE, server_default=VERIFY_DONE,
+                                              index=True)
 
     documents: Mapped[list[Document]] = relationship(back_populates="batch", order_by="Document.id")
 

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, load_only
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -44,6 +44,7 @@ from cocon_network.server.models import (
     DOC_ACCEPTED,
     DOC_PAID,
     DOC_REJECTED,
+    VERIFY_PENDING,
     Batch,
     Document,
     PaymentRun,
@@ -54,6 +55,9 @@ INVOICE = "invoice"
 _Select = TypeVar("_Select", bound=Select[Any])
 CREDIT_NOTE = "credit_note"
 
+
+# A batch whose PDFs are not verified yet pays nothing (decisions.py refuses decisions on it anyway)
+_VERIFIED = ~exists().where(Batch.batch_id == Document.batch_id, Batch.verification == VERIFY_PENDING)
 
 # What a run reads of a document (never its PDF nor its Factur-X XML: a month holds thousands of them)
 _FIELDS = (Document.id, Document.batch_id, Document.therapist_id, Document.number, Document.kind,
@@ -188,7 +192,8 @@ def _group(session: Session, documents: Sequence[Any]) -> list[TherapistDue]:
 
 def payable(session: Session, therapist_ids: Iterable[int] | None = None) -> list[TherapistDue]:
     """Every accepted document not yet in a run, per therapist (name order); only `therapist_ids`' if given."""
-    statement = select(*_FIELDS).where(Document.status == DOC_ACCEPTED, Document.payment_run_id.is_(None))
+    statement = select(*_FIELDS).where(Document.status == DOC_ACCEPTED, Document.payment_run_id.is_(None),
+                                       _VERIFIED)
     if therapist_ids is not None:
         statement = statement.where(Document.therapist_id.in_(list(therapist_ids)))
     return _group(session, session.execute(statement).all())
@@ -197,7 +202,7 @@ def payable(session: Session, therapist_ids: Iterable[int] | None = None) -> lis
 def payable_invoice_ids(session: Session) -> list[int]:
     """Every accepted invoice not yet in a run (« tout payer »)."""
     return list(session.scalars(select(Document.id).where(
-        Document.status == DOC_ACCEPTED, Document.kind == INVOICE, Document.payment_run_id.is_(None))
+        Document.status == DOC_ACCEPTED, Document.kind == INVOICE, Document.payment_run_id.is_(None), _VERIFIED)
         .order_by(Document.id)))
 
 

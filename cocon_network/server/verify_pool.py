@@ -25,10 +25,15 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cocon_exchange.batch_verify import BatchCheck
 
 log = logging.getLogger(__name__)
 
 NUMBER_PATTERN = re.compile(r"^([A-Z]{2,5}-[0-9]{4})-([0-9]{1,9})$")  # FAC-2026-0023 → FAC-2026, 23
+NICENESS = 10  # the verification processes' CPU priority below the server's
 FORMULA_GUARD = "'"  # actes.csv's cells that a spreadsheet would read as a formula start with it
 
 
@@ -75,6 +80,7 @@ class Verification:
     total_cents: int = 0
     documents: tuple[VerifiedDocument, ...] = ()
     acts: tuple[VerifiedAct, ...] = field(default=())
+    complete: bool = True  # False after precheck: the PDFs' signatures and Factur-X data still to verify
 
     @property
     def ok(self) -> bool:
@@ -139,13 +145,26 @@ def _facturx_xml(pdf: bytes, sha256: str) -> str:
 
 def verify(batch_id: str, data: bytes) -> Verification:
     """Every check of cocon_exchange.batch_verify on `data` (sent as `batch_id`), then its content."""
-    from cocon_exchange.acts_csv import ACTS_CSV_NAME
     from cocon_exchange.batch_verify import verify_batch
     from cocon_network.server.verify_speedups import forget_extracted, install
 
     install()
     forget_extracted()
-    check = verify_batch(data)
+    return _content(batch_id, data, verify_batch(data), full=True)
+
+
+def precheck(batch_id: str, data: bytes) -> Verification:
+    """Phase one, before the receipt (a few tens of milliseconds: run it in a thread): every check but each PDF's
+    signature and Factur-X data — the manifest's signature and signer, every member's SHA-256 against the signed
+    manifest, actes.csv against it. Its documents carry no Factur-X XML nor signature status yet."""
+    from cocon_exchange.batch_verify import verify_batch
+
+    return _content(batch_id, data, verify_batch(data, documents=False), full=False)
+
+
+def _content(batch_id: str, data: bytes, check: BatchCheck, *, full: bool) -> Verification:
+    from cocon_exchange.acts_csv import ACTS_CSV_NAME
+
     if not check.ok:
         fault = check.first_fault
         assert fault is not None
@@ -156,7 +175,7 @@ def verify(batch_id: str, data: bytes) -> Verification:
     manifest = check.manifest
     signer = check.signer_fingerprint
     status = _signature_status(check.signer_subject, signer,
-                               bool(manifest["practice"].get("signing_certificates")))
+                               bool(manifest["practice"].get("signing_certificates"))) if full else ""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             documents = []
@@ -167,7 +186,7 @@ def verify(batch_id: str, data: bytes) -> Verification:
                     number=entry["number"], series=series, sequence=sequence, kind=entry["kind"],
                     corrects=entry["corrects"] or "", issue_date=date.fromisoformat(entry["issue_date"]),
                     amount_cents=cents(entry["amount"]), pdf=pdf, sha256=entry["sha256"],
-                    facturx_xml=_facturx_xml(pdf, entry["sha256"]), signature_status=status))
+                    facturx_xml=_facturx_xml(pdf, entry["sha256"]) if full else "", signature_status=status))
             acts = _acts(archive.read(ACTS_CSV_NAME))
     except Exception:  # verify_batch read it all: only a bug gets here
         log.exception("batch %s: verified but unreadable", batch_id)
@@ -177,13 +196,20 @@ def verify(batch_id: str, data: bytes) -> Verification:
         signer_pem=check.signer_pem, signer_fingerprint=signer,
         period_start=date.fromisoformat(manifest["period"]["start"]),
         period_end=date.fromisoformat(manifest["period"]["end"]), total_cents=cents(manifest["totals"]["amount"]),
-        documents=tuple(documents), acts=acts)
+        documents=tuple(documents), acts=acts, complete=full)
 
 
 def _quiet() -> None:
-    """A verification process prints no other package's warnings (pyHanko importing DSA…) unless asked for."""
+    """A verification process runs at a lower CPU priority (the receipts, the console and the database first: a
+    verification only makes a batch's final verdict later), and prints no other package's warnings (pyHanko
+    importing DSA…) unless asked for."""
+    import contextlib
+    import os
     import sys
     import warnings
+
+    with contextlib.suppress(OSError):  # not allowed here: the same work at the same priority
+        os.nice(NICENESS)
 
     if not sys.warnoptions:
         warnings.filterwarnings("ignore")
@@ -200,6 +226,7 @@ class VerifyPool:
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
+        self.tasks: set[asyncio.Task[None]] = set()  # the verifications after a receipt (ingest_verify.py)
         self._executor: Executor
         if processes > 0:
             self._executor = ProcessPoolExecutor(max_workers=processes,

@@ -35,6 +35,7 @@ class RunningServer:
     url: str
     engine: Engine
     settings: Settings
+    app: Any = None  # the Starlette application (its state: the verification pool)
 
 
 def convention(engine: Engine, *, siret: str = SAMPLE_PROFILE.siret, certificate: bytes | None = None,
@@ -72,9 +73,27 @@ def running_server(url: str, **settings: Any) -> Iterator[RunningServer]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
     try:
-        yield RunningServer(f"http://127.0.0.1:{port}", engine, config)
+        yield RunningServer(f"http://127.0.0.1:{port}", engine, config, app)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
         engine.dispose()
+
+
+def wait_verified(engine: Engine, batch_id: str, *, timeout: float = 120) -> str:
+    """Wait for the full verification that follows a batch's receipt (ingest_verify.py); its final state:
+    « verifie », or « echec » (the batch then rejected)."""
+    from cocon_network.server.models import VERIFY_PENDING, Batch
+
+    deadline = time.monotonic() + timeout
+    sessions = session_factory(engine)
+    while True:
+        with transaction(sessions) as session:
+            batch = session.get(Batch, batch_id)
+            state = batch.verification if batch is not None else ""
+        if state and state != VERIFY_PENDING:
+            return state
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"batch {batch_id} still {state or 'absent'} after {timeout} s")
+        time.sleep(0.05)

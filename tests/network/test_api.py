@@ -14,7 +14,7 @@ from cocon_exchange.certificates import certificate_fingerprint
 from cocon_exchange.protocol import SHA256_HEADER, Receipt, sha256_hex
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.models import Act, ApiToken, Batch, Document
-from tests.network.api_server import Practice, RunningServer, convention, running_server
+from tests.network.api_server import Practice, RunningServer, convention, running_server, wait_verified
 from tests.network_samples import impostor_certificate, sample_certificate, signed_batch
 from tests.sync_samples import make_batch, tamper
 
@@ -56,6 +56,7 @@ def test_a_batch_is_accepted_stored_as_rows_and_idempotent(server: RunningServer
     assert receipt.highest == {"FAC-2026": 2}
     again = put(server, practice.token, batch.batch_id, batch.data)
     assert again.status_code == 200 and again.json() == first.json()
+    assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the PDFs verified after the receipt
     with transaction(session_factory(server.engine)) as session:
         stored = session.get(Batch, batch.batch_id)
         assert stored is not None and stored.data == batch.data and stored.siret == "91234567500017"

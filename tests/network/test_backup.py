@@ -51,6 +51,8 @@ def _receive_a_batch(url: str) -> tuple[str, str, bytes, object]:
     """A real signed batch PUT to the server (registered practice, its token); the GET answer afterwards."""
     from starlette.testclient import TestClient
 
+    from tests.network.api_server import wait_verified
+
     sample = make_batch()
     engine = make_engine(url)
     create_schema(engine)
@@ -67,6 +69,7 @@ def _receive_a_batch(url: str) -> tuple[str, str, bytes, object]:
                    "X-Content-SHA256": hashlib.sha256(sample.data).hexdigest()}
         put = client.put(f"/batches/{sample.batch_id}", content=sample.data, headers=headers)
         assert put.status_code == 201, put.text
+        assert wait_verified(engine, sample.batch_id) == "verifie"  # the PDFs verified after the receipt
         answer = client.get(f"/batches/{sample.batch_id}", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200
     engine.dispose()

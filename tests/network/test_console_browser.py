@@ -13,7 +13,7 @@ import pytest
 
 from cocon_exchange.protocol import sha256_hex
 from cocon_network.server.region_data import SMALL, generate_region
-from tests.network.api_server import RunningServer, convention, running_server
+from tests.network.api_server import RunningServer, convention, running_server, wait_verified
 from tests.network.browser import chromium_page, headful, shots_folder, sign_in
 from tests.network.console_support import add_user
 from tests.network_samples import signed_batch
@@ -34,6 +34,7 @@ def _upload(server: RunningServer) -> tuple[str, str]:
                        headers={"Authorization": f"Bearer {practice.token}", "Content-Type": "application/zip",
                                 "X-Content-SHA256": sha256_hex(batch.data)})
     assert answer.status_code == 201, answer.text
+    assert wait_verified(server.engine, batch.batch_id) == "verifie"  # decisions wait for the PDFs' verification
     return batch.batch_id, practice.token
 
 

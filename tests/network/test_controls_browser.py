@@ -13,7 +13,7 @@ from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.models import DOC_ACCEPTED, Document
 from cocon_network.server.report_aggregate import rebuild
-from tests.network.api_server import convention, running_server
+from tests.network.api_server import convention, running_server, wait_verified
 from tests.network.browser import chromium_page, shots_folder, sign_in
 from tests.network.console_support import add_user
 from tests.sync_samples import make_batch
@@ -37,6 +37,7 @@ def test_flags_inclusions_and_report_in_the_browser(postgres_url: str, tmp_path:
         answer = httpx.put(f"{server.url}/batches/{batch.batch_id}", content=batch.data, timeout=60, headers={
             "Authorization": f"Bearer {practice.token}", SHA256_HEADER: sha256_hex(batch.data)})
         assert answer.status_code == 201, answer.text
+        assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the controls follow the verification
         add_user(server.engine, "claire", "coordinateur")
         add_user(server.engine, "paul", "comptable")
         with chromium_page() as page:

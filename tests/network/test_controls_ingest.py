@@ -10,7 +10,7 @@ from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.inclusions import import_inclusions
 from cocon_network.server.models import ControlFlag, Document
-from tests.network.api_server import convention, running_server
+from tests.network.api_server import convention, running_server, wait_verified
 from tests.sync_samples import make_batch
 
 # The sample batch: FAC-2026-0001 and FAC-2026-0002 bill the same three acts (01/11, 02/11, 03/11/2026)
@@ -28,6 +28,7 @@ def test_a_real_batch_is_controlled_on_receipt(postgres_url: str) -> None:
         answer = httpx.put(f"{server.url}/batches/{batch.batch_id}", content=batch.data, timeout=60, headers={
             "Authorization": f"Bearer {practice.token}", SHA256_HEADER: sha256_hex(batch.data)})
         assert answer.status_code == 201, answer.text
+        assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the controls follow the verification
         with transaction(session_factory(server.engine)) as session:
             numbers = {row.id: row.number for row in session.execute(select(Document.id, Document.number))}
             flags = [(f.inclusion_number, f.kind, numbers.get(f.document_id or 0), f.batch_id)

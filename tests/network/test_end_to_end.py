@@ -29,7 +29,7 @@ from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.batch_helpers import NOW, issue_october
 from tests.db.invoice_helpers import OCTOBER, TODAY
 from tests.e2e.test_cli import cocon
-from tests.network.api_server import RunningServer, running_server
+from tests.network.api_server import RunningServer, running_server, wait_verified
 from tests.network.console_support import PASSWORD, add_user
 
 pytestmark = pytest.mark.slow
@@ -59,6 +59,11 @@ def invoice_state(data_dir: Path, number: str) -> payments.InvoiceStatus:
 
 
 def server_documents(server: RunningServer) -> dict[str, m.Document]:
+    """The server's documents, once every batch received is fully verified (decisions wait for it)."""
+    with transaction(session_factory(server.engine)) as session:
+        pending = session.scalars(select(m.Batch.batch_id).where(m.Batch.verification == m.VERIFY_PENDING)).all()
+    for batch_id in pending:
+        assert wait_verified(server.engine, batch_id) == m.VERIFY_DONE
     with transaction(session_factory(server.engine)) as session:
         return {d.number: d for d in session.scalars(select(m.Document).order_by(m.Document.id))}
 

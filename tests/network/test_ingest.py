@@ -19,7 +19,7 @@ from cocon_network.server.db import init_schema, make_engine, session_factory, t
 from cocon_network.server.ingest import _store_or_reject
 from cocon_network.server.models import Act, Batch, Document
 from cocon_network.server.verify_pool import _plain, cents, series_of, verify
-from tests.network.api_server import convention, running_server
+from tests.network.api_server import convention, running_server, wait_verified
 from tests.network_samples import signed_batch
 from tests.sync_samples import make_batch, tamper
 
@@ -78,6 +78,7 @@ def test_the_controls_run_once_after_a_new_batch(postgres_url: str, monkeypatch:
         damaged = tamper(bad.data)
         httpx.put(f"{server.url}/batches/{bad.batch_id}", content=damaged, timeout=60,
                   headers={**headers, SHA256_HEADER: sha256_hex(damaged)})
+        assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the controls follow the verification
     assert calls == [batch.batch_id]
 
 

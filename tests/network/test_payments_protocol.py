@@ -14,7 +14,7 @@ from cocon_network.server import payments, sepa
 from cocon_network.server.db import session_factory, transaction
 from cocon_network.server.decisions import accept_document
 from cocon_network.server.models import Document
-from tests.network.api_server import Practice, RunningServer, convention, running_server
+from tests.network.api_server import Practice, RunningServer, convention, running_server, wait_verified
 from tests.network.payment_samples import EXECUTION, SETTINGS
 from tests.sync_samples import make_batch
 
@@ -42,6 +42,7 @@ def test_an_executed_run_reaches_the_practice_as_paid(server: RunningServer, pra
         "Authorization": f"Bearer {practice.token}", "Content-Type": "application/zip",
         SHA256_HEADER: sha256_hex(batch.data)})
     assert sent.status_code == 201, sent.text
+    assert wait_verified(server.engine, batch.batch_id) == "verifie"  # decisions wait for the PDFs' verification
     factory = session_factory(server.engine)
     with transaction(factory) as session:
         ids = list(session.scalars(select(Document.id).where(Document.batch_id == batch.batch_id)

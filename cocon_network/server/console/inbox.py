@@ -13,11 +13,12 @@ from starlette.routing import BaseRoute, Route
 from cocon_network.server.console.auth import Page, not_found, require_role
 from cocon_network.server.console.nav import NavItem
 from cocon_network.server.console.paging import Pager
-from cocon_network.server.decisions import accept_unflagged
+from cocon_network.server.decisions import DecisionError, accept_unflagged
 from cocon_network.server.models import (
     DOC_RECEIVED,
     ROLE_ACCOUNTANT,
     ROLE_COORDINATOR,
+    VERIFY_PENDING,
     Batch,
     ControlFlag,
     Document,
@@ -88,7 +89,8 @@ def inbox(page: Page) -> Response:
                .where(Document.batch_id == Batch.batch_id, Document.status == DOC_RECEIVED).scalar_subquery())
     flags = select(func.count(ControlFlag.id)).where(ControlFlag.batch_id == Batch.batch_id).scalar_subquery()
     statement = (select(Batch.batch_id, Batch.received_at, Batch.status, Batch.period_start, Batch.period_end,
-                        Batch.total_cents, Batch.siret, Batch.reject_reason, Therapist.id.label("therapist_id"),
+                        Batch.total_cents, Batch.siret, Batch.reject_reason, Batch.verification,
+                        Therapist.id.label("therapist_id"),
                         Therapist.name.label("therapist_name"), documents.label("documents"),
                         pending.label("pending"), flags.label("flags"))
                  .join(ids, ids.c.batch_id == Batch.batch_id)
@@ -111,7 +113,7 @@ def batch_page(page: Page) -> Response:
     row = page.db.execute(select(Batch.batch_id, Batch.received_at, Batch.status, Batch.period_start,
                                  Batch.period_end, Batch.total_cents, Batch.siret, Batch.network, Batch.sha256,
                                  Batch.size, Batch.receipt_id, Batch.reject_code, Batch.reject_reason,
-                                 Batch.therapist_id).where(Batch.batch_id == batch_id)).first()
+                                 Batch.therapist_id, Batch.verification).where(Batch.batch_id == batch_id)).first()
     if row is None:
         return not_found(page.request, "Ce lot n'existe pas.")
     therapist = page.db.get(Therapist, row.therapist_id) if row.therapist_id is not None else None
@@ -132,7 +134,8 @@ def batch_page(page: Page) -> Response:
         ~exists().where(ControlFlag.document_id == Document.id))) or 0
     return page.render("batch.html", {"batch": row, "therapist": therapist, "documents": documents,
                                       "pager": pager, "flags": flags, "unflagged": unflagged,
-                                      "can_decide": page.user.role != ROLE_ACCOUNTANT})
+                                      "can_decide": page.user.role != ROLE_ACCOUNTANT
+                                      and row.verification != VERIFY_PENDING})
 
 
 @require_role(ROLE_COORDINATOR)
@@ -140,7 +143,10 @@ def accept_batch(page: Page) -> Response:
     batch_id = page.request.path_params["batch_id"]
     if page.db.scalar(select(Batch.batch_id).where(Batch.batch_id == batch_id)) is None:
         return not_found(page.request, "Ce lot n'existe pas.")
-    accepted = accept_unflagged(page.db, batch_id, page.user.id)
+    try:
+        accepted = accept_unflagged(page.db, batch_id, page.user.id)
+    except DecisionError as error:  # the batch's verification is not finished
+        return page.redirect(f"/console/lots/{batch_id}", error.message)
     message = (f"{len(accepted)} document(s) sans signalement accepté(s)." if accepted
                else "Aucun document sans signalement n'attendait de décision.")
     return page.redirect(f"/console/lots/{batch_id}", message)
