@@ -179,3 +179,39 @@ def test_migration_0002_fills_the_aggregate_of_a_database_holding_acts(engine: E
     upgrade(engine)
     report = same(engine)
     assert (report.seances, report.children, len(report.rows)) == (2, 2, 2)
+
+
+def test_two_decisions_at_once_on_the_same_month(engine: Engine) -> None:
+    """Two coordinators accept two invoices of the same month at the same moment: the second waits for the
+    first's commit (the advisory lock), then recomputes with it; both commit, the aggregate is the acts'."""
+    import threading
+
+    with Session(engine) as session, session.begin():
+        inclusion(session, C1, date(2025, 1, 5), date(2025, 2, 1), departement="06")
+        martin = therapist(session, "Camille Martin EI")
+        blanc = therapist(session, "Inès Blanc EI", "orthophonie")
+        first = document(session, batch(session, martin), martin, [A(JAN.replace(day=5), C1)]).id
+        second = document(session, batch(session, blanc), blanc, [A(JAN.replace(day=6), C1, "orthophonie"),
+                                                                  A(JAN.replace(day=7), C2, "orthophonie")]).id
+    errors: list[BaseException] = []
+    one = Session(engine)
+    one.begin()
+    decisions.accept_document(one, first, None)  # holds the lock until its commit
+
+    def other() -> None:
+        try:
+            with Session(engine) as session, session.begin():
+                decisions.accept_document(session, second, None)
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=1.5)
+    assert thread.is_alive()  # waiting for the first decision's transaction
+    one.commit()
+    one.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    report = same(engine)
+    assert (report.seances, report.children, report.month_children) == (3, 2, (("2026-01", 2),))
