@@ -48,7 +48,7 @@ def _period(page: Page) -> tuple[date, date] | None:
 
 @require_role(ROLE_ACCOUNTANT)
 def report_page(page: Page) -> Response:
-    """The form alone until a period is asked for (a year's figures read a year of acts: about a second)."""
+    """The form alone until a period is asked for (a year reads the monthly aggregate: report_read.py)."""
     if not page.query("du") and not page.query("au"):
         start, end = default_period(date.today())
         return page.render("reporting/report.html", {"errors": {}, "du": start.isoformat(), "au": end.isoformat(),
