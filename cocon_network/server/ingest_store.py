@@ -102,7 +102,8 @@ def store_rejected(session: Session, therapist_id: int, batch_id: str, data: byt
 def store_accepted(session: Session, therapist: Therapist, batch_id: str, data: bytes,
                    verification: Verification, *, state: str = VERIFY_DONE) -> Batch:
     """`state` VERIFY_PENDING: stored after the checks before the receipt (verify_pool.precheck), the full
-    verification to come (ingest_verify.py)."""
+    verification to come (ingest_verify.py). Each PDF is stored once, in the batch's ZIP (document_pdf.pdf_of):
+    half the bytes to write (9 MB instead of 18 for 100 invoices)."""
     batch = _new_batch(therapist.id, batch_id, data, STATUS_RECEIVED)
     batch.verification = state
     batch.siret, batch.network = verification.siret, verification.network
@@ -112,7 +113,7 @@ def store_accepted(session: Session, therapist: Therapist, batch_id: str, data: 
     session.flush()  # the batch's key before its documents: a concurrent twin fails here, on the primary key
     documents = {d.number: Document(
         batch_id=batch_id, therapist_id=therapist.id, number=d.number, series=d.series, sequence=d.sequence,
-        kind=d.kind, corrects=d.corrects, issue_date=d.issue_date, amount_cents=d.amount_cents, pdf=d.pdf,
+        kind=d.kind, corrects=d.corrects, issue_date=d.issue_date, amount_cents=d.amount_cents, pdf=b"",
         sha256=d.sha256, signature_status=d.signature_status, facturx_xml=d.facturx_xml, status=DOC_RECEIVED)
         for d in verification.documents}
     session.add_all(documents.values())

@@ -58,7 +58,7 @@ class VerifiedDocument:
     corrects: str
     issue_date: date
     amount_cents: int  # negative for a credit note, as the manifest writes it
-    pdf: bytes
+    pdf: bytes  # b"" after precheck
     sha256: str
     facturx_xml: str
     signature_status: str  # French
@@ -156,7 +156,8 @@ def verify(batch_id: str, data: bytes) -> Verification:
 def precheck(batch_id: str, data: bytes) -> Verification:
     """Phase one, before the receipt (a few tens of milliseconds: run it in a thread): every check but each PDF's
     signature and Factur-X data — the manifest's signature and signer, every member's SHA-256 against the signed
-    manifest, actes.csv against it. Its documents carry no Factur-X XML nor signature status yet."""
+    manifest, actes.csv against it. Its documents carry no PDF bytes (the batch's ZIP keeps them: document_pdf.py),
+    no Factur-X XML nor signature status yet."""
     from cocon_exchange.batch_verify import verify_batch
 
     return _content(batch_id, data, verify_batch(data, documents=False), full=False)
@@ -180,7 +181,7 @@ def _content(batch_id: str, data: bytes, check: BatchCheck, *, full: bool) -> Ve
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             documents = []
             for entry in manifest["documents"]:
-                pdf = archive.read(entry["file"])
+                pdf = archive.read(entry["file"]) if full else b""  # stored in the ZIP: not read twice
                 series, sequence = series_of(entry["number"])
                 documents.append(VerifiedDocument(
                     number=entry["number"], series=series, sequence=sequence, kind=entry["kind"],

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from cocon_exchange.certificates import certificate_fingerprint
 from cocon_exchange.protocol import SHA256_HEADER, Receipt, sha256_hex
 from cocon_network.server.db import session_factory, transaction
+from cocon_network.server.document_pdf import pdf_of
 from cocon_network.server.models import Act, ApiToken, Batch, Document
 from tests.network.api_server import Practice, RunningServer, convention, running_server, wait_verified
 from tests.network_samples import impostor_certificate, sample_certificate, signed_batch
@@ -62,7 +63,10 @@ def test_a_batch_is_accepted_stored_as_rows_and_idempotent(server: RunningServer
         assert stored is not None and stored.data == batch.data and stored.siret == "91234567500017"
         documents = session.scalars(select(Document).order_by(Document.number)).all()
         assert [d.number for d in documents] == ["FAC-2026-0001", "FAC-2026-0002"]
-        assert all(sha256_hex(d.pdf) == d.sha256 and d.pdf.startswith(b"%PDF") for d in documents)
+        assert all(d.pdf == b"" for d in documents)  # each PDF stored once: in the batch's ZIP
+        pdfs = [pdf_of(session, d.id) for d in documents]
+        assert all(p is not None and sha256_hex(p[0]) == d.sha256 and p[0].startswith(b"%PDF")
+                   for p, d in zip(pdfs, documents, strict=True))
         assert all(f"<ram:ID>{d.number}</ram:ID>" in d.facturx_xml for d in documents)
         assert all("Signature PAdES valide" in d.signature_status and "Camille Martin EI" in d.signature_status
                    for d in documents)

@@ -77,11 +77,15 @@ def _receive_a_batch(url: str) -> tuple[str, str, bytes, object]:
 
 
 def _snapshot(url: str) -> dict[str, object]:
+    from cocon_exchange.protocol import sha256_hex
+    from cocon_network.server.document_pdf import pdf_of
+
     engine = make_engine(url)
     with Session(engine) as session:
         batches = [(b.batch_id, b.sha256, bytes(b.data)) for b in session.scalars(select(m.Batch))]
-        documents = [(d.number, d.sha256, bytes(d.pdf), d.status) for d in
+        documents = [(d.number, d.sha256, pdf_of(session, d.id), d.status) for d in  # the PDF: from the ZIP
                      session.scalars(select(m.Document).order_by(m.Document.id))]
+        assert all(d[2] is not None and sha256_hex(d[2][0]) == d[1] for d in documents)
         acts = session.execute(text("SELECT count(*), sum(amount_cents) FROM act")).one()
         entries = [(e.id, e.action, e.target, e.previous_sha256, e.entry_sha256) for e in
                    session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.id))]

@@ -53,6 +53,9 @@ def test_inbox_lists_the_batch_with_its_figures(stored, client) -> None:  # type
 
 
 def test_document_page_shows_pdf_facturx_acts_and_signature(engine, stored, client) -> None:  # type: ignore[no-untyped-def]
+    from cocon_exchange.protocol import sha256_hex
+    from cocon_network.server.document_pdf import pdf_of
+
     login(client, "claire")
     first = stored.document_ids[0]
     page = client.get(f"/console/documents/{first}")
@@ -65,7 +68,9 @@ def test_document_page_shows_pdf_facturx_acts_and_signature(engine, stored, clie
         document = db.get(Document, first)
         assert document is not None and document.signature_status
         assert document.signature_status in text
-        pdf_bytes = document.pdf
+        found = pdf_of(db, first)  # stored once, in the batch's ZIP
+        assert found is not None and sha256_hex(found[0]) == document.sha256
+        pdf_bytes = found[0]
     pdf = client.get(f"/console/documents/{first}/pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith("inline") and pdf.content == pdf_bytes

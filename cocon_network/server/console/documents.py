@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from cocon_network.server.console.auth import Page, not_found, require_role
 from cocon_network.server.console.facturx_view import read_view
 from cocon_network.server.decisions import DecisionError, accept_document, reject_document
+from cocon_network.server.document_pdf import pdf_of
 from cocon_network.server.models import (
     DOC_ACCEPTED,
     DOC_RECEIVED,
@@ -62,13 +63,13 @@ def document_page(page: Page) -> Response:
 @require_role(*VIEWERS)
 def document_pdf(page: Page) -> Response:
     document_id = _document_id(page)
-    row = page.db.execute(select(Document.pdf, Document.number).where(Document.id == document_id)).first() \
-        if document_id else None
-    if row is None:
+    found = pdf_of(page.db, document_id) if document_id else None  # kept once, in its batch's ZIP
+    if found is None:
         return not_found(page.request, "Ce document n'existe pas.")
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", row.number) + ".pdf"
+    pdf, number = found
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", number) + ".pdf"
     disposition = "attachment" if page.query("telecharger") else "inline"
-    return Response(row.pdf, media_type="application/pdf", headers={
+    return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'{disposition}; filename="{name}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store", "Content-Security-Policy": "frame-ancestors 'self'"})
 
