@@ -158,6 +158,23 @@ def history(settings: Settings) -> dict[str, int]:
     return done
 
 
+def wait_verified(settings: Settings, timeout: float = 600) -> None:
+    """Until no batch is « en_cours »: each one's PDFs are verified after its receipt (ingest_verify.py)."""
+    from sqlalchemy import func, select
+
+    engine = make_engine(settings.database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with transaction(session_factory(engine)) as session:
+                if not session.scalar(select(func.count()).select_from(m.Batch)
+                                      .where(m.Batch.verification == m.VERIFY_PENDING)):
+                    return
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+
+
 def banner(base_url: str) -> str:
     lines = [f"Console du réseau de démonstration : {base_url}/", "Identifiants (démonstration uniquement) :"]
     lines += [f"  {role:<15} identifiant « {login} », mot de passe « {password} »"
@@ -201,6 +218,7 @@ def run(folder: Path, input_folder: Path, *, port: int = 8700, serve: bool = Tru
             outcome["statuses"] = counts
             print("  " + ", ".join(f"{n} × HTTP {code}" for code, n in sorted(counts.items())), flush=True)
             if set(counts) <= {200, 201}:
+                wait_verified(settings)  # decisions wait for the PDFs' verification after the receipts
                 done = history(settings)
                 outcome["history"] = done
                 print(f"  août et septembre : {done['accepted']} factures acceptées, {done['rejected']} rejetée, "
