@@ -23,3 +23,13 @@ def issue_october(practice: Practice, networks: tuple[str, ...] = ("RPO", "RPM")
                                               NetworkAddress("1 rue Fictive", "31000", "Toulouse"))
         issued[code] = invoice_documents.issue_period(practice, code, *OCTOBER, TODAY, pin=pin)
     return issued
+
+
+def october_batch_sent_to(practice: Practice, base_url: str, token: str) -> list[IssuedDocument]:
+    """RPO's October issued and closed in a batch, the network's address set to `base_url`: ready for a sync."""
+    from cocon_desktop.services import batches, network_endpoints
+
+    issued = issue_october(practice, networks=("RPO",))["RPO"]
+    batches.close_batch(practice, "RPO", NOW)
+    network_endpoints.set_endpoint(practice.sessions, "RPO", base_url, token)
+    return issued

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from cocon_desktop.models import InvoiceEvent, Payment
-from cocon_desktop.services import batches, dashboard_actions, invoice_documents, network_endpoints, payments
+from cocon_desktop.services import batches, dashboard_actions, invoice_documents, payments
 from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.sync_run import SyncReport, sync_now
-from tests.db.batch_helpers import NOW, issue_october
+from tests.db.batch_helpers import NOW, october_batch_sent_to
 from tests.db.invoice_helpers import OCTOBER, TODAY
 from tests.hostile_receiver import Answer, _Server, hostile_receiver, url
 from tests.sync_samples import TOKEN
@@ -35,9 +35,7 @@ def hostile() -> Iterator[_Server]:
 
 @pytest.fixture
 def invoices(practice: Practice, hostile: _Server) -> list[IssuedDocument]:
-    issued = issue_october(practice, networks=("RPO",))["RPO"]
-    batches.close_batch(practice, "RPO", NOW)
-    network_endpoints.set_endpoint(practice.sessions, "RPO", url(hostile), TOKEN)
+    issued = october_batch_sent_to(practice, url(hostile), TOKEN)
     return issued
 
 

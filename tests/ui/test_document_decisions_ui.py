@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from cocon_desktop.clock import FixedClock
-from cocon_desktop.services import batches, network_endpoints
 from cocon_desktop.services.invoicing import IssuedDocument
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.itemmodels.batches_model import COLUMNS
@@ -23,7 +22,7 @@ from cocon_desktop.ui.main_window import MainWindow
 from cocon_desktop.ui.pages.invoice_documents_tab import COLUMNS as DOCUMENT_COLUMNS
 from cocon_desktop.ui.pages.invoice_documents_tab import STATE_COLOURS
 from cocon_desktop.ui.tasks import SyncRunner
-from tests.db.batch_helpers import NOW, issue_october
+from tests.db.batch_helpers import NOW, october_batch_sent_to
 from tests.db.invoice_helpers import TODAY
 from tests.hostile_receiver import Answer, _Server, hostile_receiver, url
 from tests.sync_samples import TOKEN
@@ -40,9 +39,7 @@ def hostile() -> Iterator[_Server]:
 
 @pytest.fixture
 def invoices(practice: Practice, hostile: _Server) -> list[IssuedDocument]:
-    issued = issue_october(practice, networks=("RPO",))["RPO"]
-    batches.close_batch(practice, "RPO", NOW)
-    network_endpoints.set_endpoint(practice.sessions, "RPO", url(hostile), TOKEN)
+    issued = october_batch_sent_to(practice, url(hostile), TOKEN)
     body = {"receipt_id": "r-1", "received_at": NOW.isoformat(), "status": "recu",
             "documents": [{"number": issued[0].number, "status": "rejete", "reason": REASON},
                           {"number": issued[1].number, "status": "paye"}]}
