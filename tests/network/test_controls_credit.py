@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from cocon_network.server.controls import child_summary, rerun_for_children, run_controls
-from cocon_network.server.models import DOC_REJECTED, ControlFlag
+from cocon_network.server.models import DOC_REJECTED, Batch, ControlFlag, Document
 from tests.network.controls_helpers import A, batch, document, inclusion, schema, therapist
 
 CHILD = "RPM-2025-00001"
@@ -147,16 +147,22 @@ def test_child_summary_across_therapists(engine: Engine) -> None:
     assert not unknown.known and unknown.forfaits == () and unknown.birth_date is None
 
 
+def _same_day_by_two_therapists(session: Session) -> tuple[Batch, Batch, Document]:
+    """Camille Martin and Paul Durand both bill CHILD's séance of 2 April 2024: (her batch, his, her document)."""
+    day = date(2024, 4, 2)
+    inclusion(session, CHILD, date(2024, 1, 5), date(2024, 2, 1))
+    martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
+    first, second = batch(session, martin), batch(session, durand)
+    wrong = document(session, first, martin, [A(day, CHILD)])
+    document(session, second, durand, [A(day, CHILD)])
+    return first, second, wrong
+
+
 def test_a_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> None:
     from cocon_network.server.controls import rerun_after_decision
 
-    day = date(2024, 4, 2)
     with Session(engine) as session, session.begin():
-        inclusion(session, CHILD, date(2024, 1, 5), date(2024, 2, 1))
-        martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
-        first, second = batch(session, martin), batch(session, durand)
-        wrong = document(session, first, martin, [A(day, CHILD)])
-        document(session, second, durand, [A(day, CHILD)])
+        first, second, wrong = _same_day_by_two_therapists(session)
         assert [f.kind for f in run_controls(session, first.batch_id)] == ["same_day_two_therapists"]
         assert [f.kind for f in run_controls(session, second.batch_id)] == ["same_day_two_therapists"]
         wrong.status = DOC_REJECTED
@@ -169,13 +175,8 @@ def test_a_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> N
 def test_the_coordinator_s_rejection_clears_the_other_therapist_s_duplicate(engine: Engine) -> None:
     from cocon_network.server.decisions import reject_document
 
-    day = date(2024, 4, 2)
     with Session(engine) as session, session.begin():
-        inclusion(session, CHILD, date(2024, 1, 5), date(2024, 2, 1))
-        martin, durand = therapist(session, "Camille Martin EI"), therapist(session, "Paul Durand EI")
-        first, second = batch(session, martin), batch(session, durand)
-        wrong = document(session, first, martin, [A(day, CHILD)])
-        document(session, second, durand, [A(day, CHILD)])
+        first, second, wrong = _same_day_by_two_therapists(session)
         run_controls(session, first.batch_id)
         run_controls(session, second.batch_id)
         reject_document(session, wrong.id, None, "Séance facturée par erreur : l'enfant était chez Paul Durand.")
