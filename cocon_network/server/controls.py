@@ -1,9 +1,9 @@
 """Controls across therapists — what no single practice can see (issue 21, #4).
 
-`run_controls(session, batch_id)` runs after the ingest stored a batch, in its transaction: it deletes the batch's
-flags and computes them again (idempotent), reading only the children of that batch (act.inclusion_number is
-indexed) with every therapist's acts for them. Each finding is a ControlFlag with a French sentence, linked to the
-batch, the document and the act it is about:
+`run_controls(session, batch_id)` runs with the verdict of a batch's full verification, in its transaction: it
+deletes the batch's flags and computes them again (idempotent), reading only the children of that batch
+(act.inclusion_number is indexed) with every therapist's acts for them. Each finding is a ControlFlag with a
+French sentence, linked to the batch, the document and the act it is about:
 
 - forfait (`forfait_sessions_exceeded`, `forfait_amount_exceeded`): per child, forfait and discipline, the séances
   and money billed by every therapist against the network's tariff (tariffs/<network>.toml);

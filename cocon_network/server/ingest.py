@@ -36,7 +36,7 @@ from cocon_network.server.ingest_store import (
     store_accepted,
     store_rejected,
 )
-from cocon_network.server.ingest_verify import run_controls, schedule
+from cocon_network.server.ingest_verify import schedule
 from cocon_network.server.models import VERIFY_DONE, VERIFY_PENDING, Batch, Therapist
 from cocon_network.server.verify_pool import precheck
 
@@ -133,7 +133,7 @@ async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_
     return answer
 
 
-__all__ = ["Outcome", "current_receipt", "ingest", "run_controls"]
+__all__ = ["Outcome", "current_receipt", "ingest"]
 
 
 def current_receipt(state: ServerState, therapist_id: int, batch_id: str) -> dict[str, Any] | None:

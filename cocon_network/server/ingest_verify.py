@@ -4,11 +4,13 @@ priority than the receipts; then the batch's verdict, in one transaction.
 
     schedule(state, pool, batch_id, data)   # from the request that stored the batch (answered 201 already)
     await resume_pending(state, pool)       # at the server's start: every batch still « en_cours », again
-    conclude(state, batch_id, verification) -> bool    # the verdict; True when the batch is now « verifie »
-    run_controls(state, batch_id)            # part D's controls, once the batch is verified
+    conclude(state, batch_id, verification) -> bool    # the verdict and the controls; True when « verifie »
     await cancel_all(pool)                   # at shutdown: the unfinished stay « en_cours » for the next start
 
-Verified: the documents get their Factur-X XML and signature status, the batch « verifie », then the controls.
+Verified: the documents get their Factur-X XML and signature status, the batch « verifie » and part D's controls,
+in the same transaction — the console never shows a verified batch without its flags (a bulk accept of the
+unflagged documents in between would accept what the controls were about to flag). The controls run in a
+savepoint: a failing control is logged and never loses the verdict.
 A fault: the batch becomes « rejete » with the fault's code and French reason, as if rejected on receipt — its
 documents, acts and flags are removed (their numbers may come again in a corrected batch), the next GET answers
 `rejete`. Only a batch still « en_cours » is concluded (its row locked): a verdict reached twice (two workers at
@@ -31,6 +33,8 @@ from cocon_network.server.db import transaction
 from cocon_network.server.models import VERIFY_DONE, VERIFY_FAILED, VERIFY_PENDING, Act, Batch, ControlFlag, Document
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from cocon_network.server.app import ServerState
     from cocon_network.server.verify_pool import Verification, VerifyPool
 
@@ -39,15 +43,15 @@ log = logging.getLogger(__name__)
 RESUME_LOCK = 2126_0003  # PostgreSQL advisory lock: one worker process resumes the unfinished verifications
 
 
-def run_controls(state: ServerState, batch_id: str) -> None:
-    """Part D's controls across therapists on the new batch, in their own transaction: a failing control is
-    logged and never loses the batch already acknowledged."""
+def _run_controls(session: Session, batch_id: str) -> None:
+    """Part D's controls across therapists on the newly verified batch, in a savepoint of the verdict's
+    transaction."""
     if importlib.util.find_spec("cocon_network.server.controls") is None:
         return
     from cocon_network.server import controls  # type: ignore[attr-defined, unused-ignore]
 
     try:
-        with transaction(state.sessions) as session:
+        with session.begin_nested():
             controls.run_controls(session, batch_id)
     except Exception:
         log.exception("batch %s: the controls failed", batch_id)
@@ -66,6 +70,7 @@ def conclude(state: ServerState, batch_id: str, verification: Verification) -> b
             if rows:
                 session.execute(update(Document), rows)
             batch.verification = VERIFY_DONE
+            _run_controls(session, batch_id)
             return True
         documents = select(Document.id).where(Document.batch_id == batch_id)
         acts = select(Act.id).where(Act.document_id.in_(documents))
@@ -103,8 +108,6 @@ async def _finish(state: ServerState, pool: VerifyPool, batch_id: str, data: byt
         verified = await run_in_threadpool(conclude, state, batch_id, verification)
         log.info("batch %s: fully verified in %.2f s (%s)", batch_id, time.perf_counter() - started,
                  "verifie" if verified else verification.fault_code or "already concluded")
-        if verified:
-            await run_in_threadpool(run_controls, state, batch_id)
     except asyncio.CancelledError:
         raise
     except Exception:  # the batch stays « en_cours »: verified again at the next start

@@ -1,5 +1,5 @@
 """The controls on a real signed batch uploaded over HTTP to the server (uvicorn, PostgreSQL): the ingest runs them
-in the batch's wake, and their flags are stored linked to the documents the batch carried."""
+with the verdict of its full verification, and their flags are stored linked to the documents the batch carried."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_a_real_batch_is_controlled_on_receipt(postgres_url: str) -> None:
         answer = httpx.put(f"{server.url}/batches/{batch.batch_id}", content=batch.data, timeout=60, headers={
             "Authorization": f"Bearer {practice.token}", SHA256_HEADER: sha256_hex(batch.data)})
         assert answer.status_code == 201, answer.text
-        assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the controls follow the verification
+        assert wait_verified(server.engine, batch.batch_id) == "verifie"  # the flags come with the verdict
         with transaction(session_factory(server.engine)) as session:
             numbers = {row.id: row.number for row in session.execute(select(Document.id, Document.number))}
             flags = [(f.inclusion_number, f.kind, numbers.get(f.document_id or 0), f.batch_id)
