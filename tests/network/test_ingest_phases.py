@@ -187,6 +187,8 @@ def test_the_console_decides_and_pays_nothing_of_a_batch_not_verified(postgres_u
                           follow_redirects=True)
     assert refused.status_code == 200 and "La vérification de ce lot est en cours" in refused.text
     document_page = client.get(f"/console/documents/{document_id}")
+    assert "Vérification des signatures du lot en cours" in document_page.text  # no decision offered meanwhile
+    assert "Accepter le document" not in document_page.text and "Motif du rejet" not in document_page.text
     answer = client.post(f"/console/documents/{document_id}/decision",
                          data={"csrf": csrf_of(document_page.text), "decision": "accepter", "motif": ""})
     assert answer.status_code == 400 and "La vérification de ce lot est en cours" in answer.text

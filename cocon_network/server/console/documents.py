@@ -19,7 +19,9 @@ from cocon_network.server.models import (
     DOC_RECEIVED,
     ROLE_ACCOUNTANT,
     ROLE_COORDINATOR,
+    VERIFY_PENDING,
     Act,
+    Batch,
     ConsoleUser,
     ControlFlag,
     Document,
@@ -41,10 +43,13 @@ def _show(page: Page, document: Document, *, errors: dict[str, str] | None = Non
     flags = list(page.db.scalars(select(ControlFlag).where(ControlFlag.document_id == document.id)
                                  .order_by(ControlFlag.id).limit(200)))
     decided_by = page.db.get(ConsoleUser, document.decided_by) if document.decided_by else None
-    can_decide = page.user.role != ROLE_ACCOUNTANT
+    verifying = page.db.scalar(select(Batch.verification).where(Batch.batch_id == document.batch_id)) \
+        == VERIFY_PENDING  # decisions wait for the PDFs' signatures (ingest_verify.py)
+    can_decide = page.user.role != ROLE_ACCOUNTANT and not verifying
     return page.render("document.html", {
         "doc": document, "therapist": therapist, "acts": acts, "flags": flags, "decided_by": decided_by,
         "facturx": read_view(document.facturx_xml), "errors": errors or {}, "reason": reason,
+        "verifying": verifying,
         "can_accept": can_decide and document.status == DOC_RECEIVED,
         "can_reject": can_decide and (document.status == DOC_RECEIVED or (
             document.status == DOC_ACCEPTED and document.payment_run_id is None)),
