@@ -23,6 +23,7 @@ import asyncio
 import importlib.util
 import logging
 import time
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, or_, select, text, update
@@ -43,16 +44,20 @@ log = logging.getLogger(__name__)
 RESUME_LOCK = 2126_0003  # PostgreSQL advisory lock: one worker process resumes the unfinished verifications
 
 
-def _run_controls(session: Session, batch_id: str) -> None:
-    """Part D's controls across therapists on the newly verified batch, in a savepoint of the verdict's
-    transaction."""
+def _run_controls(session: Session, batch_id: str, children: Collection[str] = ()) -> None:
+    """Part D's controls in a savepoint of the verdict's transaction: those of the newly verified batch, or, for a
+    batch rejected at its verification, those of every other batch holding acts of its `children` (flags raised
+    against the acts it carried — the same child on the same day, the forfait used — hold no more)."""
     if importlib.util.find_spec("cocon_network.server.controls") is None:
         return
     from cocon_network.server import controls  # type: ignore[attr-defined, unused-ignore]
 
     try:
         with session.begin_nested():
-            controls.run_controls(session, batch_id)
+            if children:
+                controls.rerun_for_children(session, children)
+            else:
+                controls.run_controls(session, batch_id)
     except Exception:
         log.exception("batch %s: the controls failed", batch_id)
 
@@ -74,6 +79,8 @@ def conclude(state: ServerState, batch_id: str, verification: Verification) -> b
             return True
         documents = select(Document.id).where(Document.batch_id == batch_id)
         acts = select(Act.id).where(Act.document_id.in_(documents))
+        children = set(session.scalars(select(Act.inclusion_number).where(Act.document_id.in_(documents))
+                                       .distinct()))
         session.execute(delete(ControlFlag).where(or_(ControlFlag.batch_id == batch_id,
                                                       ControlFlag.document_id.in_(documents),
                                                       ControlFlag.act_id.in_(acts))))
@@ -82,6 +89,8 @@ def conclude(state: ServerState, batch_id: str, verification: Verification) -> b
         batch.status, batch.verification = STATUS_REJECTED, VERIFY_FAILED
         batch.reject_code, batch.reject_reason = verification.fault_code[:64], verification.fault_reason
         log.warning("batch %s: rejected after its receipt (%s)", batch_id, verification.fault_code)
+        if children:  # its acts no longer count against the other batches
+            _run_controls(session, batch_id, children)
         return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -181,3 +182,25 @@ def test_the_coordinator_s_rejection_clears_the_other_therapist_s_duplicate(engi
         run_controls(session, second.batch_id)
         reject_document(session, wrong.id, None, "Séance facturée par erreur : l'enfant était chez Paul Durand.")
         assert session.scalars(select(ControlFlag.batch_id)).all() == [first.batch_id]
+
+
+def test_a_batch_rejected_at_its_verification_clears_the_other_therapist_s_duplicate(engine: Engine) -> None:
+    from types import SimpleNamespace
+
+    from cocon_network.server.db import session_factory
+    from cocon_network.server.ingest_verify import conclude
+    from cocon_network.server.models import VERIFY_FAILED, VERIFY_PENDING
+    from cocon_network.server.verify_pool import Verification
+
+    with Session(engine) as session, session.begin():
+        first, second, _wrong = _same_day_by_two_therapists(session)
+        second.verification = VERIFY_PENDING  # Paul Durand's batch: received, its PDFs not verified yet
+        run_controls(session, first.batch_id)
+        run_controls(session, second.batch_id)
+        first_id, second_id = first.batch_id, second.batch_id
+    state: Any = SimpleNamespace(sessions=session_factory(engine))
+    assert not conclude(state, second_id, Verification(second_id, "batch_pdf_signature_invalid", "signature"))
+    with Session(engine) as session:
+        assert session.get(Batch, second_id).verification == VERIFY_FAILED  # type: ignore[union-attr]
+        assert session.scalars(select(ControlFlag)).all() == []  # Camille Martin's séance is alone again
+        assert session.scalar(select(func.count()).select_from(Document).where(Document.batch_id == first_id)) == 1
