@@ -85,6 +85,13 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     add.add_argument("--role", required=True, choices=ROLES, help="rôle : " + ", ".join(ROLES))
     add.add_argument("--name", default="", help="nom affiché")
     add.set_defaults(func=user_add)
+    reset = actions.add_parser("password", parents=[parent], help="donner un nouveau mot de passe (oublié)",
+                               description="Le nouveau mot de passe est lu sur l'entrée standard (une ligne) ou "
+                                           "demandé deux fois ; les sessions de l'utilisateur sont fermées.")
+    reset.add_argument("--login", required=True, help="identifiant de connexion")
+    reset.add_argument("--remove-totp", action="store_true",
+                       help="retirer aussi la double authentification (téléphone perdu)")
+    reset.set_defaults(func=user_password)
 
 
 def _sessions(settings: Settings) -> Any:
@@ -226,4 +233,37 @@ def user_add(args: argparse.Namespace, settings: Settings) -> int:
         audit.record(session, None, "user_created", f"utilisateur {login} ({args.role})",
                      {"user_id": user.id, "role": args.role})
         print(f"Utilisateur n° {user.id} « {login} » créé ({args.role}).")
+    return 0
+
+
+def user_password(args: argparse.Namespace, settings: Settings) -> int:
+    """The way back in when the only administrator forgot their password: from the server's shell."""
+    from sqlalchemy import select
+
+    from cocon_network.server import audit
+    from cocon_network.server.console.passwords import hash_password, password_problem
+    from cocon_network.server.console.sessions import close_user_sessions
+
+    password = _password()
+    if password is None:
+        return 2
+    problem = password_problem(password)
+    if problem:
+        print(f"Refusé (password) : {problem}", file=sys.stderr)
+        return 2
+    with transaction(_sessions(settings)) as session:
+        user = session.scalars(select(ConsoleUser).where(ConsoleUser.login == args.login.strip())).first()
+        if user is None:
+            print(f"Refusé (login) : aucun utilisateur « {args.login.strip()} ».", file=sys.stderr)
+            return 2
+        user.password_hash = hash_password(password)
+        user.failed_logins, user.blocked_until = 0, None
+        removed = args.remove_totp and bool(user.totp_secret)
+        if removed:
+            user.totp_secret, user.totp_last_counter = "", 0
+        close_user_sessions(session, user.id)
+        audit.record(session, None, "user_password_reset", f"utilisateur {user.login}",
+                     {"user_id": user.id, "totp_removed": removed})
+        print(f"Mot de passe de « {user.login} » changé{' et double authentification retirée' if removed else ''} ;"
+              " ses sessions sont fermées.")
     return 0

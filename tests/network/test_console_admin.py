@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from html import unescape
 
@@ -199,3 +200,35 @@ def test_edit_a_therapist_s_convention(engine, client) -> None:  # type: ignore[
     with transaction(session_factory(engine)) as db:
         assert db.get(Therapist, therapist_id).convention_end == date(2027, 12, 31)  # type: ignore[union-attr]
         assert db.scalars(select(AuditEntry).where(AuditEntry.action == "therapist_updated")).first() is not None
+
+
+def test_the_administrator_resets_a_forgotten_password(engine, client) -> None:  # type: ignore[no-untyped-def]
+    other = TestClient(client.app, base_url="http://127.0.0.1")
+    assert login(other, "claire").status_code == 303
+    with transaction(session_factory(engine)) as db:
+        claire = db.scalars(select(ConsoleUser).where(ConsoleUser.login == "claire")).one()
+        claire.totp_secret = pyotp.random_base32()  # her phone is lost too
+        claire_id = claire.id
+    login(client, "alice")
+    page = client.get("/console/utilisateurs")
+    assert "Mot de passe oublié" in page.text
+    refused = client.post("/console/utilisateurs/reinitialisation", data={
+        "csrf": csrf_of(page.text), "utilisateur": str(claire_id), "nouveau_mot_de_passe": "court"})
+    assert refused.status_code == 400 and 'id="nouveau_mot_de_passe-erreur"' in refused.text
+    assert f'<option value="{claire_id}" selected>' in refused.text  # her choice kept next to the error
+    done = client.post("/console/utilisateurs/reinitialisation", data={
+        "csrf": csrf_of(page.text), "utilisateur": str(claire_id), "nouveau_mot_de_passe": "un nouveau mot de passe",
+        "retirer_totp": "1"})
+    assert done.status_code == 200
+    assert "Mot de passe de claire réinitialisé et sa double authentification retirée" in unescape(done.text)
+    assert other.get("/console/", follow_redirects=False).status_code == 303  # her old session is closed
+    assert login(other, "claire").status_code == 400  # the old password no longer opens
+    assert login(other, "claire", "un nouveau mot de passe").status_code == 303  # no second factor asked
+    with transaction(session_factory(engine)) as db:
+        assert db.get(ConsoleUser, claire_id).totp_secret == ""  # type: ignore[union-attr]
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "user_password_reset")).one()
+        assert json.loads(entry.detail) == {"user_id": claire_id, "totp_removed": True}
+        alice_id = db.scalars(select(ConsoleUser.id).where(ConsoleUser.login == "alice")).one()
+    own = client.post("/console/utilisateurs/reinitialisation", data={
+        "csrf": csrf_of(page.text), "utilisateur": str(alice_id), "nouveau_mot_de_passe": "un nouveau mot de passe"})
+    assert own.status_code == 400 and "« Mon compte »" in unescape(own.text)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
 from cocon_network.server.__main__ import main
+from cocon_network.server.console.passwords import verify_password
 from cocon_network.server.db import make_engine, session_factory, transaction
 from cocon_network.server.models import ApiToken, AuditEntry, Batch, ConsoleUser, Document
 from tests.network_samples import sample_certificate, signed_batch
@@ -112,6 +113,12 @@ def test_the_command_line_sets_up_a_network_that_then_receives_a_batch(
     monkeypatch.setattr(sys, "stdin", io.StringIO("un mot de passe assez long\n"))
     code, out, _err = run(config, "user", "add", "--login", "claire", "--role", "coordinateur", capsys=capsys)
     assert code == 0 and "« claire » créé" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("court\n"))  # she forgot it: the administrator gives a new one
+    code, _out, err = run(config, "user", "password", "--login", "claire", capsys=capsys)
+    assert code == 2 and "au moins 12 caractères" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("un autre mot de passe long\n"))
+    code, out, _err = run(config, "user", "password", "--login", "claire", "--remove-totp", capsys=capsys)
+    assert code == 0 and "Mot de passe de « claire » changé ; ses sessions sont fermées." in out
     code, out, _err = run(config, "therapist", "list", capsys=capsys)
     assert "SIRET 91234567500017" in out and f"{token[:8]}…  (actif" in out and token not in out
 
@@ -119,9 +126,11 @@ def test_the_command_line_sets_up_a_network_that_then_receives_a_batch(
     with transaction(session_factory(engine)) as session:
         user = session.scalars(select(ConsoleUser)).one()
         assert user.password_hash.startswith("$argon2id$") and user.role == "coordinateur"
+        assert verify_password(user.password_hash, "un autre mot de passe long")
         assert session.scalars(select(ApiToken.token_sha256)).one() == sha256_hex(token.encode())
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-        assert actions == ["therapist_registered", "certificate_registered", "token_issued", "user_created"]
+        assert actions == ["therapist_registered", "certificate_registered", "token_issued", "user_created",
+                           "user_password_reset"]
     engine.dispose()
 
     url = request.getfixturevalue("served")

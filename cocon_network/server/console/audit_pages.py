@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "totp_enabled": "Double authentification activée",
     "totp_disabled": "Double authentification désactivée",
     "password_changed": "Mot de passe changé",
+    "user_password_reset": "Mot de passe réinitialisé par l'administrateur",
     "payment_run_created": "Ordre de virement préparé",
     "payment_run_executed": "Ordre de virement exécuté",
 }
@@ -47,6 +48,7 @@ DETAIL_LABELS = {
     "document_id": "document n°", "numbers": "documents", "therapist_id": "thérapeute n°", "token_id": "jeton n°",
     "fingerprint": "empreinte", "subject": "titulaire", "role": "rôle", "user_id": "utilisateur n°",
     "failures": "échecs", "minutes": "minutes d'attente", "discipline": "discipline",
+    "totp_removed": "double authentification retirée",
 }
 FIRST = ("reason",)  # what a reader looks for first
 

@@ -1,5 +1,6 @@
-"""The console's users, for the administrator: the list, a new user (login, name, role, a first password), and
-deactivation (their sessions end at once) or reactivation. Each change is audited."""
+"""The console's users, for the administrator: the list, a new user (login, name, role, a first password),
+deactivation (their sessions end at once) or reactivation, and a forgotten password reset (with, for a lost phone,
+the second factor removed; their sessions end). Each change is audited."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ NAV = (NavItem("Utilisateurs", "/console/utilisateurs", (ROLE_ADMINISTRATOR,)),)
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
 
 
-def _list(page: Page, values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def _list(page: Page, values: dict[str, str] | None = None, status_code: int = 200,
+          reset: dict[str, str] | None = None) -> Response:
     users = list(page.db.scalars(select(ConsoleUser).order_by(ConsoleUser.active.desc(), ConsoleUser.login)
                                  .limit(500)))
     return page.render("users.html", {"users": users, "roles": ROLES, "values": values or {},
-                                      "errors": page.errors}, status_code=status_code)
+                                      "reset": reset or {}, "errors": page.errors}, status_code=status_code)
 
 
 @require_role(ROLE_ADMINISTRATOR)
@@ -71,6 +73,36 @@ def toggle(page: Page) -> Response:
     return page.redirect("/console/utilisateurs", f"Utilisateur {user.login} {state}.")
 
 
+@require_role(ROLE_ADMINISTRATOR)
+def reset_password(page: Page) -> Response:
+    """A user who forgot their password (or lost the phone of their second factor) gets a new one from the
+    administrator, by voice; their sessions end. The administrator's own password changes on « Mon compte »."""
+    reset = {"utilisateur": page.field("utilisateur"), "retirer_totp": page.field("retirer_totp")}
+    raw = reset["utilisateur"]
+    user = page.db.get(ConsoleUser, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if user is None:
+        page.errors["utilisateur"] = "Choisissez l'utilisateur."
+    elif user.id == page.user.id:
+        page.errors["utilisateur"] = "Votre propre mot de passe se change dans « Mon compte »."
+    password = page.form.get("nouveau_mot_de_passe", "") if page.form is not None else ""
+    problem = passwords.password_problem(password if isinstance(password, str) else "")
+    if problem:
+        page.errors["nouveau_mot_de_passe"] = problem
+    if page.errors or user is None or not isinstance(password, str):
+        return _list(page, status_code=400, reset=reset)
+    user.password_hash = passwords.hash_password(password)
+    user.failed_logins, user.blocked_until = 0, None
+    removed = bool(reset["retirer_totp"]) and bool(user.totp_secret)
+    if removed:
+        user.totp_secret, user.totp_last_counter = "", 0
+    sessions.close_user_sessions(page.db, user.id)
+    page.audit("user_password_reset", f"utilisateur {user.login}", {"user_id": user.id, "totp_removed": removed})
+    second = " et sa double authentification retirée (il pourra la réactiver)" if removed else ""
+    return page.redirect("/console/utilisateurs", f"Mot de passe de {user.login} réinitialisé{second} : "
+                                                  "donnez-le-lui de vive voix. Ses sessions sont fermées.")
+
+
 def routes() -> list[BaseRoute]:
     return [Route("/console/utilisateurs", users_page, methods=["GET", "POST"]),
+            Route("/console/utilisateurs/reinitialisation", reset_password, methods=["POST"]),
             Route("/console/utilisateurs/{user_id}/activation", toggle, methods=["POST"])]
