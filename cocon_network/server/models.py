@@ -276,6 +276,24 @@ class ReportChildMonth(Base):
     __table_args__ = (Index("ix_report_child_month_child", "inclusion_number", "month"),)
 
 
+class ReportChildDay(Base):
+    """report_child_month's rows by day (report_aggregate.py): what a period cut inside a month reads for its
+    partial months (~6,000 rows for half a month of a region instead of its acts joined to their documents); the
+    month rows are these rows' sums, recomputed together in the same refresh."""
+
+    __tablename__ = "report_child_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    inclusion_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    departement: Mapped[str] = mapped_column(String(3), primary_key=True)
+    discipline: Mapped[str] = mapped_column(String(40), primary_key=True)
+    invoiced: Mapped[bool] = mapped_column(Boolean)
+    seances: Mapped[int] = mapped_column(Integer)
+    bilans: Mapped[int] = mapped_column(Integer)
+    acts: Mapped[int] = mapped_column(Integer)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_report_child_day_child", "inclusion_number", "day"),)
+
+
 class ReportMonth(Base):
     """The sums of report_child_month by month, département and discipline: the report's table as stored."""
 

@@ -7,7 +7,7 @@ moves children; on a generated region for whole years, months and periods cut in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, delete, func, select
@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from cocon_network.server import conventions, decisions
 from cocon_network.server.inclusions import import_inclusions
-from cocon_network.server.models import DOC_ACCEPTED, DOC_PAID, Document, ReportChildMonth, ReportMonth
+from cocon_network.server.models import (
+    DOC_ACCEPTED,
+    DOC_PAID,
+    Document,
+    ReportChildDay,
+    ReportChildMonth,
+    ReportMonth,
+)
 from cocon_network.server.region_data import SMALL, generate_region
 from cocon_network.server.report_aggregate import rebuild
 from cocon_network.server.report_read import whole_months
@@ -25,7 +32,12 @@ from tests.network.controls_helpers import A, batch, document, inclusion, schema
 C1, C2 = "RPM-2025-00001", "RPM-2025-00002"  # C2 is not in the inclusion list at first
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 PERIODS = ((JAN, date(2026, 2, 28)), (JAN, date(2026, 1, 31)), (date(2026, 1, 10), date(2026, 2, 15)),
-           (date(2026, 1, 10), date(2026, 1, 20)), (date(2025, 12, 1), date(2026, 12, 31)))
+           (date(2026, 1, 10), date(2026, 1, 20)), (date(2025, 12, 1), date(2026, 12, 31)),
+           # cut inside months (report_child_day): one day (a séance credited in part), a credit note's day at
+           # each edge, a head alone, a tail alone, both around a whole month, a day before and after a month
+           (date(2026, 1, 13), date(2026, 1, 13)), (date(2026, 1, 20), date(2026, 2, 5)),
+           (date(2026, 1, 21), date(2026, 12, 31)), (date(2025, 1, 1), date(2026, 1, 13)),
+           (date(2025, 12, 15), date(2026, 2, 5)), (date(2025, 12, 31), date(2026, 2, 1)))
 HEADER = "numero_inclusion;initiales;date_naissance;terme_sa;date_inclusion;date_sortie;departement"
 
 
@@ -125,7 +137,9 @@ def test_a_generated_region(engine: Engine) -> None:
     assert figures.counts["act"] > 1000 and rows is not None and rows > 100
     start, end = date(first // 100, first % 100, 1), date(last // 100, last % 100, 28)
     middle = date(start.year + (start.month + 2 > 12), (start.month + 1) % 12 + 1, 1)
-    report = same(engine, ((start, end), (middle, middle.replace(day=28)), (start.replace(day=9), end),
+    cut = ((start.replace(day=9), end), (middle.replace(day=16), date(end.year, end.month, 15)),
+           (middle - timedelta(days=1), middle), (middle.replace(day=3), middle.replace(day=20)))
+    report = same(engine, ((start, end), (middle, middle.replace(day=28)), *cut,
                            (date(2000, 1, 1), date(2040, 12, 31))))
     assert report.children > 30 and report.seances > 200
 
@@ -141,7 +155,7 @@ def test_a_generated_region(engine: Engine) -> None:
                                                              Document.payment_run_id.is_(None)).limit(10)).all()
         for document_id in accepted:
             decisions.reject_document(session, document_id, None, "Rejet après acceptation.")
-    same(engine, ((start, end), (start.replace(day=9), end)))
+    same(engine, ((start, end), *cut))
 
 
 def test_reports_rebuild_command(engine: Engine, postgres_url: str, monkeypatch: pytest.MonkeyPatch,
@@ -153,12 +167,15 @@ def test_reports_rebuild_command(engine: Engine, postgres_url: str, monkeypatch:
     with Session(engine) as session, session.begin():
         session.execute(delete(ReportChildMonth))
         session.execute(delete(ReportMonth))
+        session.execute(delete(ReportChildDay))
     with Session(engine) as session:
         assert funder_report(session, date(2000, 1, 1), date(2040, 12, 31)).rows == ()
     monkeypatch.setenv("COCON_NETWORK_DATABASE_URL", postgres_url)
     assert main(["reports", "rebuild"]) == 0
     assert "Rapport mensuel recalculé depuis les actes" in capsys.readouterr().out
     assert same(engine, ((date(2000, 1, 1), date(2040, 12, 31)),)) == expected
+    assert same(engine, ((date(2026, 7, 9), date(2026, 10, 17)),)).seances > 100  # the day rows too (SMALL:
+    # June to November 2026)
     with Session(engine) as session, session.begin():
         rebuild(session)  # twice: the same rows, no duplicate key
     assert same(engine, ((date(2000, 1, 1), date(2040, 12, 31)),)) == expected
@@ -179,6 +196,27 @@ def test_migration_0002_fills_the_aggregate_of_a_database_holding_acts(engine: E
     upgrade(engine)
     report = same(engine)
     assert (report.seances, report.children, len(report.rows)) == (2, 2, 2)
+
+
+def test_migration_0005_fills_the_day_rows_of_a_database_holding_acts(engine: Engine) -> None:
+    from alembic import command
+
+    from cocon_network.server.migrate import alembic_config, upgrade
+
+    with Session(engine) as session, session.begin():
+        inclusion(session, C1, date(2025, 1, 5), date(2025, 2, 1), departement="06")
+        martin = therapist(session, "Camille Martin EI")
+        document(session, batch(session, martin), martin, [A(JAN.replace(day=5), C1), A(JAN.replace(day=20), C2),
+                                                           A(FEB.replace(day=2), C2)], status=DOC_ACCEPTED)
+    with engine.begin() as connection:  # back to before the day rows (their table dropped), then up again
+        command.downgrade(alembic_config(connection), "0003")
+    upgrade(engine)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ReportChildDay)) == 3
+    report = same(engine)
+    assert (report.seances, report.children) == (3, 2)
+    assert same(engine, ((date(2026, 1, 10), date(2026, 2, 15)),)).month_children == (("2026-01", 1),
+                                                                                      ("2026-02", 1))
 
 
 def test_two_decisions_at_once_on_the_same_month(engine: Engine) -> None:

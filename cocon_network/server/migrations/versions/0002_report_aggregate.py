@@ -54,7 +54,7 @@ def upgrade() -> None:
     from cocon_network.server.report_aggregate import rebuild
 
     with Session(bind=op.get_bind()) as session:
-        rebuild(session)
+        rebuild(session, days=False)  # report_child_day comes with 0005
         session.flush()
 
 
