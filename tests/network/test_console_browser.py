@@ -113,6 +113,14 @@ def test_the_coordinator_rejects_a_document_in_the_browser(server: RunningServer
         expect(entry).to_contain_text("motif : " + REASON)
         page.screenshot(path=str(shots / "network-audit.png"))
 
+        # Claire forgot her password: the administrator gives her a new one, by voice.
+        page.get_by_role("link", name="Utilisateurs").click()
+        page.get_by_label("Utilisateur", exact=True).select_option(label="claire (Claire)")
+        page.get_by_label("Nouveau mot de passe").fill("un nouveau mot de passe")
+        page.get_by_role("button", name="Réinitialiser le mot de passe").click()
+        expect(page.get_by_role("status")).to_contain_text("Mot de passe de claire réinitialisé")
+        page.screenshot(path=str(shots / "network-users.png"), full_page=True)
+
     # The practice learns it at its next sync: the status answer carries the decision.
     status = httpx.get(f"{server.url}/batches/{batch_id}", headers={"Authorization": f"Bearer {token}"},
                        timeout=30).json()
