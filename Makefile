@@ -82,6 +82,8 @@ requirements:
 		--format requirements-txt -o requirements/dev.txt
 	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --extra dev --extra dist \
 		--format requirements-txt -o requirements/dist.txt
+	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --no-dev --extra network \
+		--format requirements-txt -o requirements/network.txt
 	$(VENV)/bin/uv export --frozen --quiet --no-emit-project --no-header --only-group lock \
 		--format requirements-txt -o requirements/lock.txt
 
