@@ -21,8 +21,9 @@ import asyncio
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -46,7 +47,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 _LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _timed(stages: list[str], name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`function(*args, **kwargs)` in a worker thread, its wall and CPU time (this thread's) noted in `stages`."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        stages.append(f"{name} {time.perf_counter() - wall:.3f}/{time.thread_time() - cpu:.3f}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ def _answer(state: ServerState, batch_id: str, therapist_id: int, digest: str, *
 
 
 def _store(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
-           verification: Verification) -> Batch:
+           verification: Verification, digest: str | None = None) -> Batch:
     """One transaction: the batch rejected (the file's fault, or the network's checks), or accepted with its
     documents and acts. IntegrityError when a concurrent delivery stored the same batch id first."""
     with transaction(state.sessions) as session:
@@ -87,16 +99,16 @@ def _store(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
         else:
             fault = admission_fault(session, therapist, verification, state.settings.network)
         if fault is not None:
-            return store_rejected(session, therapist_id, batch_id, data, *fault)
+            return store_rejected(session, therapist_id, batch_id, data, *fault, digest=digest)
         return store_accepted(session, therapist, batch_id, data, verification,
-                              state=VERIFY_DONE if verification.complete else VERIFY_PENDING)
+                              state=VERIFY_DONE if verification.complete else VERIFY_PENDING, digest=digest)
 
 
 def _store_or_reject(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
-                     verification: Verification) -> bool:
+                     verification: Verification, digest: str | None = None) -> bool:
     """True when this delivery stored the batch; False when another delivery of the same id did first."""
     try:
-        _store(state, therapist_id, batch_id, data, verification)
+        _store(state, therapist_id, batch_id, data, verification, digest)
         return True
     except IntegrityError:
         with transaction(state.sessions) as session:
@@ -106,30 +118,45 @@ def _store_or_reject(state: ServerState, therapist_id: int, batch_id: str, data:
     with transaction(state.sessions) as session:
         store_rejected(session, therapist_id, batch_id, data, "document_already_received",
                        "un document de ce lot a été reçu entre-temps dans un autre lot : un numéro de facture "
-                       "ne sert qu'une fois")
+                       "ne sert qu'une fois", digest=digest)
     return True
 
 
 async def ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_id: str,
                  data: bytes) -> Outcome:
+    pool.receipt_due(True)
+    try:
+        return await _ingest(state, pool, therapist_id, batch_id, data)
+    finally:
+        pool.receipt_due(False)
+
+
+async def _ingest(state: ServerState, pool: VerifyPool, therapist_id: int, batch_id: str,
+                  data: bytes) -> Outcome:
+    began = time.perf_counter()
+    stages: list[str] = []  # each stage's wall/CPU seconds, logged at DEBUG (where an upload's time goes)
     digest = sha256_hex(data)
     lock = _LOCKS.get(batch_id)
     if lock is None:
         lock = _LOCKS.setdefault(batch_id, asyncio.Lock())
     async with lock:
-        known = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=False)
+        known = await run_in_threadpool(_timed, stages, "known", _answer, state, batch_id, therapist_id, digest,
+                                        created=False)
         if known is not None:
             return known
         started = time.perf_counter()
-        verification = await run_in_threadpool(precheck, batch_id, data)
+        verification = await run_in_threadpool(_timed, stages, "precheck", precheck, batch_id, data)
         checked = time.perf_counter()
-        created = await run_in_threadpool(_store_or_reject, state, therapist_id, batch_id, data, verification)
+        created = await run_in_threadpool(_timed, stages, "store", _store_or_reject, state, therapist_id, batch_id,
+                                          data, verification, digest)
         log.info("batch %s: %d documents, checked in %.2f s, stored in %.2f s", batch_id,
                  len(verification.documents), checked - started, time.perf_counter() - checked)
-        answer = await run_in_threadpool(_answer, state, batch_id, therapist_id, digest, created=created)
+        answer = await run_in_threadpool(_timed, stages, "answer", _answer, state, batch_id, therapist_id, digest,
+                                         created=created)
         assert answer is not None
         if answer.status == 201:
             schedule(state, pool, batch_id, data)
+    log.debug("batch %s: ingest %.3f s (wall/CPU: %s)", batch_id, time.perf_counter() - began, ", ".join(stages))
     return answer
 
 

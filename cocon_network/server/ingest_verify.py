@@ -111,6 +111,7 @@ async def _finish(state: ServerState, pool: VerifyPool, batch_id: str, data: byt
             data = await run_in_threadpool(_stored_data, state, batch_id)
             if data is None:
                 return
+        await pool.no_receipt_due()  # the receipts in flight first (verify_pool.VerifyPool.no_receipt_due)
         started = time.perf_counter()
         verification = await pool.verify(batch_id, data)
         del data
