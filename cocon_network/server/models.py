@@ -108,6 +108,7 @@ class Batch(Base):
     network: Mapped[str] = mapped_column(String(8), default="")
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
+    # the batch's ZIP as received; on PostgreSQL STORAGE EXTERNAL (migration 0004: no compression attempt on it)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     receipt_id: Mapped[str] = mapped_column(String(100), unique=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
