@@ -102,14 +102,16 @@ _CHILD_COLUMNS = ["month", "inclusion_number", "departement", "discipline", "inv
 _DAY_COLUMNS = ["day", *_CHILD_COLUMNS[1:]]
 
 
-def days_summed(scope: Sequence[ColumnElement[bool]], *, month: Any = None) -> Any:
-    """report_child_day's rows within `scope` summed by month (or by `month`, any expression of the day), child,
-    département and discipline: report_child_month's rows, or a partial month's (report_read.py)."""
+def days_summed(scope: Sequence[ColumnElement[bool]], month: Any = None) -> Any:
+    """report_child_day's rows within `scope` summed by month (`month`: the day's month number as the caller
+    computes it), child, département and discipline: report_child_month's rows, or partial months'
+    (report_read.py)."""
     D = ReportChildDay
     key = month_of(D.day) if month is None else month
-    return (select(key, D.inclusion_number, D.departement, D.discipline,
-                   cast(func.max(case((D.invoiced, 1), else_=0)) == 1, Boolean), func.sum(D.seances),
-                   func.sum(D.bilans), func.sum(D.acts), func.sum(D.cents))
+    return (select(key.label("month"), D.inclusion_number, D.departement, D.discipline,
+                   cast(func.max(case((D.invoiced, 1), else_=0)) == 1, Boolean).label("invoiced"),
+                   func.sum(D.seances).label("seances"), func.sum(D.bilans).label("bilans"),
+                   func.sum(D.acts).label("acts"), func.sum(D.cents).label("cents"))
             .where(*scope).group_by(key, D.inclusion_number, D.departement, D.discipline))
 
 

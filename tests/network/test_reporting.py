@@ -169,7 +169,9 @@ def test_one_group_by_per_table(engine: Engine) -> None:
     assert len(whole) == 3 and not any("FROM act" in q for q in whole), whole  # month rows, totals, children
     assert all("report_" in q for q in whole)
     assert not any("FROM act" in q for q in partial), partial  # never the acts, even for a partial month:
-    assert sum("FROM report_child_day" in q for q in partial) == 1, partial  # January's 10th–31st by child
+    day_rows = [q for q in partial if "FROM report_child_day" in q]  # January's 10th–31st: its table, its
+    assert len(day_rows) == 3, partial  # children, and the period's children with February's (a UNION)
+    assert sum("UNION" in q for q in day_rows) == 1, day_rows
 
 
 def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
