@@ -59,6 +59,7 @@ EXTRA_PAGES = {
     "/console/rapports (a month, the region)": "/console/rapports?du=2025-03-01&au=2025-03-31",
     "/console/rapports (five years, the region)": "/console/rapports?du=2021-01-01&au=2025-12-31",
     "/console/rapports (a year cut inside months)": "/console/rapports?du=2025-01-15&au=2025-12-20",
+    "/console/rapports (two partial months)": "/console/rapports?du=2025-01-15&au=2025-02-20",
 }
 
 
