@@ -183,6 +183,12 @@ def test_trial_mode_on_sqlite(tmp_path: Path) -> None:
         assert [(r.month_key, r.departement, r.seances, r.cents) for r in report.rows] == [
             ("2026-01", "06", 2, 80_00), ("2026-01", "06", 2, 213_00), ("2026-01", "13", 2, 78_00),
             ("2026-02", "06", 1, 39_00)]
+        with Session(engine) as session:  # periods cut inside months read report_child_day on SQLite too
+            for start, end in ((date(2026, 1, 10), date(2026, 2, 28)), (date(2026, 1, 10), date(2026, 2, 10)),
+                               (date(2025, 12, 20), date(2026, 1, 12)), (date(2026, 1, 1), date(2026, 2, 10))):
+                cut = funder_report(session, start, end)
+                assert cut == funder_report_from_acts(session, start, end), (start, end)
+                assert cut.rows, (start, end)
     finally:
         engine.dispose()
 
