@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cocon_desktop.message_texts_integrity import INTEGRITY
 from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
+from cocon_desktop.message_texts_pathways import PATHWAYS
 from cocon_exchange.fault_texts import FAULT_TEXTS
 
 MESSAGES: dict[str, str] = {
@@ -395,6 +396,7 @@ MESSAGES: dict[str, str] = {
     "text_has_control_characters": "Ce texte contient des caractères de contrôle : il n'a pas été enregistré.",
     **INTEGRITY,  # issue 19: verify and the numbering's witnesses (message_texts_integrity.py)
     **DECISIONS,  # issue 21: the network's decisions on single documents (message_texts_network.py)
+    **PATHWAYS,  # issue 22: the pathway files (message_texts_pathways.py)
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks

@@ -74,6 +74,10 @@ def network_server_ca(code: str) -> SettingVar:
     return NETWORK_SERVER_CAS[code]
 
 
+# The pathways the practice works with (ids of resources/pathways/*.toml, comma-separated; issue 22). Read by
+# services/pathway_store.enabled_pathways; nothing shows or uses it yet (the wizard and Paramètres come later).
+PATHWAYS = SettingVar("pathways", str, "cocon", "Parcours suivis par le cabinet")
+
 BACKUP_KEEP = SettingVar("backup_keep", int, 10, "Sauvegardes automatiques gardées (à la fermeture)",
                          minimum=1, maximum=100)
 # Not a preference but a fact shown on the settings page: "ISO date|path" of the last backup written.
@@ -82,7 +86,7 @@ LAST_BACKUP = SettingVar("last_backup", str, "", "Dernière sauvegarde")
 ALL: dict[str, SettingVar] = {var.key: var for var in (LOCK_IDLE_MINUTES, CORRECTED_AGE_CUTOFF_MONTHS,
                                                         PAYMENT_TERM_DAYS, *NETWORK_ADDRESSES.values(),
                                                         *NETWORK_ENDPOINTS.values(), *NETWORK_SERVER_CAS.values(),
-                                                        BACKUP_KEEP, LAST_BACKUP)}
+                                                        PATHWAYS, BACKUP_KEEP, LAST_BACKUP)}
 
 # version → function upgrading the stored dict from the previous version
 UPGRADES: dict[int, Any] = {}
