@@ -126,10 +126,11 @@ async def put_batch(request: Request) -> Response:
     if isinstance(data, Response):
         return data
     expected = request.headers.get(SHA256_HEADER, "").strip().lower()
-    if expected != sha256_hex(data):
+    digest = sha256_hex(data)
+    if expected != digest:
         code = "sha256_missing" if not expected else "sha256_mismatch"
         return error(400, code, f"empreinte {SHA256_HEADER} absente ou différente du contenu reçu")
-    outcome = await ingest(state, _pool(request), therapist_id, batch_id, data)
+    outcome = await ingest(state, _pool(request), therapist_id, batch_id, data, digest=digest)
     return json_answer(outcome.status, outcome.body)
 
 
