@@ -6,6 +6,7 @@ from __future__ import annotations
 from cocon_desktop.message_texts_integrity import INTEGRITY
 from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
 from cocon_desktop.message_texts_pathways import PATHWAYS
+from cocon_desktop.message_texts_tariffs import TARIFFS
 from cocon_exchange.fault_texts import FAULT_TEXTS
 
 MESSAGES: dict[str, str] = {
@@ -397,6 +398,7 @@ MESSAGES: dict[str, str] = {
     **INTEGRITY,  # issue 19: verify and the numbering's witnesses (message_texts_integrity.py)
     **DECISIONS,  # issue 21: the network's decisions on single documents (message_texts_network.py)
     **PATHWAYS,  # issue 22: the pathway files (message_texts_pathways.py)
+    **TARIFFS,  # issue 22: tariff format 2, milestone payments (message_texts_tariffs.py)
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks

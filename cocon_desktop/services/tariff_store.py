@@ -18,6 +18,9 @@ from cocon_desktop.services.changes import Changes, writes
 
 @functools.cache
 def shipped_tariffs() -> dict[str, NetworkTariff]:
+    """Every shipped file by tariff id: COCON's networks (RPM, RPO, RPNA) and, since issue 22 (S2), PCO-TND, which
+    no caller looks up yet: they all ask for a network code (`tariffs.get(child.network)`), and the Tarifs tab lists
+    `NETWORKS`."""
     tariffs: dict[str, NetworkTariff] = {}
     for path in sorted((resources_dir() / "tariffs").glob("*.toml")):
         tariff = parse_tariff(tomllib.loads(path.read_text("utf-8")))
