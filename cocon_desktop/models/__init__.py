@@ -5,7 +5,9 @@ from cocon_desktop.models.audit import AuditEntry
 from cocon_desktop.models.base import Base
 from cocon_desktop.models.batch import Batch, BatchDocument, NetworkCredential, OutboxEntry
 from cocon_desktop.models.child import Child, Guardian
+from cocon_desktop.models.enrolment import Enrolment
 from cocon_desktop.models.invoice import Invoice, InvoiceEvent, InvoiceLine, Payment
+from cocon_desktop.models.payer import Payer
 from cocon_desktop.models.practice import Practice
 from cocon_desktop.models.prescriber import Prescriber
 from cocon_desktop.models.prescription import Document, Prescription
@@ -19,3 +21,4 @@ __all__ = ["Appointment", "Base", "Batch", "BatchDocument", "Child", "Document",
            "Prescription", "Seance", "Setting", "SigningIdentity", "TariffOverride"]
 __all__ += ["Attestation", "SignatureImage"]
 __all__ += ["AuditEntry"]
+__all__ += ["Enrolment", "Payer"]

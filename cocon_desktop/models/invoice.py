@@ -56,6 +56,9 @@ class InvoiceLine(Base):
     discipline: Mapped[str] = mapped_column(String(20))
     seance_kind: Mapped[str] = mapped_column(String(24))
     amount_cents: Mapped[int] = mapped_column(Integer)
+    # schema 0017: the forfait a milestone line pays (seance_id NULL, seance_kind = the milestone's code)
+    prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescription.id", ondelete="RESTRICT"),
+                                                        nullable=True, index=True)
 
 
 class Payment(Base):

@@ -43,4 +43,7 @@ class Prescription(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     over_forfait_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # above the forfait
+    # schema 0017: the forfait's pathway and payer; payer "" = the child's COCON network, read at query time
+    pathway: Mapped[str] = mapped_column(String(20), default="cocon", server_default="cocon")
+    payer: Mapped[str] = mapped_column(String(8), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
