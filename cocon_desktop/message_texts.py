@@ -6,6 +6,7 @@ from __future__ import annotations
 from cocon_desktop.message_texts_integrity import INTEGRITY
 from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
 from cocon_desktop.message_texts_pathways import PATHWAYS
+from cocon_desktop.message_texts_payers import PAYERS
 from cocon_desktop.message_texts_tariffs import TARIFFS
 from cocon_exchange.fault_texts import FAULT_TEXTS
 
@@ -399,6 +400,7 @@ MESSAGES: dict[str, str] = {
     **DECISIONS,  # issue 21: the network's decisions on single documents (message_texts_network.py)
     **PATHWAYS,  # issue 22: the pathway files (message_texts_pathways.py)
     **TARIFFS,  # issue 22: tariff format 2, milestone payments (message_texts_tariffs.py)
+    **PAYERS,  # issue 22: the payers typed in Paramètres (message_texts_payers.py)
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks
@@ -434,4 +436,6 @@ FIELD_LABELS: dict[str, str] = {
     "year": "Année",
     # issue 19: input
     "amount": "Montant", "limit": "Nombre de lignes", "reference": "Référence", "timeout": "Délai d'attente",
+    # issue 22: a payer typed in Paramètres (services/payers.py)
+    "pathway": "Parcours", "street": "Adresse",
 }

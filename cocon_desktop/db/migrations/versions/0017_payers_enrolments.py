@@ -14,7 +14,9 @@ Nothing is renamed or rebuilt: every addition is nullable or has a constant defa
 stay as they are (db/triggers.EXPECTED_TRIGGERS is unchanged; `invoice_line_no_update` refuses any update, the
 new column's included). The new column's foreign key is written into the ADD COLUMN itself (SQLite accepts a
 named REFERENCES clause there when the default is NULL; Alembic's batch `create_foreign_key` would copy the table
-and lose its triggers).
+and lose its triggers). SQLAlchemy's reflection of SQLite reads only table-level FOREIGN KEY clauses for a key's
+name and ON DELETE: a later migration that copies `invoice_line` (batch mode) must declare this key again
+(`fk_invoice_line_prescription_id_prescription`, ON DELETE RESTRICT) or the copy keeps it unnamed, NO ACTION.
 
 The downgrade cannot drop that column in place (SQLite refuses to drop a column a foreign key uses), so it copies
 `invoice_line` (Alembic's batch mode): the triggers on that table, and those on `seance` whose body reads it
