@@ -102,7 +102,7 @@ def _store(folder: Path) -> ReceiverStore:
 def _register(args: argparse.Namespace) -> int:
     registry = CertificateRegistry(args.store)
     siret = "".join(args.siret.split())
-    if not SIRET_PATTERN.match(siret):
+    if not SIRET_PATTERN.fullmatch(siret):
         print(f"SIRET invalide : {args.siret!r} (14 chiffres attendus).", file=sys.stderr)
         return 2
     if args.command == "unregister":

@@ -23,7 +23,7 @@ from pathlib import Path
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_exchange.certificates import certificate_fingerprint, certificate_subject, display_fingerprint
 
-SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
+SIRET_PATTERN = re.compile(r"[0-9]{14}")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class CertificateRegistry:
         self._lock = threading.Lock()
 
     def _path(self, siret: str) -> Path:
-        if not SIRET_PATTERN.match(siret):
+        if not SIRET_PATTERN.fullmatch(siret):
             raise ValueError(f"invalid SIRET {siret!r}")
         return self.folder / f"{siret}.json"
 
@@ -91,7 +91,7 @@ class CertificateRegistry:
             fingerprint = certificate_fingerprint(certificate_pem)
         except ValueError:
             return "signer_unreadable", "le certificat du signataire du lot est illisible"
-        if not SIRET_PATTERN.match(siret):
+        if not SIRET_PATTERN.fullmatch(siret):
             return "practice_unregistered", f"SIRET {siret!r} invalide : aucun certificat ne peut y être enregistré"
         with self._lock:
             registered = self.certificates(siret)

@@ -113,6 +113,24 @@ def test_a_refused_manifest_is_still_explained_by_jsonschema(manifest: dict[str,
     assert schema_problem(manifest) == ""
 
 
+@pytest.mark.parametrize("where, value", [
+    (("documents", 1, "amount"), "80.00\n"), (("totals", "amount"), None), (("practice", "siret"), None),
+    (("period", "start"), None), (("documents", 0, "sha256"), None), (("documents", 0, "file"), None)])
+def test_a_trailing_newline_is_refused(manifest: dict[str, Any], where: tuple[Any, ...], value: str | None) -> None:
+    """JSON Schema's `$` is the end of the text (ECMA-262); Python's `re.search` also lets it match before a final
+    newline: the schema's patterns say `$(?!\\n)` so that both read « 80.00\\n » as no amount."""
+    changed = copy.deepcopy(manifest)
+    target = changed
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value if value is not None else target[where[-1]] + "\n"
+    assert not Draft202012Validator(manifest_schema()).is_valid(changed)
+    quick = compile_quick(manifest_schema())
+    assert quick is not None and not quick(changed)
+    assert schema_problem(changed).startswith("$." + ".".join(str(k) for k in where).replace(".1.", "[1].")
+                                              .replace(".0.", "[0]."))
+
+
 @pytest.mark.parametrize("schema", [
     {"type": "string", "format": "date"},  # a keyword it does not know
     {"enum": ["a", 1]},  # an enum of mixed values
