@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.domain.toml_files import toml_table
+from cocon_desktop.errors import FieldError, ValidationError
 
 FORMAT = 1
 DEFAULT_PATHWAYS = "cocon"  # the pathways a practice works with until it chooses (setting `pathways`)
@@ -320,10 +320,4 @@ def parse_pathway(data: Any) -> Pathway:
 def load_pathway_toml(raw: bytes) -> Pathway:
     """A pathway file's bytes → the pathway; CoconError("pathway_file_invalid") when it is not readable TOML,
     ValidationError when its content is wrong. Never another exception."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CoconError("pathway_file_invalid", detail="le fichier n'est pas en UTF-8") from exc
-    except (tomllib.TOMLDecodeError, RecursionError, OverflowError, ValueError) as exc:
-        raise CoconError("pathway_file_invalid", detail=str(exc).split("\n")[0][:200]) from exc
-    return parse_pathway(data)
+    return parse_pathway(toml_table(raw, "pathway_file_invalid"))

@@ -9,7 +9,6 @@ alias), its pathway, the values still to confirm (`unverified`) and forfaits pai
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -33,7 +32,8 @@ from cocon_desktop.domain.tariff_values import day as _date
 from cocon_desktop.domain.tariff_values import shown as _shown
 from cocon_desktop.domain.tariff_values import table as _table
 from cocon_desktop.domain.tariff_values import whole as _int
-from cocon_desktop.errors import CoconError, FieldError, ValidationError
+from cocon_desktop.domain.toml_files import toml_table
+from cocon_desktop.errors import FieldError, ValidationError
 
 GROUPINGS = ("per_child", "per_network")
 FORMATS = (1, 2)
@@ -272,10 +272,4 @@ def version_to_json(version: TariffVersion) -> dict[str, Any]:
 def load_tariff_toml(raw: bytes) -> NetworkTariff:
     """A tariff file's bytes → the tariff; CoconError("tariff_file_invalid") when it is not readable TOML,
     ValidationError when its content is wrong. Never another exception."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CoconError("tariff_file_invalid", detail="le fichier n'est pas en UTF-8") from exc
-    except (tomllib.TOMLDecodeError, RecursionError, OverflowError, ValueError) as exc:
-        raise CoconError("tariff_file_invalid", detail=str(exc).split("\n")[0][:200]) from exc
-    return parse_tariff(data)
+    return parse_tariff(toml_table(raw, "tariff_file_invalid"))
