@@ -82,15 +82,21 @@ def _count(data: dict[str, Any], on: str, where: str, sessions: int, errors: lis
         if "count" in data:
             errors.append(FieldError(where, "tariff_milestone_count_unexpected"))
         return 0
-    try:
-        count = whole(data["count"])
-    except (KeyError, TypeError, ValueError, OverflowError):
-        count = 0
-    if not 1 <= count <= sessions:
+    count = _from_one_to(data, "count", sessions)
+    if count is None:
         errors.append(FieldError(where, "tariff_milestone_count_invalid",
                                  {"value": shown(data.get("count", "")), "max": sessions}))
         return 0
     return count
+
+
+def _from_one_to(data: dict[str, Any], key: str, highest: int) -> int | None:
+    """data[key] as a whole number from 1 to `highest`, else None."""
+    try:
+        value = whole(data[key])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return value if 1 <= value <= highest else None
 
 
 def _amount(data: dict[str, Any], where: str, errors: list[FieldError]) -> Decimal | None:
@@ -142,11 +148,8 @@ def _milestone(data: Any, where: str, sessions: int, errors: list[FieldError]) -
 
 
 def _validity(data: dict[str, Any], where: str, errors: list[FieldError]) -> int:
-    try:
-        months = whole(data["validity_months"])
-    except (KeyError, TypeError, ValueError, OverflowError):
-        months = 0
-    if not 1 <= months <= MAX_VALIDITY_MONTHS:
+    months = _from_one_to(data, "validity_months", MAX_VALIDITY_MONTHS)
+    if months is None:
         errors.append(FieldError(where, "tariff_validity_invalid",
                                  {"value": shown(data.get("validity_months", "")), "max": MAX_VALIDITY_MONTHS}))
         return 0
