@@ -7,6 +7,7 @@ from cocon_desktop.message_texts_integrity import INTEGRITY
 from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
 from cocon_desktop.message_texts_pathways import PATHWAYS
 from cocon_desktop.message_texts_payers import PAYERS
+from cocon_desktop.message_texts_relays import RELAY_PLURALS, RELAYS
 from cocon_desktop.message_texts_tariffs import TARIFFS
 from cocon_exchange.fault_texts import FAULT_TEXTS
 
@@ -401,6 +402,7 @@ MESSAGES: dict[str, str] = {
     **PATHWAYS,  # issue 22: the pathway files (message_texts_pathways.py)
     **TARIFFS,  # issue 22: tariff format 2, milestone payments (message_texts_tariffs.py)
     **PAYERS,  # issue 22: the payers typed in Paramètres (message_texts_payers.py)
+    **RELAYS,  # issue 22: « Relais vers une PCO » (message_texts_relays.py)
 }
 
 # A sentence with a {count} has its singular in MESSAGES (French: 0 and 1) and its plural here; `template` picks
@@ -413,6 +415,7 @@ PLURALS: dict[str, str] = {
     "prescription_in_use": "{count} séances sont comptées sur cette prescription : elle ne peut plus être "
                            "supprimée (vous pouvez encore modifier sa fin de validité et sa note).",
     **DECISION_PLURALS,  # issue 21
+    **RELAY_PLURALS,  # issue 22
 }
 
 VERBATIM = frozenset({"network_reason", "outbox_sentence"})  # their text is someone else's words, given as it is
@@ -422,7 +425,7 @@ FIELD_LABELS: dict[str, str] = {
     "civility": "Civilité",
     "name": "Nom et prénom", "trade_name": "Nom du cabinet", "profession": "Profession", "rpps": "RPPS",
     "adeli": "ADELI", "siret": "SIRET", "address": "Adresse", "postcode": "Code postal", "city": "Ville",
-    "phone": "Téléphone", "email": "Courriel", "iban": "IBAN", "bic": "BIC", "network": "Réseau",
+    "phone": "Téléphone", "email": "Courriel", "iban": "IBAN", "bic": "BIC", "network": "Réseau", "payer": "Payeur",
     "last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance", "sex": "Sexe",
     "gestational_weeks": "Terme (SA)", "birth_weight_g": "Poids de naissance", "inclusion_number": "N° d'inclusion",
     "inclusion_date": "Date d'inclusion", "risk_group": "Groupe de risque", "inclusion_criteria": "Critères",

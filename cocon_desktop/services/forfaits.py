@@ -15,6 +15,7 @@ from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Child, Prescription, Seance
+from cocon_desktop.services.enrolments import pathway_tariff
 from cocon_desktop.services.prescriptions import PrescriptionRecord, list_prescriptions
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -83,7 +84,8 @@ def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date,
         for record in records:
             row = rows[record.data.id or 0]
             used = [a for a in acts[row.id] if acts_until is None or a[0] <= acts_until]
-            label, status = _status(row, child.birth_date, tariffs.get(child.network), used, today)
+            tariff = pathway_tariff(tariffs, row.pathway, child.network)  # a PCO forfait after a relay: PCO-TND's
+            label, status = _status(row, child.birth_date, tariff, used, today)
             lines.append(ForfaitLine(record, label, status))
         return lines
 

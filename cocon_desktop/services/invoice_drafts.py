@@ -73,7 +73,7 @@ def billable_lines(session: Session, network: str, first: date, last: date,
                Child.last_name, Prescription.discipline, Prescription.forfait_kind)
         .join(Child, Child.id == Seance.child_id)
         .join(Prescription, Prescription.id == Seance.prescription_id)
-        .where(Child.network == network, Seance.day >= first, Seance.day <= last,
+        .where(Child.network == network, Prescription.pathway == "cocon", Seance.day >= first, Seance.day <= last,
                Seance.out_of_forfait.is_(False), ~active_line_exists(Seance.id))  # type: ignore[operator]
         .order_by(Child.inclusion_number, Seance.day, Seance.start, Seance.id))
     tariff = tariffs.get(network)

@@ -12,9 +12,10 @@ from cocon_desktop.domain.disciplines import PROFESSION_DISCIPLINE
 from cocon_desktop.domain.seance import SeanceData, counts_on_forfait, overlaps, validate_seance
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.models import Child, Practice, Prescription, Seance
+from cocon_desktop.models import Child, Enrolment, Practice, Prescription, Seance
 from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
+from cocon_desktop.services.enrolments import COCON, enrolment_on, pathway_tariff
 from cocon_desktop.services.invoice_drafts import active_line_exists
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -71,8 +72,15 @@ def _session_kinds(tariff: NetworkTariff | None, day: date) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def pick_prescription(session: Session, child: Child, data: SeanceData, tariff: NetworkTariff | None) -> int:
-    """The prescription this séance is billed on, or OutOfForfait with the reason."""
+def pick_prescription(session: Session, child: Child, data: SeanceData, tariff: NetworkTariff | None,
+                      enrolment: Enrolment | None = None) -> int:
+    """The prescription this séance is billed on, or OutOfForfait with the reason. Only the prescriptions of the
+    pathway holding the child on the séance's day are candidates: COCON's, or those of `enrolment`'s payer from
+    the day a relay gave the child to it (a séance on or after that day never lands on COCON)."""
+    if enrolment is None:
+        pathway = Prescription.pathway == COCON
+    else:
+        pathway = (Prescription.pathway == enrolment.pathway) & (Prescription.payer == enrolment.payer)
     version = tariff.version_on(data.day) if tariff else None
     if version is None:
         raise OutOfForfait("no_tariff_on_day")
@@ -81,7 +89,8 @@ def pick_prescription(session: Session, child: Child, data: SeanceData, tariff: 
     candidates = session.scalars(
         select(Prescription).where(Prescription.child_id == child.id,
                                    Prescription.discipline == practice_discipline(session),
-                                   Prescription.valid_from <= data.day, Prescription.valid_until >= data.day)
+                                   Prescription.valid_from <= data.day, Prescription.valid_until >= data.day,
+                                   pathway)
         .order_by(Prescription.valid_until, Prescription.id)).all()
     if not candidates:
         raise OutOfForfait("no_valid_prescription")
@@ -96,13 +105,22 @@ def pick_prescription(session: Session, child: Child, data: SeanceData, tariff: 
     raise OutOfForfait("bilan_already_used" if data.is_bilan else "forfait_exhausted")
 
 
+def prescription_for(session: Session, child: Child, data: SeanceData, tariffs: dict[str, NetworkTariff]) -> int:
+    """pick_prescription in the pathway holding the child on the séance's day, with that pathway's tariff."""
+    enrolment = enrolment_on(session, child.id, data.day)
+    pathway = COCON if enrolment is None else enrolment.pathway
+    return pick_prescription(session, child, data, pathway_tariff(tariffs, pathway, child.network), enrolment)
+
+
 def _check(session: Session, data: SeanceData) -> Child:
     child = session.get(Child, data.child_id)
     if child is None:
         raise CoconError("child_missing", id=data.child_id)
     if child.erased_at is not None:
         raise CoconError("child_erased", inclusion=child.inclusion_number)
-    errors = validate_seance(data, child.birth_date, child.exit_date)
+    # a relay ends COCON the day before the PCO takes over: the exit does not bound the PCO's séances
+    exit_date = None if enrolment_on(session, child.id, data.day) is not None else child.exit_date
+    errors = validate_seance(data, child.birth_date, exit_date)
     same_day = session.execute(select(Seance.id, Seance.start, Seance.duration_min).where(
         Seance.child_id == data.child_id, Seance.day == data.day)).all()
     for other_id, start, minutes in same_day:
@@ -125,7 +143,7 @@ def record_seance(sessions: sessionmaker[Session], data: SeanceData,
         child = _check(session, data)
         prescription_id = None
         if not data.out_of_forfait:
-            prescription_id = pick_prescription(session, child, data, tariffs.get(child.network))
+            prescription_id = prescription_for(session, child, data, tariffs)
         now = datetime.now(UTC)
         row = session.get(Seance, data.id) if data.id is not None else Seance(created_at=now)
         if row is None:

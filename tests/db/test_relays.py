@@ -1,0 +1,227 @@
+"""« Relais vers une PCO » on a real encrypted practice (issue 22, S4): COCON ends the day before, the PCO forfait
+opens, the séances of that day and after move to it, refusals write nothing, and cancel_relay puts it all back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cocon_desktop import messages, settings
+from cocon_desktop.domain.child import ChildData
+from cocon_desktop.domain.payers import PayerData
+from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.domain.seance import SeanceData
+from cocon_desktop.errors import CoconError, ValidationError
+from cocon_desktop.models import Enrolment, Prescription, Seance
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import (
+    audit,
+    children,
+    invoice_drafts,
+    invoicing,
+    payers,
+    practice_handle,
+    prescriptions,
+    seances,
+    settings_store,
+)
+from cocon_desktop.services.changes import Changes
+from cocon_desktop.services.practice_handle import Practice
+from cocon_desktop.services.relays import RelayRequest, cancel_relay, relay
+from cocon_desktop.services.tariff_store import load_tariffs
+from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
+from tests.db.invoice_helpers import plain_render
+
+TODAY = date(2026, 11, 23)
+D = date(2026, 10, 20)  # the PCO's first day
+PCO = PayerData(name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux",
+                siret="35600000000048", reference="CONV-2026-17")
+
+
+@pytest.fixture
+def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
+    """A psychomotricienne of the RPM (PCO-TND pays psychomotricity, not speech therapy)."""
+    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
+    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
+    yield opened
+    opened.close()
+
+
+def _pco(practice: Practice, enabled: bool = True) -> str:
+    if enabled:
+        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    return payers.add_payer(practice.sessions, "pco-tnd", PCO).code
+
+
+def _child(practice: Practice, later: bool = False) -> int:
+    child_id = children.create_child(practice.sessions, ChildData(
+        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
+        inclusion_number="RPM-2025-0007", inclusion_date=date(2025, 7, 1), network="RPM"), TODAY)
+    prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
+        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    if later:  # a renewal already entered, starting after the relay's day
+        prescriptions.save_prescription(practice.sessions, PrescriptionData(
+            child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=10,
+            valid_from=date(2026, 11, 2), valid_until=date(2027, 4, 30), prescribed_on=date(2026, 10, 1)), TODAY)
+    return child_id
+
+
+def _seance(practice: Practice, child_id: int, day: date, kind: str = "seance") -> int:
+    return seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0), kind=kind))
+
+
+def _placed(practice: Practice, seance_id: int) -> tuple[str | None, int | None]:
+    """(pathway of the séance's prescription, its id)."""
+    with practice.sessions() as session:
+        row = session.get(Seance, seance_id)
+        assert row is not None
+        prescription = session.get(Prescription, row.prescription_id) if row.prescription_id else None
+        return (prescription.pathway if prescription else None), row.prescription_id
+
+
+def _state(practice: Practice, child_id: int) -> tuple[object, ...]:
+    """Everything a refused relay must leave as it was."""
+    with practice.sessions() as session:
+        rows = session.scalars(select(Prescription).where(Prescription.child_id == child_id)
+                               .order_by(Prescription.id)).all()
+        presc = tuple((p.id, p.pathway, p.valid_from, p.valid_until) for p in rows)
+        placed = tuple(session.execute(select(Seance.id, Seance.prescription_id, Seance.out_of_forfait)
+                                       .where(Seance.child_id == child_id).order_by(Seance.id)).all())
+        enrolments = session.scalars(select(Enrolment.id).where(Enrolment.child_id == child_id)).all()
+    child = children.get_child(practice.sessions, child_id).data
+    return presc, placed, tuple(enrolments), child.exit_date, child.exit_reason
+
+
+def _billable_rpm(practice: Practice) -> set[int]:
+    tariffs = load_tariffs(practice.sessions)
+    with practice.sessions() as session:
+        lines = invoice_drafts.billable_lines(session, "RPM", date(2026, 9, 1), date(2026, 12, 31), tariffs)
+        return {line.seance_id for line in lines}
+
+
+def test_relay_closes_cocon_opens_the_pco_and_moves_the_later_seances(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice)
+    bilan = _seance(practice, child_id, date(2026, 10, 1), "bilan_initial")
+    before = _seance(practice, child_id, D - timedelta(days=2))
+    after = _seance(practice, child_id, D + timedelta(days=3))
+    assert _placed(practice, after)[0] == "cocon" and _billable_rpm(practice) == {bilan, before, after}
+
+    result = practice.write(relay, RelayRequest(child_id, code, D, reference="PCO33-2026-0042"))
+    wanted = Changes.CHILDREN | Changes.PRESCRIPTIONS | Changes.SEANCES
+    assert result.changes & wanted == wanted
+
+    [cocon] = [r.data for r in prescriptions.list_prescriptions(practice.sessions, child_id)
+               if r.data.forfait_kind == "precoce_0_24"]
+    assert cocon.valid_until == D - timedelta(days=1)
+    child = children.get_child(practice.sessions, child_id).data
+    assert (child.exit_date, child.exit_reason) == (D - timedelta(days=1), "relais_pco")
+    with practice.sessions() as session:
+        [enrolment] = session.scalars(select(Enrolment).where(Enrolment.child_id == child_id)).all()
+        assert (enrolment.pathway, enrolment.payer, enrolment.reference, enrolment.started_on, enrolment.ended_on) \
+            == ("pco-tnd", code, "PCO33-2026-0042", D, None)
+        [pco] = session.scalars(select(Prescription).where(Prescription.child_id == child_id,
+                                                           Prescription.pathway == "pco-tnd")).all()
+        # 16 months old on D: the 0–6 forfait « bilan et interventions », 12 months from D (PCO-TND.toml)
+        assert (pco.payer, pco.forfait_kind, pco.discipline, pco.valid_from, pco.valid_until,
+                pco.sessions_authorised) == (code, "pco_interv_0_6", "psychomotricite", D, date(2027, 10, 19), 35)
+    assert _placed(practice, after) == ("pco-tnd", pco.id)
+    assert _placed(practice, before)[0] == "cocon" and _placed(practice, bilan)[0] == "cocon"
+    assert _billable_rpm(practice) == {bilan, before}  # the network is billed up to D−1 only
+    # a séance recorded after the relay, past COCON's exit, lands on the PCO forfait, never on COCON
+    later = _seance(practice, child_id, D + timedelta(days=10))
+    assert _placed(practice, later) == ("pco-tnd", pco.id)
+    assert _placed(practice, _seance(practice, child_id, D - timedelta(days=5)))[0] == "cocon"
+    actions = {(e.entity, e.action) for e in audit.child_history(practice.sessions, child_id)}
+    assert {("child", "relay"), ("prescription", "relay"), ("enrolment", "relay"), ("seance", "relay")} <= actions
+
+
+def test_refused_when_a_seance_from_the_day_on_is_invoiced(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice)
+    _seance(practice, child_id, date(2026, 10, 1), "bilan_initial")
+    _seance(practice, child_id, D + timedelta(days=1))
+    [issued] = invoicing.issue_run(practice.sessions, "RPM", date(2026, 10, 1), date(2026, 10, 31), TODAY,
+                                   plain_render)
+    kept = _state(practice, child_id)
+    with pytest.raises(ValidationError) as refused:
+        relay(practice.sessions, RelayRequest(child_id, code, D))
+    [error] = refused.value.errors
+    assert (error.field, error.code) == ("day", "relay_invoiced_after")
+    sentence = messages.describe(refused.value)
+    assert issued.number in sentence and "avoir" in sentence, sentence
+    assert _state(practice, child_id) == kept
+    # a relay from the day after the invoiced séance is allowed
+    relay(practice.sessions, RelayRequest(child_id, code, D + timedelta(days=2)))
+
+
+def test_refused_when_the_pathway_is_not_enabled_or_the_payer_not_a_pco(practice: Practice) -> None:
+    code = _pco(practice, enabled=False)
+    child_id = _child(practice)
+    _seance(practice, child_id, D + timedelta(days=1))
+    kept = _state(practice, child_id)
+    with pytest.raises(ValidationError) as disabled:
+        relay(practice.sessions, RelayRequest(child_id, code, D))
+    assert [(e.field, e.code) for e in disabled.value.errors] == [("pathway", "relay_pathway_disabled")]
+    assert "Paramètres" in messages.describe(disabled.value)
+    settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    for payer in ("RPM", "PCO9", ""):
+        with pytest.raises(ValidationError) as wrong:
+            relay(practice.sessions, RelayRequest(child_id, payer, D))
+        assert [(e.field, e.code) for e in wrong.value.errors] == [("payer", "relay_payer_not_in_pathway")]
+    payers.disable_payer(practice.sessions, code)
+    with pytest.raises(ValidationError) as off:
+        relay(practice.sessions, RelayRequest(child_id, code, D))
+    assert [(e.field, e.code) for e in off.value.errors] == [("payer", "relay_payer_disabled")]
+    assert _state(practice, child_id) == kept
+
+
+def test_refused_after_another_exit_or_before_inclusion_and_twice(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice)
+    with pytest.raises(ValidationError) as early:
+        relay(practice.sessions, RelayRequest(child_id, code, date(2025, 7, 1)))
+    assert [(e.field, e.code) for e in early.value.errors] == [("day", "relay_before_inclusion")]
+    data = children.get_child(practice.sessions, child_id).data
+    children.update_child(practice.sessions, child_id, replace(data, exit_date=date(2026, 10, 1),
+                                                               exit_reason="demenagement"), TODAY)
+    with pytest.raises(ValidationError) as gone:
+        relay(practice.sessions, RelayRequest(child_id, code, D))
+    assert [(e.field, e.code) for e in gone.value.errors] == [("day", "relay_exit_before")]
+    assert "Déménagement" in messages.describe(gone.value)
+    children.update_child(practice.sessions, child_id, data, TODAY)
+    relay(practice.sessions, RelayRequest(child_id, code, D))
+    with pytest.raises(CoconError) as twice:
+        relay(practice.sessions, RelayRequest(child_id, code, D + timedelta(days=30)))
+    assert twice.value.code == "relay_already"
+
+
+def test_cancel_relay_restores_cocon(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice, later=True)
+    _seance(practice, child_id, date(2026, 10, 1), "bilan_initial")
+    before = _seance(practice, child_id, D - timedelta(days=2))
+    after = _seance(practice, child_id, D + timedelta(days=3))
+    renewal_seance = _seance(practice, child_id, date(2026, 11, 5))
+    kept = _state(practice, child_id)
+    result = relay(practice.sessions, RelayRequest(child_id, code, D, reference="X-1"))
+    assert len(result.closed) == 1 and len(result.removed) == 1 and result.moved == 2
+    assert _placed(practice, renewal_seance)[0] == "pco-tnd"
+    moved = practice.write(cancel_relay, child_id).value
+    assert moved == 2
+    presc, placed, enrolments, exit_date, exit_reason = _state(practice, child_id)
+    assert (enrolments, exit_date, exit_reason) == ((), None, "")
+    assert presc == kept[0]  # the same ids, pathways and dates: the removed renewal is back under its id
+    assert placed == kept[1]  # every séance on the COCON prescription it was on
+    assert _placed(practice, after)[0] == "cocon" and _placed(practice, before)[0] == "cocon"
+    with pytest.raises(CoconError) as nothing:
+        cancel_relay(practice.sessions, child_id)
+    assert nothing.value.code == "relay_missing"
+    # and the child can be relayed again
+    relay(practice.sessions, RelayRequest(child_id, code, D))
