@@ -24,7 +24,7 @@ RELAYS: dict[str, str] = {
     "relay_invoiced": "Le forfait de la PCO a déjà été facturé (facture {number}) : le relais ne peut plus être "
                       "annulé.",
     "line_relay_transition": "{child} ({inclusion}) : COCON terminé le {ended}, PCO pas encore commencée.",
-    "line_relay_waiting": "{child} ({inclusion}) : COCON terminé le {ended}, prise en charge par la PCO à partir "
+    "line_relay_waiting": "{child} ({inclusion}) : COCON jusqu'au {ended}, prise en charge par la PCO à partir "
                           "du {starts}.",
 }
 

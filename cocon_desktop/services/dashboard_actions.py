@@ -5,8 +5,9 @@ on a large practice. Lines: forfaits (few sessions left or used up, ending withi
 forfait's age band or the pathway: services/forfait_alerts.py, the rules of domain/forfait.py), séances of past
 months not yet invoiced (per network and month, as the invoice run's preview selects them), invoices past their due
 date with something left to pay (as services/payments.py derives it), batches closed but not sent or whose sending
-failed, documents waiting outside any batch, rejected batches whose documents are not in a new batch yet, and
-attestations of séances due for last month (in January, the annual attestations of the year before too)."""
+failed, documents waiting outside any batch, rejected batches whose documents are not in a new batch yet,
+attestations of séances due for last month (in January, the annual attestations of the year before too), and
+children in transition after a « Relais vers une PCO » (issue 22)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from cocon_desktop.models import (
     Batch,
     BatchDocument,
     Child,
+    Enrolment,
     Invoice,
     InvoiceEvent,
     InvoiceLine,
@@ -45,7 +47,7 @@ from cocon_desktop.services.tariff_store import load_tariffs
 
 SEVERITIES = ("error", "warning", "info")
 KINDS = ("batch_rejected", "invoice_refused", "forfait_low", "forfait_ending", "age_band_exit", "pathway_exit",
-         "invoice_overdue", "seances_to_invoice", "batch_waiting", "attestation_due")
+         "relay_transition", "invoice_overdue", "seances_to_invoice", "batch_waiting", "attestation_due")
 FORFAIT_KINDS = {"few_sessions_left": "forfait_low", "exhausted": "forfait_low", "ends_soon": "forfait_ending",
                  "leaves_age_band": "age_band_exit", "left_age_band": "age_band_exit",
                  "leaves_pathway": "pathway_exit", "left_pathway": "pathway_exit"}
@@ -286,6 +288,32 @@ def attestation_items(session: Session, today: date) -> list[ActionItem]:
     return items
 
 
+def transition_items(session: Session, today: date) -> list[ActionItem]:
+    """Children in transition after a « Relais vers une PCO » (issue 22), by name: out of COCON with the exit reason
+    `relais_pco` before `today` and no forfait of another pathway started yet (a warning: nobody pays their care),
+    and those whose relay starts after `today` (information: COCON pays until the day before)."""
+    started = exists().where(Prescription.child_id == Child.id, Prescription.pathway != "cocon",
+                             Prescription.valid_from <= today)
+    ended = session.execute(
+        select(Child.id, Child.first_name, Child.last_name, Child.inclusion_number, Child.exit_date)
+        .where(Child.exit_reason == "relais_pco", Child.exit_date < today, Child.erased_at.is_(None), ~started)
+        .order_by(Child.last_name, Child.first_name, Child.id)).all()
+    waiting = session.execute(
+        select(Child.id, Child.first_name, Child.last_name, Child.inclusion_number, Child.exit_date,
+               Enrolment.started_on)
+        .join(Enrolment, Enrolment.child_id == Child.id)
+        .where(Enrolment.ended_on.is_(None), Enrolment.started_on > today, Child.erased_at.is_(None))
+        .order_by(Child.last_name, Child.first_name, Child.id)).all()
+    items = [ActionItem("relay_transition", "warning", "line_relay_transition", "child", child_id=child_id,
+                        data=_data(child=f"{first} {last.upper()}", inclusion=inclusion, ended=exit_date))
+             for child_id, first, last, inclusion, exit_date in ended]
+    items += [ActionItem("relay_transition", "info", "line_relay_waiting", "child", child_id=child_id,
+                         data=_data(child=f"{first} {last.upper()}", inclusion=inclusion, ended=exit_date,
+                                    starts=starts))
+              for child_id, first, last, inclusion, exit_date, starts in waiting]
+    return items
+
+
 def _order(kind: str, severity: str, month: date | None = None) -> tuple[int, int, date]:
     return SEVERITIES.index(severity), KINDS.index(kind), month or date.min
 
@@ -303,7 +331,8 @@ def action_items(sessions: sessionmaker[Session], today: date, limit: int = 200)
             lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
         overdue = _order("invoice_overdue", "warning")
         lines += [(overdue, build) for build in _overdue_lines(session, today)]
-        for item in [*batch_items(session), *refused_items(session), *attestation_items(session, today)]:
+        for item in [*batch_items(session), *refused_items(session), *attestation_items(session, today),
+                     *transition_items(session, today)]:
             lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
     lines.sort(key=itemgetter(0))  # stable: within a kind, each query's own order (names, dates) is kept
     return [build() for _, build in lines[:limit]]

@@ -22,6 +22,7 @@ from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import (
     audit,
     children,
+    dashboard_actions,
     invoice_drafts,
     invoicing,
     payers,
@@ -225,3 +226,31 @@ def test_cancel_relay_restores_cocon(practice: Practice) -> None:
     assert nothing.value.code == "relay_missing"
     # and the child can be relayed again
     relay(practice.sessions, RelayRequest(child_id, code, D))
+
+
+def _transitions(practice: Practice, today: date) -> list[tuple[str, int | None, str]]:
+    return [(item.severity, item.child_id, item.text) for item in dashboard_actions.action_items(
+        practice.sessions, today) if item.kind == "relay_transition"]
+
+
+def test_dashboard_shows_the_children_in_transition(practice: Practice) -> None:
+    code = _pco(practice)
+    coming = _child(practice)
+    assert _transitions(practice, TODAY) == []
+    relay(practice.sessions, RelayRequest(coming, code, TODAY + timedelta(days=10)))
+    [(severity, child_id, text)] = _transitions(practice, TODAY)
+    assert (severity, child_id) == ("info", coming)
+    assert text == "Nino ROUX (RPM-2025-0007) : COCON jusqu'au 02/12/2026, prise en charge par la PCO à partir du " \
+                   "03/12/2026.", text
+    assert _transitions(practice, TODAY + timedelta(days=10)) == []  # the PCO's forfait has started
+    # an exit « Relais PCO » typed in the child's file, with no PCO forfait yet: nobody pays the care
+    other = children.create_child(practice.sessions, ChildData(
+        last_name="Abadie", first_name="Lou", birth_date=date(2025, 3, 1), sex="F", gestational_weeks=31,
+        inclusion_number="RPM-2025-0011", network="RPM", exit_date=TODAY - timedelta(days=5),
+        exit_reason="relais_pco"), TODAY)
+    assert [line[:2] for line in _transitions(practice, TODAY - timedelta(days=5))] == [("info", coming)]
+    lines = _transitions(practice, TODAY)
+    assert lines[0] == ("warning", other, "Lou ABADIE (RPM-2025-0011) : COCON terminé le 18/11/2026, PCO pas encore "
+                                          "commencée."), lines
+    relay(practice.sessions, RelayRequest(other, code, TODAY - timedelta(days=4)))  # the relay from the day after
+    assert [child_id for _, child_id, _ in _transitions(practice, TODAY)] == [coming]
