@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from datetime import timedelta
 
 from cocon_desktop import messages, settings
 from cocon_desktop.cli import arguments
@@ -15,7 +16,7 @@ from cocon_desktop.domain.ages import age_between, corrected_age, shows_correcte
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.errors import CoconError
-from cocon_desktop.services import children, forfaits, prescribers, prescriptions, settings_store
+from cocon_desktop.services import children, forfaits, payers, prescribers, prescriptions, relays, settings_store
 
 PAGE = 500
 
@@ -101,12 +102,57 @@ def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
+def cmd_children_relay(args: argparse.Namespace, secrets: Input) -> int:
+    """« Relais vers une PCO » (issue 22): COCON until the day before `--from`, the PCO's forfait from it."""
+    start = arguments.day(args.start, "day")
+    with open_practice(args, secrets) as practice:
+        child = practice.read(children.find_by_inclusion, args.child)
+        request = relays.RelayRequest(child.id, args.payer, start, reference=args.dossier or "",
+                                      interventions=not args.bilan_only)
+        result = practice.write(relays.relay, request).value
+        payer = practice.read(payers.get_payer, args.payer)
+        lines = {line.prescription.data.id: line for line in practice.read(forfaits.child_forfaits, child.id,
+                                                                          today_of(args))}
+    print(f"Relais de {child.data.inclusion_number} vers {payer.code} ({payer.name}) à partir du "
+          f"{messages.french_date(start)} : parcours COCON clos le {messages.french_date(start - timedelta(days=1))}.")
+    for opened in result.opened:
+        line = lines[opened]
+        print(f"  {line.label}, du {messages.french_date(line.prescription.data.valid_from)} au "
+              f"{messages.french_date(line.prescription.data.valid_until)}.")
+    print(f"  Séances déplacées sur le forfait de la PCO : {result.moved} ; hors forfait : {result.out_of_forfait}.")
+    return 0
+
+
+def cmd_children_relay_cancel(args: argparse.Namespace, secrets: Input) -> int:
+    with open_practice(args, secrets) as practice:
+        child = practice.read(children.find_by_inclusion, args.child)
+        moved = practice.write(relays.cancel_relay, child.id).value
+    print(f"Relais de {child.data.inclusion_number} annulé : l'enfant est de nouveau suivi dans le parcours COCON "
+          f"({moved} séance{'s' if moved > 1 else ''} replacée{'s' if moved > 1 else ''} sur COCON).")
+    return 0
+
+
+def _register_relay(inner: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    relay = add_command(inner, "relay", "relais vers une PCO : COCON jusqu'à la veille, le forfait de la PCO ensuite",
+                        cmd_children_relay)
+    relay.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
+    relay.add_argument("--payer", required=True, metavar="CODE", help="la plateforme (PCO1, PCO2… : Paramètres)")
+    relay.add_argument("--from", dest="start", required=True, metavar="AAAA-MM-JJ",
+                       help="premier jour pris en charge par la PCO")
+    relay.add_argument("--dossier", metavar="N°", help="numéro de dossier de l'enfant à la PCO")
+    relay.add_argument("--bilan-only", action="store_true", help="le forfait du bilan seul (sans interventions)")
+    cancel = add_command(inner, "relay-cancel", "annuler le relais vers une PCO (tant que rien ne lui est facturé)",
+                         cmd_children_relay_cancel)
+    cancel.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     group = sub.add_parser("children", help="les enfants suivis", description="Les enfants suivis.")
     inner = group.add_subparsers(dest="children_command", required=True, metavar="ACTION")
     listing = add_command(inner, "list", "un enfant par ligne, le numéro d'inclusion d'abord", cmd_children_list)
     listing.add_argument("--csv", action="store_true", help="au format CSV (séparateur point-virgule)")
     listing.add_argument("--active", action="store_true", help="seulement les enfants encore dans le parcours")
+    _register_relay(inner)
 
     group = sub.add_parser("prescription", help="les prescriptions", description="Les prescriptions.")
     inner = group.add_subparsers(dest="prescription_command", required=True, metavar="ACTION")

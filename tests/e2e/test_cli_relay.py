@@ -1,0 +1,65 @@
+"""`cocon children relay` and `relay-cancel` (issue 22, S4): a practice made here, then three `cocon` processes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from cocon_desktop import settings
+from cocon_desktop.domain.child import ChildData
+from cocon_desktop.domain.payers import PayerData
+from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.domain.seance import SeanceData
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import children, payers, prescriptions, seances, settings_store
+from cocon_desktop.services.practice_handle import create_practice
+from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
+from tests.dates import TODAY
+from tests.e2e.test_cli import assert_french_failure, cocon
+
+pytestmark = pytest.mark.slow  # cocon processes
+
+INCLUSION = "RPM-2025-0007"
+
+
+def _practice(folder: Path) -> None:
+    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
+    with create_practice(folder, STRONG_PASSPHRASE, profile, RecoveryKey.generate(), params=FAST_KDF) as practice:
+        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+        payers.add_payer(practice.sessions, "pco-tnd", PayerData(
+            name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
+        child_id = children.create_child(practice.sessions, ChildData(
+            last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
+            inclusion_number=INCLUSION, network="RPM"), TODAY)
+        prescriptions.save_prescription(practice.sessions, PrescriptionData(
+            child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
+            valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+        for day in (date(2026, 10, 15), date(2026, 10, 23)):
+            seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0)))
+
+
+def test_relay_then_cancel_from_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "cabinet"
+    _practice(folder)
+    stdin = f"{STRONG_PASSPHRASE}\n"
+    base = ("--data-dir", folder, "--passphrase-stdin", "children")
+    refused = cocon(*base, "relay", "--child", INCLUSION, "--payer", "RPM", "--from", "2026-10-20", stdin=stdin)
+    assert_french_failure(refused, "Payeur : RPM n'est pas une plateforme du parcours PCO-TND : choisissez-en une "
+                                   "de la liste (Paramètres › Payeurs).")
+    done = cocon(*base, "relay", "--child", INCLUSION, "--payer", "PCO1", "--from", "2026-10-20",
+                 "--dossier", "PCO33-0042", stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Relais de RPM-2025-0007 vers PCO1 (PCO-TND de la Gironde) à partir du 20/10/2026 : parcours COCON clos le "
+        "19/10/2026.",
+        "  Forfait précoce 0–6 ans — bilan et interventions, du 20/10/2026 au 19/10/2027.",
+        "  Séances déplacées sur le forfait de la PCO : 1 ; hors forfait : 0."]
+    again = cocon(*base, "relay", "--child", INCLUSION, "--payer", "PCO1", "--from", "2026-11-20", stdin=stdin)
+    assert_french_failure(again, "L'enfant est déjà confié à PCO1 depuis le 20/10/2026.")
+    cancelled = cocon(*base, "relay-cancel", "--child", INCLUSION, stdin=stdin)
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert cancelled.stdout.strip() == ("Relais de RPM-2025-0007 annulé : l'enfant est de nouveau suivi dans le "
+                                        "parcours COCON (1 séance replacée sur COCON).")
