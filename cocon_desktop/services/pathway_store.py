@@ -1,7 +1,8 @@
 """Pathways: the shipped files (resources/pathways/*.toml) and the ones the practice works with (its setting).
 
-Nothing calls this yet but the tests (issue 22, slice S1): the program still uses its built-in COCON rules
-(domain/networks.NETWORKS, domain/disciplines.DISCIPLINES, the documents' texts), which cocon.toml reproduces."""
+For COCON the program still uses its built-in rules (domain/networks.NETWORKS, domain/disciplines.DISCIPLINES, the
+documents' texts), which cocon.toml reproduces; the « Relais vers une PCO » (services/relays.py, the child's file)
+reads the PCO-TND pathway and the setting (issue 22, slice S4)."""
 
 from __future__ import annotations
 

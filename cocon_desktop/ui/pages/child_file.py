@@ -28,6 +28,7 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.child_documents import DocumentInfo, list_documents
 from cocon_desktop.services.children import ChildRecord, ChildRow, get_child
 from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
+from cocon_desktop.services.pathway_store import enabled_pathways
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescribers import list_prescribers
 from cocon_desktop.services.prescriptions import PrescriptionRecord, StoredDocument, delete_prescription, get_document
@@ -37,6 +38,7 @@ from cocon_desktop.ui.dialogs.child_dialog import ChildDialog
 from cocon_desktop.ui.dialogs.document_viewer import DocumentViewer
 from cocon_desktop.ui.dialogs.prescription_dialog import PrescriptionDialog
 from cocon_desktop.ui.dialogs.quick_seance_dialog import QuickSeanceDialog
+from cocon_desktop.ui.dialogs.relay_dialog import RelayDialog
 from cocon_desktop.ui.formatting import age_text, file_size, french_date
 from cocon_desktop.ui.i18n import agreed, error_text, tr
 from cocon_desktop.ui.pages.child_history_tab import ChildHistoryTab
@@ -58,6 +60,7 @@ class ChildFileContent:
     prescribers: dict[int, str]  # id → "Dr Prénom NOM"
     documents: list[DocumentInfo]
     seances: list[SeanceRow]
+    pathways: tuple[str, ...] = ()  # the pathways the practice works with (« Relais vers une PCO » needs pco-tnd)
 
 
 def load_file(practice: Practice, child_id: int, today: date) -> ChildFileContent:
@@ -65,7 +68,8 @@ def load_file(practice: Practice, child_id: int, today: date) -> ChildFileConten
     return ChildFileContent(
         record=practice.read(get_child, child_id), forfaits=practice.read(child_forfaits, child_id, today),
         prescribers={p.id: p.display_name for p in practice.read(list_prescribers) if p.id is not None},
-        documents=practice.read(list_documents, child_id), seances=practice.read(child_seances, child_id))
+        documents=practice.read(list_documents, child_id), seances=practice.read(child_seances, child_id),
+        pathways=tuple(p.id for p in practice.read(enabled_pathways)))
 
 
 class ChildFile(QWidget):
@@ -85,6 +89,7 @@ class ChildFile(QWidget):
         self.viewer: DocumentViewer | None = None
         self.seance_dialog: QuickSeanceDialog | None = None
         self.attestation_dialog: AttestationDialog | None = None
+        self.relay_dialog: RelayDialog | None = None
         self.setObjectName("child_file")
         layout = QVBoxLayout(self)
 
@@ -99,6 +104,12 @@ class ChildFile(QWidget):
         self.attestations_button.setToolTip(tr("Attestations pour la famille : prise en charge, séances, annuelle"))
         self.attestations_button.clicked.connect(self.open_attestations)
         top.addWidget(self.attestations_button)
+        self.relay_button = QPushButton(tr("Relais vers une PCO…"), self)
+        self.relay_button.setObjectName("relay_button")
+        self.relay_button.setToolTip(tr("COCON jusqu'à la veille, puis le forfait de la plateforme (PCO-TND)"))
+        self.relay_button.clicked.connect(self.open_relay)
+        self.relay_button.setVisible(False)  # only for a practice working with PCO-TND, once the file is read
+        top.addWidget(self.relay_button)
         self.privacy = ChildPrivacyBar(practice, runner, today, self)
         top.addWidget(self.privacy)
         self.edit_button = QPushButton(tr("Modifier le dossier"), self)
@@ -227,6 +238,7 @@ class ChildFile(QWidget):
         self.seances.show_seances(content.seances)
         self.privacy.show_record(content.record)
         self.edit_button.setEnabled(content.record.erased_at is None)
+        self.relay_button.setVisible("pco-tnd" in content.pathways and content.record.erased_at is None)
 
     def _show_cards(self, content: ChildFileContent) -> None:
         for card in self.cards:
@@ -321,6 +333,14 @@ class ChildFile(QWidget):
         self.attestation_dialog = AttestationDialog(self.open_practice, self.runner, child.id, label, self.today,
                                                     self.window())
         self.attestation_dialog.open()
+
+    def open_relay(self) -> None:
+        child = self.current_child()
+        if child is None:
+            return
+        label = f"{child.display_name} — {child.inclusion_number}"
+        self.relay_dialog = RelayDialog(self.open_practice, self.runner, child.id, label, self.today, self.window())
+        self.relay_dialog.open()
 
     def new_seance(self) -> None:
         child = self.current_child()
