@@ -134,13 +134,15 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
     cancelled = select(InvoiceLine.credited_line_id).where(InvoiceLine.credited_line_id.is_not(None))
     invoiced = exists().where(InvoiceLine.seance_id == Seance.id, InvoiceLine.credited_line_id.is_(None),
                               InvoiceLine.id.not_in(cancelled))
-    # a PCO forfait's séances (after a relay) are not billed séance by séance to a network (issue 22)
+    conditions = [Seance.day >= add_months(this_month, -TO_INVOICE_MONTHS), Seance.day < this_month,
+                  Seance.prescription_id.is_not(None), Seance.out_of_forfait.is_(False), ~invoiced]
+    # a PCO forfait's séances (after a relay) are not billed séance by séance to a network (issue 22); a practice
+    # without any keeps the query it always had
     other_pathways = select(Prescription.id).where(Prescription.pathway != "cocon")
+    if session.scalar(other_pathways.limit(1)) is not None:
+        conditions.append(Seance.prescription_id.not_in(other_pathways))
     rows = session.execute(
-        select(Seance.day, Seance.child_id, func.count(Seance.id))
-        .where(Seance.day >= add_months(this_month, -TO_INVOICE_MONTHS), Seance.day < this_month,
-               Seance.prescription_id.is_not(None), Seance.out_of_forfait.is_(False), ~invoiced,
-               Seance.prescription_id.not_in(other_pathways))
+        select(Seance.day, Seance.child_id, func.count(Seance.id)).where(*conditions)
         .group_by(Seance.day, Seance.child_id)).all()
     if not rows:
         return []

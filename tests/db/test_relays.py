@@ -139,6 +139,10 @@ def test_relay_closes_cocon_opens_the_pco_and_moves_the_later_seances(practice: 
     later = _seance(practice, child_id, D + timedelta(days=10))
     assert _placed(practice, later) == ("pco-tnd", pco.id)
     assert _placed(practice, _seance(practice, child_id, D - timedelta(days=5)))[0] == "cocon"
+    # the dashboard's « à facturer » counts the network's séances only (bilan, D−5, D−2), not the PCO's two
+    to_invoice = [(i.network, i.count) for i in dashboard_actions.action_items(practice.sessions, TODAY)
+                  if i.kind == "seances_to_invoice"]
+    assert to_invoice == [("RPM", 3)]
     actions = {(e.entity, e.action) for e in audit.child_history(practice.sessions, child_id)}
     assert {("child", "relay"), ("prescription", "relay"), ("enrolment", "relay"), ("seance", "relay")} <= actions
 
