@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
@@ -57,7 +57,8 @@ def find_batch(session: Session, batch_id: str) -> Batch | None:
 def admission_fault(session: Session, therapist: Therapist, verification: Verification,
                     network: str) -> tuple[str, str] | None:
     """What the network checks beyond the file (issue 19 #4, issue 21 #2): the practice is the token's, its signer
-    is registered (and not revoked) for it, the batch is for this network, and no document was received before."""
+    is registered (and not revoked) for it, the batch's period meets its convention, the batch is for this network,
+    and no document was received before."""
     if verification.siret != therapist.siret:
         return ("practice_unregistered",
                 f"le lot est au nom du SIRET {verification.siret}, mais le jeton d'accès est celui du SIRET "
@@ -72,6 +73,10 @@ def admission_fault(session: Session, therapist: Therapist, verification: Verifi
                 f"le lot est signé par le certificat {display_fingerprint(verification.signer_fingerprint)}, qui "
                 f"n'est pas celui enregistré pour le SIRET {therapist.siret} : lot refusé (un autre signataire "
                 "au nom de ce cabinet ?)")
+    if verification.period_start is not None and verification.period_end is not None:
+        convention = convention_fault(therapist, verification.period_start, verification.period_end)
+        if convention is not None:
+            return convention
     if network and verification.network != network:
         return ("network_mismatch", f"le lot est adressé au réseau {verification.network}, ce serveur est celui "
                                     f"du réseau {network}")
@@ -83,6 +88,23 @@ def admission_fault(session: Session, therapist: Therapist, verification: Verifi
         return ("document_already_received",
                 f"{len(known)} document(s) de ce lot ont déjà été reçus dans un autre lot ({listed}) : "
                 "un numéro de facture ne sert qu'une fois")
+    return None
+
+
+def convention_fault(therapist: Therapist, first: date, last: date) -> tuple[str, str] | None:
+    """A batch whose period lies wholly outside the therapist's convention (a late batch for months under the
+    convention is still received: care billed after the convention's end, of a time it covered)."""
+    if therapist.convention_end is not None and first > therapist.convention_end:
+        return ("convention_ended",
+                f"la convention du SIRET {therapist.siret} avec le réseau a pris fin le "
+                f"{therapist.convention_end:%d/%m/%Y} ; ce lot porte sur la période du {first:%d/%m/%Y} au "
+                f"{last:%d/%m/%Y} : lot refusé (si la convention a été renouvelée, le réseau doit d'abord "
+                "en enregistrer les nouvelles dates)")
+    if last < therapist.convention_start:
+        return ("convention_not_started",
+                f"la convention du SIRET {therapist.siret} avec le réseau commence le "
+                f"{therapist.convention_start:%d/%m/%Y} ; ce lot porte sur la période du {first:%d/%m/%Y} au "
+                f"{last:%d/%m/%Y}, avant elle : lot refusé")
     return None
 
 

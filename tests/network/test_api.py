@@ -155,6 +155,32 @@ def test_the_signer_must_be_registered_for_the_tokens_practice(server: RunningSe
     assert count(server, Document) == 0
 
 
+def test_a_batch_outside_the_convention_is_refused(server: RunningServer, practice: Practice) -> None:
+    from datetime import date
+
+    from cocon_network.server.models import Therapist
+
+    def convention_dates(start: date, end: date | None) -> None:
+        with transaction(session_factory(server.engine)) as session:
+            session.execute(update(Therapist).where(Therapist.id == practice.therapist_id)
+                            .values(convention_start=start, convention_end=end))
+
+    convention_dates(date(2026, 1, 1), date(2026, 10, 31))  # ended before November's care
+    late = signed_batch(numbers=("FAC-2026-0001",))
+    answer = put(server, practice.token, late.batch_id, late.data)
+    assert answer.status_code == 422 and answer.json()["code"] == "convention_ended"
+    assert "a pris fin le 31/10/2026" in answer.json()["reason"] and "du 01/11/2026 au 30/11/2026" in \
+        answer.json()["reason"]
+    convention_dates(date(2026, 12, 1), None)  # not yet begun
+    early = signed_batch(numbers=("FAC-2026-0001",))
+    answer = put(server, practice.token, early.batch_id, early.data)
+    assert answer.status_code == 422 and answer.json()["code"] == "convention_not_started"
+    convention_dates(date(2026, 1, 1), date(2026, 11, 15))  # ended during the month: its care is still billed
+    inside = signed_batch(numbers=("FAC-2026-0001",))
+    assert put(server, practice.token, inside.batch_id, inside.data).status_code == 201
+    assert count(server, Document) == 1
+
+
 def test_a_document_number_is_received_once(server: RunningServer, practice: Practice) -> None:
     first = signed_batch(numbers=("FAC-2026-0001", "FAC-2026-0002"))
     assert put(server, practice.token, first.batch_id, first.data).status_code == 201
