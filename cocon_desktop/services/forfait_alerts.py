@@ -16,6 +16,7 @@ from cocon_desktop.domain.forfait import ENDS_SOON_DAYS, FEW_SESSIONS, Warning
 from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.models import Child, Prescription, Seance
+from cocon_desktop.services.enrolments import pathway_tariff
 
 
 @dataclass(frozen=True)
@@ -76,20 +77,22 @@ def forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTari
         select(Prescription.id, Prescription.child_id, Prescription.discipline, Prescription.forfait_kind,
                Prescription.sessions_authorised, Prescription.valid_from, Prescription.valid_until, Child.birth_date,
                Child.network, Child.first_name, Child.last_name, Child.inclusion_number, renewed.label("renewed"),
-               used.label("used"))
+               used.label("used"), Prescription.pathway)
         .join(Child, Child.id == Prescription.child_id)
         .where(Prescription.valid_until >= today, or_(Child.exit_date.is_(None), Child.exit_date > today))
         .order_by(Child.last_name, Child.first_name, Prescription.valid_from, Prescription.id))
-    rules: dict[tuple[str, date, str], tuple[int | None, int]] = {}  # the tariff's answer, once per combination
+    # the tariff's answer, once per combination (a PCO forfait after a relay follows its pathway's tariff)
+    rules: dict[tuple[str, str, date, str], tuple[int | None, int]] = {}
     alerts: list[ForfaitAlert] = []
     for (prescription_id, child_id, discipline, kind, authorised, valid_from, valid_until, birth, network,
-         first_name, last_name, inclusion, is_renewed, used_count) in session.connection().execute(statement).all():
-        limits = rules.get((network, valid_from, kind))
+         first_name, last_name, inclusion, is_renewed, used_count, pathway) in session.connection().execute(
+            statement).all():
+        limits = rules.get((pathway, network, valid_from, kind))
         if limits is None:
-            tariff = tariffs.get(network)
+            tariff = pathway_tariff(tariffs, pathway, network)
             version = tariff.version_on(valid_from) if tariff else None
             rule = version.forfait(kind) if version else None
-            limits = rules[network, valid_from, kind] = (rule.age_max_months if rule else None,
+            limits = rules[pathway, network, valid_from, kind] = (rule.age_max_months if rule else None,
                                                          tariff.pathway_max_age_years if tariff else 5)
         sessions_left = max(0, authorised - int(used_count or 0))
         state = "not_started" if today < valid_from else "exhausted" if sessions_left == 0 else "active"

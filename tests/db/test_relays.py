@@ -258,3 +258,24 @@ def test_dashboard_shows_the_children_in_transition(practice: Practice) -> None:
                                           "commencée."), lines
     relay(practice.sessions, RelayRequest(other, code, TODAY - timedelta(days=4)))  # the relay from the day after
     assert [child_id for _, child_id, _ in _transitions(practice, TODAY)] == [coming]
+
+
+def test_the_pco_forfait_follows_the_pco_tariff_on_the_dashboard(practice: Practice) -> None:
+    """A child of nearly 5 relayed on 03/12/2026: the RPM's age limit (5 years, 10/12/2026) is no longer its own,
+    the PCO-TND forfait runs to its end without a « limite d'âge du parcours » line."""
+    code = _pco(practice)
+    child_id = children.create_child(practice.sessions, ChildData(
+        last_name="Bonnet", first_name="Léo", birth_date=date(2021, 12, 10), sex="M", gestational_weeks=31,
+        inclusion_number="RPM-2022-0101", network="RPM"), TODAY)
+    prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=child_id, discipline="psychomotricite", forfait_kind="soins_2_5", sessions_authorised=20,
+        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+
+    def exits() -> list[tuple[object, object]]:
+        return [(dict(i.data)["discipline"], dict(i.data)["on"]) for i in
+                dashboard_actions.action_items(practice.sessions, TODAY)
+                if i.kind == "pathway_exit" and i.child_id == child_id]
+
+    assert exits() == [("psychomotricite", date(2026, 12, 10))]  # COCON's limit, before the relay
+    relay(practice.sessions, RelayRequest(child_id, code, TODAY + timedelta(days=10)))
+    assert exits() == []
