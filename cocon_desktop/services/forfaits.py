@@ -100,7 +100,8 @@ def children_with_warnings(sessions: sessionmaker[Session], today: date) -> set[
         acts = acts_by_prescription(session, [p.id for p, _, _ in rows])
         flagged: set[int] = set()
         for prescription, birth, network in rows:
-            _, status = _status(prescription, birth, tariffs.get(network), acts[prescription.id], today)
+            tariff = pathway_tariff(tariffs, prescription.pathway, network)
+            _, status = _status(prescription, birth, tariff, acts[prescription.id], today)
             if status.state != "expired" and status.warnings:
                 flagged.add(prescription.child_id)
         return flagged

@@ -279,3 +279,21 @@ def test_the_pco_forfait_follows_the_pco_tariff_on_the_dashboard(practice: Pract
     assert exits() == [("psychomotricite", date(2026, 12, 10))]  # COCON's limit, before the relay
     relay(practice.sessions, RelayRequest(child_id, code, TODAY + timedelta(days=10)))
     assert exits() == []
+
+
+def test_the_bilan_alone_takes_one_seance_the_next_goes_out_of_forfait_and_comes_back(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice)
+    first = _seance(practice, child_id, D + timedelta(days=1))
+    second = _seance(practice, child_id, D + timedelta(days=8))
+    kept = _state(practice, child_id)
+    result = relay(practice.sessions, RelayRequest(child_id, code, D, interventions=False))
+    with practice.sessions() as session:
+        [pco] = session.scalars(select(Prescription).where(Prescription.pathway == "pco-tnd")).all()
+        assert (pco.forfait_kind, pco.sessions_authorised) == ("pco_bilan_0_6", 1)
+        hors = session.get(Seance, second)
+        assert hors is not None and (hors.prescription_id, hors.out_of_forfait) == (None, True)
+    assert (result.moved, result.out_of_forfait) == (1, 1)
+    assert _placed(practice, first) == ("pco-tnd", pco.id)
+    assert cancel_relay(practice.sessions, child_id) == 2
+    assert _state(practice, child_id) == kept  # both back on COCON, neither hors forfait
