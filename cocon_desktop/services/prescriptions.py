@@ -21,6 +21,7 @@ from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Child, Document, Prescription, Seance
 from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
+from cocon_desktop.services.enrolments import COCON, enrolment_on, pathway_tariff
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [name for name in PrescriptionData.__dataclass_fields__ if name != "id"]
@@ -124,11 +125,16 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
             raise CoconError("child_missing", id=data.child_id)
         if child.erased_at is not None:
             raise CoconError("child_erased", inclusion=child.inclusion_number)
-        tariff = tariffs.get(child.network)
-        data = normalised(data, tariff)
         row = session.get(Prescription, data.id) if data.id is not None else None
         if data.id is not None and (row is None or row.child_id != data.child_id):
             raise CoconError("prescription_missing", id=data.id)
+        # the pathway holding the child on its first day (a PCO after a relay: its tariff, its payer); a prescription
+        # keeps the pathway it was entered in
+        enrolment = enrolment_on(session, child.id, data.valid_from) if row is None else None
+        pathway = row.pathway if row is not None else enrolment.pathway if enrolment is not None else COCON
+        payer = row.payer if row is not None else enrolment.payer if enrolment is not None else ""
+        tariff = pathway_tariff(tariffs, pathway, child.network)
+        data = normalised(data, tariff)
         old = _data(row) if row is not None else None
         count, last = _seances_of(session, row.id) if row is not None else (0, None)
         errors = validate_prescription(data, tariff, child.birth_date, today)
@@ -139,7 +145,7 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
             raise ValidationError(blocking)
         before = audit.flatten(old) if old is not None else None
         if row is None:
-            row = Prescription(created_at=datetime.now(UTC))
+            row = Prescription(created_at=datetime.now(UTC), pathway=pathway, payer=payer)
             session.add(row)
         for name in FIELDS:
             setattr(row, name, getattr(data, name))

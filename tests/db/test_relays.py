@@ -297,3 +297,30 @@ def test_the_bilan_alone_takes_one_seance_the_next_goes_out_of_forfait_and_comes
     assert _placed(practice, first) == ("pco-tnd", pco.id)
     assert cancel_relay(practice.sessions, child_id) == 2
     assert _state(practice, child_id) == kept  # both back on COCON, neither hors forfait
+
+
+def test_prescriptions_after_the_relay_belong_to_the_pco(practice: Practice) -> None:
+    code = _pco(practice)
+    child_id = _child(practice)
+    relay(practice.sessions, RelayRequest(child_id, code, D))
+    [pco] = [r.data for r in prescriptions.list_prescriptions(practice.sessions, child_id)
+             if r.data.forfait_kind == "pco_interv_0_6"]
+    # its note edited: judged by the PCO-TND tariff, not refused as a forfait the network does not know
+    prescriptions.save_prescription(practice.sessions, replace(pco, note="relais Gironde"), TODAY)
+    # a new forfait from D on is the PCO's; the network's forfait is not one of the PCO's
+    renewal = replace(pco, id=None, valid_from=date(2027, 10, 20), valid_until=date(2028, 10, 19),
+                      prescribed_on=TODAY, note="")
+    new_id = prescriptions.save_prescription(practice.sessions, renewal, TODAY)
+    with practice.sessions() as session:
+        row = session.get(Prescription, new_id)
+        assert row is not None and (row.pathway, row.payer) == ("pco-tnd", code)
+    with pytest.raises(ValidationError) as cocon_kind:
+        prescriptions.save_prescription(practice.sessions, replace(renewal, forfait_kind="precoce_0_24"), TODAY)
+    assert ("forfait_kind", "forfait_unknown") in [(e.field, e.code) for e in cocon_kind.value.errors]
+    # before D, a prescription is COCON's as always
+    earlier = prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=5,
+        valid_from=date(2026, 8, 1), valid_until=date(2026, 8, 31), prescribed_on=date(2026, 7, 25)), TODAY)
+    with practice.sessions() as session:
+        row = session.get(Prescription, earlier)
+        assert row is not None and (row.pathway, row.payer) == ("cocon", "")
