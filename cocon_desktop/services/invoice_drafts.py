@@ -17,7 +17,7 @@ from cocon_desktop.services.tariff_store import load_tariffs
 
 @dataclass(frozen=True)
 class DraftLine:
-    seance_id: int
+    seance_id: int | None  # None: a milestone of a forfait paid as a package (prescription_id says which)
     day: date
     child_id: int
     inclusion_number: str
@@ -26,6 +26,8 @@ class DraftLine:
     kind: str
     amount: Decimal
     child_name: str = ""  # "DUPONT Léa", for the practitioner's preview only: never on the invoice nor the batch
+    prescription_id: int | None = None  # a milestone line: the forfait it pays (schema 0017)
+    label: str = ""  # a milestone line's words on the invoice (« Bilan — Psychomotricité »); "" for a séance
 
 
 @dataclass(frozen=True)

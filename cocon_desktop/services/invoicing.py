@@ -97,11 +97,12 @@ def _last_chain(session: Session) -> str:
 
 def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, child_id: int | None,
            corrects_id: int | None, credited: dict[int, int] | None = None) -> IssuedDocument:
-    """Insert the document and its lines in the open transaction (never updated afterwards)."""
+    """Insert the document and its lines in the open transaction (never updated afterwards). `credited`: a credit
+    note's line number → the id of the invoice line it cancels."""
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     line_values = []
     for number, line in enumerate(request.lines, start=1):
-        credited_id = credited.get(line.seance_id) if credited else None
+        credited_id = credited.get(number) if credited else None
         line_values.append((number, line.seance_id, credited_id, line.day, line.inclusion_number, line.kind,
                             to_cents(line.amount)))
     total_cents = to_cents(request.total)
@@ -120,7 +121,7 @@ def _store(session: Session, request: RenderRequest, sequence: int, pdf: bytes, 
         session.add(InvoiceLine(invoice_id=invoice.id, line_no=number, seance_id=seance_id,
                                 credited_line_id=credited_id, service_day=day, inclusion_number=inclusion,
                                 initials=line.initials, discipline=line.discipline, seance_kind=kind,
-                                amount_cents=amount))
+                                amount_cents=amount, prescription_id=line.prescription_id))
     session.flush()
     audit.record(session, request.kind, invoice.id, "issue", child_id,
                  {"number": (None, request.number), "total_cents": (None, total_cents)})
@@ -197,13 +198,14 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
             raise CoconError("invoice_line_unknown", number=original.number, lines=", ".join(map(str, unknown)))
         if not wanted:
             raise CoconError("nothing_to_credit", number=original.number)
-        lines = tuple(DraftLine(r.seance_id or 0, r.service_day, original.child_id or 0, r.inclusion_number,
-                                r.initials, r.discipline, r.seance_kind, from_cents(r.amount_cents))
+        lines = tuple(DraftLine(r.seance_id, r.service_day, original.child_id or 0, r.inclusion_number,
+                                r.initials, r.discipline, r.seance_kind, from_cents(r.amount_cents),
+                                prescription_id=r.prescription_id)
                       for r in wanted)
         sequence, number = _next_number(session, "credit_note", issue_date.year, witnessed)
         request = RenderRequest(number, "credit_note", issue_date, due, original.period_start, original.period_end,
                                 original.network, practice, lines, (original.number, original.issue_date))
-        credited = {r.seance_id or 0: r.id for r in wanted}
+        credited = {number: r.id for number, r in enumerate(wanted, start=1)}  # by line: a milestone has no séance
         return _store(session, request, sequence, render(request), original.child_id, original.id, credited)
 
 
