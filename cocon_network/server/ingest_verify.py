@@ -23,6 +23,7 @@ import asyncio
 import importlib.util
 import logging
 import time
+import weakref
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,14 @@ def _stored_data(state: ServerState, batch_id: str) -> bytes | None:
 
 
 async def _finish(state: ServerState, pool: VerifyPool, batch_id: str, data: bytes | None) -> None:
+    if data is not None:
+        await _verify(state, pool, batch_id, data)
+        return
+    async with _held_slots():
+        await _verify(state, pool, batch_id, None)
+
+
+async def _verify(state: ServerState, pool: VerifyPool, batch_id: str, data: bytes | None) -> None:
     try:
         if data is None:
             data = await run_in_threadpool(_stored_data, state, batch_id)
@@ -124,8 +133,25 @@ async def _finish(state: ServerState, pool: VerifyPool, batch_id: str, data: byt
         log.exception("batch %s: the verification after the receipt failed", batch_id)
 
 
+HELD_BATCHES = 8  # batches' bytes a worker keeps in memory for their verification (≈ 9 MB each for 100 invoices)
+_HELD: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _held_slots() -> asyncio.Semaphore:
+    """This event loop's limit on the batches read back from the database for their verification at once."""
+    loop = asyncio.get_running_loop()
+    slots = _HELD.get(loop)
+    if slots is None:
+        slots = _HELD[loop] = asyncio.Semaphore(max(HELD_BATCHES, 1))
+    return slots
+
+
 def schedule(state: ServerState, pool: VerifyPool, batch_id: str, data: bytes | None = None) -> asyncio.Task[None]:
-    """The full verification of a stored batch, in the background of the running event loop."""
+    """The full verification of a stored batch, in the background of the running event loop. Beyond HELD_BATCHES
+    waiting, a batch's bytes are not kept: it is read again from the database when its turn comes (a flood of
+    uploads faster than the verifications then costs no memory per batch)."""
+    if len(pool.tasks) >= HELD_BATCHES:
+        data = None
     return _keep(pool, asyncio.get_running_loop().create_task(_finish(state, pool, batch_id, data)))
 
 

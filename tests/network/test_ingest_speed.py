@@ -60,3 +60,33 @@ def test_the_verification_processes_take_only_idle_cpu() -> None:
         pool.close()
     assert policy == os.SCHED_IDLE
     assert niceness >= os.nice(0) + 10
+
+
+def test_beyond_the_held_batches_a_batch_is_read_again_for_its_verification(postgres_url: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flood of uploads faster than their verifications keeps no batch's bytes in memory past HELD_BATCHES: the
+    verification reads the batch again from the database when its turn comes, and still concludes."""
+    import httpx
+
+    from cocon_exchange.protocol import SHA256_HEADER, sha256_hex
+    from cocon_network.server import ingest_verify
+    from tests.network.api_server import convention, running_server, wait_verified
+    from tests.sync_samples import make_batch
+
+    reads: list[str] = []
+    stored_data = ingest_verify._stored_data
+
+    def counted(state: object, batch_id: str) -> bytes | None:
+        reads.append(batch_id)
+        return stored_data(state, batch_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_verify, "HELD_BATCHES", 0)  # every batch beyond « none held »
+    monkeypatch.setattr(ingest_verify, "_stored_data", counted)
+    with running_server(postgres_url) as server:
+        practice = convention(server.engine)
+        batch = make_batch()
+        answer = httpx.put(f"{server.url}/batches/{batch.batch_id}", content=batch.data, timeout=60, headers={
+            "Authorization": f"Bearer {practice.token}", SHA256_HEADER: sha256_hex(batch.data)})
+        assert answer.status_code == 201, answer.text
+        assert wait_verified(server.engine, batch.batch_id) == "verifie"
+    assert reads == [batch.batch_id]  # not handed over from the request: read again
