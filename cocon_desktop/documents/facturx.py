@@ -107,10 +107,12 @@ def _line(transaction: ET.Element, index: int, data: InvoiceData) -> None:
     item = _sub(transaction, "ram:IncludedSupplyChainTradeLineItem")
     _sub(_sub(item, "ram:AssociatedDocumentLineDocument"), "ram:LineID", str(index))
     product = _sub(item, "ram:SpecifiedTradeProduct")
-    _sub(product, "ram:Name", f"{line.kind} — {line.discipline}")
-    _sub(product, "ram:Description", f"{line.kind} du {short_date(line.service_date)}, enfant n° d'inclusion "
-                                     f"{line.inclusion_number} ({line.initials}), parcours COCON")
-    for label, value in (("N° d'inclusion", line.inclusion_number), ("Initiales", line.initials)):
+    words = data.words
+    _sub(product, "ram:Name", line.kind if line.milestone else f"{line.kind} — {line.discipline}")
+    _sub(product, "ram:Description", f"{line.kind} du {short_date(line.service_date)}, enfant "
+                                     f"{words.reference_phrase} {line.inclusion_number} ({line.initials}), "
+                                     f"{words.line_frame}")
+    for label, value in ((words.reference_label, line.inclusion_number), ("Initiales", line.initials)):
         characteristic = _sub(product, "ram:ApplicableProductCharacteristic")
         _sub(characteristic, "ram:Description", label)
         _sub(characteristic, "ram:Value", value)
@@ -215,7 +217,7 @@ def pdf_metadata(data: InvoiceData) -> dict[str, str]:
         "title": f"{data.title} {data.number}",
         "subject": f"{data.title} {data.number} du {short_date(data.issue_date)}, {data.seller.legal_name} "
                    f"à {data.buyer.name}",
-        "keywords": f"{data.title}, Factur-X, EN 16931, COCON",
+        "keywords": f"{data.title}, Factur-X, EN 16931, {data.words.keywords}",
     }
 
 

@@ -112,6 +112,7 @@ class InvoiceLine:
     kind: str  # French label: "Séance", "Bilan initial"
     amount: Decimal  # the line total (BT-131) = quantity × unit price
     quantity: int = 1  # acts of this kind on this day (BT-129, unit C62 "one")
+    milestone: bool = False  # a forfait's milestone: `kind` is its label, which names the discipline already
 
     def __post_init__(self) -> None:
         _check_amount(self.amount, "line amount")
@@ -124,6 +125,25 @@ class InvoiceLine:
     def unit_price(self) -> Decimal:
         """The net price of one act (BT-146), without VAT (exempt care)."""
         return (self.amount / self.quantity).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class PathwayWords:
+    """The pathway's words on an invoice (resources/pathways/*.toml, issue 22); the defaults are COCON's, whose
+    documents keep their sentences byte for byte."""
+
+    object_template: str = ""  # the object after « Objet : », with {start} and {end}; "" = COCON's sentence
+    line_frame: str = "parcours COCON"  # ends each Factur-X line's description
+    keywords: str = "COCON"  # the last of the PDF's keywords
+    reference_label: str = "N° d'inclusion"  # the column of the child's number
+
+    @property
+    def reference_phrase(self) -> str:
+        """« n° d'inclusion », inside a sentence."""
+        return self.reference_label[:1].lower() + self.reference_label[1:]
+
+
+COCON_WORDS = PathwayWords()
 
 
 @dataclass(frozen=True)
@@ -162,6 +182,7 @@ class InvoiceData:
     corrects: InvoiceReference | None = None  # required for a credit note
     reason: str = ""  # why a credit note was issued (printed under its title)
     currency: str = "EUR"
+    words: PathwayWords = COCON_WORDS
 
     def __post_init__(self) -> None:
         if not self.number or any(c.isspace() for c in self.number):

@@ -128,10 +128,15 @@ def _header(data: InvoiceData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     buyer.setStyle(TableStyle([*_BASE_STYLE, ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story: list[Flowable] = [top, Spacer(1, 6 * mm), buyer, Spacer(1, 7 * mm)]
-    what = "Annulation ou correction de soins" if data.is_credit_note else "Soins"
-    story.append(_p(f"<b>Objet :</b> {what} réalisés dans le cadre du parcours COCON (soins précoces et "
-                    f"coordonnés du nouveau-né vulnérable), du {short_date(data.period_start)} au "
-                    f"{short_date(data.period_end)}.", s["base"]))
+    if data.words.object_template:  # another pathway's object (resources/pathways/*.toml)
+        sentence = data.words.object_template.format(start=short_date(data.period_start),
+                                                     end=short_date(data.period_end))
+        story.append(_p(f"<b>Objet :</b> {_e(sentence)}", s["base"]))
+    else:
+        what = "Annulation ou correction de soins" if data.is_credit_note else "Soins"
+        story.append(_p(f"<b>Objet :</b> {what} réalisés dans le cadre du parcours COCON (soins précoces et "
+                        f"coordonnés du nouveau-né vulnérable), du {short_date(data.period_start)} au "
+                        f"{short_date(data.period_end)}.", s["base"]))
     story.append(_p(f"<b>Nature de l'opération :</b> {_e(data.nature_of_operation.lower())}.", s["base"]))
     if data.corrects is not None:
         reason = f" Motif : {_e(data.reason)}" if data.reason else ""
@@ -144,7 +149,7 @@ def _header(data: InvoiceData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _lines_table(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
-    heads = ["N°", "Date", "N° d'inclusion", "Initiales", "Discipline", "Acte"]
+    heads = ["N°", "Date", _e(data.words.reference_label), "Initiales", "Discipline", "Acte"]
     right = ParagraphStyle("h", parent=s["head"], alignment=TA_RIGHT)
     rows: list[Sequence[object]] = [[_p(h, s["head"]) for h in heads]
                                     + [_p(h, right) for h in ("Qté", "Prix unitaire", "Montant")]]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop import settings
 from cocon_desktop.documents.invoice_data import (
+    COCON_WORDS,
     InvoiceData,
     InvoiceLine,
     InvoiceReference,
@@ -28,6 +29,7 @@ from cocon_desktop.services import invoicing, number_witness, settings_store
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.invoice_verify import VerifyReport, verify, write_anchor
 from cocon_desktop.services.invoicing import IssuedDocument, Render, RenderMany, RenderRequest
+from cocon_desktop.services.payer_buyers import PayerParty, payer_party
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.signing_identities import active_identity, all_certificates
@@ -91,21 +93,33 @@ def set_network_address(sessions: sessionmaker[Session], network: str, address: 
     settings_store.put(sessions, settings.network_address(network), checked_network_address(address).stored())
 
 
-def to_invoice_data(request: RenderRequest, address: NetworkAddress, term_days: int) -> InvoiceData:
+def to_invoice_data(request: RenderRequest, address: NetworkAddress | PayerParty, term_days: int) -> InvoiceData:
+    """`address`: a COCON network's (its buyer is the network), or a configured payer with its pathway's words."""
     lines = tuple(InvoiceLine(service_date=line.day, inclusion_number=line.inclusion_number, initials=line.initials,
                               discipline=short_label(line.discipline),
-                              kind=KINDS.get(line.kind, line.kind), amount=line.amount.quantize(CENT))
+                              kind=line.label or KINDS.get(line.kind, line.kind), amount=line.amount.quantize(CENT),
+                              milestone=bool(line.label))
                   for line in request.lines)
+    if isinstance(address, PayerParty):
+        buyer, words = address.buyer, address.words(request.kind)
+    else:
+        buyer = buyer_for_network(request.network, PostalAddress(address.street, address.postcode, address.city),
+                                  siret=address.siret)
+        words = COCON_WORDS
     return InvoiceData(
         number=request.number, kind="credit_note" if request.kind == "credit_note" else "invoice",
         issue_date=request.issue_date, period_start=request.period_start, period_end=request.period_end,
         seller=seller_from_profile(request.practice),
-        buyer=buyer_for_network(request.network, PostalAddress(address.street, address.postcode, address.city),
-                                siret=address.siret),
-        lines=lines, payment=PaymentTerms(days=term_days, due_date=request.due_date),
+        buyer=buyer, lines=lines, payment=PaymentTerms(days=term_days, due_date=request.due_date),
         corrects=InvoiceReference(*request.corrects) if request.corrects else None,
-        reason="Annulation de lignes facturées" if request.kind == "credit_note" else "",
+        reason="Annulation de lignes facturées" if request.kind == "credit_note" else "", words=words,
     )
+
+
+def buyer_address(sessions: sessionmaker[Session], network: str) -> NetworkAddress | PayerParty:
+    """Whom an invoice of `network` is made out to: a configured payer (PCO1…) from its row, else the COCON
+    network's address setting (CoconError "network_address_missing" when not given)."""
+    return payer_party(sessions, network) or network_address(sessions, network)
 
 
 def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = None) -> Render:
@@ -118,7 +132,7 @@ def renderer(sessions: sessionmaker[Session], network: str, pin: str | None = No
     from cocon_desktop.documents.signing import render_signed_invoice
     from cocon_desktop.documents.signing_pkcs11 import read_certificate, render_signed_invoice_pkcs11
 
-    address = network_address(sessions, network)
+    address = buyer_address(sessions, network)
     term_days = invoicing.payment_term_days(sessions)
     identity = active_identity(sessions)
     if identity.token is not None:
@@ -150,7 +164,7 @@ def bulk_renderer(sessions: sessionmaker[Session], network: str) -> RenderMany |
         return None
     from cocon_desktop.documents.render_pool import render_signed_many
 
-    address = network_address(sessions, network)
+    address = buyer_address(sessions, network)
     term_days = invoicing.payment_term_days(sessions)
     certificate, key = identity.certificate_pem, identity.private_key_der
 

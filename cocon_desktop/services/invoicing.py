@@ -17,10 +17,13 @@ from cocon_desktop import settings
 from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.domain.money import from_cents, to_cents
 from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services import audit, number_witness, settings_store
 from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
+from cocon_desktop.services.milestone_drafts import billable_milestones, credited_label
+from cocon_desktop.services.payer_buyers import is_configured_payer
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -146,6 +149,14 @@ def _numbered_requests(session: Session, drafts: Sequence[DraftInvoice], issue_d
             for offset, draft in enumerate(drafts)]
 
 
+def run_lines(session: Session, network: str, first: date, last: date,
+              tariffs: dict[str, NetworkTariff]) -> list[DraftLine]:
+    """The run's lines: a configured payer's (PCO1…) milestones reached, or a COCON network's billable séances."""
+    if is_configured_payer(session, network):
+        return billable_milestones(session, network, first, last, tariffs)
+    return billable_lines(session, network, first, last, tariffs)
+
+
 def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: date, issue_date: date,
               render: Render, progress: Progress | None = None,
               witnessed: Mapping[str, int] | None = None,
@@ -161,7 +172,7 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
     issued: list[IssuedDocument] = []
     with sessions.begin() as session:
         session.connection(execution_options={IMMEDIATE: True})
-        drafts: list[DraftInvoice] = group(billable_lines(session, network, first, last, tariffs), network, first,
+        drafts: list[DraftInvoice] = group(run_lines(session, network, first, last, tariffs), network, first,
                                            last, grouping)
         requests = _numbered_requests(session, drafts, issue_date, due, first, last, network, practice, witnessed)
         pdfs = render_many(requests) if render_many else (render(r) for r in requests)
@@ -182,6 +193,7 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
                 issue_date: date, render: Render, witnessed: Mapping[str, int] | None = None) -> IssuedDocument:
     """A facture d'avoir cancelling the whole invoice or some of its lines; their séances become billable again."""
     practice = load_profile(sessions)
+    tariffs = load_tariffs(sessions)  # a milestone line's words
     due = issue_date + timedelta(days=payment_term_days(sessions))
     with sessions.begin() as session:
         session.connection(execution_options={IMMEDIATE: True})
@@ -200,7 +212,8 @@ def credit_note(sessions: sessionmaker[Session], invoice_number: str, line_numbe
             raise CoconError("nothing_to_credit", number=original.number)
         lines = tuple(DraftLine(r.seance_id, r.service_day, original.child_id or 0, r.inclusion_number,
                                 r.initials, r.discipline, r.seance_kind, from_cents(r.amount_cents),
-                                prescription_id=r.prescription_id)
+                                prescription_id=r.prescription_id,
+                                label=credited_label(session, r.prescription_id, r.seance_kind, tariffs))
                       for r in wanted)
         sequence, number = _next_number(session, "credit_note", issue_date.year, witnessed)
         request = RenderRequest(number, "credit_note", issue_date, due, original.period_start, original.period_end,

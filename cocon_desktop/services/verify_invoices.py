@@ -8,6 +8,7 @@ rewritten with the chain recomputed, or a row carrying another document's signed
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -21,12 +22,20 @@ from sqlalchemy.orm import Session
 
 from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services.invoicing import GENESIS, chain_hash, lines_digest
+from cocon_desktop.services.pathway_store import shipped_pathways
 from cocon_exchange.facturx_summary import FILENAME, NS, TYPE_CODES, read_summary
 
 SignatureCheck = Callable[[bytes], bool]
 Fault = tuple[str, dict[str, Any]]
 _LINES = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
 _INCLUSION = "N° d'inclusion"
+
+
+@functools.cache
+def _reference_labels() -> frozenset[str]:
+    """The line characteristic naming the child's number: COCON's « N° d'inclusion », or another pathway's
+    reference label (« N° de dossier PCO », issue 22 S5)."""
+    return frozenset({_INCLUSION, *(pathway.reference_label for pathway in shipped_pathways().values())})
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ def _xml_lines(xml: bytes) -> list[tuple[int, date, str]]:
                             "udt:DateTimeString", "", NS)
         inclusion = ""
         for characteristic in item.findall("ram:SpecifiedTradeProduct/ram:ApplicableProductCharacteristic", NS):
-            if characteristic.findtext("ram:Description", "", NS).strip() == _INCLUSION:
+            if characteristic.findtext("ram:Description", "", NS).strip() in _reference_labels():
                 inclusion = characteristic.findtext("ram:Value", "", NS).strip()
         out.append((int(Decimal(amount.strip()) * 100), datetime.strptime(day.strip(), "%Y%m%d").date(), inclusion))
     return out
