@@ -9,6 +9,8 @@ PAYERS: dict[str, str] = {
                            "ils ne se saisissent pas ici.",
     "payer_codes_exhausted": "Plus aucun code libre pour un payeur {prefix} : les codes ne sont jamais redonnés.",
     "payer_missing": "Ce payeur ({payer}) n'existe pas.",
+    "invoice_payer_choice": "Indiquez soit --network (un réseau COCON), soit --payer (une plateforme : PCO1, "
+                            "PCO2…), l'un des deux.",
     "payer_siret_checksum": "Ce SIRET est invalide (chiffre de contrôle) : recopiez-le depuis la convention signée "
                             "avec la plateforme ou l'annuaire des entreprises.",
 }

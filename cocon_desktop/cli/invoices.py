@@ -14,7 +14,7 @@ from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
-from cocon_desktop.services import invoice_documents, invoice_drafts, invoicing, payments, signing_identities
+from cocon_desktop.services import invoice_documents, invoicing, payers, payments, signing_identities
 from cocon_desktop.services.practice_handle import Practice
 
 EXIT_BROKEN = 3
@@ -37,20 +37,24 @@ def _pin(args: argparse.Namespace, secrets: Input, practice: Practice) -> str | 
 
 
 def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
+    if (args.network is None) == (args.payer is None):  # one of the two, never both
+        raise CoconError("invoice_payer_choice")
     first, last = arguments.month(args.period, "period")
     if args.out is not None:
         arguments.output_folder(args.out)  # before anything is issued
     with open_practice(args, secrets) as practice:
+        payer = args.network or practice.read(payers.get_payer, args.payer).code  # CoconError "payer_missing"
         if args.dry_run:
-            drafts = practice.read(invoice_drafts.preview, args.network, first, last)
+            drafts = practice.read(invoicing.preview_run, payer, first, last)
             for draft in drafts:
-                who = draft.lines[0].inclusion_number if draft.child_id else args.network
-                print(f"{who}  {messages.counted(len(draft.lines), 'acte', 'actes')}  {messages.euros(draft.total)}")
+                who = draft.lines[0].inclusion_number if draft.child_id else payer
+                what = ("versement", "versements") if args.payer else ("acte", "actes")
+                print(f"{who}  {messages.counted(len(draft.lines), *what)}  {messages.euros(draft.total)}")
             total = sum((d.total for d in drafts), Decimal("0.00"))
             print(f"{messages.counted(len(drafts), 'facture serait émise', 'factures seraient émises')}, total "
                   f"{messages.euros(total)}.")
             return 0
-        issued = practice.write(invoice_documents.issue_period, args.network, first, last, today_of(args),
+        issued = practice.write(invoice_documents.issue_period, payer, first, last, today_of(args),
                                 pin=_pin(args, secrets, practice)).value
         for doc in issued:
             print(f"{doc.number}  {messages.euros(doc.total)}  sha256 {doc.pdf_sha256[:16]}…")
@@ -139,8 +143,11 @@ def cmd_network_address(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    invoice = add_command(sub, "invoice", "émettre les factures d'une période pour un réseau", cmd_invoice)
-    invoice.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    invoice = add_command(sub, "invoice", "émettre les factures d'une période pour un réseau ou une plateforme",
+                          cmd_invoice)
+    invoice.add_argument("--network", choices=sorted(NETWORKS), help="un réseau COCON (ou --payer)")
+    invoice.add_argument("--payer", metavar="CODE", help="une plateforme (PCO1, PCO2… : Paramètres) : les versements "
+                                                         "de ses forfaits atteints dans le mois")
     invoice.add_argument("--period", required=True, metavar="AAAA-MM", help="le mois facturé")
     invoice.add_argument("--dry-run", action="store_true", help="montrer ce qui serait émis, sans rien émettre")
     invoice.add_argument("--out", type=Path, help="écrire aussi les PDF signés dans ce dossier")

@@ -157,6 +157,14 @@ def run_lines(session: Session, network: str, first: date, last: date,
     return billable_lines(session, network, first, last, tariffs)
 
 
+def preview_run(sessions: sessionmaker[Session], network: str, first: date, last: date) -> list[DraftInvoice]:
+    """What `issue_run` would issue for a COCON network or a configured payer (nothing is written)."""
+    tariffs = load_tariffs(sessions)
+    grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
+    with sessions() as session:
+        return group(run_lines(session, network, first, last, tariffs), network, first, last, grouping)
+
+
 def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: date, issue_date: date,
               render: Render, progress: Progress | None = None,
               witnessed: Mapping[str, int] | None = None,
