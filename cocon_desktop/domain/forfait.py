@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from cocon_desktop.domain.ages import date_at_age
 from cocon_desktop.domain.money import CENT
+from cocon_desktop.domain.tariff_milestones import MILESTONES
 from cocon_desktop.domain.tariffs import ForfaitRule
 
 FEW_SESSIONS = 2
+INTERVENTION = "seance"  # the séance kind an « interventions » milestone counts (tariff format 2)
 ENDS_SOON_DAYS = 30
 
 
@@ -30,6 +32,7 @@ class UsedAct:
     day: date
     is_bilan: bool
     amount: Decimal
+    intervention: bool = True  # a séance an « interventions » milestone counts (not an absence, not a meeting)
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,31 @@ def authorised_amount(terms: PrescriptionTerms, rule: ForfaitRule | None) -> Dec
     return amount.quantize(CENT)
 
 
+def milestones_reached(terms: PrescriptionTerms, rule: ForfaitRule, acts: list[UsedAct], today: date) -> Decimal:
+    """What a forfait paid as a package has released so far: the amounts of its milestones reached — the bilan
+    done, N interventions done, its validity over (issue 22, S5; services/milestone_drafts.py bills them)."""
+    bilan_done = any(act.is_bilan for act in acts)
+    interventions = sum(1 for act in acts if not act.is_bilan and act.intervention)
+    reached = Decimal("0.00")
+    for milestone, amount in rule.milestone_amounts(terms.discipline):
+        if ((milestone.on == "bilan" and bilan_done)
+                or (milestone.on == "interventions" and interventions >= milestone.count)
+                or (milestone.on == "period_end" and today > terms.valid_until)):
+            reached += amount
+    return reached.quantize(CENT)
+
+
 def forfait_status(terms: PrescriptionTerms, rule: ForfaitRule | None, acts: list[UsedAct], birth: date,
                    pathway_max_age_years: int, today: date) -> ForfaitStatus:
     sessions_used = sum(1 for act in acts if not act.is_bilan)
     bilan_used = any(act.is_bilan for act in acts)
     sessions_left = max(0, terms.sessions_authorised - sessions_used)
-    amount_authorised = authorised_amount(terms, rule)
-    amount_used = sum((act.amount for act in acts), Decimal("0.00")).quantize(CENT)
+    if rule is not None and rule.payment == MILESTONES:  # a package: authorised = the package, used = milestones
+        amount_authorised = rule.package(terms.discipline).quantize(CENT)
+        amount_used = milestones_reached(terms, rule, acts, today)
+    else:
+        amount_authorised = authorised_amount(terms, rule)
+        amount_used = sum((act.amount for act in acts), Decimal("0.00")).quantize(CENT)
     amount_left = max(Decimal("0.00"), amount_authorised - amount_used)
     days_left = (terms.valid_until - today).days
 

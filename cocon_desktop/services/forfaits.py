@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.ages import months_between
-from cocon_desktop.domain.forfait import ForfaitStatus, PrescriptionTerms, UsedAct, forfait_status
+from cocon_desktop.domain.forfait import INTERVENTION, ForfaitStatus, PrescriptionTerms, UsedAct, forfait_status
 from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError
@@ -50,7 +50,7 @@ def _priced(p: Prescription, tariff: NetworkTariff | None, acts: list[tuple[date
         rule = version.forfait(p.forfait_kind) if version else None
         is_bilan = kind in BILANS
         amount = rule.price(p.discipline, "bilan" if is_bilan else "session") if rule else Decimal("0.00")
-        priced.append(UsedAct(day, is_bilan, amount))
+        priced.append(UsedAct(day, is_bilan, amount, intervention=kind == INTERVENTION))
     return priced
 
 

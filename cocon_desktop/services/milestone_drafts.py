@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.forfait import INTERVENTION
 from cocon_desktop.domain.seance import ABSENCES, BILANS
 from cocon_desktop.domain.tariff_milestones import MILESTONES, Milestone
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff
@@ -22,8 +23,6 @@ from cocon_desktop.models import Child, Enrolment, InvoiceLine, Prescription, Se
 from cocon_desktop.services.enrolments import COCON, pathway_tariff
 from cocon_desktop.services.invoice_drafts import DraftLine
 from cocon_desktop.services.pathway_store import shipped_pathways
-
-INTERVENTION = "seance"  # the séance kind an « interventions » milestone counts
 
 
 def active_milestone_exists(prescription_id: int, code: str) -> object:

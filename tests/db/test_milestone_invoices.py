@@ -30,6 +30,7 @@ from cocon_desktop.models import InvoiceLine
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import (
     children,
+    forfaits,
     invoice_documents,
     invoicing,
     payers,
@@ -156,6 +157,9 @@ def test_a_relayed_child_gets_a_bilan_invoice_then_the_second_payment(practice: 
         _seance(practice, child_id, day)
     assert _issue(practice, "PCO1", NOVEMBER) == []  # 17 interventions: the 2nd payment is not reached yet
     _seance(practice, child_id, INTERVENTIONS[-1])
+    [pco] = [line.status for line in forfaits.child_forfaits(practice.sessions, child_id, TODAY)
+             if line.prescription.data.forfait_kind == "pco_interv_0_6"]
+    assert (pco.amount_authorised, pco.amount_used) == (Decimal("1500.00"), Decimal("820.00"))  # 140 + 680
     [second] = _issue(practice, "PCO1", NOVEMBER)
     assert second.number == "FAC-2026-0002" and second.total == Decimal("680.00")
     assert _lines(practice, second.number) == [(None, "jalon_versement_2", date(2026, 11, 17), DOSSIER, 68000,
