@@ -26,6 +26,7 @@ from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
+from cocon_desktop.errors import CoconError
 from cocon_desktop.models import InvoiceLine
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import (
@@ -41,7 +42,7 @@ from cocon_desktop.services import (
 )
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice
-from cocon_desktop.services.relays import RelayRequest, relay
+from cocon_desktop.services.relays import RelayRequest, cancel_relay, relay
 from cocon_desktop.services.signing_identities import all_certificates
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.test_invoice_complete import _schematron_failures
@@ -176,6 +177,9 @@ def test_a_relayed_child_gets_a_bilan_invoice_then_the_second_payment(practice: 
 def test_a_credit_note_makes_the_milestone_billable_again(practice: Practice, relayed: tuple[int, int],
                                                          tmp_path: Path) -> None:
     [bilan] = _issue(practice, "PCO1", OCTOBER)
+    with pytest.raises(CoconError) as refused:  # the relay cannot be undone under an invoiced milestone
+        cancel_relay(practice.sessions, relayed[0])
+    assert refused.value.code == "relay_invoiced" and refused.value.data["number"] == bilan.number
     note = practice.write(invoice_documents.issue_credit_note, bilan.number, None, TODAY).value
     assert note.number == "AV-2026-0001" and note.total == Decimal("140.00")
     root, text = _checked(practice, note.number, tmp_path)
