@@ -49,6 +49,8 @@ class RelayDialog(QDialog):
         self.day = DateField(self, name="relay_day", today=today)
         self.payer = QComboBox(self)
         self.payer.setObjectName("relay_payer")
+        # the platforms arrive after the dialog is laid out: the box grows to their names (« PCO-TND de la Gironde »)
+        self.payer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.reference = QLineEdit(self)
         self.reference.setObjectName("relay_reference")
         self.reference.setMaxLength(REFERENCE_MAX)
