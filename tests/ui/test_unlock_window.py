@@ -98,3 +98,37 @@ def test_unlock_runs_in_the_background(qtbot: QtBot, practice: Practice, data_di
     qtbot.waitUntil(lambda: window.practice is not None, timeout=10000)
     assert window.result() == UnlockWindow.DialogCode.Accepted
     window.practice.close()  # type: ignore[union-attr]
+
+
+class _LaterRunner(SyncRunner):
+    """Runs every task when asked (`answer()`), after the window is shown — as the real runner's thread does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: list[tuple[object, object, object]] = []
+
+    def run(self, fn, on_done=None, on_error=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.waiting.append((fn, on_done, on_error))
+
+    def answer(self) -> None:
+        for fn, on_done, _on_error in self.waiting:
+            on_done(fn())  # type: ignore[operator]
+        self.waiting.clear()
+
+
+def test_the_keychain_sentence_arriving_late_is_read_whole(qtbot: QtBot, practice: Practice,
+                                                             data_dir: Path) -> None:
+    """No keychain here (the tests' null backend): its sentence arrives once the window is on screen, and the
+    window grows to show it whole rather than squeezing it under the button."""
+    practice.close()
+    runner = _LaterRunner()
+    window = UnlockWindow(data_dir, runner)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    before = window.height()
+    runner.answer()
+    reason = window.panel.keychain_reason
+    assert reason.isVisible() and reason.text().startswith("Aucun trousseau du système")
+    qtbot.waitUntil(lambda: window.height() > before)
+    assert reason.height() >= reason.heightForWidth(reason.width())  # every line of it

@@ -49,6 +49,7 @@ class UnlockWindow(QDialog):
             layout.addWidget(note)
         self.panel = UnlockPanel(data_dir, runner, offer_remember=True, parent=self)
         self.panel.unlocked.connect(self._opened)
+        self.panel.grown.connect(self._fit)
         layout.addWidget(self.panel)
         restore = QPushButton(tr("Restaurer une sauvegarde dans un autre dossier…"), self)
         restore.setObjectName("restore_backup")
@@ -77,6 +78,13 @@ class UnlockWindow(QDialog):
         self.restore_dialog = dialog
         dialog.open()
         return dialog
+
+    def _fit(self) -> None:
+        """The keychain's answer comes after the window is shown (50–100 ms): grow so that its sentence is read
+        whole instead of squeezed under the button."""
+        hint = self.sizeHint()
+        if hint.height() > self.height() or hint.width() > self.width():
+            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
 
     def _opened(self, practice: Practice) -> None:
         self.practice = practice

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the ORM is imported by the unlocking itself, in the backgro
 
 class UnlockPanel(QWidget):
     unlocked = Signal(object)  # Practice
+    grown = Signal()  # a line appeared after the window was laid out (the keychain's answer): its window may grow
 
     def __init__(self, data_dir: Path, runner: TaskRunner, *, expected_vault_id: str | None = None,
                  offer_remember: bool = False, parent: QWidget | None = None) -> None:
@@ -116,6 +117,7 @@ class UnlockPanel(QWidget):
         self.remember.setToolTip(message(status.reason))
         self.keychain_reason.setText("" if status.available else message(status.reason))
         self.keychain_reason.setVisible(not status.available)
+        self.grown.emit()
 
     # -- actions
     def try_passphrase(self) -> None:
