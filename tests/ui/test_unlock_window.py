@@ -130,5 +130,5 @@ def test_the_keychain_sentence_arriving_late_is_read_whole(qtbot: QtBot, practic
     runner.answer()
     reason = window.panel.keychain_reason
     assert reason.isVisible() and reason.text().startswith("Aucun trousseau du système")
-    qtbot.waitUntil(lambda: window.height() > before)
-    assert reason.height() >= reason.heightForWidth(reason.width())  # every line of it
+    qtbot.waitUntil(lambda: reason.height() >= reason.heightForWidth(reason.width()))  # every line of it
+    assert window.height() > before

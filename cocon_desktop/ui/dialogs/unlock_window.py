@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from cocon_desktop.services import practice_keys
+from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.unlock_panel import UnlockPanel
@@ -81,10 +82,8 @@ class UnlockWindow(QDialog):
 
     def _fit(self) -> None:
         """The keychain's answer comes after the window is shown (50–100 ms): grow so that its sentence is read
-        whole instead of squeezed under the button."""
-        hint = self.sizeHint()
-        if hint.height() > self.height() or hint.width() > self.width():
-            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
+        whole instead of squeezed under the button (once the sentence is placed)."""
+        QTimer.singleShot(0, self, lambda: grow_to_content(self))
 
     def _opened(self, practice: Practice) -> None:
         self.practice = practice
