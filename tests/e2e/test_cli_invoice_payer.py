@@ -3,24 +3,17 @@ refusals (neither --network nor --payer, both, an unknown payer) — on a practi
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
 import pytest
 
-from cocon_desktop import settings
-from cocon_desktop.domain.child import ChildData
-from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
-from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import children, payers, prescriptions, seances, settings_store
-from cocon_desktop.services.practice_handle import create_practice
+from cocon_desktop.services import seances
 from cocon_desktop.services.relays import RelayRequest, relay
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
-from tests.dates import TODAY
+from tests.conftest import STRONG_PASSPHRASE
 from tests.e2e.test_cli import assert_french_failure, cocon
+from tests.e2e.test_cli_relay import psychomotricienne_practice, rpm_child_beside_a_pco
 
 pytestmark = pytest.mark.slow  # cocon processes
 
@@ -30,17 +23,8 @@ CHOICE = ("Indiquez soit --network (un réseau COCON), soit --payer (une platefo
 
 def _practice(folder: Path) -> None:
     """A child of the RPM relayed to PCO1 on 20 October 2026, its bilan on the 21st."""
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    with create_practice(folder, STRONG_PASSPHRASE, profile, RecoveryKey.generate(), params=FAST_KDF) as practice:
-        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
-        payers.add_payer(practice.sessions, "pco-tnd", PayerData(
-            name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-        child_id = children.create_child(practice.sessions, ChildData(
-            last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
-            inclusion_number="RPM-2025-0007", network="RPM"), TODAY)
-        prescriptions.save_prescription(practice.sessions, PrescriptionData(
-            child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
-            valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    with psychomotricienne_practice(folder) as practice:
+        child_id = rpm_child_beside_a_pco(practice)
         relay(practice.sessions, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference="PCO33-0042"))
         seances.record_seance(practice.sessions, SeanceData(child_id, date(2026, 10, 21), time(10, 0),
                                                             kind="bilan_initial"))

@@ -15,7 +15,7 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import children, payers, prescriptions, seances, settings_store
-from cocon_desktop.services.practice_handle import create_practice
+from cocon_desktop.services.practice_handle import Practice, create_practice
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
@@ -25,18 +25,29 @@ pytestmark = pytest.mark.slow  # cocon processes
 INCLUSION = "RPM-2025-0007"
 
 
-def _practice(folder: Path) -> None:
+def rpm_child_beside_a_pco(practice: Practice) -> int:
+    """A psychomotricienne's practice working with COCON and PCO-TND, the Gironde's PCO (PCO1), and a child of the
+    RPM with a COCON prescription from 1 September 2026: the child's id."""
+    settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    payers.add_payer(practice.sessions, "pco-tnd", PayerData(
+        name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
+    child_id = children.create_child(practice.sessions, ChildData(
+        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
+        inclusion_number=INCLUSION, network="RPM"), TODAY)
+    prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
+        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    return child_id
+
+
+def psychomotricienne_practice(folder: Path) -> Practice:
     profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    with create_practice(folder, STRONG_PASSPHRASE, profile, RecoveryKey.generate(), params=FAST_KDF) as practice:
-        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
-        payers.add_payer(practice.sessions, "pco-tnd", PayerData(
-            name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-        child_id = children.create_child(practice.sessions, ChildData(
-            last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
-            inclusion_number=INCLUSION, network="RPM"), TODAY)
-        prescriptions.save_prescription(practice.sessions, PrescriptionData(
-            child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
-            valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    return create_practice(folder, STRONG_PASSPHRASE, profile, RecoveryKey.generate(), params=FAST_KDF)
+
+
+def _practice(folder: Path) -> None:
+    with psychomotricienne_practice(folder) as practice:
+        child_id = rpm_child_beside_a_pco(practice)
         for day in (date(2026, 10, 15), date(2026, 10, 23)):
             seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0)))
 
