@@ -4,6 +4,7 @@ message_texts.MESSAGES."""
 from __future__ import annotations
 
 PATHWAYS: dict[str, str] = {
+    "pathways_unknown": "Parcours inconnu : {names}. Les parcours connus : {known}.",
     "pathway_file_invalid": "Ce fichier de parcours n'est pas un fichier TOML lisible : {detail}.",
     "pathway_format_unknown": "Format de fichier de parcours inconnu : {value} (ce programme lit le format 1).",
     "pathway_id_invalid": "Identifiant de parcours invalide : {value} (2 à 20 caractères : minuscules, chiffres "

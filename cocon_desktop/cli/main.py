@@ -24,6 +24,7 @@ from cocon_desktop.cli import (
     invoices,
     keys,
     numbering,
+    pathways,
     practice,
     privacy,
     reports,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     practice.register(sub)
     keys.register(sub)  # rekey, recovery-key (issue 19, #3)
     children.register(sub)
+    pathways.register(sub)  # pathways, payer add|list (issue 22)
     seances.register(sub)
     agenda.register(sub)  # agenda export (issue 20, #6)
     invoices.register(sub)
