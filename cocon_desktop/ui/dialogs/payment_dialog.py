@@ -7,20 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.money import parse_euros
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
-from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_refusal
 
 
 class PaymentDialog(QDialog):
@@ -89,10 +88,7 @@ class PaymentDialog(QDialog):
         errors = [FieldError(e.field, e.code, {**e.data, "due": str(e.data["due"]).replace(".", ",")},
                              e.severity)
                   if "due" in (e.data or {}) else e for e in errors]  # "257,00 €", not "257.00 €"
-        orphans = show_field_errors(self.boxes, errors)
-        self.message.setText(" ".join(error_text(ValidationError([e])) for e in orphans))
-        self.message.setVisible(bool(orphans))
-        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
+        show_refusal(self, self.boxes, self.message, errors)
 
     def _saved(self, status: InvoiceStatus) -> None:
         self.save_button.setEnabled(True)
@@ -104,9 +100,7 @@ class PaymentDialog(QDialog):
         if isinstance(error, ValidationError):
             self._show(list(error.errors))
             return
-        self.message.setText(error_text(error))
-        self.message.setVisible(True)
-        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
+        show_refusal(self, self.boxes, self.message, None, error_text(error))
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

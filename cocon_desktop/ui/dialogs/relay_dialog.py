@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.services.payers import PayerRecord, list_payers
 from cocon_desktop.services.relays import REFERENCE_MAX, RelayRequest, RelayResult, relay
-from cocon_desktop.ui.fit import grow_to_content
 from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_field_errors
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_refusal
 
 PATHWAY = "pco-tnd"
 FORFAITS = (("interventions", "Bilan et interventions précoces"), ("bilan", "Bilan seul"))
@@ -103,10 +102,7 @@ class RelayDialog(QDialog):
         self.runner.run_op(lambda _report: practice.write(relay, request), self._saved, self._failed)
 
     def _show(self, errors: list[FieldError]) -> None:
-        orphans = show_field_errors(self.boxes, errors)
-        self.message.setText(" ".join(error_text(ValidationError([e])) for e in orphans))
-        self.message.setVisible(bool(orphans))
-        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
+        show_refusal(self, self.boxes, self.message, errors)
 
     def _saved(self, result: RelayResult) -> None:
         self.save_button.setEnabled(True)
@@ -118,9 +114,7 @@ class RelayDialog(QDialog):
         if isinstance(error, ValidationError):
             self._show(list(error.errors))
             return
-        self.message.setText(error_text(error))
-        self.message.setVisible(True)
-        QTimer.singleShot(0, self, lambda: grow_to_content(self))  # once the messages are placed
+        show_refusal(self, self.boxes, self.message, None, error_text(error))
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cocon_desktop.errors import FieldError
+from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.ui.fit import grow_to_content
-from cocon_desktop.ui.i18n import field_text
+from cocon_desktop.ui.i18n import error_text, field_text
 
 ERROR_STYLE = "color: #b00020;"
 DONE_STYLE = "color: #1b5e20;"  # what was done (saved, issued, sent)
@@ -203,3 +203,14 @@ def show_field_errors(boxes: dict[str, FieldBox], errors: list[FieldError], *,
     if first is not None and first.editor.isVisibleTo(first.window()):
         first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
     return orphans
+
+
+def show_refusal(window: QWidget, boxes: dict[str, FieldBox], message: QLabel,
+                 errors: list[FieldError] | None, other: str = "") -> None:
+    """A refused save in a form dialog: each field error under its field, what no field can show (or `other`, the
+    French text of a refusal that is no field's) in `message`; then the window grows to what it now shows."""
+    orphans = show_field_errors(boxes, errors or [])
+    text = " ".join(error_text(ValidationError([e])) for e in orphans) if errors is not None else other
+    message.setText(text)
+    message.setVisible(bool(text))
+    QTimer.singleShot(0, window, lambda: grow_to_content(window))  # once the messages are placed
