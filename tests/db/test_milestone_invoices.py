@@ -10,7 +10,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,26 +19,18 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from cocon_desktop import settings
 from cocon_desktop.documents.facturx import NS
 from cocon_desktop.documents.signing import validate
-from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import InvoiceLine
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import (
-    children,
     forfaits,
     invoice_documents,
     invoicing,
     payers,
     practice_handle,
-    prescriptions,
-    seances,
-    settings_store,
 )
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice
@@ -46,6 +38,7 @@ from cocon_desktop.services.relays import RelayRequest, cancel_relay, relay
 from cocon_desktop.services.signing_identities import all_certificates
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.test_invoice_complete import _schematron_failures
+from tests.pco_samples import record, rpm_child, works_with_pco_tnd
 
 TODAY = date(2026, 11, 23)
 D = date(2026, 10, 20)  # the PCO's first day
@@ -64,7 +57,7 @@ def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
     """A psychomotricienne of the RPM, working with PCO-TND too, with the Gironde's PCO (PCO1)."""
     profile = replace(PROFILE, profession="psychomotricien", network="RPM")
     opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    settings_store.put(opened.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    works_with_pco_tnd(opened)
     assert payers.add_payer(opened.sessions, "pco-tnd", PCO).code == "PCO1"
     opened.write(invoice_documents.set_network_address, "RPM",
                  NetworkAddress("1 rue de l'Exemple", "13000", "Marseille"))
@@ -72,20 +65,14 @@ def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
     opened.close()
 
 
-def _seance(practice: Practice, child_id: int, day: date, kind: str = "seance") -> int:
-    return seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0), kind=kind))
+_seance = record
 
 
 @pytest.fixture
 def relayed(practice: Practice) -> tuple[int, int]:
     """A child followed in COCON (a séance on 5 October), relayed to PCO1 on 20 October, its bilan on the 21st:
     (child id, the COCON séance's id)."""
-    child_id = children.create_child(practice.sessions, ChildData(
-        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
-        inclusion_number="RPM-2025-0007", inclusion_date=date(2025, 7, 1), network="RPM"), TODAY)
-    prescriptions.save_prescription(practice.sessions, PrescriptionData(
-        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
-        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    child_id = rpm_child(practice, TODAY)
     cocon = _seance(practice, child_id, date(2026, 10, 5))
     practice.write(relay, RelayRequest(child_id, "PCO1", D, reference=DOSSIER))
     _seance(practice, child_id, date(2026, 10, 21), "bilan_initial")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from cocon_desktop import messages, settings
 from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.domain.prescription import PrescriptionData
-from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.errors import CoconError, ValidationError
 from cocon_desktop.models import Enrolment, Prescription, Seance
 from cocon_desktop.security.recovery import RecoveryKey
@@ -28,7 +27,6 @@ from cocon_desktop.services import (
     payers,
     practice_handle,
     prescriptions,
-    seances,
     settings_store,
 )
 from cocon_desktop.services.changes import Changes
@@ -37,6 +35,7 @@ from cocon_desktop.services.relays import RelayRequest, cancel_relay, relay
 from cocon_desktop.services.tariff_store import load_tariffs
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.invoice_helpers import plain_render
+from tests.pco_samples import record, rpm_child, works_with_pco_tnd
 
 TODAY = date(2026, 11, 23)
 D = date(2026, 10, 20)  # the PCO's first day
@@ -55,17 +54,12 @@ def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
 
 def _pco(practice: Practice, enabled: bool = True) -> str:
     if enabled:
-        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+        works_with_pco_tnd(practice)
     return payers.add_payer(practice.sessions, "pco-tnd", PCO).code
 
 
 def _child(practice: Practice, later: bool = False) -> int:
-    child_id = children.create_child(practice.sessions, ChildData(
-        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
-        inclusion_number="RPM-2025-0007", inclusion_date=date(2025, 7, 1), network="RPM"), TODAY)
-    prescriptions.save_prescription(practice.sessions, PrescriptionData(
-        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
-        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
+    child_id = rpm_child(practice, TODAY)
     if later:  # a renewal already entered, starting after the relay's day
         prescriptions.save_prescription(practice.sessions, PrescriptionData(
             child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=10,
@@ -73,8 +67,7 @@ def _child(practice: Practice, later: bool = False) -> int:
     return child_id
 
 
-def _seance(practice: Practice, child_id: int, day: date, kind: str = "seance") -> int:
-    return seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0), kind=kind))
+_seance = record
 
 
 def _placed(practice: Practice, seance_id: int) -> tuple[str | None, int | None]:

@@ -8,36 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from cocon_desktop import settings
-from cocon_desktop.domain.child import ChildData
 from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import children, payers, prescriptions, seances, settings_store
+from cocon_desktop.services import payers, seances
 from cocon_desktop.services.practice_handle import Practice, create_practice
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.dates import TODAY
 from tests.e2e.test_cli import assert_french_failure, cocon
+from tests.pco_samples import INCLUSION, rpm_child, works_with_pco_tnd
 
 pytestmark = pytest.mark.slow  # cocon processes
 
-INCLUSION = "RPM-2025-0007"
 
 
 def rpm_child_beside_a_pco(practice: Practice) -> int:
     """A psychomotricienne's practice working with COCON and PCO-TND, the Gironde's PCO (PCO1), and a child of the
     RPM with a COCON prescription from 1 September 2026: the child's id."""
-    settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    works_with_pco_tnd(practice)
     payers.add_payer(practice.sessions, "pco-tnd", PayerData(
         name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-    child_id = children.create_child(practice.sessions, ChildData(
-        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
-        inclusion_number=INCLUSION, network="RPM"), TODAY)
-    prescriptions.save_prescription(practice.sessions, PrescriptionData(
-        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
-        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), TODAY)
-    return child_id
+    return rpm_child(practice, TODAY)
 
 
 def psychomotricienne_practice(folder: Path) -> Practice:

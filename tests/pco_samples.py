@@ -1,0 +1,36 @@
+"""A child of the RPM beside a PCO (issue 22): the set-up the relay and PCO invoice tests share — a COCON
+prescription from 1 September 2026, the practice working with PCO-TND — and a séance recorded for it."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from cocon_desktop import settings
+from cocon_desktop.domain.child import ChildData
+from cocon_desktop.domain.prescription import PrescriptionData
+from cocon_desktop.domain.seance import SeanceData
+from cocon_desktop.services import children, prescriptions, seances, settings_store
+from cocon_desktop.services.practice_handle import Practice
+from tests.dates import TODAY
+
+INCLUSION = "RPM-2025-0007"
+
+
+def works_with_pco_tnd(practice: Practice) -> None:
+    settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+
+
+def rpm_child(practice: Practice, today: date = TODAY) -> int:
+    """Nino Roux, born 1 June 2025, included in the RPM on 1 July 2025, a psychomotricity prescription from
+    1 September 2026 to 28 February 2027 (30 séances): the child's id."""
+    child_id = children.create_child(practice.sessions, ChildData(
+        last_name="Roux", first_name="Nino", birth_date=date(2025, 6, 1), sex="M", gestational_weeks=30,
+        inclusion_number=INCLUSION, inclusion_date=date(2025, 7, 1), network="RPM"), today)
+    prescriptions.save_prescription(practice.sessions, PrescriptionData(
+        child_id=child_id, discipline="psychomotricite", forfait_kind="precoce_0_24", sessions_authorised=30,
+        valid_from=date(2026, 9, 1), valid_until=date(2027, 2, 28), prescribed_on=date(2026, 8, 25)), today)
+    return child_id
+
+
+def record(practice: Practice, child_id: int, day: date, kind: str = "seance") -> int:
+    return seances.record_seance(practice.sessions, SeanceData(child_id, day, time(10, 0), kind=kind))
