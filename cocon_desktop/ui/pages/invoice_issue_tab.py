@@ -32,8 +32,9 @@ from cocon_desktop.services.invoice_documents import (
     set_network_address,
     stored_network_address,
 )
-from cocon_desktop.services.invoice_drafts import DraftInvoice, preview
-from cocon_desktop.services.invoicing import IssuedDocument
+from cocon_desktop.services.invoice_drafts import DraftInvoice
+from cocon_desktop.services.invoice_payers import PayerChoice, invoice_payers
+from cocon_desktop.services.invoicing import IssuedDocument, preview_run
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.ui.dialogs.draft_detail_dialog import DraftDetailDialog
@@ -103,6 +104,7 @@ class IssueTab(QWidget):
         self.practice, self.runner, self.today = practice, runner, today
         self.drafts: list[DraftInvoice] = []
         self._network_chosen = False
+        self.payers: dict[str, PayerChoice] = {}  # the other pathways' payers the combo offers after the networks
         layout = QVBoxLayout(self)
 
         choice = QHBoxLayout()
@@ -115,7 +117,8 @@ class IssueTab(QWidget):
         for first, last in months(today()):
             self.month.addItem(month_year(first).capitalize(), (first, last))
         self.month.setCurrentIndex(1)  # the previous month
-        choice.addWidget(QLabel(tr("Réseau"), self))
+        self.payer_label = QLabel(tr("Réseau"), self)
+        choice.addWidget(self.payer_label)
         choice.addWidget(self.network, 1)
         choice.addSpacing(16)
         choice.addWidget(QLabel(tr("Mois des séances"), self))
@@ -175,7 +178,12 @@ class IssueTab(QWidget):
         return self.progress.is_running
 
     def selected_network(self) -> str:
+        """The payer chosen: a COCON network (RPM…) or another pathway's payer (PCO1…)."""
         return str(self.network.currentData())
+
+    def _selected_payer(self) -> PayerChoice | None:
+        """The chosen payer when it is not a COCON network."""
+        return self.payers.get(self.selected_network())
 
     def period(self) -> tuple[date, date]:
         first, last = self.month.currentData()
@@ -197,9 +205,30 @@ class IssueTab(QWidget):
             return
         if not self._network_chosen:  # the practice's own network, until the user picks another
             self.runner.run(lambda: practice.read(load_profile).network, self._default_network, lambda _: None)
+        self.runner.run(lambda: practice.read(invoice_payers), self._show_payers, lambda _: None)
         network, (first, last) = self.selected_network(), self.period()
-        self.runner.run(lambda: practice.read(preview, network, first, last), self._show_drafts,
+        self.runner.run(lambda: practice.read(preview_run, network, first, last), self._show_drafts,
                         lambda e: self.say(error_text(e), error=True))
+
+    def _show_payers(self, choices: list[PayerChoice]) -> None:
+        """The networks, then the other pathways' payers (a plateforme added or disabled in Paramètres shows here
+        at the next reload); the choice is kept while it is still offered."""
+        payers = {choice.code: choice for choice in choices}
+        if payers == self.payers:
+            return
+        current = self.selected_network()
+        self.network.blockSignals(True)
+        while self.network.count() > len(NETWORKS):
+            self.network.removeItem(self.network.count() - 1)
+        for choice in choices:
+            self.network.addItem(f"{choice.code} — {choice.name}", choice.code)
+        self.payers = payers
+        index = self.network.findData(current)
+        self.network.setCurrentIndex(max(index, 0))
+        self.network.blockSignals(False)
+        self.payer_label.setText(tr("Payeur") if payers else tr("Réseau"))
+        if index < 0:  # a payer disabled meanwhile: back to the first network
+            self.reload()
 
     def _default_network(self, code: str) -> None:
         index = self.network.findData(code)
@@ -210,6 +239,12 @@ class IssueTab(QWidget):
             self.reload()
 
     def _show_drafts(self, drafts: list[DraftInvoice]) -> None:
+        payer = self._selected_payer()
+        if drafts and drafts[0].network != self.selected_network():
+            return  # the preview of a payer no longer chosen (the choice changed while it was read)
+        header = self.table.horizontalHeaderItem(1)
+        if header is not None:
+            header.setText(payer.reference_label if payer else tr(PREVIEW_COLUMNS[1]))
         self.drafts = drafts
         self.table.setRowCount(0)  # items set into empty rows: replacing 192 shown items took 180 ms (large demo)
         self.table.setRowCount(len(drafts))
@@ -224,8 +259,9 @@ class IssueTab(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         grand = grand_total(drafts)
-        self.total.setText(tr("Total : {0}").format(money(grand)) if drafts else
-                           tr("Aucune séance à facturer pour ce réseau et ce mois."))
+        nothing = (tr("Aucun versement à facturer pour ce payeur et ce mois.") if payer else
+                   tr("Aucune séance à facturer pour ce réseau et ce mois."))
+        self.total.setText(tr("Total : {0}").format(money(grand)) if drafts else nothing)
         count = len(drafts)
         self.issue_button.setText(issue_button_text(count))
         self.issue_button.setEnabled(count > 0 and not self.running)
@@ -244,14 +280,17 @@ class IssueTab(QWidget):
         if not self.drafts or self.running or practice is None:
             return
         network = self.selected_network()
+        if self._selected_payer() is not None:  # its address is its row in Paramètres (required there)
+            self._confirm(network, None, needs_address=False)
+            return
         self.runner.run(lambda: practice.read(stored_network_address, network),
                         lambda address: self._confirm(network, address), lambda e: self.say(error_text(e), error=True))
 
-    def _confirm(self, network: str, address: NetworkAddress | None) -> None:
+    def _confirm(self, network: str, address: NetworkAddress | None, *, needs_address: bool = True) -> None:
         count = len(self.drafts)
         if not count or self.running or network != self.selected_network():
             return
-        if address is None:  # given here, or in Paramètres › Réseaux
+        if address is None and needs_address:  # given here, or in Paramètres › Réseaux
             self._ask_address(CoconError("network_address_missing", network=network))
             return
         answer = QMessageBox.question(
