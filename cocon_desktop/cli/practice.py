@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cocon_desktop.cli.support import Command, Input, add_command, open_practice, read_input, today_of
 from cocon_desktop.domain.practice_toml import profile_from_toml
+from cocon_desktop.errors import CoconError
 from cocon_desktop.services import practice_handle, practice_keys
 from cocon_desktop.services.demo import create_demo
 from cocon_desktop.services.info import practice_info
@@ -35,15 +36,26 @@ def cmd_init(args: argparse.Namespace, secrets: Input) -> int:
     return 0
 
 
+def _demo_pco(value: str) -> bool:
+    """`--pathways cocon` (the default) or `cocon,pco-tnd`: whether the demo works with PCO-TND too."""
+    named = {part.strip().lower() for part in value.split(",") if part.strip()}
+    if not named <= {"cocon", "pco-tnd"} or "cocon" not in named:
+        raise CoconError("demo_pathways", value=value[:40])
+    return "pco-tnd" in named
+
+
 def cmd_demo(args: argparse.Namespace, secrets: Input) -> int:
+    pco = _demo_pco(args.pathways)
     if getattr(args, "size", "small") == "large":
+        if pco:
+            raise CoconError("demo_pathways", value=args.pathways[:40])
         from cocon_desktop.services.demo_large import create_large_demo
 
         started = time.perf_counter()
         create_large_demo(args.data_dir, today_of(args)).close()
         print(f"Cabinet de démonstration à grande échelle créé en {time.perf_counter() - started:.1f} s.")
     else:
-        create_demo(args.data_dir, today_of(args)).close()
+        create_demo(args.data_dir, today_of(args), pco=pco).close()
     print(f"Cabinet de démonstration créé dans {args.data_dir}.")
     print("Phrase de passe : demo (la seule dispensée de la règle de robustesse, réservée à la démonstration).")
     return 0
@@ -103,6 +115,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         if name == "demo":
             child.add_argument("--size", choices=("small", "large"), default="small",
                                help="large : cabinet de groupe, 2 000 enfants, 100 000 séances, ~12 000 factures")
+            child.add_argument("--pathways", default="cocon", metavar="PARCOURS",
+                               help="cocon (par défaut) ou cocon,pco-tnd : un enfant relayé vers une PCO de "
+                                    "démonstration, ses factures de bilan et de versement")
         if name == "info":
             child.add_argument("--json", action="store_true", help="sortie JSON")
         if name == "recover":

@@ -13,6 +13,7 @@ from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services.demo_children import add_demo_children
 from cocon_desktop.services.demo_invoices import add_demo_invoices
+from cocon_desktop.services.demo_pco import add_demo_pco
 from cocon_desktop.services.demo_seances import add_demo_seances
 from cocon_desktop.services.practice_handle import Practice, create_practice
 
@@ -37,11 +38,13 @@ DEMO_PROFILE = PracticeProfile(
 DEMO_KDF = Argon2Params(time_cost=2, memory_kib=32 * 1024, parallelism=2)
 
 
-def create_demo(data_dir: Path, today: date) -> Practice:
-    """The demo practice as it looks on `today` (the caller's clock: the demo never reads the system date)."""
+def create_demo(data_dir: Path, today: date, *, pco: bool = False) -> Practice:
+    """The demo practice as it looks on `today` (the caller's clock: the demo never reads the system date).
+    `pco`: the practice works with PCO-TND too, and one child is relayed to the demo's plateforme (demo_pco.py)."""
     practice = create_practice(data_dir, DEMO_PASSPHRASE, DEMO_PROFILE, RecoveryKey.generate(),
                                params=DEMO_KDF, demo=True)
     add_demo_children(practice.sessions, today)
     add_demo_seances(practice.sessions, today)
-    add_demo_invoices(practice, today)
+    relayed = add_demo_pco(practice, today) if pco else None
+    add_demo_invoices(practice, today, ("PCO1",) if relayed is not None else ())
     return practice

@@ -43,13 +43,14 @@ def invoiced_months(today: date) -> list[tuple[date, date]]:
     return months[::-1]
 
 
-def add_demo_invoices(practice: Practice, today: date) -> int:
+def add_demo_invoices(practice: Practice, today: date, payers: tuple[str, ...] = ()) -> int:
+    """`payers`: the plateformes (PCO1) whose milestones are invoiced too, month by month after the networks'."""
     for code, address in DEMO_ADDRESSES.items():
         set_network_address(practice.sessions, code, address)
     issued = []
     for first, last in invoiced_months(today):  # oldest first, so that numbers follow the dates
         issue_day = min(today, last + timedelta(days=3))
-        for network in DEMO_ADDRESSES:
+        for network in (*DEMO_ADDRESSES, *payers):
             issued += issue_period(practice, network, first, last, issue_day)
         _received_batch(practice, issue_day + timedelta(days=1))
     for index, document in enumerate(issued):
