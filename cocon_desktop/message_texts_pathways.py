@@ -27,4 +27,6 @@ PATHWAYS: dict[str, str] = {
     "pathway_template_invalid": "Modèle de texte invalide près de {value} : seuls {allowed} peuvent y figurer entre "
                                 "accolades.",
     "pathway_pattern_invalid": "Expression régulière invalide : {value}.",
+    "demo_pathways": "La démonstration propose « cocon » ou « cocon,pco-tnd » (en petite taille seulement), pas "
+                     "« {value} ».",
 }
