@@ -13,4 +13,6 @@ PAYERS: dict[str, str] = {
                             "PCO2…), l'un des deux.",
     "payer_siret_checksum": "Ce SIRET est invalide (chiffre de contrôle) : recopiez-le depuis la convention signée "
                             "avec la plateforme ou l'annuaire des entreprises.",
+    "batch_payer_unknown": "Payeur inconnu : {value} (un réseau COCON : RPM, RPO ou RPNA, ou une plateforme "
+                           "enregistrée : {payers}).",
 }

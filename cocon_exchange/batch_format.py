@@ -30,6 +30,7 @@ from cocon_exchange import __version__
 from cocon_exchange.acts_csv import ACTS_CSV_NAME, acts_csv, signed_amount
 from cocon_exchange.manifest_schema import schema_problem
 from cocon_exchange.money import CENT
+from cocon_exchange.pathway_labels import DEFAULT_PATHWAY, PATHWAY_PATTERN
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -38,7 +39,9 @@ DOCUMENTS_FOLDER = "documents/"
 CURRENCY = "EUR"
 KINDS = ("invoice", "credit_note")
 NUMBER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-NETWORK_PATTERN = re.compile(r"[A-Z0-9]{2,8}")
+NETWORK_PATTERN = re.compile(r"[A-Z0-9]{2,8}")  # the payer: a COCON network (RPM) or a configured one (PCO1)
+DEFAULT_PREFIX = "COCON"  # the start of a COCON batch file's name; another pathway's is its `batch_prefix`
+PREFIX_PATTERN = re.compile(r"[A-Za-z0-9-]{2,20}")  # domain/pathways.BATCH_PREFIX
 
 __all__ = [
     "ACTS_CSV_NAME", "FORMAT_VERSION", "MANIFEST_NAME", "SIGNATURE_NAME", "BatchAct", "BatchContent",
@@ -97,6 +100,9 @@ class BatchContent:
     created_at: datetime  # aware
     practice: BatchPractice
     documents: tuple[BatchDocument, ...]
+    # the care pathway of every document of the batch: written in the manifest only when it is not COCON's, so
+    # that a COCON batch stays what it was before pathways existed (issue 22)
+    pathway: str = DEFAULT_PATHWAY
 
 
 def document_file(number: str) -> str:
@@ -141,6 +147,8 @@ def check_content(content: BatchContent) -> None:
         raise ValueError(f"batch id {content.batch_id!r}: the lower-case text of a UUID is required")
     if not NETWORK_PATTERN.fullmatch(content.network):
         raise ValueError(f"network {content.network!r}: 2 to 8 capital letters or digits are required")
+    if not PATHWAY_PATTERN.fullmatch(content.pathway):
+        raise ValueError(f"pathway {content.pathway!r}: 2 to 20 lower-case letters, digits or '-' are required")
     if content.period_start > content.period_end:
         raise ValueError("the period ends before it starts")
     if content.created_at.tzinfo is None or content.created_at.utcoffset() is None:
@@ -176,7 +184,7 @@ def build_manifest(content: BatchContent, csv_bytes: bytes) -> dict[str, Any]:
     documents = content.documents
     net = sum((signed_amount(d.kind, d.total) for d in documents), Decimal("0.00"))
     practice = content.practice
-    return {
+    manifest: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "generator": f"COCON Desktop {__version__}",
         "batch_id": content.batch_id,
@@ -198,6 +206,9 @@ def build_manifest(content: BatchContent, csv_bytes: bytes) -> dict[str, Any]:
         },
         "acts_csv": {"file": ACTS_CSV_NAME, "sha256": _sha256(csv_bytes)},
     }
+    if content.pathway != DEFAULT_PATHWAY:  # absent means COCON: a COCON manifest keeps its bytes
+        manifest["pathway"] = content.pathway
+    return manifest
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -233,7 +244,10 @@ def build_batch(content: BatchContent, sign_manifest: ManifestSigner) -> bytes:
     return _zip(members, content.created_at)
 
 
-def batch_file_name(content: BatchContent) -> str:
-    """"COCON-RPM-2026-10-1a2b3c4d.zip": network, month the period starts, first 8 hex digits of the batch id."""
+def batch_file_name(content: BatchContent, prefix: str = DEFAULT_PREFIX) -> str:
+    """"COCON-RPM-2026-10-1a2b3c4d.zip": the pathway's prefix, the payer, the month the period starts, the first 8
+    hex digits of the batch id ("PCO-TND-PCO1-2026-11-….zip" for a PCO of PCO-TND)."""
+    if not PREFIX_PATTERN.fullmatch(prefix):
+        raise ValueError(f"batch file prefix {prefix!r}: 2 to 20 letters, digits or '-' are required")
     short = content.batch_id.replace("-", "")[:8]
-    return f"COCON-{content.network}-{content.period_start:%Y-%m}-{short}.zip"
+    return f"{prefix}-{content.network}-{content.period_start:%Y-%m}-{short}.zip"

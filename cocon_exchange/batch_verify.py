@@ -24,6 +24,7 @@ from cocon_exchange.batch_format import FORMAT_VERSION, MANIFEST_NAME, SIGNATURE
 from cocon_exchange.certificates import certificate_fingerprint, certificate_subject
 from cocon_exchange.manifest_schema import schema_problem
 from cocon_exchange.manifest_signature import verify_detached
+from cocon_exchange.pathway_labels import DEFAULT_PATHWAY
 
 MiB = 1024 * 1024
 MAX_MEMBER_SIZE = 50 * MiB  # uncompressed, each
@@ -43,6 +44,7 @@ class BatchCheck:
     total: Decimal  # net amount (credit notes negative), as the manifest says
     manifest: dict[str, Any] | None
     signer_pem: bytes = b""  # the certificate the manifest's signature carries (PEM; b"" when unreadable)
+    pathway: str = DEFAULT_PATHWAY  # the manifest's `pathway` (issue 22): "cocon" when it has none
 
     @property
     def signer_fingerprint(self) -> str:
@@ -246,4 +248,5 @@ def _result(faults: FaultList, manifest: dict[str, Any] | None) -> BatchCheck:
     except Exception:  # cannot happen with a schema-valid manifest; kept so that nothing ever raises
         total = Decimal("0.00")
     return BatchCheck(tuple(faults.items), str(manifest["batch_id"]), str(manifest["network"]),
-                      len(manifest["documents"]), total, manifest)
+                      len(manifest["documents"]), total, manifest,
+                      pathway=str(manifest.get("pathway", DEFAULT_PATHWAY)))

@@ -8,7 +8,12 @@ HTTPS, the network acknowledged it) or `rejete` (with its reason; its documents 
 what an export set before migration 0012 (which turned those batches into `exporte`); no code writes it now, its
 label stays for a file written by an older version.
 A document is never in two batches that are not rejected: checked in the closing IMMEDIATE transaction, and by
-a trigger (migration 0006)."""
+a trigger (migration 0006).
+
+A batch is for one payer (issue 22, services/batch_payers.py): a COCON network, or a payer configured for another
+pathway (PCO1…). A payer whose pathway says `sync = false` (PCO-TND) gets its batches exported only: closed
+« Préparé » without an outbox entry, then « Exporté » once written to a file; the Synchronisation page lists
+them not (`sendable_only`)."""
 
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
 from cocon_desktop.models import Batch, BatchDocument, Invoice, InvoiceEvent, InvoiceLine, OutboxEntry, Payment
 from cocon_desktop.services import outbox_errors
+from cocon_desktop.services.batch_payers import batch_payer, export_only_codes
 from cocon_desktop.services.changes import HANDLE, Changes, writes
 from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.outbox_errors import OutboxError
@@ -74,6 +80,7 @@ class BatchSummary:
     exported_at: datetime | None
     # its invoices the network rejected on their own (issue 21): (number, the network's reason), by number
     refused: tuple[tuple[str, str], ...] = ()
+    export_only: bool = False  # its payer's pathway has no server (PCO-TND): exported, never sent
 
     @property
     def state_label(self) -> str:
@@ -118,9 +125,10 @@ def _pending_where(network: str = "") -> list[Any]:
 
 
 def pending_documents(sessions: sessionmaker[Session], network: str) -> list[PendingDocument]:
-    """The issued invoices and credit notes of `network` in no batch (or only in rejected ones), oldest first."""
-    code = network_code(network)
+    """The issued invoices and credit notes of `network` (a payer: services/batch_payers.py) in no batch (or only
+    in rejected ones), oldest first."""
     with sessions() as session:
+        code = batch_payer(session, network).code
         rows = session.execute(select(Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_cents)
                                .where(*_pending_where(code)).order_by(Invoice.issue_date, Invoice.id))
         return [PendingDocument(number, kind, issued, from_cents(total)) for number, kind, issued, total in rows]
@@ -175,23 +183,29 @@ def _summaries(session: Session, *where: Any) -> list[BatchSummary]:
     refused = refused_documents(session)
     statement = (select(*_COLUMNS).outerjoin(OutboxEntry, OutboxEntry.batch_pk == Batch.id).where(*where)
                  .order_by(Batch.created_at.desc(), Batch.id.desc()))
+    rows = session.execute(statement).all()
+    # the payer table is read only when a batch is not a COCON network's (never for a COCON practice)
+    manual = export_only_codes(session) if any(row[2] not in NETWORKS for row in rows) else frozenset()
     out = []
     for (pk, batch_id, network, start, end, created, name, documents, total, state, receipt, received, reason,
-         attempts, last_attempt, last_error, next_attempt, delivered, exported) in session.execute(statement):
+         attempts, last_attempt, last_error, next_attempt, delivered, exported) in rows:
         out.append(BatchSummary(
             id=pk, batch_id=batch_id, network=network, period_start=start, period_end=end, created_at=utc(created),
             file_name=name, documents=documents, total=from_cents(total), state=effective_state(state, pk, paid),
             receipt_id=receipt, received_at=aware(received), reason=reason, attempts=attempts or 0,
             last_attempt_at=aware(last_attempt), error=outbox_errors.read(last_error),
             next_attempt_at=aware(next_attempt) if delivered is None else None, exported_at=aware(exported),
-            refused=refused.get(pk, ())))
+            refused=refused.get(pk, ()), export_only=network in manual))
     return out
 
 
-def list_batches(sessions: sessionmaker[Session], network: str = "") -> list[BatchSummary]:
-    """Every batch (of `network` if given), newest first."""
+def list_batches(sessions: sessionmaker[Session], network: str = "", *,
+                 sendable_only: bool = False) -> list[BatchSummary]:
+    """Every batch (of `network` if given), newest first; `sendable_only` leaves out the batches of the payers whose
+    batches are exported only (PCO-TND's: the Synchronisation page shows what goes to a network's server)."""
     with sessions() as session:
-        return _summaries(session, *([Batch.network == network_code(network)] if network else []))
+        found = _summaries(session, *([Batch.network == batch_payer(session, network).code] if network else []))
+    return [batch for batch in found if not batch.export_only] if sendable_only else found
 
 
 def get_batch(sessions: sessionmaker[Session], batch_pk: int) -> BatchSummary:
@@ -254,16 +268,19 @@ def _practice(sessions: sessionmaker[Session]) -> fmt.BatchPractice:
 
 @writes(Changes.BATCHES, takes=HANDLE)
 def close_batch(practice: Practice, network: str, now: datetime, pin: str | None = None) -> BatchSummary:
-    """Close a batch of everything pending for `network`: the file is built and signed first (the slow part),
-    then stored with its documents and put in the outbox in ONE IMMEDIATE transaction, which re-checks that
-    the pending set has not changed meanwhile (CoconError "batch_changed"; "batch_empty" when nothing is
-    pending). The file is verified as the network will (CoconError "batch_self_check_failed" otherwise);
-    documents signed by an earlier identity of the practice pass because the manifest lists its certificates.
+    """Close a batch of everything pending for `network` (a payer: a COCON network, or a configured one such as
+    PCO1, whose pathway names the file and the manifest): the file is built and signed first (the slow part), then
+    stored with its documents and put in the outbox — unless its pathway exports only — in ONE IMMEDIATE
+    transaction, which re-checks that the pending set has not changed meanwhile (CoconError "batch_changed";
+    "batch_empty" when nothing is pending). The file is verified as the network will (CoconError
+    "batch_self_check_failed" otherwise); documents signed by an earlier identity of the practice pass because the
+    manifest lists its certificates.
     `pin`: the token's PIN when the practice signs with a PKCS#11 token."""
     sessions = practice.sessions
-    code = network_code(network)
     moment = utc(now)
     with sessions() as session:
+        payer = batch_payer(session, network)
+        code = payer.code
         invoices = list(session.scalars(select(Invoice).where(*_pending_where(code))
                                         .order_by(Invoice.issue_date, Invoice.id)))
         if not invoices:
@@ -273,7 +290,7 @@ def close_batch(practice: Practice, network: str, now: datetime, pin: str | None
     content = fmt.BatchContent(
         batch_id=str(uuid.uuid4()), network=code, period_start=min(i.period_start for i in invoices),
         period_end=max(i.period_end for i in invoices), created_at=moment, practice=_practice(sessions),
-        documents=documents)
+        documents=documents, pathway=payer.pathway)
     from cocon_exchange.batch_verify import verify_batch  # factur-x, pyHanko: imported when a batch is made
 
     data = fmt.build_batch(content, manifest_signer(sessions, pin))
@@ -286,13 +303,15 @@ def close_batch(practice: Practice, network: str, now: datetime, pin: str | None
         if set(session.scalars(select(Invoice.id).where(*_pending_where(code)))) != ids:
             raise CoconError("batch_changed", network=code)
         batch = Batch(batch_id=content.batch_id, network=code, period_start=content.period_start,
-                      period_end=content.period_end, created_at=moment, file_name=fmt.batch_file_name(content),
+                      period_end=content.period_end, created_at=moment,
+                      file_name=fmt.batch_file_name(content, payer.prefix),
                       zip=data, zip_sha256=hashlib.sha256(data).hexdigest(), documents=len(documents),
                       total_cents=to_cents(net), state="prepare", receipt_id="", reason="", updated_at=moment)
         session.add(batch)
         session.flush()
         session.add_all(BatchDocument(batch_pk=batch.id, invoice_id=i) for i in sorted(ids))
-        session.add(OutboxEntry(batch_pk=batch.id, attempts=0, next_attempt_at=moment, last_error=""))
+        if payer.sync:  # a payer without a server (PCO-TND) is never queued: its batch is exported
+            session.add(OutboxEntry(batch_pk=batch.id, attempts=0, next_attempt_at=moment, last_error=""))
         batch_pk = batch.id
     return get_batch(sessions, batch_pk)
 

@@ -2,6 +2,7 @@
 
     database_url = "postgresql+psycopg://cocon@/cocon?host=/run/postgresql"
     network = "RPM"                       # the network's code, as in the batches' manifests
+    pathway = "cocon"                     # the care pathway whose batches it receives (a manifest's `pathway`)
     network_name = "Réseau Périnatal Méditerranée"
     debtor_iban = "FR76…"                 # the account the transfers leave from (SEPA)
     debtor_bic = "…"
@@ -31,6 +32,9 @@ class Settings:
     network: str = "RPM"
     network_name: str = "Réseau Périnatal Méditerranée"
     network_siret: str = ""
+    # the care pathway whose batches this server receives (issue 22): a batch of another (a PCO-TND one, its
+    # manifest saying "pathway": "pco-tnd") is refused, `pathway_mismatch`; a manifest without the key is COCON's
+    pathway: str = "cocon"
     debtor_iban: str = ""
     debtor_bic: str = ""
     session_minutes: int = 30

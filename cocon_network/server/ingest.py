@@ -113,7 +113,8 @@ def _store(state: ServerState, therapist_id: int, batch_id: str, data: bytes,
         if not verification.ok:
             fault = (verification.fault_code, verification.fault_reason)
         else:
-            fault = admission_fault(session, therapist, verification, state.settings.network)
+            fault = admission_fault(session, therapist, verification, state.settings.network,
+                                    state.settings.pathway)
         if fault is not None:
             return store_rejected(session, therapist_id, batch_id, data, *fault, digest=digest)
         return store_accepted(session, therapist, batch_id, data, verification,

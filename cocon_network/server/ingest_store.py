@@ -1,7 +1,7 @@
 """The database side of receiving a batch (synchronous: called from a worker thread by ingest.py).
 
     find_batch(session, batch_id) -> Batch | None
-    admission_fault(session, therapist, verification, network) -> (code, French reason) | None
+    admission_fault(session, therapist, verification, network, pathway) -> (code, French reason) | None
     store_rejected(session, therapist_id, batch_id, data, code, reason) -> Batch
     store_accepted(session, therapist, batch_id, data, verification, state=…) -> Batch   (batch, documents, acts)
     highest(session, therapist_id) -> {series: highest sequence}                   (the rollback witness)
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from cocon_exchange.certificates import display_fingerprint
+from cocon_exchange.pathway_labels import DEFAULT_PATHWAY, pathway_label
 from cocon_exchange.protocol import (
     STATUS_PAID,
     STATUS_RECEIVED,
@@ -55,10 +56,11 @@ def find_batch(session: Session, batch_id: str) -> Batch | None:
 
 
 def admission_fault(session: Session, therapist: Therapist, verification: Verification,
-                    network: str) -> tuple[str, str] | None:
+                    network: str, pathway: str = DEFAULT_PATHWAY) -> tuple[str, str] | None:
     """What the network checks beyond the file (issue 19 #4, issue 21 #2): the practice is the token's, its signer
-    is registered (and not revoked) for it, the batch's period meets its convention, the batch is for this network,
-    and no document was received before."""
+    is registered (and not revoked) for it, the batch's period meets its convention, the batch is of this server's
+    care pathway (issue 22: a PCO-TND batch never reaches a COCON network's records) and for this network, and no
+    document was received before."""
     if verification.siret != therapist.siret:
         return ("practice_unregistered",
                 f"le lot est au nom du SIRET {verification.siret}, mais le jeton d'accès est celui du SIRET "
@@ -77,6 +79,9 @@ def admission_fault(session: Session, therapist: Therapist, verification: Verifi
         convention = convention_fault(therapist, verification.period_start, verification.period_end)
         if convention is not None:
             return convention
+    if verification.pathway != pathway:
+        return ("pathway_mismatch", f"ce serveur reçoit les lots du parcours {pathway_label(pathway)} ; ce lot relève "
+                                    f"du parcours {pathway_label(verification.pathway)}")
     if network and verification.network != network:
         return ("network_mismatch", f"le lot est adressé au réseau {verification.network}, ce serveur est celui "
                                     f"du réseau {network}")

@@ -75,6 +75,7 @@ class Verification:
     fault_code: str = ""
     fault_reason: str = ""
     network: str = ""
+    pathway: str = "cocon"  # the manifest's `pathway` (absent: COCON), checked by ingest_store.admission_fault
     siret: str = ""
     signer_pem: bytes = b""
     signer_fingerprint: str = ""
@@ -196,7 +197,7 @@ def _content(batch_id: str, data: bytes, check: BatchCheck, *, full: bool) -> Ve
         log.exception("batch %s: verified but unreadable", batch_id)
         return Verification(batch_id, "batch_unreadable", "lot vérifié mais illisible par le serveur")
     return Verification(
-        batch_id, network=str(manifest["network"]), siret=str(manifest["practice"]["siret"]),
+        batch_id, network=str(manifest["network"]), pathway=check.pathway, siret=str(manifest["practice"]["siret"]),
         signer_pem=check.signer_pem, signer_fingerprint=signer,
         period_start=date.fromisoformat(manifest["period"]["start"]),
         period_end=date.fromisoformat(manifest["period"]["end"]), total_cents=cents(manifest["totals"]["amount"]),

@@ -1,0 +1,64 @@
+"""Who a batch is for (issue 22): a COCON network (RPM, RPO, RPNA), or a payer the practice configured for another
+pathway (PCO1, PCO2… of PCO-TND, disabled ones too: what was invoiced to them must still go out in a batch).
+
+The payer's pathway says how its batches leave: `sync = true` (COCON) puts them in the outbox for the network's
+server; `sync = false` (PCO-TND: no platform has a server) exports them only, never queued. It also gives the start
+of the file's name (`batch_prefix`) and the manifest's `pathway`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cocon_desktop.domain.networks import NETWORKS
+from cocon_desktop.errors import CoconError
+from cocon_desktop.models import Payer
+from cocon_desktop.services.pathway_store import shipped_pathways
+from cocon_exchange.batch_format import DEFAULT_PREFIX
+from cocon_exchange.pathway_labels import DEFAULT_PATHWAY
+
+
+@dataclass(frozen=True)
+class BatchPayer:
+    code: str  # "RPM", "PCO1": Batch.network, the manifest's `network`
+    pathway: str  # "cocon", "pco-tnd": the manifest's `pathway`
+    prefix: str  # the file name's start: "COCON", "PCO-TND"
+    sync: bool  # False: exported only, never put in the outbox
+
+    @property
+    def configured(self) -> bool:
+        return self.pathway != DEFAULT_PATHWAY
+
+
+def _of_row(row: Payer) -> BatchPayer:
+    pathway = shipped_pathways().get(row.pathway)
+    if pathway is None:  # a pathway file no longer shipped: its batches are still made, and never sent anywhere
+        return BatchPayer(row.code, row.pathway, row.pathway.upper(), False)
+    return BatchPayer(row.code, pathway.id, pathway.batch_prefix, pathway.sync)
+
+
+def batch_payer(session: Session, value: str) -> BatchPayer:
+    """The payer `value` names (case and spaces aside). CoconError: `network_unknown` in a practice that has
+    configured no payer (what it said before pathways), `batch_payer_unknown` naming the practice's payers else."""
+    code = value.strip().upper()
+    if code in NETWORKS:
+        return BatchPayer(code, DEFAULT_PATHWAY, DEFAULT_PREFIX, True)
+    row = session.get(Payer, code) if code else None
+    if row is not None:
+        return _of_row(row)
+    configured = configured_codes(session)
+    if not configured:
+        raise CoconError("network_unknown", value=value)
+    raise CoconError("batch_payer_unknown", value=value[:40], payers=", ".join(configured))
+
+
+def configured_codes(session: Session) -> list[str]:
+    """Every configured payer's code (disabled ones too), PCO2 before PCO10."""
+    return sorted(session.scalars(select(Payer.code)), key=lambda c: (len(c), c))
+
+
+def export_only_codes(session: Session) -> frozenset[str]:
+    """The payers whose batches are exported only (their pathway says `sync = false`): a handful of rows."""
+    return frozenset(row.code for row in session.scalars(select(Payer)) if not _of_row(row).sync)
