@@ -29,4 +29,6 @@ PATHWAYS: dict[str, str] = {
     "pathway_pattern_invalid": "Expression régulière invalide : {value}.",
     "demo_pathways": "La démonstration propose « cocon » ou « cocon,pco-tnd » (en petite taille seulement), pas "
                      "« {value} ».",
+    "line_milestones_to_invoice": "{network} : {count} versements {of_month} restent à facturer.",
+    "line_milestones_to_invoice_1": "{network} : 1 versement {of_month} reste à facturer.",
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from operator import itemgetter
 
@@ -42,12 +42,14 @@ from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.batches import EXPORTED, TO_SEND, in_live_batch
 from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
+from cocon_desktop.services.milestone_drafts import billable_milestones
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
 from cocon_desktop.services.tariff_store import load_tariffs
 
 SEVERITIES = ("error", "warning", "info")
 KINDS = ("batch_rejected", "invoice_refused", "forfait_low", "forfait_ending", "age_band_exit", "pathway_exit",
-         "relay_transition", "invoice_overdue", "seances_to_invoice", "batch_waiting", "attestation_due")
+         "relay_transition", "invoice_overdue", "seances_to_invoice", "milestones_to_invoice", "batch_waiting",
+         "attestation_due")
 FORFAIT_KINDS = {"few_sessions_left": "forfait_low", "exhausted": "forfait_low", "ends_soon": "forfait_ending",
                  "leaves_age_band": "age_band_exit", "left_age_band": "age_band_exit",
                  "leaves_pathway": "pathway_exit", "left_pathway": "pathway_exit"}
@@ -156,6 +158,28 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
         first = month_of_key(month)
         items.append(ActionItem("seances_to_invoice", "warning", "line_seances_to_invoice", "invoicing", month=first,
                                 count=count, network=network, data=_data(network=network, month=first, count=count)))
+    return items
+
+
+def milestones_to_invoice_items(session: Session, today: date,
+                                tariffs: dict[str, NetworkTariff]) -> list[ActionItem]:
+    """Per payer of a package forfait (a PCO: PCO1…) and past month (the last TO_INVOICE_MONTHS): the milestones
+    the invoice run would bill — the package's counterpart of the séances above, which a PCO's séances never join
+    (issue 22). One indexed query, and nothing more, while no prescription is of another pathway than COCON."""
+    payers = sorted(set(session.scalars(select(Prescription.payer).where(Prescription.pathway != "cocon",
+                                                                         Prescription.payer != ""))))
+    this_month = today.replace(day=1)
+    first, last = add_months(this_month, -TO_INVOICE_MONTHS), this_month - timedelta(days=1)
+    counts: dict[tuple[str, str], int] = {}
+    for payer in payers:
+        for line in billable_milestones(session, payer, first, last, tariffs):
+            counts[(key_of(line.day), payer)] = counts.get((key_of(line.day), payer), 0) + 1
+    items = []
+    for (month, payer), count in sorted(counts.items()):
+        start = month_of_key(month)
+        items.append(ActionItem("milestones_to_invoice", "warning", "line_milestones_to_invoice", "invoicing",
+                                month=start, count=count, network=payer,
+                                data=_data(network=payer, month=start, count=count)))
     return items
 
 
@@ -329,7 +353,7 @@ def action_items(sessions: sessionmaker[Session], today: date, limit: int = 200)
     with sessions() as session:
         for alert, grade in _graded_forfait_alerts(session, today, tariffs):
             lines.append((_order(*grade), partial(_forfait_item, alert, grade)))
-        for item in seances_to_invoice_items(session, today):
+        for item in [*seances_to_invoice_items(session, today), *milestones_to_invoice_items(session, today, tariffs)]:
             lines.append((_order(item.kind, item.severity, item.month), partial(_same, item)))
         overdue = _order("invoice_overdue", "warning")
         lines += [(overdue, build) for build in _overdue_lines(session, today)]

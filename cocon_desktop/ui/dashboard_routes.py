@@ -87,9 +87,8 @@ def _open_invoicing(window: MainWindow, item: ActionItem) -> None:
     tab = page.issue_tab
     page.tabs.setCurrentWidget(tab)
     window.show_page("invoicing")
-    network = tab.network.findData(item.network)
-    if network >= 0 and network != tab.network.currentIndex():
-        tab.network.setCurrentIndex(network)
+    if item.network and item.network != tab.selected_network():
+        tab.choose(item.network)  # a PCO is offered once the payers are read
     if item.month is not None:
         month = next((i for i in range(tab.month.count()) if tab.month.itemData(i)[0] == item.month), -1)
         if month >= 0:

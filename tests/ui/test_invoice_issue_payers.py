@@ -19,8 +19,11 @@ from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import payers, practice_handle
+from cocon_desktop.services.dashboard_actions import action_items
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
+from cocon_desktop.ui.i18n import line_message
+from cocon_desktop.ui.itemmodels.action_items_model import count_text
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
@@ -106,3 +109,26 @@ def test_a_disabled_plateforme_leaves_the_choice(qtbot: QtBot, practice: Practic
     practice.write(payers.disable_payer, "PCO1")
     page.reload()
     assert codes(page) == list(NETWORKS) and tab.selected_network() in NETWORKS
+
+
+def test_a_dashboard_line_opens_the_pco_s_month_to_invoice(qtbot: QtBot, practice: Practice) -> None:
+    """« PCO1 : 1 versement d'octobre 2026 reste à facturer. » on the dashboard, and the Facturation page opened on
+    PCO1 and October by it — even before the page had read its payers."""
+    works_with_pco_tnd(practice)
+    payers.add_payer(practice.sessions, "pco-tnd", PCO)
+    child_id = rpm_child(practice, TODAY)
+    practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference="PCO33-2026-0042"))
+    record(practice, child_id, date(2026, 10, 21), "bilan_initial")
+    items = [item for item in action_items(practice.sessions, TODAY) if item.kind == "milestones_to_invoice"]
+    assert [line_message(item.code, dict(item.data)) for item in items] == [
+        "PCO1 : 1 versement d'octobre 2026 reste à facturer."]
+    assert count_text(items[0]) == "1 versement"
+
+    runner = SyncRunner()
+    page = InvoicingPage(runner, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.issue_tab.choose("PCO1")  # not offered yet: the page has not read its payers
+    page.show()
+    page.set_practice(practice)
+    assert page.issue_tab.selected_network() == "PCO1"
+    assert page.issue_tab.table.rowCount() == 1 and page.issue_tab.table.item(0, 1).text() == "PCO33-2026-0042"

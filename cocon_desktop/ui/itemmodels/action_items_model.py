@@ -18,6 +18,7 @@ SEVERITY_NAMES = {"error": "Urgent", "warning": "À surveiller", "info": "À fai
 COLUMNS = ("À faire", "Nombre")
 # what the count of a line counts: (one, several)
 UNITS = {"forfait_low": ("{0} séance", "{0} séances"), "seances_to_invoice": ("{0} séance", "{0} séances"),
+         "milestones_to_invoice": ("{0} versement", "{0} versements"),
          "invoice_overdue": ("{0} jour", "{0} jours"), "batch_waiting": ("{0} document", "{0} documents"),
          "batch_rejected": ("{0} document", "{0} documents"), "attestation_due": ("{0} enfant", "{0} enfants")}
 

@@ -105,6 +105,7 @@ class IssueTab(QWidget):
         self.drafts: list[DraftInvoice] = []
         self._network_chosen = False
         self.payers: dict[str, PayerChoice] = {}  # the other pathways' payers the combo offers after the networks
+        self._wanted = ""  # a payer asked for (choose) before the payers were read
         layout = QVBoxLayout(self)
 
         choice = QHBoxLayout()
@@ -181,6 +182,14 @@ class IssueTab(QWidget):
         """The payer chosen: a COCON network (RPM…) or another pathway's payer (PCO1…)."""
         return str(self.network.currentData())
 
+    def choose(self, code: str) -> None:
+        """Select the payer `code` (a dashboard line's): now when offered, else once the payers are read."""
+        self._wanted, self._network_chosen = code, True
+        index = self.network.findData(code)
+        if index >= 0:
+            self._wanted = ""
+            self.network.setCurrentIndex(index)
+
     def _selected_payer(self) -> PayerChoice | None:
         """The chosen payer when it is not a COCON network."""
         return self.payers.get(self.selected_network())
@@ -212,25 +221,30 @@ class IssueTab(QWidget):
 
     def _show_payers(self, choices: list[PayerChoice]) -> None:
         """The networks, then the other pathways' payers (a plateforme added or disabled in Paramètres shows here
-        at the next reload); the choice is kept while it is still offered."""
+        at the next reload); the choice is kept while it is still offered, or becomes the payer asked for."""
         payers = {choice.code: choice for choice in choices}
         if payers == self.payers:
             return
-        current = self.selected_network()
+        before = self.selected_network()
+        wanted = self._wanted if self._wanted in payers else before
         self.network.blockSignals(True)
         while self.network.count() > len(NETWORKS):
             self.network.removeItem(self.network.count() - 1)
         for choice in choices:
             self.network.addItem(f"{choice.code} — {choice.name}", choice.code)
         self.payers = payers
-        index = self.network.findData(current)
+        index = self.network.findData(wanted)
         self.network.setCurrentIndex(max(index, 0))
         self.network.blockSignals(False)
         self.payer_label.setText(tr("Payeur") if payers else tr("Réseau"))
-        if index < 0:  # a payer disabled meanwhile: back to the first network
+        if self._wanted in payers:
+            self._wanted = ""
+        if self.selected_network() != before:  # the preview asked for was of the former choice
             self.reload()
 
     def _default_network(self, code: str) -> None:
+        if self._network_chosen:  # the user (or a dashboard line) chose while the profile was read
+            return
         index = self.network.findData(code)
         if index >= 0 and index != self.network.currentIndex():
             self.network.blockSignals(True)
