@@ -21,7 +21,7 @@ from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Invoice, Payment
 from cocon_desktop.services import settings_store
 from cocon_desktop.services.changes import Changes, writes
-from cocon_desktop.services.journal import payer_name
+from cocon_desktop.services.journal import payer_name, payer_names
 from cocon_desktop.services.payments import MEANS
 from cocon_desktop.services.practice_profile import load_profile
 
@@ -74,9 +74,9 @@ def _valid_day(moment: datetime, day: date) -> date:
     return max(moment.astimezone(PARIS).date(), day)
 
 
-def _receipt(chart: fec.Chart, payment: Payment, invoice: Invoice) -> fec.Entry:
+def _receipt(chart: fec.Chart, payment: Payment, invoice: Invoice, names: dict[str, str]) -> fec.Entry:
     value = from_cents(payment.amount_cents)
-    payer = payer_name(invoice.network)
+    payer = payer_name(invoice.network, names)
     means = MEANS.get(payment.means, payment.means)
     if chart.accrual:
         other = fec.Line(chart.customers, fec.ACCOUNT_LABELS["customers"], Decimal(0), value,
@@ -90,9 +90,9 @@ def _receipt(chart: fec.Chart, payment: Payment, invoice: Invoice) -> fec.Entry:
                      paid_on=payment.day, means=means, nature=NATURE, client=invoice.network)
 
 
-def _sale(chart: fec.Chart, invoice: Invoice) -> fec.Entry:
+def _sale(chart: fec.Chart, invoice: Invoice, names: dict[str, str]) -> fec.Entry:
     value = from_cents(abs(invoice.total_cents))
-    payer = payer_name(invoice.network)
+    payer = payer_name(invoice.network, names)
     customer = (chart.customers, fec.ACCOUNT_LABELS["customers"], chart.auxiliary(invoice.network), payer)
     if invoice.kind == "credit_note":
         lines = (fec.Line(chart.receipts, fec.ACCOUNT_LABELS["receipts"], value, Decimal(0)),
@@ -111,15 +111,16 @@ def fec_entries(sessions: sessionmaker[Session], year: int, chart: fec.Chart) ->
     first, last = date(year, 1, 1), date(year, 12, 31)
     with sessions() as session:
         keyed: list[tuple[tuple[date, date, int, int], fec.Entry]] = []
+        names = payer_names(session)  # a PCO's name (PCO1 → « PCO-TND de la Gironde »), its code its auxiliary
         for payment, invoice in session.execute(
                 select(Payment, Invoice).join(Invoice, Invoice.id == Payment.invoice_id)
                 .where(Payment.day >= first, Payment.day <= last)).all():
-            entry = _receipt(chart, payment, invoice)
+            entry = _receipt(chart, payment, invoice, names)
             keyed.append(((entry.valid_day, entry.day, 1, payment.id), entry))
         if chart.accrual:
             for invoice in session.scalars(select(Invoice).where(Invoice.issue_date >= first,
                                                                  Invoice.issue_date <= last)):
-                entry = _sale(chart, invoice)
+                entry = _sale(chart, invoice, names)
                 keyed.append(((entry.valid_day, entry.day, 0, invoice.id), entry))
     return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
 

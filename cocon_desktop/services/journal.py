@@ -4,6 +4,7 @@ database (sums grouped by month and network), from the payments recorded against
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -13,16 +14,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.documents.report_data import JournalEntry, YearSummary
 from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.models import Invoice, Payment
+from cocon_desktop.models import Invoice, Payer, Payment
 from cocon_desktop.services.payments import MEANS
 from cocon_desktop.services.report_sql import credits_until, payments_until
 
-__all__ = ["JournalEntry", "YearSummary", "payer_name", "receipts_journal", "year_summary"]
+__all__ = ["JournalEntry", "YearSummary", "payer_name", "payer_names", "receipts_journal", "year_summary"]
 
 
-def payer_name(network: str) -> str:
+def payer_name(network: str, names: Mapping[str, str] | None = None) -> str:
+    """A COCON network's name, else the payer's in `names` (payer_names: a PCO's, typed in Paramètres), else its
+    code."""
     known = NETWORKS.get(network)
-    return known.name if known else network
+    return known.name if known else (names or {}).get(network, network)
+
+
+def payer_names(session: Session) -> dict[str, str]:
+    """The configured payers' names by code (PCO1 → « PCO-TND de la Gironde »); {} for a COCON-only practice."""
+    return {code: name for code, name in session.execute(select(Payer.code, Payer.name))}
 
 
 def receipts_journal(sessions: sessionmaker[Session], year: int) -> list[JournalEntry]:
@@ -34,7 +42,8 @@ def receipts_journal(sessions: sessionmaker[Session], year: int) -> list[Journal
             .join(Invoice, Invoice.id == Payment.invoice_id)
             .where(Payment.day >= date(year, 1, 1), Payment.day <= date(year, 12, 31))
             .order_by(Payment.day, Payment.id))
-        return [JournalEntry(day, payer_name(network), reference or "", number, from_cents(amount),
+        names = payer_names(session)
+        return [JournalEntry(day, payer_name(network, names), reference or "", number, from_cents(amount),
                              MEANS.get(means, means)) for day, network, reference, number, amount, means in rows]
 
 
