@@ -209,7 +209,8 @@ class SyncPage(QWidget):
                             lambda _: self.reload())
             return
         failed = self._failed
-        self.runner.run(lambda: practice.read(list_batches), self._show_batches, failed)
+        # a PCO's batches are exported only, never sent (issue 22): not listed here, where batches go to networks
+        self.runner.run(lambda: practice.read(list_batches, sendable_only=True), self._show_batches, failed)
         self.runner.run(lambda: practice.read(pending_documents, network), self._show_pending, failed)
 
         def address() -> str:
