@@ -153,7 +153,17 @@ def _lines_table(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
     right = ParagraphStyle("h", parent=s["head"], alignment=TA_RIGHT)
     rows: list[Sequence[object]] = [[_p(h, s["head"]) for h in heads]
                                     + [_p(h, right) for h in ("Qté", "Prix unitaire", "Montant")]]
+    # a milestone's words name its discipline (« Bilan — Psychomotricité — 1er versement »): they take the
+    # discipline's cell and the act's, and a PCO's dossier number, free text up to 40 characters, wraps anywhere
+    reference = ParagraphStyle("reference", parent=s["cell"], fontSize=7, wordWrap="CJK")
+    spans = []
     for index, line in enumerate(data.lines, start=1):
+        if line.milestone:
+            spans.append(("SPAN", (4, index), (5, index)))
+            rows.append([str(index), short_date(line.service_date), _p(_e(line.inclusion_number), reference),
+                         line.initials, _p(_e(line.kind), s["cell"]), "", str(line.quantity),
+                         euros(line.unit_price), euros(line.amount)])
+            continue
         rows.append([str(index), short_date(line.service_date), line.inclusion_number, line.initials,
                      _p(_e(line.discipline), s["cell"]), _p(_e(line.kind), s["cell"]), str(line.quantity),
                      euros(line.unit_price), euros(line.amount)])
@@ -183,6 +193,7 @@ def _lines_table(data: InvoiceData, s: dict[str, ParagraphStyle]) -> Table:
         ("FONT", (LABEL, count + 3), (-1, count + 3), fonts.BOLD, 9),
         ("LINEABOVE", (LABEL, count + 3), (-1, count + 3), 0.8, ACCENT),
         ("TOPPADDING", (0, count + 1), (-1, count + 1), 5),
+        *spans,
     ]
     style += [("BACKGROUND", (0, row), (-1, row), colors.Color(0.975, 0.98, 0.985)) for row in range(2, count + 1, 2)]
     table.setStyle(TableStyle(style))
@@ -193,9 +204,11 @@ def _mentions(data: InvoiceData, s: dict[str, ParagraphStyle]) -> list[Flowable]
     seller, payment = data.seller, data.payment
     bank = f"IBAN : <b>{grouped(seller.iban)}</b>" + (f" — BIC : <b>{_e(seller.bic)}</b>" if seller.bic else "")
     if data.is_credit_note:
+        # a COCON network is « le réseau »; another pathway's payer (a PCO) is named
+        to_payer = "au réseau" if not data.words.object_template else f"à {_e(data.buyer.name)}"
         terms = (f"Montant de l'avoir : <b>{euros(data.total)}</b>, à déduire de la facture "
                  f"n° {_e(data.corrects.number if data.corrects else '')}. Si celle-ci a déjà été réglée, le cabinet "
-                 f"rembourse ce montant au réseau par virement au plus tard le <b>{short_date(payment.due_date)}</b>.")
+                 f"rembourse ce montant {to_payer} par virement au plus tard le <b>{short_date(payment.due_date)}</b>.")
     else:
         terms = (f"Paiement à {payment.days} jours par virement, au plus tard le "
                  f"<b>{short_date(payment.due_date)}</b>, en rappelant le n° {_e(data.number)}.")

@@ -173,6 +173,7 @@ def test_a_credit_note_makes_the_milestone_billable_again(practice: Practice, re
     assert _xpath(root, "//ram:SpecifiedTradeProduct/ram:Name/text()") == ["Bilan — Psychomotricité — 1er versement"]
     assert _xpath(root, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID/text()") == [bilan.number]
     assert "Annulation ou correction de bilan" in text
+    assert "le cabinet rembourse ce montant à PCO-TND de la Gironde par virement" in " ".join(text.split())
     [again] = _issue(practice, "PCO1", OCTOBER)  # billable again, once, with a new number of the one series
     assert again.number == "FAC-2026-0002"
     assert _lines(practice, again.number) == [(None, "jalon_bilan", date(2026, 10, 21), DOSSIER, 14000, True)]
