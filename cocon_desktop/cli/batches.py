@@ -1,4 +1,5 @@
-"""`cocon export-batch`, `verify-batch`, `batch list`, `network endpoint`: batches for the networks."""
+"""`cocon export-batch`, `verify-batch`, `batch list`, `network endpoint`: batches for the networks, and for the
+payers of other pathways (`--network PCO1`: their batches are exported only, issue 22)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from pathlib import Path
 
 from cocon_desktop import messages
 from cocon_desktop.cli import arguments
+from cocon_desktop.cli.payer_codes import PAYER_CODES
 from cocon_desktop.cli.support import INPUT_BYTES, Input, add_command, next_secret, now_of, open_practice
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
-from cocon_desktop.services import batch_signing, batches, network_endpoints
+from cocon_desktop.services import batch_payers, batch_signing, batches, network_endpoints
 from cocon_desktop.services.batches import BatchSummary
 from cocon_exchange.batch_verify import MAX_TOTAL_SIZE, BatchCheck, verify_batch
 from cocon_exchange.certificates import certificate_fingerprint, display_fingerprint, normalised_fingerprint
+from cocon_exchange.pathway_labels import DEFAULT_PATHWAY, pathway_label
 from cocon_exchange.protocol import remote_text
 
 EXIT_INVALID = 1  # the batch has a fault, or is signed by another certificate than --expect-cert's
@@ -70,7 +73,11 @@ def cmd_export_batch(args: argparse.Namespace, secrets: Input) -> int:
             print(f"Aucun nouveau document : le dernier lot sans accusé de réception ({_documents(batch.documents)}, "
                   f"{messages.euros(batch.total)}) est exporté de nouveau.")
         path = practice.write(batches.export_batch, batch.id, out, now).value
-    print(f"Écrit dans {path}. Lot exporté : à remettre au réseau (son portail, un dépôt).")
+    if batch.export_only:  # a PCO: no server, the file is handed over as the platform asks
+        print(f"Écrit dans {path}. Lot exporté : à remettre à la plateforme {batch.network} (comme le prévoit la "
+              "convention : dépôt, messagerie sécurisée).")
+    else:
+        print(f"Écrit dans {path}. Lot exporté : à remettre au réseau (son portail, un dépôt).")
     return 0
 
 
@@ -145,7 +152,8 @@ def cmd_verify_batch(args: argparse.Namespace, secrets: Input) -> int:
             "subject": remote_text(check.signer_subject, 1000), "expected": display_fingerprint(expected)}),
             file=sys.stderr)
         return EXIT_INVALID
-    print(f"Lot valide : {check.documents} documents, total {messages.euros(check.total)}"
+    pathway = f", parcours {pathway_label(check.pathway)}" if check.pathway != DEFAULT_PATHWAY else ""
+    print(f"Lot valide : {check.documents} documents, total {messages.euros(check.total)}{pathway}"
           + (" ; signé par le certificat attendu." if expected is not None else ""))
     return 0
 
@@ -154,13 +162,16 @@ def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
     with open_practice(args, secrets) as practice:
         rows = practice.read(batches.list_batches, args.network or "")
         networks = [args.network] if args.network else sorted(NETWORKS)
+        if not args.network:  # then the payers of the other pathways (PCO1…), disabled ones too
+            networks += practice.read(batch_payers.configured_payers)
         pending = {code: len(practice.read(batches.pending_documents, code)) for code in networks}
     for row in rows:
         print(_describe(row))
     print(f"{messages.counted(len(rows), 'lot', 'lots')}.")
     for code, count in pending.items():
         if count:
-            print(f"{_documents(count)} du réseau {code} en attente de mise en lot (`cocon export-batch "
+            whose = f"du réseau {code}" if code in NETWORKS else f"de la plateforme {code}"
+            print(f"{_documents(count)} {whose} en attente de mise en lot (`cocon export-batch "
                   f"--network {code}`).")
     return 0
 
@@ -213,7 +224,7 @@ def _network_actions(sub: argparse._SubParsersAction) -> argparse._SubParsersAct
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export = add_command(sub, "export-batch", "fermer un lot de ce qui attend pour un réseau et l'écrire dans un "
                          "dossier (ou réécrire le dernier lot sans accusé de réception)", cmd_export_batch)
-    export.add_argument("--network", required=True, choices=sorted(NETWORKS))
+    export.add_argument("--network", required=True, choices=PAYER_CODES)
     export.add_argument("--out", type=Path, required=True, metavar="DOSSIER",
                         help="le dossier (une clé USB, un dossier partagé…) où écrire le fichier du lot")
     export.add_argument("--pin-stdin", action="store_true", help=PIN_HELP)
@@ -226,7 +237,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     group = sub.add_parser("batch", help="les lots envoyés aux réseaux", description="Les lots envoyés aux réseaux.")
     inner = group.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
     listing = add_command(inner, "list", "les lots, du plus récent au plus ancien, et leur état", cmd_batch_list)
-    listing.add_argument("--network", choices=sorted(NETWORKS))
+    listing.add_argument("--network", choices=PAYER_CODES)
     endpoint = add_command(_network_actions(sub), "endpoint", "l'adresse de réception des lots du réseau et son "
                            "jeton d'accès", cmd_network_endpoint)
     endpoint.add_argument("--network", required=True, choices=sorted(NETWORKS))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
@@ -57,6 +57,12 @@ def batch_payer(session: Session, value: str) -> BatchPayer:
 def configured_codes(session: Session) -> list[str]:
     """Every configured payer's code (disabled ones too), PCO2 before PCO10."""
     return sorted(session.scalars(select(Payer.code)), key=lambda c: (len(c), c))
+
+
+def configured_payers(sessions: sessionmaker[Session]) -> list[str]:
+    """configured_codes, in a session of its own (`practice.read`)."""
+    with sessions() as session:
+        return configured_codes(session)
 
 
 def export_only_codes(session: Session) -> frozenset[str]:

@@ -48,6 +48,7 @@ STATES = {"prepare": "Préparé", "exporte": "Exporté (à remettre au réseau)"
 OPEN_STATES = ("prepare", "exporte", "envoye")  # not yet acknowledged by the network
 TO_SEND = "prepare"  # not yet handed over (neither sent nor exported): what the status bar counts as « à envoyer »
 EXPORTED = "exporte"  # exported, « à remettre au réseau »: neither « à envoyer » nor « Envoyé »
+EXPORTED_TO_PLATFORM = "Exporté (à remettre à la plateforme)"  # the same state, for a payer without a server (PCO)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class BatchSummary:
 
     @property
     def state_label(self) -> str:
+        if self.export_only and self.state == EXPORTED:
+            return EXPORTED_TO_PLATFORM
         return STATES.get(self.state, self.state)
 
     @property
