@@ -80,6 +80,19 @@ class AttestedSeance:
 
 
 @dataclass(frozen=True)
+class RelayFrame:
+    """The pathway a child was handed over to (« Relais vers une PCO », issue 22), as its file words it: from `start`
+    the care is in that pathway, coordinated and paid by its payer; the COCON care before stays COCON's."""
+
+    start: date  # the first day the new payer pays
+    opening: str  # « dans le cadre du parcours … (PCO-TND), coordonné par PCO-TND de la Gironde »
+    mention: str  # after « Accompagnement »: « financé intégralement par la plateforme … »
+    child_reference: str  # « n° de dossier PCO »
+    reference: str = ""  # the child's dossier number there ("" when not given)
+    label: str = ""  # « PCO-TND »
+
+
+@dataclass(frozen=True)
 class AttestationData:
     number: str
     kind: str  # prise_en_charge, seances, annuelle
@@ -94,6 +107,17 @@ class AttestationData:
     seances: tuple[AttestedSeance, ...] = ()
     signature_image: bytes | None = None  # PNG or JPEG of the handwritten signature
     pades: bool = False  # a PAdES signature will be added (its stamp goes bottom right of the last page)
+    relay: RelayFrame | None = None  # the child went on in another pathway from relay.start (None: COCON only)
+
+    @property
+    def relayed_only(self) -> bool:
+        """The whole period is in the pathway the child was handed over to."""
+        return self.relay is not None and self.period_start >= self.relay.start
+
+    @property
+    def across_relay(self) -> bool:
+        """The period holds the COCON care and, from the relay's day, the other pathway's."""
+        return self.relay is not None and self.period_start < self.relay.start <= self.period_end
 
     @property
     def title(self) -> str:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from PIL import Image as PilImage
@@ -133,8 +134,24 @@ def _header(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[Flowabl
 
 def _child_text(data: AttestationData) -> str:
     child = data.child
-    return (f"l'enfant <b>{_e(child.full_name)}</b>, {child.born} le {short_date(child.birth_date)} "
-            f"(n° d'inclusion COCON {_e(child.inclusion_number)})")
+    numbers = f"n° d'inclusion COCON {_e(child.inclusion_number)}"
+    relay = data.relay
+    if relay is not None and relay.reference and (data.relayed_only or data.across_relay):
+        other = f"{_e(relay.child_reference)} {_e(relay.reference)}"
+        numbers = other if data.relayed_only else f"{numbers}, {other}"
+    return f"l'enfant <b>{_e(child.full_name)}</b>, {child.born} le {short_date(child.birth_date)} ({numbers})"
+
+
+def _frame(data: AttestationData) -> str:
+    """The pathway(s) of the care: COCON's, the relay's, or COCON's then the relay's from its first day."""
+    cocon = (f"dans le cadre du parcours COCON (soins précoces et coordonnés du nouveau-né vulnérable), "
+             f"coordonné par le {_e(data.network)}")
+    relay = data.relay
+    if relay is None or not (data.relayed_only or data.across_relay):
+        return cocon
+    if data.relayed_only:
+        return _e(relay.opening)
+    return f"{cocon}, puis, à partir du {short_date(relay.start)}, {_e(relay.opening)}"
 
 
 def _opening(data: AttestationData, s: dict[str, ParagraphStyle]) -> Paragraph:
@@ -142,8 +159,7 @@ def _opening(data: AttestationData, s: dict[str, ParagraphStyle]) -> Paragraph:
     who = f"{agreed(t.sex, 'Je soussigné', 'Je soussignée')} <b>{_e(t.name)}</b>, {_e(t.profession.lower())}"
     if t.identifiers:
         who += f" ({_e(t.identifiers)})"
-    frame = (f"dans le cadre du parcours COCON (soins précoces et coordonnés du nouveau-né vulnérable), "
-             f"coordonné par le {_e(data.network)}")
+    frame = _frame(data)
     if data.kind == "prise_en_charge":
         disciplines = ", ".join(sorted({f.discipline.lower() for f in data.forfaits})) or "soins"
         start = f" à compter du {_care_start(data)}" if data.forfaits else ""
@@ -207,8 +223,10 @@ def _forfait_lines(data: AttestationData, forfait: ForfaitInfo, s: dict[str, Par
 def _forfaits_box(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     if not data.forfaits:
         return []
-    rows: list[list[Flowable]] = [[_p("FORFAIT COCON" if len(data.forfaits) == 1 else "FORFAITS COCON",
-                                      s["label"])]]
+    several = len(data.forfaits) > 1
+    title = ("FORFAITS COCON" if several else "FORFAIT COCON") if data.relay is None or not (
+        data.relayed_only or data.across_relay) else ("FORFAITS" if several else "FORFAIT")  # each says its own
+    rows: list[list[Flowable]] = [[_p(title, s["label"])]]
     for forfait in data.forfaits:
         rows += [[line] for line in _forfait_lines(data, forfait, s)]
     box = Table(rows, colWidths=[FRAME_WIDTH])
@@ -221,8 +239,21 @@ def _forfaits_box(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[F
     return [Spacer(1, 4 * mm), KeepTogether(box)]
 
 
-def _mention(s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    text = f"Accompagnement {COCON_MENTION}."
+def _mention_text(data: AttestationData) -> str:
+    relay = data.relay
+    if relay is None or not (data.relayed_only or data.across_relay):
+        return f"Accompagnement {COCON_MENTION}."
+    if data.relayed_only:
+        return f"Accompagnement {relay.mention}."
+    until = short_date(relay.start - timedelta(days=1))
+    common = "financé intégralement "
+    if relay.mention.startswith(common):  # « … par le parcours COCON jusqu'au 19/10/2026, puis par la plateforme … »
+        return f"Accompagnement {common}par le parcours COCON jusqu'au {until}, puis {relay.mention[len(common):]}."
+    return f"Accompagnement {COCON_MENTION} jusqu'au {until} ; puis {relay.mention}."
+
+
+def _mention(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    text = _mention_text(data)
     box = Table([[_p(_e(text), s["mention"])]], colWidths=[FRAME_WIDTH])
     box.setStyle(TableStyle([*_BASE_STYLE, ("BACKGROUND", (0, 0), (-1, -1), MENTION_FILL),
                              ("BOX", (0, 0), (-1, -1), 0.8, MENTION_INK),
@@ -269,7 +300,7 @@ def render_attestation_pdf(data: AttestationData) -> bytes:
     story: list[Flowable] = [*_header(data, s), _opening(data, s)]
     if data.kind != "prise_en_charge":
         story += _seances_table(data.seances, s)
-    story += [*_forfaits_box(data, s), *_mention(s), SignatureSpace(_signature_note(data, s))]
+    story += [*_forfaits_box(data, s), *_mention(data, s), SignatureSpace(_signature_note(data, s))]
     t = data.therapist
     footer_left = f"{t.name} — {t.profession}" + (f" — {t.identifiers}" if t.identifiers else "")
     doc.build(story, canvasmaker=canvas_maker(footer_left, f"Attestation n° {data.number}", pdfa_xmp=True))

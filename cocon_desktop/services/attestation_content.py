@@ -15,6 +15,7 @@ from cocon_desktop.documents.attestation_data import (
     ChildInfo,
     ForfaitInfo,
     Recipient,
+    RelayFrame,
     Therapist,
 )
 from cocon_desktop.domain.attestation import ATTESTED_KINDS, Period
@@ -24,8 +25,9 @@ from cocon_desktop.domain.networks import NETWORKS, profession_label
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.domain.seance import BILANS, KINDS
 from cocon_desktop.errors import CoconError
-from cocon_desktop.models import Child, Prescriber, Prescription, Seance
+from cocon_desktop.models import Child, Enrolment, Payer, Prescriber, Prescription, Seance
 from cocon_desktop.services.forfaits import child_forfaits
+from cocon_desktop.services.pathway_store import shipped_pathways
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.seances import practice_discipline
 
@@ -62,6 +64,24 @@ def _child(session: Session, child_id: int) -> tuple[ChildInfo, tuple[Recipient,
     return info, recipients, network
 
 
+def relay_frame(session: Session, child_id: int) -> RelayFrame | None:
+    """The pathway the child was handed over to (its latest enrolment outside COCON), as its file words it; None
+    for a child in COCON alone (or when the pathway's file is no longer known)."""
+    enrolment = session.scalar(select(Enrolment).where(Enrolment.child_id == child_id)
+                               .order_by(Enrolment.started_on.desc(), Enrolment.id.desc()).limit(1))
+    pathway = shipped_pathways().get(enrolment.pathway) if enrolment is not None else None
+    if enrolment is None or pathway is None:
+        return None
+    payer = session.get(Payer, enrolment.payer)
+    fixed = {p.code: p.name for p in pathway.payers.fixed}
+    name = payer.name if payer is not None else fixed.get(enrolment.payer, enrolment.payer)
+    texts = pathway.attestation
+    return RelayFrame(start=enrolment.started_on,
+                      opening=pathway.attestation_opening(name),
+                      mention=texts.mention, child_reference=texts.child_reference,
+                      reference=enrolment.reference or "", label=pathway.label)
+
+
 def _seances(session: Session, child_id: int, period: Period) -> tuple[AttestedSeance, ...]:
     rows = session.execute(select(Seance.day, Seance.kind, Seance.duration_min)
                            .where(Seance.child_id == child_id, _attested(period))  # type: ignore[arg-type]
@@ -95,6 +115,7 @@ def draft(sessions: sessionmaker[Session], child_id: int, kind: str, period: Per
     with sessions() as session:
         discipline = practice_discipline(session)
         child, recipients, network = _child(session, child_id)
+        relay = relay_frame(session, child_id)
         seances = _seances(session, child_id, period) if kind != "prise_en_charge" else ()
     forfaits = _forfaits(sessions, child_id, period, discipline, issue_date)
     when = {"first": period.first.strftime("%d/%m/%Y"), "last": period.last.strftime("%d/%m/%Y")}
@@ -106,7 +127,7 @@ def draft(sessions: sessionmaker[Session], child_id: int, kind: str, period: Per
     return AttestationData(number="", kind=kind, issue_date=issue_date, period_start=period.first,
                            period_end=period.last, therapist=therapist(profile), child=child, network=network,
                            recipients=recipients, forfaits=forfaits, seances=seances,
-                           signature_image=signature_image, pades=pades)
+                           signature_image=signature_image, pades=pades, relay=relay)
 
 
 def children_to_attest(sessions: sessionmaker[Session], kind: str, period: Period) -> list[int]:
@@ -118,6 +139,10 @@ def children_to_attest(sessions: sessionmaker[Session], kind: str, period: Perio
                                        _overlapping(period))  # type: ignore[arg-type]
         else:
             something = exists().where(Seance.child_id == Child.id, _attested(period))  # type: ignore[arg-type]
-        statement = (select(Child.id).where(or_(Child.exit_date.is_(None), Child.exit_date >= period.first),
-                                            something).order_by(Child.last_name, Child.first_name, Child.id))
+        # a child handed over to a PCO left COCON, not the practice: it stays while its enrolment runs
+        enrolled = exists().where(Enrolment.child_id == Child.id, Enrolment.started_on <= period.last,
+                                  or_(Enrolment.ended_on.is_(None), Enrolment.ended_on >= period.first))
+        statement = (select(Child.id).where(or_(Child.exit_date.is_(None), Child.exit_date >= period.first,
+                                                enrolled), something)
+                     .order_by(Child.last_name, Child.first_name, Child.id))
         return list(session.scalars(statement))
