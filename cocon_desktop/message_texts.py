@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cocon_desktop.message_texts_integrity import INTEGRITY
 from cocon_desktop.message_texts_network import DECISION_PLURALS, DECISIONS
+from cocon_desktop.message_texts_pathway_files import PATHWAY_FILES
 from cocon_desktop.message_texts_pathways import PATHWAYS
 from cocon_desktop.message_texts_payers import PAYERS
 from cocon_desktop.message_texts_relays import RELAY_PLURALS, RELAYS
@@ -400,6 +401,7 @@ MESSAGES: dict[str, str] = {
     **INTEGRITY,  # issue 19: verify and the numbering's witnesses (message_texts_integrity.py)
     **DECISIONS,  # issue 21: the network's decisions on single documents (message_texts_network.py)
     **PATHWAYS,  # issue 22: the pathway files (message_texts_pathways.py)
+    **PATHWAY_FILES,  # issue 22: the practice's own pathway files (message_texts_pathway_files.py)
     **TARIFFS,  # issue 22: tariff format 2, milestone payments (message_texts_tariffs.py)
     **PAYERS,  # issue 22: the payers typed in Paramètres (message_texts_payers.py)
     **RELAYS,  # issue 22: « Relais vers une PCO » (message_texts_relays.py)

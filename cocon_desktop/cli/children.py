@@ -16,7 +16,15 @@ from cocon_desktop.domain.ages import age_between, corrected_age, shows_correcte
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.errors import CoconError
-from cocon_desktop.services import children, forfaits, payers, prescribers, prescriptions, relays, settings_store
+from cocon_desktop.services import (
+    children,
+    forfaits,
+    payer_buyers,
+    prescribers,
+    prescriptions,
+    relays,
+    settings_store,
+)
 
 PAGE = 500
 
@@ -103,23 +111,26 @@ def cmd_forfait_status(args: argparse.Namespace, secrets: Input) -> int:
 
 
 def cmd_children_relay(args: argparse.Namespace, secrets: Input) -> int:
-    """« Relais vers une PCO » (issue 22): COCON until the day before `--from`, the PCO's forfait from it."""
+    """« Relais vers une PCO » (issue 22): COCON until the day before `--from`, the PCO's forfait from it — or the
+    forfait of another pathway that takes COCON's children (`--pathway`, or the payer's own pathway)."""
     start = arguments.day(args.start, "day")
     with open_practice(args, secrets) as practice:
         child = practice.read(children.find_by_inclusion, args.child)
-        request = relays.RelayRequest(child.id, args.payer, start, reference=args.dossier or "",
+        pathway = args.pathway or practice.read(payer_buyers.payer_pathway, args.payer)
+        request = relays.RelayRequest(child.id, args.payer, start, reference=args.dossier or "", pathway=pathway,
                                       interventions=not args.bilan_only)
         result = practice.write(relays.relay, request).value
-        payer = practice.read(payers.get_payer, args.payer)
+        name = practice.read(payer_buyers.payer_name, args.payer)
         lines = {line.prescription.data.id: line for line in practice.read(forfaits.child_forfaits, child.id,
                                                                           today_of(args))}
-    print(f"Relais de {child.data.inclusion_number} vers {payer.code} ({payer.name}) à partir du "
+    print(f"Relais de {child.data.inclusion_number} vers {args.payer} ({name}) à partir du "
           f"{messages.french_date(start)} : parcours COCON clos le {messages.french_date(start - timedelta(days=1))}.")
     for opened in result.opened:
         line = lines[opened]
         print(f"  {line.label}, du {messages.french_date(line.prescription.data.valid_from)} au "
               f"{messages.french_date(line.prescription.data.valid_until)}.")
-    print(f"  Séances déplacées sur le forfait de la PCO : {result.moved} ; hors forfait : {result.out_of_forfait}.")
+    where = "de la PCO" if pathway == relays.RelayRequest.pathway else f"de {args.payer}"
+    print(f"  Séances déplacées sur le forfait {where} : {result.moved} ; hors forfait : {result.out_of_forfait}.")
     return 0
 
 
@@ -136,7 +147,10 @@ def _register_relay(inner: argparse._SubParsersAction) -> None:  # type: ignore[
     relay = add_command(inner, "relay", "relais vers une PCO : COCON jusqu'à la veille, le forfait de la PCO ensuite",
                         cmd_children_relay)
     relay.add_argument("--child", required=True, metavar="INCLUSION", help="numéro d'inclusion de l'enfant")
-    relay.add_argument("--payer", required=True, metavar="CODE", help="la plateforme (PCO1, PCO2… : Paramètres)")
+    relay.add_argument("--payer", required=True, metavar="CODE",
+                       help="la plateforme (PCO1, PCO2… : Paramètres), ou le payeur d'un autre parcours")
+    relay.add_argument("--pathway", metavar="PARCOURS",
+                       help="le parcours d'arrivée (par défaut : celui du payeur, pco-tnd pour une plateforme)")
     relay.add_argument("--from", dest="start", required=True, metavar="AAAA-MM-JJ",
                        help="premier jour pris en charge par la PCO")
     relay.add_argument("--dossier", metavar="N°", help="numéro de dossier de l'enfant à la PCO")

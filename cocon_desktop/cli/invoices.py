@@ -14,7 +14,7 @@ from cocon_desktop.domain import limits
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.fsutil import atomic_write, ensure_private_dir
-from cocon_desktop.services import invoice_documents, invoicing, payers, payments, signing_identities
+from cocon_desktop.services import invoice_documents, invoicing, payer_buyers, payments, signing_identities
 from cocon_desktop.services.practice_handle import Practice
 
 EXIT_BROKEN = 3
@@ -43,12 +43,13 @@ def cmd_invoice(args: argparse.Namespace, secrets: Input) -> int:
     if args.out is not None:
         arguments.output_folder(args.out)  # before anything is issued
     with open_practice(args, secrets) as practice:
-        payer = args.network or practice.read(payers.get_payer, args.payer).code  # CoconError "payer_missing"
+        payer = args.network or practice.read(payer_buyers.invoiced_payer, args.payer)  # CoconError "payer_missing"
         if args.dry_run:
             drafts = practice.read(invoicing.preview_run, payer, first, last)
             for draft in drafts:
                 who = draft.lines[0].inclusion_number if draft.child_id else payer
-                what = ("versement", "versements") if args.payer else ("acte", "actes")
+                milestones = all(line.seance_id is None for line in draft.lines)  # a package's milestones
+                what = ("versement", "versements") if milestones else ("acte", "actes")
                 print(f"{who}  {messages.counted(len(draft.lines), *what)}  {messages.euros(draft.total)}")
             total = sum((d.total for d in drafts), Decimal("0.00"))
             print(f"{messages.counted(len(drafts), 'facture serait émise', 'factures seraient émises')}, total "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
+from cocon_desktop.domain.identifiers import check_siret
 from cocon_desktop.domain.toml_files import toml_table
 from cocon_desktop.errors import FieldError, ValidationError
 
@@ -24,6 +25,7 @@ ID_PATTERN = re.compile(r"[a-z0-9-]{2,20}")  # the pathway's id (a column: Strin
 PAYER_CODE = re.compile(r"[A-Z0-9]{2,8}")  # a payer code is stored where network codes are (String(8))
 TARIFF_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{1,7}")  # "RPM", "PCO-TND": tariff_override.network is String(8)
 CODE_PREFIX = re.compile(r"[A-Z]{2,6}")  # configured payers get PCO1, PCO2…: the code stays within 8 characters
+SIRET = re.compile(r"\d{14}")  # a fixed payer's SIRET, as its invoices carry it (BT-47)
 BATCH_PREFIX = re.compile(r"[A-Za-z0-9-]{2,20}")  # the start of a batch file's name
 # the placeholders each template may hold; any other is refused when the file is read, never when a PDF is drawn
 OBJECT_FIELDS = ("what", "frame", "start", "end")
@@ -41,6 +43,16 @@ class FixedPayer:
     region: str
     coordination_tool: str
     tariff: str  # the id of its tariff file (resources/tariffs/<id>.toml)
+    # where its invoices go, for a payer outside COCON (COCON's networks: an address setting, Paramètres › Réseaux)
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    siret: str = ""  # BT-47 of its invoices, 14 digits or ""
+    reference: str = ""  # the convention's number (BT-10), or ""
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.street.strip() and self.postcode.strip() and self.city.strip())
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,8 @@ class InvoiceTexts:
     object_template: str  # « {what} réalisés dans le cadre du {frame}, du {start} au {end}. »
     line_frame: str  # ends each Factur-X line's description: « parcours COCON »
     keywords: str  # the last of the PDF's keywords
+    what: str = "Soins"  # {what} of the object on an invoice
+    credit_what: str = "Annulation ou correction de soins"  # {what} on a credit note
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ class Pathway:
     disciplines: dict[str, str]  # code → label, in the file's order
     invoice: InvoiceTexts
     attestation: AttestationTexts
+    relay_from: tuple[str, ...] = ()  # pathways whose children may be handed over to this one (this file says so)
 
     def invoice_object(self, what: str, start: str, end: str) -> str:
         """The invoice's object (after « Objet : »); `start` and `end` are already written as dates."""
@@ -198,12 +213,17 @@ def _pattern(data: dict[str, Any], where: str, errors: list[FieldError]) -> str:
 
 def _fixed_payer(data: Any, where: str, errors: list[FieldError]) -> FixedPayer:
     data = _table(data, where, errors)
+    optional = {key: _text(data, key, f"{where}.{key}", errors, required=False)
+                for key in ("region", "coordination_tool", "street", "postcode", "city", "reference")}
+    siret = _matching(data, "siret", f"{where}.siret", SIRET, "pathway_siret_invalid", errors, required=False)
+    if siret and check_siret(siret):
+        errors.append(FieldError(f"{where}.siret", "pathway_siret_invalid", {"value": siret}))
+        siret = ""
     return FixedPayer(
         code=_matching(data, "code", f"{where}.code", PAYER_CODE, "pathway_payer_code_invalid", errors),
         name=_text(data, "name", f"{where}.name", errors),
-        region=_text(data, "region", f"{where}.region", errors, required=False),
-        coordination_tool=_text(data, "coordination_tool", f"{where}.coordination_tool", errors, required=False),
         tariff=_matching(data, "tariff", f"{where}.tariff", TARIFF_ID, "pathway_tariff_invalid", errors),
+        siret=siret, **optional,
     )
 
 
@@ -254,11 +274,12 @@ def _documents(data: dict[str, Any], errors: list[FieldError]) -> tuple[str, ...
     return documents
 
 
-def _relays(data: dict[str, Any], own_id: str, errors: list[FieldError]) -> tuple[str, ...]:
-    relays = _texts(data, "relays", "relays", errors)
+def _relays(data: dict[str, Any], own_id: str, errors: list[FieldError], key: str = "relays") -> tuple[str, ...]:
+    """`relays` (the pathways this one hands children over to) or `relay_from` (those handing children to it)."""
+    relays = _texts(data, key, key, errors)
     for relay in relays:
         if not ID_PATTERN.fullmatch(relay) or relay == own_id:
-            errors.append(FieldError("relays", "pathway_id_invalid", {"value": relay[:40]}))
+            errors.append(FieldError(key, "pathway_id_invalid", {"value": relay[:40]}))
     return relays
 
 
@@ -298,12 +319,16 @@ def parse_pathway(data: Any) -> Pathway:
                                errors),
         documents=_documents(data, errors),
         relays=_relays(data, pathway_id, errors),
+        relay_from=_relays(data, pathway_id, errors, "relay_from"),
         payers=_payers(data.get("payers"), errors),
         disciplines=_disciplines(data.get("disciplines"), errors),
         invoice=InvoiceTexts(
             object_template=_template(invoice, "object", "invoice.object", OBJECT_FIELDS, errors),
             line_frame=_text(invoice, "line_frame", "invoice.line_frame", errors),
             keywords=_text(invoice, "keywords", "invoice.keywords", errors, limit=80),
+            what=_text(invoice, "what", "invoice.what", errors, required=False, limit=80) or "Soins",
+            credit_what=_text(invoice, "credit_what", "invoice.credit_what", errors, required=False, limit=80)
+            or "Annulation ou correction de soins",
         ),
         attestation=AttestationTexts(
             opening_template=_template(attestation, "opening", "attestation.opening", OPENING_FIELDS, errors),

@@ -33,12 +33,27 @@ def open_enrolment(session: Session, child_id: int) -> Enrolment | None:
 
 
 def pathway_tariff(tariffs: dict[str, NetworkTariff], pathway_id: str, child_network: str,
-                   available: dict[str, Pathway] | None = None) -> NetworkTariff | None:
+                   available: dict[str, Pathway] | None = None, payer: str = "") -> NetworkTariff | None:
     """The tariff a prescription of `pathway_id` follows: the child's network's for COCON, the pathway's shared
-    tariff (PCO-TND) for a pathway whose payers are configured; None when none is known."""
+    tariff (PCO-TND) for a pathway whose payers are configured, the tariff of its fixed payer `payer` (the
+    prescription's) for a pathway listing its payers — the only one's when they all share it; None when none is
+    known. `available`: the pathways known to the practice (pathway_files.known_pathways), the shipped ones when
+    not given."""
     if pathway_id == COCON:
         return tariffs.get(child_network)
     pathway = (shipped_pathways() if available is None else available).get(pathway_id)
-    if pathway is None or not pathway.payers.tariff:
+    if pathway is None:
         return None
-    return tariffs.get(pathway.payers.tariff)
+    if pathway.payers.mode == "configured":
+        return tariffs.get(pathway.payers.tariff) if pathway.payers.tariff else None
+    return tariffs.get(fixed_payer_tariff(pathway, payer))
+
+
+def fixed_payer_tariff(pathway: Pathway, payer: str) -> str:
+    """The tariff id of the pathway's fixed payer `payer`; the one all its payers share when `payer` is not one
+    of them; "" otherwise."""
+    named = {fixed.code: fixed.tariff for fixed in pathway.payers.fixed}
+    if payer in named:
+        return named[payer]
+    shared = set(named.values())
+    return shared.pop() if len(shared) == 1 else ""

@@ -17,6 +17,7 @@ from cocon_desktop.domain.seance import BILANS
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.models import Child, Prescription, Seance
 from cocon_desktop.services.enrolments import pathway_tariff
+from cocon_desktop.services.pathway_files import known_pathways
 
 
 @dataclass(frozen=True)
@@ -77,23 +78,24 @@ def forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTari
         select(Prescription.id, Prescription.child_id, Prescription.discipline, Prescription.forfait_kind,
                Prescription.sessions_authorised, Prescription.valid_from, Prescription.valid_until, Child.birth_date,
                Child.network, Child.first_name, Child.last_name, Child.inclusion_number, renewed.label("renewed"),
-               used.label("used"), Prescription.pathway)
+               used.label("used"), Prescription.pathway, Prescription.payer)
         .join(Child, Child.id == Prescription.child_id)
         .where(Prescription.valid_until >= today, or_(Child.exit_date.is_(None), Child.exit_date > today))
         .order_by(Child.last_name, Child.first_name, Prescription.valid_from, Prescription.id))
     # the tariff's answer, once per combination (a PCO forfait after a relay follows its pathway's tariff)
-    rules: dict[tuple[str, str, date, str], tuple[int | None, int]] = {}
+    rules: dict[tuple[str, str, str, date, str], tuple[int | None, int]] = {}
+    known = known_pathways(session)
     alerts: list[ForfaitAlert] = []
     for (prescription_id, child_id, discipline, kind, authorised, valid_from, valid_until, birth, network,
-         first_name, last_name, inclusion, is_renewed, used_count, pathway) in session.connection().execute(
+         first_name, last_name, inclusion, is_renewed, used_count, pathway, payer) in session.connection().execute(
             statement).all():
-        limits = rules.get((pathway, network, valid_from, kind))
+        limits = rules.get((pathway, network, payer, valid_from, kind))
         if limits is None:
-            tariff = pathway_tariff(tariffs, pathway, network)
+            tariff = pathway_tariff(tariffs, pathway, network, known, payer)
             version = tariff.version_on(valid_from) if tariff else None
             rule = version.forfait(kind) if version else None
-            limits = rules[pathway, network, valid_from, kind] = (rule.age_max_months if rule else None,
-                                                         tariff.pathway_max_age_years if tariff else 5)
+            limits = rules[pathway, network, payer, valid_from, kind] = (
+                rule.age_max_months if rule else None, tariff.pathway_max_age_years if tariff else 5)
         sessions_left = max(0, authorised - int(used_count or 0))
         state = "not_started" if today < valid_from else "exhausted" if sessions_left == 0 else "active"
         warnings = _warnings(state, sessions_left, valid_until, birth, limits[0], limits[1], today)

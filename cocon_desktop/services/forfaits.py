@@ -16,6 +16,7 @@ from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Child, Prescription, Seance
 from cocon_desktop.services.enrolments import pathway_tariff
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.prescriptions import PrescriptionRecord, list_prescriptions
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -84,7 +85,8 @@ def child_forfaits(sessions: sessionmaker[Session], child_id: int, today: date,
         for record in records:
             row = rows[record.data.id or 0]
             used = [a for a in acts[row.id] if acts_until is None or a[0] <= acts_until]
-            tariff = pathway_tariff(tariffs, row.pathway, child.network)  # a PCO forfait after a relay: PCO-TND's
+            # a PCO forfait after a relay: PCO-TND's; another pathway's: its payer's
+            tariff = pathway_tariff(tariffs, row.pathway, child.network, known_pathways(session), row.payer)
             label, status = _status(row, child.birth_date, tariff, used, today)
             lines.append(ForfaitLine(record, label, status))
         return lines
@@ -98,9 +100,10 @@ def children_with_warnings(sessions: sessionmaker[Session], today: date) -> set[
             select(Prescription, Child.birth_date, Child.network).join(Child, Child.id == Prescription.child_id)
             .where(or_(Child.exit_date.is_(None), Child.exit_date > today))).all()
         acts = acts_by_prescription(session, [p.id for p, _, _ in rows])
+        known = known_pathways(session)
         flagged: set[int] = set()
         for prescription, birth, network in rows:
-            tariff = pathway_tariff(tariffs, prescription.pathway, network)
+            tariff = pathway_tariff(tariffs, prescription.pathway, network, known, prescription.payer)
             _, status = _status(prescription, birth, tariff, acts[prescription.id], today)
             if status.state != "expired" and status.warnings:
                 flagged.add(prescription.child_id)

@@ -17,13 +17,20 @@ from cocon_desktop import settings
 from cocon_desktop.db.engine import IMMEDIATE
 from cocon_desktop.domain.money import from_cents, to_cents
 from cocon_desktop.domain.practice import PracticeProfile
+from cocon_desktop.domain.tariff_milestones import MILESTONES, PER_SEANCE
 from cocon_desktop.domain.tariffs import NetworkTariff
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services import audit, number_witness, settings_store
-from cocon_desktop.services.invoice_drafts import DraftInvoice, DraftLine, billable_lines, group
+from cocon_desktop.services.invoice_drafts import (
+    DraftInvoice,
+    DraftLine,
+    billable_lines,
+    group,
+    is_cocon_network,
+    payer_tariff,
+)
 from cocon_desktop.services.milestone_drafts import billable_milestones, credited_label
-from cocon_desktop.services.payer_buyers import is_configured_payer
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.progress import Progress
 from cocon_desktop.services.tariff_store import load_tariffs
@@ -149,19 +156,38 @@ def _numbered_requests(session: Session, drafts: Sequence[DraftInvoice], issue_d
             for offset, draft in enumerate(drafts)]
 
 
+def payment_modes(tariff: NetworkTariff | None) -> set[str]:
+    """How the tariff's forfaits are paid, over all its versions: per séance, at milestones, or both."""
+    return {rule.payment for version in (tariff.versions if tariff else ()) for rule in version.forfaits}
+
+
 def run_lines(session: Session, network: str, first: date, last: date,
               tariffs: dict[str, NetworkTariff]) -> list[DraftLine]:
-    """The run's lines: a configured payer's (PCO1…) milestones reached, or a COCON network's billable séances."""
-    if is_configured_payer(session, network):
-        return billable_milestones(session, network, first, last, tariffs)
-    return billable_lines(session, network, first, last, tariffs)
+    """The run's lines, as the payer's tariff pays: its billable séances (a COCON network's, or those of another
+    payer's forfaits paid per séance), its milestones reached (the PCO's packages), by child then by day when it has
+    both."""
+    if is_cocon_network(session, network):
+        return billable_lines(session, network, first, last, tariffs)
+    modes = payment_modes(payer_tariff(session, network, tariffs)) or {PER_SEANCE}
+    per_seance = billable_lines(session, network, first, last, tariffs) if PER_SEANCE in modes else []
+    milestones = billable_milestones(session, network, first, last, tariffs) if MILESTONES in modes else []
+    if per_seance and milestones:
+        return sorted([*per_seance, *milestones], key=lambda line: (line.child_id, line.day))
+    return per_seance or milestones
+
+
+def run_grouping(session: Session, network: str, tariffs: dict[str, NetworkTariff]) -> str:
+    """per_child or per_network, as the payer's tariff says (per child when it has none)."""
+    tariff = payer_tariff(session, network, tariffs)
+    return tariff.billing_grouping if tariff is not None else "per_child"
 
 
 def preview_run(sessions: sessionmaker[Session], network: str, first: date, last: date) -> list[DraftInvoice]:
-    """What `issue_run` would issue for a COCON network or a configured payer (nothing is written)."""
+    """What `issue_run` would issue for a payer: a COCON network, a configured one or a fixed one of another
+    pathway (nothing is written)."""
     tariffs = load_tariffs(sessions)
-    grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
     with sessions() as session:
+        grouping = run_grouping(session, network, tariffs)
         return group(run_lines(session, network, first, last, tariffs), network, first, last, grouping)
 
 
@@ -174,14 +200,13 @@ def issue_run(sessions: sessionmaker[Session], network: str, first: date, last: 
     whole run at once (on every core); the numbers are given before rendering — one series, consecutive from the
     next free one — and each is checked again against the database when its document is stored."""
     tariffs = load_tariffs(sessions)
-    grouping = tariffs[network].billing_grouping if network in tariffs else "per_child"
     practice = load_profile(sessions)
     due = issue_date + timedelta(days=payment_term_days(sessions))
     issued: list[IssuedDocument] = []
     with sessions.begin() as session:
         session.connection(execution_options={IMMEDIATE: True})
         drafts: list[DraftInvoice] = group(run_lines(session, network, first, last, tariffs), network, first,
-                                           last, grouping)
+                                           last, run_grouping(session, network, tariffs))
         requests = _numbered_requests(session, drafts, issue_date, due, first, last, network, practice, witnessed)
         pdfs = render_many(requests) if render_many else (render(r) for r in requests)
         with contextlib.closing(pdfs):  # a cancelled run stops the workers now, not when the traceback goes

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, aliased
 
 from cocon_desktop.domain.disciplines import DISCIPLINES
 from cocon_desktop.domain.forfait import INTERVENTION
+from cocon_desktop.domain.pathways import Pathway
 from cocon_desktop.domain.seance import ABSENCES, BILANS
 from cocon_desktop.domain.tariff_milestones import MILESTONES, Milestone
 from cocon_desktop.domain.tariffs import ForfaitRule, NetworkTariff
 from cocon_desktop.models import Child, Enrolment, InvoiceLine, Prescription, Seance
 from cocon_desktop.services.enrolments import COCON, pathway_tariff
 from cocon_desktop.services.invoice_drafts import DraftLine
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.pathway_store import shipped_pathways
 
 
@@ -33,27 +35,30 @@ def active_milestone_exists(prescription_id: int, code: str) -> object:
                                ~exists().where(credit.credited_line_id == InvoiceLine.id)))
 
 
-def milestone_rule(prescription: Prescription, child_network: str,
-                   tariffs: dict[str, NetworkTariff]) -> ForfaitRule | None:
-    """The forfait's rule when it is paid at milestones (its pathway's tariff on its first day), else None."""
-    tariff = pathway_tariff(tariffs, prescription.pathway, child_network)
+def milestone_rule(prescription: Prescription, child_network: str, tariffs: dict[str, NetworkTariff],
+                   known: dict[str, Pathway] | None = None) -> ForfaitRule | None:
+    """The forfait's rule when it is paid at milestones (its pathway's tariff on its first day), else None.
+    `known`: the practice's pathways (the shipped ones when not given)."""
+    tariff = pathway_tariff(tariffs, prescription.pathway, child_network, known, prescription.payer)
     version = tariff.version_on(prescription.valid_from) if tariff else None
     rule = version.forfait(prescription.forfait_kind) if version else None
     return rule if rule is not None and rule.payment == MILESTONES else None
 
 
-def discipline_name(pathway_id: str, discipline: str) -> str:
+def discipline_name(pathway_id: str, discipline: str, known: dict[str, Pathway] | None = None) -> str:
     """The discipline as the pathway words it (« Psychomotricité »), else as the program does."""
-    pathway = shipped_pathways().get(pathway_id)
+    pathway = (shipped_pathways() if known is None else known).get(pathway_id)
     words = pathway.disciplines if pathway is not None else {}
     return words.get(discipline) or DISCIPLINES.get(discipline, discipline)
 
 
-def line_label(prescription: Prescription, code: str, tariffs: dict[str, NetworkTariff], child_network: str) -> str:
+def line_label(prescription: Prescription, code: str, tariffs: dict[str, NetworkTariff], child_network: str,
+               known: dict[str, Pathway] | None = None) -> str:
     """The words of a milestone line of `prescription` (« Bilan — Psychomotricité »); "" when unknown."""
-    rule = milestone_rule(prescription, child_network, tariffs)
+    rule = milestone_rule(prescription, child_network, tariffs, known)
     milestone = next((m for m in rule.milestones if m.code == code), None) if rule else None
-    return milestone.line_label(discipline_name(prescription.pathway, prescription.discipline)) if milestone else ""
+    name = discipline_name(prescription.pathway, prescription.discipline, known)
+    return milestone.line_label(name) if milestone else ""
 
 
 def credited_label(session: Session, prescription_id: int | None, code: str,
@@ -63,7 +68,7 @@ def credited_label(session: Session, prescription_id: int | None, code: str,
         return ""
     row = session.execute(select(Prescription, Child.network).join(Child, Child.id == Prescription.child_id)
                           .where(Prescription.id == prescription_id)).first()
-    return line_label(row[0], code, tariffs, row[1]) if row is not None else ""
+    return line_label(row[0], code, tariffs, row[1], known_pathways(session)) if row is not None else ""
 
 
 def _reached(milestone: Milestone, prescription: Prescription, bilans: list[date],
@@ -107,12 +112,13 @@ def billable_milestones(session: Session, payer: str, first: date, last: date,
     """One line per milestone of `payer`'s package forfaits reached from `first` to `last` and not on an active
     invoice line (a credit note makes it billable again), per child then by day."""
     lines: list[DraftLine] = []
+    known = known_pathways(session)
     for prescription, child in _forfaits(session, payer):
-        rule = milestone_rule(prescription, child.network, tariffs)
+        rule = milestone_rule(prescription, child.network, tariffs, known)
         if rule is None:
             continue
         bilans, interventions = _days(session, prescription.id)
-        name = discipline_name(prescription.pathway, prescription.discipline)
+        name = discipline_name(prescription.pathway, prescription.discipline, known)
         initials = f"{child.first_name[:1].upper()}. {child.last_name[:1].upper()}."
         reference = None
         for milestone, amount in rule.milestone_amounts(prescription.discipline):

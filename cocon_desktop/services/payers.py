@@ -22,6 +22,7 @@ from cocon_desktop.domain.payers import PayerData, next_code, normalised, valida
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
 from cocon_desktop.models import Payer
 from cocon_desktop.services.changes import Changes, writes
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.pathway_store import shipped_pathways
 
 __all__ = ["PayerData", "PayerRecord", "add_payer", "disable_payer", "enable_payer", "get_payer", "list_payers",
@@ -85,9 +86,10 @@ def add_payer(sessions: sessionmaker[Session], pathway_id: str, data: PayerData,
     ValidationError, each error next to its field: the pathway (unknown, or its payers are fixed in its file),
     name, street, postcode and city required, the postcode's 5 digits, the SIRET's 14 digits and checksum (python-
     stdnum), the lengths of the columns."""
+    available = known_pathways(sessions) if available is None else available  # the practice's own files too
     pathway = _configured(pathway_id, available)
     data = _checked(data)
-    known = shipped_pathways() if available is None else available
+    known = available
     fixed = {code for other in known.values() for code in other.payers.codes()}
     with sessions.begin() as session:
         taken = set(session.scalars(select(Payer.code))) | fixed

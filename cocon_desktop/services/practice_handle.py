@@ -23,7 +23,7 @@ from cocon_desktop.security import vault
 from cocon_desktop.security.kdf import Argon2Params
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.security.vault import UnlockedKey, VaultPaths
-from cocon_desktop.services import settings_store
+from cocon_desktop.services import pathway_files, settings_store
 from cocon_desktop.services.changes import OpResult, changes_of, takes_handle
 
 if TYPE_CHECKING:
@@ -123,7 +123,9 @@ class Practice:
             raise DatabaseError("database_key_mismatch", path=str(paths.database)) from exc
         try:
             backup = migrate.upgrade(engine, paths.database, paths.backups)
-            sessions = sessionmaker(engine, expire_on_commit=False)
+            # the practice's own pathway files (services/pathway_files.py) are found from the sessions
+            sessions = sessionmaker(engine, expire_on_commit=False,
+                                    info={pathway_files.FOLDER_KEY: str(pathway_files.folder_in(data_dir))})
             settings_store.upgrade(sessions)
         except BaseException:
             holder.clear()

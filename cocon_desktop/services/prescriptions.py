@@ -22,6 +22,7 @@ from cocon_desktop.models import Child, Document, Prescription, Seance
 from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.enrolments import COCON, enrolment_on, pathway_tariff
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [name for name in PrescriptionData.__dataclass_fields__ if name != "id"]
@@ -133,7 +134,7 @@ def save_prescription(sessions: sessionmaker[Session], data: PrescriptionData, t
         enrolment = enrolment_on(session, child.id, data.valid_from) if row is None else None
         pathway = row.pathway if row is not None else enrolment.pathway if enrolment is not None else COCON
         payer = row.payer if row is not None else enrolment.payer if enrolment is not None else ""
-        tariff = pathway_tariff(tariffs, pathway, child.network)
+        tariff = pathway_tariff(tariffs, pathway, child.network, known_pathways(session), payer)
         data = normalised(data, tariff)
         old = _data(row) if row is not None else None
         count, last = _seances_of(session, row.id) if row is not None else (0, None)

@@ -30,7 +30,8 @@ from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.enrolments import COCON, open_enrolment, pathway_tariff
 from cocon_desktop.services.invoice_drafts import active_line_exists
-from cocon_desktop.services.pathway_store import enabled_pathways, shipped_pathways
+from cocon_desktop.services.pathway_files import known_pathways
+from cocon_desktop.services.pathway_store import enabled_pathways
 from cocon_desktop.services.seances import OutOfForfait, practice_discipline, prescription_for
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -46,7 +47,7 @@ RECORDED = (*_FIELDS, "pathway", "payer", "document_id")  # what the log keeps o
 @dataclass(frozen=True)
 class RelayRequest:
     child_id: int
-    payer: str  # a configured payer of the pathway: PCO1, PCO2…
+    payer: str  # a configured payer of the pathway (PCO1, PCO2…), or a fixed payer its file lists (BASE)
     day: date  # D: the first day the PCO pays; COCON pays up to the day before
     reference: str = ""  # the child's dossier number at the PCO
     pathway: str = "pco-tnd"
@@ -87,11 +88,18 @@ def _forfait(tariff: NetworkTariff | None, discipline: str, months: int, start: 
     return None
 
 
-def _pathway(sessions: sessionmaker[Session], pathway_id: str, errors: list[FieldError]) -> Pathway | None:
-    known = shipped_pathways()
+def relay_targets(known: dict[str, Pathway]) -> tuple[str, ...]:
+    """The pathways a COCON child may be handed over to: those cocon.toml lists (`relays`), and those whose own
+    file says it takes COCON's children (`relay_from = ["cocon"]`: a pathway added needs no edit of cocon.toml)."""
     cocon = known.get(COCON)
+    listed = cocon.relays if cocon is not None else ()
+    return tuple(p for p in known if p in listed or (p != COCON and COCON in known[p].relay_from))
+
+
+def _pathway(sessions: sessionmaker[Session], pathway_id: str, errors: list[FieldError]) -> Pathway | None:
+    known = known_pathways(sessions)
     target = known.get(pathway_id)
-    if target is None or cocon is None or pathway_id not in cocon.relays:
+    if target is None or pathway_id not in relay_targets(known):
         errors.append(FieldError("pathway", "relay_pathway_unknown", {"value": pathway_id[:40]}))
         return None
     if target.id not in {p.id for p in enabled_pathways(sessions)}:
@@ -110,10 +118,11 @@ def _checked(session: Session, request: RelayRequest, pathway: Pathway | None, t
     if current is not None:
         raise CoconError("relay_already", payer=current.payer, date=current.started_on.strftime("%d/%m/%Y"))
     payer = session.get(Payer, request.payer)
-    if pathway is not None and (payer is None or payer.pathway != pathway.id):
+    fixed = pathway is not None and request.payer in pathway.payers.codes()  # a payer its file lists
+    if pathway is not None and not fixed and (payer is None or payer.pathway != pathway.id):
         errors.append(FieldError("payer", "relay_payer_not_in_pathway",
                                  {"payer": request.payer[:40], "pathway": pathway.label}))
-    elif payer is not None and not payer.active:
+    elif payer is not None and not fixed and not payer.active:
         errors.append(FieldError("payer", "relay_payer_disabled", {"payer": payer.name}))
     if len(request.reference.strip()) > REFERENCE_MAX or any(ord(c) < 32 for c in request.reference):
         errors.append(FieldError("reference", "relay_reference_invalid", {"max": REFERENCE_MAX}))
@@ -133,7 +142,7 @@ def _checked(session: Session, request: RelayRequest, pathway: Pathway | None, t
     rule = None
     if pathway is not None:
         discipline = practice_discipline(session)
-        tariff = pathway_tariff(tariffs, pathway.id, child.network)
+        tariff = pathway_tariff(tariffs, pathway.id, child.network, known_pathways(session), request.payer)
         rule = _forfait(tariff, discipline, months_between(child.birth_date, start), start, request.interventions)
         if discipline not in pathway.disciplines or rule is None:
             errors.append(FieldError("day", "relay_no_forfait", {"pathway": pathway.label}))

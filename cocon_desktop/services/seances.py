@@ -17,6 +17,7 @@ from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.enrolments import COCON, enrolment_on, pathway_tariff
 from cocon_desktop.services.invoice_drafts import active_line_exists
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.tariff_store import load_tariffs
 
 FIELDS = [f.name for f in fields(SeanceData) if f.name != "id"]
@@ -109,7 +110,9 @@ def prescription_for(session: Session, child: Child, data: SeanceData, tariffs: 
     """pick_prescription in the pathway holding the child on the séance's day, with that pathway's tariff."""
     enrolment = enrolment_on(session, child.id, data.day)
     pathway = COCON if enrolment is None else enrolment.pathway
-    return pick_prescription(session, child, data, pathway_tariff(tariffs, pathway, child.network), enrolment)
+    payer = "" if enrolment is None else enrolment.payer
+    tariff = pathway_tariff(tariffs, pathway, child.network, known_pathways(session), payer)
+    return pick_prescription(session, child, data, tariff, enrolment)
 
 
 def _check(session: Session, data: SeanceData) -> Child:

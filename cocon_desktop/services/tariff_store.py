@@ -1,4 +1,5 @@
-"""Tariffs: the shipped files (resources/tariffs), plus versions edited locally (in the database)."""
+"""Tariffs: the shipped files (resources/tariffs) and the practice's own (parcours/tarifs/ in its data folder:
+services/pathway_files.py), plus versions edited locally (in the database)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.models import TariffOverride
 from cocon_desktop.paths import resources_dir
 from cocon_desktop.services.changes import Changes, writes
+from cocon_desktop.services.pathway_files import known_tariffs
 
 
 @functools.cache
@@ -29,8 +31,9 @@ def shipped_tariffs() -> dict[str, NetworkTariff]:
 
 
 def load_tariffs(sessions: sessionmaker[Session]) -> dict[str, NetworkTariff]:
-    """Every network's tariff: shipped versions, with local versions added or replacing the same date."""
-    tariffs = dict(shipped_tariffs())
+    """Every tariff by id (COCON's by network code): the files' versions (shipped, then the practice's own files),
+    with local versions added or replacing the same date."""
+    tariffs = known_tariffs(sessions)
     with sessions() as session:
         rows = session.scalars(select(TariffOverride).order_by(TariffOverride.effective_from)).all()
         for row in rows:
@@ -49,7 +52,7 @@ def save_version(sessions: sessionmaker[Session], network: str, version: TariffV
     errors: list[FieldError] = []
     data = version_to_json(version)
     parse_version(data, "version", errors)
-    if network not in shipped_tariffs():
+    if network not in known_tariffs(sessions):
         errors.append(FieldError("network", "choice_invalid"))
     if errors:
         raise ValidationError(errors)

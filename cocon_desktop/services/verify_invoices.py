@@ -8,7 +8,6 @@ rewritten with the chain recomputed, or a row carrying another document's signed
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -20,8 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cocon_desktop.domain.pathways import Pathway
 from cocon_desktop.models import Invoice, InvoiceLine
 from cocon_desktop.services.invoicing import GENESIS, chain_hash, lines_digest
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.pathway_store import shipped_pathways
 from cocon_exchange.facturx_summary import FILENAME, NS, TYPE_CODES, read_summary
 
@@ -31,11 +32,11 @@ _LINES = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
 _INCLUSION = "N° d'inclusion"
 
 
-@functools.cache
-def _reference_labels() -> frozenset[str]:
+def _reference_labels(known: dict[str, Pathway] | None = None) -> frozenset[str]:
     """The line characteristic naming the child's number: COCON's « N° d'inclusion », or another pathway's
-    reference label (« N° de dossier PCO », issue 22 S5)."""
-    return frozenset({_INCLUSION, *(pathway.reference_label for pathway in shipped_pathways().values())})
+    reference label (« N° de dossier PCO », issue 22 S5) — the practice's own pathways' too when `known` says them."""
+    pathways = shipped_pathways() if known is None else known
+    return frozenset({_INCLUSION, *(pathway.reference_label for pathway in pathways.values())})
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ def _xml(pdf: bytes) -> bytes | None:
     return xml if name and isinstance(xml, bytes) else None
 
 
-def _xml_lines(xml: bytes) -> list[tuple[int, date, str]]:
+def _xml_lines(xml: bytes, labels: frozenset[str] | None = None) -> list[tuple[int, date, str]]:
     """(amount in cents, day, inclusion number) of each line, in the XML's order."""
+    labels = _reference_labels() if labels is None else labels
     out = []
     for item in ET.fromstring(xml).findall(_LINES, NS):
         amount = item.findtext("ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/"
@@ -66,19 +68,20 @@ def _xml_lines(xml: bytes) -> list[tuple[int, date, str]]:
                             "udt:DateTimeString", "", NS)
         inclusion = ""
         for characteristic in item.findall("ram:SpecifiedTradeProduct/ram:ApplicableProductCharacteristic", NS):
-            if characteristic.findtext("ram:Description", "", NS).strip() in _reference_labels():
+            if characteristic.findtext("ram:Description", "", NS).strip() in labels:
                 inclusion = characteristic.findtext("ram:Value", "", NS).strip()
         out.append((int(Decimal(amount.strip()) * 100), datetime.strptime(day.strip(), "%Y%m%d").date(), inclusion))
     return out
 
 
-def facturx_fault(invoice: Invoice, lines: Sequence[InvoiceLine], corrects: str | None) -> str | None:
+def facturx_fault(invoice: Invoice, lines: Sequence[InvoiceLine], corrects: str | None,
+                  labels: frozenset[str] | None = None) -> str | None:
     """What the row says and its signed PDF's Factur-X XML does not (a code), or None when they agree."""
     xml = _xml(bytes(invoice.pdf))
     if xml is None:
         return "facturx_missing"
     try:
-        summary, xml_lines = read_summary(xml), _xml_lines(xml)
+        summary, xml_lines = read_summary(xml), _xml_lines(xml, labels)
     except (ValueError, ET.ParseError, ArithmeticError):  # not CII, or a value that does not read
         return "facturx_missing"
     total = Decimal(invoice.total_cents) / 100
@@ -108,6 +111,7 @@ def check_invoices(session: Session, signature_ok: SignatureCheck | None) -> Che
         lines.setdefault(line.invoice_id, []).append(line)
     previous = GENESIS
     chain: list[str] = []
+    labels = _reference_labels(known_pathways(session))
     for checked, invoice in enumerate(invoices):
         where = {"number": invoice.number}
         if invoice.prev_chain != previous:
@@ -125,7 +129,7 @@ def check_invoices(session: Session, signature_ok: SignatureCheck | None) -> Che
         if signature_ok is not None:
             if not signature_ok(bytes(invoice.pdf)):
                 return Checked(checked, ("signature_invalid", where), chain)
-            fault = facturx_fault(invoice, own, numbers.get(invoice.corrects_id or 0))
+            fault = facturx_fault(invoice, own, numbers.get(invoice.corrects_id or 0), labels)
             if fault is not None:
                 return Checked(checked, (fault, where), chain)
         previous = invoice.chain_hash
