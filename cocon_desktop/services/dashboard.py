@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.domain.money import from_cents
 from cocon_desktop.domain.networks import NETWORKS
-from cocon_desktop.models import Child, Invoice, Payment, Seance
+from cocon_desktop.models import Child, Invoice, Payment, Prescription, Seance
 from cocon_desktop.services.dashboard_actions import ActionItem, action_items
 from cocon_desktop.services.report_sql import add_months, held, key_of, month_last, signed_total
 
@@ -92,6 +92,18 @@ def network_totals(sessions: sessionmaker[Session], first: date, last: date) -> 
     with sessions() as session:
         seances = _by(session, Child.network, func.count(Seance.id), Seance.day >= first, Seance.day <= last,
                       held(), join=(Child, Child.id == Seance.child_id))
+        if session.scalar(select(Prescription.id).where(Prescription.pathway != "cocon").limit(1)) is not None:
+            # a child handed over to a PCO: its séances there count for the PCO (PCO1), not for its COCON network
+            moved = session.execute(
+                select(Child.network, Prescription.payer, func.count(Seance.id))
+                .join(Prescription, Prescription.id == Seance.prescription_id)
+                .join(Child, Child.id == Seance.child_id)
+                .where(Prescription.pathway != "cocon", Seance.day >= first, Seance.day <= last, held())
+                .group_by(Child.network, Prescription.payer))
+            for network, payer, count in moved:
+                seances[network] -= count
+                seances[payer] = seances.get(payer, 0) + count
+            seances = {code: count for code, count in seances.items() if count}  # all of its séances moved
         invoiced = _by(session, Invoice.network, func.sum(signed_total()), Invoice.issue_date >= first,
                        Invoice.issue_date <= last)
         paid = _by(session, Invoice.network, func.sum(Payment.amount_cents), Payment.day >= first,

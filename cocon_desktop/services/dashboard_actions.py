@@ -170,7 +170,7 @@ def milestones_to_invoice_items(session: Session, today: date,
                                                                          Prescription.payer != ""))))
     this_month = today.replace(day=1)
     first, last = add_months(this_month, -TO_INVOICE_MONTHS), this_month - timedelta(days=1)
-    counts: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[int, str], int] = {}
     for payer in payers:
         for line in billable_milestones(session, payer, first, last, tariffs):
             counts[(key_of(line.day), payer)] = counts.get((key_of(line.day), payer), 0) + 1

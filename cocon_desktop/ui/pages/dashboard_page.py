@@ -299,7 +299,8 @@ class DashboardPage(QWidget):
         if charts.series:
             span = tr("de {0} à {1}").format(month_words(charts.series[0].month), month_words(charts.series[-1].month))
             self.period_label.setText(tr("<b>Les 12 derniers mois</b> ({0})").format(span))
-            self.network_chart.setToolTip(tr("Séances, montants facturés et encaissés par réseau, {0}.").format(span))
+            self.network_chart.setToolTip(tr("Séances (le nombre sous chaque barre), montants facturés et encaissés "
+                                             "par réseau ou plateforme, {0}.").format(span))
         self.seances_chart.set_bars(labels, [Series(tr("Séances"), SEANCES_COLOUR,
                                                     tuple(float(p.seances) for p in charts.series))])
         self.amounts_chart.set_bars(labels, [
@@ -307,7 +308,9 @@ class DashboardPage(QWidget):
                    tuple(float(p.invoiced) for p in charts.series)),
             Series(tr("Encaissé (mois du paiement)"), PAID_COLOUR, tuple(float(p.paid) for p in charts.series))])
         totals = charts.totals
-        self.network_chart.set_bars([f"{t.network}\n{seances_text(t.seances)}" for t in totals], [
+        # beside the three networks a PCO (PCO1) makes four bars: the count alone fits under each (the tooltip says)
+        counts = [seances_text(t.seances) if len(totals) <= 3 else str(t.seances) for t in totals]
+        self.network_chart.set_bars([f"{t.network}\n{count}" for t, count in zip(totals, counts, strict=True)], [
             Series(tr("Facturé"), INVOICED_COLOUR, tuple(float(t.invoiced) for t in totals)),
             Series(tr("Encaissé"), PAID_COLOUR, tuple(float(t.paid) for t in totals))])
 
