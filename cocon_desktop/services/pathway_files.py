@@ -19,7 +19,6 @@ a tariff nobody provides. The files are read once per folder and process (a file
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,6 @@ from cocon_desktop.domain.tariffs import NetworkTariff, load_tariff_toml
 from cocon_desktop.errors import CoconError
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 PATHWAY_FOLDER = "parcours"  # in the practice's data folder
 TARIFF_FOLDER = "tarifs"  # in PATHWAY_FOLDER
@@ -137,8 +135,6 @@ def extra_files(folder: Path) -> ExtraFiles:
         else:
             pathways[pathway.id] = pathway
             codes |= set(pathway.payers.codes())
-    for problem in problems:  # once per folder and process: the files are read once
-        log.warning("%s: %s", problem.file, problem.error.code)
     return ExtraFiles(pathways, tariffs, tuple(problems))
 
 
