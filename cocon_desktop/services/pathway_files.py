@@ -37,6 +37,7 @@ PATHWAY_FOLDER = "parcours"  # in the practice's data folder
 TARIFF_FOLDER = "tarifs"  # in PATHWAY_FOLDER
 FOLDER_KEY = "pathway_folder"  # the sessionmaker's info key naming the folder
 MAX_FILES = 50  # files read from each folder: a folder filled by mistake is not read to the end
+MAX_BYTES = 1_000_000  # a pathway or tariff file is a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def _files(folder: Path) -> list[Path]:
 def _read(path: Path, load: Callable[[bytes], T], name: str, problems: list[FileProblem]) -> T | None:
     """The file read by `load`, or None with its problem noted."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CoconError("pathway_file_unreadable", detail="fichier de plus de 1 Mo")
         return load(path.read_bytes())
     except CoconError as error:  # ValidationError too: every problem of the file, each with its key
         problems.append(FileProblem(name, error))
