@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cocon_desktop.domain.child import ChildData, GuardianData, validate_child
 from cocon_desktop.domain.text import fold, parse_date_fr
 from cocon_desktop.errors import CoconError, FieldError, ValidationError
-from cocon_desktop.models import Child, Guardian, Prescription
+from cocon_desktop.models import Child, Enrolment, Guardian, Prescription
 from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
 
@@ -48,6 +48,8 @@ class ChildRow:
     gestational_weeks: int
     network: str
     exit_date: date | None
+    relayed_to: str = ""  # the payer (PCO1) of the child's open enrolment in another pathway, "" for none
+    relayed_on: date | None = None  # its first day
 
     @property
     def display_name(self) -> str:
@@ -207,8 +209,9 @@ def _filtered(statement: Any, query: ChildQuery, today: date) -> Any:
             statement = statement.where(Child.birth_date == day)
         else:
             statement = statement.where(Child.search_key.like(f"%{fold(token)}%", escape="\\"))
-    if query.active_only:
-        statement = statement.where(or_(Child.exit_date.is_(None), Child.exit_date > today))
+    if query.active_only:  # a child handed over to a PCO left COCON, not the practice: followed while it is there
+        statement = statement.where(or_(Child.exit_date.is_(None), Child.exit_date > today,
+                                        exists().where(Enrolment.child_id == Child.id, Enrolment.ended_on.is_(None))))
     if query.network:
         statement = statement.where(Child.network == query.network)
     if query.discipline:
@@ -227,8 +230,13 @@ def count_children(sessions: sessionmaker[Session], query: ChildQuery, today: da
 
 def list_children(sessions: sessionmaker[Session], query: ChildQuery, today: date, offset: int = 0,
                   limit: int = 200) -> list[ChildRow]:
+    def open_enrolment(column: Any) -> Any:
+        return (select(column).where(Enrolment.child_id == Child.id, Enrolment.ended_on.is_(None))
+                .order_by(Enrolment.started_on.desc()).limit(1).scalar_subquery())
+
     columns = (Child.id, Child.inclusion_number, Child.last_name, Child.first_name, Child.birth_date,
-               Child.gestational_weeks, Child.network, Child.exit_date)
+               Child.gestational_weeks, Child.network, Child.exit_date,
+               func.coalesce(open_enrolment(Enrolment.payer), ""), open_enrolment(Enrolment.started_on))
     with sessions() as session:
         statement = _filtered(select(*columns), query, today)
         statement = statement.order_by(Child.last_name, Child.first_name, Child.id).offset(offset).limit(limit)

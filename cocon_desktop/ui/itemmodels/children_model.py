@@ -145,7 +145,8 @@ class ChildrenModel(RowsTableModel):
         return self.texts(row)[column], False
 
     def is_active(self, row: ChildRow) -> bool:
-        return row.exit_date is None or row.exit_date > self._day
+        """Still followed: in COCON, or handed over to a PCO (the practice goes on with the child there)."""
+        return row.exit_date is None or row.exit_date > self._day or bool(row.relayed_to)
 
     def cell(self, row: ChildRow, column: int) -> str:
         if column == 0:
@@ -158,6 +159,10 @@ class ChildrenModel(RowsTableModel):
             return age_text(row.birth_date, row.gestational_weeks, self._day)
         if column == 4:
             return row.network
+        if row.relayed_to and row.relayed_on is not None:  # « Relais PCO1 depuis le 20 octobre 2026 »
+            if row.relayed_on > self._day:
+                return tr("Relais {0} à partir du {1}").format(row.relayed_to, french_date(row.relayed_on))
+            return tr("Relais {0} depuis le {1}").format(row.relayed_to, french_date(row.relayed_on))
         if self.is_active(row):
             return tr("Actif")
         return tr("Sorti le {0}").format(french_date(row.exit_date))
