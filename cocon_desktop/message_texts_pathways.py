@@ -27,6 +27,7 @@ PATHWAYS: dict[str, str] = {
     "pathway_template_invalid": "Modèle de texte invalide près de {value} : seuls {allowed} peuvent y figurer entre "
                                 "accolades.",
     "pathway_pattern_invalid": "Expression régulière invalide : {value}.",
+    "pathways_none": "Choisissez au moins un parcours : le cabinet en suit toujours un.",
     "demo_pathways": "La démonstration propose « cocon » ou « cocon,pco-tnd » (en petite taille seulement), pas "
                      "« {value} ».",
     "line_milestones_to_invoice": "{network} : {count} versements {of_month} restent à facturer.",

@@ -4,26 +4,29 @@ the platforms of a pathway whose payers are configured (one per PCO), from the s
 from __future__ import annotations
 
 import argparse
+import sys
 
-from cocon_desktop import settings
 from cocon_desktop.cli.support import Input, add_command, open_practice
 from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.errors import CoconError
-from cocon_desktop.services import payers, settings_store
-from cocon_desktop.services.pathway_store import enabled_pathways, shipped_pathways
+from cocon_desktop.errors import CoconError, ValidationError
+from cocon_desktop.services import pathway_files, payers
+from cocon_desktop.services.pathway_store import checked_ids, enabled_pathways, set_enabled_pathways
 
 
 def cmd_pathways(args: argparse.Namespace, secrets: Input) -> int:
-    known = shipped_pathways()
-    if args.set is not None:
-        named = [part.strip().lower() for part in args.set.split(",") if part.strip()]
-        unknown = [name for name in named if name not in known]
-        if unknown or not named:
-            raise CoconError("pathways_unknown", names=", ".join(unknown) or "—", known=", ".join(known))
+    named: tuple[str, ...] = ()
+    known = pathway_files.pathways_at(args.data_dir)  # shipped, and the practice's own (its folder parcours/)
+    for problem in pathway_files.problems_at(args.data_dir):  # a file of parcours/ left out: said, never fatal
+        print(pathway_files.problem_text(problem), file=sys.stderr)
+    if args.set is not None:  # checked before the passphrase is asked
+        try:
+            named = checked_ids(args.set.split(","), known)
+        except ValidationError as error:  # one sentence, without the field's name (none given: « — »)
+            said = {"names": "—", "known": ", ".join(known), **error.errors[0].data}
+            raise CoconError("pathways_unknown", **said) from None
     with open_practice(args, secrets) as practice:
-        if args.set is not None:
-            practice.write(settings_store.put, settings.PATHWAYS, ",".join(p for p in known if p in named))
-        chosen = practice.read(enabled_pathways)
+        chosen = (practice.write(set_enabled_pathways, named).value if args.set is not None
+                  else practice.read(enabled_pathways))
     for pathway in chosen:
         print(f"{pathway.id}  {pathway.label}")
     return 0

@@ -7,6 +7,7 @@ reads the PCO-TND pathway and the setting (issue 22, slice S4)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +17,8 @@ from cocon_desktop.domain.pathways import Pathway, chosen_ids, load_pathway_toml
 from cocon_desktop.errors import FieldError, ValidationError
 from cocon_desktop.paths import resources_dir
 from cocon_desktop.services import settings_store
+from cocon_desktop.services.changes import Changes, writes
+from cocon_desktop.services.pathway_files import known_pathways
 
 
 def read_pathways(folder: Path) -> dict[str, Pathway]:
@@ -40,6 +43,34 @@ def enabled_pathways(sessions: sessionmaker[Session],
                      available: dict[str, Pathway] | None = None) -> tuple[Pathway, ...]:
     """The pathways the practice works with: those its setting names among `available` (the shipped ones by
     default), COCON alone while it has not chosen."""
-    known = shipped_pathways() if available is None else available
+    known = known_pathways(sessions) if available is None else available
     value = str(settings_store.get(sessions, settings.PATHWAYS))
     return tuple(known[pathway_id] for pathway_id in chosen_ids(value, tuple(known)))
+
+
+def checked_ids(names: Iterable[str], available: dict[str, Pathway] | None = None) -> tuple[str, ...]:
+    """The pathway ids `names` gives (« PCO-TND », « cocon »…), known, in the order of the shipped files;
+    ValidationError on the field « pathways » when one is unknown or none is given (a practice always works with
+    at least one pathway)."""
+    known = shipped_pathways() if available is None else available
+    named = [name.strip().lower() for name in names if name.strip()]
+    unknown = [name for name in named if name not in known]
+    if unknown:
+        raise ValidationError([FieldError("pathways", "pathways_unknown",
+                                          {"names": ", ".join(unknown)[:80], "known": ", ".join(known)})])
+    if not named:
+        raise ValidationError([FieldError("pathways", "pathways_none")])
+    return tuple(pathway_id for pathway_id in known if pathway_id in named)
+
+
+# The setting, and with it the payers offered for invoices and batches (PROFILE: the buyers of invoices), the child's
+# « Relais vers une PCO » and the tariffs shown (SETTINGS).
+@writes(Changes.SETTINGS | Changes.PROFILE)
+def set_enabled_pathways(sessions: sessionmaker[Session], ids: Iterable[str],
+                         available: dict[str, Pathway] | None = None) -> tuple[Pathway, ...]:
+    """The pathways the practice works with from now on (Paramètres › Parcours et payeurs, the first-run wizard,
+    `cocon pathways --set`): at least one, each known (checked_ids); the chosen pathways, in the files' order."""
+    known = known_pathways(sessions) if available is None else available
+    chosen = checked_ids(ids, known)
+    settings_store.put(sessions, settings.PATHWAYS, ",".join(chosen))
+    return tuple(known[pathway_id] for pathway_id in chosen)

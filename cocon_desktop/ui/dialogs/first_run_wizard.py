@@ -1,5 +1,7 @@
-"""First run: the practice profile, the network's postal address (ui/dialogs/network_address_page.py), the
-passphrase, the recovery key — then the encrypted practice (with the network's address, if given)."""
+"""First run: the pathways followed (on the welcome page, ui/dialogs/pathway_pages.py), the practice profile, the
+network's postal address (ui/dialogs/network_address_page.py; skipped without COCON), the first PCO (only with
+PCO-TND), the passphrase, the recovery key — then the encrypted practice (with the network's address, the pathways
+and the plateforme, if given)."""
 
 from __future__ import annotations
 
@@ -20,12 +22,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from cocon_desktop.domain.pathways import DEFAULT_PATHWAYS
 from cocon_desktop.domain.practice import PracticeProfile
 from cocon_desktop.services import practice_keys
 from cocon_desktop.services.invoice_documents import set_network_address
+from cocon_desktop.services.pathway_store import set_enabled_pathways
+from cocon_desktop.services.payers import add_payer
 from cocon_desktop.services.practice_handle import Practice, create_practice
 from cocon_desktop.services.practice_keys import Argon2Params, KeychainStatus
 from cocon_desktop.ui.dialogs.network_address_page import NetworkAddressPage
+from cocon_desktop.ui.dialogs.pathway_pages import PLATFORMS, PathwayChoice, PlatformPage
 from cocon_desktop.ui.i18n import error_text, message, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE
@@ -58,6 +64,9 @@ class WelcomePage(QWizardPage):
             "puis la phrase de passe."), self))
         folder = _wrapped_label(tr("Dossier des données : {0}").format(data_dir), self)
         folder.setStyleSheet("color: #555;")
+        self.pathways = PathwayChoice(self)
+        layout.addSpacing(8)
+        layout.addWidget(self.pathways)
         layout.addStretch(1)
         layout.addWidget(_wrapped_label(tr("Vous avez déjà un cabinet, sauvegardé depuis un autre ordinateur ou "
                                            "avant un changement de disque ?"), self))
@@ -199,11 +208,15 @@ class FirstRunWizard(QWizard):
                                         tr("L'adresse et l'IBAN figurent sur les factures adressées au "
                                            "réseau, qui vous paie."), CONTACT + NETWORK)
         self.network_page = NetworkAddressPage(lambda: self.contact_page.form.values()["network"])
+        self.platform_page = PlatformPage()
         self.passphrase_page = PassphrasePage(keychain)
         self.recovery_page = RecoveryPage()
-        for page in (WelcomePage(data_dir), self.identity_page, self.contact_page, self.network_page,
-                     self.passphrase_page, self.recovery_page):
+        self.welcome_page = WelcomePage(data_dir)
+        self.pathways = self.welcome_page.pathways
+        for page in (self.welcome_page, self.identity_page, self.contact_page, self.network_page,
+                     self.platform_page, self.passphrase_page, self.recovery_page):
             self.addPage(page)
+        self.pathways.changed.connect(self._pathways_changed)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Créer le cabinet"))
         self.accepted.connect(self._announce)
 
@@ -221,6 +234,20 @@ class FirstRunWizard(QWizard):
         self.practice = practice
         self.accept()  # from the welcome page, which validates nothing: accepted → practice_created
 
+    def nextId(self) -> int:
+        """The next page in order, leaving out the network's address without COCON and the PCO without PCO-TND."""
+        skipped = {page for page, followed in ((self.network_page, "cocon"), (self.platform_page, PLATFORMS))
+                   if not self.pathways.follows(followed)}
+        return next((page_id for page_id in self.pageIds()
+                     if page_id > self.currentId() and self.page(page_id) not in skipped), -1)
+
+    def _pathways_changed(self) -> None:
+        """The network (on the contact page) is asked only of a practice following COCON."""
+        form = self.contact_page.form
+        layout = form.layout()
+        if isinstance(layout, QFormLayout) and "network" in form.boxes:
+            layout.setRowVisible(form.boxes["network"], self.pathways.follows("cocon"))
+
     def profile(self) -> PracticeProfile:
         values = {**self.identity_page.form.values(), **self.contact_page.form.values()}
         return PracticeProfile(**values)
@@ -230,12 +257,18 @@ class FirstRunWizard(QWizard):
         read here."""
         data_dir, passphrase, profile = self.data_dir, self.passphrase_page.first.text(), self.profile()
         recovery, remember, kdf = self.recovery, self.passphrase_page.remember.isChecked(), self.kdf
-        address = self.network_page.address()
+        pathways = self.pathways.chosen()
+        address = self.network_page.address() if "cocon" in pathways else None
+        payer = self.platform_page.payer() if PLATFORMS in pathways else None
 
         def create() -> Practice:
             practice = create_practice(data_dir, passphrase, profile, recovery, remember=remember, params=kdf)
             if address is not None:
                 practice.write(set_network_address, profile.network, address)
+            if pathways != (DEFAULT_PATHWAYS,):  # COCON alone: the setting's default, nothing written (as before)
+                practice.write(set_enabled_pathways, pathways)
+            if payer is not None:
+                practice.write(add_payer, PLATFORMS, payer)
             return practice
 
         return create

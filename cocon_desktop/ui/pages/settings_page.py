@@ -1,6 +1,6 @@
 """Paramètres: the practice profile, the passphrase and the data key (ui/pages/key_rotation_box.py), automatic
-locking, the keychain, the tariffs, the networks (ui/pages/networks_tab.py: address, SIRET, address of reception) and
-the backups.
+locking, the keychain, the tariffs, the networks (ui/pages/networks_tab.py: address, SIRET, address of reception), the
+pathways and their plateformes (ui/pages/pathways_tab.py) and the backups.
 
 A form page: it reads the practice when it gets it, and after an unlock keeps what was typed (it has no SHOWS, so
 the window's refresher does not read it again). Its writes go through `runner.run_op`: the views showing the
@@ -35,6 +35,7 @@ from cocon_desktop.ui.pages.accounting_tab import AccountingTab
 from cocon_desktop.ui.pages.backups_tab import BackupsTab
 from cocon_desktop.ui.pages.key_rotation_box import KeyRotationBox
 from cocon_desktop.ui.pages.networks_tab import NetworksTab
+from cocon_desktop.ui.pages.pathways_tab import PathwaysTab
 from cocon_desktop.ui.pages.tariffs_tab import TariffsTab
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE, FieldBox
@@ -68,6 +69,9 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.tariffs_tab, tr("Tarifs"))
         self.networks_tab = NetworksTab(runner, self)  # each network's address, SIRET and address of reception
         self.tabs.addTab(self.networks_tab, tr("Réseaux"))
+        self.pathways_tab = PathwaysTab(runner, self)  # COCON, PCO-TND… and the PCO's plateformes
+        self.tabs.addTab(self.pathways_tab, tr("Parcours et payeurs"))
+        self.pathways_tab.pathways_changed.connect(self.tariffs_tab.set_pathways)
         self.accounting_tab = AccountingTab(runner, self)  # the FEC's chart of accounts
         self.tabs.addTab(self.accounting_tab, tr("Comptabilité"))
         self.backups_tab = BackupsTab(runner, self)
@@ -252,6 +256,7 @@ class SettingsPage(QWidget):
         self.rotation.practice = practice
         self.tariffs_tab.practice = practice
         self.networks_tab.practice = practice
+        self.pathways_tab.set_practice(practice, reload=reload)
         self.accounting_tab.set_practice(practice, reload=reload)
         self.backups_tab.set_practice(practice, reload=reload)
         self.signature_box.practice = practice

@@ -1,4 +1,6 @@
-"""Paramètres › Tarifs: each network's tariff versions, shown and edited as a new dated version.
+"""Paramètres › Tarifs: each network's tariff versions, shown and edited as a new dated version; and, while the
+practice follows PCO-TND (Paramètres › Parcours et payeurs), its national tariff, read-only, with the values to
+confirm with the PCO (ui/pages/package_tariff.py).
 
 Saving goes through `runner.run_op` (TARIFFS): the invoicing page's drafts and the dashboard read again; this tab
 reads the versions again itself once saved."""
@@ -33,8 +35,16 @@ from cocon_desktop.domain.text import parse_date_fr
 from cocon_desktop.errors import FieldError
 from cocon_desktop.messages import french_date
 from cocon_desktop.services import tariff_store
+from cocon_desktop.services.pathway_store import enabled_pathways, shipped_pathways
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.pages.package_tariff import (
+    PACKAGE_COLUMNS,
+    is_package,
+    milestones_tip,
+    package_cells,
+    unverified_text,
+)
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import ERROR_STYLE, FieldBox
 
@@ -53,10 +63,12 @@ class TariffsTab(QWidget):
         self.runner = runner
         self.practice: Practice | None = None
         self.tariffs: dict[str, NetworkTariff] = {}
+        self.pathways: tuple[str, ...] = ()  # the pathways followed: their tariffs beside the networks'
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Aucun montant COCON n'est publié : les tarifs livrés sont des exemples, à confirmer "
                           "avec votre réseau. Une modification crée une version datée ; une facture déjà émise "
                           "garde toujours ses montants."), self)
+        self.intro = intro
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
@@ -114,12 +126,33 @@ class TariffsTab(QWidget):
             return
         if network:
             self.network.setCurrentIndex(max(0, self.network.findData(network)))
-        self.runner.run(lambda: practice.read(tariff_store.load_tariffs), self._loaded,
-                        lambda error: self._say(error_text(error), False))
 
-    def _loaded(self, tariffs: dict[str, NetworkTariff]) -> None:
-        self.tariffs = tariffs
+        def load() -> tuple[dict[str, NetworkTariff], tuple[str, ...]]:
+            return practice.read(tariff_store.load_tariffs), tuple(p.id for p in practice.read(enabled_pathways))
+
+        self.runner.run(load, self._loaded, lambda error: self._say(error_text(error), False))
+
+    def _loaded(self, loaded: tuple[dict[str, NetworkTariff], tuple[str, ...]]) -> None:
+        self.tariffs, pathways = loaded
+        self.set_pathways(pathways)
         self._fill_versions()
+
+    def set_pathways(self, ids: tuple[str, ...]) -> None:
+        """The tariffs of the configured-payer pathways followed (PCO-TND) offered after the networks'; the others
+        taken away (Paramètres › Parcours et payeurs says when the choice changes)."""
+        self.pathways = ids
+        wanted = [(p.payers.tariff, p.label) for p in shipped_pathways().values()
+                  if p.id in ids and p.payers.mode == "configured" and p.payers.tariff]
+        self.network.blockSignals(True)
+        current = self.network.currentData()
+        while self.network.count() > len(NETWORKS):
+            self.network.removeItem(self.network.count() - 1)
+        for tariff_id, label in wanted:
+            self.network.addItem(tr("{0} — forfait précoce (tarif national)").format(label), tariff_id)
+        self.network.setCurrentIndex(max(0, self.network.findData(current)))
+        self.network.blockSignals(False)
+        if self.network.currentData() != current:
+            self._fill_versions()
 
     def _current_tariff(self) -> NetworkTariff | None:
         return self.tariffs.get(str(self.network.currentData()))
@@ -147,6 +180,14 @@ class TariffsTab(QWidget):
         self.table.setRowCount(0)
         if version is None or tariff is None:
             return
+        package = is_package(tariff)
+        self._read_only(package)
+        if package:
+            self.example.setVisible(True)
+            self.example.setText(unverified_text(tariff, {r.kind: r.label for r in version.forfaits}))
+            for rule in version.forfaits:
+                self._add_package_row(rule, tariff.unverified)
+            return
         shipped_example = tariff.example_values and version.source == "shipped"
         self.example.setVisible(shipped_example)
         self.example.setText(tr("Valeurs d'exemple livrées avec le programme : confirmez-les avec le réseau {0} "
@@ -167,6 +208,25 @@ class TariffsTab(QWidget):
             item = QTableWidgetItem(text)
             if column < SESSIONS:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, column, item)
+
+    def _read_only(self, package: bool) -> None:
+        """A package tariff is shown, not edited: its own columns, no absences, nothing to save."""
+        self.table.setHorizontalHeaderLabels([tr(c) for c in (PACKAGE_COLUMNS if package else COLUMNS)])
+        for widget in (self.absence_excused, self.absence_unexcused, self.effective, self.save_button):
+            widget.setEnabled(not package)
+        self.intro.setVisible(not package)  # COCON's words
+
+    def _add_package_row(self, rule: ForfaitRule, unverified: tuple[str, ...]) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, text in enumerate(package_cells(rule, unverified)):
+            item = QTableWidgetItem(text)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if column == len(PACKAGE_COLUMNS) - 1:
+                item.setToolTip(milestones_tip(rule))
+            elif column == 2:
+                item.setToolTip(text)
             self.table.setItem(row, column, item)
 
     def _cell(self, row: int, column: int) -> str:
