@@ -79,6 +79,10 @@ def test_relay_typed_refused_at_its_field_then_done(qtbot: QtBot, practice: Prac
     records = list_prescriptions(practice.sessions, child_id)
     assert sorted((r.data.valid_from, r.data.valid_until) for r in records) == [
         (date(2026, 9, 1), date(2026, 10, 19)), (date(2026, 10, 20), date(2027, 10, 19))]
-    # the file read again from the write's Changes: the child out of COCON, two forfaits
-    assert "sortie du parcours le 19/10/2026" in file.subtitle.text()
+    # the file read again from the write's Changes: the child at the PCO, two forfaits, each saying who pays it
+    assert "relais vers PCO1 — PCO-TND de la Gironde depuis le 20/10/2026 (dossier PCO33-0042)" in \
+        file.subtitle.text()
+    assert "sortie du parcours" not in file.subtitle.text()
     assert len(file.cards) == 2
+    assert sorted(card.origin.text().rsplit(" · ", 1)[1] for card in file.cards) == ["payé par PCO1",
+                                                                                     "payé par RPM"]

@@ -7,7 +7,7 @@ that way, like those made anywhere else."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.services.child_documents import DocumentInfo, list_documents
+from cocon_desktop.services.child_relay import RelayInfo, prescription_payers, relay_info
 from cocon_desktop.services.children import ChildRecord, ChildRow, get_child
 from cocon_desktop.services.forfaits import ForfaitLine, child_forfaits
 from cocon_desktop.services.pathway_store import enabled_pathways
@@ -61,6 +62,8 @@ class ChildFileContent:
     documents: list[DocumentInfo]
     seances: list[SeanceRow]
     pathways: tuple[str, ...] = ()  # the pathways the practice works with (« Relais vers une PCO » needs pco-tnd)
+    relay: RelayInfo | None = None  # the child was handed over to another pathway's payer (a PCO)
+    payers: dict[int, str] = field(default_factory=dict)  # prescription id → who pays it (RPM, PCO1)
 
 
 def load_file(practice: Practice, child_id: int, today: date) -> ChildFileContent:
@@ -69,7 +72,8 @@ def load_file(practice: Practice, child_id: int, today: date) -> ChildFileConten
         record=practice.read(get_child, child_id), forfaits=practice.read(child_forfaits, child_id, today),
         prescribers={p.id: p.display_name for p in practice.read(list_prescribers) if p.id is not None},
         documents=practice.read(list_documents, child_id), seances=practice.read(child_seances, child_id),
-        pathways=tuple(p.id for p in practice.read(enabled_pathways)))
+        pathways=tuple(p.id for p in practice.read(enabled_pathways)), relay=practice.read(relay_info, child_id),
+        payers=practice.read(prescription_payers, child_id))
 
 
 class ChildFile(QWidget):
@@ -224,7 +228,13 @@ class ChildFile(QWidget):
             parts.append(age_text(data.birth_date, data.gestational_weeks, today))
         network = NETWORKS.get(data.network)
         second = [tr("Réseau : {0}").format(f"{data.network} — {network.name}" if network else data.network)]
-        if data.exit_date is not None and data.exit_date <= today:
+        relay = content.relay
+        if relay is not None:  # « relais vers PCO1 — PCO-TND de la Gironde depuis le 20/10/2026 (dossier …) »
+            said = tr("relais vers {0} — {1} depuis le {2}") if relay.started_on <= today else \
+                tr("relais vers {0} — {1} à partir du {2}")
+            second.append(said.format(relay.payer, relay.payer_name, french_date(relay.started_on))
+                          + (" " + tr("(dossier {0})").format(relay.reference) if relay.reference else ""))
+        elif data.exit_date is not None and data.exit_date <= today:
             second.append(agreed(data.sex, "sorti du parcours le {0}", "sortie du parcours le {0}").format(
                 french_date(data.exit_date)))
         if content.record.erased_at is not None:
@@ -247,7 +257,9 @@ class ChildFile(QWidget):
         self.cards = []
         for line in content.forfaits:
             prescriber = content.prescribers.get(line.prescription.data.prescriber_id or 0, "")
-            card = ForfaitCard(line, prescriber, self.cards_layout.parentWidget())
+            two = content.relay is not None  # forfaits of two pathways: each says who pays it
+            payer = content.payers.get(line.prescription.data.id or 0, "") if two else ""
+            card = ForfaitCard(line, prescriber, self.cards_layout.parentWidget(), payer)
             card.show_document.connect(self.open_document)
             card.edit_requested.connect(self.edit_prescription)
             card.renew_requested.connect(self.renew_prescription)

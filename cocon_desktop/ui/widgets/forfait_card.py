@@ -27,7 +27,8 @@ class ForfaitCard(QFrame):
     renew_requested = Signal(object)  # the PrescriptionRecord
     delete_requested = Signal(object)  # the PrescriptionRecord
 
-    def __init__(self, line: ForfaitLine, prescriber: str, parent: QWidget | None = None) -> None:
+    def __init__(self, line: ForfaitLine, prescriber: str, parent: QWidget | None = None, payer: str = "") -> None:
+        """`payer`: who pays this forfait (RPM, PCO1), said once the child has forfaits of two pathways."""
         super().__init__(parent)
         self.line = line
         data, status = line.prescription.data, line.status
@@ -55,6 +56,8 @@ class ForfaitCard(QFrame):
             origin += " " + tr("par {0}").format(prescriber)
         origin += " · " + tr("valable du {0} au {1}").format(french_date(status.valid_from),
                                                              french_date(status.valid_until))
+        if payer:
+            origin += " · " + tr("payé par {0}").format(payer)
         self.origin = QLabel(origin, self)
         self.origin.setWordWrap(True)
         self.origin.setStyleSheet("color: #444;")
