@@ -81,7 +81,8 @@ def test_a_pco_milestone_is_previewed_and_issued_from_the_page(qtbot: QtBot, pra
 
     tab.network.setCurrentIndex(tab.network.findData("PCO1"))
     assert tab.table.rowCount() == 1
-    assert tab.table.horizontalHeaderItem(1).text() == "N° de dossier PCO"
+    assert [tab.table.horizontalHeaderItem(c).text() for c in range(1, 4)] == [
+        "N° de dossier PCO", "Jalons atteints le", "Versements"]
     assert tab.table.item(0, 1).text() == "PCO33-2026-0042" and "140,00" in tab.total.text()
 
     asked: list[str] = []

@@ -256,9 +256,13 @@ class IssueTab(QWidget):
         payer = self._selected_payer()
         if drafts and drafts[0].network != self.selected_network():
             return  # the preview of a payer no longer chosen (the choice changed while it was read)
-        header = self.table.horizontalHeaderItem(1)
-        if header is not None:
-            header.setText(payer.reference_label if payer else tr(PREVIEW_COLUMNS[1]))
+        milestones = bool(drafts) and all(line.seance_id is None for d in drafts for line in d.lines)
+        for column, text in ((1, payer.reference_label if payer else tr(PREVIEW_COLUMNS[1])),
+                             (2, tr("Jalons atteints le") if milestones else tr(PREVIEW_COLUMNS[2])),
+                             (3, tr("Versements") if milestones else tr(PREVIEW_COLUMNS[3]))):
+            header = self.table.horizontalHeaderItem(column)
+            if header is not None:
+                header.setText(text)
         self.drafts = drafts
         self.table.setRowCount(0)  # items set into empty rows: replacing 192 shown items took 180 ms (large demo)
         self.table.setRowCount(len(drafts))
