@@ -143,3 +143,35 @@ def test_tariffs_tab_shows_the_pco_tariff_only_while_followed(qtbot: QtBot, prac
     qtbot.waitUntil(lambda: tariffs.network.findData("PCO-TND") < 0)
     assert tariffs.save_button.isEnabled()
     assert tariffs.table.horizontalHeaderItem(4).text() == "Prix d'une séance (€)"
+
+
+def test_change_a_platform_keeps_its_code_and_enable_it_again(qtbot: QtBot, practice: Practice) -> None:
+    settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,pco-tnd")
+    payers.add_payer(practice.sessions, "pco-tnd", payers.PayerData(
+        name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
+    payers.disable_payer(practice.sessions, "PCO1")
+    window = children_window(qtbot, practice, active=True)
+    tab = _tab(qtbot, window)
+    qtbot.waitUntil(lambda: tab.platforms.isVisible() and tab.model.rowCount() == 1)
+    assert not tab.edit_button.isEnabled()  # nothing chosen yet
+    rect = tab.table.visualRect(tab.model.index(0, 1))
+    qtbot.mouseClick(tab.table.viewport(), LEFT, pos=rect.center())
+    assert tab.edit_button.isEnabled() and tab.active_button.text() == "Réactiver"
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # Entrée on the row: « Modifier… »
+    dialog = _dialog(qtbot, tab)
+    assert dialog.windowTitle() == "Modifier la plateforme PCO1"
+    assert dialog.edits["city"].text() == "Bordeaux"
+    _type(qtbot, dialog, "street", "2 rue des Pins")
+    _type(qtbot, dialog, "postcode", "3300")
+    qtbot.keyClick(dialog.edits["postcode"], Qt.Key.Key_Return)
+    assert dialog.field_error("postcode") == "Le code postal compte 5 chiffres."
+    _type(qtbot, dialog, "postcode", "33700")
+    qtbot.keyClick(dialog.edits["postcode"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    record = payers.get_payer(practice.sessions, "PCO1")
+    assert (record.street, record.postcode, record.active) == ("2 rue des Pins", "33700", False)
+    qtbot.waitUntil(lambda: tab.active_button.text() == "Réactiver")
+    qtbot.mouseClick(tab.active_button, LEFT)
+    qtbot.waitUntil(lambda: tab.model.index(0, 4).data() == "active")
+    assert payers.get_payer(practice.sessions, "PCO1").active
+    assert [r.code for r in payers.list_payers(practice.sessions)] == ["PCO1"]

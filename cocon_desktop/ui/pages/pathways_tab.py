@@ -107,7 +107,7 @@ class PathwaysTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(140)
-        self.table.doubleClicked.connect(lambda _: self.edit_payer())
+        self.table.activated.connect(lambda _: self.edit_payer())  # Entrée or a double click
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._follow_selection())
         platforms_layout.addWidget(self.table)
         buttons = QHBoxLayout()
