@@ -27,7 +27,7 @@ from cocon_desktop.domain.seance import BILANS, KINDS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import Child, Enrolment, Payer, Prescriber, Prescription, Seance
 from cocon_desktop.services.forfaits import child_forfaits
-from cocon_desktop.services.pathway_store import shipped_pathways
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.practice_profile import load_profile
 from cocon_desktop.services.seances import practice_discipline
 
@@ -69,7 +69,7 @@ def relay_frame(session: Session, child_id: int) -> RelayFrame | None:
     for a child in COCON alone (or when the pathway's file is no longer known)."""
     enrolment = session.scalar(select(Enrolment).where(Enrolment.child_id == child_id)
                                .order_by(Enrolment.started_on.desc(), Enrolment.id.desc()).limit(1))
-    pathway = shipped_pathways().get(enrolment.pathway) if enrolment is not None else None
+    pathway = known_pathways(session).get(enrolment.pathway) if enrolment is not None else None
     if enrolment is None or pathway is None:
         return None
     payer = session.get(Payer, enrolment.payer)
