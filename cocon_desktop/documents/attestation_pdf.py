@@ -239,9 +239,9 @@ def _forfaits_box(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[F
     return [Spacer(1, 4 * mm), KeepTogether(box)]
 
 
-def _mention_text(data: AttestationData) -> str:
-    relay = data.relay
-    if relay is None or not (data.relayed_only or data.across_relay):
+def _mention_text(data: AttestationData | None) -> str:
+    relay = data.relay if data is not None else None
+    if data is None or relay is None or not (data.relayed_only or data.across_relay):
         return f"Accompagnement {COCON_MENTION}."
     if data.relayed_only:
         return f"Accompagnement {relay.mention}."
@@ -252,7 +252,8 @@ def _mention_text(data: AttestationData) -> str:
     return f"Accompagnement {COCON_MENTION} jusqu'au {until} ; puis {relay.mention}."
 
 
-def _mention(data: AttestationData, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _mention(s: dict[str, ParagraphStyle], data: AttestationData | None = None) -> list[Flowable]:
+    """The financing mention: COCON's, or the relay's pathway's (`data`: the attestation, None for COCON's)."""
     text = _mention_text(data)
     box = Table([[_p(_e(text), s["mention"])]], colWidths=[FRAME_WIDTH])
     box.setStyle(TableStyle([*_BASE_STYLE, ("BACKGROUND", (0, 0), (-1, -1), MENTION_FILL),
@@ -300,7 +301,7 @@ def render_attestation_pdf(data: AttestationData) -> bytes:
     story: list[Flowable] = [*_header(data, s), _opening(data, s)]
     if data.kind != "prise_en_charge":
         story += _seances_table(data.seances, s)
-    story += [*_forfaits_box(data, s), *_mention(data, s), SignatureSpace(_signature_note(data, s))]
+    story += [*_forfaits_box(data, s), *_mention(s, data), SignatureSpace(_signature_note(data, s))]
     t = data.therapist
     footer_left = f"{t.name} — {t.profession}" + (f" — {t.identifiers}" if t.identifiers else "")
     doc.build(story, canvasmaker=canvas_maker(footer_left, f"Attestation n° {data.number}", pdfa_xmp=True))
