@@ -12,7 +12,8 @@ from cocon_desktop.domain.seance import DEFAULT_DURATION, KINDS, PLACES, SeanceD
 from cocon_desktop.errors import CoconError, FieldError
 from cocon_desktop.services import children, seances
 
-STATES = {"a_facturer": "à facturer", "facturee": "facturée", "non_facturable": "non facturable"}
+STATES = {"a_facturer": "à facturer", "facturee": "facturée", "non_facturable": "non facturable",
+          "au_forfait": "compris dans le forfait"}
 
 
 def cmd_seance_add(args: argparse.Namespace, secrets: Input) -> int:

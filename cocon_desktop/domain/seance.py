@@ -22,7 +22,8 @@ PLACES = {
     "creche_ecole": "Crèche / école",
     "teleconsultation": "Téléconsultation",
 }
-BILLING_STATES = {"a_facturer": "À facturer", "facturee": "Facturée", "non_facturable": "Non facturable"}
+BILLING_STATES = {"a_facturer": "À facturer", "facturee": "Facturée", "non_facturable": "Non facturable",
+                  "au_forfait": "Compris dans le forfait"}  # a PCO package's séance: its milestones are invoiced
 BILANS = ("bilan_initial", "bilan_renouvellement")
 ABSENCES = ("absence_excusee", "absence_non_excusee")
 DEFAULT_DURATION = 45

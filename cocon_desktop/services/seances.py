@@ -17,6 +17,7 @@ from cocon_desktop.services import audit
 from cocon_desktop.services.changes import Changes, writes
 from cocon_desktop.services.enrolments import COCON, enrolment_on, pathway_tariff
 from cocon_desktop.services.invoice_drafts import active_line_exists
+from cocon_desktop.services.milestone_drafts import milestone_rule
 from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -31,7 +32,7 @@ class SeanceRow:
     inclusion_number: str
     child_name: str
     prescription_id: int | None
-    billing_state: str  # a_facturer, facturee, non_facturable
+    billing_state: str  # a_facturer, facturee, non_facturable, au_forfait (on a package: its milestones are billed)
 
 
 class OutOfForfait(CoconError):
@@ -194,6 +195,24 @@ def _rows(session: Session, statement: object) -> list[SeanceRow]:
     return out
 
 
+def _package_states(sessions: sessionmaker[Session], rows: list[SeanceRow]) -> list[SeanceRow]:
+    """« au_forfait » for a séance counted on a forfait paid at milestones (a PCO's package): it is never invoiced
+    itself, its forfait's milestones are (issue 22). One query, and nothing more for a COCON practice."""
+    waiting = {r.prescription_id for r in rows if r.billing_state == "a_facturer" and r.prescription_id}
+    if not waiting:
+        return rows
+    with sessions() as session:
+        found = session.execute(select(Prescription, Child.network).join(Child, Child.id == Prescription.child_id)
+                                .where(Prescription.id.in_(waiting), Prescription.pathway != COCON)).all()
+        if not found:
+            return rows
+        known = known_pathways(session)
+        tariffs = load_tariffs(sessions)
+        package = {p.id for p, network in found if milestone_rule(p, network, tariffs, known) is not None}
+    return [replace(r, billing_state="au_forfait") if r.billing_state == "a_facturer" and r.prescription_id in package
+            else r for r in rows]
+
+
 def _listing() -> object:
     invoiced = active_line_exists(Seance.id).label("invoiced")  # type: ignore[attr-defined]
     return select(Seance, Child.inclusion_number, Child.last_name, Child.first_name, invoiced).join(
@@ -204,14 +223,16 @@ def seances_between(sessions: sessionmaker[Session], first: date, last: date) ->
     with sessions() as session:
         statement = _listing().where(Seance.day >= first, Seance.day <= last).order_by(  # type: ignore[attr-defined]
             Seance.day, Seance.start, Seance.id)
-        return _rows(session, statement)
+        rows = _rows(session, statement)
+    return _package_states(sessions, rows)
 
 
 def child_seances(sessions: sessionmaker[Session], child_id: int) -> list[SeanceRow]:
     with sessions() as session:
         statement = _listing().where(Seance.child_id == child_id).order_by(  # type: ignore[attr-defined]
             Seance.day.desc(), Seance.start.desc())
-        return _rows(session, statement)
+        rows = _rows(session, statement)
+    return _package_states(sessions, rows)
 
 
 def get_seance(sessions: sessionmaker[Session], seance_id: int) -> SeanceData:

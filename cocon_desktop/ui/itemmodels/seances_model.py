@@ -16,7 +16,7 @@ COLUMN_TITLES = {"day": "Date", "time": "Heure", "child": "Enfant", "kind": "Typ
                  "place": "Lieu", "billing": "Facturation"}
 DAY_COLUMNS = ("time", "child", "kind", "place", "billing")
 CHILD_COLUMNS = ("day", "time", "kind", "duration", "place", "billing")
-BILLING_COLOURS = {"a_facturer": "#2e7d32", "facturee": "#1f4e8c", "non_facturable": "#6b7280"}
+BILLING_COLOURS = {"a_facturer": "#2e7d32", "facturee": "#1f4e8c", "non_facturable": "#6b7280", "au_forfait": "#1f4e8c"}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -214,10 +214,14 @@ class TodayView(QWidget):
         self.empty.setVisible(not rows)
         self.seances_model.set_rows(day_seances)
         billable = sum(1 for s in day_seances if s.billing_state == "a_facturer")
+        package = sum(1 for s in day_seances if s.billing_state == "au_forfait")  # a PCO's: its milestones billed
         if day_seances:
-            others = len(day_seances) - billable
-            self.seances_title.setText(tr("Séances enregistrées ce jour : {0} ({1} à facturer, {2} {3})").format(
-                len(day_seances), billable, others, tr("non facturables") if others > 1 else tr("non facturable")))
+            others = len(day_seances) - billable - package
+            title = tr("Séances enregistrées ce jour : {0} ({1} à facturer, {2} {3})").format(
+                len(day_seances), billable, others, tr("non facturables") if others > 1 else tr("non facturable"))
+            if package:
+                title = title[:-1] + tr(", {0} compris dans un forfait)").format(package)
+            self.seances_title.setText(title)
         else:
             self.seances_title.setText(tr("Aucune séance enregistrée ce jour."))
         ids = [r.id for r in rows]

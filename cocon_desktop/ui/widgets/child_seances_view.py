@@ -64,6 +64,10 @@ class ChildSeancesView(QWidget):
             return
         billable = sum(1 for r in rows if r.billing_state == "a_facturer")
         outside = sum(1 for r in rows if r.data.out_of_forfait)
-        self.summary.setText(ntr("{0} séance enregistrée : {1} à facturer, {2} hors forfait.",
-                                 "{0} séances enregistrées : {1} à facturer, {2} hors forfait.", len(rows)).format(
-            len(rows), billable, outside))
+        summary = ntr("{0} séance enregistrée : {1} à facturer, {2} hors forfait.",
+                      "{0} séances enregistrées : {1} à facturer, {2} hors forfait.", len(rows)).format(
+            len(rows), billable, outside)
+        package = sum(1 for r in rows if r.billing_state == "au_forfait")
+        if package:  # on a PCO's package: the forfait's milestones are invoiced, not each séance
+            summary = summary[:-1] + tr(", {0} compris dans un forfait (facturé par versements).").format(package)
+        self.summary.setText(summary)
