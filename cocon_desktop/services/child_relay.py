@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cocon_desktop.models import Child, Enrolment, Payer, Prescription
-from cocon_desktop.services.pathway_store import shipped_pathways
+from cocon_desktop.services.pathway_files import known_pathways
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def relay_info(sessions: sessionmaker[Session], child_id: int) -> RelayInfo | No
         if enrolment is None:
             return None
         payer = session.get(Payer, enrolment.payer)
-        pathway = shipped_pathways().get(enrolment.pathway)
+        pathway = known_pathways(session).get(enrolment.pathway)  # the practice's own files too
         fixed = {p.code: p.name for p in pathway.payers.fixed} if pathway else {}
         return RelayInfo(enrolment.payer, payer.name if payer else fixed.get(enrolment.payer, enrolment.payer),
                          pathway.label if pathway else enrolment.pathway, enrolment.started_on,

@@ -14,6 +14,7 @@ import pytest
 
 from cocon_desktop.services import children, invoice_documents, practice_handle
 from cocon_desktop.services.attestation_content import relay_frame
+from cocon_desktop.services.child_relay import relay_info
 from cocon_desktop.services.invoice_documents import NetworkAddress
 from tests.base_samples import write_base_files
 from tests.conftest import STRONG_PASSPHRASE
@@ -86,8 +87,12 @@ def test_a_made_up_pathway_from_files_alone(tmp_path: Path) -> None:
         assert [line[1:4] for line in _lines(practice, "FAC-2026-0002")] == [
             ("seance", date(2026, 10, 15), INCLUSION)]
         root, text = _checked(practice, "FAC-2026-0001", tmp_path)
+        child_id = practice.read(children.find_by_inclusion, INCLUSION).id
         with practice.sessions() as session:  # the family's attestation after the relay: BASE's words
-            frame = relay_frame(session, practice.read(children.find_by_inclusion, INCLUSION).id)
+            frame = relay_frame(session, child_id)
+        shown = practice.read(relay_info, child_id)  # what the child's file says of the relay
+    assert shown is not None and (shown.payer, shown.payer_name, shown.pathway_label) == (
+        "BASE", "Association BASE Nouvelle-Aquitaine", "BASE")
     assert frame is not None
     assert (frame.opening, frame.mention, frame.child_reference, frame.reference) == (
         "dans le cadre du parcours BASE (bébés suivis en Nouvelle-Aquitaine), coordonné par Association BASE "
