@@ -15,4 +15,6 @@ PAYERS: dict[str, str] = {
                             "avec la plateforme ou l'annuaire des entreprises.",
     "batch_payer_unknown": "Payeur inconnu : {value} (un réseau COCON : RPM, RPO ou RPNA, ou une plateforme "
                            "enregistrée : {payers}).",
+    "payer_batch_nothing_to_export": "Aucune facture ni aucun avoir de la plateforme {payer} n'attend d'être mis en "
+                                     "lot, et aucun de ses lots n'attend d'être remis.",
 }

@@ -21,7 +21,7 @@ from cocon_desktop.documents.facturx import NS
 from cocon_desktop.errors import CoconError
 from cocon_desktop.models import OutboxEntry
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import batches, outbox, payers, practice_handle
+from cocon_desktop.services import batches, outbox, payer_batches, payers, practice_handle
 from cocon_desktop.services.practice_handle import Practice
 from cocon_exchange.batch_verify import verify_batch
 from cocon_exchange.manifest_schema import manifest_schema
@@ -109,3 +109,15 @@ def test_a_payer_the_practice_does_not_have_is_refused(practice: Practice, data_
         assert network.value.code == "network_unknown"
     finally:
         cocon_only.close()
+
+
+def test_the_platforms_the_window_offers(practice: Practice, tmp_path: Path) -> None:
+    [offered] = payer_batches.payer_batch_choices(practice.sessions)
+    assert (offered.code, offered.name, offered.pending) == ("PCO1", "PCO-TND de la Gironde", 1)
+    payers.disable_payer(practice.sessions, "PCO1")
+    assert [c.code for c in payer_batches.payer_batch_choices(practice.sessions)] == ["PCO1"]  # still 1 waiting
+    done = practice.write(payer_batches.export_payer_batch, "PCO1", tmp_path, NOW).value
+    assert done.closed and done.path.parent == tmp_path and done.batch.state == batches.EXPORTED
+    assert payer_batches.payer_batch_choices(practice.sessions) == []  # disabled, nothing left to put in a batch
+    again = practice.write(payer_batches.export_payer_batch, "PCO1", tmp_path / "autre", NOW).value
+    assert not again.closed and again.batch.id == done.batch.id and again.path.name == done.path.name

@@ -1,6 +1,7 @@
 """Facturation: « Émettre », « Documents émis », « Impayés ». Every service call goes through the runner; the
 practice is asked for when needed, None while locked. A write from any tab (an invoice run, a credit note, a
-payment) reaches the three tabs through the window's refresher (ui/views.py): `reload` reads them all again."""
+payment) reaches the three tabs through the window's refresher (ui/views.py): `reload` reads them all again. Under
+the tabs, in a practice with a PCO only, its batches are closed and exported (issue 22: payer_batches_box.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from cocon_desktop.ui.pages.invoice_documents_tab import DocumentsTab
 from cocon_desktop.ui.pages.invoice_issue_tab import IssueTab
 from cocon_desktop.ui.pages.unpaid_tab import UnpaidTab
 from cocon_desktop.ui.tasks import TaskRunner
+from cocon_desktop.ui.widgets.payer_batches_box import PayerBatchesBox
 
 
 class InvoicingPage(QWidget):
@@ -41,6 +43,8 @@ class InvoicingPage(QWidget):
         self.tabs.addTab(self.documents_tab, tr("Documents émis"))
         self.tabs.addTab(self.unpaid_tab, tr("Impayés"))
         layout.addWidget(self.tabs, 1)
+        self.payer_batches = PayerBatchesBox(self.current_practice, runner, self)  # hidden without a PCO
+        layout.addWidget(self.payer_batches)
 
     def current_practice(self) -> Practice | None:
         return self.practice
@@ -55,3 +59,4 @@ class InvoicingPage(QWidget):
         self.issue_tab.reload()
         self.documents_tab.reload()
         self.unpaid_tab.reload()
+        self.payer_batches.load()
