@@ -5,12 +5,12 @@ from __future__ import annotations
 
 RELAYS: dict[str, str] = {
     "relay_pathway_unknown": "Un enfant du parcours COCON ne peut pas être confié au parcours « {value} ».",
-    "relay_pathway_disabled": "Le cabinet ne suit pas le parcours {pathway} : cochez-le dans Paramètres avant "
-                              "le relais.",
+    "relay_pathway_disabled": "Le cabinet ne suit pas le parcours {pathway} : cochez-le dans Paramètres › Parcours "
+                              "et payeurs avant le relais.",
     "relay_payer_not_in_pathway": "{payer} n'est pas une plateforme du parcours {pathway} : choisissez-en une de "
-                                  "la liste (Paramètres › Payeurs).",
-    "relay_payer_disabled": "La plateforme {payer} est désactivée : réactivez-la dans Paramètres ou choisissez-en "
-                            "une autre.",
+                                  "la liste (Paramètres › Parcours et payeurs).",
+    "relay_payer_disabled": "La plateforme {payer} est désactivée : réactivez-la dans Paramètres › Parcours et "
+                            "payeurs ou choisissez-en une autre.",
     "relay_reference_invalid": "Le n° de dossier compte au plus {max} caractères, sans caractère de contrôle.",
     "relay_before_inclusion": "Le relais doit commencer après l'inclusion dans COCON (le {date}).",
     "relay_exit_before": "L'enfant est déjà sorti du parcours COCON le {date} ({reason}) : pas de relais après "

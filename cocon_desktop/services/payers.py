@@ -5,7 +5,7 @@ A payer gets its code when it is added (the pathway's `code_prefix` and the next
 it: it is never deleted, only disabled, and its code is never given again, since invoices, batches and their lines
 keep it. The fixed payers (COCON's networks) are in their pathway file and are not typed here.
 
-Nothing calls this from the window yet (issue 22, slice S6: Paramètres › Payeurs); it announces its writes as
+Paramètres › Parcours et payeurs (ui/pages/pathways_tab.py) and `cocon payer` call it; it announces its writes as
 `Changes.PROFILE`, like a network's invoicing address (invoice_documents.set_network_address): the views that
 show the buyers of invoices read again."""
 

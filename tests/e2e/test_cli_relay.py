@@ -50,7 +50,7 @@ def test_relay_then_cancel_from_the_command_line(tmp_path: Path) -> None:
     base = ("--data-dir", folder, "--passphrase-stdin", "children")
     refused = cocon(*base, "relay", "--child", INCLUSION, "--payer", "RPM", "--from", "2026-10-20", stdin=stdin)
     assert_french_failure(refused, "Payeur : RPM n'est pas une plateforme du parcours PCO-TND : choisissez-en une "
-                                   "de la liste (Paramètres › Payeurs).")
+                                   "de la liste (Paramètres › Parcours et payeurs).")
     done = cocon(*base, "relay", "--child", INCLUSION, "--payer", "PCO1", "--from", "2026-10-20",
                  "--dossier", "PCO33-0042", stdin=stdin)
     assert done.returncode == 0, done.stderr

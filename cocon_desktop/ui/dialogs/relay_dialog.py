@@ -79,7 +79,8 @@ class RelayDialog(QDialog):
         for row in rows:
             self.payer.addItem(f"{row.name} ({row.code})", row.code)
         if not rows:
-            self.boxes["payer"].show_text(tr("Aucune plateforme : ajoutez votre PCO dans Paramètres."), warning=True)
+            self.boxes["payer"].show_text(tr("Aucune plateforme : ajoutez votre PCO dans Paramètres › Parcours et "
+                                             "payeurs."), warning=True)
 
     def save(self) -> None:
         errors: list[FieldError] = []
