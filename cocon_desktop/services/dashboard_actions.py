@@ -42,7 +42,7 @@ from cocon_desktop.services import outbox_errors
 from cocon_desktop.services.batches import EXPORTED, TO_SEND, in_live_batch
 from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
-from cocon_desktop.services.milestone_drafts import billable_milestones
+from cocon_desktop.services.invoicing import run_lines
 from cocon_desktop.services.report_sql import add_months, key_of, month_last, month_of_key
 from cocon_desktop.services.tariff_store import load_tariffs
 
@@ -163,22 +163,25 @@ def seances_to_invoice_items(session: Session, today: date) -> list[ActionItem]:
 
 def milestones_to_invoice_items(session: Session, today: date,
                                 tariffs: dict[str, NetworkTariff]) -> list[ActionItem]:
-    """Per payer of a package forfait (a PCO: PCO1…) and past month (the last TO_INVOICE_MONTHS): the milestones
-    the invoice run would bill — the package's counterpart of the séances above, which a PCO's séances never join
-    (issue 22). One indexed query, and nothing more, while no prescription is of another pathway than COCON."""
+    """Per payer of another pathway than COCON (a PCO: PCO1…, a pathway's own payer) and past month (the last
+    TO_INVOICE_MONTHS): what its invoice run would bill — the milestones of a package (« versements »), the séances
+    of a forfait paid per séance — which « séances à facturer » above, COCON's, never counts (issue 22). One indexed
+    query, and nothing more, while no prescription is of another pathway than COCON."""
     payers = sorted(set(session.scalars(select(Prescription.payer).where(Prescription.pathway != "cocon",
                                                                          Prescription.payer != ""))))
     this_month = today.replace(day=1)
     first, last = add_months(this_month, -TO_INVOICE_MONTHS), this_month - timedelta(days=1)
-    counts: dict[tuple[int, str], int] = {}
+    counts: dict[tuple[int, str, bool], int] = {}
     for payer in payers:
-        for line in billable_milestones(session, payer, first, last, tariffs):
-            counts[(key_of(line.day), payer)] = counts.get((key_of(line.day), payer), 0) + 1
+        for line in run_lines(session, payer, first, last, tariffs):
+            key = (key_of(line.day), payer, line.seance_id is None)
+            counts[key] = counts.get(key, 0) + 1
     items = []
-    for (month, payer), count in sorted(counts.items()):
+    for (month, payer, milestone), count in sorted(counts.items()):
         start = month_of_key(month)
-        items.append(ActionItem("milestones_to_invoice", "warning", "line_milestones_to_invoice", "invoicing",
-                                month=start, count=count, network=payer,
+        kind, code = (("milestones_to_invoice", "line_milestones_to_invoice") if milestone else
+                      ("seances_to_invoice", "line_seances_to_invoice"))
+        items.append(ActionItem(kind, "warning", code, "invoicing", month=start, count=count, network=payer,
                                 data=_data(network=payer, month=start, count=count)))
     return items
 

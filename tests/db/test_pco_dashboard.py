@@ -1,5 +1,6 @@
-"""The dashboard's « Par réseau » chart beside a PCO (issue 22): a relayed child's séances count for the network
-up to the relay and for the PCO (PCO1) from its first day; a practice without any PCO gets the same figures."""
+"""The dashboard beside another pathway (issue 22): in « Par réseau » a relayed child's séances count for the
+network up to the relay and for the PCO (PCO1) from its first day; a per-séance payer's séances are « à facturer »
+under that payer."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from cocon_desktop import settings
 from cocon_desktop.domain.payers import PayerData
+from cocon_desktop.messages import line_text as line_message
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import payers, practice_handle
+from cocon_desktop.services import payers, practice_handle, settings_store
 from cocon_desktop.services.dashboard import NetworkTotal, network_totals
+from cocon_desktop.services.dashboard_actions import action_items
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
+from tests.base_samples import write_base_files
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.pco_samples import record, rpm_child, works_with_pco_tnd
 
@@ -46,3 +51,24 @@ def test_a_relayed_childs_seances_count_for_the_network_then_for_the_pco(practic
                                                         NetworkTotal("PCO1", 2, ZERO, ZERO)]
     assert network_totals(practice.sessions, date(2026, 11, 1), date(2026, 11, 30)) == [
         NetworkTotal("PCO1", 1, ZERO, ZERO)]  # no RPM bar for a month its child spent at the PCO
+
+
+def test_a_per_seance_payer_of_another_pathway_has_its_seances_to_invoice(tmp_path: Path) -> None:
+    """BASE (tests/base_samples.py: a pathway of the practice's folder, paid per séance): its séances of October are
+    « à facturer » on the dashboard under BASE, not under the RPM and not as « versements »."""
+    data_dir = tmp_path / "cabinet"
+    write_base_files(data_dir)
+    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
+    with practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, RecoveryKey.generate(),
+                                         params=FAST_KDF) as practice:
+        settings_store.put(practice.sessions, settings.PATHWAYS, "cocon,base")
+        child_id = rpm_child(practice, date(2026, 11, 18))
+        record(practice, child_id, date(2026, 10, 5))
+        practice.write(relay, RelayRequest(child_id, "BASE", date(2026, 10, 20), reference="B-1", pathway="base"))
+        record(practice, child_id, date(2026, 10, 21), "bilan_initial")
+        record(practice, child_id, date(2026, 10, 22))
+        lines = [line_message(item.code, dict(item.data))
+                 for item in action_items(practice.sessions, date(2026, 11, 18))
+                 if item.kind in ("seances_to_invoice", "milestones_to_invoice")]
+    assert lines == ["RPM : 1 séance d'octobre 2026 reste à facturer.",
+                     "BASE : 2 séances d'octobre 2026 restent à facturer."]
