@@ -16,6 +16,7 @@ from cocon_desktop.models import Invoice, Payer
 from cocon_desktop.services import batches
 from cocon_desktop.services.batch_payers import export_only_codes
 from cocon_desktop.services.changes import HANDLE, Changes, writes
+from cocon_desktop.services.pathway_files import known_pathways
 from cocon_desktop.services.pathway_store import enabled_pathways
 from cocon_desktop.services.practice_handle import Practice
 
@@ -28,9 +29,9 @@ class PayerBatchChoice:
 
 
 def payer_batch_choices(sessions: sessionmaker[Session]) -> list[PayerBatchChoice]:
-    """The export-only payers of the pathways the practice works with, and any other one (disabled, or of a pathway
-    no longer chosen) that still has documents waiting for a batch; by pathway, then PCO2 before PCO10. Empty for a
-    practice that works with COCON alone."""
+    """The export-only payers of the pathways the practice works with — configured (PCO1…) by pathway then PCO2
+    before PCO10, then those the pathways' files list (BASE) —, and any other one (disabled, or of a pathway no
+    longer chosen) that still has documents waiting for a batch. Empty for a practice that works with COCON alone."""
     enabled = {pathway.id for pathway in enabled_pathways(sessions)}
     with sessions() as session:
         manual = export_only_codes(session)
@@ -41,9 +42,13 @@ def payer_batch_choices(sessions: sessionmaker[Session]) -> list[PayerBatchChoic
             .where(Invoice.network.in_(manual), Invoice.id.not_in(batches.in_live_batch()))
             .group_by(Invoice.network))}
         rows = session.scalars(select(Payer).where(Payer.code.in_(manual))).all()
-        return [PayerBatchChoice(row.code, row.name, int(waiting.get(row.code, 0)))
-                for row in sorted(rows, key=lambda r: (r.pathway, len(r.code), r.code))
-                if (row.pathway in enabled and row.active) or waiting.get(row.code)]
+        configured = [PayerBatchChoice(row.code, row.name, int(waiting.get(row.code, 0)))
+                      for row in sorted(rows, key=lambda r: (r.pathway, len(r.code), r.code))
+                      if (row.pathway in enabled and row.active) or waiting.get(row.code)]
+        listed = [PayerBatchChoice(payer.code, payer.name, int(waiting.get(payer.code, 0)))
+                  for pathway in known_pathways(session).values() for payer in pathway.payers.fixed
+                  if payer.code in manual and (pathway.id in enabled or waiting.get(payer.code))]
+        return configured + listed
 
 
 @dataclass(frozen=True)
