@@ -53,7 +53,10 @@ def test_export_a_pco_batch_from_the_shell(tmp_path: Path) -> None:
     assert_french_failure(cocon(*base, "export-batch", "--network", "PCO9", "--out", out, stdin=stdin),
                           "Payeur inconnu : PCO9 (un réseau COCON : RPM, RPO ou RPNA, ou une plateforme "
                           "enregistrée : PCO1).")
-    typo = cocon(*base, "export-batch", "--network", "RPX", "--out", out, stdin=stdin)
-    assert typo.returncode == 2 and "choix invalide : 'RPX' (au choix : 'RPM', 'RPNA', 'RPO')" in typo.stderr
+    assert_french_failure(cocon(*base, "export-batch", "--network", "RPX", "--out", out, stdin=stdin),
+                          "Payeur inconnu : RPX (un réseau COCON : RPM, RPO ou RPNA, ou une plateforme "
+                          "enregistrée : PCO1).")
+    typo = cocon(*base, "export-batch", "--network", "rpm!", "--out", out, stdin=stdin)  # not a code: as before
+    assert typo.returncode == 2 and "choix invalide : 'rpm!' (au choix : 'RPM', 'RPNA', 'RPO')" in typo.stderr
     shown = cocon("export-batch", "--help")
     assert "--network {RPM,RPNA,RPO}" in shown.stdout  # the help of a COCON practice, as before pathways
