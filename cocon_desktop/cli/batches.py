@@ -162,7 +162,7 @@ def cmd_batch_list(args: argparse.Namespace, secrets: Input) -> int:
     with open_practice(args, secrets) as practice:
         rows = practice.read(batches.list_batches, args.network or "")
         networks = [args.network] if args.network else sorted(NETWORKS)
-        if not args.network:  # then the payers of the other pathways (PCO1…), disabled ones too
+        if not args.network:  # then the payers of the other pathways (PCO1…, BASE), disabled ones too
             networks += practice.read(batch_payers.configured_payers)
         pending = {code: len(practice.read(batches.pending_documents, code)) for code in networks}
     for row in rows:

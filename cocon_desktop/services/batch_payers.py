@@ -73,9 +73,10 @@ def configured_codes(session: Session) -> list[str]:
 
 
 def configured_payers(sessions: sessionmaker[Session]) -> list[str]:
-    """configured_codes, in a session of its own (`practice.read`)."""
+    """Every payer outside COCON's networks, in a session of its own (`practice.read`): the configured ones
+    (configured_codes), then those the other pathways' files list (BASE)."""
     with sessions() as session:
-        return configured_codes(session)
+        return [*configured_codes(session), *_fixed(known_pathways(session))]
 
 
 def export_only_codes(session: Session) -> frozenset[str]:
