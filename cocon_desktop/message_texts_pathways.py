@@ -32,4 +32,12 @@ PATHWAYS: dict[str, str] = {
                      "« {value} ».",
     "line_milestones_to_invoice": "{network} : {count} versements {of_month} restent à facturer.",
     "line_milestones_to_invoice_1": "{network} : 1 versement {of_month} reste à facturer.",
+    "line_batch_not_exported": "Lot {network} du {created} ({count} documents, {total}) : pas encore exporté pour "
+                               "la plateforme.",
+    "line_batch_not_exported_1": "Lot {network} du {created} (1 document, {total}) : pas encore exporté pour la "
+                                 "plateforme.",
+    "line_batch_exported_payer": "Lot {network} du {created} ({count} documents, {total}) : exporté, à remettre à "
+                                 "la plateforme.",
+    "line_batch_exported_payer_1": "Lot {network} du {created} (1 document, {total}) : exporté, à remettre à la "
+                                   "plateforme.",
 }

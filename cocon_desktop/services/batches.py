@@ -363,8 +363,12 @@ def pending_count(sessions: sessionmaker[Session]) -> int:
     """The status bar's « N à envoyer »: the issued documents in no batch (or only in rejected ones) plus the batches
     still « Préparé », i.e. not yet handed over to the network — neither sent nor exported. An exported batch reads
     « Exporté (à remettre au réseau) » on the Synchronisation page and on the dashboard, and is not counted here
-    (the batch rows, the dashboard and this count say the same thing)."""
+    (the batch rows, the dashboard and this count say the same thing). A payer whose batches are exported only (a
+    PCO) is not counted: its documents wait on the Facturation page (« Lots des plateformes »), not for a sending."""
     with sessions() as session:
-        documents = session.scalar(select(func.count()).select_from(Invoice).where(*_pending_where())) or 0
-        batches = session.scalar(select(func.count()).select_from(Batch).where(Batch.state == TO_SEND)) or 0
+        exported_only = export_only_codes(session)  # a PCO's documents are exported for it, never sent: not here
+        documents = session.scalar(select(func.count()).select_from(Invoice).where(
+            *_pending_where(), Invoice.network.not_in(exported_only))) or 0
+        batches = session.scalar(select(func.count()).select_from(Batch).where(
+            Batch.state == TO_SEND, Batch.network.not_in(exported_only))) or 0
     return int(documents) + int(batches)

@@ -39,6 +39,7 @@ from cocon_desktop.models import (
     Seance,
 )
 from cocon_desktop.services import outbox_errors
+from cocon_desktop.services.batch_payers import export_only_codes
 from cocon_desktop.services.batches import EXPORTED, TO_SEND, in_live_batch
 from cocon_desktop.services.document_decisions import REFUSED_ONLY
 from cocon_desktop.services.forfait_alerts import ForfaitAlert, forfait_alerts
@@ -223,12 +224,16 @@ def overdue_items(session: Session, today: date) -> list[ActionItem]:
 # over (« à remettre au réseau »: neither « envoyé » nor « à envoyer »); otherwise (`envoye`, an older version's
 # export) only when its last sending failed
 _BATCH_LINES = {TO_SEND: ("line_batch_not_sent", "warning"), EXPORTED: ("line_batch_exported", "info")}
+# a payer whose batches are exported only (a PCO): its words, and its lines open the Facturation page
+_EXPORTED_ONLY_LINES = {"line_batch_not_sent": "line_batch_not_exported",
+                        "line_batch_exported": "line_batch_exported_payer"}
 
 
 def batch_items(session: Session) -> list[ActionItem]:
     """Rejected batches with documents in no new batch; batches closed but not sent, exported but not yet handed
     over, or whose last sending failed; issued documents waiting outside any batch (per network)."""
     items = []
+    exported_only = export_only_codes(session)  # a PCO's batches: exported from the Facturation page, never sent
     not_rebatched = exists().where(and_(BatchDocument.batch_pk == Batch.id,
                                         BatchDocument.invoice_id.not_in(in_live_batch())))
     for pk, network, created, documents, reason in session.execute(
@@ -245,14 +250,18 @@ def batch_items(session: Session) -> list[ActionItem]:
             .where(or_(Batch.state.in_((TO_SEND, EXPORTED)), and_(Batch.state == "envoye", failing)))
             .order_by(Batch.created_at)):
         code, severity = _BATCH_LINES.get(state, ("line_batch_send_failed", "warning"))
+        target = "sync"
+        if network in exported_only:  # « pas encore exporté » / « exporté, à remettre à la plateforme »
+            code, target = _EXPORTED_ONLY_LINES.get(code, code), "invoicing"
         data = _data(network=network, created=created.date(), count=documents, total=from_cents(total),
                      error=None if state == EXPORTED else outbox_errors.read(error))
-        items.append(ActionItem("batch_waiting", severity, code, "sync", batch_pk=pk, count=documents,
+        items.append(ActionItem("batch_waiting", severity, code, target, batch_pk=pk, count=documents,
                                 network=network, data=data))
     for network, count in session.execute(
             select(Invoice.network, func.count(Invoice.id)).where(Invoice.id.not_in(in_live_batch()))
             .group_by(Invoice.network).order_by(Invoice.network)):
-        items.append(ActionItem("batch_waiting", "warning", "line_documents_waiting", "sync", count=int(count),
+        items.append(ActionItem("batch_waiting", "warning", "line_documents_waiting",
+                                "invoicing" if network in exported_only else "sync", count=int(count),
                                 network=network, data=_data(network=network, count=int(count))))
     return items
 

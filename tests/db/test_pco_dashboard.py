@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,9 +16,11 @@ from cocon_desktop import settings
 from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.messages import line_text as line_message
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import payers, practice_handle, settings_store
+from cocon_desktop.services import invoice_documents, payers, practice_handle, settings_store
+from cocon_desktop.services.batches import close_batch, pending_count
 from cocon_desktop.services.dashboard import NetworkTotal, network_totals
 from cocon_desktop.services.dashboard_actions import action_items
+from cocon_desktop.services.invoice_documents import NetworkAddress
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
 from tests.base_samples import write_base_files
@@ -72,3 +74,26 @@ def test_a_per_seance_payer_of_another_pathway_has_its_seances_to_invoice(tmp_pa
                  if item.kind in ("seances_to_invoice", "milestones_to_invoice")]
     assert lines == ["RPM : 1 séance d'octobre 2026 reste à facturer.",
                      "BASE : 2 séances d'octobre 2026 restent à facturer."]
+
+
+def test_a_pcos_documents_wait_on_the_invoicing_page_not_for_a_sending(practice: Practice) -> None:
+    """A PCO's batches are exported, never sent: its documents waiting for a batch and its batch not yet exported
+    are dashboard lines that open Facturation (« Lots des plateformes »), and the status bar's « N à envoyer » does
+    not count them."""
+    invoice_documents.set_network_address(practice.sessions, "RPM", NetworkAddress("1 rue de l'Exemple", "13000",
+                                                                                   "Marseille"))
+    child_id = rpm_child(practice, date(2026, 11, 18))
+    practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20)))
+    record(practice, child_id, date(2026, 10, 21), "bilan_initial")
+    practice.write(invoice_documents.issue_period, "PCO1", date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 2))
+
+    def waiting() -> list[tuple[str, str]]:
+        return [(line_message(item.code, dict(item.data)), item.target)
+                for item in action_items(practice.sessions, date(2026, 11, 18)) if item.kind == "batch_waiting"]
+
+    assert waiting() == [("PCO1 : 1 document émis attend d'être mis dans un lot.", "invoicing")]
+    assert pending_count(practice.sessions) == 0
+    close_batch(practice, "PCO1", datetime(2026, 11, 3, 10, 0, tzinfo=UTC))
+    assert waiting() == [("Lot PCO1 du 03/11/2026 (1 document, 140,00\u00a0€) : pas encore exporté pour la "
+                          "plateforme.", "invoicing")]
+    assert pending_count(practice.sessions) == 0

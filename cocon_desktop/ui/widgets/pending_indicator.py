@@ -1,7 +1,8 @@
 """The status bar's « N à envoyer »: the issued documents not yet in a batch plus the batches still « Préparé » (closed
 but neither sent nor exported: services/batches.pending_count). A batch sent is « Reçu »; a batch exported reads
-« Exporté (à remettre au réseau) » on the Synchronisation page and on the dashboard: neither is counted. Hidden when
-nothing waits; a click leads to the Synchronisation page."""
+« Exporté (à remettre au réseau) » on the Synchronisation page and on the dashboard: neither is counted, nor a PCO's
+documents, which are exported from the Facturation page, never sent. Hidden when nothing waits; a click leads to the
+Synchronisation page."""
 
 from __future__ import annotations
 
