@@ -3,17 +3,40 @@ prescription from 1 September 2026, the practice working with PCO-TND — and a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, time
+from pathlib import Path
 
 from cocon_desktop import settings
 from cocon_desktop.domain.child import ChildData
+from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
-from cocon_desktop.services import children, prescriptions, seances, settings_store
+from cocon_desktop.security.recovery import RecoveryKey
+from cocon_desktop.services import children, payers, practice_handle, prescriptions, seances, settings_store
 from cocon_desktop.services.practice_handle import Practice
+from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.dates import TODAY
 
 INCLUSION = "RPM-2025-0007"
+
+
+GIRONDE = PayerData(name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux")
+
+
+@contextmanager
+def practice_beside_a_pco(data_dir: Path, recovery: RecoveryKey, pco: PayerData = GIRONDE) -> Iterator[Practice]:
+    """A psychomotricienne of the RPM working with PCO-TND too, `pco` her plateforme PCO1; closed afterwards."""
+    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
+    practice = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
+    try:
+        works_with_pco_tnd(practice)
+        payers.add_payer(practice.sessions, "pco-tnd", pco)
+        yield practice
+    finally:
+        practice.close()
 
 
 def works_with_pco_tnd(practice: Practice) -> None:

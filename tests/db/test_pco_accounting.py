@@ -12,38 +12,31 @@ from pathlib import Path
 
 import pytest
 
-from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import invoice_documents, payers, payments, practice_handle
+from cocon_desktop.services import invoice_documents, payments
 from cocon_desktop.services.fec_export import fec_file, load_chart, save_chart
 from cocon_desktop.services.journal import receipts_journal
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.fec_reader import read_fec
-from tests.pco_samples import record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import GIRONDE, practice_beside_a_pco, record, rpm_child
 
 TODAY = date(2026, 11, 23)
-NAME = "PCO-TND de la Gironde"
+NAME = GIRONDE.name
 
 
 @pytest.fixture
 def paid(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
     """A PCO bilan invoiced on 2 November (140 €) and paid on the 20th."""
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    practice = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    works_with_pco_tnd(practice)
-    payers.add_payer(practice.sessions, "pco-tnd", PayerData(
-        name=NAME, street="10 rue des Platanes", postcode="33000", city="Bordeaux", siret="35600000000048"))
-    child_id = rpm_child(practice, TODAY)
-    practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference="PCO33-2026-0042"))
-    record(practice, child_id, date(2026, 10, 21), "bilan_initial")
-    [issued] = practice.write(invoice_documents.issue_period, "PCO1", date(2026, 10, 1), date(2026, 10, 31),
-                              date(2026, 11, 2)).value
-    payments.record_payment(practice.sessions, issued.number, date(2026, 11, 20), Decimal("140.00"), TODAY,
-                            "VIR-PCO-17")
-    yield practice
-    practice.close()
+    with practice_beside_a_pco(data_dir, recovery, replace(GIRONDE, siret="35600000000048")) as practice:
+        child_id = rpm_child(practice, TODAY)
+        practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference="PCO33-2026-0042"))
+        record(practice, child_id, date(2026, 10, 21), "bilan_initial")
+        [issued] = practice.write(invoice_documents.issue_period, "PCO1", date(2026, 10, 1), date(2026, 10, 31),
+                                  date(2026, 11, 2)).value
+        payments.record_payment(practice.sessions, issued.number, date(2026, 11, 20), Decimal("140.00"), TODAY,
+                                "VIR-PCO-17")
+        yield practice
 
 
 def test_the_journal_names_the_plateforme(paid: Practice) -> None:

@@ -6,28 +6,25 @@ PDF with pdftotext; the batch of a month after the relay still lists the child (
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cocon_desktop.domain.attestation import COCON_MENTION, Period
-from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import attestations, payers, practice_handle
+from cocon_desktop.services import attestations
 from cocon_desktop.services.attestation_content import children_to_attest
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.test_attestations import needs_poppler, pdf_text
-from tests.pco_samples import INCLUSION, record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import GIRONDE, INCLUSION, practice_beside_a_pco, record, rpm_child
 
 TODAY = date(2026, 12, 2)
 SEPTEMBER = Period(date(2026, 9, 1), date(2026, 9, 30))
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
-PCO_NAME = "PCO-TND de la Gironde"
+PCO_NAME = GIRONDE.name
 DOSSIER = "PCO33-2026-0042"
 PCO_MENTION = ("Accompagnement financé intégralement par la plateforme de coordination et d'orientation — aucune "
                "somme n'est due par la famille.")
@@ -37,19 +34,14 @@ PCO_MENTION = ("Accompagnement financé intégralement par la plateforme de coor
 def relayed(data_dir: Path, recovery: RecoveryKey) -> Iterator[tuple[Practice, int]]:
     """Séances on 15 September and 5 October (COCON), the relay on 20 October, the bilan on the 21st and a séance
     on 4 November (PCO)."""
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    practice = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    works_with_pco_tnd(practice)
-    payers.add_payer(practice.sessions, "pco-tnd", PayerData(
-        name=PCO_NAME, street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-    child_id = rpm_child(practice, date(2026, 11, 18))
-    for day in (date(2026, 9, 15), date(2026, 10, 5)):
-        record(practice, child_id, day)
-    practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference=DOSSIER))
-    record(practice, child_id, date(2026, 10, 21), "bilan_initial")
-    record(practice, child_id, date(2026, 11, 4))
-    yield practice, child_id
-    practice.close()
+    with practice_beside_a_pco(data_dir, recovery) as practice:
+        child_id = rpm_child(practice, date(2026, 11, 18))
+        for day in (date(2026, 9, 15), date(2026, 10, 5)):
+            record(practice, child_id, day)
+        practice.write(relay, RelayRequest(child_id, "PCO1", date(2026, 10, 20), reference=DOSSIER))
+        record(practice, child_id, date(2026, 10, 21), "bilan_initial")
+        record(practice, child_id, date(2026, 11, 4))
+        yield practice, child_id
 
 
 @needs_poppler

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from cocon_desktop import settings
-from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.messages import line_text as line_message
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import invoice_documents, payers, practice_handle, settings_store
+from cocon_desktop.services import invoice_documents, practice_handle, settings_store
 from cocon_desktop.services.batches import close_batch, pending_count
 from cocon_desktop.services.dashboard import NetworkTotal, network_totals
 from cocon_desktop.services.dashboard_actions import action_items
@@ -25,7 +24,7 @@ from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
 from tests.base_samples import write_base_files
 from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
-from tests.pco_samples import record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import practice_beside_a_pco, record, rpm_child
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 ZERO = Decimal("0.00")
@@ -33,13 +32,8 @@ ZERO = Decimal("0.00")
 
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    works_with_pco_tnd(opened)
-    payers.add_payer(opened.sessions, "pco-tnd", PayerData(
-        name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-    yield opened
-    opened.close()
+    with practice_beside_a_pco(data_dir, recovery) as opened:
+        yield opened
 
 
 def test_a_relayed_childs_seances_count_for_the_network_then_for_the_pco(practice: Practice) -> None:

@@ -5,31 +5,23 @@ and a séance out of forfait stays « non facturable »."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
 import pytest
 
-from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import payers, practice_handle, seances
+from cocon_desktop.services import seances
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
-from tests.pco_samples import record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import practice_beside_a_pco, record, rpm_child
 
 
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    works_with_pco_tnd(opened)
-    payers.add_payer(opened.sessions, "pco-tnd", PayerData(
-        name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-    yield opened
-    opened.close()
+    with practice_beside_a_pco(data_dir, recovery) as opened:
+        yield opened
 
 
 def test_a_pco_seance_is_included_in_its_forfait(practice: Practice) -> None:

@@ -12,29 +12,22 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import children, payers, practice_handle
+from cocon_desktop.services import children
 from cocon_desktop.services.children import ChildQuery, list_children
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
 from cocon_desktop.ui.itemmodels.children_model import ChildrenModel
 from cocon_desktop.ui.tasks import SyncRunner
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
-from tests.pco_samples import rpm_child, works_with_pco_tnd
+from tests.pco_samples import practice_beside_a_pco, rpm_child
 
 TODAY = date(2026, 11, 18)
 
 
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    works_with_pco_tnd(opened)
-    payers.add_payer(opened.sessions, "pco-tnd", PayerData(
-        name="PCO-TND de la Gironde", street="10 rue des Platanes", postcode="33000", city="Bordeaux"))
-    yield opened
-    opened.close()
+    with practice_beside_a_pco(data_dir, recovery) as opened:
+        yield opened
 
 
 def _status(qtbot: QtBot, practice: Practice, today: date) -> list[tuple[str, str]]:

@@ -9,14 +9,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.errors import FieldError
 from cocon_desktop.services.changes import OpResult
 from cocon_desktop.services.payers import PayerRecord, add_payer, update_payer
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import show_refusal
+from cocon_desktop.ui.widgets.form_field import show_failure, show_refusal
 from cocon_desktop.ui.widgets.payer_form import PayerForm
 
 
@@ -78,10 +78,7 @@ class PayerDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self._show(list(error.errors))
-            return
-        show_refusal(self, self.boxes, self.message, None, error_text(error))
+        show_failure(self, self.boxes, self.message, error, self._show)
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

@@ -11,15 +11,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.money import parse_euros
-from cocon_desktop.errors import FieldError, ValidationError
+from cocon_desktop.errors import FieldError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
 from cocon_desktop.ui.formatting import money
-from cocon_desktop.ui.i18n import error_text, tr
+from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_refusal
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_failure, show_refusal
 
 
 class PaymentDialog(QDialog):
@@ -97,10 +97,7 @@ class PaymentDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self._show(list(error.errors))
-            return
-        show_refusal(self, self.boxes, self.message, None, error_text(error))
+        show_failure(self, self.boxes, self.message, error, self._show)
 
     def field_error(self, name: str) -> str:
         return self.boxes[name].text

@@ -6,6 +6,8 @@ After a failed save the first field in error takes the focus (`show_field_errors
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -214,3 +216,13 @@ def show_refusal(window: QWidget, boxes: dict[str, FieldBox], message: QLabel,
     message.setText(text)
     message.setVisible(bool(text))
     QTimer.singleShot(0, window, lambda: grow_to_content(window))  # once the messages are placed
+
+
+def show_failure(window: QWidget, boxes: dict[str, FieldBox], message: QLabel, error: BaseException,
+                 show: Callable[[list[FieldError]], None]) -> None:
+    """A save that failed in a form dialog: a ValidationError's errors go to `show` (the dialog's own placing, which
+    may word some of them its way, then show_refusal), any other refusal's French text to `message`."""
+    if isinstance(error, ValidationError):
+        show(list(error.errors))
+        return
+    show_refusal(window, boxes, message, None, error_text(error))
