@@ -70,9 +70,12 @@ def forfait_alerts(session: Session, today: date, tariffs: dict[str, NetworkTari
     used = (select(func.count()).where(Seance.prescription_id == Prescription.id, Seance.out_of_forfait.is_(False),
                                        Seance.kind.not_in(BILANS))
             .correlate(Prescription).scalar_subquery())
+    # the child's later prescription of the discipline, found through the child's few prescriptions
+    # (ix_prescription_child_id): `|| ''` keeps SQLite off ix_prescription_discipline, which it was taking (one
+    # discipline per practice: all its prescriptions for each row — 0.56 s for 2,000 children, 27 ms without it)
     later = aliased(Prescription)
     renewed = exists().where(and_(later.child_id == Prescription.child_id,
-                                  later.discipline == Prescription.discipline,
+                                  later.discipline + "" == Prescription.discipline,
                                   later.valid_from > Prescription.valid_from))
     statement = (
         select(Prescription.id, Prescription.child_id, Prescription.discipline, Prescription.forfait_kind,
