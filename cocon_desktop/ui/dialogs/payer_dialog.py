@@ -6,21 +6,20 @@ given at the first save and never changes."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.payers import PayerData
-from cocon_desktop.errors import FieldError
 from cocon_desktop.services.changes import OpResult
 from cocon_desktop.services.payers import PayerRecord, add_payer, update_payer
+from cocon_desktop.ui.dialogs.form_dialog import FormDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import show_failure, show_refusal
 from cocon_desktop.ui.widgets.payer_form import PayerForm
 
 
-class PayerDialog(QDialog):
+class PayerDialog(FormDialog):
     saved = Signal(object)  # the PayerRecord
 
     def __init__(self, practice: PracticeSource, runner: TaskRunner, pathway_id: str,
@@ -67,18 +66,8 @@ class PayerDialog(QDialog):
     def typed(self) -> PayerData:
         return self.form.typed()
 
-    def _show(self, errors: list[FieldError]) -> None:
-        show_refusal(self, self.boxes, self.message, errors)
-
     def _saved(self, record: PayerRecord) -> None:
         self.save_button.setEnabled(True)
         self.record = record
         self.saved.emit(record)
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        show_failure(self, self.boxes, self.message, error, self._show)
-
-    def field_error(self, name: str) -> str:
-        return self.boxes[name].text

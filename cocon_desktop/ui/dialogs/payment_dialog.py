@@ -8,21 +8,22 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.domain.money import parse_euros
 from cocon_desktop.errors import FieldError
 from cocon_desktop.services.payments import MEANS, InvoiceStatus, record_payment
+from cocon_desktop.ui.dialogs.form_dialog import FormDialog
 from cocon_desktop.ui.formatting import money
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_failure, show_refusal
+from cocon_desktop.ui.widgets.form_field import FieldBox, show_refusal
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(FormDialog):
     recorded = Signal(object)  # the invoice's InvoiceStatus after the payment (the tab says it)
 
     def __init__(self, status: InvoiceStatus, practice: PracticeSource, runner: TaskRunner,
@@ -94,10 +95,3 @@ class PaymentDialog(QDialog):
         self.save_button.setEnabled(True)
         self.recorded.emit(status)
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        show_failure(self, self.boxes, self.message, error, self._show)
-
-    def field_error(self, name: str) -> str:
-        return self.boxes[name].text

@@ -9,23 +9,24 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from cocon_desktop.errors import FieldError
 from cocon_desktop.services.payers import PayerRecord, list_payers
 from cocon_desktop.services.relays import REFERENCE_MAX, RelayRequest, RelayResult, relay
+from cocon_desktop.ui.dialogs.form_dialog import FormDialog
 from cocon_desktop.ui.i18n import tr
 from cocon_desktop.ui.practice_source import PracticeSource
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.date_field import DateField
 from cocon_desktop.ui.widgets.dialog_footer import add_footer
-from cocon_desktop.ui.widgets.form_field import FieldBox, show_failure, show_refusal
+from cocon_desktop.ui.widgets.form_field import FieldBox
 
 PATHWAY = "pco-tnd"
 FORFAITS = (("interventions", "Bilan et interventions précoces"), ("bilan", "Bilan seul"))
 
 
-class RelayDialog(QDialog):
+class RelayDialog(FormDialog):
     relayed = Signal(object)  # the RelayResult
 
     def __init__(self, practice: PracticeSource, runner: TaskRunner, child_id: int, child_label: str,
@@ -102,17 +103,7 @@ class RelayDialog(QDialog):
         self.save_button.setEnabled(False)
         self.runner.run_op(lambda _report: practice.write(relay, request), self._saved, self._failed)
 
-    def _show(self, errors: list[FieldError]) -> None:
-        show_refusal(self, self.boxes, self.message, errors)
-
     def _saved(self, result: RelayResult) -> None:
         self.save_button.setEnabled(True)
         self.relayed.emit(result)
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        show_failure(self, self.boxes, self.message, error, self._show)
-
-    def field_error(self, name: str) -> str:
-        return self.boxes[name].text
