@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
 from cocon_desktop.ui.widgets.network_address_form import NetworkAddressForm
+from cocon_desktop.ui.widgets.scrolled_tab import scrolled_content
 
 # (url, a token is stored, the server certificate described or "")
 Reception = tuple[str, bool, str]
@@ -58,14 +58,7 @@ class NetworksTab(QWidget):
         self.runner = runner
         self.practice: Practice | None = None
         self.endpoint_dialog: EndpointDialog | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        outer.addWidget(scroll)
-        inner = QWidget(scroll)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(inner)
+        inner, layout = scrolled_content(self)
 
         top = QHBoxLayout()
         label = QLabel(tr("&Réseau"), inner)

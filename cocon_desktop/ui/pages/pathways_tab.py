@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from cocon_desktop.ui.i18n import error_text, tr
 from cocon_desktop.ui.itemmodels.payers_model import PayersModel
 from cocon_desktop.ui.tasks import TaskRunner
 from cocon_desktop.ui.widgets.form_field import DONE_STYLE, ERROR_STYLE
+from cocon_desktop.ui.widgets.scrolled_tab import scrolled_content
 
 PLATFORMS = "pco-tnd"  # the pathway whose payers (its plateformes) this tab lists
 
@@ -63,14 +63,7 @@ class PathwaysTab(QWidget):
         self.practice: Practice | None = None
         self.enabled: tuple[str, ...] = ()
         self.payer_dialog: PayerDialog | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        outer.addWidget(scroll)
-        inner = QWidget(scroll)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(inner)
+        inner, layout = scrolled_content(self)
 
         chosen = QGroupBox(tr("Parcours suivis par le cabinet"), inner)
         chosen_layout = QVBoxLayout(chosen)
