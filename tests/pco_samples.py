@@ -27,16 +27,23 @@ GIRONDE = PayerData(name="PCO-TND de la Gironde", street="10 rue des Platanes", 
 
 
 @contextmanager
-def practice_beside_a_pco(data_dir: Path, recovery: RecoveryKey, pco: PayerData = GIRONDE) -> Iterator[Practice]:
-    """A psychomotricienne of the RPM working with PCO-TND too, `pco` her plateforme PCO1; closed afterwards."""
+def psychomotricienne(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
+    """A psychomotricienne of the RPM (PCO-TND pays psychomotricity, not speech therapy); closed afterwards."""
     profile = replace(PROFILE, profession="psychomotricien", network="RPM")
     practice = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
     try:
-        works_with_pco_tnd(practice)
-        payers.add_payer(practice.sessions, "pco-tnd", pco)
         yield practice
     finally:
         practice.close()
+
+
+@contextmanager
+def practice_beside_a_pco(data_dir: Path, recovery: RecoveryKey, pco: PayerData = GIRONDE) -> Iterator[Practice]:
+    """The psychomotricienne working with PCO-TND too, `pco` her plateforme PCO1; closed afterwards."""
+    with psychomotricienne(data_dir, recovery) as practice:
+        works_with_pco_tnd(practice)
+        payers.add_payer(practice.sessions, "pco-tnd", pco)
+        yield practice
 
 
 def works_with_pco_tnd(practice: Practice) -> None:

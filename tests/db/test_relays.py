@@ -25,7 +25,6 @@ from cocon_desktop.services import (
     invoice_drafts,
     invoicing,
     payers,
-    practice_handle,
     prescriptions,
     settings_store,
 )
@@ -33,9 +32,8 @@ from cocon_desktop.services.changes import Changes
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, cancel_relay, relay
 from cocon_desktop.services.tariff_store import load_tariffs
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
 from tests.db.invoice_helpers import plain_render
-from tests.pco_samples import record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import psychomotricienne, record, rpm_child, works_with_pco_tnd
 
 TODAY = date(2026, 11, 23)
 D = date(2026, 10, 20)  # the PCO's first day
@@ -46,10 +44,8 @@ PCO = PayerData(name="PCO-TND de la Gironde", street="10 rue des Platanes", post
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
     """A psychomotricienne of the RPM (PCO-TND pays psychomotricity, not speech therapy)."""
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    yield opened
-    opened.close()
+    with psychomotricienne(data_dir, recovery) as opened:
+        yield opened
 
 
 def _pco(practice: Practice, enabled: bool = True) -> str:

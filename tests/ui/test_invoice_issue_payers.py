@@ -6,7 +6,6 @@ sees the networks alone, under « Réseau » as before."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from cocon_desktop.domain.networks import NETWORKS
 from cocon_desktop.domain.payers import PayerData
 from cocon_desktop.security.recovery import RecoveryKey
-from cocon_desktop.services import payers, practice_handle
+from cocon_desktop.services import payers
 from cocon_desktop.services.dashboard_actions import action_items
 from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.relays import RelayRequest, relay
@@ -26,8 +25,7 @@ from cocon_desktop.ui.i18n import line_message
 from cocon_desktop.ui.itemmodels.action_items_model import count_text
 from cocon_desktop.ui.pages.invoicing_page import InvoicingPage
 from cocon_desktop.ui.tasks import SyncRunner
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
-from tests.pco_samples import record, rpm_child, works_with_pco_tnd
+from tests.pco_samples import psychomotricienne, record, rpm_child, works_with_pco_tnd
 from tests.ui.refresh_helpers import follow_writes
 
 TODAY = date(2026, 11, 23)
@@ -37,10 +35,8 @@ PCO = PayerData(name="PCO-TND de la Gironde", street="10 rue des Platanes", post
 
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = practice_handle.create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    yield opened
-    opened.close()
+    with psychomotricienne(data_dir, recovery) as opened:
+        yield opened
 
 
 def make_page(qtbot: QtBot, practice: Practice) -> InvoicingPage:

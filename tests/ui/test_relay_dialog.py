@@ -5,7 +5,6 @@ and the file read again (COCON closed the day before, the PCO forfait shown)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
@@ -20,18 +19,16 @@ from cocon_desktop.domain.prescription import PrescriptionData
 from cocon_desktop.domain.seance import SeanceData
 from cocon_desktop.security.recovery import RecoveryKey
 from cocon_desktop.services import payers, prescriptions, seances, settings_store
-from cocon_desktop.services.practice_handle import Practice, create_practice
+from cocon_desktop.services.practice_handle import Practice
 from cocon_desktop.services.prescriptions import list_prescriptions
-from tests.conftest import FAST_KDF, PROFILE, STRONG_PASSPHRASE
+from tests.pco_samples import psychomotricienne
 from tests.ui.child_helpers import TODAY, children_window, make_child
 
 
 @pytest.fixture
 def practice(data_dir: Path, recovery: RecoveryKey) -> Iterator[Practice]:
-    profile = replace(PROFILE, profession="psychomotricien", network="RPM")
-    opened = create_practice(data_dir, STRONG_PASSPHRASE, profile, recovery, params=FAST_KDF)
-    yield opened
-    opened.close()
+    with psychomotricienne(data_dir, recovery) as opened:
+        yield opened
 
 
 def _child(practice: Practice) -> int:
